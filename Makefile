@@ -1,0 +1,97 @@
+# ticketd build. `make test` and `make run` work on a fresh Debian 12 machine: both install
+# missing packages first (scripts/deps.sh). WERROR=1 (CI) turns warnings into errors.
+PKGS    := libmicrohttpd jansson sqlite3 libcrypto
+CC      ?= cc
+CSTD    := -std=c17 -D_GNU_SOURCE
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
+           -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARN    += -Werror
+endif
+PKGCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKGLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS  ?= -O2 -g
+ALLCFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Isrc -Ibuild/gen $(PKGCFLAGS) -pthread
+LDLIBS  = $(PKGLIBS) -pthread -lm
+
+SAN     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+SRCS    := $(filter-out src/main.c,$(wildcard src/*/*.c))
+SCHEMA  := $(sort $(wildcard src/store/schema/*.sql))
+GEN     := build/gen/schema_sql.c
+OBJS    := $(patsubst src/%.c,build/obj/%.o,$(SRCS)) build/obj/gen/schema_sql.o
+AOBJS   := $(patsubst src/%.c,build/asan/obj/%.o,$(SRCS)) build/asan/obj/gen/schema_sql.o
+UNITSRC := $(sort $(wildcard tests/unit/*/*.c))
+UNITS   := $(patsubst tests/unit/%.c,build/unit/%,$(UNITSRC))
+AUNITS  := $(patsubst tests/unit/%.c,build/asan/unit/%,$(UNITSRC))
+
+.PHONY: all build asan deps test test-unit test-api test-asan run bench clean layers format
+all: build
+build: build/ticketd
+asan: build/asan/ticketd
+
+deps:
+	@scripts/deps.sh
+
+$(GEN): $(SCHEMA) scripts/embed-sql.sh
+	@mkdir -p $(dir $@)
+	scripts/embed-sql.sh $(SCHEMA) > $@
+
+build/obj/gen/schema_sql.o: $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) -c $< -o $@
+build/asan/obj/gen/schema_sql.o: $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) $(SAN) -c $< -o $@
+
+build/obj/%.o: src/%.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) -c $< -o $@
+build/asan/obj/%.o: src/%.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) $(SAN) -c $< -o $@
+
+build/ticketd: $(OBJS) build/obj/main.o
+	$(CC) $(ALLCFLAGS) -o $@ $^ $(LDLIBS)
+build/asan/ticketd: $(AOBJS) build/asan/obj/main.o
+	$(CC) $(ALLCFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+build/unit/%: tests/unit/%.c $(OBJS) tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) -Itests/unit -o $@ $< $(OBJS) $(LDLIBS) -lcmocka
+build/asan/unit/%: tests/unit/%.c $(AOBJS) tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) $(SAN) -Itests/unit -o $@ $< $(AOBJS) $(LDLIBS) -lcmocka
+
+# The whole suite: layering check, unit and API tests on the release build, then the same
+# suites on the ASan+UBSan build.
+test: deps
+	$(MAKE) layers
+	$(MAKE) build $(UNITS)
+	$(MAKE) test-unit test-api
+	$(MAKE) test-asan
+
+test-unit: $(UNITS)
+	@scripts/run-units.sh $(UNITS)
+
+test-api: build/ticketd
+	TICKETD_BIN=build/ticketd node --test --test-reporter=spec tests/api/
+
+test-asan: build/asan/ticketd $(AUNITS)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 scripts/run-units.sh $(AUNITS)
+	ASAN_OPTIONS=detect_leaks=1 TICKETD_BIN=build/asan/ticketd node --test --test-reporter=spec tests/api/
+
+layers:
+	@scripts/check-layers.sh
+
+run: deps build
+	@scripts/run.sh
+
+bench: deps build
+	bench/run.sh
+
+format:
+	clang-format -i src/*/*.c src/*/*.h src/*.c tests/unit/*/*.c tests/unit/*.h
+
+clean:
+	rm -rf build

@@ -1,0 +1,426 @@
+#!/usr/bin/env bash
+# bench/run.sh: load N tickets into ticketd through `ticketd seed`, run wrk
+# against three endpoints and against nginx serving same-size JSON files from
+# /dev/shm, print req/s, p99 and the ticketd/nginx ratio. See bench/README.md.
+#
+# usage: bench/run.sh [--record] [--nginx-only] [N]
+#   N             tickets to seed (default 10000; 1000000 for the 1M run)
+#   --record      also append the results to bench/RESULTS.md
+#   --nginx-only  skip ticketd (check the nginx/wrk half of the setup)
+# env: DURATION (10s) THREADS (2) CONNS (32) WARMUP (2s, 0 = none)
+#      WRK_TIMEOUT (5s) SERVER_THREADS (2) TEAMMATES (50) CLIENTS (N/100,
+#      at least 100) IDS (ticket ids for the retrieve run, min(N, 100000))
+#      TICKETD (build/ticketd) NGINX (nginx) TICKETD_PORT / NGINX_PORT (a
+#      free port from 18080 up) DATA_DIR (keep the data here; reused, without
+#      seeding again, when it already holds ticketd.db and bench.key)
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT_DIR=$(cd "$BENCH_DIR/.." && pwd)
+export BENCH_DIR
+
+usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+
+RECORD=0
+NGINX_ONLY=0
+N=10000
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --record) RECORD=1 ;;
+        --nginx-only) NGINX_ONLY=1 ;;
+        -h|--help) usage; exit 0 ;;
+        *[!0-9]*|'') echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+        *) N=$1 ;;
+    esac
+    shift
+done
+[ "$N" -ge 1 ] || { echo "run.sh: N must be >= 1" >&2; exit 2; }
+
+DURATION=${DURATION:-10s}
+THREADS=${THREADS:-2}
+CONNS=${CONNS:-32}
+WARMUP=${WARMUP:-2s}
+WRK_TIMEOUT=${WRK_TIMEOUT:-5s}
+SERVER_THREADS=${SERVER_THREADS:-2}
+TEAMMATES=${TEAMMATES:-50}
+CLIENTS=${CLIENTS:-$(( N / 100 > 100 ? N / 100 : 100 ))}
+IDS=${IDS:-$(( N < 100000 ? N : 100000 ))}
+TICKETD=${TICKETD:-$ROOT_DIR/build/ticketd}
+NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+DATA_DIR=${DATA_DIR:-}
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ---------------------------------------------------------------- cleanup
+WORK=""
+SHM=""
+TICKETD_PID=""
+NGINX_PID=""
+
+stop_pid() { # pid name: SIGTERM, wait up to 10 s, then SIGKILL
+    local pid=$1 name=$2 i
+    [ -n "$pid" ] || return 0
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 100); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        log "$name ($pid) did not stop on SIGTERM within 10 s; killing it"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    stop_pid "$TICKETD_PID" ticketd
+    stop_pid "$NGINX_PID" nginx
+    [ -n "$SHM" ] && rm -rf "$SHM"
+    [ -n "$WORK" ] && rm -rf "$WORK"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- tools
+need_apt=()
+command -v wrk >/dev/null || need_apt+=(wrk)
+[ -x "$NGINX" ] || command -v "$NGINX" >/dev/null || need_apt+=(nginx-light)
+if [ ${#need_apt[@]} -gt 0 ]; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    log "installing ${need_apt[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get install -y "${need_apt[@]}" >&2 ||
+        { $SUDO apt-get update >&2 && $SUDO apt-get install -y "${need_apt[@]}" >&2; } ||
+        die "could not install ${need_apt[*]}"
+    NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+fi
+command -v curl >/dev/null || die "curl is needed"
+[ "$NGINX_ONLY" -eq 1 ] || command -v sqlite3 >/dev/null ||
+    die "the sqlite3 CLI is needed to pick ticket ids (Debian package sqlite3)"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ticketd-bench.XXXXXX")
+SHM=$(mktemp -d /dev/shm/ticketd-bench.XXXXXX)
+# nginx started as root runs its workers as nobody: let them in
+chmod 755 "$WORK" "$SHM"
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() { # first free port from $1 up, skipping $2
+    local p=$1
+    while port_in_use "$p" || [ "$p" = "${2:-}" ]; do
+        p=$((p + 1))
+        [ "$p" -lt 65000 ] || die "no free port"
+    done
+    echo "$p"
+}
+
+wait_http() { # url pid name logfile: poll until the server answers
+    local url=$1 pid=$2 name=$3 logf=$4 i
+    for i in $(seq 300); do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            tail -n 20 "$logf" >&2 || true
+            die "$name exited before answering (log above)"
+        fi
+        if curl -s -o /dev/null --max-time 1 "$url"; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    tail -n 20 "$logf" >&2 || true
+    die "$name did not answer $url within 30 s"
+}
+
+# ---------------------------------------------------------------- ticketd
+KEY="none"
+TP=""
+CLIENT_ID=""
+CATEGORY_ID=""
+TEAMMATE_ID=""
+TEAMMATE_OPEN=""
+SEED_SECS=""
+IDS_FILE="$WORK/ids.txt"
+
+api() { # METHOD PATH [BODY] -> body on stdout; HTTP code in $WORK/code
+    local method=$1 path=$2 body=${3:-}
+    local args=(-s -o "$WORK/answer" -w '%{http_code}' --max-time 30
+                -H "Authorization: Bearer $KEY" -X "$method")
+    [ -z "$body" ] || args+=(-H 'Content-Type: application/json' --data-binary "$body")
+    curl "${args[@]}" "http://127.0.0.1:$TP$path" >"$WORK/code" || echo 000 >"$WORK/code"
+    cat "$WORK/answer" 2>/dev/null || true
+}
+api_ok() { # like api, but dies unless the answer is HTTP 200
+    local out
+    out=$(api "$@")
+    if [ "$(cat "$WORK/code")" != 200 ]; then
+        die "$1 $2 answered HTTP $(cat "$WORK/code"): $(head -c 500 <<<"$out")"
+    fi
+    printf '%s' "$out"
+}
+json_uuid() { # key json -> first "key":"<uuid>"
+    grep -o "\"$1\": *\"[0-9a-fA-F-]\{36\}\"" <<<"$2" | head -n 1 | grep -o '[0-9a-fA-F-]\{36\}' | tr 'A-F' 'a-f' 
+}
+
+if [ "$NGINX_ONLY" -eq 0 ]; then
+    if [ ! -x "$TICKETD" ]; then
+        log "building $TICKETD (make build)"
+        make -C "$ROOT_DIR" build >&2 || die "make build failed"
+        [ -x "$TICKETD" ] || die "make build did not produce $TICKETD"
+    fi
+    if [ -n "$DATA_DIR" ] && [ -f "$DATA_DIR/ticketd.db" ] && [ -s "$DATA_DIR/bench.key" ]; then
+        DATA=$DATA_DIR
+        KEY=$(cat "$DATA/bench.key")
+        log "reusing $DATA ($(sqlite3 "$DATA/ticketd.db" 'SELECT count(*) FROM tickets') tickets; not seeding)"
+    else
+        DATA=${DATA_DIR:-$WORK/data}
+        mkdir -p "$DATA"
+        [ ! -e "$DATA/ticketd.db" ] || die "$DATA/ticketd.db exists but $DATA/bench.key does not"
+        KEY=$("$TICKETD" init --data "$DATA" | tail -n 1 | tr -d '[:space:]')
+        [ -n "$KEY" ] || die "ticketd init printed no API key"
+        printf '%s\n' "$KEY" >"$DATA/bench.key"
+        log "seeding $N tickets ($TEAMMATES teammates, $CLIENTS clients)"
+        t0=$(date +%s.%N)
+        "$TICKETD" seed --data "$DATA" --tickets "$N" --teammates "$TEAMMATES" \
+            --clients "$CLIENTS" >&2 || die "ticketd seed failed"
+        t1=$(date +%s.%N)
+        SEED_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+        log "seeded in ${SEED_SECS} s ($(du -sh "$DATA" | cut -f1) on disk)"
+    fi
+    DB="$DATA/ticketd.db"
+    NT=$(sqlite3 "$DB" 'SELECT count(*) FROM tickets')
+    [ "$NT" -ge 1 ] || die "no tickets in $DB after seeding"
+    [ -n "$DATA_DIR" ] || [ "$NT" -ge "$N" ] || log "WARNING: asked for $N tickets, $DB has $NT"
+    sqlite3 "$DB" "SELECT uuid FROM tickets ORDER BY random() LIMIT $IDS" |
+        tr 'A-F' 'a-f' >"$IDS_FILE"
+    [ -s "$IDS_FILE" ] || die "could not read ticket ids from $DB"
+    sqlite3 "$DB" 'SELECT uuid FROM users' >"$WORK/teammates.txt" || true
+
+    TP=${TICKETD_PORT:-$(free_port 18080)}
+    log "starting ticketd on 127.0.0.1:$TP"
+    "$TICKETD" serve --data "$DATA" --listen "127.0.0.1:$TP" --quiet \
+        --threads "$SERVER_THREADS" >"$WORK/ticketd.log" 2>&1 &
+    TICKETD_PID=$!
+    wait_http "http://127.0.0.1:$TP/v2/agency/tickets/list?page=1&per_page=1" \
+        "$TICKETD_PID" ticketd "$WORK/ticketd.log"
+
+    # the teammate with the most open tickets: from the schema if it has the
+    # columns we expect, else by asking the list endpoint for each teammate
+    TEAMMATE_ID=$(sqlite3 "$DB" "SELECT u.uuid FROM tickets t JOIN users u ON u.id = t.user_id
+        WHERE t.is_open = 1 AND t.deleted_at IS NULL GROUP BY t.user_id
+        ORDER BY count(*) DESC LIMIT 1" 2>/dev/null | tr 'A-F' 'a-f' || true)
+    if [ -n "$TEAMMATE_ID" ]; then
+        out=$(api_ok GET "/v2/agency/tickets/list?page=1&per_page=1&closed=false&teammate_id=$TEAMMATE_ID")
+        TEAMMATE_OPEN=$(grep -o '"total_results": *[0-9]*' <<<"$out" | head -n 1 | tr -dc 0-9)
+    else
+        best=-1
+        while read -r tm; do
+            [ -n "$tm" ] || continue
+            out=$(api GET "/v2/agency/tickets/list?page=1&per_page=1&closed=false&teammate_id=$tm")
+            [ "$(cat "$WORK/code")" = 200 ] || continue
+            cnt=$(grep -o '"total_results": *[0-9]*' <<<"$out" | head -n 1 | tr -dc 0-9)
+            if [ -n "$cnt" ] && [ "$cnt" -gt "$best" ]; then
+                best=$cnt
+                TEAMMATE_ID=$tm
+            fi
+        done < <(head -n 200 "$WORK/teammates.txt" | tr 'A-F' 'a-f')
+        [ -n "$TEAMMATE_ID" ] || die "no teammate found for the list run (users table empty, or the list endpoint fails)"
+        TEAMMATE_OPEN=$best
+    fi
+    [ "${TEAMMATE_OPEN:-0}" -gt 0 ] || log "WARNING: the list endpoint counts no open tickets for teammate $TEAMMATE_ID; the list run returns nothing"
+    LIST_PATH="/v2/agency/tickets/list?page=1&per_page=50&closed=false&teammate_id=$TEAMMATE_ID"
+
+    # a client and a category of our own for the create run
+    out=$(api_ok POST /v2/agency/clients/create \
+        "{\"name\":\"Bench Client\",\"email\":\"bench-$$-$RANDOM@example.com\"}")
+    CLIENT_ID=$(json_uuid id "$out")
+    out=$(api_ok POST /v2/agency/ticket-categories/create \
+        '{"title":"Bench category","language":"en"}')
+    CATEGORY_ID=$(json_uuid id "$out")
+    [ -n "$CLIENT_ID" ] && [ -n "$CATEGORY_ID" ] || die "could not create the client/category for the create run"
+
+    # one answer of each kind: checks that the endpoints work, and gives nginx
+    # files of the same size
+    api_ok GET "/v2/agency/tickets/retrieve/$(head -n 1 "$IDS_FILE")" >"$SHM/retrieve.json"
+    api_ok GET "$LIST_PATH" >"$SHM/list.json"
+    api_ok POST /v2/agency/tickets/create \
+        "{\"client_id\":\"$CLIENT_ID\",\"title\":\"bench probe\",\"description\":\"probe\",\"category\":\"$CATEGORY_ID\"}" \
+        >"$SHM/create.json"
+else
+    # no ticketd: synthetic answers of typical sizes, fake ids
+    LIST_PATH="/v2/agency/tickets/list?page=1&per_page=50&closed=false&teammate_id=00000000-0000-4000-8000-000000000000"
+    for f in retrieve:${RETRIEVE_BYTES:-700} list:${LIST_BYTES:-35000} create:${CREATE_BYTES:-700}; do
+        name=${f%%:*}; size=${f#*:}
+        { printf '{"status":200,"pad":"'; head -c $((size - 23)) /dev/zero | tr '\0' x; printf '"}'; } >"$SHM/$name.json"
+    done
+    for i in $(seq 1000); do printf '%08x-0000-4000-8000-%012x\n' "$i" "$i"; done >"$IDS_FILE"
+    CLIENT_ID=00000000-0000-4000-8000-000000000001
+    CATEGORY_ID=00000000-0000-4000-8000-000000000002
+fi
+chmod 644 "$SHM"/*.json
+size_of() { wc -c <"$1" | tr -d ' '; }
+RETRIEVE_BYTES=$(size_of "$SHM/retrieve.json")
+LIST_BYTES=$(size_of "$SHM/list.json")
+CREATE_BYTES=$(size_of "$SHM/create.json")
+
+# ---------------------------------------------------------------- nginx
+NP=${NGINX_PORT:-$(free_port 18090 "$TP")}
+NPREFIX="$WORK/nginx"
+mkdir -p "$NPREFIX"
+chmod 755 "$NPREFIX"
+sed -e "s|@PREFIX@|$NPREFIX|g" -e "s|@PORT@|$NP|g" -e "s|@ROOT@|$SHM|g" \
+    "$BENCH_DIR/nginx.conf.in" >"$NPREFIX/nginx.conf"
+log "starting nginx on 127.0.0.1:$NP"
+"$NGINX" -p "$NPREFIX" -c "$NPREFIX/nginx.conf" -e "$NPREFIX/error.log" \
+    >"$NPREFIX/stdout.log" 2>&1 &
+NGINX_PID=$!
+wait_http "http://127.0.0.1:$NP/health" "$NGINX_PID" nginx "$NPREFIX/error.log"
+for p in "/v2/agency/tickets/retrieve/$(head -n 1 "$IDS_FILE")" "$LIST_PATH"; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$NP$p")
+    [ "$code" = 200 ] || die "nginx answered $code for $p"
+done
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary '{}' \
+    "http://127.0.0.1:$NP/v2/agency/tickets/create")
+[ "$code" = 200 ] || die "nginx answered $code for POST create"
+
+# ---------------------------------------------------------------- wrk
+declare -A RPS P99 ERRS
+ERROR_LINES=()
+
+run_wrk() { # key server base_url script url_path [script args...]
+    local key=$1 server=$2 base=$3 script=$4 path=$5
+    shift 5
+    local out="$WORK/wrk-$key-$server.txt"
+    local cmd=(wrk -t"$THREADS" -c"$CONNS" --latency --timeout "$WRK_TIMEOUT"
+               -H "Authorization: Bearer $KEY" -s "$BENCH_DIR/$script")
+    if [ "$WARMUP" != 0 ] && [ "$WARMUP" != 0s ]; then
+        "${cmd[@]}" -d "$WARMUP" "$base$path" -- "$@" >/dev/null 2>&1 || true
+    fi
+    log "wrk $key -> $server ($DURATION)"
+    "${cmd[@]}" -d "$DURATION" "$base$path" -- "$@" >"$out" 2>&1 ||
+        { cat "$out" >&2; die "wrk failed against $server ($key)"; }
+    local line
+    line=$(grep '^BENCH ' "$out" | tail -n 1) || { cat "$out" >&2; die "no BENCH line from wrk"; }
+    local kv k v errs=0 detail=""
+    declare -A m=()
+    for kv in ${line#BENCH }; do m[${kv%%=*}]=${kv#*=}; done
+    RPS[$key.$server]=${m[rps]}
+    P99[$key.$server]=${m[p99_us]}
+    for k in err_status err_connect err_read err_write err_timeout; do
+        v=${m[$k]}
+        if [ "$v" -gt 0 ]; then
+            errs=$((errs + v))
+            detail="$detail ${k#err_}=$v"
+        fi
+    done
+    ERRS[$key.$server]=$errs
+    if [ "$errs" -gt 0 ]; then
+        ERROR_LINES+=("$key on $server: ${m[requests]} requests,$detail")
+    fi
+    if [ "$server" = ticketd ] && ! kill -0 "$TICKETD_PID" 2>/dev/null; then
+        tail -n 20 "$WORK/ticketd.log" >&2 || true
+        die "ticketd died during the $key run (log above)"
+    fi
+}
+
+ENDPOINTS=(retrieve list create)
+declare -A LABEL=(
+    [retrieve]="GET /v2/agency/tickets/retrieve/{id}"
+    [list]="GET /v2/agency/tickets/list (per_page=50, open, 1 teammate)"
+    [create]="POST /v2/agency/tickets/create"
+)
+SERVERS=()
+[ "$NGINX_ONLY" -eq 1 ] || SERVERS+=(ticketd)
+SERVERS+=(nginx)
+for key in "${ENDPOINTS[@]}"; do
+    for server in "${SERVERS[@]}"; do
+        if [ "$server" = ticketd ]; then base="http://127.0.0.1:$TP"; else base="http://127.0.0.1:$NP"; fi
+        case $key in
+            retrieve) run_wrk "$key" "$server" "$base" retrieve.lua /v2/agency/tickets/retrieve/ "$IDS_FILE" ;;
+            list) run_wrk "$key" "$server" "$base" list.lua "$LIST_PATH" ;;
+            create) run_wrk "$key" "$server" "$base" create.lua /v2/agency/tickets/create "$CLIENT_ID" "$CATEGORY_ID" ;;
+        esac
+    done
+done
+
+# ---------------------------------------------------------------- report
+fmt_rps() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { printf "%.0f", x }' || echo "-"; }
+fmt_ms() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { printf "%.2f ms", x / 1000 }' || echo "-"; }
+ratio() {
+    if [ -n "${1:-}" ] && [ -n "${2:-}" ]; then
+        awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'
+    else
+        echo "-"
+    fi
+}
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+
+COMMIT=$(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo "no commit")
+if [ -n "$(git -C "$ROOT_DIR" status --porcelain -- src Makefile 2>/dev/null)" ]; then
+    COMMIT="$COMMIT+dirty"
+fi
+CPU=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//' || true)
+NOW=$(date -u '+%Y-%m-%d %H:%M UTC')
+
+report() {
+    local key
+    if [ "$NGINX_ONLY" -eq 1 ]; then
+        echo "- nginx only (no ticketd), $NOW"
+    else
+        echo "- N=$N tickets (seeded in ${SEED_SECS:-n/a} s), commit $COMMIT, $NOW"
+    fi
+    echo "- wrk -t$THREADS -c$CONNS -d$DURATION (warm-up $WARMUP), ticketd --threads $SERVER_THREADS, nginx 2 workers; $(nproc) cores${CPU:+, $CPU}"
+    echo "- answer sizes (nginx serves the same): retrieve $RETRIEVE_BYTES B, list $LIST_BYTES B (${TEAMMATE_OPEN:-?} open tickets of the teammate), create $CREATE_BYTES B"
+    echo
+    echo "| endpoint | ticketd req/s | ticketd p99 | nginx req/s | nginx p99 | ratio |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    for key in "${ENDPOINTS[@]}"; do
+        printf '| %s | %s | %s | %s | %s | %s |\n' "${LABEL[$key]}" \
+            "$(fmt_rps "${RPS[$key.ticketd]:-}")" "$(fmt_ms "${P99[$key.ticketd]:-}")" \
+            "$(fmt_rps "${RPS[$key.nginx]:-}")" "$(fmt_ms "${P99[$key.nginx]:-}")" \
+            "$(ratio "${RPS[$key.ticketd]:-}" "${RPS[$key.nginx]:-}")"
+    done
+    echo
+    if [ "$NGINX_ONLY" -eq 0 ]; then
+        local r l c note=""
+        r=$(awk -v a="${RPS[retrieve.ticketd]}" -v b="${RPS[retrieve.nginx]}" 'BEGIN { print (b > 0 ? a / b : 0) }')
+        l=${P99[list.ticketd]}
+        c=${RPS[create.ticketd]}
+        [ "$N" -ge 1000000 ] || note=" (the aim is for 1M tickets; this run has $N)"
+        echo "aims:"
+        echo "- retrieve >= 0.6x nginx: $(ge "$r" 0.6 && echo PASS || echo FAIL) ($(ratio "${RPS[retrieve.ticketd]}" "${RPS[retrieve.nginx]}"))"
+        echo "- list p99 < 2 ms: $(lt "$l" 2000 && echo PASS || echo FAIL) ($(fmt_ms "$l"))$note"
+        echo "- create >= 5000 req/s: $(ge "$c" 5000 && echo PASS || echo FAIL) ($(fmt_rps "$c") req/s)"
+    fi
+    if [ ${#ERROR_LINES[@]} -gt 0 ]; then
+        echo
+        echo "errors (non-2xx answers or socket errors; these runs do not measure what they should):"
+        printf -- '- %s\n' "${ERROR_LINES[@]}"
+    fi
+}
+
+REPORT=$(report)
+echo
+echo "$REPORT"
+
+if [ "$RECORD" -eq 1 ]; then
+    RESULTS="$BENCH_DIR/RESULTS.md"
+    if [ ! -f "$RESULTS" ]; then
+        printf '# ticketd benchmark results\n\nAppended by `bench/run.sh --record` (newest last); see README.md.\n' >"$RESULTS"
+    fi
+    { echo; echo "## $NOW: N=$N, commit $COMMIT"; echo; echo "$REPORT"; } >>"$RESULTS"
+    log "appended to $RESULTS"
+fi
+
+# wrong answers from ticketd make the numbers meaningless: say so in the exit code
+for key in "${ENDPOINTS[@]}"; do
+    if [ "${ERRS[$key.ticketd]:-0}" -gt 0 ]; then
+        exit 3
+    fi
+done
+exit 0

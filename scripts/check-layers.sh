@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Checks that dependencies point down (server -> api -> core -> store -> util) and that only
+# the allowed modules include the third-party headers (../shared/STYLE.md "Boundaries").
+set -u
+cd "$(dirname "$0")/.."
+bad=0
+fail() { echo "layers: $*"; bad=1; }
+inc() { grep -lE "#include [<\"]$2" $1 2>/dev/null; }
+for f in $(inc "src/core/*.[ch] src/store/*.[ch] src/util/*.[ch]" 'microhttpd.h'); do fail "$f includes microhttpd.h"; done
+for f in $(inc "src/api/*.[ch] src/core/*.[ch] src/store/*.[ch]" '(microhttpd.h)'); do fail "$f includes microhttpd.h"; done
+for f in $(inc "src/core/*.[ch] src/store/*.[ch] src/server/*.[ch]" 'jansson.h'); do fail "$f includes jansson.h"; done
+for f in $(grep -lE '#include [<"](sqlite3|libpq-fe)\.h' src/*/*.[ch] src/*.c 2>/dev/null); do
+  case "$f" in src/store/db_sqlite.c|src/store/db_pg.c) ;; *) fail "$f includes a database header";; esac
+done
+for f in $(inc "src/core/*.[ch] src/store/*.[ch] src/util/*.[ch]" '"(server|api)/'); do fail "$f includes server/ or api/"; done
+for f in $(inc "src/store/*.[ch] src/util/*.[ch]" '"core/'); do fail "$f includes core/"; done
+for f in $(inc "src/util/*.[ch]" '"store/'); do fail "$f includes store/"; done
+for f in $(inc "src/api/*.[ch]" '"(server|store)/'); do fail "$f includes server/ or store/"; done
+banned=$(grep -nE '\b(strcpy|strcat|sprintf|atoi|atol|strtok|gets)\s*\(' src/*/*.[ch] src/*.c 2>/dev/null)
+[ -n "$banned" ] && fail "banned calls:
+$banned"
+[ $bad -eq 0 ] && echo "layers: ok"
+exit $bad

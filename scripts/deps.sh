@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ticketd builds, tests and benchmarks with, when any is missing.
+# Idempotent and quiet when everything is already there; called by `make deps`.
+set -euo pipefail
+pkgs=(build-essential pkg-config clang libclang-rt-14-dev
+      libmicrohttpd-dev libjansson-dev libsqlite3-dev libssl-dev libcmocka-dev
+      sqlite3 nodejs curl)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}" >&2
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq || true
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
+fi

@@ -1,0 +1,305 @@
+/* Dispatch for every dialect: joins the route tables, authenticates the key of a request and
+ * sets up its core context, runs the handler, and renders failures in the dialect's documented
+ * error shape. Also the shared body/query/answer helpers declared in call.h. */
+#include "api/api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/dialects.h"
+#include "core/auth.h"
+#include "util/log.h"
+#include "util/text.h"
+#include "util/timeutil.h"
+
+static api_config config;
+static api_route route_table[128];
+const api_route *api_routes = route_table;
+size_t api_route_count;
+
+static void add_routes(const api_route *r, size_t n)
+{
+    BUG_ON(api_route_count + n > sizeof route_table / sizeof route_table[0]);
+    memcpy(route_table + api_route_count, r, n * sizeof *r);
+    api_route_count += n;
+}
+
+void api_init(const api_config *cfg)
+{
+    config = *cfg;
+    api_route_count = 0;
+    add_routes(ops_routes, ops_route_count);
+    add_routes(tamio_routes, tamio_route_count);
+}
+
+static dialect dialect_of_path(const char *path)
+{
+    if (strncmp(path, "/v2/", 4) == 0 || strcmp(path, "/v2") == 0) return DIALECT_TAMIO;
+    return DIALECT_OPS;
+}
+
+static void ops_error(api_call *c, status st)
+{
+    static const int codes[] = {
+        [ST_OK] = 200,           [ST_INVALID] = 400,      [ST_NOT_FOUND] = 404,
+        [ST_CONFLICT] = 409,     [ST_FORBIDDEN] = 403,    [ST_UNAUTHORIZED] = 401,
+        [ST_TOO_LARGE] = 413,    [ST_INTERNAL] = 500,
+    };
+    json_t *o = json_object();
+    json_object_set_new(o, "status", json_integer(codes[st]));
+    json_object_set_new(o, "error", json_string(c->d.msg[0] ? c->d.msg : status_name(st)));
+    (void)reply_json(c, codes[st], o);
+}
+
+static void render_error(api_call *c, dialect dl, status st)
+{
+    if (st == ST_INTERNAL && !c->d.msg[0]) diag_set(&c->d, st, "", "internal error");
+    switch (dl) {
+    case DIALECT_TAMIO: tamio_error(c, st); return;
+    default: ops_error(c, st); return;
+    }
+}
+
+/* "Bearer <key>" or the raw key. */
+static const char *presented_key(const char *h)
+{
+    if (!h) return NULL;
+    while (*h == ' ') h++;
+    if (strncasecmp(h, "Bearer ", 7) == 0) {
+        h += 7;
+        while (*h == ' ') h++;
+    }
+    return h;
+}
+
+/* Every query value must be UTF-8 before any handler reads it. */
+static status check_query(api_call *c)
+{
+    for (size_t i = 0; i < c->req->n_query; i++) {
+        const api_kv *kv = &c->req->query[i];
+        if (!text_utf8_valid(kv->name, strlen(kv->name)) ||
+            (kv->value && !text_utf8_valid(kv->value, strlen(kv->value))))
+            return diag_set(&c->d, ST_INVALID, kv->name, "must be valid UTF-8");
+    }
+    return ST_OK;
+}
+
+void api_invoke(const api_route *r, api_req *req, api_resp *resp)
+{
+    api_call c = {.req = req, .resp = resp, .route = r};
+    c.cx.a = req->a;
+    c.cx.d = &c.d;
+    status st = ST_OK;
+    if (!r->public_) {
+        if ((st = core_ctx_init(&c.cx, config.st, req->a, &c.d))) goto out;
+        key_row k;
+        st = key_authenticate(c.cx.db, presented_key(req->authorization), &k);
+        if (st) goto out;
+        c.cx.ws = k.ws;
+        c.cx.actor = ACTOR_KEY;
+        memcpy(c.cx.actor_id, k.uuid, sizeof c.cx.actor_id);
+    }
+    if ((st = check_query(&c))) goto out;
+    st = r->fn(&c);
+out:
+    if (st) render_error(&c, r->dl, st);
+}
+
+void api_no_route(api_req *req, api_resp *resp, bool method_not_allowed)
+{
+    api_call c = {.req = req, .resp = resp};
+    status st = method_not_allowed ? ST_FORBIDDEN : ST_NOT_FOUND;
+    dialect dl = dialect_of_path(req->path);
+    if (dl == DIALECT_TAMIO) {
+        json_t *o = json_object();
+        int code = method_not_allowed ? 405 : 404;
+        json_object_set_new(o, "status", json_integer(code));
+        json_object_set_new(o, "error", json_string(method_not_allowed ? "Method not allowed"
+                                                                         : "Not found"));
+        json_object_set_new(o, "error_code", json_integer(code));
+        (void)reply_json(&c, code, o);
+        return;
+    }
+    diag_set(&c.d, st, "", "%s", method_not_allowed ? "Method not allowed" : "Not found");
+    ops_error(&c, st);
+    if (method_not_allowed) resp->status = 405;
+}
+
+void api_too_large(api_req *req, api_resp *resp)
+{
+    api_call c = {.req = req, .resp = resp};
+    diag_set(&c.d, ST_TOO_LARGE, "body", "is larger than %zu bytes", config.max_body);
+    render_error(&c, dialect_of_path(req->path), ST_TOO_LARGE);
+}
+
+/* ---- call.h: bodies ---- */
+
+static void decref(void *p) { json_decref(p); }
+
+status call_body(api_call *c, json_t **out)
+{
+    if (c->body) {
+        *out = c->body;
+        return ST_OK;
+    }
+    const char *b = c->req->body;
+    size_t n = c->req->body_len;
+    size_t i = 0;
+    while (b && i < n && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) i++;
+    if (!b || i == n) {
+        c->body = json_object();
+    } else {
+        json_error_t err;
+        c->body = json_loadb(b, n, 0, &err);
+        if (!c->body)
+            return diag_set(&c->d, ST_INVALID, "body", "must be a JSON object (%s at line %d "
+                                                       "column %d)",
+                            err.text, err.line, err.column);
+    }
+    arena_defer(c->req->a, decref, c->body);
+    if (!json_is_object(c->body)) return diag_set(&c->d, ST_INVALID, "body", "must be a JSON object");
+    *out = c->body;
+    return ST_OK;
+}
+
+status in_str(api_call *c, json_t *obj, const char *key, opt_str *out)
+{
+    json_t *v = json_object_get(obj, key);
+    out->set = v != NULL;
+    out->v = NULL;
+    if (!v || json_is_null(v)) return ST_OK;
+    if (!json_is_string(v)) return diag_set(&c->d, ST_INVALID, key, "must be a string");
+    out->v = json_string_value(v);
+    return ST_OK;
+}
+
+status in_req_str(api_call *c, json_t *obj, const char *key, const char **out)
+{
+    opt_str s;
+    status st = in_str(c, obj, key, &s);
+    if (st) return st;
+    if (!s.v) return diag_set(&c->d, ST_INVALID, key, "is required");
+    *out = s.v;
+    return ST_OK;
+}
+
+status in_strs(api_call *c, json_t *obj, const char *key, opt_strs *out)
+{
+    json_t *v = json_object_get(obj, key);
+    out->set = v != NULL;
+    out->n = 0;
+    out->v = NULL;
+    if (!v || json_is_null(v)) return ST_OK;
+    if (!json_is_array(v)) return diag_set(&c->d, ST_INVALID, key, "must be an array of strings");
+    size_t n = json_array_size(v);
+    if (n > 1000) return diag_set(&c->d, ST_INVALID, key, "has too many items");
+    out->v = ARENA_ARRAY(c->req->a, const char *, n + 1);
+    for (size_t i = 0; i < n; i++) {
+        json_t *e = json_array_get(v, i);
+        if (!json_is_string(e))
+            return diag_set(&c->d, ST_INVALID, key, "must be an array of strings");
+        out->v[out->n++] = json_string_value(e);
+    }
+    return ST_OK;
+}
+
+/* ---- call.h: query strings ---- */
+
+const char *q_get(api_call *c, const char *name)
+{
+    for (size_t i = 0; i < c->req->n_query; i++)
+        if (strcmp(c->req->query[i].name, name) == 0)
+            return c->req->query[i].value ? c->req->query[i].value : "";
+    return NULL;
+}
+
+static status q_int(api_call *c, const char *name, bool required, long long lo, long long hi,
+                    long long dflt, int64_t *out)
+{
+    const char *v = q_get(c, name);
+    long long n;
+    if (!v) {
+        if (required) return diag_set(&c->d, ST_INVALID, name, "is required");
+        *out = dflt;
+        return ST_OK;
+    }
+    if (!text_parse_int(v, &n) || n < lo || n > hi)
+        return diag_set(&c->d, ST_INVALID, name, "must be an integer between %lld and %lld", lo, hi);
+    *out = n;
+    return ST_OK;
+}
+
+static status q_time(api_call *c, const char *name, int64_t *out)
+{
+    const char *v = q_get(c, name);
+    *out = NULL_INT;
+    if (!v) return ST_OK;
+    if (!time_parse_any(v, out))
+        return diag_set(&c->d, ST_INVALID, name, "must be an ISO 8601 date or unix timestamp");
+    return ST_OK;
+}
+
+status q_list(api_call *c, const char *page_key, const char *size_key, const sort_opt *sorts,
+              size_t n_sorts, list_in *out)
+{
+    status st = q_int(c, page_key, true, 1, LIMIT_PAGE_NUMBER, 1, &out->page);
+    if (!st) st = q_int(c, size_key, true, 1, LIMIT_PAGE_SIZE, 10, &out->per_page);
+    if (st) return st;
+    const char *order = q_get(c, "order");
+    if (order && strcmp(order, "asc") && strcmp(order, "desc"))
+        return diag_set(&c->d, ST_INVALID, "order", "must be asc or desc");
+    out->desc = !order || strcmp(order, "desc") == 0;
+    const char *sort = q_get(c, "sort_by");
+    out->sort = sorts[0].sort;
+    if (sort) {
+        size_t i = 0;
+        while (i < n_sorts && strcmp(sorts[i].name, sort)) i++;
+        if (i == n_sorts) {
+            char allowed[128] = "";
+            for (size_t k = 0; k < n_sorts; k++)
+                snprintf(allowed + strlen(allowed), sizeof allowed - strlen(allowed), "%s%s",
+                         k ? (k + 1 == n_sorts ? " or " : ", ") : "", sorts[k].name);
+            return diag_set(&c->d, ST_INVALID, "sort_by", "must be %s", allowed);
+        }
+        out->sort = sorts[i].sort;
+    }
+    if ((st = q_time(c, "from", &out->from_ms))) return st;
+    return q_time(c, "to", &out->to_ms);
+}
+
+status q_bool(api_call *c, const char *name, int *out)
+{
+    const char *v = q_get(c, name);
+    *out = -1;
+    if (!v) return ST_OK;
+    if (strcmp(v, "true") == 0) *out = 1;
+    else if (strcmp(v, "false") == 0) *out = 0;
+    else return diag_set(&c->d, ST_INVALID, name, "must be true or false");
+    return ST_OK;
+}
+
+status q_uuid(api_call *c, const char *name, const char **out)
+{
+    const char *v = q_get(c, name);
+    *out = v;
+    if (v && !uuid_parse(v, NULL)) return diag_set(&c->d, ST_INVALID, name, "must be a UUID");
+    return ST_OK;
+}
+
+/* ---- call.h: answers ---- */
+
+status reply_json(api_call *c, int http_status, json_t *root)
+{
+    char *s = json_dumps(root, JSON_COMPACT);
+    json_decref(root);
+    if (!s) bug_at(__FILE__, __LINE__, "json_dumps failed");
+    c->resp->status = http_status;
+    c->resp->body = s;
+    c->resp->len = strlen(s);
+    c->resp->content_type = "application/json";
+    return ST_OK;
+}
+
+json_t *j_str(const char *s) { return s ? json_string(s) : json_null(); }
+json_t *j_int_or_null(int64_t v) { return v == NULL_INT ? json_null() : json_integer(v); }

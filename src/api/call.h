@@ -1,0 +1,53 @@
+/* What a dialect handler works with: the request, the response, the core context, and the
+ * shared helpers that read JSON bodies and query strings with the documented checks (each
+ * failure names the field) and write JSON answers. Internal to src/api/. */
+#ifndef TICKETD_API_CALL_H
+#define TICKETD_API_CALL_H
+
+#include <jansson.h>
+
+#include "api/api.h"
+
+struct api_call {
+    api_req *req;
+    api_resp *resp;
+    const api_route *route;
+    core_ctx cx;
+    diag d;
+    json_t *body; /* parsed on demand by call_body; freed with the arena */
+};
+
+/* ---- bodies ---- */
+/* The body as a JSON object ({} when empty). ST_INVALID naming `body` otherwise. */
+status call_body(api_call *c, json_t **out) WUR;
+/* A string member: absent (set false), null, or a string; another type is ST_INVALID. */
+status in_str(api_call *c, json_t *obj, const char *key, opt_str *out) WUR;
+/* A member that must be present and a string. */
+status in_req_str(api_call *c, json_t *obj, const char *key, const char **out) WUR;
+/* An array of strings, or null (treated as []), or absent. */
+status in_strs(api_call *c, json_t *obj, const char *key, opt_strs *out) WUR;
+
+/* ---- query strings ---- */
+/* The first value of name, or NULL. */
+const char *q_get(api_call *c, const char *name);
+/* page and per_page (both required when `required`), order asc|desc (default desc), sort_by
+ * from `sorts` (default the first), from/to (ISO 8601 or unix seconds). */
+typedef struct {
+    const char *name;
+    int sort;
+} sort_opt;
+status q_list(api_call *c, const char *page_key, const char *size_key, const sort_opt *sorts,
+              size_t n_sorts, list_in *out) WUR;
+/* true|false; -1 when absent. */
+status q_bool(api_call *c, const char *name, int *out) WUR;
+/* A uuid-shaped value or NULL when absent. */
+status q_uuid(api_call *c, const char *name, const char **out) WUR;
+
+/* ---- answers ---- */
+/* Serialises root (stolen) as the response body with the given HTTP status. */
+status reply_json(api_call *c, int http_status, json_t *root);
+/* JSON helpers for rendering: strings and ints that may be absent render as null. */
+json_t *j_str(const char *s);
+json_t *j_int_or_null(int64_t v); /* NULL_INT -> null */
+
+#endif

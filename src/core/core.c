@@ -1,0 +1,164 @@
+/* The shared machinery of core/: validation helpers, paging, the transaction wrapper and the
+ * event builder. Every change to a ticket writes its event through ev_commit inside the same
+ * transaction as the change. */
+#include "core/core.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "util/limits.h"
+#include "util/log.h"
+#include "util/text.h"
+#include "util/timeutil.h"
+#include "util/uuid.h"
+
+const char *actor_name(actor_type t)
+{
+    switch (t) {
+    case ACTOR_KEY: return "key";
+    case ACTOR_USER: return "user";
+    case ACTOR_CONTACT: return "contact";
+    case ACTOR_SYSTEM: break;
+    }
+    return "system";
+}
+
+status core_ctx_init(core_ctx *cx, store *st, arena *a, diag *d)
+{
+    memset(cx, 0, sizeof *cx);
+    cx->a = a;
+    cx->d = d;
+    cx->now = time_now_ms();
+    cx->db = store_conn(st);
+    return cx->db ? ST_OK : diag_set(d, ST_INTERNAL, "", "the store is unavailable");
+}
+
+list_page core_page(const list_in *in)
+{
+    list_page pg = {
+        .offset = (in->page - 1) * in->per_page,
+        .limit = in->per_page,
+        .desc = in->desc,
+        .sort = in->sort,
+        .from_ms = in->from_ms,
+        .to_ms = in->to_ms,
+    };
+    if (in->from_ms != NULL_INT) pg.from_ms = time_unix_s(in->from_ms) * 1000;
+    if (in->to_ms != NULL_INT) pg.to_ms = time_unix_s(in->to_ms) * 1000 + 1000;
+    return pg;
+}
+
+status check_text(diag *d, const char *field, const char *v, bool required, size_t max_chars)
+{
+    if (!v) return required ? diag_set(d, ST_INVALID, field, "is required") : ST_OK;
+    if (required && !*v) return diag_set(d, ST_INVALID, field, "must not be empty");
+    if (!text_utf8_valid(v, strlen(v)))
+        return diag_set(d, ST_INVALID, field, "must be valid UTF-8 text");
+    if (text_utf8_chars(v) > max_chars)
+        return diag_set(d, ST_INVALID, field, "must be at most %zu characters", max_chars);
+    return ST_OK;
+}
+
+status check_email(diag *d, const char *field, const char *v, bool required)
+{
+    status st = check_text(d, field, v, required, LIMIT_EMAIL_CHARS);
+    if (st || !v) return st;
+    return text_is_email(v) ? ST_OK : diag_set(d, ST_INVALID, field, "must be an email address");
+}
+
+status check_language(diag *d, const char *field, const char *v, bool required)
+{
+    if (!v) return required ? diag_set(d, ST_INVALID, field, "is required") : ST_OK;
+    return text_is_language(v) ? ST_OK
+                               : diag_set(d, ST_INVALID, field,
+                                          "must be a language code such as en or pt-BR");
+}
+
+status check_country(diag *d, const char *field, char *v)
+{
+    if (!v) return ST_OK;
+    if (!text_is_country(v))
+        return diag_set(d, ST_INVALID, field, "must be an ISO 3166-1 alpha-2 country code");
+    v[0] = (char)toupper((unsigned char)v[0]);
+    v[1] = (char)toupper((unsigned char)v[1]);
+    return ST_OK;
+}
+
+status check_uuid(diag *d, const char *field, const char *v, char out[UUID_STR_LEN + 1])
+{
+    if (!v) return diag_set(d, ST_INVALID, field, "is required");
+    return uuid_parse(v, out) ? ST_OK : diag_set(d, ST_INVALID, field, "must be a UUID");
+}
+
+status core_txn(core_ctx *cx, status (*fn)(core_ctx *cx, void *arg), void *arg)
+{
+    status st = store_begin(cx->db);
+    if (st) return diag_set(cx->d, st, "", "the store is unavailable");
+    st = fn(cx, arg);
+    if (!st) st = store_commit(cx->db);
+    if (st) {
+        store_rollback(cx->db);
+        if (st == ST_INTERNAL && !cx->d->msg[0]) diag_set(cx->d, st, "", "internal error");
+    }
+    return st;
+}
+
+void ev_init(evdata *e)
+{
+    buf_init(&e->b, LIMIT_RESPONSE);
+    e->n = 0;
+    BUG_ON(buf_puts(&e->b, "{"));
+}
+
+static void ev_key(evdata *e, const char *field)
+{
+    status st = buf_puts(&e->b, e->n++ ? ",\"" : "\"");
+    if (!st) st = buf_puts(&e->b, field);
+    if (!st) st = buf_puts(&e->b, "\":{\"before\":");
+    BUG_ON(st);
+}
+
+static void ev_json_str(evdata *e, const char *v)
+{
+    status st = v ? buf_json_str(&e->b, v) : buf_puts(&e->b, "null");
+    BUG_ON(st);
+}
+
+void ev_str(evdata *e, const char *field, const char *before, const char *after)
+{
+    ev_key(e, field);
+    ev_json_str(e, before);
+    BUG_ON(buf_puts(&e->b, ",\"after\":"));
+    ev_json_str(e, after);
+    BUG_ON(buf_puts(&e->b, "}"));
+}
+
+void ev_int(evdata *e, const char *field, int64_t before, int64_t after)
+{
+    ev_key(e, field);
+    status st = before == NULL_INT ? buf_puts(&e->b, "null")
+                                   : buf_printf(&e->b, "%lld", (long long)before);
+    if (!st) st = buf_puts(&e->b, ",\"after\":");
+    if (!st)
+        st = after == NULL_INT ? buf_puts(&e->b, "null") : buf_printf(&e->b, "%lld", (long long)after);
+    if (!st) st = buf_puts(&e->b, "}");
+    BUG_ON(st);
+}
+
+status ev_commit(core_ctx *cx, int64_t ticket_id, const char *type, evdata *e)
+{
+    BUG_ON(buf_puts(&e->b, "}"));
+    event_row ev = {
+        .ticket_id = ticket_id,
+        .type = (char *)type,
+        .actor_type = (char *)actor_name(cx->actor),
+        .actor_id = cx->actor == ACTOR_SYSTEM ? NULL : cx->actor_id,
+        .data = e->b.data,
+        .created_at = cx->now,
+    };
+    uuid_v4(ev.uuid);
+    status st = store_event_insert(cx->db, cx->ws, &ev);
+    buf_release(&e->b);
+    if (st) log_error("event %s: %s", type, status_name(st));
+    return st;
+}

@@ -1,0 +1,82 @@
+/* What every core/ operation shares: the call context (connection, arena, workspace, actor),
+ * optional-input types for partial updates, field validation, and paging. core/ is where the
+ * rules live; it includes no HTTP, JSON-library or SQL header. */
+#ifndef TICKETD_CORE_CORE_H
+#define TICKETD_CORE_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/status.h"
+
+/* Who is acting: the event timeline records it. */
+typedef enum { ACTOR_SYSTEM = 0, ACTOR_KEY, ACTOR_USER, ACTOR_CONTACT } actor_type;
+
+typedef struct {
+    db *db;    /* borrowed: this thread's connection */
+    arena *a;  /* borrowed: the request's arena; results live here */
+    diag *d;   /* borrowed: filled on failure */
+    int64_t ws; /* workspace id: every query is scoped by it */
+    actor_type actor;
+    char actor_id[UUID_STR_LEN + 1];
+    int64_t now; /* ms; one clock reading per call keeps a call's timestamps equal */
+} core_ctx;
+
+const char *actor_name(actor_type t);
+
+/* Starts a context on this thread's connection to st; ST_INTERNAL if it cannot be opened. */
+status core_ctx_init(core_ctx *cx, store *st, arena *a, diag *d) WUR;
+
+/* A field of a partial update: absent (set false), null (set, v NULL) or a value. */
+typedef struct {
+    bool set;
+    const char *v;
+} opt_str;
+
+typedef struct {
+    bool set; /* present; null and [] both clear */
+    const char **v;
+    size_t n;
+} opt_strs;
+
+/* Paging as every list takes it, after the dialect has parsed its own parameters. */
+typedef struct {
+    int64_t page, per_page; /* page >= 1, per_page 1..LIMIT_PAGE_SIZE */
+    bool desc;
+    int sort;               /* SORT_CREATED, SORT_TITLE, SORT_NAME */
+    int64_t from_ms, to_ms; /* inclusive bounds in ms, NULL_INT when absent */
+} list_in;
+
+/* Turns dialect-neutral paging into the store's page; the bounds are inclusive whole seconds,
+ * so `to` covers its whole second. */
+list_page core_page(const list_in *in);
+
+/* ---- validation: each returns ST_INVALID with the field named in d, or ST_OK ---- */
+status check_text(diag *d, const char *field, const char *v, bool required, size_t max_chars) WUR;
+status check_email(diag *d, const char *field, const char *v, bool required) WUR;
+status check_language(diag *d, const char *field, const char *v, bool required) WUR;
+/* Upper-cases a valid code in place (v is arena memory). */
+status check_country(diag *d, const char *field, char *v) WUR;
+/* Shape-checks a uuid and writes its lower-case form. */
+status check_uuid(diag *d, const char *field, const char *v, char out[UUID_STR_LEN + 1]) WUR;
+
+/* Runs a transaction around fn: begin, fn, commit; rollback on any failure. */
+status core_txn(core_ctx *cx, status (*fn)(core_ctx *cx, void *arg), void *arg) WUR;
+
+/* ---- the event timeline ---- */
+typedef struct {
+    buf b;
+    int n;
+} evdata;
+
+void ev_init(evdata *e);
+void ev_str(evdata *e, const char *field, const char *before, const char *after);
+void ev_int(evdata *e, const char *field, int64_t before, int64_t after); /* NULL_INT = null */
+/* Appends the event (type dotted: ticket.created …) for ticket_id and releases e. */
+status ev_commit(core_ctx *cx, int64_t ticket_id, const char *type, evdata *e) WUR;
+
+#endif

@@ -1,0 +1,242 @@
+/* Teammates, clients and billing plans: validation, uniqueness and reference rules; see
+ * people.h. */
+#include "core/people.h"
+
+#include <string.h>
+
+#include "util/crypto.h"
+#include "util/limits.h"
+#include "util/text.h"
+
+/* ---- teammates ---- */
+
+static status check_user(core_ctx *cx, const user_in *in, bool create)
+{
+    diag *d = cx->d;
+    status st = ST_OK;
+    if (create || in->name.set) st = check_text(d, "name", in->name.v, true, LIMIT_NAME_CHARS);
+    if (!st && (create || in->email.set)) st = check_email(d, "email", in->email.v, true);
+    if (!st) st = check_text(d, "last_name", in->last_name.v, false, LIMIT_NAME_CHARS);
+    if (!st) st = check_text(d, "username", in->username.v, false, 64);
+    if (!st && in->username.v && !*in->username.v)
+        st = diag_set(d, ST_INVALID, "username", "must not be empty");
+    if (!st && in->role.v && strcmp(in->role.v, "admin") && strcmp(in->role.v, "agent"))
+        st = diag_set(d, ST_INVALID, "role", "must be admin or agent");
+    if (!st && in->role.set && !in->role.v) st = diag_set(d, ST_INVALID, "role", "must not be null");
+    if (!st && in->password.v) {
+        size_t n = text_utf8_chars(in->password.v);
+        if (n < 8 || n > 256)
+            st = diag_set(d, ST_INVALID, "password", "must be 8 to 256 characters");
+    }
+    return st;
+}
+
+/* Copies the set fields of in over u. */
+static void apply_user(core_ctx *cx, const user_in *in, user_row *u)
+{
+    if (in->name.set) u->name = (char *)in->name.v;
+    if (in->email.set) u->email = (char *)in->email.v;
+    if (in->last_name.set) u->last_name = (char *)in->last_name.v;
+    if (in->username.set) u->username = (char *)in->username.v;
+    if (in->role.set) u->role = (char *)in->role.v;
+    if (in->country.set) u->country = in->country.v ? arena_strdup(cx->a, in->country.v) : NULL;
+    if (in->password.set) {
+        u->password_hash = NULL;
+        if (in->password.v) {
+            u->password_hash = arena_alloc(cx->a, PASSWORD_HASH_LEN);
+            crypto_password_hash(in->password.v, u->password_hash);
+        }
+    }
+    u->updated_at = cx->now;
+}
+
+static status user_conflict(core_ctx *cx, status st)
+{
+    if (st == ST_CONFLICT)
+        return diag_set(cx->d, st, "email", "is already used by another teammate (or the "
+                                            "username is taken)");
+    return st;
+}
+
+status user_create(core_ctx *cx, const user_in *in, user_row *out)
+{
+    status st = check_user(cx, in, true);
+    if (st) return st;
+    memset(out, 0, sizeof *out);
+    uuid_v4(out->uuid);
+    out->role = "agent";
+    out->created_at = cx->now;
+    out->last_login = NULL_INT;
+    apply_user(cx, in, out);
+    if (out->country && (st = check_country(cx->d, "country", out->country))) return st;
+    return user_conflict(cx, store_user_insert(cx->db, cx->ws, out));
+}
+
+status user_get(core_ctx *cx, const char *id, user_row *out)
+{
+    char uuid[UUID_STR_LEN + 1];
+    status st = check_uuid(cx->d, "id", id, uuid);
+    if (st) return st;
+    st = store_user_get(cx->db, cx->ws, uuid, cx->a, out);
+    if (st == ST_NOT_FOUND) return diag_set(cx->d, st, "teammate", "not found");
+    return st;
+}
+
+status user_update(core_ctx *cx, const char *id, const user_in *in, user_row *out)
+{
+    status st = user_get(cx, id, out);
+    if (!st) st = check_user(cx, in, false);
+    if (st) return st;
+    apply_user(cx, in, out);
+    if (out->country && (st = check_country(cx->d, "country", out->country))) return st;
+    return user_conflict(cx, store_user_update(cx->db, cx->ws, out));
+}
+
+status user_delete(core_ctx *cx, const char *id)
+{
+    user_row u;
+    int64_t refs = 0;
+    status st = user_get(cx, id, &u);
+    if (!st) st = store_user_refs(cx->db, cx->ws, u.id, &refs);
+    if (st) return st;
+    if (refs) return diag_set(cx->d, ST_CONFLICT, "teammate", "is still referenced by tickets, "
+                                                              "replies or categories");
+    return store_user_delete(cx->db, cx->ws, u.id);
+}
+
+status user_list(core_ctx *cx, const list_in *in, user_row **rows, size_t *n, int64_t *total)
+{
+    list_page pg = core_page(in);
+    return store_user_list(cx->db, cx->ws, &pg, cx->a, rows, n, total);
+}
+
+const char *user_permission(const user_row *u)
+{
+    return u->role && strcmp(u->role, "admin") == 0 ? "*" : "tickets";
+}
+
+/* ---- billing plans ---- */
+
+status plan_resolve(core_ctx *cx, const char *field, const char *id, plan_row *out)
+{
+    char uuid[UUID_STR_LEN + 1];
+    status st = check_uuid(cx->d, field, id, uuid);
+    if (st) return st;
+    st = store_plan_get(cx->db, cx->ws, uuid, cx->a, out);
+    if (st == ST_NOT_FOUND) {
+        cx->d->reason = REASON_PLAN_UNKNOWN;
+        return diag_set(cx->d, st, field, "is not a billing plan");
+    }
+    return st;
+}
+
+status plan_create(core_ctx *cx, const plan_in *in, plan_row *out)
+{
+    status st = check_text(cx->d, "name", in->name, true, LIMIT_NAME_CHARS);
+    if (st) return st;
+    memset(out, 0, sizeof *out);
+    uuid_v4(out->uuid);
+    out->name = (char *)in->name;
+    out->attrs = (char *)(in->attrs ? in->attrs : "{}");
+    out->created_at = cx->now;
+    return store_plan_insert(cx->db, cx->ws, out);
+}
+
+status plan_delete(core_ctx *cx, const char *id)
+{
+    plan_row p;
+    int64_t refs = 0;
+    status st = plan_resolve(cx, "id", id, &p);
+    if (!st) st = store_plan_refs(cx->db, cx->ws, p.id, &refs);
+    if (st) return st;
+    if (refs) return diag_set(cx->d, ST_CONFLICT, "plan", "is still used by clients or categories");
+    return store_plan_delete(cx->db, cx->ws, p.id);
+}
+
+status plan_list(core_ctx *cx, const list_in *in, plan_row **rows, size_t *n, int64_t *total)
+{
+    list_page pg = core_page(in);
+    return store_plan_list(cx->db, cx->ws, &pg, cx->a, rows, n, total);
+}
+
+/* ---- clients ---- */
+
+static status check_contact(core_ctx *cx, const contact_in *in, bool create)
+{
+    status st = ST_OK;
+    if (create || in->name.set) st = check_text(cx->d, "name", in->name.v, true, LIMIT_NAME_CHARS);
+    if (!st) st = check_email(cx->d, "email", in->email.v, false);
+    return st;
+}
+
+static status apply_contact(core_ctx *cx, const contact_in *in, contact_row *r)
+{
+    status st = ST_OK;
+    if (in->name.set) r->name = (char *)in->name.v;
+    if (in->email.set) r->email = (char *)in->email.v;
+    if (in->country.set) {
+        r->country = in->country.v ? arena_strdup(cx->a, in->country.v) : NULL;
+        if ((st = check_country(cx->d, "country", r->country))) return st;
+    }
+    if (in->plan.set) {
+        r->plan_id = NULL_INT;
+        r->plan_uuid = NULL;
+        if (in->plan.v) {
+            plan_row p;
+            if ((st = plan_resolve(cx, "billing_plan", in->plan.v, &p))) return st;
+            r->plan_id = p.id;
+            r->plan_uuid = arena_strdup(cx->a, p.uuid);
+        }
+    }
+    r->updated_at = cx->now;
+    return ST_OK;
+}
+
+status contact_create(core_ctx *cx, const contact_in *in, contact_row *out)
+{
+    status st = check_contact(cx, in, true);
+    if (st) return st;
+    memset(out, 0, sizeof *out);
+    uuid_v4(out->uuid);
+    out->plan_id = NULL_INT;
+    out->created_at = cx->now;
+    if ((st = apply_contact(cx, in, out))) return st;
+    return store_contact_insert(cx->db, cx->ws, out);
+}
+
+status contact_get(core_ctx *cx, const char *id, contact_row *out)
+{
+    char uuid[UUID_STR_LEN + 1];
+    status st = check_uuid(cx->d, "id", id, uuid);
+    if (st) return st;
+    st = store_contact_get(cx->db, cx->ws, uuid, cx->a, out);
+    if (st == ST_NOT_FOUND) return diag_set(cx->d, st, "client", "not found");
+    return st;
+}
+
+status contact_update(core_ctx *cx, const char *id, const contact_in *in, contact_row *out)
+{
+    status st = contact_get(cx, id, out);
+    if (!st) st = check_contact(cx, in, false);
+    if (!st) st = apply_contact(cx, in, out);
+    if (st) return st;
+    return store_contact_update(cx->db, cx->ws, out);
+}
+
+status contact_delete(core_ctx *cx, const char *id)
+{
+    contact_row r;
+    int64_t refs = 0;
+    status st = contact_get(cx, id, &r);
+    if (!st) st = store_contact_refs(cx->db, cx->ws, r.id, &refs);
+    if (st) return st;
+    if (refs) return diag_set(cx->d, ST_CONFLICT, "client", "still has tickets or replies");
+    return store_contact_delete(cx->db, cx->ws, r.id);
+}
+
+status contact_list(core_ctx *cx, const list_in *in, contact_row **rows, size_t *n,
+                    int64_t *total)
+{
+    list_page pg = core_page(in);
+    return store_contact_list(cx->db, cx->ws, &pg, cx->a, rows, n, total);
+}

@@ -1,0 +1,330 @@
+/* Ticket rules and lifecycle; see ticket.h. Every write goes through core_txn and records its
+ * events (ticket.created, reply.created, ticket.assigned, ticket.state_changed,
+ * ticket.deleted) in the same transaction. */
+#include "core/ticket.h"
+
+#include <string.h>
+
+#include "core/category.h"
+#include "core/people.h"
+#include "util/limits.h"
+
+static const char *const state_names[TS_COUNT] = {
+    "new", "open", "invited", "inprogress", "done", "closed", "rejected", "declined", "expired",
+    "cancelled",
+};
+
+const char *state_name(ticket_state s)
+{
+    BUG_ON(s < 0 || s >= TS_COUNT);
+    return state_names[s];
+}
+
+int state_parse(const char *name)
+{
+    for (int i = 0; name && i < TS_COUNT; i++)
+        if (strcmp(state_names[i], name) == 0) return i;
+    return -1;
+}
+
+bool state_is_open(ticket_state s)
+{
+    return s == TS_NEW || s == TS_OPEN || s == TS_INVITED || s == TS_INPROGRESS;
+}
+
+/* Loads a ticket by its wire id; `field` names the id in errors. */
+static status load(core_ctx *cx, const char *field, const char *id, ticket_row *out)
+{
+    char uuid[UUID_STR_LEN + 1];
+    status st = check_uuid(cx->d, field, id, uuid);
+    if (st) return st;
+    st = store_ticket_get(cx->db, cx->ws, uuid, cx->a, out);
+    if (st == ST_NOT_FOUND) return diag_set(cx->d, st, "ticket", "not found");
+    return st;
+}
+
+static status with_replies(core_ctx *cx, ticket_row *t, size_t n)
+{
+    return store_ticket_load_replies(cx->db, t, n, cx->a);
+}
+
+/* Resolves asset ids (at most LIMIT_REPLY_ASSETS) to rows. */
+static status resolve_assets(core_ctx *cx, const char *const *ids, size_t n, int64_t *out)
+{
+    if (n > LIMIT_REPLY_ASSETS)
+        return diag_set(cx->d, ST_INVALID, "assets", "must have at most %d items",
+                        LIMIT_REPLY_ASSETS);
+    for (size_t i = 0; i < n; i++) {
+        char uuid[UUID_STR_LEN + 1];
+        asset_row a;
+        status st = check_uuid(cx->d, "assets", ids[i], uuid);
+        if (st) return st;
+        st = store_asset_get(cx->db, cx->ws, uuid, cx->a, &a);
+        if (st == ST_NOT_FOUND) return diag_set(cx->d, st, "assets", "not found: %s", uuid);
+        if (st) return st;
+        out[i] = a.id;
+    }
+    return ST_OK;
+}
+
+/* Inserts a reply and links its assets; records reply.created. */
+static status add_reply(core_ctx *cx, ticket_row *t, const char *text, bool is_client,
+                        int64_t user_id, const int64_t *assets, size_t n_assets)
+{
+    reply_row r = {
+        .text = (char *)text,
+        .is_client = is_client,
+        .user_id = is_client ? NULL_INT : user_id,
+        .contact_id = is_client ? t->contact_id : NULL_INT,
+        .created_at = cx->now,
+    };
+    uuid_v4(r.uuid);
+    status st = store_reply_insert(cx->db, cx->ws, t->id, &r);
+    for (size_t i = 0; !st && i < n_assets; i++)
+        st = store_reply_link_asset(cx->db, r.id, t->id, assets[i], (int)i);
+    if (st) return st;
+    evdata e;
+    ev_init(&e);
+    ev_str(&e, "reply_id", NULL, r.uuid);
+    ev_str(&e, "text", NULL, text);
+    ev_int(&e, "is_client_reply", NULL_INT, is_client);
+    ev_int(&e, "assets", NULL_INT, (int64_t)n_assets);
+    return ev_commit(cx, t->id, "reply.created", &e);
+}
+
+struct create_arg {
+    const ticket_create_in *in;
+    ticket_row *out;
+};
+
+static status do_create(core_ctx *cx, void *p)
+{
+    const ticket_create_in *in = ((struct create_arg *)p)->in;
+    ticket_row *t = ((struct create_arg *)p)->out;
+    diag *d = cx->d;
+    char client_uuid[UUID_STR_LEN + 1], category_uuid[UUID_STR_LEN + 1];
+    status st = check_uuid(d, "client_id", in->client_id, client_uuid);
+    if (!st) st = check_text(d, "title", in->title, true, LIMIT_NAME_CHARS);
+    if (!st) st = check_text(d, "description", in->description, true, LIMIT_TEXT_CHARS);
+    if (!st) st = check_uuid(d, "category", in->category, category_uuid);
+    if (!st) st = check_text(d, "subcategory", in->subcategory, false, LIMIT_NAME_CHARS);
+    if (st) return st;
+
+    contact_row client;
+    category_row cat;
+    st = store_contact_get(cx->db, cx->ws, client_uuid, cx->a, &client);
+    if (st == ST_NOT_FOUND) return diag_set(d, st, "client_id", "not found");
+    if (!st) st = store_category_get(cx->db, cx->ws, category_uuid, cx->a, &cat);
+    if (st == ST_NOT_FOUND) return diag_set(d, st, "category", "not found");
+    if (st) return st;
+    if (in->subcategory) {
+        bool known = false;
+        for (size_t i = 0; i < cat.n_subcategories; i++)
+            known |= strcmp(cat.subcategories[i], in->subcategory) == 0;
+        if (!known)
+            return diag_set(d, ST_INVALID, "subcategory", "must be one of the category's "
+                                                          "subcategories");
+    }
+    if (!category_allows_plan(&cat, client.plan_id)) {
+        d->reason = REASON_PLAN_NOT_ALLOWED;
+        return diag_set(d, ST_INVALID, "category", "is not available on the client's billing plan");
+    }
+    int64_t asset_ids[LIMIT_REPLY_ASSETS];
+    if ((st = resolve_assets(cx, in->assets, in->n_assets, asset_ids))) return st;
+
+    memset(t, 0, sizeof *t);
+    uuid_v4(t->uuid);
+    t->title = (char *)in->title;
+    t->description = (char *)in->description;
+    t->state = (char *)state_name(TS_NEW);
+    t->is_open = true;
+    t->category_id = cat.id;
+    t->subcategory = (char *)in->subcategory;
+    t->user_id = cat.user_id; /* auto-assign */
+    t->contact_id = client.id;
+    t->language = cat.language;
+    t->created_at = t->updated_at = cx->now;
+    if ((st = store_ticket_insert(cx->db, cx->ws, t))) return st;
+
+    evdata e;
+    ev_init(&e);
+    ev_str(&e, "title", NULL, t->title);
+    ev_str(&e, "description", NULL, t->description);
+    ev_str(&e, "state", NULL, t->state);
+    ev_str(&e, "category", NULL, cat.uuid);
+    ev_str(&e, "subcategory", NULL, t->subcategory);
+    ev_str(&e, "teammate_id", NULL, cat.user_uuid);
+    ev_str(&e, "client_id", NULL, client.uuid);
+    ev_str(&e, "language", NULL, t->language);
+    if ((st = ev_commit(cx, t->id, "ticket.created", &e))) return st;
+
+    /* The description is the client's first message; an automated reply answers it. */
+    st = add_reply(cx, t, t->description, true, NULL_INT, asset_ids, in->n_assets);
+    if (!st && cat.auto_reply) st = add_reply(cx, t, cat.auto_reply, false, cat.user_id, NULL, 0);
+    if (!st) st = load(cx, "id", t->uuid, t);
+    return st ? st : with_replies(cx, t, 1);
+}
+
+status ticket_create(core_ctx *cx, const ticket_create_in *in, ticket_row *out)
+{
+    struct create_arg a = {in, out};
+    return core_txn(cx, do_create, &a);
+}
+
+status ticket_get(core_ctx *cx, const char *id, ticket_row *out)
+{
+    status st = load(cx, "id", id, out);
+    return st ? st : with_replies(cx, out, 1);
+}
+
+status ticket_list(core_ctx *cx, const ticket_list_in *in, ticket_row **rows, size_t *n,
+                   int64_t *total)
+{
+    ticket_filter f = {
+        .pg = core_page(&in->page),
+        .title_contains = in->title_contains,
+        .is_open = in->closed < 0 ? -1 : !in->closed,
+        .user_id = NULL_INT,
+        .contact_id = NULL_INT,
+    };
+    char uuid[UUID_STR_LEN + 1];
+    status st = ST_OK;
+    *n = 0;
+    *total = 0;
+    *rows = NULL;
+    if (in->teammate_id) {
+        user_row u;
+        if ((st = check_uuid(cx->d, "teammate_id", in->teammate_id, uuid))) return st;
+        st = store_user_get(cx->db, cx->ws, uuid, cx->a, &u);
+        if (st == ST_NOT_FOUND) return ST_OK; /* an unknown teammate has no tickets */
+        if (st) return st;
+        f.user_id = u.id;
+    }
+    if (in->client_id) {
+        contact_row c;
+        if ((st = check_uuid(cx->d, "client_id", in->client_id, uuid))) return st;
+        st = store_contact_get(cx->db, cx->ws, uuid, cx->a, &c);
+        if (st == ST_NOT_FOUND) return ST_OK;
+        if (st) return st;
+        f.contact_id = c.id;
+    }
+    st = store_ticket_list(cx->db, cx->ws, &f, cx->a, rows, n, total);
+    return st ? st : with_replies(cx, *rows, *n);
+}
+
+struct change_arg {
+    const char *id;
+    ticket_row *out;
+    const char *teammate_id;
+    ticket_state state;
+    const char *text;
+    const char *const *assets;
+    size_t n_assets;
+    bool is_client;
+};
+
+static status finish(core_ctx *cx, ticket_row *t, bool changed)
+{
+    status st = ST_OK;
+    if (changed) {
+        t->updated_at = cx->now;
+        st = store_ticket_update(cx->db, cx->ws, t);
+    }
+    return st ? st : with_replies(cx, t, 1);
+}
+
+static status do_assign(core_ctx *cx, void *p)
+{
+    struct change_arg *c = p;
+    ticket_row *t = c->out;
+    user_row u = {.id = NULL_INT};
+    status st = ST_OK;
+    if (c->teammate_id) {
+        char uuid[UUID_STR_LEN + 1];
+        if ((st = check_uuid(cx->d, "teammate_id", c->teammate_id, uuid))) return st;
+        st = store_user_get(cx->db, cx->ws, uuid, cx->a, &u);
+        if (st == ST_NOT_FOUND) return diag_set(cx->d, st, "teammate_id", "not found");
+        if (st) return st;
+    }
+    if ((st = load(cx, "id", c->id, t))) return st;
+    bool changed = t->user_id != u.id;
+    if (changed) {
+        evdata e;
+        ev_init(&e);
+        ev_str(&e, "teammate_id", t->user_uuid, c->teammate_id ? u.uuid : NULL);
+        if ((st = ev_commit(cx, t->id, "ticket.assigned", &e))) return st;
+        t->user_id = u.id;
+        t->user_uuid = c->teammate_id ? arena_strdup(cx->a, u.uuid) : NULL;
+    }
+    return finish(cx, t, changed);
+}
+
+status ticket_assign(core_ctx *cx, const char *id, const char *teammate_id, ticket_row *out)
+{
+    struct change_arg c = {.id = id, .out = out, .teammate_id = teammate_id};
+    return core_txn(cx, do_assign, &c);
+}
+
+static status do_reply(core_ctx *cx, void *p)
+{
+    struct change_arg *c = p;
+    int64_t asset_ids[LIMIT_REPLY_ASSETS];
+    status st = load(cx, "id", c->id, c->out);
+    if (!st) st = check_text(cx->d, "reply", c->text, true, LIMIT_TEXT_CHARS);
+    if (!st) st = resolve_assets(cx, c->assets, c->n_assets, asset_ids);
+    if (!st)
+        st = add_reply(cx, c->out, c->text, c->is_client, NULL_INT, asset_ids, c->n_assets);
+    return st ? st : finish(cx, c->out, true);
+}
+
+status ticket_reply(core_ctx *cx, const char *id, const char *text, const char *const *assets,
+                    size_t n_assets, bool is_client, ticket_row *out)
+{
+    struct change_arg c = {.id = id, .out = out, .text = text, .assets = assets,
+                           .n_assets = n_assets, .is_client = is_client};
+    return core_txn(cx, do_reply, &c);
+}
+
+static status do_state(core_ctx *cx, void *p)
+{
+    struct change_arg *c = p;
+    ticket_row *t = c->out;
+    status st = load(cx, "id", c->id, t);
+    if (st) return st;
+    const char *after = state_name(c->state);
+    bool changed = strcmp(t->state, after) != 0;
+    if (changed) {
+        evdata e;
+        ev_init(&e);
+        ev_str(&e, "state", t->state, after);
+        if ((st = ev_commit(cx, t->id, "ticket.state_changed", &e))) return st;
+        t->state = (char *)after;
+        t->is_open = state_is_open(c->state);
+    }
+    return finish(cx, t, changed);
+}
+
+status ticket_set_state(core_ctx *cx, const char *id, ticket_state s, ticket_row *out)
+{
+    struct change_arg c = {.id = id, .out = out, .state = s};
+    return core_txn(cx, do_state, &c);
+}
+
+static status do_delete(core_ctx *cx, void *p)
+{
+    struct change_arg *c = p;
+    status st = load(cx, "id", c->id, c->out);
+    if (!st) st = store_ticket_delete(cx->db, cx->ws, c->out->id, cx->now);
+    if (st) return st;
+    evdata e;
+    ev_init(&e);
+    ev_int(&e, "deleted_at", NULL_INT, cx->now);
+    return ev_commit(cx, c->out->id, "ticket.deleted", &e);
+}
+
+status ticket_delete(core_ctx *cx, const char *id)
+{
+    ticket_row t;
+    struct change_arg c = {.id = id, .out = &t};
+    return core_txn(cx, do_delete, &c);
+}

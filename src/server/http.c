@@ -1,0 +1,228 @@
+/* libmicrohttpd glue; see http.h. A request's state (its arena, body buffer, start time) is
+ * made on the first access-handler call, the body is gathered under the cap on the following
+ * calls, the response is queued on the last call (keeping keep-alive), and everything is freed
+ * in the completion callback, which also writes the request's log line. */
+#include "server/http.h"
+
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <microhttpd.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "server/router.h"
+#include "util/buf.h"
+#include "util/limits.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+
+struct req_state {
+    arena *a;
+    int64_t start_us;
+    buf body;
+    bool too_large;
+    int status;
+    const char *method;
+    char *path;
+};
+
+static const http_config *cfg;
+static atomic_int in_flight;
+
+static void finish_log(struct req_state *r)
+{
+    if (!cfg->quiet)
+        fprintf(stderr, "%s %s %d %lldus\n", r->method, r->path, r->status,
+                (long long)(time_mono_us() - r->start_us));
+}
+
+static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    struct req_state *r = *con_cls;
+    if (!r) return;
+    if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && r->status == 0) r->status = 499;
+    finish_log(r);
+    buf_release(&r->body);
+    arena_free(r->a);
+    *con_cls = NULL;
+    atomic_fetch_sub(&in_flight, 1);
+}
+
+struct query_walk {
+    api_req *req;
+    size_t cap;
+};
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    struct query_walk *w = cls;
+    if (w->req->n_query >= w->cap) return MHD_NO;
+    api_kv *kv = &w->req->query[w->req->n_query++];
+    kv->name = arena_strdup(w->req->a, key ? key : "");
+    kv->value = value ? arena_strdup(w->req->a, value) : NULL;
+    return MHD_YES;
+}
+
+static enum MHD_Result respond(struct MHD_Connection *conn, struct req_state *r, api_resp *resp)
+{
+    struct MHD_Response *m =
+        MHD_create_response_from_buffer(resp->len, resp->body ? resp->body : (char *)"",
+                                        resp->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (!m) {
+        free(resp->body);
+        return MHD_NO;
+    }
+    if (resp->content_type) MHD_add_response_header(m, "Content-Type", resp->content_type);
+    for (size_t i = 0; i < resp->n_headers; i++)
+        MHD_add_response_header(m, resp->headers[i].name, resp->headers[i].value);
+    r->status = resp->status;
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)resp->status, m);
+    MHD_destroy_response(m);
+    return ret;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
+                              const char *method, const char *version, const char *upload_data,
+                              size_t *upload_data_size, void **con_cls)
+{
+    struct req_state *r = *con_cls;
+    if (!r) {
+        arena *a = arena_new(LIMIT_ARENA_BLOCK);
+        r = ARENA_NEW(a, struct req_state);
+        r->a = a;
+        r->start_us = time_mono_us();
+        r->method = arena_strdup(a, method);
+        r->path = arena_strdup(a, url);
+        buf_init(&r->body, cfg->max_body);
+        *con_cls = r;
+        atomic_fetch_add(&in_flight, 1);
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > cfg->max_body) r->too_large = true;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!r->too_large && buf_append(&r->body, upload_data, *upload_data_size))
+            r->too_large = true;
+        *upload_data_size = 0; /* consumed (or dropped, once over the limit) */
+        return MHD_YES;
+    }
+
+    api_req req = {.method = r->method, .path = r->path, .a = r->a};
+    api_resp resp = {0};
+    if (strlen(url) > LIMIT_PATH) {
+        api_no_route(&req, &resp, false);
+        return respond(conn, r, &resp);
+    }
+    if (r->too_large) {
+        api_too_large(&req, &resp);
+        return respond(conn, r, &resp);
+    }
+    req.authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                    MHD_HTTP_HEADER_AUTHORIZATION);
+    req.content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                   MHD_HTTP_HEADER_CONTENT_TYPE);
+    req.body = r->body.data;
+    req.body_len = r->body.len;
+    req.query = ARENA_ARRAY(r->a, api_kv, LIMIT_QUERY_PARAMS);
+    struct query_walk w = {&req, LIMIT_QUERY_PARAMS};
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &w);
+
+    bool path_known;
+    const api_route *route = router_match(api_routes, api_route_count, method, url, r->a,
+                                          req.params, &req.n_params, &path_known);
+    if (route) api_invoke(route, &req, &resp);
+    else api_no_route(&req, &resp, path_known);
+    return respond(conn, r, &resp);
+}
+
+/* HOST:PORT or [HOST]:PORT into a socket address. */
+static bool parse_listen(const char *s, struct sockaddr_storage *ss, bool *v6)
+{
+    char host[128];
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s) return false;
+    size_t hl = (size_t)(colon - s);
+    if (s[0] == '[' && hl >= 2 && s[hl - 1] == ']') s++, hl -= 2;
+    if (hl >= sizeof host) return false;
+    memcpy(host, s, hl);
+    host[hl] = '\0';
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 0 || port > 65535) return false;
+    memset(ss, 0, sizeof *ss);
+    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons((uint16_t)port);
+        *v6 = false;
+        return true;
+    }
+    if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)port);
+        *v6 = true;
+        return true;
+    }
+    return false;
+}
+
+status http_serve(const http_config *config, diag *d)
+{
+    cfg = config;
+    struct sockaddr_storage addr;
+    bool v6;
+    if (!parse_listen(cfg->listen, &addr, &v6))
+        return diag_set(d, ST_INVALID, "listen", "must be HOST:PORT, e.g. 127.0.0.1:8080");
+    unsigned threads = cfg->threads;
+    if (!threads) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 ? (unsigned)n : 1;
+    }
+
+    /* Worker threads inherit this mask: only the main thread takes the stop signals. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (v6) flags |= MHD_USE_IPv6;
+    struct MHD_Daemon *daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)LIMIT_CONN_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)LIMIT_CONN_MEMORY, MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIMIT_CONNECTIONS,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+        MHD_OPTION_END);
+    if (!daemon) return diag_set(d, ST_INTERNAL, "listen", "cannot listen on %s", cfg->listen);
+    log_info("ticketd serving on http://%s with %u threads", cfg->listen, threads);
+
+    int sig = 0;
+    sigset_t wait_for;
+    sigemptyset(&wait_for);
+    sigaddset(&wait_for, SIGTERM);
+    sigaddset(&wait_for, SIGINT);
+    sigwait(&wait_for, &sig);
+    log_info("ticketd: signal %d, finishing in-flight requests", sig);
+
+    /* Stop accepting, let requests in progress complete, then stop. */
+    MHD_socket ls = MHD_quiesce_daemon(daemon);
+    for (int waited = 0; atomic_load(&in_flight) > 0 && waited < LIMIT_SHUTDOWN_WAIT_MS;
+         waited += 5)
+        usleep(5000);
+    MHD_stop_daemon(daemon);
+    if (ls != MHD_INVALID_SOCKET) close(ls);
+    log_info("ticketd: stopped");
+    return ST_OK;
+}

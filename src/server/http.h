@@ -1,0 +1,22 @@
+/* The HTTP server: libmicrohttpd with its epoll thread pool, per-request arenas, body limits,
+ * connection timeouts, one log line per request, and a clean stop on SIGTERM/SIGINT that lets
+ * in-flight requests finish. The only module that includes microhttpd.h. */
+#ifndef TICKETD_SERVER_HTTP_H
+#define TICKETD_SERVER_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/status.h"
+
+typedef struct {
+    const char *listen; /* HOST:PORT, [v6]:PORT */
+    unsigned threads;   /* 0: one per core */
+    size_t max_body;    /* JSON/form bodies */
+    bool quiet;         /* no per-request log lines */
+} http_config;
+
+/* Serves until SIGTERM or SIGINT; api_init must have run. */
+status http_serve(const http_config *cfg, diag *d) WUR;
+
+#endif

@@ -1,0 +1,47 @@
+/* Route matching on method + path template; see router.h. A linear scan: the table is small and
+ * the comparison stops at the first differing segment. */
+#include "server/router.h"
+
+#include <string.h>
+
+/* Matches one template against path; fills captures on success. */
+static bool match(const char *tpl, const char *path, arena *a, const char **params, size_t *n)
+{
+    const char *t = tpl, *p = path;
+    size_t k = 0;
+    while (*t && *p) {
+        if (*t != '/' || *p != '/') return false;
+        t++, p++;
+        const char *te = strchr(t, '/'), *pe = strchr(p, '/');
+        size_t tl = te ? (size_t)(te - t) : strlen(t), pl = pe ? (size_t)(pe - p) : strlen(p);
+        if (tl >= 2 && t[0] == '{' && t[tl - 1] == '}') {
+            if (pl == 0 || k >= LIMIT_PATH_PARAMS) return false;
+            if (a) params[k] = arena_strndup(a, p, pl);
+            k++;
+        } else if (tl != pl || memcmp(t, p, tl) != 0) {
+            return false;
+        }
+        t += tl, p += pl;
+    }
+    if (*t || *p) return false;
+    *n = k;
+    return true;
+}
+
+const api_route *router_match(const api_route *routes, size_t n, const char *method,
+                              const char *path, arena *a, const char **params, size_t *n_params,
+                              bool *path_known)
+{
+    *path_known = false;
+    size_t k;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(routes[i].method, method) != 0) continue;
+        if (match(routes[i].path, path, a, params, &k)) {
+            *n_params = k;
+            return &routes[i];
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        if (match(routes[i].path, path, NULL, params, &k)) *path_known = true;
+    return NULL;
+}

@@ -1,0 +1,165 @@
+/* SQL for ticket categories with their ordered subcategories and allowed billing plans.
+ * Deleting a category hides it (deleted_at) so old tickets keep showing its title. */
+#include "store/sql.h"
+
+#define CATEGORY_COLS                                                                              \
+    "k.id, k.uuid, k.title, k.language, k.auto_reply, k.user_id, u.uuid, k.created_at, "          \
+    "k.updated_at"
+#define CATEGORY_FROM "categories k LEFT JOIN users u ON u.id = k.user_id"
+
+static void read_category(db_stmt *s, arena *a, void *row)
+{
+    category_row *r = row;
+    r->id = db_col_int(s, 0);
+    col_uuid(s, 1, r->uuid);
+    r->title = col_str(s, 2, a);
+    r->language = col_str(s, 3, a);
+    r->auto_reply = col_str(s, 4, a);
+    r->user_id = col_int_null(s, 5);
+    r->user_uuid = col_str(s, 6, a);
+    r->created_at = db_col_int(s, 7);
+    r->updated_at = db_col_int(s, 8);
+}
+
+/* Loads the subcategories and plans of one category. */
+static status load_lists(db *c, category_row *r, arena *a)
+{
+    db_stmt *s = db_prepare(c, "SELECT count(*) FROM category_subcategories WHERE category_id = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, r->id);
+    int rc = db_step(s);
+    size_t subs = rc == DB_ROW ? (size_t)db_col_int(s, 0) : 0;
+    db_reset(s);
+    r->subcategories = ARENA_ARRAY(a, char *, subs + 1);
+    r->n_subcategories = 0;
+    s = db_prepare(c, "SELECT name FROM category_subcategories WHERE category_id = ? ORDER BY pos");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, r->id);
+    while ((rc = db_step(s)) == DB_ROW && r->n_subcategories < subs)
+        r->subcategories[r->n_subcategories++] = col_str(s, 0, a);
+    db_reset(s);
+    if (rc < 0) return step_status(rc);
+
+    s = db_prepare(c, "SELECT count(*) FROM category_plans WHERE category_id = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, r->id);
+    rc = db_step(s);
+    size_t plans = rc == DB_ROW ? (size_t)db_col_int(s, 0) : 0;
+    db_reset(s);
+    r->plan_ids = ARENA_ARRAY(a, int64_t, plans + 1);
+    r->plan_uuids = ARENA_ARRAY(a, char *, plans + 1);
+    r->n_plans = 0;
+    s = db_prepare(c, "SELECT p.id, p.uuid FROM category_plans cp JOIN plans p ON p.id = "
+                      "cp.plan_id WHERE cp.category_id = ? ORDER BY cp.pos");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, r->id);
+    while ((rc = db_step(s)) == DB_ROW && r->n_plans < plans) {
+        r->plan_ids[r->n_plans] = db_col_int(s, 0);
+        r->plan_uuids[r->n_plans++] = col_str(s, 1, a);
+    }
+    db_reset(s);
+    return rc < 0 ? step_status(rc) : ST_OK;
+}
+
+/* Replaces the subcategories and plans of a category with r's. */
+static status write_lists(db *c, const category_row *r)
+{
+    db_stmt *s = db_prepare(c, "DELETE FROM category_subcategories WHERE category_id = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, r->id);
+    status st = run_done(s);
+    for (size_t i = 0; !st && i < r->n_subcategories; i++) {
+        s = db_prepare(c, "INSERT INTO category_subcategories (category_id, pos, name) "
+                          "VALUES (?, ?, ?)");
+        if (!s) return ST_INTERNAL;
+        db_bind_int(s, 1, r->id);
+        db_bind_int(s, 2, (int64_t)i);
+        db_bind_text(s, 3, r->subcategories[i]);
+        st = run_done(s);
+    }
+    if (st) return st;
+    s = db_prepare(c, "DELETE FROM category_plans WHERE category_id = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, r->id);
+    st = run_done(s);
+    for (size_t i = 0; !st && i < r->n_plans; i++) {
+        /* OR IGNORE: the same plan given twice is allowed once. */
+        s = db_prepare(c, "INSERT OR IGNORE INTO category_plans (category_id, plan_id, pos) "
+                          "VALUES (?, ?, ?)");
+        if (!s) return ST_INTERNAL;
+        db_bind_int(s, 1, r->id);
+        db_bind_int(s, 2, r->plan_ids[i]);
+        db_bind_int(s, 3, (int64_t)i);
+        st = run_done(s);
+    }
+    return st;
+}
+
+status store_category_insert(db *c, int64_t ws, category_row *r)
+{
+    db_stmt *s = db_prepare(c, "INSERT INTO categories (uuid, workspace_id, title, language, "
+                               "auto_reply, user_id, created_at, updated_at) VALUES (?, ?, ?, ?, "
+                               "?, ?, ?, ?) RETURNING id");
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, 1, r->uuid);
+    db_bind_int(s, 2, ws);
+    db_bind_text(s, 3, r->title);
+    db_bind_text(s, 4, r->language);
+    db_bind_text(s, 5, r->auto_reply);
+    bind_int_null(s, 6, r->user_id);
+    db_bind_int(s, 7, r->created_at);
+    db_bind_int(s, 8, r->updated_at);
+    int rc = db_step(s);
+    if (rc == DB_ROW) r->id = db_col_int(s, 0);
+    db_reset(s);
+    return rc < 0 ? step_status(rc) : write_lists(c, r);
+}
+
+status store_category_update(db *c, int64_t ws, const category_row *r)
+{
+    db_stmt *s = db_prepare(c, "UPDATE categories SET title = ?, language = ?, auto_reply = ?, "
+                               "user_id = ?, updated_at = ? WHERE id = ? AND workspace_id = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, 1, r->title);
+    db_bind_text(s, 2, r->language);
+    db_bind_text(s, 3, r->auto_reply);
+    bind_int_null(s, 4, r->user_id);
+    db_bind_int(s, 5, r->updated_at);
+    db_bind_int(s, 6, r->id);
+    db_bind_int(s, 7, ws);
+    status st = run_done(s);
+    return st ? st : write_lists(c, r);
+}
+
+status store_category_get(db *c, int64_t ws, const char *uuid, arena *a, category_row *out)
+{
+    status st = get_one(c, "SELECT " CATEGORY_COLS " FROM " CATEGORY_FROM
+                           " WHERE k.workspace_id = ? AND k.uuid = ? AND k.deleted_at IS NULL",
+                        ws, uuid, a, read_category, out);
+    return st ? st : load_lists(c, out, a);
+}
+
+status store_category_delete(db *c, int64_t ws, int64_t id, int64_t now)
+{
+    db_stmt *s = db_prepare(c, "UPDATE categories SET deleted_at = ? WHERE id = ? AND "
+                               "workspace_id = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, now);
+    db_bind_int(s, 2, id);
+    db_bind_int(s, 3, ws);
+    return run_done(s);
+}
+
+status store_category_list(db *c, int64_t ws, const list_page *pg, arena *a,
+                           category_row **rows, size_t *n, int64_t *total)
+{
+    qb q;
+    qb_init(&q, "k.workspace_id = ? AND k.deleted_at IS NULL");
+    qb_int(&q, ws);
+    status st = list_run(c, CATEGORY_COLS, CATEGORY_FROM, "categories k", &q, pg,
+                         pg->sort == SORT_TITLE ? "k.title" : "k.created_at", "k.uuid",
+                         "k.created_at", a, sizeof(category_row), read_category, (void **)rows, n,
+                         total);
+    for (size_t i = 0; !st && i < *n; i++) st = load_lists(c, &(*rows)[i], a);
+    return st;
+}

@@ -1,0 +1,81 @@
+/* The database driver interface: what store/ needs from a SQL engine, and nothing more. A
+ * driver is a struct of function pointers (like lwan's techempower database.h or SQLite's VFS);
+ * db_sqlite.c implements it now, db_pg.c can implement it without touching core/ or the SQL.
+ *
+ * SQL uses `?` placeholders, bound 1-based. Prepared statements are cached per connection by
+ * their text: db_prepare returns the cached statement, which the caller must db_reset when done
+ * (before preparing the same text again). A connection belongs to one thread at a time.
+ * Column text is borrowed: valid until the next step or reset of that statement. */
+#ifndef TICKETD_STORE_DB_H
+#define TICKETD_STORE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/status.h"
+
+enum { DB_DONE = 0, DB_ROW = 1 };
+
+typedef struct db db;
+typedef struct db_stmt db_stmt;
+
+struct db_driver {
+    const char *name;
+    status (*open)(const char *dsn, db **out, diag *d);
+    void (*close)(db *c);
+    db_stmt *(*prepare)(db *c, const char *sql); /* NULL on error (logged) */
+    void (*bind_int)(db_stmt *s, int i, int64_t v);
+    void (*bind_text)(db_stmt *s, int i, const char *v); /* NULL binds SQL NULL */
+    void (*bind_blob)(db_stmt *s, int i, const void *p, size_t n);
+    void (*bind_null)(db_stmt *s, int i);
+    int (*step)(db_stmt *s); /* DB_ROW, DB_DONE, or -status (ST_CONFLICT on a unique key) */
+    bool (*col_null)(db_stmt *s, int i);
+    int64_t (*col_int)(db_stmt *s, int i);
+    const char *(*col_text)(db_stmt *s, int i); /* NULL for SQL NULL */
+    const void *(*col_blob)(db_stmt *s, int i, size_t *n);
+    void (*reset)(db_stmt *s);
+    status (*exec)(db *c, const char *sql); /* one or more statements, no parameters */
+    status (*begin)(db *c);                 /* a write transaction */
+    status (*commit)(db *c);
+    void (*rollback)(db *c);
+    status (*backup)(db *c, const char *file, diag *d); /* online, consistent copy */
+};
+
+/* Every driver's connection struct starts with this. */
+struct db {
+    const struct db_driver *drv;
+};
+
+extern const struct db_driver db_sqlite_driver;
+
+static inline db_stmt *db_prepare(db *c, const char *sql) { return c->drv->prepare(c, sql); }
+static inline status db_exec(db *c, const char *sql) { return c->drv->exec(c, sql); }
+static inline status db_begin(db *c) { return c->drv->begin(c); }
+static inline status db_commit(db *c) { return c->drv->commit(c); }
+static inline void db_rollback(db *c) { c->drv->rollback(c); }
+
+/* Statement calls go through the connection's driver; a statement remembers its connection. */
+struct db_stmt_head {
+    const struct db_driver *drv;
+};
+#define DRV(s) (((struct db_stmt_head *)(s))->drv)
+static inline void db_bind_int(db_stmt *s, int i, int64_t v) { DRV(s)->bind_int(s, i, v); }
+static inline void db_bind_text(db_stmt *s, int i, const char *v) { DRV(s)->bind_text(s, i, v); }
+static inline void db_bind_blob(db_stmt *s, int i, const void *p, size_t n)
+{
+    DRV(s)->bind_blob(s, i, p, n);
+}
+static inline void db_bind_null(db_stmt *s, int i) { DRV(s)->bind_null(s, i); }
+static inline int db_step(db_stmt *s) { return DRV(s)->step(s); }
+static inline bool db_col_null(db_stmt *s, int i) { return DRV(s)->col_null(s, i); }
+static inline int64_t db_col_int(db_stmt *s, int i) { return DRV(s)->col_int(s, i); }
+static inline const char *db_col_text(db_stmt *s, int i) { return DRV(s)->col_text(s, i); }
+static inline const void *db_col_blob(db_stmt *s, int i, size_t *n)
+{
+    return DRV(s)->col_blob(s, i, n);
+}
+static inline void db_reset(db_stmt *s) { DRV(s)->reset(s); }
+#undef DRV
+
+#endif

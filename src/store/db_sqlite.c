@@ -1,0 +1,234 @@
+/* The SQLite driver: one connection per thread, WAL, foreign keys on, a busy timeout for the
+ * single-writer lock, and a per-connection cache of prepared statements keyed by SQL text.
+ * The only file besides db_pg.c that includes a database header. */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db.h"
+#include "util/limits.h"
+#include "util/log.h"
+
+struct stmt {
+    struct db_stmt_head head; /* must be first: db.h dispatches through it */
+    sqlite3_stmt *st;
+    char *sql;
+    uint64_t hash;
+};
+
+struct sconn {
+    struct db base; /* must be first */
+    sqlite3 *h;
+    struct stmt cache[LIMIT_STMT_CACHE];
+    int in_txn;
+};
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static status sq_exec(db *c, const char *sql);
+
+static status sq_open(const char *path, db **out, diag *d)
+{
+    struct sconn *c = calloc(1, sizeof *c);
+    if (!c) bug_at(__FILE__, __LINE__, "out of memory");
+    c->base.drv = &db_sqlite_driver;
+    int rc = sqlite3_open_v2(path, &c->h,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        diag_set(d, ST_INTERNAL, "db", "cannot open %s: %s", path,
+                 c->h ? sqlite3_errmsg(c->h) : sqlite3_errstr(rc));
+        sqlite3_close(c->h);
+        free(c);
+        return ST_INTERNAL;
+    }
+    sqlite3_busy_timeout(c->h, LIMIT_BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(c->h, 1);
+    /* WAL + synchronous=NORMAL: a committed transaction survives a crash of the process
+     * (kill -9); FULL would add an fsync per commit for power-loss durability. */
+    status st = sq_exec(&c->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                                  "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+                                  "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;");
+    if (st) {
+        diag_set(d, st, "db", "cannot configure %s: %s", path, sqlite3_errmsg(c->h));
+        sqlite3_close(c->h);
+        free(c);
+        return st;
+    }
+    *out = &c->base;
+    return ST_OK;
+}
+
+static void sq_close(db *base)
+{
+    struct sconn *c = (struct sconn *)base;
+    if (!c) return;
+    for (int i = 0; i < LIMIT_STMT_CACHE; i++) {
+        sqlite3_finalize(c->cache[i].st);
+        free(c->cache[i].sql);
+    }
+    sqlite3_close(c->h);
+    free(c);
+}
+
+static db_stmt *sq_prepare(db *base, const char *sql)
+{
+    struct sconn *c = (struct sconn *)base;
+    uint64_t h = fnv1a(sql);
+    size_t slot = h % LIMIT_STMT_CACHE;
+    /* Open addressing with a short probe. A full neighbourhood evicts a statement that is not
+     * running: callers step a statement right after binding it, so an idle one is free. */
+    size_t victim = LIMIT_STMT_CACHE;
+    for (size_t k = 0; k < 8; k++) {
+        size_t i = (slot + k) % LIMIT_STMT_CACHE;
+        struct stmt *e = &c->cache[i];
+        if (e->st && e->hash == h && strcmp(e->sql, sql) == 0) return (db_stmt *)e;
+        if (!e->st) {
+            victim = i;
+            break;
+        }
+        if (victim == LIMIT_STMT_CACHE && !sqlite3_stmt_busy(e->st)) victim = i;
+    }
+    BUG_ON(victim == LIMIT_STMT_CACHE);
+    struct stmt *e = &c->cache[victim];
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(c->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        log_error("sqlite prepare: %s in: %s", sqlite3_errmsg(c->h), sql);
+        return NULL;
+    }
+    sqlite3_finalize(e->st);
+    free(e->sql);
+    e->head.drv = &db_sqlite_driver;
+    e->st = st;
+    e->sql = strdup(sql);
+    if (!e->sql) bug_at(__FILE__, __LINE__, "out of memory");
+    e->hash = h;
+    return (db_stmt *)e;
+}
+
+#define ST(s) (((struct stmt *)(s))->st)
+
+static void sq_bind_int(db_stmt *s, int i, int64_t v) { sqlite3_bind_int64(ST(s), i, v); }
+static void sq_bind_text(db_stmt *s, int i, const char *v)
+{
+    if (v) sqlite3_bind_text(ST(s), i, v, -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_null(ST(s), i);
+}
+static void sq_bind_blob(db_stmt *s, int i, const void *p, size_t n)
+{
+    sqlite3_bind_blob(ST(s), i, p, (int)n, SQLITE_TRANSIENT);
+}
+static void sq_bind_null(db_stmt *s, int i) { sqlite3_bind_null(ST(s), i); }
+
+static int sq_step(db_stmt *s)
+{
+    int rc = sqlite3_step(ST(s));
+    if (rc == SQLITE_ROW) return DB_ROW;
+    if (rc == SQLITE_DONE) return DB_DONE;
+    sqlite3 *h = sqlite3_db_handle(ST(s));
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+            return -ST_CONFLICT;
+        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) return -ST_CONFLICT;
+    }
+    log_error("sqlite step: %s (%d) in: %s", sqlite3_errmsg(h), rc, sqlite3_sql(ST(s)));
+    return -ST_INTERNAL;
+}
+
+static bool sq_col_null(db_stmt *s, int i) { return sqlite3_column_type(ST(s), i) == SQLITE_NULL; }
+static int64_t sq_col_int(db_stmt *s, int i) { return sqlite3_column_int64(ST(s), i); }
+static const char *sq_col_text(db_stmt *s, int i)
+{
+    return (const char *)sqlite3_column_text(ST(s), i);
+}
+static const void *sq_col_blob(db_stmt *s, int i, size_t *n)
+{
+    const void *p = sqlite3_column_blob(ST(s), i);
+    *n = (size_t)sqlite3_column_bytes(ST(s), i);
+    return p;
+}
+static void sq_reset(db_stmt *s)
+{
+    sqlite3_reset(ST(s));
+    sqlite3_clear_bindings(ST(s));
+}
+
+static status sq_exec(db *base, const char *sql)
+{
+    struct sconn *c = (struct sconn *)base;
+    char *err = NULL;
+    int rc = sqlite3_exec(c->h, sql, NULL, NULL, &err);
+    if (rc != SQLITE_OK) {
+        log_error("sqlite exec: %s", err ? err : sqlite3_errstr(rc));
+        sqlite3_free(err);
+        return (rc & 0xff) == SQLITE_CONSTRAINT ? ST_CONFLICT : ST_INTERNAL;
+    }
+    return ST_OK;
+}
+
+static status sq_begin(db *base)
+{
+    /* IMMEDIATE takes the write lock now, so two writers never deadlock upgrading a read. */
+    return sq_exec(base, "BEGIN IMMEDIATE");
+}
+static status sq_commit(db *base) { return sq_exec(base, "COMMIT"); }
+static void sq_rollback(db *base)
+{
+    struct sconn *c = (struct sconn *)base;
+    if (!sqlite3_get_autocommit(c->h)) (void)sq_exec(base, "ROLLBACK");
+}
+
+static status sq_backup(db *base, const char *file, diag *d)
+{
+    struct sconn *c = (struct sconn *)base;
+    sqlite3 *dst = NULL;
+    status st = ST_OK;
+    if (sqlite3_open(file, &dst) != SQLITE_OK) {
+        st = diag_set(d, ST_INTERNAL, "file", "cannot open %s: %s", file, sqlite3_errmsg(dst));
+        goto out;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", c->h, "main");
+    if (!b) {
+        st = diag_set(d, ST_INTERNAL, "file", "backup: %s", sqlite3_errmsg(dst));
+        goto out;
+    }
+    /* Copy in steps so writers are not locked out for the whole copy; a write by another
+     * connection restarts the copy, so the result is always one consistent snapshot. */
+    int rc;
+    do {
+        rc = sqlite3_backup_step(b, 1024);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(5);
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE)
+        st = diag_set(d, ST_INTERNAL, "file", "backup: %s", sqlite3_errstr(rc));
+out:
+    sqlite3_close(dst);
+    return st;
+}
+
+const struct db_driver db_sqlite_driver = {
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .prepare = sq_prepare,
+    .bind_int = sq_bind_int,
+    .bind_text = sq_bind_text,
+    .bind_blob = sq_bind_blob,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .col_null = sq_col_null,
+    .col_int = sq_col_int,
+    .col_text = sq_col_text,
+    .col_blob = sq_col_blob,
+    .reset = sq_reset,
+    .exec = sq_exec,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .backup = sq_backup,
+};

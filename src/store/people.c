@@ -1,0 +1,408 @@
+/* SQL for workspaces, API keys, teammates (users), clients (contacts) and billing plans. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/sql.h"
+
+/* ---- workspaces ---- */
+
+static void read_ws(db_stmt *s, arena *a, void *row)
+{
+    ws_row *w = row;
+    w->id = db_col_int(s, 0);
+    col_uuid(s, 1, w->uuid);
+    w->name = col_str(s, 2, a);
+    w->created_at = db_col_int(s, 3);
+}
+
+status store_ws_insert(db *c, ws_row *w)
+{
+    db_stmt *s = db_prepare(c, "INSERT INTO workspaces (uuid, name, created_at) VALUES (?, ?, ?) "
+                               "RETURNING id");
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, 1, w->uuid);
+    db_bind_text(s, 2, w->name);
+    db_bind_int(s, 3, w->created_at);
+    int rc = db_step(s);
+    if (rc == DB_ROW) w->id = db_col_int(s, 0);
+    db_reset(s);
+    return step_status(rc);
+}
+
+status store_ws_find(db *c, const char *key, arena *a, ws_row *out)
+{
+    db_stmt *s = db_prepare(c, key ? "SELECT id, uuid, name, created_at FROM workspaces "
+                                     "WHERE uuid = ?1 OR name = ?1"
+                                   : "SELECT id, uuid, name, created_at FROM workspaces "
+                                     "ORDER BY id LIMIT 1");
+    if (!s) return ST_INTERNAL;
+    if (key) db_bind_text(s, 1, key);
+    int rc = db_step(s);
+    if (rc == DB_ROW) read_ws(s, a, out);
+    db_reset(s);
+    return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : step_status(rc);
+}
+
+/* ---- API keys ---- */
+
+#define KEY_COLS "k.id, k.uuid, k.workspace_id, k.prefix, k.created_at, k.revoked_at, w.name"
+
+static void read_key(db_stmt *s, arena *a, void *row)
+{
+    key_row *k = row;
+    k->id = db_col_int(s, 0);
+    col_uuid(s, 1, k->uuid);
+    k->ws = db_col_int(s, 2);
+    snprintf(k->prefix, sizeof k->prefix, "%s", db_col_text(s, 3));
+    k->created_at = db_col_int(s, 4);
+    k->revoked_at = col_int_null(s, 5);
+    k->ws_name = a ? col_str(s, 6, a) : NULL;
+}
+
+status store_key_insert(db *c, key_row *k, const unsigned char hash[SHA256_LEN])
+{
+    db_stmt *s = db_prepare(c, "INSERT INTO api_keys (uuid, workspace_id, hash, prefix, "
+                               "created_at) VALUES (?, ?, ?, ?, ?) RETURNING id");
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, 1, k->uuid);
+    db_bind_int(s, 2, k->ws);
+    db_bind_blob(s, 3, hash, SHA256_LEN);
+    db_bind_text(s, 4, k->prefix);
+    db_bind_int(s, 5, k->created_at);
+    int rc = db_step(s);
+    if (rc == DB_ROW) k->id = db_col_int(s, 0);
+    db_reset(s);
+    return step_status(rc);
+}
+
+status store_key_by_hash(db *c, const unsigned char hash[SHA256_LEN], key_row *out)
+{
+    db_stmt *s = db_prepare(c, "SELECT " KEY_COLS ", k.hash FROM api_keys k "
+                               "JOIN workspaces w ON w.id = k.workspace_id WHERE k.hash = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_blob(s, 1, hash, SHA256_LEN);
+    int rc = db_step(s);
+    status st = ST_NOT_FOUND;
+    if (rc == DB_ROW) {
+        size_t n = 0;
+        const void *h = db_col_blob(s, 7, &n);
+        /* The index found the row; the comparison that decides is constant-time. */
+        if (n == SHA256_LEN && crypto_equal(h, hash, SHA256_LEN)) {
+            read_key(s, NULL, out);
+            st = ST_OK;
+        }
+    } else if (rc < 0) {
+        st = step_status(rc);
+    }
+    db_reset(s);
+    return st;
+}
+
+status store_key_list(db *c, arena *a, key_row **rows, size_t *n)
+{
+    db_stmt *s = db_prepare(c, "SELECT count(*) FROM api_keys");
+    if (!s) return ST_INTERNAL;
+    int rc = db_step(s);
+    int64_t total = rc == DB_ROW ? db_col_int(s, 0) : 0;
+    db_reset(s);
+    *rows = ARENA_ARRAY(a, key_row, (size_t)total + 1);
+    *n = 0;
+    s = db_prepare(c, "SELECT " KEY_COLS " FROM api_keys k JOIN workspaces w ON w.id = "
+                      "k.workspace_id ORDER BY k.id");
+    if (!s) return ST_INTERNAL;
+    while ((rc = db_step(s)) == DB_ROW && *n < (size_t)total) read_key(s, a, &(*rows)[(*n)++]);
+    db_reset(s);
+    return rc < 0 ? step_status(rc) : ST_OK;
+}
+
+status store_key_revoke(db *c, const char *id_or_prefix, int64_t now)
+{
+    char pattern[80];
+    snprintf(pattern, sizeof pattern, "%s%%", id_or_prefix);
+    db_stmt *s = db_prepare(c, "SELECT count(*), min(id) FROM api_keys WHERE uuid = ? OR "
+                               "(length(?) >= 8 AND prefix LIKE ?)");
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, 1, id_or_prefix);
+    db_bind_text(s, 2, id_or_prefix);
+    db_bind_text(s, 3, pattern);
+    int rc = db_step(s);
+    int64_t count = rc == DB_ROW ? db_col_int(s, 0) : 0, id = rc == DB_ROW ? db_col_int(s, 1) : 0;
+    db_reset(s);
+    if (rc < 0) return step_status(rc);
+    if (count == 0) return ST_NOT_FOUND;
+    if (count > 1) return ST_CONFLICT;
+    s = db_prepare(c, "UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, now);
+    db_bind_int(s, 2, id);
+    return run_done(s);
+}
+
+/* ---- teammates / users ---- */
+
+#define USER_COLS                                                                                  \
+    "id, uuid, name, last_name, email, username, role, country, password_hash, verified, "        \
+    "last_login, created_at, updated_at"
+
+static void read_user(db_stmt *s, arena *a, void *row)
+{
+    user_row *u = row;
+    u->id = db_col_int(s, 0);
+    col_uuid(s, 1, u->uuid);
+    u->name = col_str(s, 2, a);
+    u->last_name = col_str(s, 3, a);
+    u->email = col_str(s, 4, a);
+    u->username = col_str(s, 5, a);
+    u->role = col_str(s, 6, a);
+    u->country = col_str(s, 7, a);
+    u->password_hash = col_str(s, 8, a);
+    u->verified = db_col_int(s, 9) != 0;
+    u->last_login = col_int_null(s, 10);
+    u->created_at = db_col_int(s, 11);
+    u->updated_at = db_col_int(s, 12);
+}
+
+/* Binds the mutable user columns at 1..9 in the order of the INSERT and UPDATE below. */
+static void bind_user(db_stmt *s, const user_row *u)
+{
+    db_bind_text(s, 1, u->name);
+    db_bind_text(s, 2, u->last_name);
+    db_bind_text(s, 3, u->email);
+    db_bind_text(s, 4, u->username);
+    db_bind_text(s, 5, u->role);
+    db_bind_text(s, 6, u->country);
+    db_bind_text(s, 7, u->password_hash);
+    db_bind_int(s, 8, u->verified);
+    db_bind_int(s, 9, u->updated_at);
+}
+
+status store_user_insert(db *c, int64_t ws, user_row *u)
+{
+    db_stmt *s = db_prepare(c, "INSERT INTO users (name, last_name, email, username, role, country, "
+                               "password_hash, verified, updated_at, uuid, workspace_id, "
+                               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                               "RETURNING id");
+    if (!s) return ST_INTERNAL;
+    bind_user(s, u);
+    db_bind_text(s, 10, u->uuid);
+    db_bind_int(s, 11, ws);
+    db_bind_int(s, 12, u->created_at);
+    int rc = db_step(s);
+    if (rc == DB_ROW) u->id = db_col_int(s, 0);
+    db_reset(s);
+    return step_status(rc);
+}
+
+status store_user_update(db *c, int64_t ws, const user_row *u)
+{
+    db_stmt *s = db_prepare(c, "UPDATE users SET name = ?, last_name = ?, email = ?, username = ?, "
+                               "role = ?, country = ?, password_hash = ?, verified = ?, "
+                               "updated_at = ? WHERE id = ? AND workspace_id = ?");
+    if (!s) return ST_INTERNAL;
+    bind_user(s, u);
+    db_bind_int(s, 10, u->id);
+    db_bind_int(s, 11, ws);
+    return run_done(s);
+}
+
+status store_user_get(db *c, int64_t ws, const char *uuid, arena *a, user_row *out)
+{
+    return get_one(c, "SELECT " USER_COLS " FROM users WHERE workspace_id = ? AND uuid = ?", ws,
+                   uuid, a, read_user, out);
+}
+
+static status delete_by_id(db *c, const char *sql, int64_t ws, int64_t id)
+{
+    db_stmt *s = db_prepare(c, sql);
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, ws);
+    return run_done(s);
+}
+
+/* Runs a count query bound with (id, ws) and returns the count. */
+static status count_refs(db *c, const char *sql, int64_t ws, int64_t id, int64_t *n)
+{
+    db_stmt *s = db_prepare(c, sql);
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, ws);
+    int rc = db_step(s);
+    *n = rc == DB_ROW ? db_col_int(s, 0) : 0;
+    db_reset(s);
+    return rc < 0 ? step_status(rc) : ST_OK;
+}
+
+status store_user_delete(db *c, int64_t ws, int64_t id)
+{
+    return delete_by_id(c, "DELETE FROM users WHERE id = ? AND workspace_id = ?", ws, id);
+}
+
+status store_user_refs(db *c, int64_t ws, int64_t id, int64_t *n)
+{
+    return count_refs(c,
+                      "SELECT (SELECT count(*) FROM tickets WHERE user_id = ?1 AND workspace_id = "
+                      "?2) + (SELECT count(*) FROM categories WHERE user_id = ?1 AND "
+                      "workspace_id = ?2) + (SELECT count(*) FROM replies WHERE user_id = ?1 AND "
+                      "workspace_id = ?2)",
+                      ws, id, n);
+}
+
+static const char *name_sort(int sort) { return sort == SORT_NAME ? "name" : "created_at"; }
+
+status store_user_list(db *c, int64_t ws, const list_page *pg, arena *a, user_row **rows,
+                       size_t *n, int64_t *total)
+{
+    qb q;
+    qb_init(&q, "workspace_id = ?");
+    qb_int(&q, ws);
+    return list_run(c, USER_COLS, "users", "users", &q, pg, name_sort(pg->sort), "uuid", "created_at", a,
+                    sizeof(user_row), read_user, (void **)rows, n, total);
+}
+
+/* ---- clients / contacts ---- */
+
+#define CONTACT_COLS                                                                               \
+    "c.id, c.uuid, c.name, c.email, c.country, c.plan_id, p.uuid, c.created_at, c.updated_at"
+#define CONTACT_FROM "contacts c LEFT JOIN plans p ON p.id = c.plan_id"
+
+static void read_contact(db_stmt *s, arena *a, void *row)
+{
+    contact_row *r = row;
+    r->id = db_col_int(s, 0);
+    col_uuid(s, 1, r->uuid);
+    r->name = col_str(s, 2, a);
+    r->email = col_str(s, 3, a);
+    r->country = col_str(s, 4, a);
+    r->plan_id = col_int_null(s, 5);
+    r->plan_uuid = col_str(s, 6, a);
+    r->created_at = db_col_int(s, 7);
+    r->updated_at = db_col_int(s, 8);
+}
+
+status store_contact_insert(db *c, int64_t ws, contact_row *r)
+{
+    db_stmt *s = db_prepare(c, "INSERT INTO contacts (name, email, country, plan_id, updated_at, "
+                               "uuid, workspace_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                               "RETURNING id");
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, 1, r->name);
+    db_bind_text(s, 2, r->email);
+    db_bind_text(s, 3, r->country);
+    bind_int_null(s, 4, r->plan_id);
+    db_bind_int(s, 5, r->updated_at);
+    db_bind_text(s, 6, r->uuid);
+    db_bind_int(s, 7, ws);
+    db_bind_int(s, 8, r->created_at);
+    int rc = db_step(s);
+    if (rc == DB_ROW) r->id = db_col_int(s, 0);
+    db_reset(s);
+    return step_status(rc);
+}
+
+status store_contact_update(db *c, int64_t ws, const contact_row *r)
+{
+    db_stmt *s = db_prepare(c, "UPDATE contacts SET name = ?, email = ?, country = ?, plan_id = ?, "
+                               "updated_at = ? WHERE id = ? AND workspace_id = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, 1, r->name);
+    db_bind_text(s, 2, r->email);
+    db_bind_text(s, 3, r->country);
+    bind_int_null(s, 4, r->plan_id);
+    db_bind_int(s, 5, r->updated_at);
+    db_bind_int(s, 6, r->id);
+    db_bind_int(s, 7, ws);
+    return run_done(s);
+}
+
+status store_contact_get(db *c, int64_t ws, const char *uuid, arena *a, contact_row *out)
+{
+    return get_one(c, "SELECT " CONTACT_COLS " FROM " CONTACT_FROM
+                      " WHERE c.workspace_id = ? AND c.uuid = ?",
+                   ws, uuid, a, read_contact, out);
+}
+
+status store_contact_delete(db *c, int64_t ws, int64_t id)
+{
+    return delete_by_id(c, "DELETE FROM contacts WHERE id = ? AND workspace_id = ?", ws, id);
+}
+
+status store_contact_refs(db *c, int64_t ws, int64_t id, int64_t *n)
+{
+    return count_refs(c,
+                      "SELECT (SELECT count(*) FROM tickets WHERE contact_id = ?1 AND "
+                      "workspace_id = ?2) + (SELECT count(*) FROM replies WHERE contact_id = ?1 "
+                      "AND workspace_id = ?2)",
+                      ws, id, n);
+}
+
+status store_contact_list(db *c, int64_t ws, const list_page *pg, arena *a, contact_row **rows,
+                          size_t *n, int64_t *total)
+{
+    qb q;
+    qb_init(&q, "c.workspace_id = ?");
+    qb_int(&q, ws);
+    return list_run(c, CONTACT_COLS, CONTACT_FROM, "contacts c", &q, pg,
+                    pg->sort == SORT_NAME ? "c.name" : "c.created_at", "c.uuid", "c.created_at",
+                    a, sizeof(contact_row), read_contact, (void **)rows, n, total);
+}
+
+/* ---- billing plans ---- */
+
+#define PLAN_COLS "id, uuid, name, attrs, created_at"
+
+static void read_plan(db_stmt *s, arena *a, void *row)
+{
+    plan_row *p = row;
+    p->id = db_col_int(s, 0);
+    col_uuid(s, 1, p->uuid);
+    p->name = col_str(s, 2, a);
+    p->attrs = col_str(s, 3, a);
+    p->created_at = db_col_int(s, 4);
+}
+
+status store_plan_insert(db *c, int64_t ws, plan_row *p)
+{
+    db_stmt *s = db_prepare(c, "INSERT INTO plans (uuid, workspace_id, name, attrs, created_at) "
+                               "VALUES (?, ?, ?, ?, ?) RETURNING id");
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, 1, p->uuid);
+    db_bind_int(s, 2, ws);
+    db_bind_text(s, 3, p->name);
+    db_bind_text(s, 4, p->attrs ? p->attrs : "{}");
+    db_bind_int(s, 5, p->created_at);
+    int rc = db_step(s);
+    if (rc == DB_ROW) p->id = db_col_int(s, 0);
+    db_reset(s);
+    return step_status(rc);
+}
+
+status store_plan_get(db *c, int64_t ws, const char *uuid, arena *a, plan_row *out)
+{
+    return get_one(c, "SELECT " PLAN_COLS " FROM plans WHERE workspace_id = ? AND uuid = ?", ws,
+                   uuid, a, read_plan, out);
+}
+
+status store_plan_delete(db *c, int64_t ws, int64_t id)
+{
+    return delete_by_id(c, "DELETE FROM plans WHERE id = ? AND workspace_id = ?", ws, id);
+}
+
+status store_plan_refs(db *c, int64_t ws, int64_t id, int64_t *n)
+{
+    return count_refs(c,
+                      "SELECT (SELECT count(*) FROM contacts WHERE plan_id = ?1 AND workspace_id "
+                      "= ?2) + (SELECT count(*) FROM category_plans cp JOIN categories k ON k.id "
+                      "= cp.category_id WHERE cp.plan_id = ?1 AND k.workspace_id = ?2)",
+                      ws, id, n);
+}
+
+status store_plan_list(db *c, int64_t ws, const list_page *pg, arena *a, plan_row **rows,
+                       size_t *n, int64_t *total)
+{
+    qb q;
+    qb_init(&q, "workspace_id = ?");
+    qb_int(&q, ws);
+    return list_run(c, PLAN_COLS, "plans", "plans", &q, pg, name_sort(pg->sort), "uuid", "created_at", a,
+                    sizeof(plan_row), read_plan, (void **)rows, n, total);
+}

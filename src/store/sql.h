@@ -1,0 +1,57 @@
+/* Helpers shared by the store/ files files (not part of store's interface): reading columns into
+ * arena memory, a small query builder for optional filters, and the generic paged list. */
+#ifndef TICKETD_STORE_SQL_H
+#define TICKETD_STORE_SQL_H
+
+#include "store/db.h"
+#include "store/store.h"
+#include "util/buf.h"
+
+/* Column i as an arena copy, or NULL for SQL NULL. */
+char *col_str(db_stmt *s, int i, arena *a);
+/* Column i, or NULL_INT for SQL NULL. */
+int64_t col_int_null(db_stmt *s, int i);
+void col_uuid(db_stmt *s, int i, char out[UUID_STR_LEN + 1]);
+/* Binds v, or SQL NULL when v is NULL_INT. */
+void bind_int_null(db_stmt *s, int i, int64_t v);
+/* Maps a negative step result to a status. */
+static inline status step_status(int rc) { return rc < 0 ? (status)-rc : ST_OK; }
+
+/* Runs a statement with no result rows: prepare failure, step failure -> status. */
+status run_done(db_stmt *s);
+
+/* A WHERE clause built from optional conditions, with their arguments. */
+#define QB_MAX_ARGS 16
+typedef struct {
+    char where[1024];
+    size_t len;
+    int n;
+    struct {
+        bool is_text;
+        int64_t i;
+        const char *s;
+    } args[QB_MAX_ARGS];
+} qb;
+
+void qb_init(qb *q, const char *first_cond);
+/* Appends " AND cond"; cond's `?` placeholders take the following qb_int/qb_text arguments. */
+void qb_and(qb *q, const char *cond);
+void qb_int(qb *q, int64_t v);
+void qb_text(qb *q, const char *v);
+/* Binds the builder's arguments from index `first`; returns the next free index. */
+int qb_bind(const qb *q, db_stmt *s, int first);
+
+/* Runs `SELECT count(*) FROM <count_from> WHERE <where>` and the page query
+ * `SELECT <cols> FROM <from> WHERE <where> ORDER BY <sort> [DESC], <uuid_col> [DESC]
+ *  LIMIT ? OFFSET ?`, adding the page's created_at range on <created_col>. read() turns a row
+ * into the element at `row` (row_size bytes, zeroed). */
+typedef void (*row_reader)(db_stmt *s, arena *a, void *row);
+status list_run(db *c, const char *cols, const char *from, const char *count_from, qb *where, const list_page *pg,
+                const char *sort_col, const char *uuid_col, const char *created_col, arena *a,
+                size_t row_size, row_reader read, void **rows, size_t *n, int64_t *total);
+
+/* Runs a single-row query by (ws, uuid) bound as ?1, ?2; ST_NOT_FOUND when there is no row. */
+status get_one(db *c, const char *sql, int64_t ws, const char *uuid, arena *a, row_reader read,
+               void *row);
+
+#endif

@@ -1,0 +1,254 @@
+/* The store object: opens the database, applies the numbered migrations, hands each thread its
+ * own connection, and wraps transactions. Also the shared SQL helpers of sql.h. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/schema.h"
+#include "store/sql.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+
+struct conn_node {
+    struct conn_node *next;
+    db *c;
+};
+
+struct store {
+    char *dsn;
+    const struct db_driver *drv;
+    pthread_mutex_t lock; /* guards conns */
+    struct conn_node *conns;
+    uint64_t generation; /* tells a thread's cached connection which store it belongs to */
+};
+
+static _Thread_local db *tl_conn;
+static _Thread_local uint64_t tl_generation;
+static uint64_t next_generation = 1;
+static pthread_mutex_t generation_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static status migrate(db *c, diag *d)
+{
+    status st = db_exec(c, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY "
+                           "KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+    if (st) return diag_set(d, st, "db", "cannot create schema_version");
+    int have = store_schema_version(c);
+    for (int i = 0; i < schema_migration_count; i++) {
+        const struct schema_migration *m = &schema_migrations[i];
+        if (m->version <= have) continue;
+        st = db_begin(c);
+        if (!st) st = db_exec(c, m->sql);
+        if (!st) {
+            db_stmt *s = db_prepare(c, "INSERT INTO schema_version VALUES (?, ?, ?)");
+            if (!s) st = ST_INTERNAL;
+            else {
+                db_bind_int(s, 1, m->version);
+                db_bind_text(s, 2, m->name);
+                db_bind_int(s, 3, time_now_ms());
+                st = run_done(s);
+            }
+        }
+        if (!st) st = db_commit(c);
+        if (st) {
+            db_rollback(c);
+            return diag_set(d, st, "db", "migration %s failed", m->name);
+        }
+        log_info("store: applied migration %s", m->name);
+    }
+    return ST_OK;
+}
+
+int store_schema_version(db *c)
+{
+    int v = 0;
+    db_stmt *s = db_prepare(c, "SELECT coalesce(max(version), 0) FROM schema_version");
+    if (!s) return -1;
+    if (db_step(s) == DB_ROW) v = (int)db_col_int(s, 0);
+    db_reset(s);
+    return v;
+}
+
+status store_open(const char *dsn, store **out, diag *d)
+{
+    store *s = calloc(1, sizeof *s);
+    if (!s) bug_at(__FILE__, __LINE__, "out of memory");
+    s->dsn = strdup(dsn);
+    s->drv = &db_sqlite_driver;
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_lock(&generation_lock);
+    s->generation = next_generation++;
+    pthread_mutex_unlock(&generation_lock);
+    db *c = store_conn(s);
+    status st = c ? migrate(c, d) : diag_set(d, ST_INTERNAL, "db", "cannot open %s", dsn);
+    if (st) {
+        store_close(s);
+        return st;
+    }
+    *out = s;
+    return ST_OK;
+}
+
+void store_close(store *s)
+{
+    if (!s) return;
+    for (struct conn_node *n = s->conns, *next; n; n = next) {
+        next = n->next;
+        s->drv->close(n->c);
+        free(n);
+    }
+    if (tl_generation == s->generation) tl_conn = NULL, tl_generation = 0;
+    pthread_mutex_destroy(&s->lock);
+    free(s->dsn);
+    free(s);
+}
+
+db *store_conn(store *s)
+{
+    if (tl_conn && tl_generation == s->generation) return tl_conn;
+    db *c = NULL;
+    diag d = {0};
+    if (s->drv->open(s->dsn, &c, &d)) {
+        log_error("store: %s", d.msg);
+        return NULL;
+    }
+    struct conn_node *n = malloc(sizeof *n);
+    if (!n) bug_at(__FILE__, __LINE__, "out of memory");
+    n->c = c;
+    pthread_mutex_lock(&s->lock);
+    n->next = s->conns;
+    s->conns = n;
+    pthread_mutex_unlock(&s->lock);
+    tl_conn = c;
+    tl_generation = s->generation;
+    return c;
+}
+
+status store_begin(db *c) { return db_begin(c); }
+status store_commit(db *c) { return db_commit(c); }
+void store_rollback(db *c) { db_rollback(c); }
+status store_backup(db *c, const char *file, diag *d) { return c->drv->backup(c, file, d); }
+
+/* ---- sql.h helpers ---- */
+
+char *col_str(db_stmt *s, int i, arena *a)
+{
+    const char *t = db_col_text(s, i);
+    return t ? arena_strdup(a, t) : NULL;
+}
+
+int64_t col_int_null(db_stmt *s, int i)
+{
+    return db_col_null(s, i) ? NULL_INT : db_col_int(s, i);
+}
+
+void col_uuid(db_stmt *s, int i, char out[UUID_STR_LEN + 1])
+{
+    const char *t = db_col_text(s, i);
+    snprintf(out, UUID_STR_LEN + 1, "%s", t ? t : "");
+}
+
+void bind_int_null(db_stmt *s, int i, int64_t v)
+{
+    if (v == NULL_INT) db_bind_null(s, i);
+    else db_bind_int(s, i, v);
+}
+
+status run_done(db_stmt *s)
+{
+    if (!s) return ST_INTERNAL;
+    int rc = db_step(s);
+    db_reset(s);
+    return step_status(rc);
+}
+
+void qb_init(qb *q, const char *first_cond)
+{
+    q->len = (size_t)snprintf(q->where, sizeof q->where, "%s", first_cond);
+    q->n = 0;
+}
+
+void qb_and(qb *q, const char *cond)
+{
+    int n = snprintf(q->where + q->len, sizeof q->where - q->len, " AND %s", cond);
+    BUG_ON(n < 0 || (size_t)n >= sizeof q->where - q->len);
+    q->len += (size_t)n;
+}
+
+void qb_int(qb *q, int64_t v)
+{
+    BUG_ON(q->n >= QB_MAX_ARGS);
+    q->args[q->n].is_text = false;
+    q->args[q->n++].i = v;
+}
+
+void qb_text(qb *q, const char *v)
+{
+    BUG_ON(q->n >= QB_MAX_ARGS);
+    q->args[q->n].is_text = true;
+    q->args[q->n++].s = v;
+}
+
+int qb_bind(const qb *q, db_stmt *s, int first)
+{
+    for (int i = 0; i < q->n; i++) {
+        if (q->args[i].is_text) db_bind_text(s, first + i, q->args[i].s);
+        else db_bind_int(s, first + i, q->args[i].i);
+    }
+    return first + q->n;
+}
+
+status list_run(db *c, const char *cols, const char *from, const char *count_from, qb *where, const list_page *pg,
+                const char *sort_col, const char *uuid_col, const char *created_col, arena *a,
+                size_t row_size, row_reader read, void **rows, size_t *n, int64_t *total)
+{
+    char cond[128];
+    if (pg->from_ms != NULL_INT) {
+        snprintf(cond, sizeof cond, "%s >= ?", created_col);
+        qb_and(where, cond);
+        qb_int(where, pg->from_ms);
+    }
+    if (pg->to_ms != NULL_INT) {
+        snprintf(cond, sizeof cond, "%s < ?", created_col);
+        qb_and(where, cond);
+        qb_int(where, pg->to_ms);
+    }
+    const char *dir = pg->desc ? " DESC" : "";
+    char *count_sql = arena_printf(a, "SELECT count(*) FROM %s WHERE %s", count_from, where->where);
+    char *page_sql = arena_printf(a, "SELECT %s FROM %s WHERE %s ORDER BY %s%s, %s%s LIMIT ? OFFSET ?",
+                                  cols, from, where->where, sort_col, dir, uuid_col, dir);
+    db_stmt *s = db_prepare(c, count_sql);
+    if (!s) return ST_INTERNAL;
+    qb_bind(where, s, 1);
+    int rc = db_step(s);
+    *total = rc == DB_ROW ? db_col_int(s, 0) : 0;
+    db_reset(s);
+    if (rc < 0) return step_status(rc);
+
+    *n = 0;
+    *rows = NULL;
+    if (*total <= pg->offset) return ST_OK; /* the page is past the end: no page query */
+    s = db_prepare(c, page_sql);
+    if (!s) return ST_INTERNAL;
+    int i = qb_bind(where, s, 1);
+    db_bind_int(s, i, pg->limit);
+    db_bind_int(s, i + 1, pg->offset);
+    unsigned char *out = arena_zalloc(a, row_size * (size_t)pg->limit);
+    while ((rc = db_step(s)) == DB_ROW && *n < (size_t)pg->limit) read(s, a, out + row_size * (*n)++);
+    db_reset(s);
+    *rows = out;
+    return rc < 0 ? step_status(rc) : ST_OK;
+}
+
+status get_one(db *c, const char *sql, int64_t ws, const char *uuid, arena *a, row_reader read,
+               void *row)
+{
+    db_stmt *s = db_prepare(c, sql);
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, ws);
+    db_bind_text(s, 2, uuid);
+    int rc = db_step(s);
+    if (rc == DB_ROW) read(s, a, row);
+    db_reset(s);
+    return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : step_status(rc);
+}

@@ -1,0 +1,219 @@
+/* What core/ needs from storage, in domain terms: rows in, rows out, scoped by workspace. The SQL
+ * lives behind this header (store/ files, written once over the db.h driver interface); core/
+ * never sees a statement. Rows returned are allocated from the caller's arena. Integers that
+ * may be NULL use NULL_INT. Every function takes this thread's connection (store_conn). */
+#ifndef TICKETD_STORE_STORE_H
+#define TICKETD_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/arena.h"
+#include "util/crypto.h"
+#include "util/status.h"
+#include "util/uuid.h"
+
+#define NULL_INT INT64_MIN
+
+typedef struct store store;
+typedef struct db db;
+
+/* Opens (creating if needed) and migrates the store at dsn: a SQLite file path. */
+status store_open(const char *dsn, store **out, diag *d) WUR;
+void store_close(store *s);
+/* This thread's connection to s, opened on first use and cached; NULL if it cannot be opened. */
+db *store_conn(store *s);
+int store_schema_version(db *c);
+
+/* One write transaction per core call. */
+status store_begin(db *c) WUR;
+status store_commit(db *c) WUR;
+void store_rollback(db *c);
+status store_backup(db *c, const char *file, diag *d) WUR;
+
+/* A page of a list: [offset, offset+limit), created_at in [from_ms, to_ms) when set. */
+enum { SORT_CREATED = 0, SORT_TITLE, SORT_NAME };
+typedef struct {
+    int64_t offset, limit;
+    bool desc;
+    int sort;
+    int64_t from_ms, to_ms; /* NULL_INT when absent */
+} list_page;
+
+/* ---- workspaces and API keys ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *name;
+    int64_t created_at;
+} ws_row;
+
+typedef struct {
+    int64_t id, ws;
+    char uuid[UUID_STR_LEN + 1];
+    char prefix[16];
+    char *ws_name;
+    int64_t created_at, revoked_at;
+} key_row;
+
+status store_ws_insert(db *c, ws_row *w) WUR; /* fills w->id; ST_CONFLICT on a taken name */
+/* By uuid or name; the first workspace when key is NULL. */
+status store_ws_find(db *c, const char *key, arena *a, ws_row *out) WUR;
+status store_key_insert(db *c, key_row *k, const unsigned char hash[SHA256_LEN]) WUR;
+status store_key_by_hash(db *c, const unsigned char hash[SHA256_LEN], key_row *out) WUR;
+status store_key_list(db *c, arena *a, key_row **rows, size_t *n) WUR;
+/* By uuid or a key prefix; ST_CONFLICT when a prefix names several keys. */
+status store_key_revoke(db *c, const char *id_or_prefix, int64_t now) WUR;
+
+/* ---- teammates / users ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *name, *last_name, *email, *username, *role, *country, *password_hash;
+    bool verified;
+    int64_t last_login, created_at, updated_at;
+} user_row;
+
+status store_user_insert(db *c, int64_t ws, user_row *u) WUR; /* ST_CONFLICT: email/username */
+status store_user_update(db *c, int64_t ws, const user_row *u) WUR;
+status store_user_get(db *c, int64_t ws, const char *uuid, arena *a, user_row *out) WUR;
+status store_user_delete(db *c, int64_t ws, int64_t id) WUR;
+status store_user_refs(db *c, int64_t ws, int64_t id, int64_t *n) WUR;
+status store_user_list(db *c, int64_t ws, const list_page *pg, arena *a, user_row **rows,
+                       size_t *n, int64_t *total) WUR;
+
+/* ---- clients / contacts ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *name, *email, *country;
+    int64_t plan_id;
+    char *plan_uuid;
+    int64_t created_at, updated_at;
+} contact_row;
+
+status store_contact_insert(db *c, int64_t ws, contact_row *r) WUR;
+status store_contact_update(db *c, int64_t ws, const contact_row *r) WUR;
+status store_contact_get(db *c, int64_t ws, const char *uuid, arena *a, contact_row *out) WUR;
+status store_contact_delete(db *c, int64_t ws, int64_t id) WUR;
+status store_contact_refs(db *c, int64_t ws, int64_t id, int64_t *n) WUR;
+status store_contact_list(db *c, int64_t ws, const list_page *pg, arena *a, contact_row **rows,
+                          size_t *n, int64_t *total) WUR;
+
+/* ---- billing plans ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *name, *attrs; /* attrs: JSON object text, kept as given */
+    int64_t created_at;
+} plan_row;
+
+status store_plan_insert(db *c, int64_t ws, plan_row *p) WUR;
+status store_plan_get(db *c, int64_t ws, const char *uuid, arena *a, plan_row *out) WUR;
+status store_plan_delete(db *c, int64_t ws, int64_t id) WUR;
+status store_plan_refs(db *c, int64_t ws, int64_t id, int64_t *n) WUR;
+status store_plan_list(db *c, int64_t ws, const list_page *pg, arena *a, plan_row **rows,
+                       size_t *n, int64_t *total) WUR;
+
+/* ---- ticket categories ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *title, *language, *auto_reply;
+    int64_t user_id;
+    char *user_uuid;
+    char **subcategories;
+    size_t n_subcategories;
+    int64_t *plan_ids;
+    char **plan_uuids;
+    size_t n_plans;
+    int64_t created_at, updated_at;
+} category_row;
+
+status store_category_insert(db *c, int64_t ws, category_row *r) WUR;
+status store_category_update(db *c, int64_t ws, const category_row *r) WUR; /* incl. lists */
+status store_category_get(db *c, int64_t ws, const char *uuid, arena *a, category_row *out) WUR;
+status store_category_delete(db *c, int64_t ws, int64_t id, int64_t now) WUR; /* soft */
+status store_category_list(db *c, int64_t ws, const list_page *pg, arena *a,
+                           category_row **rows, size_t *n, int64_t *total) WUR;
+
+/* ---- assets ---- */
+typedef struct {
+    char *url;
+    int64_t width, height;
+} thumb_row;
+
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *filename, *extension, *type, *mime_type, *status, *alt_text, *public_url, *folder;
+    int64_t filesize, version, width, height, created_at, updated_at;
+    thumb_row *thumbs;
+    size_t n_thumbs;
+} asset_row;
+
+status store_asset_insert(db *c, int64_t ws, asset_row *r) WUR;
+status store_asset_get(db *c, int64_t ws, const char *uuid, arena *a, asset_row *out) WUR;
+
+/* ---- tickets and replies ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *text;
+    bool is_client;
+    int64_t user_id, contact_id, created_at;
+    asset_row *assets;
+    size_t n_assets;
+} reply_row;
+
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *title, *description, *state, *subcategory, *language;
+    bool is_open;
+    int64_t category_id, user_id, contact_id;
+    char *category_title, *user_uuid;
+    char *contact_uuid, *contact_name, *contact_email;
+    int64_t created_at, updated_at;
+    reply_row *replies; /* filled by store_ticket_load_replies */
+    size_t n_replies;
+} ticket_row;
+
+typedef struct {
+    list_page pg;
+    const char *title_contains; /* case-insensitive substring; NULL for any */
+    int is_open;                /* -1 any, 0, 1 */
+    int64_t user_id, contact_id; /* NULL_INT for any */
+} ticket_filter;
+
+status store_ticket_insert(db *c, int64_t ws, ticket_row *t) WUR;
+/* Writes the mutable columns: title, description, state, is_open, category, subcategory,
+ * user, language, updated_at. */
+status store_ticket_update(db *c, int64_t ws, const ticket_row *t) WUR;
+status store_ticket_get(db *c, int64_t ws, const char *uuid, arena *a, ticket_row *out) WUR;
+status store_ticket_delete(db *c, int64_t ws, int64_t id, int64_t now) WUR; /* soft */
+status store_ticket_list(db *c, int64_t ws, const ticket_filter *f, arena *a, ticket_row **rows,
+                         size_t *n, int64_t *total) WUR;
+/* Fills replies (oldest first) and their assets for n tickets, in a fixed number of queries. */
+status store_ticket_load_replies(db *c, ticket_row *t, size_t n, arena *a) WUR;
+
+status store_reply_insert(db *c, int64_t ws, int64_t ticket_id, reply_row *r) WUR;
+/* Links assets to a reply, in order. */
+status store_reply_link_asset(db *c, int64_t reply_id, int64_t ticket_id, int64_t asset_id,
+                              int pos) WUR;
+
+/* ---- the event timeline (append-only) ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    int64_t ticket_id;
+    char *type, *actor_type, *actor_id, *data;
+    int64_t created_at;
+} event_row;
+
+status store_event_insert(db *c, int64_t ws, event_row *e) WUR;
+status store_event_list(db *c, int64_t ws, int64_t ticket_id, int64_t offset, int64_t limit,
+                        arena *a, event_row **rows, size_t *n, int64_t *total) WUR;
+
+#endif

@@ -1,0 +1,398 @@
+/* SQL for tickets, their replies and reply assets, assets, and the append-only event timeline.
+ * A ticket row joins its category title, assignee uuid and client in one statement; replies and
+ * assets of a whole page of tickets load in a fixed number of queries. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/sql.h"
+
+#define TICKET_COLS                                                                                \
+    "t.id, t.uuid, t.title, t.description, t.state, t.is_open, t.category_id, k.title, "          \
+    "t.subcategory, t.user_id, u.uuid, t.contact_id, c.uuid, c.name, c.email, t.language, "       \
+    "t.created_at, t.updated_at"
+#define TICKET_FROM                                                                                \
+    "tickets t LEFT JOIN categories k ON k.id = t.category_id LEFT JOIN users u ON u.id = "       \
+    "t.user_id JOIN contacts c ON c.id = t.contact_id"
+
+static void read_ticket(db_stmt *s, arena *a, void *row)
+{
+    ticket_row *t = row;
+    t->id = db_col_int(s, 0);
+    col_uuid(s, 1, t->uuid);
+    t->title = col_str(s, 2, a);
+    t->description = col_str(s, 3, a);
+    t->state = col_str(s, 4, a);
+    t->is_open = db_col_int(s, 5) != 0;
+    t->category_id = col_int_null(s, 6);
+    t->category_title = col_str(s, 7, a);
+    t->subcategory = col_str(s, 8, a);
+    t->user_id = col_int_null(s, 9);
+    t->user_uuid = col_str(s, 10, a);
+    t->contact_id = db_col_int(s, 11);
+    t->contact_uuid = col_str(s, 12, a);
+    t->contact_name = col_str(s, 13, a);
+    t->contact_email = col_str(s, 14, a);
+    t->language = col_str(s, 15, a);
+    t->created_at = db_col_int(s, 16);
+    t->updated_at = db_col_int(s, 17);
+}
+
+status store_ticket_insert(db *c, int64_t ws, ticket_row *t)
+{
+    db_stmt *s = db_prepare(c, "INSERT INTO tickets (uuid, workspace_id, title, description, state, "
+                               "is_open, category_id, subcategory, user_id, contact_id, language, "
+                               "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                               "?, ?) RETURNING id");
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, 1, t->uuid);
+    db_bind_int(s, 2, ws);
+    db_bind_text(s, 3, t->title);
+    db_bind_text(s, 4, t->description);
+    db_bind_text(s, 5, t->state);
+    db_bind_int(s, 6, t->is_open);
+    bind_int_null(s, 7, t->category_id);
+    db_bind_text(s, 8, t->subcategory);
+    bind_int_null(s, 9, t->user_id);
+    db_bind_int(s, 10, t->contact_id);
+    db_bind_text(s, 11, t->language);
+    db_bind_int(s, 12, t->created_at);
+    db_bind_int(s, 13, t->updated_at);
+    int rc = db_step(s);
+    if (rc == DB_ROW) t->id = db_col_int(s, 0);
+    db_reset(s);
+    return step_status(rc);
+}
+
+status store_ticket_update(db *c, int64_t ws, const ticket_row *t)
+{
+    db_stmt *s = db_prepare(c, "UPDATE tickets SET title = ?, description = ?, state = ?, "
+                               "is_open = ?, category_id = ?, subcategory = ?, user_id = ?, "
+                               "language = ?, updated_at = ? WHERE id = ? AND workspace_id = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, 1, t->title);
+    db_bind_text(s, 2, t->description);
+    db_bind_text(s, 3, t->state);
+    db_bind_int(s, 4, t->is_open);
+    bind_int_null(s, 5, t->category_id);
+    db_bind_text(s, 6, t->subcategory);
+    bind_int_null(s, 7, t->user_id);
+    db_bind_text(s, 8, t->language);
+    db_bind_int(s, 9, t->updated_at);
+    db_bind_int(s, 10, t->id);
+    db_bind_int(s, 11, ws);
+    return run_done(s);
+}
+
+status store_ticket_get(db *c, int64_t ws, const char *uuid, arena *a, ticket_row *out)
+{
+    return get_one(c, "SELECT " TICKET_COLS " FROM " TICKET_FROM
+                      " WHERE t.workspace_id = ? AND t.uuid = ? AND t.deleted_at IS NULL",
+                   ws, uuid, a, read_ticket, out);
+}
+
+status store_ticket_delete(db *c, int64_t ws, int64_t id, int64_t now)
+{
+    db_stmt *s = db_prepare(c, "UPDATE tickets SET deleted_at = ?, updated_at = ? WHERE id = ? "
+                               "AND workspace_id = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, now);
+    db_bind_int(s, 2, now);
+    db_bind_int(s, 3, id);
+    db_bind_int(s, 4, ws);
+    return run_done(s);
+}
+
+status store_ticket_list(db *c, int64_t ws, const ticket_filter *f, arena *a, ticket_row **rows,
+                         size_t *n, int64_t *total)
+{
+    qb q;
+    qb_init(&q, "t.workspace_id = ? AND t.deleted_at IS NULL");
+    qb_int(&q, ws);
+    if (f->is_open >= 0) {
+        qb_and(&q, "t.is_open = ?");
+        qb_int(&q, f->is_open);
+    }
+    if (f->user_id != NULL_INT) {
+        qb_and(&q, "t.user_id = ?");
+        qb_int(&q, f->user_id);
+    }
+    if (f->contact_id != NULL_INT) {
+        qb_and(&q, "t.contact_id = ?");
+        qb_int(&q, f->contact_id);
+    }
+    if (f->title_contains) {
+        /* instr, not LIKE: the user's % and _ are plain characters. */
+        qb_and(&q, "instr(lower(t.title), lower(?)) > 0");
+        qb_text(&q, f->title_contains);
+    }
+    return list_run(c, TICKET_COLS, TICKET_FROM, "tickets t", &q, &f->pg,
+                    f->pg.sort == SORT_TITLE ? "t.title" : "t.created_at", "t.uuid",
+                    "t.created_at", a, sizeof(ticket_row), read_ticket, (void **)rows, n, total);
+}
+
+/* " IN (?, ?, …)" with n placeholders, in the arena. */
+static char *in_list(arena *a, size_t n)
+{
+    char *s = arena_alloc(a, 8 + 3 * n);
+    size_t len = (size_t)snprintf(s, 8, " IN (");
+    for (size_t i = 0; i < n; i++) {
+        s[len++] = i ? ',' : '?';
+        if (i) s[len++] = '?';
+    }
+    s[len++] = ')';
+    s[len] = '\0';
+    return s;
+}
+
+static void read_asset(db_stmt *s, int o, arena *a, asset_row *r)
+{
+    r->id = db_col_int(s, o + 0);
+    col_uuid(s, o + 1, r->uuid);
+    r->filename = col_str(s, o + 2, a);
+    r->extension = col_str(s, o + 3, a);
+    r->filesize = db_col_int(s, o + 4);
+    r->type = col_str(s, o + 5, a);
+    r->mime_type = col_str(s, o + 6, a);
+    r->version = db_col_int(s, o + 7);
+    r->status = col_str(s, o + 8, a);
+    r->alt_text = col_str(s, o + 9, a);
+    r->width = col_int_null(s, o + 10);
+    r->height = col_int_null(s, o + 11);
+    r->public_url = col_str(s, o + 12, a);
+    r->folder = col_str(s, o + 13, a);
+    r->created_at = db_col_int(s, o + 14);
+    r->updated_at = db_col_int(s, o + 15);
+}
+
+#define ASSET_COLS                                                                                 \
+    "a.id, a.uuid, a.filename, a.extension, a.filesize, a.type, a.mime_type, a.version, "         \
+    "a.status, a.alt_text, a.width, a.height, a.public_url, a.folder, a.created_at, a.updated_at"
+
+static status load_thumbs(db *c, asset_row *r, arena *a)
+{
+    db_stmt *s = db_prepare(c, "SELECT count(*) FROM asset_thumbnails WHERE asset_id = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, r->id);
+    int rc = db_step(s);
+    size_t total = rc == DB_ROW ? (size_t)db_col_int(s, 0) : 0;
+    db_reset(s);
+    r->n_thumbs = 0;
+    r->thumbs = ARENA_ARRAY(a, thumb_row, total + 1);
+    if (!total) return step_status(rc < 0 ? rc : 0);
+    s = db_prepare(c, "SELECT url, width, height FROM asset_thumbnails WHERE asset_id = ? "
+                      "ORDER BY width");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, r->id);
+    while ((rc = db_step(s)) == DB_ROW && r->n_thumbs < total) {
+        thumb_row *t = &r->thumbs[r->n_thumbs++];
+        t->url = col_str(s, 0, a);
+        t->width = db_col_int(s, 1);
+        t->height = db_col_int(s, 2);
+    }
+    db_reset(s);
+    return rc < 0 ? step_status(rc) : ST_OK;
+}
+
+status store_asset_insert(db *c, int64_t ws, asset_row *r)
+{
+    db_stmt *s = db_prepare(c, "INSERT INTO assets (uuid, workspace_id, filename, extension, "
+                               "filesize, type, mime_type, version, status, alt_text, width, "
+                               "height, public_url, folder, created_at, updated_at) VALUES (?, ?, "
+                               "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, 1, r->uuid);
+    db_bind_int(s, 2, ws);
+    db_bind_text(s, 3, r->filename);
+    db_bind_text(s, 4, r->extension);
+    db_bind_int(s, 5, r->filesize);
+    db_bind_text(s, 6, r->type);
+    db_bind_text(s, 7, r->mime_type);
+    db_bind_int(s, 8, r->version);
+    db_bind_text(s, 9, r->status);
+    db_bind_text(s, 10, r->alt_text);
+    bind_int_null(s, 11, r->width);
+    bind_int_null(s, 12, r->height);
+    db_bind_text(s, 13, r->public_url);
+    db_bind_text(s, 14, r->folder);
+    db_bind_int(s, 15, r->created_at);
+    db_bind_int(s, 16, r->updated_at);
+    int rc = db_step(s);
+    if (rc == DB_ROW) r->id = db_col_int(s, 0);
+    db_reset(s);
+    return step_status(rc);
+}
+
+static void read_asset_row(db_stmt *s, arena *a, void *row) { read_asset(s, 0, a, row); }
+
+status store_asset_get(db *c, int64_t ws, const char *uuid, arena *a, asset_row *out)
+{
+    status st = get_one(c, "SELECT " ASSET_COLS " FROM assets a WHERE a.workspace_id = ? AND "
+                           "a.uuid = ?",
+                        ws, uuid, a, read_asset_row, out);
+    return st ? st : load_thumbs(c, out, a);
+}
+
+/* Counts rows of `SELECT count(*) FROM <from> WHERE <col> IN (ids)`. */
+static status count_in(db *c, const char *sql, const ticket_row *t, size_t n, int64_t *out)
+{
+    db_stmt *s = db_prepare(c, sql);
+    if (!s) return ST_INTERNAL;
+    for (size_t i = 0; i < n; i++) db_bind_int(s, (int)i + 1, t[i].id);
+    int rc = db_step(s);
+    *out = rc == DB_ROW ? db_col_int(s, 0) : 0;
+    db_reset(s);
+    return rc < 0 ? step_status(rc) : ST_OK;
+}
+
+status store_ticket_load_replies(db *c, ticket_row *t, size_t n, arena *a)
+{
+    for (size_t i = 0; i < n; i++) t[i].n_replies = 0, t[i].replies = NULL;
+    if (!n) return ST_OK;
+    const char *in = in_list(a, n);
+    int64_t total = 0, total_assets = 0;
+    status st = count_in(c, arena_printf(a, "SELECT count(*) FROM replies WHERE ticket_id%s", in),
+                         t, n, &total);
+    if (st || !total) return st;
+
+    reply_row *all = ARENA_ARRAY(a, reply_row, (size_t)total);
+    int64_t *owner = ARENA_ARRAY(a, int64_t, (size_t)total);
+    size_t got = 0;
+    db_stmt *s = db_prepare(c, arena_printf(a, "SELECT id, uuid, ticket_id, text, is_client, "
+                                               "user_id, contact_id, created_at FROM replies "
+                                               "WHERE ticket_id%s ORDER BY ticket_id, "
+                                               "created_at, id",
+                                            in));
+    if (!s) return ST_INTERNAL;
+    for (size_t i = 0; i < n; i++) db_bind_int(s, (int)i + 1, t[i].id);
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW && got < (size_t)total) {
+        reply_row *r = &all[got];
+        r->id = db_col_int(s, 0);
+        col_uuid(s, 1, r->uuid);
+        owner[got] = db_col_int(s, 2);
+        r->text = col_str(s, 3, a);
+        r->is_client = db_col_int(s, 4) != 0;
+        r->user_id = col_int_null(s, 5);
+        r->contact_id = col_int_null(s, 6);
+        r->created_at = db_col_int(s, 7);
+        got++;
+    }
+    db_reset(s);
+    if (rc < 0) return step_status(rc);
+    /* Rows come grouped by ticket: point each ticket at its slice. */
+    for (size_t i = 0; i < got;) {
+        size_t j = i;
+        while (j < got && owner[j] == owner[i]) j++;
+        for (size_t k = 0; k < n; k++)
+            if (t[k].id == owner[i]) t[k].replies = &all[i], t[k].n_replies = j - i;
+        i = j;
+    }
+
+    st = count_in(c, arena_printf(a, "SELECT count(*) FROM reply_assets WHERE ticket_id%s", in),
+                  t, n, &total_assets);
+    if (st || !total_assets) return st;
+    asset_row *assets = ARENA_ARRAY(a, asset_row, (size_t)total_assets);
+    int64_t *reply_of = ARENA_ARRAY(a, int64_t, (size_t)total_assets);
+    size_t na = 0;
+    s = db_prepare(c, arena_printf(a, "SELECT ra.reply_id, " ASSET_COLS " FROM reply_assets ra "
+                                      "JOIN assets a ON a.id = ra.asset_id WHERE ra.ticket_id%s "
+                                      "ORDER BY ra.reply_id, ra.pos",
+                                   in));
+    if (!s) return ST_INTERNAL;
+    for (size_t i = 0; i < n; i++) db_bind_int(s, (int)i + 1, t[i].id);
+    while ((rc = db_step(s)) == DB_ROW && na < (size_t)total_assets) {
+        reply_of[na] = db_col_int(s, 0);
+        read_asset(s, 1, a, &assets[na++]);
+    }
+    db_reset(s);
+    if (rc < 0) return step_status(rc);
+    for (size_t i = 0; !st && i < na; i++) st = load_thumbs(c, &assets[i], a);
+    for (size_t i = 0; i < na;) {
+        size_t j = i;
+        while (j < na && reply_of[j] == reply_of[i]) j++;
+        for (size_t k = 0; k < got; k++)
+            if (all[k].id == reply_of[i]) all[k].assets = &assets[i], all[k].n_assets = j - i;
+        i = j;
+    }
+    return st;
+}
+
+status store_reply_insert(db *c, int64_t ws, int64_t ticket_id, reply_row *r)
+{
+    db_stmt *s = db_prepare(c, "INSERT INTO replies (uuid, workspace_id, ticket_id, text, "
+                               "is_client, user_id, contact_id, created_at) VALUES (?, ?, ?, ?, "
+                               "?, ?, ?, ?) RETURNING id");
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, 1, r->uuid);
+    db_bind_int(s, 2, ws);
+    db_bind_int(s, 3, ticket_id);
+    db_bind_text(s, 4, r->text);
+    db_bind_int(s, 5, r->is_client);
+    bind_int_null(s, 6, r->user_id);
+    bind_int_null(s, 7, r->contact_id);
+    db_bind_int(s, 8, r->created_at);
+    int rc = db_step(s);
+    if (rc == DB_ROW) r->id = db_col_int(s, 0);
+    db_reset(s);
+    return step_status(rc);
+}
+
+status store_reply_link_asset(db *c, int64_t reply_id, int64_t ticket_id, int64_t asset_id,
+                              int pos)
+{
+    db_stmt *s = db_prepare(c, "INSERT OR IGNORE INTO reply_assets (reply_id, asset_id, "
+                               "ticket_id, pos) VALUES (?, ?, ?, ?)");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, reply_id);
+    db_bind_int(s, 2, asset_id);
+    db_bind_int(s, 3, ticket_id);
+    db_bind_int(s, 4, pos);
+    return run_done(s);
+}
+
+status store_event_insert(db *c, int64_t ws, event_row *e)
+{
+    db_stmt *s = db_prepare(c, "INSERT INTO events (uuid, workspace_id, ticket_id, type, "
+                               "actor_type, actor_id, data, created_at) VALUES (?, ?, ?, ?, ?, "
+                               "?, ?, ?) RETURNING id");
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, 1, e->uuid);
+    db_bind_int(s, 2, ws);
+    bind_int_null(s, 3, e->ticket_id);
+    db_bind_text(s, 4, e->type);
+    db_bind_text(s, 5, e->actor_type);
+    db_bind_text(s, 6, e->actor_id);
+    db_bind_text(s, 7, e->data);
+    db_bind_int(s, 8, e->created_at);
+    int rc = db_step(s);
+    if (rc == DB_ROW) e->id = db_col_int(s, 0);
+    db_reset(s);
+    return step_status(rc);
+}
+
+static void read_event(db_stmt *s, arena *a, void *row)
+{
+    event_row *e = row;
+    e->id = db_col_int(s, 0);
+    col_uuid(s, 1, e->uuid);
+    e->ticket_id = col_int_null(s, 2);
+    e->type = col_str(s, 3, a);
+    e->actor_type = col_str(s, 4, a);
+    e->actor_id = col_str(s, 5, a);
+    e->data = col_str(s, 6, a);
+    e->created_at = db_col_int(s, 7);
+}
+
+status store_event_list(db *c, int64_t ws, int64_t ticket_id, int64_t offset, int64_t limit,
+                        arena *a, event_row **rows, size_t *n, int64_t *total)
+{
+    qb q;
+    qb_init(&q, "workspace_id = ? AND ticket_id = ?");
+    qb_int(&q, ws);
+    qb_int(&q, ticket_id);
+    list_page pg = {.offset = offset, .limit = limit, .from_ms = NULL_INT, .to_ms = NULL_INT};
+    /* Oldest first: ids grow with time, so id order is the commit order. */
+    return list_run(c, "id, uuid, ticket_id, type, actor_type, actor_id, data, created_at",
+                    "events", "events", &q, &pg, "id", "uuid", "created_at", a, sizeof(event_row),
+                    read_event, (void **)rows, n, total);
+}

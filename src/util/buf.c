@@ -1,0 +1,106 @@
+/* Capped growable buffer; see buf.h. */
+#include "util/buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void buf_init(buf *b, size_t max)
+{
+    b->data = NULL;
+    b->len = b->cap_alloc = 0;
+    b->max = max;
+}
+
+void buf_release(buf *b)
+{
+    free(b->data);
+    buf_init(b, b->max);
+}
+
+void buf_reset(buf *b)
+{
+    b->len = 0;
+    if (b->data) b->data[0] = '\0';
+}
+
+static status grow(buf *b, size_t extra)
+{
+    if (extra > b->max || b->len > b->max - extra) return ST_TOO_LARGE;
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap_alloc) return ST_OK;
+    size_t c = b->cap_alloc ? b->cap_alloc : 256;
+    while (c < need) c *= 2;
+    char *p = realloc(b->data, c);
+    if (!p) bug_at(__FILE__, __LINE__, "out of memory");
+    b->data = p;
+    b->cap_alloc = c;
+    return ST_OK;
+}
+
+status buf_append(buf *b, const void *p, size_t n)
+{
+    status st = grow(b, n);
+    if (st) return st;
+    if (n) memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return ST_OK;
+}
+
+status buf_puts(buf *b, const char *s)
+{
+    return buf_append(b, s, strlen(s));
+}
+
+status buf_printf(buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) return ST_INTERNAL;
+    status st = grow(b, (size_t)n);
+    if (st) return st;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return ST_OK;
+}
+
+status buf_json_str(buf *b, const char *s)
+{
+    status st = buf_append(b, "\"", 1);
+    for (const unsigned char *p = (const unsigned char *)s; !st && *p; p++) {
+        char esc[8];
+        switch (*p) {
+        case '"': st = buf_append(b, "\\\"", 2); break;
+        case '\\': st = buf_append(b, "\\\\", 2); break;
+        case '\n': st = buf_append(b, "\\n", 2); break;
+        case '\r': st = buf_append(b, "\\r", 2); break;
+        case '\t': st = buf_append(b, "\\t", 2); break;
+        default:
+            if (*p < 0x20) {
+                snprintf(esc, sizeof esc, "\\u%04x", *p);
+                st = buf_append(b, esc, 6);
+            } else {
+                st = buf_append(b, p, 1);
+            }
+        }
+    }
+    return st ? st : buf_append(b, "\"", 1);
+}
+
+char *buf_steal(buf *b)
+{
+    char *p = b->data;
+    if (!p) {
+        p = malloc(1);
+        if (!p) bug_at(__FILE__, __LINE__, "out of memory");
+        p[0] = '\0';
+    }
+    buf_init(b, b->max);
+    return p;
+}

@@ -1,0 +1,83 @@
+/* Thin wrappers over OpenSSL's libcrypto; see crypto.h. */
+#include "util/crypto.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/status.h"
+
+#define PBKDF2_ITERATIONS 100000
+
+void crypto_random(void *out, size_t n)
+{
+    if (RAND_bytes(out, (int)n) != 1) bug_at(__FILE__, __LINE__, "RAND_bytes failed");
+}
+
+void crypto_sha256(const void *p, size_t n, unsigned char out[SHA256_LEN])
+{
+    SHA256(p, n, out);
+}
+
+bool crypto_equal(const void *a, const void *b, size_t n)
+{
+    return CRYPTO_memcmp(a, b, n) == 0;
+}
+
+void crypto_hex(const unsigned char *p, size_t n, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = hex[p[i] >> 4];
+        out[2 * i + 1] = hex[p[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+static void derive(const char *password, const unsigned char *salt, int iterations,
+                   unsigned char out[SHA256_LEN])
+{
+    if (PKCS5_PBKDF2_HMAC(password, (int)strlen(password), salt, 16, iterations, EVP_sha256(),
+                          SHA256_LEN, out) != 1)
+        bug_at(__FILE__, __LINE__, "PBKDF2 failed");
+}
+
+void crypto_password_hash(const char *password, char out[PASSWORD_HASH_LEN])
+{
+    unsigned char salt[16], dk[SHA256_LEN];
+    char salt_hex[33], dk_hex[2 * SHA256_LEN + 1];
+    crypto_random(salt, sizeof salt);
+    derive(password, salt, PBKDF2_ITERATIONS, dk);
+    crypto_hex(salt, sizeof salt, salt_hex);
+    crypto_hex(dk, sizeof dk, dk_hex);
+    snprintf(out, PASSWORD_HASH_LEN, "pbkdf2$%d$%s$%s", PBKDF2_ITERATIONS, salt_hex, dk_hex);
+}
+
+static int unhex(const char *s, unsigned char *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned v;
+        if (sscanf(s + 2 * i, "%2x", &v) != 1) return -1;
+        out[i] = (unsigned char)v;
+    }
+    return 0;
+}
+
+bool crypto_password_check(const char *password, const char *stored)
+{
+    int iterations;
+    char salt_hex[33], dk_hex[65];
+    unsigned char salt[16], want[SHA256_LEN], got[SHA256_LEN];
+    if (!stored || sscanf(stored, "pbkdf2$%d$%32[0-9a-f]$%64[0-9a-f]", &iterations, salt_hex,
+                          dk_hex) != 3)
+        return false;
+    if (iterations < 1 || iterations > 10000000 || unhex(salt_hex, salt, 16) ||
+        unhex(dk_hex, want, SHA256_LEN))
+        return false;
+    derive(password, salt, iterations, got);
+    return crypto_equal(got, want, SHA256_LEN);
+}

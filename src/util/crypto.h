@@ -1,0 +1,21 @@
+/* The few cryptographic primitives ticketd needs, from OpenSSL's libcrypto: random bytes,
+ * SHA-256, constant-time comparison, hex, and password hashing (PBKDF2-HMAC-SHA256).
+ * Thread-safe. */
+#ifndef TICKETD_UTIL_CRYPTO_H
+#define TICKETD_UTIL_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SHA256_LEN 32
+/* "pbkdf2$<iterations>$<salt hex>$<hash hex>" */
+#define PASSWORD_HASH_LEN 128
+
+void crypto_random(void *out, size_t n); /* aborts if the CSPRNG fails: nothing is safe then */
+void crypto_sha256(const void *p, size_t n, unsigned char out[SHA256_LEN]);
+bool crypto_equal(const void *a, const void *b, size_t n); /* constant time */
+void crypto_hex(const unsigned char *p, size_t n, char *out); /* out: 2n + 1 bytes */
+void crypto_password_hash(const char *password, char out[PASSWORD_HASH_LEN]);
+bool crypto_password_check(const char *password, const char *stored);
+
+#endif

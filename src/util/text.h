@@ -1,0 +1,17 @@
+/* Text checks shared by every dialect's validation: UTF-8 well-formedness, character counts,
+ * and the small shapes (email, language tag, country code) the domain uses. Pure functions. */
+#ifndef TICKETD_UTIL_TEXT_H
+#define TICKETD_UTIL_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+bool text_utf8_valid(const char *s, size_t n);
+size_t text_utf8_chars(const char *s); /* code points; s must be valid UTF-8 */
+bool text_is_email(const char *s);     /* one '@' with text on both sides, no spaces */
+bool text_is_language(const char *s);  /* 2..16 of [A-Za-z0-9-] */
+bool text_is_country(const char *s);   /* two ASCII letters */
+/* Parses a decimal integer that is the whole string; false on junk, empty or overflow. */
+bool text_parse_int(const char *s, long long *out);
+
+#endif

@@ -1,0 +1,44 @@
+// Durability: an acknowledged write survives SIGKILL.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { startServer, fixtures, assertOk, A } from './lib/harness.mjs';
+
+test('a created ticket (with reply, assignment, close) survives SIGKILL and restart', async () => {
+  const s1 = await startServer();
+  let s2;
+  try {
+    const fx = fixtures(s1);
+    const tm = await fx.teammate();
+    const cat = await fx.category({ automated_reply: 'auto', subcategories: ['S'] });
+    const t = await fx.ticket({ category: cat.id, subcategory: 'S', title: 'survivor \u{1F4BE}' });
+    assertOk(await s1.api('POST', `${A}/tickets/assign/${t.id}`, { teammate_id: tm.id }));
+    assertOk(await s1.api('POST', `${A}/tickets/reply/create/${t.id}`, { reply: 'persisted reply' }));
+    const closed = assertOk(await s1.api('POST', `${A}/tickets/close/${t.id}`)).ticket;
+    const doomed = await fx.ticket({ category: cat.id });
+    assertOk(await s1.api('DELETE', `${A}/tickets/${doomed.id}`));
+    const catNow = assertOk(await s1.api('GET', `${A}/ticket-categories/retrieve/${cat.id}`)).ticket_category;
+    await s1.kill(); // SIGKILL: the only place where the exit code is not asserted
+
+    s2 = await startServer({ dataDir: s1.dataDir, key: s1.key });
+    const fx2 = fixtures(s2);
+    const got = await fx2.retrieveTicket(t.id);
+    assert.deepEqual(got, closed);
+    assert.equal(got.title, 'survivor \u{1F4BE}');
+    assert.equal(got.is_open, false);
+    assert.equal(got.teammate_id, tm.id);
+    assert.equal(got.replies.at(-1).text, 'persisted reply');
+    const l = await fx2.tickets();
+    assert.equal(l.total_results, 1, 'the deleted ticket stays deleted');
+    assert.deepEqual(assertOk(await s2.api('GET', `${A}/ticket-categories/retrieve/${cat.id}`)).ticket_category, catNow);
+    assertOk(await s2.api('GET', `${A}/teammates/retrieve/${tm.id}`));
+    // still writable after the restart
+    assertOk(await s2.api('POST', `${A}/tickets/reopen/${t.id}`));
+  } finally {
+    if (s2) await s2.stop();
+    else {
+      await s1.kill();
+      fs.rmSync(s1.dataDir, { recursive: true, force: true });
+    }
+  }
+});
