@@ -91,8 +91,14 @@ void api_invoke(const api_route *r, api_req *req, api_resp *resp)
     c.cx.a = req->a;
     c.cx.d = &c.d;
     status st = ST_OK;
+    bool reading = false;
     if (!r->public_) {
         if ((st = core_ctx_init(&c.cx, config.st, req->a, &c.d))) goto out;
+        /* A GET reads only: its queries (the key check included) share one snapshot. */
+        if (strcmp(r->method, "GET") == 0) {
+            if ((st = core_read_begin(&c.cx))) goto out;
+            reading = true;
+        }
         key_row k;
         st = key_authenticate(c.cx.db, presented_key(req->authorization), &k);
         if (st) goto out;
@@ -103,6 +109,7 @@ void api_invoke(const api_route *r, api_req *req, api_resp *resp)
     if ((st = check_query(&c))) goto out;
     st = r->fn(&c);
 out:
+    if (reading) core_read_end(&c.cx);
     if (st) render_error(&c, r->dl, st);
 }
 
@@ -297,6 +304,19 @@ status reply_json(api_call *c, int http_status, json_t *root)
     c->resp->status = http_status;
     c->resp->body = s;
     c->resp->len = strlen(s);
+    c->resp->content_type = "application/json";
+    return ST_OK;
+}
+
+status reply_jw(api_call *c, int http_status, jw *w)
+{
+    char *s;
+    size_t n;
+    status st = jw_finish(w, &s, &n);
+    if (st) return diag_set(&c->d, st, "", "the response is too large");
+    c->resp->status = http_status;
+    c->resp->body = s;
+    c->resp->len = n;
     c->resp->content_type = "application/json";
     return ST_OK;
 }

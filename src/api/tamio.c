@@ -13,144 +13,186 @@
 
 /* ---- rendering ---- */
 
-static json_t *unix_s(int64_t ms) { return ms == NULL_INT ? json_null() : json_integer(time_unix_s(ms)); }
-
-static json_t *asset_json(const asset_row *a)
+static void unix_s(jw *w, const char *k, int64_t ms)
 {
-    json_t *thumbs = json_array();
-    for (size_t i = 0; i < a->n_thumbs; i++)
-        json_array_append_new(thumbs, json_pack("{s:s, s:I, s:I}", "url", a->thumbs[i].url,
-                                                "width", (json_int_t)a->thumbs[i].width,
-                                                "height", (json_int_t)a->thumbs[i].height));
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(a->uuid));
-    json_object_set_new(o, "object", json_string("asset"));
-    json_object_set_new(o, "filename", j_str(a->filename));
-    json_object_set_new(o, "extension", j_str(a->extension));
-    json_object_set_new(o, "filesize", json_integer(a->filesize));
-    json_object_set_new(o, "type", j_str(a->type));
-    json_object_set_new(o, "version", json_integer(a->version));
-    json_object_set_new(o, "status", j_str(a->status));
-    json_object_set_new(o, "alt_text", j_str(a->alt_text));
-    json_object_set_new(o, "width", j_int_or_null(a->width));
-    json_object_set_new(o, "height", j_int_or_null(a->height));
-    json_object_set_new(o, "public_url", j_str(a->public_url));
-    json_object_set_new(o, "folder", j_str(a->folder));
-    json_object_set_new(o, "thumbnails", thumbs);
-    json_object_set_new(o, "created_at", unix_s(a->created_at));
-    json_object_set_new(o, "updated_at", unix_s(a->updated_at));
-    return o;
+    jw_key(w, k);
+    if (ms == NULL_INT) jw_null(w);
+    else jw_int(w, time_unix_s(ms));
 }
 
-static json_t *ticket_json(const ticket_row *t)
+static void asset_w(jw *w, const asset_row *a)
 {
-    json_t *replies = json_array();
+    jw_obj(w);
+    jw_kstr(w, "id", a->uuid);
+    jw_kstr(w, "object", "asset");
+    jw_kstr(w, "filename", a->filename);
+    jw_kstr(w, "extension", a->extension);
+    jw_kint(w, "filesize", a->filesize);
+    jw_kstr(w, "type", a->type);
+    jw_kint(w, "version", a->version);
+    jw_kstr(w, "status", a->status);
+    jw_kstr(w, "alt_text", a->alt_text);
+    jw_key(w, "width");
+    jw_int_or_null(w, a->width, NULL_INT);
+    jw_key(w, "height");
+    jw_int_or_null(w, a->height, NULL_INT);
+    jw_kstr(w, "public_url", a->public_url);
+    jw_kstr(w, "folder", a->folder);
+    jw_key(w, "thumbnails");
+    jw_arr(w);
+    for (size_t i = 0; i < a->n_thumbs; i++) {
+        jw_obj(w);
+        jw_kstr(w, "url", a->thumbs[i].url);
+        jw_kint(w, "width", a->thumbs[i].width);
+        jw_kint(w, "height", a->thumbs[i].height);
+        jw_end_obj(w);
+    }
+    jw_end_arr(w);
+    unix_s(w, "created_at", a->created_at);
+    unix_s(w, "updated_at", a->updated_at);
+    jw_end_obj(w);
+}
+
+static void ticket_w(jw *w, const void *row)
+{
+    const ticket_row *t = row;
+    jw_obj(w);
+    jw_kstr(w, "id", t->uuid);
+    jw_kstr(w, "object", "ticket");
+    jw_kstr(w, "title", t->title);
+    jw_kbool(w, "is_open", t->is_open);
+    jw_kstr(w, "category", t->category_title);
+    jw_kstr(w, "subcategory", t->subcategory);
+    jw_kstr(w, "teammate_id", t->user_uuid);
+    jw_key(w, "client");
+    jw_obj(w);
+    jw_kstr(w, "id", t->contact_uuid);
+    jw_kstr(w, "name", t->contact_name);
+    jw_kstr(w, "email", t->contact_email);
+    jw_end_obj(w);
+    jw_kstr(w, "language", t->language);
+    unix_s(w, "created_at", t->created_at);
+    unix_s(w, "updated_at", t->updated_at);
+    jw_key(w, "replies");
+    jw_arr(w);
     for (size_t i = 0; i < t->n_replies; i++) {
         const reply_row *r = &t->replies[i];
-        json_t *assets = json_array();
-        for (size_t k = 0; k < r->n_assets; k++) json_array_append_new(assets, asset_json(&r->assets[k]));
-        json_t *o = json_object();
-        json_object_set_new(o, "id", json_string(r->uuid));
-        json_object_set_new(o, "text", json_string(r->text));
-        json_object_set_new(o, "is_client_reply", json_boolean(r->is_client));
-        json_object_set_new(o, "created_at", unix_s(r->created_at));
-        json_object_set_new(o, "assets", assets);
-        json_array_append_new(replies, o);
+        jw_obj(w);
+        jw_kstr(w, "id", r->uuid);
+        jw_kstr(w, "text", r->text);
+        jw_kbool(w, "is_client_reply", r->is_client);
+        unix_s(w, "created_at", r->created_at);
+        jw_key(w, "assets");
+        jw_arr(w);
+        for (size_t k = 0; k < r->n_assets; k++) asset_w(w, &r->assets[k]);
+        jw_end_arr(w);
+        jw_end_obj(w);
     }
-    json_t *client = json_object();
-    json_object_set_new(client, "id", j_str(t->contact_uuid));
-    json_object_set_new(client, "name", j_str(t->contact_name));
-    json_object_set_new(client, "email", j_str(t->contact_email));
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(t->uuid));
-    json_object_set_new(o, "object", json_string("ticket"));
-    json_object_set_new(o, "title", json_string(t->title));
-    json_object_set_new(o, "is_open", json_boolean(t->is_open));
-    json_object_set_new(o, "category", j_str(t->category_title));
-    json_object_set_new(o, "subcategory", j_str(t->subcategory));
-    json_object_set_new(o, "teammate_id", j_str(t->user_uuid));
-    json_object_set_new(o, "client", client);
-    json_object_set_new(o, "language", j_str(t->language));
-    json_object_set_new(o, "created_at", unix_s(t->created_at));
-    json_object_set_new(o, "updated_at", unix_s(t->updated_at));
-    json_object_set_new(o, "replies", replies);
-    return o;
+    jw_end_arr(w);
+    jw_end_obj(w);
 }
 
-static json_t *category_json(const category_row *k)
+static void category_w(jw *w, const void *row)
 {
-    json_t *subs = json_array(), *plans = json_array();
-    for (size_t i = 0; i < k->n_subcategories; i++)
-        json_array_append_new(subs, json_string(k->subcategories[i]));
-    for (size_t i = 0; i < k->n_plans; i++) json_array_append_new(plans, json_string(k->plan_uuids[i]));
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(k->uuid));
-    json_object_set_new(o, "object", json_string("ticket_category"));
-    json_object_set_new(o, "title", json_string(k->title));
-    json_object_set_new(o, "language", json_string(k->language));
-    json_object_set_new(o, "teammate_id", j_str(k->user_uuid));
-    json_object_set_new(o, "auto_reply", j_str(k->auto_reply));
-    json_object_set_new(o, "subcategories", subs);
-    json_object_set_new(o, "billing_plans", plans);
-    json_object_set_new(o, "created_at", unix_s(k->created_at));
-    return o;
+    const category_row *k = row;
+    jw_obj(w);
+    jw_kstr(w, "id", k->uuid);
+    jw_kstr(w, "object", "ticket_category");
+    jw_kstr(w, "title", k->title);
+    jw_kstr(w, "language", k->language);
+    jw_kstr(w, "teammate_id", k->user_uuid);
+    jw_kstr(w, "auto_reply", k->auto_reply);
+    jw_key(w, "subcategories");
+    jw_arr(w);
+    for (size_t i = 0; i < k->n_subcategories; i++) jw_str(w, k->subcategories[i]);
+    jw_end_arr(w);
+    jw_key(w, "billing_plans");
+    jw_arr(w);
+    for (size_t i = 0; i < k->n_plans; i++) jw_str(w, k->plan_uuids[i]);
+    jw_end_arr(w);
+    unix_s(w, "created_at", k->created_at);
+    jw_end_obj(w);
 }
 
-static json_t *teammate_json(const user_row *u)
+static void teammate_w(jw *w, const void *row)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(u->uuid));
-    json_object_set_new(o, "object", json_string("teammate"));
-    json_object_set_new(o, "email", json_string(u->email));
-    json_object_set_new(o, "name", json_string(u->name));
-    json_object_set_new(o, "last_name", j_str(u->last_name));
-    json_object_set_new(o, "username", j_str(u->username));
-    json_object_set_new(o, "country", j_str(u->country));
-    json_object_set_new(o, "role", json_string(u->role));
-    json_object_set_new(o, "verified", json_boolean(u->verified));
-    json_object_set_new(o, "last_login", unix_s(u->last_login));
-    json_object_set_new(o, "permissions", json_pack("[s]", user_permission(u)));
-    json_object_set_new(o, "created_at", unix_s(u->created_at));
-    return o;
+    const user_row *u = row;
+    jw_obj(w);
+    jw_kstr(w, "id", u->uuid);
+    jw_kstr(w, "object", "teammate");
+    jw_kstr(w, "email", u->email);
+    jw_kstr(w, "name", u->name);
+    jw_kstr(w, "last_name", u->last_name);
+    jw_kstr(w, "username", u->username);
+    jw_kstr(w, "country", u->country);
+    jw_kstr(w, "role", u->role);
+    jw_kbool(w, "verified", u->verified);
+    unix_s(w, "last_login", u->last_login);
+    jw_key(w, "permissions");
+    jw_arr(w);
+    jw_str(w, user_permission(u));
+    jw_end_arr(w);
+    unix_s(w, "created_at", u->created_at);
+    jw_end_obj(w);
 }
 
-static json_t *client_json(const contact_row *r)
+static void client_w(jw *w, const void *row)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(r->uuid));
-    json_object_set_new(o, "object", json_string("client"));
-    json_object_set_new(o, "name", json_string(r->name));
-    json_object_set_new(o, "email", j_str(r->email));
-    json_object_set_new(o, "country", j_str(r->country));
-    json_object_set_new(o, "status", json_string("active"));
-    json_object_set_new(o, "billing_plan", j_str(r->plan_uuid));
-    json_object_set_new(o, "created_at", unix_s(r->created_at));
-    return o;
+    const contact_row *r = row;
+    jw_obj(w);
+    jw_kstr(w, "id", r->uuid);
+    jw_kstr(w, "object", "client");
+    jw_kstr(w, "name", r->name);
+    jw_kstr(w, "email", r->email);
+    jw_kstr(w, "country", r->country);
+    jw_kstr(w, "status", "active");
+    jw_kstr(w, "billing_plan", r->plan_uuid);
+    unix_s(w, "created_at", r->created_at);
+    jw_end_obj(w);
 }
 
-static json_t *product_json(const plan_row *p)
+static void product_w(jw *w, const void *row)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:o}", "id", p->uuid, "object", "product", "name",
-                     p->name, "type", "agency_plan", "created_at", unix_s(p->created_at));
+    const plan_row *p = row;
+    jw_obj(w);
+    jw_kstr(w, "id", p->uuid);
+    jw_kstr(w, "object", "product");
+    jw_kstr(w, "name", p->name);
+    jw_kstr(w, "type", "agency_plan");
+    unix_s(w, "created_at", p->created_at);
+    jw_end_obj(w);
 }
+
+typedef void (*render_fn)(jw *w, const void *row);
 
 /* {"status":200, key: obj} */
-static status ok_one(api_call *c, const char *key, json_t *obj)
+static status ok_one(api_call *c, const char *key, render_fn fn, const void *row)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "status", json_integer(200));
-    json_object_set_new(o, key, obj);
-    return reply_json(c, 200, o);
+    jw w;
+    jw_init(&w, LIMIT_RESPONSE);
+    jw_obj(&w);
+    jw_kint(&w, "status", 200);
+    jw_key(&w, key);
+    fn(&w, row);
+    jw_end_obj(&w);
+    return reply_jw(c, 200, &w);
 }
 
 /* {"status":200, "total_results": total, key: [...]} */
-static status ok_list(api_call *c, const char *key, json_t *items, int64_t total)
+static status ok_list(api_call *c, const char *key, render_fn fn, const void *rows,
+                      size_t row_size, size_t n, int64_t total)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "status", json_integer(200));
-    json_object_set_new(o, "total_results", json_integer(total));
-    json_object_set_new(o, key, items);
-    return reply_json(c, 200, o);
+    jw w;
+    jw_init(&w, LIMIT_RESPONSE);
+    jw_obj(&w);
+    jw_kint(&w, "status", 200);
+    jw_kint(&w, "total_results", total);
+    jw_key(&w, key);
+    jw_arr(&w);
+    for (size_t i = 0; i < n; i++) fn(&w, (const char *)rows + i * row_size);
+    jw_end_arr(&w);
+    jw_end_obj(&w);
+    return reply_jw(c, 200, &w);
 }
 
 static status ok_empty(api_call *c) { return reply_json(c, 200, json_pack("{s:i}", "status", 200)); }
@@ -190,7 +232,7 @@ static const sort_opt name_sorts[] = {{"created_at", SORT_CREATED}, {"name", SOR
 
 static status ticket_reply_with(api_call *c, status st, const ticket_row *t)
 {
-    return st ? st : ok_one(c, "ticket", ticket_json(t));
+    return st ? st : ok_one(c, "ticket", ticket_w, t);
 }
 
 static status h_ticket_create(api_call *c)
@@ -228,9 +270,7 @@ static status h_ticket_list(api_call *c)
     size_t n;
     int64_t total;
     if ((st = ticket_list(&c->cx, &in, &rows, &n, &total))) return st;
-    json_t *items = json_array();
-    for (size_t i = 0; i < n; i++) json_array_append_new(items, ticket_json(&rows[i]));
-    return ok_list(c, "tickets", items, total);
+    return ok_list(c, "tickets", ticket_w, rows, sizeof(ticket_row), n, total);
 }
 
 static status h_ticket_retrieve(api_call *c)
@@ -302,7 +342,7 @@ static status category_input(api_call *c, category_in *in)
 
 static status category_reply_with(api_call *c, status st, const category_row *k)
 {
-    return st ? st : ok_one(c, "ticket_category", category_json(k));
+    return st ? st : ok_one(c, "ticket_category", category_w, k);
 }
 
 static status h_category_create(api_call *c)
@@ -342,9 +382,7 @@ static status h_category_list(api_call *c)
     status st = q_list(c, "page", "per_page", ticket_sorts, 2, &in);
     if (!st) st = category_list(&c->cx, &in, &rows, &n, &total);
     if (st) return st;
-    json_t *items = json_array();
-    for (size_t i = 0; i < n; i++) json_array_append_new(items, category_json(&rows[i]));
-    return ok_list(c, "ticket_categories", items, total);
+    return ok_list(c, "ticket_categories", category_w, rows, sizeof(category_row), n, total);
 }
 
 /* ---- teammates ---- */
@@ -369,7 +407,7 @@ static status teammate_input(api_call *c, user_in *in, bool create)
 
 static status teammate_reply_with(api_call *c, status st, const user_row *u)
 {
-    return st ? st : ok_one(c, "teammate", teammate_json(u));
+    return st ? st : ok_one(c, "teammate", teammate_w, u);
 }
 
 static status h_teammate_create(api_call *c)
@@ -409,9 +447,7 @@ static status h_teammate_list(api_call *c)
     status st = q_list(c, "page", "per_page", name_sorts, 2, &in);
     if (!st) st = user_list(&c->cx, &in, &rows, &n, &total);
     if (st) return st;
-    json_t *items = json_array();
-    for (size_t i = 0; i < n; i++) json_array_append_new(items, teammate_json(&rows[i]));
-    return ok_list(c, "teammates", items, total);
+    return ok_list(c, "teammates", teammate_w, rows, sizeof(user_row), n, total);
 }
 
 /* ---- clients ---- */
@@ -434,7 +470,7 @@ static status client_input(api_call *c, contact_in *in, bool create)
 
 static status client_reply_with(api_call *c, status st, const contact_row *r)
 {
-    return st ? st : ok_one(c, "client", client_json(r));
+    return st ? st : ok_one(c, "client", client_w, r);
 }
 
 static status h_client_create(api_call *c)
@@ -474,9 +510,7 @@ static status h_client_list(api_call *c)
     status st = q_list(c, "page", "per_page", name_sorts, 2, &in);
     if (!st) st = contact_list(&c->cx, &in, &rows, &n, &total);
     if (st) return st;
-    json_t *items = json_array();
-    for (size_t i = 0; i < n; i++) json_array_append_new(items, client_json(&rows[i]));
-    return ok_list(c, "clients", items, total);
+    return ok_list(c, "clients", client_w, rows, sizeof(contact_row), n, total);
 }
 
 /* ---- billing plans ---- */
@@ -497,7 +531,7 @@ static status h_plan_create(api_call *c)
     free(text);
     plan_row p;
     st = plan_create(&c->cx, &in, &p);
-    return st ? st : ok_one(c, "product", product_json(&p));
+    return st ? st : ok_one(c, "product", product_w, &p);
 }
 
 static status h_plan_list(api_call *c)
@@ -509,9 +543,7 @@ static status h_plan_list(api_call *c)
     status st = q_list(c, "page", "per_page", name_sorts, 2, &in);
     if (!st) st = plan_list(&c->cx, &in, &rows, &n, &total);
     if (st) return st;
-    json_t *items = json_array();
-    for (size_t i = 0; i < n; i++) json_array_append_new(items, product_json(&rows[i]));
-    return ok_list(c, "products", items, total);
+    return ok_list(c, "products", product_w, rows, sizeof(plan_row), n, total);
 }
 
 static status h_plan_delete(api_call *c)

@@ -90,6 +90,18 @@ status check_uuid(diag *d, const char *field, const char *v, char out[UUID_STR_L
     return uuid_parse(v, out) ? ST_OK : diag_set(d, ST_INVALID, field, "must be a UUID");
 }
 
+status core_read_begin(core_ctx *cx)
+{
+    status st = store_begin_read(cx->db);
+    return st ? diag_set(cx->d, st, "", "the store is unavailable") : ST_OK;
+}
+
+void core_read_end(core_ctx *cx)
+{
+    /* A read transaction has nothing to keep: ending it cannot lose anything. */
+    store_rollback(cx->db);
+}
+
 status core_txn(core_ctx *cx, status (*fn)(core_ctx *cx, void *arg), void *arg)
 {
     status st = store_begin(cx->db);

@@ -64,6 +64,10 @@ status check_country(diag *d, const char *field, char *v) WUR;
 /* Shape-checks a uuid and writes its lower-case form. */
 status check_uuid(diag *d, const char *field, const char *v, char out[UUID_STR_LEN + 1]) WUR;
 
+/* Brackets a request's reads in one snapshot (no writes in between). */
+status core_read_begin(core_ctx *cx) WUR;
+void core_read_end(core_ctx *cx);
+
 /* Runs a transaction around fn: begin, fn, commit; rollback on any failure. */
 status core_txn(core_ctx *cx, status (*fn)(core_ctx *cx, void *arg), void *arg) WUR;
 

@@ -37,6 +37,7 @@ struct db_driver {
     void (*reset)(db_stmt *s);
     status (*exec)(db *c, const char *sql); /* one or more statements, no parameters */
     status (*begin)(db *c);                 /* a write transaction */
+    status (*begin_read)(db *c);            /* a read transaction: one snapshot, one lock */
     status (*commit)(db *c);
     void (*rollback)(db *c);
     status (*backup)(db *c, const char *file, diag *d); /* online, consistent copy */

@@ -1,6 +1,7 @@
 /* The SQLite driver: one connection per thread, WAL, foreign keys on, a busy timeout for the
  * single-writer lock, and a per-connection cache of prepared statements keyed by SQL text.
  * The only file besides db_pg.c that includes a database header. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +33,17 @@ static uint64_t fnv1a(const char *s)
 
 static status sq_exec(db *c, const char *sql);
 
+static pthread_once_t configured = PTHREAD_ONCE_INIT;
+
+/* Before SQLite initialises: no global memory-statistics mutex on every allocation. */
+static void configure(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static status sq_open(const char *path, db **out, diag *d)
 {
+    pthread_once(&configured, configure);
     struct sconn *c = calloc(1, sizeof *c);
     if (!c) bug_at(__FILE__, __LINE__, "out of memory");
     c->base.drv = &db_sqlite_driver;
@@ -170,12 +180,23 @@ static status sq_exec(db *base, const char *sql)
     return ST_OK;
 }
 
+/* Runs a cached parameterless statement (transaction control). */
+static status run_cached(db *base, const char *sql)
+{
+    db_stmt *s = sq_prepare(base, sql);
+    if (!s) return ST_INTERNAL;
+    int rc = sq_step(s);
+    sq_reset(s);
+    return rc < 0 ? (status)-rc : ST_OK;
+}
+
 static status sq_begin(db *base)
 {
     /* IMMEDIATE takes the write lock now, so two writers never deadlock upgrading a read. */
-    return sq_exec(base, "BEGIN IMMEDIATE");
+    return run_cached(base, "BEGIN IMMEDIATE");
 }
-static status sq_commit(db *base) { return sq_exec(base, "COMMIT"); }
+static status sq_begin_read(db *base) { return run_cached(base, "BEGIN"); }
+static status sq_commit(db *base) { return run_cached(base, "COMMIT"); }
 static void sq_rollback(db *base)
 {
     struct sconn *c = (struct sconn *)base;
@@ -228,6 +249,7 @@ const struct db_driver db_sqlite_driver = {
     .reset = sq_reset,
     .exec = sq_exec,
     .begin = sq_begin,
+    .begin_read = sq_begin_read,
     .commit = sq_commit,
     .rollback = sq_rollback,
     .backup = sq_backup,

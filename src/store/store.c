@@ -126,6 +126,7 @@ db *store_conn(store *s)
 
 status store_begin(db *c) { return db_begin(c); }
 status store_commit(db *c) { return db_commit(c); }
+status store_begin_read(db *c) { return c->drv->begin_read(c); }
 void store_rollback(db *c) { db_rollback(c); }
 status store_backup(db *c, const char *file, diag *d) { return c->drv->backup(c, file, d); }
 

@@ -29,6 +29,9 @@ int store_schema_version(db *c);
 /* One write transaction per core call. */
 status store_begin(db *c) WUR;
 status store_commit(db *c) WUR;
+/* A read transaction: the statements of one request see one snapshot and take the database's
+ * read lock once instead of once per statement. End it with store_commit. */
+status store_begin_read(db *c) WUR;
 void store_rollback(db *c);
 status store_backup(db *c, const char *file, diag *d) WUR;
 

@@ -232,54 +232,65 @@ status store_asset_get(db *c, int64_t ws, const char *uuid, arena *a, asset_row 
     return st ? st : load_thumbs(c, out, a);
 }
 
-/* Counts rows of `SELECT count(*) FROM <from> WHERE <col> IN (ids)`. */
-static status count_in(db *c, const char *sql, const ticket_row *t, size_t n, int64_t *out)
+/* Grows an arena array by doubling; the old block is simply left in the arena. */
+static void *grow(arena *a, void *p, size_t *cap, size_t used, size_t elem)
 {
-    db_stmt *s = db_prepare(c, sql);
-    if (!s) return ST_INTERNAL;
-    for (size_t i = 0; i < n; i++) db_bind_int(s, (int)i + 1, t[i].id);
-    int rc = db_step(s);
-    *out = rc == DB_ROW ? db_col_int(s, 0) : 0;
-    db_reset(s);
-    return rc < 0 ? step_status(rc) : ST_OK;
+    if (used < *cap) return p;
+    size_t ncap = *cap ? *cap * 2 : 16;
+    void *q = arena_zalloc(a, ncap * elem);
+    if (used) memcpy(q, p, used * elem);
+    *cap = ncap;
+    return q;
 }
 
 status store_ticket_load_replies(db *c, ticket_row *t, size_t n, arena *a)
 {
     for (size_t i = 0; i < n; i++) t[i].n_replies = 0, t[i].replies = NULL;
     if (!n) return ST_OK;
-    const char *in = in_list(a, n);
-    int64_t total = 0, total_assets = 0;
-    status st = count_in(c, arena_printf(a, "SELECT count(*) FROM replies WHERE ticket_id%s", in),
-                         t, n, &total);
-    if (st || !total) return st;
-
-    reply_row *all = ARENA_ARRAY(a, reply_row, (size_t)total);
-    int64_t *owner = ARENA_ARRAY(a, int64_t, (size_t)total);
-    size_t got = 0;
-    db_stmt *s = db_prepare(c, arena_printf(a, "SELECT id, uuid, ticket_id, text, is_client, "
-                                               "user_id, contact_id, created_at FROM replies "
-                                               "WHERE ticket_id%s ORDER BY ticket_id, "
-                                               "created_at, id",
-                                            in));
+    /* One statement for the replies of every ticket and their assets: a reply with k assets
+     * comes back as k rows, one without as one row with NULL asset columns. */
+    db_stmt *s = db_prepare(c, arena_printf(a, "SELECT r.id, r.uuid, r.ticket_id, r.text, "
+                                               "r.is_client, r.user_id, r.contact_id, "
+                                               "r.created_at, " ASSET_COLS " FROM replies r "
+                                               "LEFT JOIN reply_assets ra ON ra.reply_id = r.id "
+                                               "LEFT JOIN assets a ON a.id = ra.asset_id WHERE "
+                                               "r.ticket_id%s ORDER BY r.ticket_id, "
+                                               "r.created_at, r.id, ra.pos",
+                                            in_list(a, n)));
     if (!s) return ST_INTERNAL;
     for (size_t i = 0; i < n; i++) db_bind_int(s, (int)i + 1, t[i].id);
+    reply_row *all = NULL;
+    int64_t *owner = NULL;
+    asset_row *assets = NULL;
+    size_t *asset_reply = NULL; /* index into all[] of each asset's reply */
+    size_t got = 0, cap = 0, ocap = 0, na = 0, acap = 0, rcap = 0;
     int rc;
-    while ((rc = db_step(s)) == DB_ROW && got < (size_t)total) {
-        reply_row *r = &all[got];
-        r->id = db_col_int(s, 0);
-        col_uuid(s, 1, r->uuid);
-        owner[got] = db_col_int(s, 2);
-        r->text = col_str(s, 3, a);
-        r->is_client = db_col_int(s, 4) != 0;
-        r->user_id = col_int_null(s, 5);
-        r->contact_id = col_int_null(s, 6);
-        r->created_at = db_col_int(s, 7);
-        got++;
+    while ((rc = db_step(s)) == DB_ROW) {
+        int64_t id = db_col_int(s, 0);
+        if (!got || all[got - 1].id != id) {
+            all = grow(a, all, &cap, got, sizeof *all);
+            owner = grow(a, owner, &ocap, got, sizeof *owner);
+            reply_row *r = &all[got];
+            r->id = id;
+            col_uuid(s, 1, r->uuid);
+            owner[got] = db_col_int(s, 2);
+            r->text = col_str(s, 3, a);
+            r->is_client = db_col_int(s, 4) != 0;
+            r->user_id = col_int_null(s, 5);
+            r->contact_id = col_int_null(s, 6);
+            r->created_at = db_col_int(s, 7);
+            got++;
+        }
+        if (!db_col_null(s, 8)) {
+            assets = grow(a, assets, &acap, na, sizeof *assets);
+            asset_reply = grow(a, asset_reply, &rcap, na, sizeof *asset_reply);
+            read_asset(s, 8, a, &assets[na]);
+            asset_reply[na++] = got - 1;
+        }
     }
     db_reset(s);
     if (rc < 0) return step_status(rc);
-    /* Rows come grouped by ticket: point each ticket at its slice. */
+    /* Rows come grouped by ticket, and assets by reply: point each owner at its slice. */
     for (size_t i = 0; i < got;) {
         size_t j = i;
         while (j < got && owner[j] == owner[i]) j++;
@@ -287,32 +298,12 @@ status store_ticket_load_replies(db *c, ticket_row *t, size_t n, arena *a)
             if (t[k].id == owner[i]) t[k].replies = &all[i], t[k].n_replies = j - i;
         i = j;
     }
-
-    st = count_in(c, arena_printf(a, "SELECT count(*) FROM reply_assets WHERE ticket_id%s", in),
-                  t, n, &total_assets);
-    if (st || !total_assets) return st;
-    asset_row *assets = ARENA_ARRAY(a, asset_row, (size_t)total_assets);
-    int64_t *reply_of = ARENA_ARRAY(a, int64_t, (size_t)total_assets);
-    size_t na = 0;
-    s = db_prepare(c, arena_printf(a, "SELECT ra.reply_id, " ASSET_COLS " FROM reply_assets ra "
-                                      "JOIN assets a ON a.id = ra.asset_id WHERE ra.ticket_id%s "
-                                      "ORDER BY ra.reply_id, ra.pos",
-                                   in));
-    if (!s) return ST_INTERNAL;
-    for (size_t i = 0; i < n; i++) db_bind_int(s, (int)i + 1, t[i].id);
-    while ((rc = db_step(s)) == DB_ROW && na < (size_t)total_assets) {
-        reply_of[na] = db_col_int(s, 0);
-        read_asset(s, 1, a, &assets[na++]);
-    }
-    db_reset(s);
-    if (rc < 0) return step_status(rc);
-    for (size_t i = 0; !st && i < na; i++) st = load_thumbs(c, &assets[i], a);
-    for (size_t i = 0; i < na;) {
-        size_t j = i;
-        while (j < na && reply_of[j] == reply_of[i]) j++;
-        for (size_t k = 0; k < got; k++)
-            if (all[k].id == reply_of[i]) all[k].assets = &assets[i], all[k].n_assets = j - i;
-        i = j;
+    status st = ST_OK;
+    for (size_t i = 0; i < na; i++) {
+        reply_row *r = &all[asset_reply[i]];
+        if (!r->n_assets) r->assets = &assets[i];
+        r->n_assets++;
+        if (!st) st = load_thumbs(c, &assets[i], a);
     }
     return st;
 }

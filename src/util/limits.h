@@ -5,7 +5,8 @@
 
 #define LIMIT_BODY_DEFAULT       (1024 * 1024)      /* JSON or form body, bytes */
 #define LIMIT_UPLOAD_DEFAULT     (50 * 1024 * 1024) /* multipart upload, bytes */
-#define LIMIT_CONN_MEMORY        (64 * 1024)        /* MHD per-connection: request line + headers */
+#define LIMIT_CONN_MEMORY        (16 * 1024)        /* MHD per-connection pool: request line +
+                                                       headers; MHD zeroes it per request */
 #define LIMIT_CONN_TIMEOUT_S     30                 /* idle or slow connection is closed */
 #define LIMIT_CONNECTIONS        4096
 #define LIMIT_ARENA_BLOCK        (16 * 1024)        /* first block of a request arena */

@@ -1,0 +1,148 @@
+/* Streaming JSON writer; see jsonw.h. */
+#include "util/jsonw.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void jw_init(jw *w, size_t cap)
+{
+    buf_init(&w->b, cap);
+    w->need_comma = false;
+    w->err = ST_OK;
+}
+
+void jw_release(jw *w) { buf_release(&w->b); }
+
+static void put(jw *w, const char *s, size_t n)
+{
+    if (!w->err) w->err = buf_append(&w->b, s, n);
+}
+
+static void sep(jw *w)
+{
+    if (w->need_comma) put(w, ",", 1);
+    w->need_comma = true;
+}
+
+void jw_obj(jw *w)
+{
+    sep(w);
+    put(w, "{", 1);
+    w->need_comma = false;
+}
+
+void jw_end_obj(jw *w)
+{
+    put(w, "}", 1);
+    w->need_comma = true;
+}
+
+void jw_arr(jw *w)
+{
+    sep(w);
+    put(w, "[", 1);
+    w->need_comma = false;
+}
+
+void jw_end_arr(jw *w)
+{
+    put(w, "]", 1);
+    w->need_comma = true;
+}
+
+void jw_key(jw *w, const char *k)
+{
+    sep(w);
+    put(w, "\"", 1);
+    put(w, k, strlen(k));
+    put(w, "\":", 2);
+    w->need_comma = false;
+}
+
+void jw_str(jw *w, const char *s)
+{
+    sep(w);
+    if (!s) {
+        put(w, "null", 4);
+        return;
+    }
+    if (w->err) return;
+    /* Copy runs of characters that need no escape in one append. */
+    const char *run = s;
+    put(w, "\"", 1);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x20 && *p != '"' && *p != '\\') continue;
+        put(w, run, (size_t)((const char *)p - run));
+        char esc[8];
+        switch (*p) {
+        case '"': put(w, "\\\"", 2); break;
+        case '\\': put(w, "\\\\", 2); break;
+        case '\n': put(w, "\\n", 2); break;
+        case '\r': put(w, "\\r", 2); break;
+        case '\t': put(w, "\\t", 2); break;
+        default:
+            snprintf(esc, sizeof esc, "\\u%04x", *p);
+            put(w, esc, 6);
+        }
+        run = (const char *)p + 1;
+    }
+    put(w, run, strlen(run));
+    put(w, "\"", 1);
+}
+
+void jw_int(jw *w, int64_t v)
+{
+    char tmp[24];
+    int n = snprintf(tmp, sizeof tmp, "%" PRId64, v);
+    sep(w);
+    put(w, tmp, (size_t)n);
+}
+
+void jw_int_or_null(jw *w, int64_t v, int64_t null_value)
+{
+    if (v == null_value) jw_null(w);
+    else jw_int(w, v);
+}
+
+void jw_bool(jw *w, bool v)
+{
+    sep(w);
+    put(w, v ? "true" : "false", v ? 4 : 5);
+}
+
+void jw_null(jw *w)
+{
+    sep(w);
+    put(w, "null", 4);
+}
+
+void jw_kstr(jw *w, const char *k, const char *s)
+{
+    jw_key(w, k);
+    jw_str(w, s);
+}
+
+void jw_kint(jw *w, const char *k, int64_t v)
+{
+    jw_key(w, k);
+    jw_int(w, v);
+}
+
+void jw_kbool(jw *w, const char *k, bool v)
+{
+    jw_key(w, k);
+    jw_bool(w, v);
+}
+
+status jw_finish(jw *w, char **out, size_t *len)
+{
+    if (w->err) {
+        jw_release(w);
+        return w->err;
+    }
+    *len = w->b.len;
+    *out = buf_steal(&w->b);
+    return ST_OK;
+}
