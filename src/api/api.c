@@ -116,21 +116,14 @@ out:
 void api_no_route(api_req *req, api_resp *resp, bool method_not_allowed)
 {
     api_call c = {.req = req, .resp = resp};
-    status st = method_not_allowed ? ST_FORBIDDEN : ST_NOT_FOUND;
-    dialect dl = dialect_of_path(req->path);
-    if (dl == DIALECT_TAMIO) {
-        json_t *o = json_object();
-        int code = method_not_allowed ? 405 : 404;
-        json_object_set_new(o, "status", json_integer(code));
-        json_object_set_new(o, "error", json_string(method_not_allowed ? "Method not allowed"
-                                                                         : "Not found"));
+    int code = method_not_allowed ? 405 : 404;
+    json_t *o = json_object();
+    json_object_set_new(o, "status", json_integer(code));
+    json_object_set_new(o, "error", json_string(method_not_allowed ? "Method not allowed"
+                                                                     : "Not found"));
+    if (dialect_of_path(req->path) == DIALECT_TAMIO)
         json_object_set_new(o, "error_code", json_integer(code));
-        (void)reply_json(&c, code, o);
-        return;
-    }
-    diag_set(&c.d, st, "", "%s", method_not_allowed ? "Method not allowed" : "Not found");
-    ops_error(&c, st);
-    if (method_not_allowed) resp->status = 405;
+    (void)reply_json(&c, code, o);
 }
 
 void api_too_large(api_req *req, api_resp *resp)

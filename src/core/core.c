@@ -40,11 +40,9 @@ list_page core_page(const list_in *in)
         .limit = in->per_page,
         .desc = in->desc,
         .sort = in->sort,
-        .from_ms = in->from_ms,
-        .to_ms = in->to_ms,
+        .from_s = in->from_ms == NULL_INT ? NULL_INT : time_unix_s(in->from_ms),
+        .to_s = in->to_ms == NULL_INT ? NULL_INT : time_unix_s(in->to_ms),
     };
-    if (in->from_ms != NULL_INT) pg.from_ms = time_unix_s(in->from_ms) * 1000;
-    if (in->to_ms != NULL_INT) pg.to_ms = time_unix_s(in->to_ms) * 1000 + 1000;
     return pg;
 }
 

@@ -51,8 +51,8 @@ typedef struct {
     int64_t from_ms, to_ms; /* inclusive bounds in ms, NULL_INT when absent */
 } list_in;
 
-/* Turns dialect-neutral paging into the store's page; the bounds are inclusive whole seconds,
- * so `to` covers its whole second. */
+/* Turns dialect-neutral paging into the store's page; the bounds become inclusive whole
+ * seconds, so `to` covers its whole second. */
 list_page core_page(const list_in *in);
 
 /* ---- validation: each returns ST_INVALID with the field named in d, or ST_OK ---- */

@@ -37,7 +37,8 @@ static atomic_int in_flight;
 static void finish_log(struct req_state *r)
 {
     if (!cfg->quiet)
-        fprintf(stderr, "%s %s %d %lldus\n", r->method, r->path, r->status,
+        fprintf(stderr, "%s %.200s%s %d %lldus\n", r->method, r->path,
+                strlen(r->path) > 200 ? "..." : "", r->status,
                 (long long)(time_mono_us() - r->start_us));
 }
 

@@ -32,16 +32,23 @@ const api_route *router_match(const api_route *routes, size_t n, const char *met
                               const char *path, arena *a, const char **params, size_t *n_params,
                               bool *path_known)
 {
-    *path_known = false;
-    size_t k;
+    /* The most literal template wins, whatever its method: DELETE /tickets/list is the list
+     * path with the wrong method (405), not a delete of a ticket whose id is "list". */
+    const api_route *best = NULL;
+    size_t best_k = LIMIT_PATH_PARAMS + 1, k;
+    bool best_method = false;
+    const char *scratch[LIMIT_PATH_PARAMS];
     for (size_t i = 0; i < n; i++) {
-        if (strcmp(routes[i].method, method) != 0) continue;
-        if (match(routes[i].path, path, a, params, &k)) {
-            *n_params = k;
-            return &routes[i];
+        if (!match(routes[i].path, path, NULL, scratch, &k)) continue;
+        bool same = strcmp(routes[i].method, method) == 0;
+        if (k < best_k || (k == best_k && same && !best_method)) {
+            best = &routes[i];
+            best_k = k;
+            best_method = same;
         }
     }
-    for (size_t i = 0; i < n; i++)
-        if (match(routes[i].path, path, NULL, params, &k)) *path_known = true;
-    return NULL;
+    *path_known = best != NULL;
+    if (!best || !best_method) return NULL;
+    match(best->path, path, a, params, n_params);
+    return best;
 }

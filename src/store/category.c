@@ -157,7 +157,7 @@ status store_category_list(db *c, int64_t ws, const list_page *pg, arena *a,
     qb_init(&q, "k.workspace_id = ? AND k.deleted_at IS NULL");
     qb_int(&q, ws);
     status st = list_run(c, CATEGORY_COLS, CATEGORY_FROM, "categories k", &q, pg,
-                         pg->sort == SORT_TITLE ? "k.title" : "k.created_at", "k.uuid",
+                         pg->sort == SORT_TITLE ? "k.title" : NULL, "k.uuid",
                          "k.created_at", a, sizeof(category_row), read_category, (void **)rows, n,
                          total);
     for (size_t i = 0; !st && i < *n; i++) st = load_lists(c, &(*rows)[i], a);

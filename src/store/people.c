@@ -248,7 +248,7 @@ status store_user_refs(db *c, int64_t ws, int64_t id, int64_t *n)
                       ws, id, n);
 }
 
-static const char *name_sort(int sort) { return sort == SORT_NAME ? "name" : "created_at"; }
+static const char *name_sort(int sort) { return sort == SORT_NAME ? "name" : NULL; }
 
 status store_user_list(db *c, int64_t ws, const list_page *pg, arena *a, user_row **rows,
                        size_t *n, int64_t *total)
@@ -343,7 +343,7 @@ status store_contact_list(db *c, int64_t ws, const list_page *pg, arena *a, cont
     qb_init(&q, "c.workspace_id = ?");
     qb_int(&q, ws);
     return list_run(c, CONTACT_COLS, CONTACT_FROM, "contacts c", &q, pg,
-                    pg->sort == SORT_NAME ? "c.name" : "c.created_at", "c.uuid", "c.created_at",
+                    pg->sort == SORT_NAME ? "c.name" : NULL, "c.uuid", "c.created_at",
                     a, sizeof(contact_row), read_contact, (void **)rows, n, total);
 }
 

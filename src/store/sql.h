@@ -43,7 +43,8 @@ int qb_bind(const qb *q, db_stmt *s, int first);
 
 /* Runs `SELECT count(*) FROM <count_from> WHERE <where>` and the page query
  * `SELECT <cols> FROM <from> WHERE <where> ORDER BY <sort> [DESC], <uuid_col> [DESC]
- *  LIMIT ? OFFSET ?`, adding the page's created_at range on <created_col>. read() turns a row
+ *  LIMIT ? OFFSET ?`, adding the page's created_at range on <created_col>. A NULL sort_col
+ * sorts by the whole second of <created_col>. read() turns a row
  * into the element at `row` (row_size bytes, zeroed). */
 typedef void (*row_reader)(db_stmt *s, arena *a, void *row);
 status list_run(db *c, const char *cols, const char *from, const char *count_from, qb *where, const list_page *pg,

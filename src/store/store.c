@@ -203,17 +203,19 @@ status list_run(db *c, const char *cols, const char *from, const char *count_fro
                 const char *sort_col, const char *uuid_col, const char *created_col, arena *a,
                 size_t row_size, row_reader read, void **rows, size_t *n, int64_t *total)
 {
-    char cond[128];
-    if (pg->from_ms != NULL_INT) {
-        snprintf(cond, sizeof cond, "%s >= ?", created_col);
+    char cond[128], created_s[64];
+    snprintf(created_s, sizeof created_s, "%s / 1000", created_col);
+    if (pg->from_s != NULL_INT) {
+        snprintf(cond, sizeof cond, "%s >= ?", created_s);
         qb_and(where, cond);
-        qb_int(where, pg->from_ms);
+        qb_int(where, pg->from_s);
     }
-    if (pg->to_ms != NULL_INT) {
-        snprintf(cond, sizeof cond, "%s < ?", created_col);
+    if (pg->to_s != NULL_INT) {
+        snprintf(cond, sizeof cond, "%s <= ?", created_s);
         qb_and(where, cond);
-        qb_int(where, pg->to_ms);
+        qb_int(where, pg->to_s);
     }
+    if (!sort_col) sort_col = created_s;
     const char *dir = pg->desc ? " DESC" : "";
     char *count_sql = arena_printf(a, "SELECT count(*) FROM %s WHERE %s", count_from, where->where);
     char *page_sql = arena_printf(a, "SELECT %s FROM %s WHERE %s ORDER BY %s%s, %s%s LIMIT ? OFFSET ?",

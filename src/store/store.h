@@ -35,13 +35,14 @@ status store_begin_read(db *c) WUR;
 void store_rollback(db *c);
 status store_backup(db *c, const char *file, diag *d) WUR;
 
-/* A page of a list: [offset, offset+limit), created_at in [from_ms, to_ms) when set. */
+/* A page of a list: [offset, offset+limit). Lists order and filter by the whole second of
+ * created_at (the resolution the wire shows), so equal seconds tie-break on the uuid. */
 enum { SORT_CREATED = 0, SORT_TITLE, SORT_NAME };
 typedef struct {
     int64_t offset, limit;
     bool desc;
     int sort;
-    int64_t from_ms, to_ms; /* NULL_INT when absent */
+    int64_t from_s, to_s; /* inclusive unix seconds on created_at; NULL_INT when absent */
 } list_page;
 
 /* ---- workspaces and API keys ---- */

@@ -126,7 +126,7 @@ status store_ticket_list(db *c, int64_t ws, const ticket_filter *f, arena *a, ti
         qb_text(&q, f->title_contains);
     }
     return list_run(c, TICKET_COLS, TICKET_FROM, "tickets t", &q, &f->pg,
-                    f->pg.sort == SORT_TITLE ? "t.title" : "t.created_at", "t.uuid",
+                    f->pg.sort == SORT_TITLE ? "t.title" : NULL, "t.uuid",
                     "t.created_at", a, sizeof(ticket_row), read_ticket, (void **)rows, n, total);
 }
 
@@ -381,7 +381,7 @@ status store_event_list(db *c, int64_t ws, int64_t ticket_id, int64_t offset, in
     qb_init(&q, "workspace_id = ? AND ticket_id = ?");
     qb_int(&q, ws);
     qb_int(&q, ticket_id);
-    list_page pg = {.offset = offset, .limit = limit, .from_ms = NULL_INT, .to_ms = NULL_INT};
+    list_page pg = {.offset = offset, .limit = limit, .from_s = NULL_INT, .to_s = NULL_INT};
     /* Oldest first: ids grow with time, so id order is the commit order. */
     return list_run(c, "id, uuid, ticket_id, type, actor_type, actor_id, data, created_at",
                     "events", "events", &q, &pg, "id", "uuid", "created_at", a, sizeof(event_row),

@@ -5,7 +5,7 @@
 
 #define LIMIT_BODY_DEFAULT       (1024 * 1024)      /* JSON or form body, bytes */
 #define LIMIT_UPLOAD_DEFAULT     (50 * 1024 * 1024) /* multipart upload, bytes */
-#define LIMIT_CONN_MEMORY        (16 * 1024)        /* MHD per-connection pool: request line +
+#define LIMIT_CONN_MEMORY        (32 * 1024)        /* MHD per-connection pool: request line +
                                                        headers; MHD zeroes it per request */
 #define LIMIT_CONN_TIMEOUT_S     30                 /* idle or slow connection is closed */
 #define LIMIT_CONNECTIONS        4096

@@ -27,7 +27,7 @@ CREATE TABLE plans (
   attrs TEXT NOT NULL DEFAULT '{}',   -- the vendor's pricing fields, kept as given (JSON)
   created_at INTEGER NOT NULL
 );
-CREATE INDEX plans_list ON plans(workspace_id, created_at, uuid);
+CREATE INDEX plans_list ON plans(workspace_id, created_at / 1000, uuid);
 
 CREATE TABLE users (
   id INTEGER PRIMARY KEY,
@@ -47,7 +47,7 @@ CREATE TABLE users (
 );
 CREATE UNIQUE INDEX users_email ON users(workspace_id, lower(email));
 CREATE UNIQUE INDEX users_username ON users(workspace_id, lower(username)) WHERE username IS NOT NULL;
-CREATE INDEX users_list ON users(workspace_id, created_at, uuid);
+CREATE INDEX users_list ON users(workspace_id, created_at / 1000, uuid);
 
 CREATE TABLE contacts (
   id INTEGER PRIMARY KEY,
@@ -60,7 +60,7 @@ CREATE TABLE contacts (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
-CREATE INDEX contacts_list ON contacts(workspace_id, created_at, uuid);
+CREATE INDEX contacts_list ON contacts(workspace_id, created_at / 1000, uuid);
 CREATE INDEX contacts_plan ON contacts(plan_id) WHERE plan_id IS NOT NULL;
 
 CREATE TABLE categories (
@@ -75,7 +75,7 @@ CREATE TABLE categories (
   updated_at INTEGER NOT NULL,
   deleted_at INTEGER
 );
-CREATE INDEX categories_list ON categories(workspace_id, created_at, uuid) WHERE deleted_at IS NULL;
+CREATE INDEX categories_list ON categories(workspace_id, created_at / 1000, uuid) WHERE deleted_at IS NULL;
 CREATE INDEX categories_user ON categories(user_id) WHERE user_id IS NOT NULL;
 
 CREATE TABLE category_subcategories (
@@ -110,10 +110,12 @@ CREATE TABLE tickets (
   updated_at INTEGER NOT NULL,
   deleted_at INTEGER
 );
-CREATE INDEX tickets_created ON tickets(workspace_id, created_at, uuid) WHERE deleted_at IS NULL;
-CREATE INDEX tickets_open ON tickets(workspace_id, is_open, created_at, uuid) WHERE deleted_at IS NULL;
-CREATE INDEX tickets_user ON tickets(workspace_id, user_id, is_open, created_at, uuid) WHERE deleted_at IS NULL;
-CREATE INDEX tickets_contact ON tickets(workspace_id, contact_id, created_at, uuid) WHERE deleted_at IS NULL;
+-- Lists order by the whole second a ticket was created (what the wire shows), ties broken by
+-- the uuid; one index per list shape keeps a filtered page an index range scan.
+CREATE INDEX tickets_created ON tickets(workspace_id, created_at / 1000, uuid) WHERE deleted_at IS NULL;
+CREATE INDEX tickets_open ON tickets(workspace_id, is_open, created_at / 1000, uuid) WHERE deleted_at IS NULL;
+CREATE INDEX tickets_user ON tickets(workspace_id, user_id, is_open, created_at / 1000, uuid) WHERE deleted_at IS NULL;
+CREATE INDEX tickets_contact ON tickets(workspace_id, contact_id, created_at / 1000, uuid) WHERE deleted_at IS NULL;
 CREATE INDEX tickets_title ON tickets(workspace_id, title, uuid) WHERE deleted_at IS NULL;
 CREATE INDEX tickets_user_ref ON tickets(user_id) WHERE user_id IS NOT NULL;
 CREATE INDEX tickets_contact_ref ON tickets(contact_id);
