@@ -113,11 +113,18 @@ status category_update(core_ctx *cx, const char *id, const category_in *in, cate
     return core_txn(cx, do_update, &w);
 }
 
+static status do_delete(core_ctx *cx, void *p)
+{
+    struct write_arg *w = p;
+    status st = category_get(cx, w->id, w->out);
+    return st ? st : store_category_delete(cx->db, cx->ws, w->out->id, cx->now);
+}
+
 status category_delete(core_ctx *cx, const char *id)
 {
     category_row r;
-    status st = category_get(cx, id, &r);
-    return st ? st : store_category_delete(cx->db, cx->ws, r.id, cx->now);
+    struct write_arg w = {id, NULL, &r};
+    return core_txn(cx, do_delete, &w);
 }
 
 status category_list(core_ctx *cx, const list_in *in, category_row **rows, size_t *n,

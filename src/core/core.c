@@ -26,6 +26,7 @@ const char *actor_name(actor_type t)
 status core_ctx_init(core_ctx *cx, store *st, arena *a, diag *d)
 {
     memset(cx, 0, sizeof *cx);
+    cx->st = st;
     cx->a = a;
     cx->d = d;
     cx->now = time_now_ms();
@@ -102,14 +103,20 @@ void core_read_end(core_ctx *cx)
 
 status core_txn(core_ctx *cx, status (*fn)(core_ctx *cx, void *arg), void *arg)
 {
-    status st = store_begin(cx->db);
-    if (st) return diag_set(cx->d, st, "", "the store is unavailable");
-    st = fn(cx, arg);
-    if (!st) st = store_commit(cx->db);
+    if (cx->txn_depth) return fn(cx, arg);
+    db *reader = cx->db;
+    status st = store_write_begin(cx->st, &cx->db);
     if (st) {
-        store_rollback(cx->db);
-        if (st == ST_INTERNAL && !cx->d->msg[0]) diag_set(cx->d, st, "", "internal error");
+        cx->db = reader;
+        return diag_set(cx->d, st, "", "the store is unavailable");
     }
+    cx->txn_depth++;
+    st = fn(cx, arg);
+    cx->txn_depth--;
+    status end = store_write_end(cx->st, st == ST_OK);
+    cx->db = reader;
+    if (!st) st = end;
+    if (st == ST_INTERNAL && !cx->d->msg[0]) diag_set(cx->d, st, "", "internal error");
     return st;
 }
 

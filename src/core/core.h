@@ -17,13 +17,15 @@
 typedef enum { ACTOR_SYSTEM = 0, ACTOR_KEY, ACTOR_USER, ACTOR_CONTACT } actor_type;
 
 typedef struct {
-    db *db;    /* borrowed: this thread's connection */
+    store *st; /* borrowed: the store, for write transactions */
+    db *db;    /* borrowed: this thread's connection; the writer's inside core_txn */
     arena *a;  /* borrowed: the request's arena; results live here */
     diag *d;   /* borrowed: filled on failure */
     int64_t ws; /* workspace id: every query is scoped by it */
     actor_type actor;
     char actor_id[UUID_STR_LEN + 1];
     int64_t now; /* ms; one clock reading per call keeps a call's timestamps equal */
+    int txn_depth; /* core_txn nesting: inner calls join the outer transaction */
 } core_ctx;
 
 const char *actor_name(actor_type t);
@@ -68,7 +70,9 @@ status check_uuid(diag *d, const char *field, const char *v, char out[UUID_STR_L
 status core_read_begin(core_ctx *cx) WUR;
 void core_read_end(core_ctx *cx);
 
-/* Runs a transaction around fn: begin, fn, commit; rollback on any failure. */
+/* Runs fn in a write transaction (cx->db is the store's writer connection meanwhile): begin,
+ * fn, commit; rollback on any failure. Every write of core/ goes through here; a call made
+ * inside another joins it, so core operations compose into one transaction. */
 status core_txn(core_ctx *cx, status (*fn)(core_ctx *cx, void *arg), void *arg) WUR;
 
 /* ---- the event timeline ---- */

@@ -8,6 +8,13 @@
 #include "util/limits.h"
 #include "util/text.h"
 
+/* The arguments of a write run through core_txn. */
+struct write_arg {
+    const char *id;
+    const void *in;
+    void *out;
+};
+
 /* ---- teammates ---- */
 
 static status check_user(core_ctx *cx, const user_in *in, bool create)
@@ -58,8 +65,11 @@ static status user_conflict(core_ctx *cx, status st)
     return st;
 }
 
-status user_create(core_ctx *cx, const user_in *in, user_row *out)
+static status do_user_create(core_ctx *cx, void *arg)
 {
+    const struct write_arg *w = arg;
+    const user_in *in = w->in;
+    user_row *out = w->out;
     status st = check_user(cx, in, true);
     if (st) return st;
     memset(out, 0, sizeof *out);
@@ -82,8 +92,12 @@ status user_get(core_ctx *cx, const char *id, user_row *out)
     return st;
 }
 
-status user_update(core_ctx *cx, const char *id, const user_in *in, user_row *out)
+static status do_user_update(core_ctx *cx, void *arg)
 {
+    const struct write_arg *w = arg;
+    const char *id = w->id;
+    const user_in *in = w->in;
+    user_row *out = w->out;
     status st = user_get(cx, id, out);
     if (!st) st = check_user(cx, in, false);
     if (st) return st;
@@ -92,8 +106,10 @@ status user_update(core_ctx *cx, const char *id, const user_in *in, user_row *ou
     return user_conflict(cx, store_user_update(cx->db, cx->ws, out));
 }
 
-status user_delete(core_ctx *cx, const char *id)
+static status do_user_delete(core_ctx *cx, void *arg)
 {
+    const struct write_arg *w = arg;
+    const char *id = w->id;
     user_row u;
     int64_t refs = 0;
     status st = user_get(cx, id, &u);
@@ -130,8 +146,11 @@ status plan_resolve(core_ctx *cx, const char *field, const char *id, plan_row *o
     return st;
 }
 
-status plan_create(core_ctx *cx, const plan_in *in, plan_row *out)
+static status do_plan_create(core_ctx *cx, void *arg)
 {
+    const struct write_arg *w = arg;
+    const plan_in *in = w->in;
+    plan_row *out = w->out;
     status st = check_text(cx->d, "name", in->name, true, LIMIT_NAME_CHARS);
     if (st) return st;
     memset(out, 0, sizeof *out);
@@ -142,8 +161,10 @@ status plan_create(core_ctx *cx, const plan_in *in, plan_row *out)
     return store_plan_insert(cx->db, cx->ws, out);
 }
 
-status plan_delete(core_ctx *cx, const char *id)
+static status do_plan_delete(core_ctx *cx, void *arg)
 {
+    const struct write_arg *w = arg;
+    const char *id = w->id;
     plan_row p;
     int64_t refs = 0;
     status st = plan_resolve(cx, "id", id, &p);
@@ -192,8 +213,11 @@ static status apply_contact(core_ctx *cx, const contact_in *in, contact_row *r)
     return ST_OK;
 }
 
-status contact_create(core_ctx *cx, const contact_in *in, contact_row *out)
+static status do_contact_create(core_ctx *cx, void *arg)
 {
+    const struct write_arg *w = arg;
+    const contact_in *in = w->in;
+    contact_row *out = w->out;
     status st = check_contact(cx, in, true);
     if (st) return st;
     memset(out, 0, sizeof *out);
@@ -214,8 +238,12 @@ status contact_get(core_ctx *cx, const char *id, contact_row *out)
     return st;
 }
 
-status contact_update(core_ctx *cx, const char *id, const contact_in *in, contact_row *out)
+static status do_contact_update(core_ctx *cx, void *arg)
 {
+    const struct write_arg *w = arg;
+    const char *id = w->id;
+    const contact_in *in = w->in;
+    contact_row *out = w->out;
     status st = contact_get(cx, id, out);
     if (!st) st = check_contact(cx, in, false);
     if (!st) st = apply_contact(cx, in, out);
@@ -223,8 +251,10 @@ status contact_update(core_ctx *cx, const char *id, const contact_in *in, contac
     return store_contact_update(cx->db, cx->ws, out);
 }
 
-status contact_delete(core_ctx *cx, const char *id)
+static status do_contact_delete(core_ctx *cx, void *arg)
 {
+    const struct write_arg *w = arg;
+    const char *id = w->id;
     contact_row r;
     int64_t refs = 0;
     status st = contact_get(cx, id, &r);
@@ -239,4 +269,54 @@ status contact_list(core_ctx *cx, const list_in *in, contact_row **rows, size_t 
 {
     list_page pg = core_page(in);
     return store_contact_list(cx->db, cx->ws, &pg, cx->a, rows, n, total);
+}
+
+/* ---- the public writes: each one transaction ---- */
+
+status user_create(core_ctx *cx, const user_in *in, user_row *out)
+{
+    struct write_arg w = {NULL, in, out};
+    return core_txn(cx, do_user_create, &w);
+}
+
+status user_update(core_ctx *cx, const char *id, const user_in *in, user_row *out)
+{
+    struct write_arg w = {id, in, out};
+    return core_txn(cx, do_user_update, &w);
+}
+
+status user_delete(core_ctx *cx, const char *id)
+{
+    struct write_arg w = {id, NULL, NULL};
+    return core_txn(cx, do_user_delete, &w);
+}
+
+status plan_create(core_ctx *cx, const plan_in *in, plan_row *out)
+{
+    struct write_arg w = {NULL, in, out};
+    return core_txn(cx, do_plan_create, &w);
+}
+
+status plan_delete(core_ctx *cx, const char *id)
+{
+    struct write_arg w = {id, NULL, NULL};
+    return core_txn(cx, do_plan_delete, &w);
+}
+
+status contact_create(core_ctx *cx, const contact_in *in, contact_row *out)
+{
+    struct write_arg w = {NULL, in, out};
+    return core_txn(cx, do_contact_create, &w);
+}
+
+status contact_update(core_ctx *cx, const char *id, const contact_in *in, contact_row *out)
+{
+    struct write_arg w = {id, in, out};
+    return core_txn(cx, do_contact_update, &w);
+}
+
+status contact_delete(core_ctx *cx, const char *id)
+{
+    struct write_arg w = {id, NULL, NULL};
+    return core_txn(cx, do_contact_delete, &w);
 }

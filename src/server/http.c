@@ -64,7 +64,14 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
                                      const char *value)
 {
     struct query_walk *w = cls;
-    if (w->req->n_query >= w->cap) return MHD_NO;
+    /* Every parameter is kept (the connection pool already bounds how many can arrive), so
+     * unknown ones never push a known one out. */
+    if (w->req->n_query == w->cap) {
+        api_kv *grown = ARENA_ARRAY(w->req->a, api_kv, w->cap * 2);
+        memcpy(grown, w->req->query, w->cap * sizeof *grown);
+        w->req->query = grown;
+        w->cap *= 2;
+    }
     api_kv *kv = &w->req->query[w->req->n_query++];
     kv->name = arena_strdup(w->req->a, key ? key : "");
     kv->value = value ? arena_strdup(w->req->a, value) : NULL;

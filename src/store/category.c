@@ -141,12 +141,19 @@ status store_category_get(db *c, int64_t ws, const char *uuid, arena *a, categor
 
 status store_category_delete(db *c, int64_t ws, int64_t id, int64_t now)
 {
-    db_stmt *s = db_prepare(c, "UPDATE categories SET deleted_at = ? WHERE id = ? AND "
-                               "workspace_id = ?");
+    /* Hidden, not removed: its tickets keep showing its title. What it pointed at (its
+     * teammate and billing plans) is let go, so those can be deleted afterwards. */
+    db_stmt *s = db_prepare(c, "UPDATE categories SET deleted_at = ?, user_id = NULL WHERE id = "
+                               "? AND workspace_id = ?");
     if (!s) return ST_INTERNAL;
     db_bind_int(s, 1, now);
     db_bind_int(s, 2, id);
     db_bind_int(s, 3, ws);
+    status st = run_done(s);
+    if (st) return st;
+    s = db_prepare(c, "DELETE FROM category_plans WHERE category_id = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, id);
     return run_done(s);
 }
 

@@ -21,13 +21,7 @@ struct sconn {
     struct db base; /* must be first */
     sqlite3 *h;
     struct stmt cache[LIMIT_STMT_CACHE];
-    bool writing; /* holds write_lock */
 };
-
-/* SQLite allows one writer. Writers of this process queue on a mutex (a direct hand-off)
- * instead of meeting SQLITE_BUSY, whose handler sleeps in steps of milliseconds; the busy
- * timeout is left for writers in other processes (the command line). */
-static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static uint64_t fnv1a(const char *s)
 {
@@ -197,41 +191,16 @@ static status run_cached(db *base, const char *sql)
 
 static status sq_begin(db *base)
 {
-    struct sconn *c = (struct sconn *)base;
-    BUG_ON(c->writing);
-    pthread_mutex_lock(&write_lock);
-    c->writing = true;
     /* IMMEDIATE takes the write lock now, so two writers never deadlock upgrading a read. */
-    status st = run_cached(base, "BEGIN IMMEDIATE");
-    if (st) {
-        c->writing = false;
-        pthread_mutex_unlock(&write_lock);
-    }
-    return st;
-}
-
-static void release_writer(struct sconn *c)
-{
-    if (c->writing) {
-        c->writing = false;
-        pthread_mutex_unlock(&write_lock);
-    }
+    return run_cached(base, "BEGIN IMMEDIATE");
 }
 static status sq_begin_read(db *base) { return run_cached(base, "BEGIN"); }
-static status sq_commit(db *base)
-{
-    struct sconn *c = (struct sconn *)base;
-    status st = run_cached(base, "COMMIT");
-    /* A failed COMMIT leaves the transaction open: the caller rolls back, which releases. */
-    if (!st) release_writer(c);
-    return st;
-}
+static status sq_commit(db *base) { return run_cached(base, "COMMIT"); }
 
 static void sq_rollback(db *base)
 {
     struct sconn *c = (struct sconn *)base;
-    if (!sqlite3_get_autocommit(c->h)) (void)sq_exec(base, "ROLLBACK");
-    release_writer(c);
+    if (!sqlite3_get_autocommit(c->h)) (void)run_cached(base, "ROLLBACK");
 }
 
 static status sq_backup(db *base, const char *file, diag *d)

@@ -117,14 +117,12 @@ status store_key_list(db *c, arena *a, key_row **rows, size_t *n)
 
 status store_key_revoke(db *c, const char *id_or_prefix, int64_t now)
 {
-    char pattern[80];
-    snprintf(pattern, sizeof pattern, "%s%%", id_or_prefix);
-    db_stmt *s = db_prepare(c, "SELECT count(*), min(id) FROM api_keys WHERE uuid = ? OR "
-                               "(length(?) >= 8 AND prefix LIKE ?)");
+    /* A prefix is compared as text, never as a LIKE pattern: "tkd_____" names nothing. */
+    db_stmt *s = db_prepare(c, "SELECT count(*), min(id) FROM api_keys WHERE uuid = ?1 OR "
+                               "(length(?1) BETWEEN 8 AND length(prefix) AND "
+                               "substr(prefix, 1, length(?1)) = ?1)");
     if (!s) return ST_INTERNAL;
     db_bind_text(s, 1, id_or_prefix);
-    db_bind_text(s, 2, id_or_prefix);
-    db_bind_text(s, 3, pattern);
     int rc = db_step(s);
     int64_t count = rc == DB_ROW ? db_col_int(s, 0) : 0, id = rc == DB_ROW ? db_col_int(s, 1) : 0;
     db_reset(s);

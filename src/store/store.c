@@ -18,6 +18,12 @@ struct conn_node {
 struct store {
     char *dsn;
     const struct db_driver *drv;
+    /* SQLite allows one writer at a time. All writes of this process go through one writer
+     * connection, serialised here: writers hand over directly instead of meeting SQLITE_BUSY
+     * (whose handler sleeps in millisecond steps), and the writer's page cache stays warm
+     * because no other connection of ours changes the file under it. */
+    pthread_mutex_t write_lock;
+    db *writer;
     pthread_mutex_t lock; /* guards conns */
     struct conn_node *conns;
     uint64_t generation; /* tells a thread's cached connection which store it belongs to */
@@ -76,6 +82,7 @@ status store_open(const char *dsn, store **out, diag *d)
     s->dsn = strdup(dsn);
     s->drv = &db_sqlite_driver;
     pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->write_lock, NULL);
     pthread_mutex_lock(&generation_lock);
     s->generation = next_generation++;
     pthread_mutex_unlock(&generation_lock);
@@ -98,6 +105,8 @@ void store_close(store *s)
         free(n);
     }
     if (tl_generation == s->generation) tl_conn = NULL, tl_generation = 0;
+    if (s->writer) s->drv->close(s->writer);
+    pthread_mutex_destroy(&s->write_lock);
     pthread_mutex_destroy(&s->lock);
     free(s->dsn);
     free(s);
@@ -122,6 +131,33 @@ db *store_conn(store *s)
     tl_conn = c;
     tl_generation = s->generation;
     return c;
+}
+
+status store_write_begin(store *s, db **out)
+{
+    pthread_mutex_lock(&s->write_lock);
+    diag d = {0};
+    if (!s->writer && s->drv->open(s->dsn, &s->writer, &d)) {
+        log_error("store: writer: %s", d.msg);
+        s->writer = NULL;
+        pthread_mutex_unlock(&s->write_lock);
+        return ST_INTERNAL;
+    }
+    status st = db_begin(s->writer);
+    if (st) {
+        pthread_mutex_unlock(&s->write_lock);
+        return st;
+    }
+    *out = s->writer;
+    return ST_OK;
+}
+
+status store_write_end(store *s, bool commit)
+{
+    status st = commit ? db_commit(s->writer) : ST_OK;
+    if (!commit || st) db_rollback(s->writer);
+    pthread_mutex_unlock(&s->write_lock);
+    return st;
 }
 
 status store_begin(db *c) { return db_begin(c); }

@@ -26,7 +26,13 @@ void store_close(store *s);
 db *store_conn(store *s);
 int store_schema_version(db *c);
 
-/* One write transaction per core call. */
+/* A write transaction on the store's single writer connection: serialised with every other
+ * writer of this process, ended by store_write_end (commit, or rollback when commit is false
+ * or fails). *out is valid only in between. */
+status store_write_begin(store *s, db **out) WUR;
+status store_write_end(store *s, bool commit) WUR;
+
+/* Transactions on a given connection (start-up, the command line, the bulk loader). */
 status store_begin(db *c) WUR;
 status store_commit(db *c) WUR;
 /* A read transaction: the statements of one request see one snapshot and take the database's

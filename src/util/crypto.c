@@ -69,12 +69,13 @@ static int unhex(const char *s, unsigned char *out, size_t n)
 
 bool crypto_password_check(const char *password, const char *stored)
 {
-    int iterations;
+    int iterations, end = 0;
     char salt_hex[33], dk_hex[65];
     unsigned char salt[16], want[SHA256_LEN], got[SHA256_LEN];
-    if (!stored || sscanf(stored, "pbkdf2$%d$%32[0-9a-f]$%64[0-9a-f]", &iterations, salt_hex,
-                          dk_hex) != 3)
+    if (!stored || sscanf(stored, "pbkdf2$%d$%32[0-9a-f]$%64[0-9a-f]%n", &iterations, salt_hex,
+                          dk_hex, &end) != 3)
         return false;
+    if (stored[end] || strlen(salt_hex) != 32 || strlen(dk_hex) != 64) return false;
     if (iterations < 1 || iterations > 10000000 || unhex(salt_hex, salt, 16) ||
         unhex(dk_hex, want, SHA256_LEN))
         return false;
