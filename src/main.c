@@ -213,6 +213,11 @@ static int cmd_serve(const options *o)
 {
     store *st = open_store(o, false);
     if (!st) return 1;
+    if (store_start_maintenance(st)) {
+        fprintf(stderr, "ticketd: cannot start the background checkpointer\n");
+        store_close(st);
+        return 1;
+    }
     api_config ac = {.st = st, .max_body = (size_t)o->max_body};
     api_init(&ac);
     http_config hc = {

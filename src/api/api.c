@@ -100,7 +100,10 @@ void api_invoke(const api_route *r, api_req *req, api_resp *resp)
             reading = true;
         }
         key_row k;
-        st = key_authenticate(c.cx.db, presented_key(req->authorization), &k);
+        /* A write request checks its key on the writer connection, whose cache every commit
+         * keeps warm; this thread's own connection would have to reload the index pages. */
+        st = reading ? key_authenticate(c.cx.db, presented_key(req->authorization), &k)
+                     : key_authenticate_writer(config.st, presented_key(req->authorization), &k);
         if (st) goto out;
         c.cx.ws = k.ws;
         c.cx.actor = ACTOR_KEY;

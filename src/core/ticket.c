@@ -49,43 +49,43 @@ static status with_replies(core_ctx *cx, ticket_row *t, size_t n)
 }
 
 /* Resolves asset ids (at most LIMIT_REPLY_ASSETS) to rows. */
-static status resolve_assets(core_ctx *cx, const char *const *ids, size_t n, int64_t *out)
+static status resolve_assets(core_ctx *cx, const char *const *ids, size_t n, asset_row *out)
 {
     if (n > LIMIT_REPLY_ASSETS)
         return diag_set(cx->d, ST_INVALID, "assets", "must have at most %d items",
                         LIMIT_REPLY_ASSETS);
     for (size_t i = 0; i < n; i++) {
         char uuid[UUID_STR_LEN + 1];
-        asset_row a;
         status st = check_uuid(cx->d, "assets", ids[i], uuid);
         if (st) return st;
-        st = store_asset_get(cx->db, cx->ws, uuid, cx->a, &a);
+        st = store_asset_get(cx->db, cx->ws, uuid, cx->a, &out[i]);
         if (st == ST_NOT_FOUND) return diag_set(cx->d, st, "assets", "not found: %s", uuid);
         if (st) return st;
-        out[i] = a.id;
     }
     return ST_OK;
 }
 
-/* Inserts a reply and links its assets; records reply.created. */
-static status add_reply(core_ctx *cx, ticket_row *t, const char *text, bool is_client,
-                        int64_t user_id, const int64_t *assets, size_t n_assets)
+/* Inserts a reply (into *r) and links its assets; records reply.created. */
+static status add_reply(core_ctx *cx, ticket_row *t, reply_row *r, const char *text,
+                        bool is_client, int64_t user_id, asset_row *assets, size_t n_assets)
 {
-    reply_row r = {
+    *r = (reply_row){
         .text = (char *)text,
         .is_client = is_client,
         .user_id = is_client ? NULL_INT : user_id,
         .contact_id = is_client ? t->contact_id : NULL_INT,
         .created_at = cx->now,
+        .assets = assets,
+        .n_assets = n_assets,
     };
-    uuid_v4(r.uuid);
-    status st = store_reply_insert(cx->db, cx->ws, t->id, &r);
+    uuid_v4(r->uuid);
+    status st = store_reply_insert(cx->db, cx->ws, t->id, r);
     for (size_t i = 0; !st && i < n_assets; i++)
-        st = store_reply_link_asset(cx->db, r.id, t->id, assets[i], (int)i);
+        st = store_reply_link_asset(cx->db, r->id, t->id, assets[i].id, (int)i);
     if (st) return st;
     evdata e;
     ev_init(&e);
-    ev_str(&e, "reply_id", NULL, r.uuid);
+    ev_str(&e, "reply_id", NULL, r->uuid);
     ev_str(&e, "text", NULL, text);
     ev_int(&e, "is_client_reply", NULL_INT, is_client);
     ev_int(&e, "assets", NULL_INT, (int64_t)n_assets);
@@ -129,8 +129,8 @@ static status do_create(core_ctx *cx, void *p)
         d->reason = REASON_PLAN_NOT_ALLOWED;
         return diag_set(d, ST_INVALID, "category", "is not available on the client's billing plan");
     }
-    int64_t asset_ids[LIMIT_REPLY_ASSETS];
-    if ((st = resolve_assets(cx, in->assets, in->n_assets, asset_ids))) return st;
+    asset_row *assets = ARENA_ARRAY(cx->a, asset_row, LIMIT_REPLY_ASSETS);
+    if ((st = resolve_assets(cx, in->assets, in->n_assets, assets))) return st;
 
     memset(t, 0, sizeof *t);
     uuid_v4(t->uuid);
@@ -159,10 +159,19 @@ static status do_create(core_ctx *cx, void *p)
     if ((st = ev_commit(cx, t->id, "ticket.created", &e))) return st;
 
     /* The description is the client's first message; an automated reply answers it. */
-    st = add_reply(cx, t, t->description, true, NULL_INT, asset_ids, in->n_assets);
-    if (!st && cat.auto_reply) st = add_reply(cx, t, cat.auto_reply, false, cat.user_id, NULL, 0);
-    if (!st) st = load(cx, "id", t->uuid, t);
-    return st ? st : with_replies(cx, t, 1);
+    t->replies = ARENA_ARRAY(cx->a, reply_row, 2);
+    st = add_reply(cx, t, &t->replies[t->n_replies++], t->description, true, NULL_INT, assets,
+                   in->n_assets);
+    if (!st && cat.auto_reply)
+        st = add_reply(cx, t, &t->replies[t->n_replies++], cat.auto_reply, false, cat.user_id,
+                       NULL, 0);
+    /* The answer is built from what was written, not read back. */
+    t->category_title = cat.title;
+    t->user_uuid = cat.user_uuid;
+    t->contact_uuid = arena_strdup(cx->a, client.uuid);
+    t->contact_name = client.name;
+    t->contact_email = client.email;
+    return st;
 }
 
 status ticket_create(core_ctx *cx, const ticket_create_in *in, ticket_row *out)
@@ -268,12 +277,12 @@ status ticket_assign(core_ctx *cx, const char *id, const char *teammate_id, tick
 static status do_reply(core_ctx *cx, void *p)
 {
     struct change_arg *c = p;
-    int64_t asset_ids[LIMIT_REPLY_ASSETS];
+    asset_row *assets = ARENA_ARRAY(cx->a, asset_row, LIMIT_REPLY_ASSETS);
+    reply_row r;
     status st = load(cx, "id", c->id, c->out);
     if (!st) st = check_text(cx->d, "reply", c->text, true, LIMIT_TEXT_CHARS);
-    if (!st) st = resolve_assets(cx, c->assets, c->n_assets, asset_ids);
-    if (!st)
-        st = add_reply(cx, c->out, c->text, c->is_client, NULL_INT, asset_ids, c->n_assets);
+    if (!st) st = resolve_assets(cx, c->assets, c->n_assets, assets);
+    if (!st) st = add_reply(cx, c->out, &r, c->text, c->is_client, NULL_INT, assets, c->n_assets);
     return st ? st : finish(cx, c->out, true);
 }
 

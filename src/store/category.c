@@ -21,41 +21,31 @@ static void read_category(db_stmt *s, arena *a, void *row)
     r->updated_at = db_col_int(s, 8);
 }
 
-/* Loads the subcategories and plans of one category. */
+/* Loads the subcategories and plans of one category, in one statement: subcategory rows
+ * first (kind 0, in position order), then plan rows (kind 1). */
 static status load_lists(db *c, category_row *r, arena *a)
 {
-    db_stmt *s = db_prepare(c, "SELECT count(*) FROM category_subcategories WHERE category_id = ?");
+    db_stmt *s = db_prepare(c, "SELECT 0, pos, name, NULL FROM category_subcategories WHERE "
+                               "category_id = ?1 UNION ALL SELECT 1, cp.pos, p.uuid, p.id FROM "
+                               "category_plans cp JOIN plans p ON p.id = cp.plan_id WHERE "
+                               "cp.category_id = ?1 ORDER BY 1, 2");
     if (!s) return ST_INTERNAL;
     db_bind_int(s, 1, r->id);
-    int rc = db_step(s);
-    size_t subs = rc == DB_ROW ? (size_t)db_col_int(s, 0) : 0;
-    db_reset(s);
-    r->subcategories = ARENA_ARRAY(a, char *, subs + 1);
-    r->n_subcategories = 0;
-    s = db_prepare(c, "SELECT name FROM category_subcategories WHERE category_id = ? ORDER BY pos");
-    if (!s) return ST_INTERNAL;
-    db_bind_int(s, 1, r->id);
-    while ((rc = db_step(s)) == DB_ROW && r->n_subcategories < subs)
-        r->subcategories[r->n_subcategories++] = col_str(s, 0, a);
-    db_reset(s);
-    if (rc < 0) return step_status(rc);
-
-    s = db_prepare(c, "SELECT count(*) FROM category_plans WHERE category_id = ?");
-    if (!s) return ST_INTERNAL;
-    db_bind_int(s, 1, r->id);
-    rc = db_step(s);
-    size_t plans = rc == DB_ROW ? (size_t)db_col_int(s, 0) : 0;
-    db_reset(s);
-    r->plan_ids = ARENA_ARRAY(a, int64_t, plans + 1);
-    r->plan_uuids = ARENA_ARRAY(a, char *, plans + 1);
-    r->n_plans = 0;
-    s = db_prepare(c, "SELECT p.id, p.uuid FROM category_plans cp JOIN plans p ON p.id = "
-                      "cp.plan_id WHERE cp.category_id = ? ORDER BY cp.pos");
-    if (!s) return ST_INTERNAL;
-    db_bind_int(s, 1, r->id);
-    while ((rc = db_step(s)) == DB_ROW && r->n_plans < plans) {
-        r->plan_ids[r->n_plans] = db_col_int(s, 0);
-        r->plan_uuids[r->n_plans++] = col_str(s, 1, a);
+    size_t subs_cap = 0, plans_cap = 0, ids_cap = 0;
+    r->subcategories = NULL, r->plan_uuids = NULL, r->plan_ids = NULL;
+    r->n_subcategories = r->n_plans = 0;
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (db_col_int(s, 0) == 0) {
+            r->subcategories = arena_grow(a, r->subcategories, &subs_cap, r->n_subcategories,
+                                          sizeof(char *));
+            r->subcategories[r->n_subcategories++] = col_str(s, 2, a);
+        } else {
+            r->plan_uuids = arena_grow(a, r->plan_uuids, &plans_cap, r->n_plans, sizeof(char *));
+            r->plan_ids = arena_grow(a, r->plan_ids, &ids_cap, r->n_plans, sizeof(int64_t));
+            r->plan_uuids[r->n_plans] = col_str(s, 2, a);
+            r->plan_ids[r->n_plans++] = db_col_int(s, 3);
+        }
     }
     db_reset(s);
     return rc < 0 ? step_status(rc) : ST_OK;

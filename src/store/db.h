@@ -41,6 +41,11 @@ struct db_driver {
     status (*commit)(db *c);
     void (*rollback)(db *c);
     status (*backup)(db *c, const char *file, diag *d); /* online, consistent copy */
+    /* Background upkeep: moves committed changes from the log into the database without
+     * blocking writers (SQLite: a PASSIVE WAL checkpoint). */
+    status (*checkpoint)(db *c);
+    /* Called on the writer connection when checkpoints run in the background instead. */
+    status (*writer_no_autocheckpoint)(db *c);
 };
 
 /* Every driver's connection struct starts with this. */

@@ -232,6 +232,19 @@ out:
     return st;
 }
 
+static status sq_checkpoint(db *base)
+{
+    struct sconn *c = (struct sconn *)base;
+    int rc = sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    /* BUSY: another checkpoint is running; LOCKED cannot happen for PASSIVE. Both are fine. */
+    return rc == SQLITE_OK || rc == SQLITE_BUSY ? ST_OK : ST_INTERNAL;
+}
+
+static status sq_writer_no_autocheckpoint(db *base)
+{
+    return sq_exec(base, "PRAGMA wal_autocheckpoint=0");
+}
+
 const struct db_driver db_sqlite_driver = {
     .name = "sqlite",
     .open = sq_open,
@@ -253,4 +266,6 @@ const struct db_driver db_sqlite_driver = {
     .commit = sq_commit,
     .rollback = sq_rollback,
     .backup = sq_backup,
+    .checkpoint = sq_checkpoint,
+    .writer_no_autocheckpoint = sq_writer_no_autocheckpoint,
 };

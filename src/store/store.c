@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/schema.h"
 #include "store/sql.h"
@@ -25,6 +26,11 @@ struct store {
     pthread_mutex_t write_lock;
     db *writer;
     pthread_mutex_t lock; /* guards conns */
+    /* The background checkpointer (serve only): keeps log upkeep off the commit path. */
+    pthread_t maint;
+    bool maint_running, maint_stop;
+    pthread_mutex_t maint_lock;
+    pthread_cond_t maint_wake;
     struct conn_node *conns;
     uint64_t generation; /* tells a thread's cached connection which store it belongs to */
 };
@@ -83,6 +89,8 @@ status store_open(const char *dsn, store **out, diag *d)
     s->drv = &db_sqlite_driver;
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->write_lock, NULL);
+    pthread_mutex_init(&s->maint_lock, NULL);
+    pthread_cond_init(&s->maint_wake, NULL);
     pthread_mutex_lock(&generation_lock);
     s->generation = next_generation++;
     pthread_mutex_unlock(&generation_lock);
@@ -99,6 +107,13 @@ status store_open(const char *dsn, store **out, diag *d)
 void store_close(store *s)
 {
     if (!s) return;
+    if (s->maint_running) {
+        pthread_mutex_lock(&s->maint_lock);
+        s->maint_stop = true;
+        pthread_cond_signal(&s->maint_wake);
+        pthread_mutex_unlock(&s->maint_lock);
+        pthread_join(s->maint, NULL);
+    }
     for (struct conn_node *n = s->conns, *next; n; n = next) {
         next = n->next;
         s->drv->close(n->c);
@@ -106,6 +121,8 @@ void store_close(store *s)
     }
     if (tl_generation == s->generation) tl_conn = NULL, tl_generation = 0;
     if (s->writer) s->drv->close(s->writer);
+    pthread_cond_destroy(&s->maint_wake);
+    pthread_mutex_destroy(&s->maint_lock);
     pthread_mutex_destroy(&s->write_lock);
     pthread_mutex_destroy(&s->lock);
     free(s->dsn);
@@ -133,17 +150,80 @@ db *store_conn(store *s)
     return c;
 }
 
+/* Opens the writer connection on first use; write_lock held. */
+static status writer_open(store *s)
+{
+    diag d = {0};
+    if (s->writer) return ST_OK;
+    if (s->drv->open(s->dsn, &s->writer, &d)) {
+        log_error("store: writer: %s", d.msg);
+        s->writer = NULL;
+        return ST_INTERNAL;
+    }
+    if (s->maint_running && s->drv->writer_no_autocheckpoint(s->writer))
+        log_error("store: cannot hand checkpoints to the background");
+    return ST_OK;
+}
+
+status store_on_writer(store *s, status (*fn)(db *c, void *arg), void *arg)
+{
+    pthread_mutex_lock(&s->write_lock);
+    status st = writer_open(s);
+    if (!st) st = fn(s->writer, arg);
+    pthread_mutex_unlock(&s->write_lock);
+    return st;
+}
+
+static void *maintain(void *arg)
+{
+    store *s = arg;
+    db *c = NULL;
+    diag d = {0};
+    if (s->drv->open(s->dsn, &c, &d)) {
+        log_error("store: checkpointer: %s", d.msg);
+        return NULL;
+    }
+    pthread_mutex_lock(&s->maint_lock);
+    while (!s->maint_stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 100 * 1000000L;
+        if (until.tv_nsec >= 1000000000L) until.tv_sec++, until.tv_nsec -= 1000000000L;
+        pthread_cond_timedwait(&s->maint_wake, &s->maint_lock, &until);
+        if (s->maint_stop) break;
+        pthread_mutex_unlock(&s->maint_lock);
+        if (s->drv->checkpoint(c)) log_error("store: checkpoint failed");
+        pthread_mutex_lock(&s->maint_lock);
+    }
+    pthread_mutex_unlock(&s->maint_lock);
+    s->drv->checkpoint(c);
+    s->drv->close(c);
+    return NULL;
+}
+
+status store_start_maintenance(store *s)
+{
+    pthread_mutex_lock(&s->write_lock);
+    s->maint_running = true;
+    /* A writer opened before now still checkpoints itself; close it so the next opens without. */
+    if (s->writer) s->drv->close(s->writer), s->writer = NULL;
+    pthread_mutex_unlock(&s->write_lock);
+    if (pthread_create(&s->maint, NULL, maintain, s) != 0) {
+        s->maint_running = false;
+        return ST_INTERNAL;
+    }
+    return ST_OK;
+}
+
 status store_write_begin(store *s, db **out)
 {
     pthread_mutex_lock(&s->write_lock);
-    diag d = {0};
-    if (!s->writer && s->drv->open(s->dsn, &s->writer, &d)) {
-        log_error("store: writer: %s", d.msg);
-        s->writer = NULL;
+    status st = writer_open(s);
+    if (st) {
         pthread_mutex_unlock(&s->write_lock);
-        return ST_INTERNAL;
+        return st;
     }
-    status st = db_begin(s->writer);
+    st = db_begin(s->writer);
     if (st) {
         pthread_mutex_unlock(&s->write_lock);
         return st;

@@ -32,6 +32,13 @@ int store_schema_version(db *c);
 status store_write_begin(store *s, db **out) WUR;
 status store_write_end(store *s, bool commit) WUR;
 
+/* Runs fn on the writer connection, outside a transaction, serialised with the writers: for
+ * a lookup a write request makes first (its key), where the writer's page cache is warm. */
+status store_on_writer(store *s, status (*fn)(db *c, void *arg), void *arg) WUR;
+/* Starts the background checkpointer (the server calls this; short-lived commands need not):
+ * commits no longer pay for moving the log into the database. store_close stops it. */
+status store_start_maintenance(store *s) WUR;
+
 /* Transactions on a given connection (start-up, the command line, the bulk loader). */
 status store_begin(db *c) WUR;
 status store_commit(db *c) WUR;

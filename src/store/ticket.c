@@ -232,17 +232,6 @@ status store_asset_get(db *c, int64_t ws, const char *uuid, arena *a, asset_row 
     return st ? st : load_thumbs(c, out, a);
 }
 
-/* Grows an arena array by doubling; the old block is simply left in the arena. */
-static void *grow(arena *a, void *p, size_t *cap, size_t used, size_t elem)
-{
-    if (used < *cap) return p;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *q = arena_zalloc(a, ncap * elem);
-    if (used) memcpy(q, p, used * elem);
-    *cap = ncap;
-    return q;
-}
-
 status store_ticket_load_replies(db *c, ticket_row *t, size_t n, arena *a)
 {
     for (size_t i = 0; i < n; i++) t[i].n_replies = 0, t[i].replies = NULL;
@@ -268,8 +257,8 @@ status store_ticket_load_replies(db *c, ticket_row *t, size_t n, arena *a)
     while ((rc = db_step(s)) == DB_ROW) {
         int64_t id = db_col_int(s, 0);
         if (!got || all[got - 1].id != id) {
-            all = grow(a, all, &cap, got, sizeof *all);
-            owner = grow(a, owner, &ocap, got, sizeof *owner);
+            all = arena_grow(a, all, &cap, got, sizeof *all);
+            owner = arena_grow(a, owner, &ocap, got, sizeof *owner);
             reply_row *r = &all[got];
             r->id = id;
             col_uuid(s, 1, r->uuid);
@@ -282,8 +271,8 @@ status store_ticket_load_replies(db *c, ticket_row *t, size_t n, arena *a)
             got++;
         }
         if (!db_col_null(s, 8)) {
-            assets = grow(a, assets, &acap, na, sizeof *assets);
-            asset_reply = grow(a, asset_reply, &rcap, na, sizeof *asset_reply);
+            assets = arena_grow(a, assets, &acap, na, sizeof *assets);
+            asset_reply = arena_grow(a, asset_reply, &rcap, na, sizeof *asset_reply);
             read_asset(s, 8, a, &assets[na]);
             asset_reply[na++] = got - 1;
         }

@@ -120,6 +120,16 @@ char *arena_printf(arena *a, const char *fmt, ...)
     return p;
 }
 
+void *arena_grow(arena *a, void *p, size_t *cap, size_t used, size_t elem)
+{
+    if (used < *cap) return p;
+    size_t ncap = *cap ? *cap * 2 : 8;
+    void *q = arena_zalloc(a, ncap * elem);
+    if (used) memcpy(q, p, used * elem);
+    *cap = ncap;
+    return q;
+}
+
 void arena_defer(arena *a, void (*fn)(void *), void *p)
 {
     struct cleanup *c = arena_alloc(a, sizeof *c);

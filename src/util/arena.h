@@ -21,6 +21,10 @@ char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(arena *a, const char *fmt, va_list ap);
 
+/* Returns an array with room for at least used + 1 elements: p itself while *cap allows, else
+ * a copy twice as large (the old block stays in the arena until it is freed). */
+void *arena_grow(arena *a, void *p, size_t *cap, size_t used, size_t elem);
+
 /* fn(p) runs when the arena is freed. */
 void arena_defer(arena *a, void (*fn)(void *), void *p);
 

@@ -122,7 +122,7 @@ CREATE INDEX tickets_contact_ref ON tickets(contact_id);
 
 CREATE TABLE replies (
   id INTEGER PRIMARY KEY,
-  uuid TEXT NOT NULL UNIQUE,
+  uuid TEXT NOT NULL,                 -- random v4; never looked up, so no index to write
   workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
   ticket_id INTEGER NOT NULL REFERENCES tickets(id),
   text TEXT NOT NULL,
@@ -172,7 +172,7 @@ CREATE INDEX reply_assets_ticket ON reply_assets(ticket_id);
 
 CREATE TABLE events (
   id INTEGER PRIMARY KEY,
-  uuid TEXT NOT NULL UNIQUE,
+  uuid TEXT NOT NULL,                 -- random v4; never looked up, so no index to write
   workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
   ticket_id INTEGER REFERENCES tickets(id),
   type TEXT NOT NULL,                 -- dotted: ticket.created, ticket.assigned, reply.created…
