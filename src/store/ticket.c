@@ -1,10 +1,13 @@
 /* SQL for tickets, their replies and reply assets, assets, and the append-only event timeline.
  * A ticket row joins its category title, assignee uuid and client in one statement; replies and
  * assets of a whole page of tickets load in a fixed number of queries. */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/sql.h"
+#include "util/limits.h"
 
 #define TICKET_COLS                                                                                \
     "t.id, t.uuid, t.title, t.description, t.state, t.is_open, t.category_id, k.title, "          \
@@ -232,20 +235,39 @@ status store_asset_get(db *c, int64_t ws, const char *uuid, arena *a, asset_row 
     return st ? st : load_thumbs(c, out, a);
 }
 
+/* The replies statement for n tickets, formatted once per n for the life of the process (it
+ * is on the path of every ticket read). */
+static const char *replies_sql(size_t n)
+{
+    static char *sql[LIMIT_PAGE_SIZE + 1];
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    BUG_ON(n == 0 || n > LIMIT_PAGE_SIZE);
+    pthread_mutex_lock(&lock);
+    if (!sql[n]) {
+        arena *a = arena_new(4096);
+        /* One statement for the replies of every ticket and their assets: a reply with k
+         * assets comes back as k rows, one without as one row with NULL asset columns. */
+        const char *text = arena_printf(a, "SELECT r.id, r.uuid, r.ticket_id, r.text, "
+                                           "r.is_client, r.user_id, r.contact_id, r.created_at, "
+                                           ASSET_COLS " FROM replies r LEFT JOIN reply_assets ra "
+                                           "ON ra.reply_id = r.id LEFT JOIN assets a ON a.id = "
+                                           "ra.asset_id WHERE r.ticket_id%s ORDER BY "
+                                           "r.ticket_id, r.created_at, r.id, ra.pos",
+                                        in_list(a, n));
+        sql[n] = strdup(text);
+        BUG_ON(!sql[n]);
+        arena_free(a);
+    }
+    const char *out = sql[n];
+    pthread_mutex_unlock(&lock);
+    return out;
+}
+
 status store_ticket_load_replies(db *c, ticket_row *t, size_t n, arena *a)
 {
     for (size_t i = 0; i < n; i++) t[i].n_replies = 0, t[i].replies = NULL;
     if (!n) return ST_OK;
-    /* One statement for the replies of every ticket and their assets: a reply with k assets
-     * comes back as k rows, one without as one row with NULL asset columns. */
-    db_stmt *s = db_prepare(c, arena_printf(a, "SELECT r.id, r.uuid, r.ticket_id, r.text, "
-                                               "r.is_client, r.user_id, r.contact_id, "
-                                               "r.created_at, " ASSET_COLS " FROM replies r "
-                                               "LEFT JOIN reply_assets ra ON ra.reply_id = r.id "
-                                               "LEFT JOIN assets a ON a.id = ra.asset_id WHERE "
-                                               "r.ticket_id%s ORDER BY r.ticket_id, "
-                                               "r.created_at, r.id, ra.pos",
-                                            in_list(a, n)));
+    db_stmt *s = db_prepare(c, replies_sql(n));
     if (!s) return ST_INTERNAL;
     for (size_t i = 0; i < n; i++) db_bind_int(s, (int)i + 1, t[i].id);
     reply_row *all = NULL;
