@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317,SC2016  # trap-called functions; literal backquotes
 # bench/run.sh: load N tickets into ticketd through `ticketd seed`, run wrk
 # against three endpoints and against nginx serving same-size JSON files from
 # /dev/shm, print req/s, p99 and the ticketd/nginx ratio. See bench/README.md.
@@ -19,7 +20,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT_DIR=$(cd "$BENCH_DIR/.." && pwd)
 export BENCH_DIR
 
-usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '3,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 RECORD=0
 NGINX_ONLY=0
@@ -180,8 +181,9 @@ if [ "$NGINX_ONLY" -eq 0 ]; then
         DATA=${DATA_DIR:-$WORK/data}
         mkdir -p "$DATA"
         [ ! -e "$DATA/ticketd.db" ] || die "$DATA/ticketd.db exists but $DATA/bench.key does not"
-        KEY=$("$TICKETD" init --data "$DATA" | tail -n 1 | tr -d '[:space:]')
-        [ -n "$KEY" ] || die "ticketd init printed no API key"
+        KEY=$("$TICKETD" init --data "$DATA" 2>"$WORK/init.log" | tail -n 1 | tr -d '[:space:]') ||
+            { cat "$WORK/init.log" >&2; die "ticketd init failed"; }
+        [ -n "$KEY" ] || { cat "$WORK/init.log" >&2; die "ticketd init printed no API key"; }
         printf '%s\n' "$KEY" >"$DATA/bench.key"
         log "seeding $N tickets ($TEAMMATES teammates, $CLIENTS clients)"
         t0=$(date +%s.%N)
@@ -241,7 +243,9 @@ if [ "$NGINX_ONLY" -eq 0 ]; then
     out=$(api_ok POST /v2/agency/ticket-categories/create \
         '{"title":"Bench category","language":"en"}')
     CATEGORY_ID=$(json_uuid id "$out")
-    [ -n "$CLIENT_ID" ] && [ -n "$CATEGORY_ID" ] || die "could not create the client/category for the create run"
+    if [ -z "$CLIENT_ID" ] || [ -z "$CATEGORY_ID" ]; then
+        die "could not create the client/category for the create run"
+    fi
 
     # one answer of each kind: checks that the endpoints work, and gives nginx
     # files of the same size
@@ -411,7 +415,8 @@ echo "$REPORT"
 if [ "$RECORD" -eq 1 ]; then
     RESULTS="$BENCH_DIR/RESULTS.md"
     if [ ! -f "$RESULTS" ]; then
-        printf '# ticketd benchmark results\n\nAppended by `bench/run.sh --record` (newest last); see README.md.\n' >"$RESULTS"
+        printf '# ticketd benchmark results\n\nAppended by %s (newest last); see README.md.\n' \
+            '`bench/run.sh --record`' >"$RESULTS"
     fi
     { echo; echo "## $NOW: N=$N, commit $COMMIT"; echo; echo "$REPORT"; } >>"$RESULTS"
     log "appended to $RESULTS"

@@ -32,6 +32,7 @@ struct req_state {
 };
 
 static const http_config *cfg;
+static char short_timeout; /* the con_cls of a request whose connection got the short timeout */
 static atomic_int in_flight;
 
 static void finish_log(struct req_state *r)
@@ -46,7 +47,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
     struct req_state *r = *con_cls;
-    if (!r) return;
+    if (!r || r == (void *)&short_timeout) return;
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && r->status == 0) r->status = 499;
     finish_log(r);
     buf_release(&r->body);
@@ -101,6 +102,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                               size_t *upload_data_size, void **con_cls)
 {
     struct req_state *r = *con_cls;
+    if (r == (void *)&short_timeout) {
+        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+                                  (unsigned)LIMIT_CONN_TIMEOUT_S);
+        r = NULL;
+    }
     if (!r) {
         arena *a = arena_new(LIMIT_ARENA_BLOCK);
         r = ARENA_NEW(a, struct req_state);
@@ -149,6 +155,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     if (route) api_invoke(route, &req, &resp);
     else api_no_route(&req, &resp, path_known);
     return respond(conn, r, &resp);
+}
+
+/* Called with the raw request line's URI before libmicrohttpd parses its arguments. A query
+ * with more parameters than the connection's memory pool can index makes libmicrohttpd 0.9.75
+ * (epoll mode) give up on the request without closing the socket until the connection timeout;
+ * such a connection gets a short timeout instead, so it is dropped within a second. */
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    size_t params = 0;
+    for (const char *p = strchr(uri, '?'); p && *p; p++) params += *p == '&' || *p == ';';
+    if (params <= LIMIT_QUERY_PARAMS_MAX) return NULL;
+    MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, 1u);
+    return &short_timeout; /* handle() restores the timeout if the request was parsed after all */
 }
 
 /* HOST:PORT or [HOST]:PORT into a socket address. */
@@ -212,6 +231,7 @@ status http_serve(const http_config *config, diag *d)
         (unsigned)LIMIT_CONN_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)LIMIT_CONN_MEMORY, MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIMIT_CONNECTIONS,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+        MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL,
         MHD_OPTION_END);
     if (!daemon) return diag_set(d, ST_INTERNAL, "listen", "cannot listen on %s", cfg->listen);
     log_info("ticketd serving on http://%s with %u threads", cfg->listen, threads);

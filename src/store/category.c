@@ -99,10 +99,8 @@ status store_category_insert(db *c, int64_t ws, category_row *r)
     bind_int_null(s, 6, r->user_id);
     db_bind_int(s, 7, r->created_at);
     db_bind_int(s, 8, r->updated_at);
-    int rc = db_step(s);
-    if (rc == DB_ROW) r->id = db_col_int(s, 0);
-    db_reset(s);
-    return rc < 0 ? step_status(rc) : write_lists(c, r);
+    status st = run_insert(s, &r->id);
+    return st ? st : write_lists(c, r);
 }
 
 status store_category_update(db *c, int64_t ws, const category_row *r)

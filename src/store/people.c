@@ -23,10 +23,7 @@ status store_ws_insert(db *c, ws_row *w)
     db_bind_text(s, 1, w->uuid);
     db_bind_text(s, 2, w->name);
     db_bind_int(s, 3, w->created_at);
-    int rc = db_step(s);
-    if (rc == DB_ROW) w->id = db_col_int(s, 0);
-    db_reset(s);
-    return step_status(rc);
+    return run_insert(s, &w->id);
 }
 
 status store_ws_find(db *c, const char *key, arena *a, ws_row *out)
@@ -69,10 +66,7 @@ status store_key_insert(db *c, key_row *k, const unsigned char hash[SHA256_LEN])
     db_bind_blob(s, 3, hash, SHA256_LEN);
     db_bind_text(s, 4, k->prefix);
     db_bind_int(s, 5, k->created_at);
-    int rc = db_step(s);
-    if (rc == DB_ROW) k->id = db_col_int(s, 0);
-    db_reset(s);
-    return step_status(rc);
+    return run_insert(s, &k->id);
 }
 
 status store_key_by_hash(db *c, const unsigned char hash[SHA256_LEN], key_row *out)
@@ -185,10 +179,7 @@ status store_user_insert(db *c, int64_t ws, user_row *u)
     db_bind_text(s, 10, u->uuid);
     db_bind_int(s, 11, ws);
     db_bind_int(s, 12, u->created_at);
-    int rc = db_step(s);
-    if (rc == DB_ROW) u->id = db_col_int(s, 0);
-    db_reset(s);
-    return step_status(rc);
+    return run_insert(s, &u->id);
 }
 
 status store_user_update(db *c, int64_t ws, const user_row *u)
@@ -292,10 +283,7 @@ status store_contact_insert(db *c, int64_t ws, contact_row *r)
     db_bind_text(s, 6, r->uuid);
     db_bind_int(s, 7, ws);
     db_bind_int(s, 8, r->created_at);
-    int rc = db_step(s);
-    if (rc == DB_ROW) r->id = db_col_int(s, 0);
-    db_reset(s);
-    return step_status(rc);
+    return run_insert(s, &r->id);
 }
 
 status store_contact_update(db *c, int64_t ws, const contact_row *r)
@@ -369,10 +357,7 @@ status store_plan_insert(db *c, int64_t ws, plan_row *p)
     db_bind_text(s, 3, p->name);
     db_bind_text(s, 4, p->attrs ? p->attrs : "{}");
     db_bind_int(s, 5, p->created_at);
-    int rc = db_step(s);
-    if (rc == DB_ROW) p->id = db_col_int(s, 0);
-    db_reset(s);
-    return step_status(rc);
+    return run_insert(s, &p->id);
 }
 
 status store_plan_get(db *c, int64_t ws, const char *uuid, arena *a, plan_row *out)

@@ -19,6 +19,8 @@ static inline status step_status(int rc) { return rc < 0 ? (status)-rc : ST_OK; 
 
 /* Runs a statement with no result rows: prepare failure, step failure -> status. */
 status run_done(db_stmt *s);
+/* Runs an `INSERT … RETURNING id` and stores the new row's id. */
+status run_insert(db_stmt *s, int64_t *id);
 
 /* A WHERE clause built from optional conditions, with their arguments. */
 #define QB_MAX_ARGS 16

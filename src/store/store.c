@@ -279,6 +279,14 @@ status run_done(db_stmt *s)
     return step_status(rc);
 }
 
+status run_insert(db_stmt *s, int64_t *id)
+{
+    int rc = db_step(s);
+    if (rc == DB_ROW) *id = db_col_int(s, 0);
+    db_reset(s);
+    return step_status(rc);
+}
+
 void qb_init(qb *q, const char *first_cond)
 {
     q->len = (size_t)snprintf(q->where, sizeof q->where, "%s", first_cond);

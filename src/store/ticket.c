@@ -60,10 +60,7 @@ status store_ticket_insert(db *c, int64_t ws, ticket_row *t)
     db_bind_text(s, 11, t->language);
     db_bind_int(s, 12, t->created_at);
     db_bind_int(s, 13, t->updated_at);
-    int rc = db_step(s);
-    if (rc == DB_ROW) t->id = db_col_int(s, 0);
-    db_reset(s);
-    return step_status(rc);
+    return run_insert(s, &t->id);
 }
 
 status store_ticket_update(db *c, int64_t ws, const ticket_row *t)
@@ -219,10 +216,7 @@ status store_asset_insert(db *c, int64_t ws, asset_row *r)
     db_bind_text(s, 14, r->folder);
     db_bind_int(s, 15, r->created_at);
     db_bind_int(s, 16, r->updated_at);
-    int rc = db_step(s);
-    if (rc == DB_ROW) r->id = db_col_int(s, 0);
-    db_reset(s);
-    return step_status(rc);
+    return run_insert(s, &r->id);
 }
 
 static void read_asset_row(db_stmt *s, arena *a, void *row) { read_asset(s, 0, a, row); }
@@ -333,10 +327,7 @@ status store_reply_insert(db *c, int64_t ws, int64_t ticket_id, reply_row *r)
     bind_int_null(s, 6, r->user_id);
     bind_int_null(s, 7, r->contact_id);
     db_bind_int(s, 8, r->created_at);
-    int rc = db_step(s);
-    if (rc == DB_ROW) r->id = db_col_int(s, 0);
-    db_reset(s);
-    return step_status(rc);
+    return run_insert(s, &r->id);
 }
 
 status store_reply_link_asset(db *c, int64_t reply_id, int64_t ticket_id, int64_t asset_id,
@@ -366,10 +357,7 @@ status store_event_insert(db *c, int64_t ws, event_row *e)
     db_bind_text(s, 6, e->actor_id);
     db_bind_text(s, 7, e->data);
     db_bind_int(s, 8, e->created_at);
-    int rc = db_step(s);
-    if (rc == DB_ROW) e->id = db_col_int(s, 0);
-    db_reset(s);
-    return step_status(rc);
+    return run_insert(s, &e->id);
 }
 
 static void read_event(db_stmt *s, arena *a, void *row)

@@ -12,6 +12,7 @@
 #define LIMIT_ARENA_BLOCK        (16 * 1024)        /* first block of a request arena */
 #define LIMIT_RESPONSE           (64 * 1024 * 1024) /* a rendered response */
 #define LIMIT_QUERY_PARAMS       32                 /* initial room; grows as needed */
+#define LIMIT_QUERY_PARAMS_MAX   300                /* more cannot be indexed in the pool */
 #define LIMIT_PATH_PARAMS        4
 #define LIMIT_PATH               2048
 #define LIMIT_PAGE_SIZE          100

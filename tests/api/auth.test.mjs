@@ -69,33 +69,34 @@ test('unknown key, malformed key and empty bearer -> 401 exact body', async () =
   assert.deepEqual(r.json, UNAUTHORIZED);
 });
 
-test('key create / key list / key revoke: a revoked key fails at once while serving', async () => {
+test('key create prints a new key; key list shows "<prefix> <workspace> <created ISO> active|revoked"', () => {
+  const k2 = s.cli(['key', 'create', '--workspace', 'default']);
+  assert.match(k2, /^tkd_[0-9a-f]{64}$/);
+  const lines = s.cli(['key', 'list']).split('\n').filter((l) => l.trim() !== '');
+  for (const k of [s.key, k2]) {
+    const line = lines.find((l) => l.startsWith(k.slice(0, 12) + ' '));
+    assert.ok(line, `key list must show ${k.slice(0, 12)}: ${lines.join(' | ')}`);
+    const parts = line.trim().split(/\s+/);
+    assert.equal(parts[0], k.slice(0, 12));
+    assert.equal(parts[1], 'default');
+    assert.match(parts[2], /^\d{4}-\d{2}-\d{2}T/);
+    assert.ok(!Number.isNaN(Date.parse(parts[2])), `created must be ISO: ${parts[2]}`);
+    assert.equal(parts[3], 'active');
+    assert.equal(parts.length, 4, `exactly four fields expected: ${JSON.stringify(line)}`);
+  }
+});
+
+test('key revoke PREFIX: the revoked key fails with 401 at once while serving', async () => {
   const k2 = s.cli(['key', 'create', '--workspace', 'default']);
   assert.match(k2, /^tkd_[0-9a-f]{64}$/);
   assert.notEqual(k2, s.key);
   const ok = await s.api('GET', `${A}/tickets/list?page=1&per_page=10`, undefined, { key: k2 });
   assertOk(ok, 'new key');
-
   const prefix = k2.slice(0, 12);
-  let lines = s.cli(['key', 'list']).split('\n');
-  let line = lines.find((l) => l.startsWith(prefix + ' '));
-  assert.ok(line, `key list must show ${prefix}: ${lines.join(' | ')}`);
-  const parts = line.trim().split(/\s+/);
-  assert.equal(parts.length, 4, `line: ${line}`);
-  assert.equal(parts[0], prefix);
-  assert.equal(parts[1], 'default');
-  assert.ok(!Number.isNaN(Date.parse(parts[2])), `created must be ISO: ${parts[2]}`);
-  assert.match(parts[2], /^\d{4}-\d{2}-\d{2}T/);
-  assert.equal(parts[3], 'active');
-  // the init key is listed too
-  assert.ok(lines.some((l) => l.startsWith(s.key.slice(0, 12) + ' ')), 'init key listed');
-
   s.cli(['key', 'revoke', prefix]);
-  lines = s.cli(['key', 'list']).split('\n');
-  line = lines.find((l) => l.startsWith(prefix + ' '));
+  const line = s.cli(['key', 'list']).split('\n').find((l) => l.startsWith(prefix + ' '));
   assert.ok(line, 'revoked key still listed');
   assert.equal(line.trim().split(/\s+/)[3], 'revoked');
-
   for (const auth of ['bearer', 'raw']) {
     const r = await s.api('GET', `${A}/tickets/list?page=1&per_page=10`, undefined, { key: k2, auth });
     assert.equal(r.status, 401, `revoked key (${auth}): ${show(r)}`);
@@ -103,8 +104,10 @@ test('key create / key list / key revoke: a revoked key fails at once while serv
   }
   const w = await s.api('POST', `${A}/ticket-categories/create`, { title: 'revoked', language: 'en' }, { key: k2 });
   assert.equal(w.status, 401, show(w));
-  // the other key still works
-  assertOk(await s.api('GET', `${A}/tickets/list?page=1&per_page=10`), 'init key after revoke');
+  assert.deepEqual(w.json, UNAUTHORIZED);
+  // the other key still works, and the revoked key's write did not happen
+  const cats = await fx.list(`${A}/ticket-categories/list`);
+  assert.ok(!cats.ticket_categories.some((c) => c.title === 'revoked'));
 });
 
 test('workspace create prints a uuid; its key works and lists are empty', async () => {
@@ -137,7 +140,6 @@ test('known path with the wrong method -> 405 exact body', async () => {
   const t = await fx.ticket();
   for (const [m, p] of [
     ['GET', `${A}/tickets/create`],
-    ['DELETE', `${A}/tickets/list`],
     ['POST', `${A}/tickets/list`],
     ['POST', `${A}/tickets/retrieve/${t.id}`],
     ['GET', `${A}/tickets/assign/${t.id}`],
@@ -151,4 +153,22 @@ test('known path with the wrong method -> 405 exact body', async () => {
   // nothing happened to the ticket
   const again = await fx.retrieveTicket(t.id);
   assert.deepEqual(again, t);
+});
+
+test('DELETE on the known path /tickets/list -> 405 (not a uuid error)', async () => {
+  for (const p of [`${A}/tickets/list`, `${A}/tickets/create`, `${A}/ticket-categories/list`, `${A}/teammates/list`]) {
+    const r = await s.api('DELETE', p);
+    assert.equal(r.status, 405, `DELETE ${p}: ${show(r)}`);
+    assert.deepEqual(r.json, METHOD_NOT_ALLOWED);
+  }
+});
+
+test('wrong method on /healthz -> 405 whose body agrees with the HTTP status', async () => {
+  for (const m of ['POST', 'DELETE']) {
+    const r = await s.api(m, '/healthz', undefined, { key: null });
+    assert.equal(r.status, 405, `${m} /healthz: ${show(r)}`);
+    if (r.json && typeof r.json === 'object' && 'status' in r.json) {
+      assert.equal(r.json.status, 405, `${m} /healthz body status: ${show(r)}`);
+    }
+  }
 });

@@ -85,7 +85,7 @@ test('create with every field; automated_reply answers as auto_reply', async () 
 });
 
 test('create validation: missing/invalid fields, unknown plan 10322, unknown teammate 1002; nothing written', async () => {
-  const before = await count();
+  const n0 = await count();
   const ok = { title: 'T', language: 'en' };
   const cases = [
     [{ language: 'en' }, 400, 'title'],
@@ -109,7 +109,7 @@ test('create validation: missing/invalid fields, unknown plan 10322, unknown tea
   for (const [body, code, field] of cases) {
     assertErr(await s.api('POST', `${C}/create`, body), code, field, JSON.stringify(body).slice(0, 80));
   }
-  assert.equal(await count(), before);
+  assert.equal(await count(), n0);
   // limits are inclusive
   const c = await fx.category({ title: 'é'.repeat(255), language: 'x'.repeat(16) });
   assert.equal(c.title, 'é'.repeat(255));
@@ -241,16 +241,40 @@ test('list: envelope, paging, sort_by title/created_at, validation', async () =>
 
 test('delete: {"status":200}; retrieve then 1002; list leaves it out', async () => {
   const c = await fx.category({ title: 'Doomed' });
-  const before = await count();
+  const n0 = await count();
   const r = await s.api('DELETE', `${C}/${c.id}`);
   assert.equal(r.status, 200, show(r));
   assert.deepEqual(r.json, { status: 200 });
   assertErr(await s.api('GET', `${C}/retrieve/${c.id}`), 1002);
   assertErr(await s.api('POST', `${C}/update/${c.id}`, { title: 'x', language: 'en' }), 1002);
   assertErr(await s.api('DELETE', `${C}/${c.id}`), 1002);
-  assert.equal(await count(), before - 1);
+  assert.equal(await count(), n0 - 1);
   const l = await fx.list(`${C}/list`);
   assert.ok(!l.ticket_categories.some((x) => x.id === c.id));
   assertErr(await s.api('GET', `${C}/retrieve/abc`), 400);
   assertErr(await s.api('DELETE', `${C}/${uuid()}`), 1002);
+});
+
+test('plan delete: 400/409 while a client or category references it; otherwise removed', async () => {
+  const used = await fx.plan();
+  const cl = await fx.client({ billing_plan: used.id });
+  assertErr(await s.api('DELETE', `${A}/plans/${used.id}`), 409);
+  const usedByCat = await fx.plan();
+  const c = await fx.category({ billing_plans: [usedByCat.id] });
+  assertErr(await s.api('DELETE', `${A}/plans/${usedByCat.id}`), 409);
+  const ids = (await fx.list(`${A}/plans/list`)).products.map((p) => p.id);
+  assert.ok(ids.includes(used.id) && ids.includes(usedByCat.id), 'referenced plans still listed');
+  const free = await fx.plan();
+  const n0 = (await fx.list(`${A}/plans/list`)).total_results;
+  const r = await s.api('DELETE', `${A}/plans/${free.id}`);
+  assert.equal(r.status, 200, show(r));
+  assert.deepEqual(r.json, { status: 200 });
+  assert.equal((await fx.list(`${A}/plans/list`)).total_results, n0 - 1);
+  assertErr(await s.api('POST', `${A}/clients/update/${cl.id}`, { billing_plan: free.id }), 10322);
+  // a deleted plan is unknown: 1002 (unknown id) or 10322 (unknown billing plan) both fit TAMIO.md
+  const again = await s.api('DELETE', `${A}/plans/${free.id}`);
+  assert.equal(again.status, 400, show(again));
+  assert.ok([1002, 10322].includes(again.json?.error_code), show(again));
+  assert.equal(assertOk(await s.api('GET', `${A}/clients/retrieve/${cl.id}`)).client.billing_plan, used.id);
+  assert.deepEqual((await retrieve(c.id)).billing_plans, [usedByCat.id]);
 });

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import { startServer, fixtures, assertOk, A } from './lib/harness.mjs';
 
 test('a created ticket (with reply, assignment, close) survives SIGKILL and restart', async () => {
@@ -40,5 +41,21 @@ test('a created ticket (with reply, assignment, close) survives SIGKILL and rest
       await s1.kill();
       fs.rmSync(s1.dataDir, { recursive: true, force: true });
     }
+  }
+});
+
+test('SIGTERM with an idle connection and a half-sent request still exits 0', { timeout: 120000 }, async () => {
+  const s = await startServer();
+  const fx = fixtures(s);
+  await fx.tickets(); // leaves a keep-alive connection open
+  const sock = net.connect(s.port, '127.0.0.1');
+  await new Promise((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject); });
+  sock.on('error', () => {});
+  sock.write(`POST ${A}/tickets/create HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${s.key}\r\n` +
+    'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"title":');
+  try {
+    await s.stop(); // asserts exit code 0
+  } finally {
+    sock.destroy();
   }
 });

@@ -52,8 +52,8 @@ test('invalid UTF-8 in other bodies (category update, reply) -> 400 body, nothin
   const c = await fx.category({ title: 'Utf' });
   const raw = Buffer.concat([Buffer.from('{"title":"x'), Buffer.from([0xfe]), Buffer.from('","language":"en"}')]);
   assertErr(await s.api('POST', `${A}/ticket-categories/update/${c.id}`, raw, { raw: true }), 400, 'body');
-  const after = assertOk(await s.api('GET', `${A}/ticket-categories/retrieve/${c.id}`)).ticket_category;
-  assert.deepEqual(after, c);
+  const now = assertOk(await s.api('GET', `${A}/ticket-categories/retrieve/${c.id}`)).ticket_category;
+  assert.deepEqual(now, c);
   const t = await fx.ticket({ client_id: client.id, category: cat.id });
   const rr = Buffer.concat([Buffer.from('{"reply":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]); // UTF-16 surrogate
   assertErr(await s.api('POST', `${A}/tickets/reply/create/${t.id}`, rr, { raw: true }), 400, 'body');
@@ -218,7 +218,7 @@ test('--max-body 1024: 1024 bytes accepted, 1025 -> 413 exact body (also chunked
       assert.equal(Buffer.byteLength(body), size);
       return body;
     };
-    const before = (await sfx.tickets()).total_results;
+    const n0 = (await sfx.tickets()).total_results;
     const r = await small.api('POST', `${A}/tickets/create`, mk(1025), { raw: true });
     assert.equal(r.status, 413, show(r));
     assert.deepEqual(r.json, TOO_LARGE);
@@ -233,10 +233,10 @@ test('--max-body 1024: 1024 bytes accepted, 1025 -> 413 exact body (also chunked
     assert.equal(cu.status, 413, show(cu));
     assert.deepEqual(cu.json, TOO_LARGE);
     assert.deepEqual(assertOk(await small.api('GET', `${A}/ticket-categories/retrieve/${ct.id}`)).ticket_category, ct);
-    assert.equal((await sfx.tickets()).total_results, before);
+    assert.equal((await sfx.tickets()).total_results, n0);
     const ok = await small.api('POST', `${A}/tickets/create`, mk(1024), { raw: true });
     assertOk(ok, '1024 bytes');
-    assert.equal((await sfx.tickets()).total_results, before + 1);
+    assert.equal((await sfx.tickets()).total_results, n0 + 1);
   } finally {
     await small.stop();
   }

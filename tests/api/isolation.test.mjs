@@ -86,13 +86,10 @@ test('foreign ids in bodies -> 1002 (10322 for plans); nothing written', async (
   const cl2 = await fx2.client();
   const cat2 = await fx2.category();
   const t2 = await fx2.ticket({ client_id: cl2.id, category: cat2.id });
-  const asset1 = await fx1.asset();
   const base = { title: 't', description: 'd' };
   assertErr(await as2('POST', `${A}/tickets/create`, { ...base, client_id: cl.id, category: cat2.id }), 1002, 'client_id');
   assertErr(await as2('POST', `${A}/tickets/create`, { ...base, client_id: cl2.id, category: cat.id }), 1002, 'category');
-  assertErr(await as2('POST', `${A}/tickets/create`, { ...base, client_id: cl2.id, category: cat2.id, assets: [asset1.id] }), 1002, 'assets');
   assertErr(await as2('POST', `${A}/tickets/assign/${t2.id}`, { teammate_id: tm.id }), 1002, 'teammate_id');
-  assertErr(await as2('POST', `${A}/tickets/reply/create/${t2.id}`, { reply: 'x', assets: [asset1.id] }), 1002, 'assets');
   assertErr(await as2('POST', `${A}/ticket-categories/create`, { title: 'x', language: 'en', teammate_id: tm.id }), 1002, 'teammate_id');
   assertErr(await as2('POST', `${A}/ticket-categories/update/${cat2.id}`, { title: 'x', language: 'en', teammate_id: tm.id }), 1002, 'teammate_id');
   assertErr(await as2('POST', `${A}/ticket-categories/create`, { title: 'x', language: 'en', billing_plans: [plan.id] }), 10322);
@@ -105,6 +102,19 @@ test('foreign ids in bodies -> 1002 (10322 for plans); nothing written', async (
   // and workspace 1 still sees only its own data
   const l1 = await fx1.tickets();
   assert.deepEqual(l1.tickets.map((t) => t.id), [ticket.id]);
+});
+
+test('foreign asset ids in bodies -> 1002 naming assets', async () => {
+  const asset1 = await fx1.asset();
+  const cl2 = await fx2.client();
+  const cat2 = await fx2.category();
+  const t2 = await fx2.ticket({ client_id: cl2.id, category: cat2.id });
+  const n = (await fx2.tickets()).total_results;
+  const base = { title: 't', description: 'd', client_id: cl2.id, category: cat2.id };
+  assertErr(await as2('POST', `${A}/tickets/create`, { ...base, assets: [asset1.id] }), 1002, 'assets');
+  assertErr(await as2('POST', `${A}/tickets/reply/create/${t2.id}`, { reply: 'x', assets: [asset1.id] }), 1002, 'assets');
+  assert.equal((await fx2.tickets()).total_results, n);
+  assert.deepEqual(await fx2.retrieveTicket(t2.id), t2);
 });
 
 test('a teammate email may be reused in another workspace', async () => {

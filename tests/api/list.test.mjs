@@ -70,7 +70,7 @@ test('paging is disjoint and complete; total_results is the total, not the page 
 });
 
 test('sort_by created_at asc/desc (default desc), ties broken by id in the same direction', async () => {
-  const g = await group(['c1', 'c2', 'c3', 'c4', 'c5']);
+  const g = await group(['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8']);
   const expAsc = [...g.tickets]
     .sort((a, b) => a.created_at - b.created_at || cmp(a.id, b.id))
     .map((t) => t.id);
@@ -81,10 +81,12 @@ test('sort_by created_at asc/desc (default desc), ties broken by id in the same 
   const dflt = await fx.tickets({ client_id: g.client.id });
   assert.deepEqual(dflt.tickets.map((t) => t.id), [...expAsc].reverse(), 'default is created_at desc');
   // paging over the same order is consistent
-  const p1 = await fx.tickets({ client_id: g.client.id, order: 'asc', per_page: '2', page: '1' });
-  const p2 = await fx.tickets({ client_id: g.client.id, order: 'asc', per_page: '2', page: '2' });
-  const p3 = await fx.tickets({ client_id: g.client.id, order: 'asc', per_page: '2', page: '3' });
-  assert.deepEqual([...p1.tickets, ...p2.tickets, ...p3.tickets].map((t) => t.id), expAsc);
+  const paged = [];
+  for (let page = 1; page <= 5; page++) {
+    const r = await fx.tickets({ client_id: g.client.id, order: 'asc', per_page: '2', page: String(page) });
+    paged.push(...r.tickets.map((t) => t.id));
+  }
+  assert.deepEqual(paged, expAsc);
 });
 
 test('sort_by title asc/desc; same titles tie-break on id in the same direction', async () => {
@@ -155,7 +157,12 @@ test('from/to: inclusive, unix seconds and ISO 8601; bad dates -> 400 naming the
   assert.deepEqual(await ids({ from: '2000-01-01' }), [t.id], 'date-only from');
   assert.deepEqual(await ids({ to: '2000-01-01' }), [], 'date-only to');
   assert.deepEqual(await ids({ from: '2000-01-01T00:00:00Z', to: '2999-12-31T23:59:59Z' }), [t.id]);
-  for (const bad of ['yesterday', '2024-13-45', '2024-01-31T25:00:00Z', '12abc', '', '2024/01/31']) {
+  // whole seconds: a fraction on to/from does not exclude the ticket's own second
+  const frac = (sec, f) => new Date(sec * 1000).toISOString().replace('.000Z', `.${f}Z`);
+  assert.deepEqual(await ids({ to: frac(c, '999') }), [t.id], `to=${frac(c, '999')}`);
+  assert.deepEqual(await ids({ from: frac(c, '500'), to: frac(c, '500') }), [t.id], `from=to=${frac(c, '500')}`);
+  assert.deepEqual(await ids({ from: frac(c - 1, '999'), to: frac(c - 1, '999') }), [], 'the second before');
+  for (const bad of ['yesterday', '2024-13-45', '2024-01-31T25:00:00Z', '12abc', '', '2024/01/31', '99999999999999999999999']) {
     assertErr(await get({ page: 1, per_page: 10, from: bad }), 400, 'from', `from=${JSON.stringify(bad)}`);
     assertErr(await get({ page: 1, per_page: 10, to: bad }), 400, 'to', `to=${JSON.stringify(bad)}`);
   }
@@ -198,6 +205,26 @@ test('teammate_id and client_id filters; malformed -> 400, unknown -> 200 empty'
     assert.equal(r.json.total_results, 0);
     assert.deepEqual(r.json.tickets, []);
   }
+});
+
+test('filter matches the title only; closed/teammate filters follow reopen and unassign', async () => {
+  const tm = await fx.teammate();
+  const c = await fx.client({ name: 'Zebra Client', email: `zebra-${process.pid}@example.com` });
+  const t = await fx.ticket({ client_id: c.id, category: cat.id, title: 'alpha title', description: 'zebra in the description' });
+  assert.equal((await fx.tickets({ client_id: c.id, filter: 'zebra' })).total_results, 0, 'description/client do not match');
+  assert.equal((await fx.tickets({ client_id: c.id, filter: 'alpha' })).total_results, 1);
+  assertOk(await s.api('POST', `${A}/tickets/close/${t.id}`));
+  assertOk(await s.api('POST', `${A}/tickets/reopen/${t.id}`));
+  assert.deepEqual((await fx.tickets({ client_id: c.id, closed: 'false' })).tickets.map((x) => x.id), [t.id]);
+  assert.equal((await fx.tickets({ client_id: c.id, closed: 'true' })).total_results, 0);
+  assertOk(await s.api('POST', `${A}/tickets/assign/${t.id}`, { teammate_id: tm.id }));
+  assert.equal((await fx.tickets({ teammate_id: tm.id })).total_results, 1);
+  assertOk(await s.api('POST', `${A}/tickets/assign/${t.id}`, { teammate_id: null }));
+  assert.equal((await fx.tickets({ teammate_id: tm.id })).total_results, 0);
+  // client_id in upper case in a body is accepted and answered in lower case
+  const t2 = await fx.ticket({ client_id: c.id.toUpperCase(), category: cat.id.toUpperCase() });
+  assert.equal(t2.client.id, c.id);
+  assert.equal((await fx.tickets({ client_id: c.id.toUpperCase() })).total_results, 2);
 });
 
 test('invalid UTF-8 in a query parameter -> 400 naming it', async () => {

@@ -54,6 +54,18 @@ test('teammate create/retrieve/list under both prefixes; shape; password never r
   }
 });
 
+test('teammate username: optional, returned, unique in the workspace', async () => {
+  const name = `user${process.pid}`;
+  const a = await fx.teammate({ username: name });
+  assert.equal(a.username, name);
+  const r = await s.api('POST', `${A}/teammates/create`, { name: 'x', email: email(), username: name });
+  assert.equal(r.status, 400, show(r));
+  assert.ok([400, 409].includes(r.json?.error_code), show(r));
+  const b = await fx.teammate();
+  assert.ok('username' in b, 'username key present');
+  assert.equal(b.username, null);
+});
+
 test('teammate role admin has permissions ["*"]; bad role -> 400', async () => {
   const t = await fx.teammate({ role: 'admin' });
   assert.equal(t.role, 'admin');
@@ -63,7 +75,7 @@ test('teammate role admin has permissions ["*"]; bad role -> 400', async () => {
 
 test('teammate create validation and duplicate email (409); nothing written', async () => {
   const first = await fx.teammate();
-  const before = (await fx.list(`${A}/teammates/list`)).total_results;
+  const n0 = (await fx.list(`${A}/teammates/list`)).total_results;
   const cases = [
     [{ email: email() }, 400, 'name'],
     [{ name: 'x' }, 400, 'email'],
@@ -87,7 +99,7 @@ test('teammate create validation and duplicate email (409); nothing written', as
       assertErr(await s.api('POST', `${pre}/teammates/create`, body), code, field, `${pre} ${JSON.stringify(body).slice(0, 90)}`);
     }
   }
-  assert.equal((await fx.list(`${A}/teammates/list`)).total_results, before);
+  assert.equal((await fx.list(`${A}/teammates/list`)).total_results, n0);
   const c = await fx.teammate({ country: 'de', name: 'n'.repeat(255) });
   assert.equal(c.country, 'DE');
 });
@@ -123,6 +135,9 @@ test('teammate update: left out keeps, null clears optional, required null -> 40
     assertErr(await s.api('POST', `${A}/teammates/update/${a.id}`, body), code, field, JSON.stringify(body));
   }
   assert.deepEqual(assertOk(await s.api('GET', `${A}/teammates/retrieve/${a.id}`)).teammate, snap, 'unchanged');
+  // sending its own (unchanged) email is not a conflict
+  const same = await s.api('POST', `${A}/teammates/update/${a.id}`, { email: a.email, name: 'Anna' });
+  assert.equal(assertOk(same, 'update with own email').teammate.email, a.email);
   r = await s.api('POST', `${A}/teammates/update/${a.id}`, { password: 'another-long-password' });
   assert.ok(!r.text.includes('another-long-password'));
   assertOk(r, 'password update');
@@ -147,13 +162,13 @@ test('teammate delete: 409 while a ticket or category references it; then 200 an
     title: cat.title, language: cat.language, teammate_id: null,
   }), 'category teammate cleared');
 
-  const before = (await fx.list(`${A}/teammates/list`)).total_results;
+  const n0 = (await fx.list(`${A}/teammates/list`)).total_results;
   const r = await s.api('DELETE', `/v2/teammates/${t.id}`);
   assert.equal(r.status, 200, show(r));
   assert.deepEqual(r.json, { status: 200 });
   assertErr(await s.api('GET', `${A}/teammates/retrieve/${t.id}`), 1002);
   assertErr(await s.api('DELETE', `${A}/teammates/${t.id}`), 1002);
-  assert.equal((await fx.list(`${A}/teammates/list`)).total_results, before - 1);
+  assert.equal((await fx.list(`${A}/teammates/list`)).total_results, n0 - 1);
   assertErr(await s.api('POST', `${A}/tickets/assign/${ticket.id}`, { teammate_id: t.id }), 1002, 'teammate_id');
 });
 
@@ -168,6 +183,11 @@ test('teammate list: paging, sort_by name, validation', async () => {
   const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
   const exp = [...byName.teammates].sort((a, b) => cmp(a.name, b.name) || cmp(a.id, b.id)).map((x) => x.id);
   assert.deepEqual(byName.teammates.map((x) => x.id), exp);
+  const byCreated = await fx.list(`${A}/teammates/list`, { sort_by: 'created_at', order: 'asc' });
+  const expC = [...byCreated.teammates].sort((a, b) => a.created_at - b.created_at || cmp(a.id, b.id)).map((x) => x.id);
+  assert.deepEqual(byCreated.teammates.map((x) => x.id), expC, 'created_at asc, ties by id asc');
+  const byCreatedDesc = await fx.list(`${A}/teammates/list`, { sort_by: 'created_at', order: 'desc' });
+  assert.deepEqual(byCreatedDesc.teammates.map((x) => x.id), [...expC].reverse(), 'created_at desc, ties by id desc');
   assertErr(await s.api('GET', `${A}/teammates/list?page=1&per_page=101`), 400, 'per_page');
   assertErr(await s.api('GET', `${A}/teammates/list?page=0&per_page=10`), 400, 'page');
   assertErr(await s.api('GET', `${A}/teammates/list?page=1&per_page=10&sort_by=title`), 400, 'sort_by');
@@ -202,8 +222,24 @@ test('client create/retrieve/list under both prefixes; shape', async () => {
   assert.equal(bare.country, null);
 });
 
+test('client list: sort_by name / created_at with id tie-break; validation', async () => {
+  for (let i = 0; i < 3; i++) await fx.client({ name: 'Same Name' });
+  const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+  const byName = await fx.list(`${A}/clients/list`, { sort_by: 'name', order: 'asc' });
+  const expN = [...byName.clients].sort((a, b) => cmp(a.name, b.name) || cmp(a.id, b.id)).map((x) => x.id);
+  assert.deepEqual(byName.clients.map((x) => x.id), expN);
+  const byNameDesc = await fx.list(`${A}/clients/list`, { sort_by: 'name', order: 'desc' });
+  assert.deepEqual(byNameDesc.clients.map((x) => x.id), [...expN].reverse());
+  const byCreated = await fx.list(`/v2/clients/list`, { sort_by: 'created_at', order: 'asc' });
+  const expC = [...byCreated.clients].sort((a, b) => a.created_at - b.created_at || cmp(a.id, b.id)).map((x) => x.id);
+  assert.deepEqual(byCreated.clients.map((x) => x.id), expC, 'created_at asc, ties by id asc');
+  assertErr(await s.api('GET', `${A}/clients/list?page=1&per_page=0`), 400, 'per_page');
+  assertErr(await s.api('GET', `/v2/clients/list?page=x&per_page=10`), 400, 'page');
+  assertErr(await s.api('GET', `${A}/clients/list?page=1&per_page=10&order=sideways`), 400, 'order');
+});
+
 test('client validation: unknown billing_plan 10322, malformed 400, required fields; nothing written', async () => {
-  const before = (await fx.list(`${A}/clients/list`)).total_results;
+  const n0 = (await fx.list(`${A}/clients/list`)).total_results;
   for (const [body, code, field] of [
     [{ name: 'x', email: email(), billing_plan: uuid() }, 10322],
     [{ name: 'x', email: email(), billing_plan: 'gold' }, 400, 'billing_plan'],
@@ -217,7 +253,7 @@ test('client validation: unknown billing_plan 10322, malformed 400, required fie
       assertErr(await s.api('POST', `${pre}/clients/create`, body), code, field, `${pre} ${JSON.stringify(body)}`);
     }
   }
-  assert.equal((await fx.list(`${A}/clients/list`)).total_results, before);
+  assert.equal((await fx.list(`${A}/clients/list`)).total_results, n0);
 });
 
 test('client update: keeps left-out fields, null clears billing_plan/country, 10322; unchanged on error', async () => {
@@ -254,12 +290,12 @@ test('client delete: 409 while it has a ticket; otherwise 200 and gone', async (
   assertErr(await s.api('DELETE', `/v2/clients/${c.id}`), 409);
   assertOk(await s.api('GET', `${A}/clients/retrieve/${c.id}`), 'still there');
   const free = await fx.client();
-  const before = (await fx.list(`${A}/clients/list`)).total_results;
+  const n0 = (await fx.list(`${A}/clients/list`)).total_results;
   const r = await s.api('DELETE', `/v2/clients/${free.id}`);
   assert.equal(r.status, 200, show(r));
   assert.deepEqual(r.json, { status: 200 });
   assertErr(await s.api('GET', `/v2/clients/retrieve/${free.id}`), 1002);
   assertErr(await s.api('DELETE', `${A}/clients/${free.id}`), 1002);
-  assert.equal((await fx.list(`${A}/clients/list`)).total_results, before - 1);
+  assert.equal((await fx.list(`${A}/clients/list`)).total_results, n0 - 1);
   assertErr(await s.api('DELETE', `${A}/clients/not-a-uuid`), 400);
 });

@@ -33,45 +33,29 @@ after(async () => {
 
 const countTickets = async () => (await fx.tickets()).total_results;
 
-test('asset upload answers the Asset shape; folder is null unless given', async () => {
+test('an asset on a reply renders the Asset shape exactly; folder is null unless set', async () => {
   const a = await fx.asset({ name: 'screenshot.png', alt_text: 'Error screenshot' });
-  assertAssetShape(a);
-  assert.match(a.id, UUID_RE);
-  assert.equal(a.object, 'asset');
-  assert.equal(a.filename, 'screenshot.png');
-  assert.equal(a.extension, 'png');
-  assert.equal(a.filesize, PNG_1x1.length);
-  assert.equal(a.alt_text, 'Error screenshot');
-  assert.equal(a.folder, null);
-  assert.ok(Number.isInteger(a.version));
   const folder = uuid();
   const b = await fx.asset({ name: 'doc.txt', type: 'text/plain', bytes: Buffer.from('hello'), folder });
-  assertAssetShape(b);
-  assert.equal(b.folder, folder);
-  assert.equal(b.filesize, 5);
-  assert.equal(b.extension, 'txt');
-});
-
-test('asset upload without a file -> 400 naming file', async () => {
-  const fd = new FormData();
-  fd.append('alt_text', 'nothing');
-  const res = await fetch(`${s.base}${A}/assets/upload`, {
-    method: 'POST', headers: { authorization: `Bearer ${s.key}` }, body: fd,
-  });
-  const text = await res.text();
-  let json; try { json = JSON.parse(text); } catch {}
-  assertErr({ status: res.status, text, json }, 400, 'file');
+  const t = await fx.ticket({ client_id: clientP.id, category: cat.id });
+  const r = await s.api('POST', `${A}/tickets/reply/create/${t.id}`, { reply: 'see attached', assets: [a.id, b.id] });
+  const got = assertOk(r, 'reply with assets').ticket.replies.at(-1).assets;
+  assert.equal(got.length, 2);
+  for (const x of got) assertAssetShape(x);
+  assert.deepEqual(got[0], a);
+  assert.deepEqual(got[1], b);
+  assert.equal(got[0].folder, null);
+  assert.equal(got[1].folder, folder);
+  assert.equal(got[1].width, null);
 });
 
 test('create: full semantics (first reply, automated reply, auto-assign, language, category title)', async () => {
-  const a1 = await fx.asset();
   const r = await s.api('POST', `${A}/tickets/create`, {
     client_id: clientP.id,
     title: 'Payment processing issue',
     description: 'My card was declined.',
     category: cat.id,
     subcategory: 'Payment Failed',
-    assets: [a1.id],
     unknown_field: { ignored: true },
   });
   const t = assertOk(r, 'create').ticket;
@@ -92,8 +76,7 @@ test('create: full semantics (first reply, automated reply, auto-assign, languag
   const [first, second] = t.replies;
   assert.equal(first.text, 'My card was declined.');
   assert.equal(first.is_client_reply, true);
-  assert.deepEqual(first.assets.map((x) => x.id), [a1.id]);
-  assert.equal(first.assets[0].filename, 'screenshot.png');
+  assert.deepEqual(first.assets, []);
   assert.equal(second.text, 'Thank you for contacting us.');
   assert.equal(second.is_client_reply, false);
   assert.deepEqual(second.assets, []);
@@ -101,6 +84,20 @@ test('create: full semantics (first reply, automated reply, auto-assign, languag
   // retrieve answers the same ticket
   const again = await fx.retrieveTicket(t.id);
   assert.deepEqual(again, t);
+});
+
+test('create: the description reply carries the create-time assets', async () => {
+  const a1 = await fx.asset({ name: 'screenshot.png', alt_text: 'Error screenshot' });
+  const a2 = await fx.asset({ name: 'notes.txt', type: 'text/plain', bytes: Buffer.from('notes') });
+  const t = await fx.ticket({ client_id: clientP.id, category: cat.id, assets: [a1.id, a2.id] });
+  assertTicketShape(t);
+  assert.equal(t.replies[0].is_client_reply, true);
+  assert.deepEqual(t.replies[0].assets.map((x) => x.id), [a1.id, a2.id]);
+  t.replies[0].assets.forEach(assertAssetShape);
+  assert.equal(t.replies[0].assets[0].filename, 'screenshot.png');
+  assert.equal(t.replies[0].assets[0].alt_text, 'Error screenshot');
+  assert.deepEqual(t.replies[1].assets, [], 'the automated reply has no assets');
+  assert.deepEqual(await fx.retrieveTicket(t.id), t);
 });
 
 test('create in a category with no automated reply / teammate: one reply, unassigned, subcategory null', async () => {
@@ -126,24 +123,24 @@ test('retrieve accepts an upper-case uuid and answers lower case', async () => {
 });
 
 test('create: subcategory not among the category\'s -> 400 naming subcategory; nothing written', async () => {
-  const before = await countTickets();
+  const n0 = await countTickets();
   for (const [category, subcategory] of [[cat.id, 'Nope'], [cat.id, 'payment failed'], [catPlain.id, 'Payment Failed']]) {
     const r = await s.api('POST', `${A}/tickets/create`, {
       client_id: clientP.id, title: 't', description: 'd', category, subcategory,
     });
     assertErr(r, 400, 'subcategory');
   }
-  assert.equal(await countTickets(), before);
+  assert.equal(await countTickets(), n0);
 });
 
 test('create: billing-plan gating (10401 when not allowed; [] and [P] and [P,Q] allowed)', async () => {
-  const before = await countTickets();
+  const n0 = await countTickets();
   const onlyQ = await fx.category({ billing_plans: [Q.id] });
   const r = await s.api('POST', `${A}/tickets/create`, {
     client_id: clientP.id, title: 't', description: 'd', category: onlyQ.id,
   });
   assertErr(r, 10401);
-  assert.equal(await countTickets(), before);
+  assert.equal(await countTickets(), n0);
   const onlyP = await fx.category({ billing_plans: [P.id] });
   const both = await fx.category({ billing_plans: [Q.id, P.id] });
   const all = await fx.category({ billing_plans: [] });
@@ -151,31 +148,38 @@ test('create: billing-plan gating (10401 when not allowed; [] and [P] and [P,Q] 
     const t = await fx.ticket({ client_id: clientP.id, category: c.id });
     assert.equal(t.category, c.title);
   }
-  assert.equal(await countTickets(), before + 3);
+  assert.equal(await countTickets(), n0 + 3);
 });
 
-test('create: unknown asset -> 1002 naming assets; malformed asset -> 400; 6 assets -> 400; nothing written', async () => {
-  const before = await countTickets();
+test('create: unknown asset -> 1002 naming assets; malformed or non-array -> 400; nothing written', async () => {
+  const n0 = await countTickets();
   const base = { client_id: clientP.id, title: 't', description: 'd', category: catPlain.id };
   assertErr(await s.api('POST', `${A}/tickets/create`, { ...base, assets: [uuid()] }), 1002, 'assets');
   assertErr(await s.api('POST', `${A}/tickets/create`, { ...base, assets: ['not-a-uuid'] }), 400, 'assets');
+  assertErr(await s.api('POST', `${A}/tickets/create`, { ...base, assets: 'x' }), 400, 'assets');
+  assert.equal(await countTickets(), n0);
+});
+
+test('create: 6 assets -> 400 naming assets (nothing written); 5 are fine', async () => {
+  const n0 = await countTickets();
+  const base = { client_id: clientP.id, title: 't', description: 'd', category: catPlain.id };
   const six = [];
   for (let i = 0; i < 6; i++) six.push((await fx.asset({ name: `f${i}.png` })).id);
   assertErr(await s.api('POST', `${A}/tickets/create`, { ...base, assets: six }), 400, 'assets');
-  assert.equal(await countTickets(), before);
+  assert.equal(await countTickets(), n0);
   const t = await fx.ticket({ ...base, assets: six.slice(0, 5) });
   assert.deepEqual(t.replies[0].assets.map((x) => x.id), six.slice(0, 5));
 });
 
 test('create: unknown client / category -> 1002 naming the field; nothing written', async () => {
-  const before = await countTickets();
+  const n0 = await countTickets();
   assertErr(await s.api('POST', `${A}/tickets/create`, {
     client_id: uuid(), title: 't', description: 'd', category: catPlain.id,
   }), 1002, 'client_id');
   assertErr(await s.api('POST', `${A}/tickets/create`, {
     client_id: clientP.id, title: 't', description: 'd', category: uuid(),
   }), 1002, 'category');
-  assert.equal(await countTickets(), before);
+  assert.equal(await countTickets(), n0);
 });
 
 test('assign, reassign, unassign with null; missing teammate_id -> 400', async () => {
@@ -215,14 +219,10 @@ test('assign, reassign, unassign with null; missing teammate_id -> 400', async (
   assert.deepEqual(await fx.retrieveTicket(t.id), snapshot);
 });
 
-test('reply/create appends an agent reply with its assets; max 5 assets', async () => {
+test('reply/create appends an agent reply (is_client_reply false); validation writes nothing', async () => {
   const t = await fx.ticket({ category: cat.id, client_id: clientP.id });
   const n = t.replies.length;
-  const a1 = await fx.asset({ name: 'a1.png' });
-  const a2 = await fx.asset({ name: 'a2.png' });
-  let r = await s.api('POST', `${A}/tickets/reply/create/${t.id}`, {
-    reply: 'We have resolved your issue.', assets: [a1.id, a2.id],
-  });
+  let r = await s.api('POST', `${A}/tickets/reply/create/${t.id}`, { reply: 'We have resolved your issue.' });
   let got = assertOk(r, 'reply').ticket;
   assertTicketShape(got);
   assert.equal(got.replies.length, n + 1);
@@ -230,33 +230,59 @@ test('reply/create appends an agent reply with its assets; max 5 assets', async 
   const last = got.replies[n];
   assert.equal(last.text, 'We have resolved your issue.');
   assert.equal(last.is_client_reply, false);
-  assert.deepEqual(last.assets.map((x) => x.id), [a1.id, a2.id]);
-  last.assets.forEach(assertAssetShape);
+  assert.deepEqual(last.assets, []);
   assert.match(last.id, UUID_RE);
+  assert.ok(!t.replies.some((x) => x.id === last.id));
   assert.deepEqual(await fx.retrieveTicket(t.id), got);
-
-  // without assets
-  r = await s.api('POST', `${A}/tickets/reply/create/${t.id}`, { reply: 'Second' });
+  r = await s.api('POST', `${A}/tickets/reply/create/${t.id}`, { reply: 'Second', assets: [] });
   got = assertOk(r, 'reply 2').ticket;
   assert.equal(got.replies.length, n + 2);
   assert.equal(got.replies[n + 1].text, 'Second');
-  assert.deepEqual(got.replies[n + 1].assets, []);
+  assert.equal(got.replies[n + 1].is_client_reply, false);
 
-  // 5 assets ok, 6 rejected
-  const ids = [];
-  for (let i = 0; i < 6; i++) ids.push((await fx.asset({ name: `r${i}.png` })).id);
   const snapshot = await fx.retrieveTicket(t.id);
-  assertErr(await s.api('POST', `${A}/tickets/reply/create/${t.id}`, { reply: 'six', assets: ids }), 400, 'assets');
   assertErr(await s.api('POST', `${A}/tickets/reply/create/${t.id}`, {}), 400, 'reply');
   assertErr(await s.api('POST', `${A}/tickets/reply/create/${t.id}`, { reply: '' }), 400, 'reply');
   assertErr(await s.api('POST', `${A}/tickets/reply/create/${t.id}`, { reply: 5 }), 400, 'reply');
+  assertErr(await s.api('POST', `${A}/tickets/reply/create/${t.id}`, { reply: null }), 400, 'reply');
   assertErr(await s.api('POST', `${A}/tickets/reply/create/${t.id}`, { reply: 'x', assets: 'x' }), 400, 'assets');
+  assertErr(await s.api('POST', `${A}/tickets/reply/create/${t.id}`, { reply: 'x', assets: ['nope'] }), 400, 'assets');
   assertErr(await s.api('POST', `${A}/tickets/reply/create/${t.id}`, { reply: 'x', assets: [uuid()] }), 1002, 'assets');
   assertErr(await s.api('POST', `${A}/tickets/reply/create/${uuid()}`, { reply: 'x' }), 1002, 'ticket');
+  assertErr(await s.api('POST', `${A}/tickets/reply/create/abc`, { reply: 'x' }), 400);
   assert.deepEqual(await fx.retrieveTicket(t.id), snapshot, 'rejected replies wrote nothing');
+});
+
+test('reply/create with assets: appended in order; 5 ok, 6 -> 400 (nothing written)', async () => {
+  const t = await fx.ticket({ category: catPlain.id, client_id: clientP.id });
+  const ids = [];
+  for (let i = 0; i < 6; i++) ids.push((await fx.asset({ name: `r${i}.png` })).id);
+  let r = await s.api('POST', `${A}/tickets/reply/create/${t.id}`, { reply: 'two', assets: [ids[1], ids[0]] });
+  let got = assertOk(r, 'reply with 2').ticket;
+  const last = got.replies.at(-1);
+  assert.equal(last.is_client_reply, false);
+  assert.deepEqual(last.assets.map((x) => x.id), [ids[1], ids[0]]);
+  last.assets.forEach(assertAssetShape);
+  const snapshot = await fx.retrieveTicket(t.id);
+  assertErr(await s.api('POST', `${A}/tickets/reply/create/${t.id}`, { reply: 'six', assets: ids }), 400, 'assets');
+  assert.deepEqual(await fx.retrieveTicket(t.id), snapshot, 'rejected reply wrote nothing');
   r = await s.api('POST', `${A}/tickets/reply/create/${t.id}`, { reply: 'five', assets: ids.slice(0, 5) });
   got = assertOk(r, 'reply with 5').ticket;
   assert.deepEqual(got.replies.at(-1).assets.map((x) => x.id), ids.slice(0, 5));
+});
+
+test('replies are listed oldest first, even within one second', async () => {
+  const t = await fx.ticket({ category: catPlain.id });
+  const texts = [];
+  for (let i = 0; i < 12; i++) {
+    texts.push(`step ${i}`);
+    assertOk(await s.api('POST', `${A}/tickets/reply/create/${t.id}`, { reply: `step ${i}` }));
+  }
+  const got = await fx.retrieveTicket(t.id);
+  assert.deepEqual(got.replies.map((r) => r.text), [t.replies[0].text, ...texts]);
+  for (let i = 1; i < got.replies.length; i++) assert.ok(got.replies[i].created_at >= got.replies[i - 1].created_at);
+  const listed = (await fx.tickets({ client_id: t.client.id })).tickets[0];
+  assert.deepEqual(listed.replies.map((r) => r.text), got.replies.map((r) => r.text));
 });
 
 test('close and reopen (twice each: 200, no change)', async () => {
@@ -282,7 +308,7 @@ test('delete: {"status":200}; then retrieve/actions 1002 and lists leave it out'
   const c = await fx.client();
   const t = await fx.ticket({ client_id: c.id, category: catPlain.id });
   const keep = await fx.ticket({ client_id: c.id, category: catPlain.id });
-  const before = await countTickets();
+  const n0 = await countTickets();
   const r = await s.api('DELETE', `${A}/tickets/${t.id}`);
   assert.equal(r.status, 200, show(r));
   assert.deepEqual(r.json, { status: 200 });
@@ -291,7 +317,7 @@ test('delete: {"status":200}; then retrieve/actions 1002 and lists leave it out'
   assertErr(await s.api('POST', `${A}/tickets/assign/${t.id}`, { teammate_id: null }), 1002, 'ticket');
   assertErr(await s.api('POST', `${A}/tickets/close/${t.id}`), 1002, 'ticket');
   assertErr(await s.api('DELETE', `${A}/tickets/${t.id}`), 1002, 'ticket');
-  assert.equal(await countTickets(), before - 1);
+  assert.equal(await countTickets(), n0 - 1);
   const mine = await fx.tickets({ client_id: c.id });
   assert.equal(mine.total_results, 1);
   assert.deepEqual(mine.tickets.map((x) => x.id), [keep.id]);
