@@ -49,6 +49,13 @@ int qb_bind(const qb *q, db_stmt *s, int first);
  * sorts by the whole second of <created_col>. read() turns a row
  * into the element at `row` (row_size bytes, zeroed). */
 typedef void (*row_reader)(db_stmt *s, arena *a, void *row);
+/* count_sql, when not NULL, is a ready statement whose one row is the total (its arguments
+ * bound by the caller); list_run then skips its own count. */
+status list_run_counted(db *c, db_stmt *count_sql, const char *cols, const char *from,
+                        const char *count_from, qb *where, const list_page *pg,
+                        const char *sort_col, const char *uuid_col, const char *created_col,
+                        arena *a, size_t row_size, row_reader read, void **rows, size_t *n,
+                        int64_t *total);
 status list_run(db *c, const char *cols, const char *from, const char *count_from, qb *where, const list_page *pg,
                 const char *sort_col, const char *uuid_col, const char *created_col, arena *a,
                 size_t row_size, row_reader read, void **rows, size_t *n, int64_t *total);

@@ -327,6 +327,16 @@ status list_run(db *c, const char *cols, const char *from, const char *count_fro
                 const char *sort_col, const char *uuid_col, const char *created_col, arena *a,
                 size_t row_size, row_reader read, void **rows, size_t *n, int64_t *total)
 {
+    return list_run_counted(c, NULL, cols, from, count_from, where, pg, sort_col, uuid_col,
+                            created_col, a, row_size, read, rows, n, total);
+}
+
+status list_run_counted(db *c, db_stmt *counter, const char *cols, const char *from,
+                        const char *count_from, qb *where, const list_page *pg,
+                        const char *sort_col, const char *uuid_col, const char *created_col,
+                        arena *a, size_t row_size, row_reader read, void **rows, size_t *n,
+                        int64_t *total)
+{
     char cond[128], created_s[64];
     snprintf(created_s, sizeof created_s, "%s / 1000", created_col);
     if (pg->from_s != NULL_INT) {
@@ -344,9 +354,11 @@ status list_run(db *c, const char *cols, const char *from, const char *count_fro
     char *count_sql = arena_printf(a, "SELECT count(*) FROM %s WHERE %s", count_from, where->where);
     char *page_sql = arena_printf(a, "SELECT %s FROM %s WHERE %s ORDER BY %s%s, %s%s LIMIT ? OFFSET ?",
                                   cols, from, where->where, sort_col, dir, uuid_col, dir);
-    db_stmt *s = db_prepare(c, count_sql);
-    if (!s) return ST_INTERNAL;
-    qb_bind(where, s, 1);
+    db_stmt *s = counter;
+    if (!s) {
+        if (!(s = db_prepare(c, count_sql))) return ST_INTERNAL;
+        qb_bind(where, s, 1);
+    }
     int rc = db_step(s);
     *total = rc == DB_ROW ? db_col_int(s, 0) : 0;
     db_reset(s);

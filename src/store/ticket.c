@@ -125,9 +125,29 @@ status store_ticket_list(db *c, int64_t ws, const ticket_filter *f, arena *a, ti
         qb_and(&q, "instr(lower(t.title), lower(?)) > 0");
         qb_text(&q, f->title_contains);
     }
-    return list_run(c, TICKET_COLS, TICKET_FROM, "tickets t", &q, &f->pg,
-                    f->pg.sort == SORT_TITLE ? "t.title" : NULL, "t.uuid",
-                    "t.created_at", a, sizeof(ticket_row), read_ticket, (void **)rows, n, total);
+    /* Filters on assignee and open state only: the total comes from ticket_counts. */
+    db_stmt *counter = NULL;
+    if (!f->title_contains && f->contact_id == NULL_INT && f->pg.from_s == NULL_INT &&
+        f->pg.to_s == NULL_INT) {
+        static const char *const sql[2][2] = {
+            {"SELECT coalesce(sum(n), 0) FROM ticket_counts WHERE workspace_id = ?1",
+             "SELECT coalesce(sum(n), 0) FROM ticket_counts WHERE workspace_id = ?1 AND "
+             "is_open = ?3"},
+            {"SELECT coalesce(sum(n), 0) FROM ticket_counts WHERE workspace_id = ?1 AND "
+             "user_id = ?2",
+             "SELECT coalesce(sum(n), 0) FROM ticket_counts WHERE workspace_id = ?1 AND "
+             "user_id = ?2 AND is_open = ?3"},
+        };
+        counter = db_prepare(c, sql[f->user_id != NULL_INT][f->is_open >= 0]);
+        if (!counter) return ST_INTERNAL;
+        db_bind_int(counter, 1, ws);
+        if (f->user_id != NULL_INT) db_bind_int(counter, 2, f->user_id);
+        if (f->is_open >= 0) db_bind_int(counter, 3, f->is_open);
+    }
+    return list_run_counted(c, counter, TICKET_COLS, TICKET_FROM, "tickets t", &q, &f->pg,
+                            f->pg.sort == SORT_TITLE ? "t.title" : NULL, "t.uuid",
+                            "t.created_at", a, sizeof(ticket_row), read_ticket, (void **)rows, n,
+                            total);
 }
 
 /* " IN (?, ?, …)" with n placeholders, in the arena. */

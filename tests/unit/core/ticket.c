@@ -724,11 +724,57 @@ static void test_list_filters(void **state)
     assert_string_equal(rows[1].title, "Login");
 }
 
+/* The list totals that come from ticket_counts agree with a real count after every kind of
+ * change: create, assign, reassign, unassign, close, reopen, delete. */
+static void check_totals(unit_env *e, const world *w, const user_row *other)
+{
+    const char *who[] = {NULL, w->agent.uuid, other->uuid};
+    int64_t ids[] = {0, w->agent.id, other->id};
+    for (int k = 0; k < 3; k++) {
+        for (int closed = -1; closed <= 1; closed++) {
+            ticket_list_in li = {.page = unit_list_in(1, 1), .closed = closed,
+                                 .teammate_id = who[k]};
+            ticket_row *rows;
+            size_t n;
+            int64_t total;
+            assert_int_equal(ticket_list(&e->cx, &li, &rows, &n, &total), ST_OK);
+            char sql[256], cond[64] = "";
+            if (k) snprintf(cond, sizeof cond, " AND user_id = %lld", (long long)ids[k]);
+            snprintf(sql, sizeof sql, "SELECT count(*) FROM tickets WHERE deleted_at IS NULL%s%s",
+                     cond, closed < 0 ? "" : closed ? " AND is_open = 0" : " AND is_open = 1");
+            assert_int_equal(total, unit_count(e->db, sql));
+        }
+    }
+}
+
+static void test_list_totals_follow_every_change(void **state)
+{
+    unit_env *e = *state;
+    world w = make_world(e);
+    user_row other = make_agent(e, "other@example.com");
+    ticket_row t[5], out;
+    for (int i = 0; i < 5; i++) t[i] = create_ok(e, &w, "T");
+    check_totals(e, &w, &other);
+    assert_int_equal(ticket_assign(&e->cx, t[0].uuid, w.agent.uuid, &out), ST_OK);
+    assert_int_equal(ticket_assign(&e->cx, t[1].uuid, w.agent.uuid, &out), ST_OK);
+    check_totals(e, &w, &other);
+    assert_int_equal(ticket_assign(&e->cx, t[1].uuid, other.uuid, &out), ST_OK);
+    assert_int_equal(ticket_set_state(&e->cx, t[0].uuid, TS_CLOSED, &out), ST_OK);
+    check_totals(e, &w, &other);
+    assert_int_equal(ticket_assign(&e->cx, t[0].uuid, NULL, &out), ST_OK);
+    assert_int_equal(ticket_set_state(&e->cx, t[0].uuid, TS_OPEN, &out), ST_OK);
+    assert_int_equal(ticket_delete(&e->cx, t[1].uuid), ST_OK);
+    assert_int_equal(ticket_delete(&e->cx, t[2].uuid), ST_OK);
+    check_totals(e, &w, &other);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM ticket_counts WHERE n < 0"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_states),
         UNIT_TEST(test_create),
+        UNIT_TEST(test_list_totals_follow_every_change),
         UNIT_TEST(test_create_auto_reply_and_assign),
         UNIT_TEST(test_create_validation),
         UNIT_TEST(test_create_unknown_refs),
