@@ -54,10 +54,14 @@ static bool parse_options(int argc, char **argv, int first, options *o)
     for (int i = first; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes = true;
-        if (strcmp(a, "--data") == 0) o->data = v;
-        else if (strcmp(a, "--listen") == 0) o->listen = v;
-        else if (strcmp(a, "--workspace") == 0) o->workspace = v;
-        else if (strcmp(a, "--db") == 0) o->db = v;
+        if (strcmp(a, "--data") == 0)
+            o->data = v;
+        else if (strcmp(a, "--listen") == 0)
+            o->listen = v;
+        else if (strcmp(a, "--workspace") == 0)
+            o->workspace = v;
+        else if (strcmp(a, "--db") == 0)
+            o->db = v;
         else if (strcmp(a, "--threads") == 0) {
             if (!parse_num(a, v, 1, 256, &o->threads)) return false;
         } else if (strcmp(a, "--max-body") == 0) {
@@ -120,8 +124,10 @@ static store *open_store(const options *o, bool create_dir)
 
 static int fail(const diag *d)
 {
-    if (d->field[0]) fprintf(stderr, "ticketd: %s %s\n", d->field, d->msg);
-    else fprintf(stderr, "ticketd: %s\n", d->msg);
+    if (d->field[0])
+        fprintf(stderr, "ticketd: %s %s\n", d->field, d->msg);
+    else
+        fprintf(stderr, "ticketd: %s\n", d->msg);
     return 1;
 }
 
@@ -136,8 +142,9 @@ static int cmd_init(const options *o)
     char key[KEY_STR_LEN + 1];
     int rc = 1;
     if (store_ws_find(c, NULL, a, &w) == ST_OK) {
-        fprintf(stderr, "ticketd: %s is already initialised (workspace %s); use `ticketd key "
-                        "create` for another key\n",
+        fprintf(stderr,
+                "ticketd: %s is already initialised (workspace %s); use `ticketd key "
+                "create` for another key\n",
                 o->data, w.name);
         goto out;
     }
@@ -255,29 +262,40 @@ static int cmd_seed(const options *o)
     ws_row w;
     int rc = 1;
     int64_t now = time_now_ms(), nt = o->teammates, nc = o->clients, n = o->tickets;
-    int64_t *users = ARENA_ARRAY(a, int64_t, (size_t)nt), *contacts = ARENA_ARRAY(a, int64_t, (size_t)nc);
+    int64_t *users = ARENA_ARRAY(a, int64_t, (size_t)nt),
+            *contacts = ARENA_ARRAY(a, int64_t, (size_t)nc);
     int64_t cats[4];
     status s = workspace_find(c, o->workspace, a, &w, &d);
     if (!s) s = store_begin(c);
     for (int64_t i = 0; !s && i < nt; i++) {
-        user_row u = {.name = "Teammate", .email = arena_printf(a, "seed-%lld-%lld@example.com",
-                                                                (long long)now, (long long)i),
-                      .role = "agent", .created_at = now, .updated_at = now, .last_login = NULL_INT};
+        user_row u = {
+            .name = "Teammate",
+            .email = arena_printf(a, "seed-%lld-%lld@example.com", (long long)now, (long long)i),
+            .role = "agent",
+            .created_at = now,
+            .updated_at = now,
+            .last_login = NULL_INT};
         uuid_v4(u.uuid);
         s = store_user_insert(c, w.id, &u);
         users[i] = u.id;
     }
     for (int64_t i = 0; !s && i < nc; i++) {
-        contact_row r = {.name = "Client", .email = "client@example.com", .plan_id = NULL_INT,
-                         .created_at = now, .updated_at = now};
+        contact_row r = {.name = "Client",
+                         .email = "client@example.com",
+                         .plan_id = NULL_INT,
+                         .created_at = now,
+                         .updated_at = now};
         uuid_v4(r.uuid);
         s = store_contact_insert(c, w.id, &r);
         contacts[i] = r.id;
     }
     static const char *titles[] = {"Billing", "Technical", "Account", "Other"};
     for (int i = 0; !s && i < 4; i++) {
-        category_row k = {.title = (char *)titles[i], .language = "en", .user_id = NULL_INT,
-                          .created_at = now, .updated_at = now};
+        category_row k = {.title = (char *)titles[i],
+                          .language = "en",
+                          .user_id = NULL_INT,
+                          .created_at = now,
+                          .updated_at = now};
         uuid_v4(k.uuid);
         s = store_category_insert(c, w.id, &k);
         cats[i] = k.id;
@@ -288,18 +306,28 @@ static int cmd_seed(const options *o)
         ticket_row t = {.title = arena_printf(batch, "Seeded ticket %lld about %s", (long long)i,
                                               titles[i % 4]),
                         .description = "Seeded by ticketd seed for the benchmark.",
-                        .state = (char *)state_name(ts), .is_open = state_is_open(ts),
-                        .category_id = cats[i % 4], .user_id = users[i % nt],
-                        .contact_id = contacts[(i * 7919) % nc], .language = "en",
-                        .created_at = at, .updated_at = at};
+                        .state = (char *)state_name(ts),
+                        .is_open = state_is_open(ts),
+                        .category_id = cats[i % 4],
+                        .user_id = users[i % nt],
+                        .contact_id = contacts[(i * 7919) % nc],
+                        .language = "en",
+                        .created_at = at,
+                        .updated_at = at};
         uuid_v4(t.uuid);
         s = store_ticket_insert(c, w.id, &t);
-        reply_row r = {.text = t.description, .is_client = true, .user_id = NULL_INT,
-                       .contact_id = t.contact_id, .created_at = at};
+        reply_row r = {.text = t.description,
+                       .is_client = true,
+                       .user_id = NULL_INT,
+                       .contact_id = t.contact_id,
+                       .created_at = at};
         uuid_v4(r.uuid);
         if (!s) s = store_reply_insert(c, w.id, t.id, &r);
-        event_row e = {.ticket_id = t.id, .type = "ticket.created", .actor_type = "system",
-                       .data = "{\"seed\":{\"before\":null,\"after\":true}}", .created_at = at};
+        event_row e = {.ticket_id = t.id,
+                       .type = "ticket.created",
+                       .actor_type = "system",
+                       .data = "{\"seed\":{\"before\":null,\"after\":true}}",
+                       .created_at = at};
         uuid_v4(e.uuid);
         if (!s) s = store_event_insert(c, w.id, &e);
         if (!s && i % 10000 == 9999) {
@@ -326,8 +354,11 @@ static int cmd_seed(const options *o)
 int main(int argc, char **argv)
 {
     if (argc < 2) return usage();
-    options o = {.data = "./data", .listen = "127.0.0.1:8080", .max_body = LIMIT_BODY_DEFAULT,
-                 .teammates = 200, .clients = 1000};
+    options o = {.data = "./data",
+                 .listen = "127.0.0.1:8080",
+                 .max_body = LIMIT_BODY_DEFAULT,
+                 .teammates = 200,
+                 .clients = 1000};
     const char *env_db = getenv("TICKETD_DB");
     if (env_db && *env_db) o.db = env_db;
     if (!parse_options(argc, argv, 2, &o)) return usage();

@@ -42,9 +42,8 @@ static dialect dialect_of_path(const char *path)
 static void ops_error(api_call *c, status st)
 {
     static const int codes[] = {
-        [ST_OK] = 200,           [ST_INVALID] = 400,      [ST_NOT_FOUND] = 404,
-        [ST_CONFLICT] = 409,     [ST_FORBIDDEN] = 403,    [ST_UNAUTHORIZED] = 401,
-        [ST_TOO_LARGE] = 413,    [ST_INTERNAL] = 500,
+        [ST_OK] = 200,        [ST_INVALID] = 400,      [ST_NOT_FOUND] = 404, [ST_CONFLICT] = 409,
+        [ST_FORBIDDEN] = 403, [ST_UNAUTHORIZED] = 401, [ST_TOO_LARGE] = 413, [ST_INTERNAL] = 500,
     };
     json_t *o = json_object();
     json_object_set_new(o, "status", json_integer(codes[st]));
@@ -56,8 +55,12 @@ static void render_error(api_call *c, dialect dl, status st)
 {
     if (st == ST_INTERNAL && !c->d.msg[0]) diag_set(&c->d, st, "", "internal error");
     switch (dl) {
-    case DIALECT_TAMIO: tamio_error(c, st); return;
-    default: ops_error(c, st); return;
+    case DIALECT_TAMIO:
+        tamio_error(c, st);
+        return;
+    default:
+        ops_error(c, st);
+        return;
     }
 }
 
@@ -65,10 +68,12 @@ static void render_error(api_call *c, dialect dl, status st)
 static const char *presented_key(const char *h)
 {
     if (!h) return NULL;
-    while (*h == ' ') h++;
+    while (*h == ' ')
+        h++;
     if (strncasecmp(h, "Bearer ", 7) == 0) {
         h += 7;
-        while (*h == ' ') h++;
+        while (*h == ' ')
+            h++;
     }
     return h;
 }
@@ -122,8 +127,8 @@ void api_no_route(api_req *req, api_resp *resp, bool method_not_allowed)
     int code = method_not_allowed ? 405 : 404;
     json_t *o = json_object();
     json_object_set_new(o, "status", json_integer(code));
-    json_object_set_new(o, "error", json_string(method_not_allowed ? "Method not allowed"
-                                                                     : "Not found"));
+    json_object_set_new(o, "error",
+                        json_string(method_not_allowed ? "Method not allowed" : "Not found"));
     if (dialect_of_path(req->path) == DIALECT_TAMIO)
         json_object_set_new(o, "error_code", json_integer(code));
     (void)reply_json(&c, code, o);
@@ -138,7 +143,10 @@ void api_too_large(api_req *req, api_resp *resp)
 
 /* ---- call.h: bodies ---- */
 
-static void decref(void *p) { json_decref(p); }
+static void decref(void *p)
+{
+    json_decref(p);
+}
 
 status call_body(api_call *c, json_t **out)
 {
@@ -149,19 +157,22 @@ status call_body(api_call *c, json_t **out)
     const char *b = c->req->body;
     size_t n = c->req->body_len;
     size_t i = 0;
-    while (b && i < n && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) i++;
+    while (b && i < n && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t'))
+        i++;
     if (!b || i == n) {
         c->body = json_object();
     } else {
         json_error_t err;
         c->body = json_loadb(b, n, 0, &err);
         if (!c->body)
-            return diag_set(&c->d, ST_INVALID, "body", "must be a JSON object (%s at line %d "
-                                                       "column %d)",
+            return diag_set(&c->d, ST_INVALID, "body",
+                            "must be a JSON object (%s at line %d "
+                            "column %d)",
                             err.text, err.line, err.column);
     }
     arena_defer(c->req->a, decref, c->body);
-    if (!json_is_object(c->body)) return diag_set(&c->d, ST_INVALID, "body", "must be a JSON object");
+    if (!json_is_object(c->body))
+        return diag_set(&c->d, ST_INVALID, "body", "must be a JSON object");
     *out = c->body;
     return ST_OK;
 }
@@ -228,7 +239,8 @@ static status q_int(api_call *c, const char *name, bool required, long long lo, 
         return ST_OK;
     }
     if (!text_parse_int(v, &n) || n < lo || n > hi)
-        return diag_set(&c->d, ST_INVALID, name, "must be an integer between %lld and %lld", lo, hi);
+        return diag_set(&c->d, ST_INVALID, name, "must be an integer between %lld and %lld", lo,
+                        hi);
     *out = n;
     return ST_OK;
 }
@@ -257,7 +269,8 @@ status q_list(api_call *c, const char *page_key, const char *size_key, const sor
     out->sort = sorts[0].sort;
     if (sort) {
         size_t i = 0;
-        while (i < n_sorts && strcmp(sorts[i].name, sort)) i++;
+        while (i < n_sorts && strcmp(sorts[i].name, sort))
+            i++;
         if (i == n_sorts) {
             char allowed[128] = "";
             for (size_t k = 0; k < n_sorts; k++)
@@ -276,9 +289,12 @@ status q_bool(api_call *c, const char *name, int *out)
     const char *v = q_get(c, name);
     *out = -1;
     if (!v) return ST_OK;
-    if (strcmp(v, "true") == 0) *out = 1;
-    else if (strcmp(v, "false") == 0) *out = 0;
-    else return diag_set(&c->d, ST_INVALID, name, "must be true or false");
+    if (strcmp(v, "true") == 0)
+        *out = 1;
+    else if (strcmp(v, "false") == 0)
+        *out = 0;
+    else
+        return diag_set(&c->d, ST_INVALID, name, "must be true or false");
     return ST_OK;
 }
 
@@ -317,5 +333,11 @@ status reply_jw(api_call *c, int http_status, jw *w)
     return ST_OK;
 }
 
-json_t *j_str(const char *s) { return s ? json_string(s) : json_null(); }
-json_t *j_int_or_null(int64_t v) { return v == NULL_INT ? json_null() : json_integer(v); }
+json_t *j_str(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+json_t *j_int_or_null(int64_t v)
+{
+    return v == NULL_INT ? json_null() : json_integer(v);
+}

@@ -19,17 +19,17 @@ typedef struct {
 } api_kv;
 
 typedef struct {
-    const char *method, *path;        /* path without the query string */
+    const char *method, *path;             /* path without the query string */
     const char *params[LIMIT_PATH_PARAMS]; /* the {…} segments of the matched template */
     size_t n_params;
-    api_kv *query;                    /* in arrival order; repeated keys repeat */
+    api_kv *query; /* in arrival order; repeated keys repeat */
     size_t n_query;
-    const char *authorization;        /* the header, or NULL */
-    const char *content_type;         /* or NULL */
-    const char *body;                 /* NUL-terminated copy of the body, or NULL */
+    const char *authorization; /* the header, or NULL */
+    const char *content_type;  /* or NULL */
+    const char *body;          /* NUL-terminated copy of the body, or NULL */
     size_t body_len;
-    bool body_too_large;              /* the body went over the limit and was dropped */
-    arena *a;                         /* the request's arena */
+    bool body_too_large; /* the body went over the limit and was dropped */
+    arena *a;            /* the request's arena */
 } api_req;
 
 #define API_MAX_HEADERS 4

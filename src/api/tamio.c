@@ -16,8 +16,10 @@
 static void unix_s(jw *w, const char *k, int64_t ms)
 {
     jw_key(w, k);
-    if (ms == NULL_INT) jw_null(w);
-    else jw_int(w, time_unix_s(ms));
+    if (ms == NULL_INT)
+        jw_null(w);
+    else
+        jw_int(w, time_unix_s(ms));
 }
 
 static void asset_w(jw *w, const asset_row *a)
@@ -84,7 +86,8 @@ static void ticket_w(jw *w, const void *row)
         unix_s(w, "created_at", r->created_at);
         jw_key(w, "assets");
         jw_arr(w);
-        for (size_t k = 0; k < r->n_assets; k++) asset_w(w, &r->assets[k]);
+        for (size_t k = 0; k < r->n_assets; k++)
+            asset_w(w, &r->assets[k]);
         jw_end_arr(w);
         jw_end_obj(w);
     }
@@ -104,11 +107,13 @@ static void category_w(jw *w, const void *row)
     jw_kstr(w, "auto_reply", k->auto_reply);
     jw_key(w, "subcategories");
     jw_arr(w);
-    for (size_t i = 0; i < k->n_subcategories; i++) jw_str(w, k->subcategories[i]);
+    for (size_t i = 0; i < k->n_subcategories; i++)
+        jw_str(w, k->subcategories[i]);
     jw_end_arr(w);
     jw_key(w, "billing_plans");
     jw_arr(w);
-    for (size_t i = 0; i < k->n_plans; i++) jw_str(w, k->plan_uuids[i]);
+    for (size_t i = 0; i < k->n_plans; i++)
+        jw_str(w, k->plan_uuids[i]);
     jw_end_arr(w);
     unix_s(w, "created_at", k->created_at);
     jw_end_obj(w);
@@ -179,8 +184,8 @@ static status ok_one(api_call *c, const char *key, render_fn fn, const void *row
 }
 
 /* {"status":200, "total_results": total, key: [...]} */
-static status ok_list(api_call *c, const char *key, render_fn fn, const void *rows,
-                      size_t row_size, size_t n, int64_t total)
+static status ok_list(api_call *c, const char *key, render_fn fn, const void *rows, size_t row_size,
+                      size_t n, int64_t total)
 {
     jw w;
     jw_init(&w, LIMIT_RESPONSE);
@@ -189,13 +194,17 @@ static status ok_list(api_call *c, const char *key, render_fn fn, const void *ro
     jw_kint(&w, "total_results", total);
     jw_key(&w, key);
     jw_arr(&w);
-    for (size_t i = 0; i < n; i++) fn(&w, (const char *)rows + i * row_size);
+    for (size_t i = 0; i < n; i++)
+        fn(&w, (const char *)rows + i * row_size);
     jw_end_arr(&w);
     jw_end_obj(&w);
     return reply_jw(c, 200, &w);
 }
 
-static status ok_empty(api_call *c) { return reply_json(c, 200, json_pack("{s:i}", "status", 200)); }
+static status ok_empty(api_call *c)
+{
+    return reply_json(c, 200, json_pack("{s:i}", "status", 200));
+}
 
 void tamio_error(api_call *c, status st)
 {
@@ -208,19 +217,34 @@ void tamio_error(api_call *c, status st)
         json_object_set_new(o, "error", json_string("Unauthorized"));
         (void)reply_json(c, 401, o);
         return;
-    case ST_TOO_LARGE: http = code = 413, msg = "Payload too large"; break;
-    case ST_NOT_FOUND: code = c->d.reason == REASON_PLAN_UNKNOWN ? 10322 : 1002; break;
-    case ST_INVALID: code = c->d.reason == REASON_PLAN_NOT_ALLOWED ? 10401 : 400; break;
-    case ST_CONFLICT: code = 409; break;
-    case ST_FORBIDDEN: code = 403; break;
-    case ST_INTERNAL: http = code = 500; break;
-    case ST_OK: break;
+    case ST_TOO_LARGE:
+        http = code = 413, msg = "Payload too large";
+        break;
+    case ST_NOT_FOUND:
+        code = c->d.reason == REASON_PLAN_UNKNOWN ? 10322 : 1002;
+        break;
+    case ST_INVALID:
+        code = c->d.reason == REASON_PLAN_NOT_ALLOWED ? 10401 : 400;
+        break;
+    case ST_CONFLICT:
+        code = 409;
+        break;
+    case ST_FORBIDDEN:
+        code = 403;
+        break;
+    case ST_INTERNAL:
+        http = code = 500;
+        break;
+    case ST_OK:
+        break;
     }
     json_object_set_new(o, "status", json_integer(http));
-    if (msg) json_object_set_new(o, "error", json_string(msg));
+    if (msg)
+        json_object_set_new(o, "error", json_string(msg));
     else if (c->d.field[0])
         json_object_set_new(o, "error", json_sprintf("%s %s", c->d.field, c->d.msg));
-    else json_object_set_new(o, "error", json_string(c->d.msg));
+    else
+        json_object_set_new(o, "error", json_string(c->d.msg));
     json_object_set_new(o, "error_code", json_integer(code));
     (void)reply_json(c, http, o);
 }
@@ -358,7 +382,8 @@ static status h_category_update(api_call *c)
     category_in in = {0};
     category_row k;
     status st = category_input(c, &in);
-    return st ? st : category_reply_with(c, category_update(&c->cx, c->req->params[0], &in, &k), &k);
+    return st ? st
+              : category_reply_with(c, category_update(&c->cx, c->req->params[0], &in, &k), &k);
 }
 
 static status h_category_retrieve(api_call *c)
@@ -581,6 +606,5 @@ const api_route tamio_routes[] = {
         {"GET", P "/clients/retrieve/{uuid}", h_client_retrieve, DIALECT_TAMIO, false},            \
         {"POST", P "/clients/update/{uuid}", h_client_update, DIALECT_TAMIO, false},               \
         {"DELETE", P "/clients/{uuid}", h_client_delete, DIALECT_TAMIO, false},
-    PEOPLE_ROUTES(A) PEOPLE_ROUTES("/v2")
-};
+    PEOPLE_ROUTES(A) PEOPLE_ROUTES("/v2")};
 const size_t tamio_route_count = sizeof tamio_routes / sizeof tamio_routes[0];

@@ -26,7 +26,8 @@ status workspace_find(db *c, const char *name_or_id, arena *a, ws_row *out, diag
 {
     status st = store_ws_find(c, name_or_id, a, out);
     if (st == ST_NOT_FOUND)
-        return diag_set(d, st, "workspace", "%s", name_or_id ? "no such workspace" : "no workspace yet: run init");
+        return diag_set(d, st, "workspace", "%s",
+                        name_or_id ? "no such workspace" : "no workspace yet: run init");
     return st;
 }
 

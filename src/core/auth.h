@@ -6,7 +6,7 @@
 
 #include "core/core.h"
 
-#define KEY_STR_LEN (4 + 64)
+#define KEY_STR_LEN    (4 + 64)
 #define KEY_PREFIX_LEN 12
 
 status workspace_create(db *c, const char *name, arena *a, ws_row *out, diag *d) WUR;

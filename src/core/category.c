@@ -55,7 +55,8 @@ static status apply(core_ctx *cx, const category_in *in, category_row *r)
             plan_row p;
             if ((st = plan_resolve(cx, "billing_plans", in->plans.v[i], &p))) return st;
             bool dup = false;
-            for (size_t k = 0; k < r->n_plans; k++) dup |= r->plan_ids[k] == p.id;
+            for (size_t k = 0; k < r->n_plans; k++)
+                dup |= r->plan_ids[k] == p.id;
             if (dup) continue;
             r->plan_ids[r->n_plans] = p.id;
             r->plan_uuids[r->n_plans++] = arena_strdup(cx->a, p.uuid);
@@ -141,4 +142,3 @@ bool category_allows_plan(const category_row *c, int64_t plan_id)
         if (c->plan_ids[i] == plan_id) return true;
     return false;
 }
-

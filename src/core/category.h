@@ -14,8 +14,7 @@ typedef struct {
 /* title and language are required by both. Update: other fields left out keep their value;
  * null or [] clears them. */
 status category_create(core_ctx *cx, const category_in *in, category_row *out) WUR;
-status category_update(core_ctx *cx, const char *id, const category_in *in,
-                       category_row *out) WUR;
+status category_update(core_ctx *cx, const char *id, const category_in *in, category_row *out) WUR;
 status category_get(core_ctx *cx, const char *id, category_row *out) WUR;
 status category_delete(core_ctx *cx, const char *id) WUR;
 status category_list(core_ctx *cx, const list_in *in, category_row **rows, size_t *n,

@@ -15,10 +15,14 @@
 const char *actor_name(actor_type t)
 {
     switch (t) {
-    case ACTOR_KEY: return "key";
-    case ACTOR_USER: return "user";
-    case ACTOR_CONTACT: return "contact";
-    case ACTOR_SYSTEM: break;
+    case ACTOR_KEY:
+        return "key";
+    case ACTOR_USER:
+        return "user";
+    case ACTOR_CONTACT:
+        return "contact";
+    case ACTOR_SYSTEM:
+        break;
     }
     return "system";
 }
@@ -68,9 +72,9 @@ status check_email(diag *d, const char *field, const char *v, bool required)
 status check_language(diag *d, const char *field, const char *v, bool required)
 {
     if (!v) return required ? diag_set(d, ST_INVALID, field, "is required") : ST_OK;
-    return text_is_language(v) ? ST_OK
-                               : diag_set(d, ST_INVALID, field,
-                                          "must be a language code such as en or pt-BR");
+    return text_is_language(v)
+               ? ST_OK
+               : diag_set(d, ST_INVALID, field, "must be a language code such as en or pt-BR");
 }
 
 status check_country(diag *d, const char *field, char *v)
@@ -153,11 +157,12 @@ void ev_str(evdata *e, const char *field, const char *before, const char *after)
 void ev_int(evdata *e, const char *field, int64_t before, int64_t after)
 {
     ev_key(e, field);
-    status st = before == NULL_INT ? buf_puts(&e->b, "null")
-                                   : buf_printf(&e->b, "%lld", (long long)before);
+    status st =
+        before == NULL_INT ? buf_puts(&e->b, "null") : buf_printf(&e->b, "%lld", (long long)before);
     if (!st) st = buf_puts(&e->b, ",\"after\":");
     if (!st)
-        st = after == NULL_INT ? buf_puts(&e->b, "null") : buf_printf(&e->b, "%lld", (long long)after);
+        st = after == NULL_INT ? buf_puts(&e->b, "null")
+                               : buf_printf(&e->b, "%lld", (long long)after);
     if (!st) st = buf_puts(&e->b, "}");
     BUG_ON(st);
 }

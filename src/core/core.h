@@ -17,14 +17,14 @@
 typedef enum { ACTOR_SYSTEM = 0, ACTOR_KEY, ACTOR_USER, ACTOR_CONTACT } actor_type;
 
 typedef struct {
-    store *st; /* borrowed: the store, for write transactions */
-    db *db;    /* borrowed: this thread's connection; the writer's inside core_txn */
-    arena *a;  /* borrowed: the request's arena; results live here */
-    diag *d;   /* borrowed: filled on failure */
+    store *st;  /* borrowed: the store, for write transactions */
+    db *db;     /* borrowed: this thread's connection; the writer's inside core_txn */
+    arena *a;   /* borrowed: the request's arena; results live here */
+    diag *d;    /* borrowed: filled on failure */
     int64_t ws; /* workspace id: every query is scoped by it */
     actor_type actor;
     char actor_id[UUID_STR_LEN + 1];
-    int64_t now; /* ms; one clock reading per call keeps a call's timestamps equal */
+    int64_t now;   /* ms; one clock reading per call keeps a call's timestamps equal */
     int txn_depth; /* core_txn nesting: inner calls join the outer transaction */
 } core_ctx;
 

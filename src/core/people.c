@@ -29,7 +29,8 @@ static status check_user(core_ctx *cx, const user_in *in, bool create)
         st = diag_set(d, ST_INVALID, "username", "must not be empty");
     if (!st && in->role.v && strcmp(in->role.v, "admin") && strcmp(in->role.v, "agent"))
         st = diag_set(d, ST_INVALID, "role", "must be admin or agent");
-    if (!st && in->role.set && !in->role.v) st = diag_set(d, ST_INVALID, "role", "must not be null");
+    if (!st && in->role.set && !in->role.v)
+        st = diag_set(d, ST_INVALID, "role", "must not be null");
     if (!st && in->password.v) {
         size_t n = text_utf8_chars(in->password.v);
         if (n < 8 || n > 256)
@@ -60,8 +61,9 @@ static void apply_user(core_ctx *cx, const user_in *in, user_row *u)
 static status user_conflict(core_ctx *cx, status st)
 {
     if (st == ST_CONFLICT)
-        return diag_set(cx->d, st, "email", "is already used by another teammate (or the "
-                                            "username is taken)");
+        return diag_set(cx->d, st, "email",
+                        "is already used by another teammate (or the "
+                        "username is taken)");
     return st;
 }
 
@@ -115,8 +117,10 @@ static status do_user_delete(core_ctx *cx, void *arg)
     status st = user_get(cx, id, &u);
     if (!st) st = store_user_refs(cx->db, cx->ws, u.id, &refs);
     if (st) return st;
-    if (refs) return diag_set(cx->d, ST_CONFLICT, "teammate", "is still referenced by tickets, "
-                                                              "replies or categories");
+    if (refs)
+        return diag_set(cx->d, ST_CONFLICT, "teammate",
+                        "is still referenced by tickets, "
+                        "replies or categories");
     return store_user_delete(cx->db, cx->ws, u.id);
 }
 
@@ -264,8 +268,7 @@ static status do_contact_delete(core_ctx *cx, void *arg)
     return store_contact_delete(cx->db, cx->ws, r.id);
 }
 
-status contact_list(core_ctx *cx, const list_in *in, contact_row **rows, size_t *n,
-                    int64_t *total)
+status contact_list(core_ctx *cx, const list_in *in, contact_row **rows, size_t *n, int64_t *total)
 {
     list_page pg = core_page(in);
     return store_contact_list(cx->db, cx->ws, &pg, cx->a, rows, n, total);

@@ -10,8 +10,8 @@
 #include "util/limits.h"
 
 static const char *const state_names[TS_COUNT] = {
-    "new", "open", "invited", "inprogress", "done", "closed", "rejected", "declined", "expired",
-    "cancelled",
+    "new",    "open",     "invited",  "inprogress", "done",
+    "closed", "rejected", "declined", "expired",    "cancelled",
 };
 
 const char *state_name(ticket_state s)
@@ -66,8 +66,8 @@ static status resolve_assets(core_ctx *cx, const char *const *ids, size_t n, ass
 }
 
 /* Inserts a reply (into *r) and links its assets; records reply.created. */
-static status add_reply(core_ctx *cx, ticket_row *t, reply_row *r, const char *text,
-                        bool is_client, int64_t user_id, asset_row *assets, size_t n_assets)
+static status add_reply(core_ctx *cx, ticket_row *t, reply_row *r, const char *text, bool is_client,
+                        int64_t user_id, asset_row *assets, size_t n_assets)
 {
     *r = (reply_row){
         .text = (char *)text,
@@ -122,8 +122,9 @@ static status do_create(core_ctx *cx, void *p)
         for (size_t i = 0; i < cat.n_subcategories; i++)
             known |= strcmp(cat.subcategories[i], in->subcategory) == 0;
         if (!known)
-            return diag_set(d, ST_INVALID, "subcategory", "must be one of the category's "
-                                                          "subcategories");
+            return diag_set(d, ST_INVALID, "subcategory",
+                            "must be one of the category's "
+                            "subcategories");
     }
     if (!category_allows_plan(&cat, client.plan_id)) {
         d->reason = REASON_PLAN_NOT_ALLOWED;
@@ -163,8 +164,8 @@ static status do_create(core_ctx *cx, void *p)
     st = add_reply(cx, t, &t->replies[t->n_replies++], t->description, true, NULL_INT, assets,
                    in->n_assets);
     if (!st && cat.auto_reply)
-        st = add_reply(cx, t, &t->replies[t->n_replies++], cat.auto_reply, false, cat.user_id,
-                       NULL, 0);
+        st = add_reply(cx, t, &t->replies[t->n_replies++], cat.auto_reply, false, cat.user_id, NULL,
+                       0);
     /* The answer is built from what was written, not read back. */
     t->category_title = cat.title;
     t->user_uuid = cat.user_uuid;
@@ -289,8 +290,12 @@ static status do_reply(core_ctx *cx, void *p)
 status ticket_reply(core_ctx *cx, const char *id, const char *text, const char *const *assets,
                     size_t n_assets, bool is_client, ticket_row *out)
 {
-    struct change_arg c = {.id = id, .out = out, .text = text, .assets = assets,
-                           .n_assets = n_assets, .is_client = is_client};
+    struct change_arg c = {.id = id,
+                           .out = out,
+                           .text = text,
+                           .assets = assets,
+                           .n_assets = n_assets,
+                           .is_client = is_client};
     return core_txn(cx, do_reply, &c);
 }
 

@@ -34,8 +34,8 @@ typedef struct {
 
 typedef struct {
     list_in page;
-    const char *title_contains; /* NULL: any */
-    int closed;                 /* -1 any, 0 open only, 1 closed only */
+    const char *title_contains;          /* NULL: any */
+    int closed;                          /* -1 any, 0 open only, 1 closed only */
     const char *teammate_id, *client_id; /* NULL: any; unknown ids match nothing */
 } ticket_list_in;
 

@@ -81,9 +81,9 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 
 static enum MHD_Result respond(struct MHD_Connection *conn, struct req_state *r, api_resp *resp)
 {
-    struct MHD_Response *m =
-        MHD_create_response_from_buffer(resp->len, resp->body ? resp->body : (char *)"",
-                                        resp->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *m = MHD_create_response_from_buffer(
+        resp->len, resp->body ? resp->body : (char *)"",
+        resp->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
     if (!m) {
         free(resp->body);
         return MHD_NO;
@@ -117,8 +117,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         buf_init(&r->body, cfg->max_body);
         *con_cls = r;
         atomic_fetch_add(&in_flight, 1);
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        const char *cl =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > cfg->max_body) r->too_large = true;
         return MHD_YES;
     }
@@ -139,10 +139,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         api_too_large(&req, &resp);
         return respond(conn, r, &resp);
     }
-    req.authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                    MHD_HTTP_HEADER_AUTHORIZATION);
-    req.content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                   MHD_HTTP_HEADER_CONTENT_TYPE);
+    req.authorization =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    req.content_type =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     req.body = r->body.data;
     req.body_len = r->body.len;
     req.query = ARENA_ARRAY(r->a, api_kv, LIMIT_QUERY_PARAMS);
@@ -152,8 +152,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     bool path_known;
     const api_route *route = router_match(api_routes, api_route_count, method, url, r->a,
                                           req.params, &req.n_params, &path_known);
-    if (route) api_invoke(route, &req, &resp);
-    else api_no_route(&req, &resp, path_known);
+    if (route)
+        api_invoke(route, &req, &resp);
+    else
+        api_no_route(&req, &resp, path_known);
     return respond(conn, r, &resp);
 }
 
@@ -164,7 +166,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     size_t params = 0;
-    for (const char *p = strchr(uri, '?'); p && *p; p++) params += *p == '&' || *p == ';';
+    for (const char *p = strchr(uri, '?'); p && *p; p++)
+        params += *p == '&' || *p == ';';
     if (params <= LIMIT_QUERY_PARAMS_MAX) return NULL;
     MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, 1u);
     return &short_timeout; /* handle() restores the timeout if the request was parsed after all */
@@ -231,8 +234,7 @@ status http_serve(const http_config *config, diag *d)
         (unsigned)LIMIT_CONN_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)LIMIT_CONN_MEMORY, MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIMIT_CONNECTIONS,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-        MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL,
-        MHD_OPTION_END);
+        MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL, MHD_OPTION_END);
     if (!daemon) return diag_set(d, ST_INTERNAL, "listen", "cannot listen on %s", cfg->listen);
     log_info("ticketd serving on http://%s with %u threads", cfg->listen, threads);
 

@@ -3,7 +3,7 @@
 #include "store/sql.h"
 
 #define CATEGORY_COLS                                                                              \
-    "k.id, k.uuid, k.title, k.language, k.auto_reply, k.user_id, u.uuid, k.created_at, "          \
+    "k.id, k.uuid, k.title, k.language, k.auto_reply, k.user_id, u.uuid, k.created_at, "           \
     "k.updated_at"
 #define CATEGORY_FROM "categories k LEFT JOIN users u ON u.id = k.user_id"
 
@@ -37,8 +37,8 @@ static status load_lists(db *c, category_row *r, arena *a)
     int rc;
     while ((rc = db_step(s)) == DB_ROW) {
         if (db_col_int(s, 0) == 0) {
-            r->subcategories = arena_grow(a, r->subcategories, &subs_cap, r->n_subcategories,
-                                          sizeof(char *));
+            r->subcategories =
+                arena_grow(a, r->subcategories, &subs_cap, r->n_subcategories, sizeof(char *));
             r->subcategories[r->n_subcategories++] = col_str(s, 2, a);
         } else {
             r->plan_uuids = arena_grow(a, r->plan_uuids, &plans_cap, r->n_plans, sizeof(char *));
@@ -121,8 +121,9 @@ status store_category_update(db *c, int64_t ws, const category_row *r)
 
 status store_category_get(db *c, int64_t ws, const char *uuid, arena *a, category_row *out)
 {
-    status st = get_one(c, "SELECT " CATEGORY_COLS " FROM " CATEGORY_FROM
-                           " WHERE k.workspace_id = ? AND k.uuid = ? AND k.deleted_at IS NULL",
+    status st = get_one(c,
+                        "SELECT " CATEGORY_COLS " FROM " CATEGORY_FROM
+                        " WHERE k.workspace_id = ? AND k.uuid = ? AND k.deleted_at IS NULL",
                         ws, uuid, a, read_category, out);
     return st ? st : load_lists(c, out, a);
 }
@@ -145,16 +146,16 @@ status store_category_delete(db *c, int64_t ws, int64_t id, int64_t now)
     return run_done(s);
 }
 
-status store_category_list(db *c, int64_t ws, const list_page *pg, arena *a,
-                           category_row **rows, size_t *n, int64_t *total)
+status store_category_list(db *c, int64_t ws, const list_page *pg, arena *a, category_row **rows,
+                           size_t *n, int64_t *total)
 {
     qb q;
     qb_init(&q, "k.workspace_id = ? AND k.deleted_at IS NULL");
     qb_int(&q, ws);
     status st = list_run(c, CATEGORY_COLS, CATEGORY_FROM, "categories k", &q, pg,
-                         pg->sort == SORT_TITLE ? "k.title" : NULL, "k.uuid",
-                         "k.created_at", a, sizeof(category_row), read_category, (void **)rows, n,
-                         total);
-    for (size_t i = 0; !st && i < *n; i++) st = load_lists(c, &(*rows)[i], a);
+                         pg->sort == SORT_TITLE ? "k.title" : NULL, "k.uuid", "k.created_at", a,
+                         sizeof(category_row), read_category, (void **)rows, n, total);
+    for (size_t i = 0; !st && i < *n; i++)
+        st = load_lists(c, &(*rows)[i], a);
     return st;
 }

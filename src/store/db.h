@@ -55,33 +55,72 @@ struct db {
 
 extern const struct db_driver db_sqlite_driver;
 
-static inline db_stmt *db_prepare(db *c, const char *sql) { return c->drv->prepare(c, sql); }
-static inline status db_exec(db *c, const char *sql) { return c->drv->exec(c, sql); }
-static inline status db_begin(db *c) { return c->drv->begin(c); }
-static inline status db_commit(db *c) { return c->drv->commit(c); }
-static inline void db_rollback(db *c) { c->drv->rollback(c); }
+static inline db_stmt *db_prepare(db *c, const char *sql)
+{
+    return c->drv->prepare(c, sql);
+}
+static inline status db_exec(db *c, const char *sql)
+{
+    return c->drv->exec(c, sql);
+}
+static inline status db_begin(db *c)
+{
+    return c->drv->begin(c);
+}
+static inline status db_commit(db *c)
+{
+    return c->drv->commit(c);
+}
+static inline void db_rollback(db *c)
+{
+    c->drv->rollback(c);
+}
 
 /* Statement calls go through the connection's driver; a statement remembers its connection. */
 struct db_stmt_head {
     const struct db_driver *drv;
 };
 #define DRV(s) (((struct db_stmt_head *)(s))->drv)
-static inline void db_bind_int(db_stmt *s, int i, int64_t v) { DRV(s)->bind_int(s, i, v); }
-static inline void db_bind_text(db_stmt *s, int i, const char *v) { DRV(s)->bind_text(s, i, v); }
+static inline void db_bind_int(db_stmt *s, int i, int64_t v)
+{
+    DRV(s)->bind_int(s, i, v);
+}
+static inline void db_bind_text(db_stmt *s, int i, const char *v)
+{
+    DRV(s)->bind_text(s, i, v);
+}
 static inline void db_bind_blob(db_stmt *s, int i, const void *p, size_t n)
 {
     DRV(s)->bind_blob(s, i, p, n);
 }
-static inline void db_bind_null(db_stmt *s, int i) { DRV(s)->bind_null(s, i); }
-static inline int db_step(db_stmt *s) { return DRV(s)->step(s); }
-static inline bool db_col_null(db_stmt *s, int i) { return DRV(s)->col_null(s, i); }
-static inline int64_t db_col_int(db_stmt *s, int i) { return DRV(s)->col_int(s, i); }
-static inline const char *db_col_text(db_stmt *s, int i) { return DRV(s)->col_text(s, i); }
+static inline void db_bind_null(db_stmt *s, int i)
+{
+    DRV(s)->bind_null(s, i);
+}
+static inline int db_step(db_stmt *s)
+{
+    return DRV(s)->step(s);
+}
+static inline bool db_col_null(db_stmt *s, int i)
+{
+    return DRV(s)->col_null(s, i);
+}
+static inline int64_t db_col_int(db_stmt *s, int i)
+{
+    return DRV(s)->col_int(s, i);
+}
+static inline const char *db_col_text(db_stmt *s, int i)
+{
+    return DRV(s)->col_text(s, i);
+}
 static inline const void *db_col_blob(db_stmt *s, int i, size_t *n)
 {
     return DRV(s)->col_blob(s, i, n);
 }
-static inline void db_reset(db_stmt *s) { DRV(s)->reset(s); }
+static inline void db_reset(db_stmt *s)
+{
+    DRV(s)->reset(s);
+}
 #undef DRV
 
 #endif

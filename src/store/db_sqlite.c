@@ -26,7 +26,8 @@ struct sconn {
 static uint64_t fnv1a(const char *s)
 {
     uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
     return h;
 }
 
@@ -46,8 +47,8 @@ static status sq_open(const char *path, db **out, diag *d)
     struct sconn *c = calloc(1, sizeof *c);
     if (!c) bug_at(__FILE__, __LINE__, "out of memory");
     c->base.drv = &db_sqlite_driver;
-    int rc = sqlite3_open_v2(path, &c->h,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(
+        path, &c->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         diag_set(d, ST_INTERNAL, "db", "cannot open %s: %s", path,
                  c->h ? sqlite3_errmsg(c->h) : sqlite3_errstr(rc));
@@ -121,17 +122,25 @@ static db_stmt *sq_prepare(db *base, const char *sql)
 
 #define ST(s) (((struct stmt *)(s))->st)
 
-static void sq_bind_int(db_stmt *s, int i, int64_t v) { sqlite3_bind_int64(ST(s), i, v); }
+static void sq_bind_int(db_stmt *s, int i, int64_t v)
+{
+    sqlite3_bind_int64(ST(s), i, v);
+}
 static void sq_bind_text(db_stmt *s, int i, const char *v)
 {
-    if (v) sqlite3_bind_text(ST(s), i, v, -1, SQLITE_TRANSIENT);
-    else sqlite3_bind_null(ST(s), i);
+    if (v)
+        sqlite3_bind_text(ST(s), i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(ST(s), i);
 }
 static void sq_bind_blob(db_stmt *s, int i, const void *p, size_t n)
 {
     sqlite3_bind_blob(ST(s), i, p, (int)n, SQLITE_TRANSIENT);
 }
-static void sq_bind_null(db_stmt *s, int i) { sqlite3_bind_null(ST(s), i); }
+static void sq_bind_null(db_stmt *s, int i)
+{
+    sqlite3_bind_null(ST(s), i);
+}
 
 static int sq_step(db_stmt *s)
 {
@@ -148,8 +157,14 @@ static int sq_step(db_stmt *s)
     return -ST_INTERNAL;
 }
 
-static bool sq_col_null(db_stmt *s, int i) { return sqlite3_column_type(ST(s), i) == SQLITE_NULL; }
-static int64_t sq_col_int(db_stmt *s, int i) { return sqlite3_column_int64(ST(s), i); }
+static bool sq_col_null(db_stmt *s, int i)
+{
+    return sqlite3_column_type(ST(s), i) == SQLITE_NULL;
+}
+static int64_t sq_col_int(db_stmt *s, int i)
+{
+    return sqlite3_column_int64(ST(s), i);
+}
 static const char *sq_col_text(db_stmt *s, int i)
 {
     return (const char *)sqlite3_column_text(ST(s), i);
@@ -194,8 +209,14 @@ static status sq_begin(db *base)
     /* IMMEDIATE takes the write lock now, so two writers never deadlock upgrading a read. */
     return run_cached(base, "BEGIN IMMEDIATE");
 }
-static status sq_begin_read(db *base) { return run_cached(base, "BEGIN"); }
-static status sq_commit(db *base) { return run_cached(base, "COMMIT"); }
+static status sq_begin_read(db *base)
+{
+    return run_cached(base, "BEGIN");
+}
+static status sq_commit(db *base)
+{
+    return run_cached(base, "COMMIT");
+}
 
 static void sq_rollback(db *base)
 {
@@ -225,8 +246,7 @@ static status sq_backup(db *base, const char *file, diag *d)
         if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(5);
     } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
     sqlite3_backup_finish(b);
-    if (rc != SQLITE_DONE)
-        st = diag_set(d, ST_INTERNAL, "file", "backup: %s", sqlite3_errstr(rc));
+    if (rc != SQLITE_DONE) st = diag_set(d, ST_INTERNAL, "file", "backup: %s", sqlite3_errstr(rc));
 out:
     sqlite3_close(dst);
     return st;

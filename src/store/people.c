@@ -104,7 +104,8 @@ status store_key_list(db *c, arena *a, key_row **rows, size_t *n)
     s = db_prepare(c, "SELECT " KEY_COLS " FROM api_keys k JOIN workspaces w ON w.id = "
                       "k.workspace_id ORDER BY k.id");
     if (!s) return ST_INTERNAL;
-    while ((rc = db_step(s)) == DB_ROW && *n < (size_t)total) read_key(s, a, &(*rows)[(*n)++]);
+    while ((rc = db_step(s)) == DB_ROW && *n < (size_t)total)
+        read_key(s, a, &(*rows)[(*n)++]);
     db_reset(s);
     return rc < 0 ? step_status(rc) : ST_OK;
 }
@@ -133,7 +134,7 @@ status store_key_revoke(db *c, const char *id_or_prefix, int64_t now)
 /* ---- teammates / users ---- */
 
 #define USER_COLS                                                                                  \
-    "id, uuid, name, last_name, email, username, role, country, password_hash, verified, "        \
+    "id, uuid, name, last_name, email, username, role, country, password_hash, verified, "         \
     "last_login, created_at, updated_at"
 
 static void read_user(db_stmt *s, arena *a, void *row)
@@ -170,10 +171,11 @@ static void bind_user(db_stmt *s, const user_row *u)
 
 status store_user_insert(db *c, int64_t ws, user_row *u)
 {
-    db_stmt *s = db_prepare(c, "INSERT INTO users (name, last_name, email, username, role, country, "
-                               "password_hash, verified, updated_at, uuid, workspace_id, "
-                               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                               "RETURNING id");
+    db_stmt *s =
+        db_prepare(c, "INSERT INTO users (name, last_name, email, username, role, country, "
+                      "password_hash, verified, updated_at, uuid, workspace_id, "
+                      "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                      "RETURNING id");
     if (!s) return ST_INTERNAL;
     bind_user(s, u);
     db_bind_text(s, 10, u->uuid);
@@ -237,16 +239,19 @@ status store_user_refs(db *c, int64_t ws, int64_t id, int64_t *n)
                       ws, id, n);
 }
 
-static const char *name_sort(int sort) { return sort == SORT_NAME ? "name" : NULL; }
+static const char *name_sort(int sort)
+{
+    return sort == SORT_NAME ? "name" : NULL;
+}
 
-status store_user_list(db *c, int64_t ws, const list_page *pg, arena *a, user_row **rows,
-                       size_t *n, int64_t *total)
+status store_user_list(db *c, int64_t ws, const list_page *pg, arena *a, user_row **rows, size_t *n,
+                       int64_t *total)
 {
     qb q;
     qb_init(&q, "workspace_id = ?");
     qb_int(&q, ws);
-    return list_run(c, USER_COLS, "users", "users", &q, pg, name_sort(pg->sort), "uuid", "created_at", a,
-                    sizeof(user_row), read_user, (void **)rows, n, total);
+    return list_run(c, USER_COLS, "users", "users", &q, pg, name_sort(pg->sort), "uuid",
+                    "created_at", a, sizeof(user_row), read_user, (void **)rows, n, total);
 }
 
 /* ---- clients / contacts ---- */
@@ -303,9 +308,9 @@ status store_contact_update(db *c, int64_t ws, const contact_row *r)
 
 status store_contact_get(db *c, int64_t ws, const char *uuid, arena *a, contact_row *out)
 {
-    return get_one(c, "SELECT " CONTACT_COLS " FROM " CONTACT_FROM
-                      " WHERE c.workspace_id = ? AND c.uuid = ?",
-                   ws, uuid, a, read_contact, out);
+    return get_one(
+        c, "SELECT " CONTACT_COLS " FROM " CONTACT_FROM " WHERE c.workspace_id = ? AND c.uuid = ?",
+        ws, uuid, a, read_contact, out);
 }
 
 status store_contact_delete(db *c, int64_t ws, int64_t id)
@@ -329,8 +334,8 @@ status store_contact_list(db *c, int64_t ws, const list_page *pg, arena *a, cont
     qb_init(&q, "c.workspace_id = ?");
     qb_int(&q, ws);
     return list_run(c, CONTACT_COLS, CONTACT_FROM, "contacts c", &q, pg,
-                    pg->sort == SORT_NAME ? "c.name" : NULL, "c.uuid", "c.created_at",
-                    a, sizeof(contact_row), read_contact, (void **)rows, n, total);
+                    pg->sort == SORT_NAME ? "c.name" : NULL, "c.uuid", "c.created_at", a,
+                    sizeof(contact_row), read_contact, (void **)rows, n, total);
 }
 
 /* ---- billing plans ---- */
@@ -380,12 +385,12 @@ status store_plan_refs(db *c, int64_t ws, int64_t id, int64_t *n)
                       ws, id, n);
 }
 
-status store_plan_list(db *c, int64_t ws, const list_page *pg, arena *a, plan_row **rows,
-                       size_t *n, int64_t *total)
+status store_plan_list(db *c, int64_t ws, const list_page *pg, arena *a, plan_row **rows, size_t *n,
+                       int64_t *total)
 {
     qb q;
     qb_init(&q, "workspace_id = ?");
     qb_int(&q, ws);
-    return list_run(c, PLAN_COLS, "plans", "plans", &q, pg, name_sort(pg->sort), "uuid", "created_at", a,
-                    sizeof(plan_row), read_plan, (void **)rows, n, total);
+    return list_run(c, PLAN_COLS, "plans", "plans", &q, pg, name_sort(pg->sort), "uuid",
+                    "created_at", a, sizeof(plan_row), read_plan, (void **)rows, n, total);
 }

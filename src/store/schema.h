@@ -1,5 +1,6 @@
-/* The numbered migrations compiled into the binary (generated from the .sql files of src/store/schema by
- * scripts/embed-sql.sh), applied in order at start and recorded in schema_version. */
+/* The numbered migrations compiled into the binary (generated from the .sql files of
+ * src/store/schema by scripts/embed-sql.sh), applied in order at start and recorded in
+ * schema_version. */
 #ifndef TICKETD_STORE_SCHEMA_H
 #define TICKETD_STORE_SCHEMA_H
 

@@ -15,7 +15,10 @@ void col_uuid(db_stmt *s, int i, char out[UUID_STR_LEN + 1]);
 /* Binds v, or SQL NULL when v is NULL_INT. */
 void bind_int_null(db_stmt *s, int i, int64_t v);
 /* Maps a negative step result to a status. */
-static inline status step_status(int rc) { return rc < 0 ? (status)-rc : ST_OK; }
+static inline status step_status(int rc)
+{
+    return rc < 0 ? (status)-rc : ST_OK;
+}
 
 /* Runs a statement with no result rows: prepare failure, step failure -> status. */
 status run_done(db_stmt *s);
@@ -56,9 +59,10 @@ status list_run_counted(db *c, db_stmt *count_sql, const char *cols, const char 
                         const char *sort_col, const char *uuid_col, const char *created_col,
                         arena *a, size_t row_size, row_reader read, void **rows, size_t *n,
                         int64_t *total);
-status list_run(db *c, const char *cols, const char *from, const char *count_from, qb *where, const list_page *pg,
-                const char *sort_col, const char *uuid_col, const char *created_col, arena *a,
-                size_t row_size, row_reader read, void **rows, size_t *n, int64_t *total);
+status list_run(db *c, const char *cols, const char *from, const char *count_from, qb *where,
+                const list_page *pg, const char *sort_col, const char *uuid_col,
+                const char *created_col, arena *a, size_t row_size, row_reader read, void **rows,
+                size_t *n, int64_t *total);
 
 /* Runs a single-row query by (ws, uuid) bound as ?1, ?2; ST_NOT_FOUND when there is no row. */
 status get_one(db *c, const char *sql, int64_t ws, const char *uuid, arena *a, row_reader read,

@@ -53,7 +53,8 @@ static status migrate(db *c, diag *d)
         if (!st) st = db_exec(c, m->sql);
         if (!st) {
             db_stmt *s = db_prepare(c, "INSERT INTO schema_version VALUES (?, ?, ?)");
-            if (!s) st = ST_INTERNAL;
+            if (!s)
+                st = ST_INTERNAL;
             else {
                 db_bind_int(s, 1, m->version);
                 db_bind_text(s, 2, m->name);
@@ -240,11 +241,26 @@ status store_write_end(store *s, bool commit)
     return st;
 }
 
-status store_begin(db *c) { return db_begin(c); }
-status store_commit(db *c) { return db_commit(c); }
-status store_begin_read(db *c) { return c->drv->begin_read(c); }
-void store_rollback(db *c) { db_rollback(c); }
-status store_backup(db *c, const char *file, diag *d) { return c->drv->backup(c, file, d); }
+status store_begin(db *c)
+{
+    return db_begin(c);
+}
+status store_commit(db *c)
+{
+    return db_commit(c);
+}
+status store_begin_read(db *c)
+{
+    return c->drv->begin_read(c);
+}
+void store_rollback(db *c)
+{
+    db_rollback(c);
+}
+status store_backup(db *c, const char *file, diag *d)
+{
+    return c->drv->backup(c, file, d);
+}
 
 /* ---- sql.h helpers ---- */
 
@@ -267,8 +283,10 @@ void col_uuid(db_stmt *s, int i, char out[UUID_STR_LEN + 1])
 
 void bind_int_null(db_stmt *s, int i, int64_t v)
 {
-    if (v == NULL_INT) db_bind_null(s, i);
-    else db_bind_int(s, i, v);
+    if (v == NULL_INT)
+        db_bind_null(s, i);
+    else
+        db_bind_int(s, i, v);
 }
 
 status run_done(db_stmt *s)
@@ -317,15 +335,18 @@ void qb_text(qb *q, const char *v)
 int qb_bind(const qb *q, db_stmt *s, int first)
 {
     for (int i = 0; i < q->n; i++) {
-        if (q->args[i].is_text) db_bind_text(s, first + i, q->args[i].s);
-        else db_bind_int(s, first + i, q->args[i].i);
+        if (q->args[i].is_text)
+            db_bind_text(s, first + i, q->args[i].s);
+        else
+            db_bind_int(s, first + i, q->args[i].i);
     }
     return first + q->n;
 }
 
-status list_run(db *c, const char *cols, const char *from, const char *count_from, qb *where, const list_page *pg,
-                const char *sort_col, const char *uuid_col, const char *created_col, arena *a,
-                size_t row_size, row_reader read, void **rows, size_t *n, int64_t *total)
+status list_run(db *c, const char *cols, const char *from, const char *count_from, qb *where,
+                const list_page *pg, const char *sort_col, const char *uuid_col,
+                const char *created_col, arena *a, size_t row_size, row_reader read, void **rows,
+                size_t *n, int64_t *total)
 {
     return list_run_counted(c, NULL, cols, from, count_from, where, pg, sort_col, uuid_col,
                             created_col, a, row_size, read, rows, n, total);
@@ -352,8 +373,9 @@ status list_run_counted(db *c, db_stmt *counter, const char *cols, const char *f
     if (!sort_col) sort_col = created_s;
     const char *dir = pg->desc ? " DESC" : "";
     char *count_sql = arena_printf(a, "SELECT count(*) FROM %s WHERE %s", count_from, where->where);
-    char *page_sql = arena_printf(a, "SELECT %s FROM %s WHERE %s ORDER BY %s%s, %s%s LIMIT ? OFFSET ?",
-                                  cols, from, where->where, sort_col, dir, uuid_col, dir);
+    char *page_sql =
+        arena_printf(a, "SELECT %s FROM %s WHERE %s ORDER BY %s%s, %s%s LIMIT ? OFFSET ?", cols,
+                     from, where->where, sort_col, dir, uuid_col, dir);
     db_stmt *s = counter;
     if (!s) {
         if (!(s = db_prepare(c, count_sql))) return ST_INTERNAL;
@@ -373,7 +395,8 @@ status list_run_counted(db *c, db_stmt *counter, const char *cols, const char *f
     db_bind_int(s, i, pg->limit);
     db_bind_int(s, i + 1, pg->offset);
     unsigned char *out = arena_zalloc(a, row_size * (size_t)pg->limit);
-    while ((rc = db_step(s)) == DB_ROW && *n < (size_t)pg->limit) read(s, a, out + row_size * (*n)++);
+    while ((rc = db_step(s)) == DB_ROW && *n < (size_t)pg->limit)
+        read(s, a, out + row_size * (*n)++);
     db_reset(s);
     *rows = out;
     return rc < 0 ? step_status(rc) : ST_OK;

@@ -97,8 +97,8 @@ status store_user_update(db *c, int64_t ws, const user_row *u) WUR;
 status store_user_get(db *c, int64_t ws, const char *uuid, arena *a, user_row *out) WUR;
 status store_user_delete(db *c, int64_t ws, int64_t id) WUR;
 status store_user_refs(db *c, int64_t ws, int64_t id, int64_t *n) WUR;
-status store_user_list(db *c, int64_t ws, const list_page *pg, arena *a, user_row **rows,
-                       size_t *n, int64_t *total) WUR;
+status store_user_list(db *c, int64_t ws, const list_page *pg, arena *a, user_row **rows, size_t *n,
+                       int64_t *total) WUR;
 
 /* ---- clients / contacts ---- */
 typedef struct {
@@ -130,8 +130,8 @@ status store_plan_insert(db *c, int64_t ws, plan_row *p) WUR;
 status store_plan_get(db *c, int64_t ws, const char *uuid, arena *a, plan_row *out) WUR;
 status store_plan_delete(db *c, int64_t ws, int64_t id) WUR;
 status store_plan_refs(db *c, int64_t ws, int64_t id, int64_t *n) WUR;
-status store_plan_list(db *c, int64_t ws, const list_page *pg, arena *a, plan_row **rows,
-                       size_t *n, int64_t *total) WUR;
+status store_plan_list(db *c, int64_t ws, const list_page *pg, arena *a, plan_row **rows, size_t *n,
+                       int64_t *total) WUR;
 
 /* ---- ticket categories ---- */
 typedef struct {
@@ -152,8 +152,8 @@ status store_category_insert(db *c, int64_t ws, category_row *r) WUR;
 status store_category_update(db *c, int64_t ws, const category_row *r) WUR; /* incl. lists */
 status store_category_get(db *c, int64_t ws, const char *uuid, arena *a, category_row *out) WUR;
 status store_category_delete(db *c, int64_t ws, int64_t id, int64_t now) WUR; /* soft */
-status store_category_list(db *c, int64_t ws, const list_page *pg, arena *a,
-                           category_row **rows, size_t *n, int64_t *total) WUR;
+status store_category_list(db *c, int64_t ws, const list_page *pg, arena *a, category_row **rows,
+                           size_t *n, int64_t *total) WUR;
 
 /* ---- assets ---- */
 typedef struct {
@@ -199,8 +199,8 @@ typedef struct {
 
 typedef struct {
     list_page pg;
-    const char *title_contains; /* case-insensitive substring; NULL for any */
-    int is_open;                /* -1 any, 0, 1 */
+    const char *title_contains;  /* case-insensitive substring; NULL for any */
+    int is_open;                 /* -1 any, 0, 1 */
     int64_t user_id, contact_id; /* NULL_INT for any */
 } ticket_filter;
 

@@ -10,11 +10,11 @@
 #include "util/limits.h"
 
 #define TICKET_COLS                                                                                \
-    "t.id, t.uuid, t.title, t.description, t.state, t.is_open, t.category_id, k.title, "          \
-    "t.subcategory, t.user_id, u.uuid, t.contact_id, c.uuid, c.name, c.email, t.language, "       \
+    "t.id, t.uuid, t.title, t.description, t.state, t.is_open, t.category_id, k.title, "           \
+    "t.subcategory, t.user_id, u.uuid, t.contact_id, c.uuid, c.name, c.email, t.language, "        \
     "t.created_at, t.updated_at"
 #define TICKET_FROM                                                                                \
-    "tickets t LEFT JOIN categories k ON k.id = t.category_id LEFT JOIN users u ON u.id = "       \
+    "tickets t LEFT JOIN categories k ON k.id = t.category_id LEFT JOIN users u ON u.id = "        \
     "t.user_id JOIN contacts c ON c.id = t.contact_id"
 
 static void read_ticket(db_stmt *s, arena *a, void *row)
@@ -42,10 +42,11 @@ static void read_ticket(db_stmt *s, arena *a, void *row)
 
 status store_ticket_insert(db *c, int64_t ws, ticket_row *t)
 {
-    db_stmt *s = db_prepare(c, "INSERT INTO tickets (uuid, workspace_id, title, description, state, "
-                               "is_open, category_id, subcategory, user_id, contact_id, language, "
-                               "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                               "?, ?) RETURNING id");
+    db_stmt *s =
+        db_prepare(c, "INSERT INTO tickets (uuid, workspace_id, title, description, state, "
+                      "is_open, category_id, subcategory, user_id, contact_id, language, "
+                      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                      "?, ?) RETURNING id");
     if (!s) return ST_INTERNAL;
     db_bind_text(s, 1, t->uuid);
     db_bind_int(s, 2, ws);
@@ -85,8 +86,9 @@ status store_ticket_update(db *c, int64_t ws, const ticket_row *t)
 
 status store_ticket_get(db *c, int64_t ws, const char *uuid, arena *a, ticket_row *out)
 {
-    return get_one(c, "SELECT " TICKET_COLS " FROM " TICKET_FROM
-                      " WHERE t.workspace_id = ? AND t.uuid = ? AND t.deleted_at IS NULL",
+    return get_one(c,
+                   "SELECT " TICKET_COLS " FROM " TICKET_FROM
+                   " WHERE t.workspace_id = ? AND t.uuid = ? AND t.deleted_at IS NULL",
                    ws, uuid, a, read_ticket, out);
 }
 
@@ -145,9 +147,8 @@ status store_ticket_list(db *c, int64_t ws, const ticket_filter *f, arena *a, ti
         if (f->is_open >= 0) db_bind_int(counter, 3, f->is_open);
     }
     return list_run_counted(c, counter, TICKET_COLS, TICKET_FROM, "tickets t", &q, &f->pg,
-                            f->pg.sort == SORT_TITLE ? "t.title" : NULL, "t.uuid",
-                            "t.created_at", a, sizeof(ticket_row), read_ticket, (void **)rows, n,
-                            total);
+                            f->pg.sort == SORT_TITLE ? "t.title" : NULL, "t.uuid", "t.created_at",
+                            a, sizeof(ticket_row), read_ticket, (void **)rows, n, total);
 }
 
 /* " IN (?, ?, …)" with n placeholders, in the arena. */
@@ -185,7 +186,7 @@ static void read_asset(db_stmt *s, int o, arena *a, asset_row *r)
 }
 
 #define ASSET_COLS                                                                                 \
-    "a.id, a.uuid, a.filename, a.extension, a.filesize, a.type, a.mime_type, a.version, "         \
+    "a.id, a.uuid, a.filename, a.extension, a.filesize, a.type, a.mime_type, a.version, "          \
     "a.status, a.alt_text, a.width, a.height, a.public_url, a.folder, a.created_at, a.updated_at"
 
 static status load_thumbs(db *c, asset_row *r, arena *a)
@@ -239,12 +240,16 @@ status store_asset_insert(db *c, int64_t ws, asset_row *r)
     return run_insert(s, &r->id);
 }
 
-static void read_asset_row(db_stmt *s, arena *a, void *row) { read_asset(s, 0, a, row); }
+static void read_asset_row(db_stmt *s, arena *a, void *row)
+{
+    read_asset(s, 0, a, row);
+}
 
 status store_asset_get(db *c, int64_t ws, const char *uuid, arena *a, asset_row *out)
 {
-    status st = get_one(c, "SELECT " ASSET_COLS " FROM assets a WHERE a.workspace_id = ? AND "
-                           "a.uuid = ?",
+    status st = get_one(c,
+                        "SELECT " ASSET_COLS " FROM assets a WHERE a.workspace_id = ? AND "
+                        "a.uuid = ?",
                         ws, uuid, a, read_asset_row, out);
     return st ? st : load_thumbs(c, out, a);
 }
@@ -261,13 +266,15 @@ static const char *replies_sql(size_t n)
         arena *a = arena_new(4096);
         /* One statement for the replies of every ticket and their assets: a reply with k
          * assets comes back as k rows, one without as one row with NULL asset columns. */
-        const char *text = arena_printf(a, "SELECT r.id, r.uuid, r.ticket_id, r.text, "
-                                           "r.is_client, r.user_id, r.contact_id, r.created_at, "
-                                           ASSET_COLS " FROM replies r LEFT JOIN reply_assets ra "
-                                           "ON ra.reply_id = r.id LEFT JOIN assets a ON a.id = "
-                                           "ra.asset_id WHERE r.ticket_id%s ORDER BY "
-                                           "r.ticket_id, r.created_at, r.id, ra.pos",
-                                        in_list(a, n));
+        const char *text =
+            arena_printf(a,
+                         "SELECT r.id, r.uuid, r.ticket_id, r.text, "
+                         "r.is_client, r.user_id, r.contact_id, r.created_at, " ASSET_COLS
+                         " FROM replies r LEFT JOIN reply_assets ra "
+                         "ON ra.reply_id = r.id LEFT JOIN assets a ON a.id = "
+                         "ra.asset_id WHERE r.ticket_id%s ORDER BY "
+                         "r.ticket_id, r.created_at, r.id, ra.pos",
+                         in_list(a, n));
         sql[n] = strdup(text);
         BUG_ON(!sql[n]);
         arena_free(a);
@@ -279,11 +286,13 @@ static const char *replies_sql(size_t n)
 
 status store_ticket_load_replies(db *c, ticket_row *t, size_t n, arena *a)
 {
-    for (size_t i = 0; i < n; i++) t[i].n_replies = 0, t[i].replies = NULL;
+    for (size_t i = 0; i < n; i++)
+        t[i].n_replies = 0, t[i].replies = NULL;
     if (!n) return ST_OK;
     db_stmt *s = db_prepare(c, replies_sql(n));
     if (!s) return ST_INTERNAL;
-    for (size_t i = 0; i < n; i++) db_bind_int(s, (int)i + 1, t[i].id);
+    for (size_t i = 0; i < n; i++)
+        db_bind_int(s, (int)i + 1, t[i].id);
     reply_row *all = NULL;
     int64_t *owner = NULL;
     asset_row *assets = NULL;
@@ -318,7 +327,8 @@ status store_ticket_load_replies(db *c, ticket_row *t, size_t n, arena *a)
     /* Rows come grouped by ticket, and assets by reply: point each owner at its slice. */
     for (size_t i = 0; i < got;) {
         size_t j = i;
-        while (j < got && owner[j] == owner[i]) j++;
+        while (j < got && owner[j] == owner[i])
+            j++;
         for (size_t k = 0; k < n; k++)
             if (t[k].id == owner[i]) t[k].replies = &all[i], t[k].n_replies = j - i;
         i = j;
@@ -350,8 +360,7 @@ status store_reply_insert(db *c, int64_t ws, int64_t ticket_id, reply_row *r)
     return run_insert(s, &r->id);
 }
 
-status store_reply_link_asset(db *c, int64_t reply_id, int64_t ticket_id, int64_t asset_id,
-                              int pos)
+status store_reply_link_asset(db *c, int64_t reply_id, int64_t ticket_id, int64_t asset_id, int pos)
 {
     db_stmt *s = db_prepare(c, "INSERT OR IGNORE INTO reply_assets (reply_id, asset_id, "
                                "ticket_id, pos) VALUES (?, ?, ?, ?)");

@@ -51,7 +51,8 @@ arena *arena_new(size_t first_block)
 void arena_free(arena *a)
 {
     if (!a) return;
-    for (struct cleanup *c = a->cleanups; c; c = c->next) c->fn(c->p);
+    for (struct cleanup *c = a->cleanups; c; c = c->next)
+        c->fn(c->p);
     struct block *b = a->head;
     while (b) {
         struct block *next = b->next;

@@ -30,7 +30,7 @@ void arena_defer(arena *a, void (*fn)(void *), void *p);
 
 size_t arena_used(const arena *a); /* bytes handed out, for tests and metrics */
 
-#define ARENA_NEW(a, T) ((T *)arena_zalloc((a), sizeof(T)))
+#define ARENA_NEW(a, T)      ((T *)arena_zalloc((a), sizeof(T)))
 #define ARENA_ARRAY(a, T, n) ((T *)arena_zalloc((a), sizeof(T) * (n)))
 
 #endif

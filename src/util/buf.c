@@ -31,7 +31,8 @@ static status grow(buf *b, size_t extra)
     size_t need = b->len + extra + 1;
     if (need <= b->cap_alloc) return ST_OK;
     size_t c = b->cap_alloc ? b->cap_alloc : 256;
-    while (c < need) c *= 2;
+    while (c < need)
+        c *= 2;
     char *p = realloc(b->data, c);
     if (!p) bug_at(__FILE__, __LINE__, "out of memory");
     b->data = p;
@@ -76,11 +77,21 @@ status buf_json_str(buf *b, const char *s)
     for (const unsigned char *p = (const unsigned char *)s; !st && *p; p++) {
         char esc[8];
         switch (*p) {
-        case '"': st = buf_append(b, "\\\"", 2); break;
-        case '\\': st = buf_append(b, "\\\\", 2); break;
-        case '\n': st = buf_append(b, "\\n", 2); break;
-        case '\r': st = buf_append(b, "\\r", 2); break;
-        case '\t': st = buf_append(b, "\\t", 2); break;
+        case '"':
+            st = buf_append(b, "\\\"", 2);
+            break;
+        case '\\':
+            st = buf_append(b, "\\\\", 2);
+            break;
+        case '\n':
+            st = buf_append(b, "\\n", 2);
+            break;
+        case '\r':
+            st = buf_append(b, "\\r", 2);
+            break;
+        case '\t':
+            st = buf_append(b, "\\t", 2);
+            break;
         default:
             if (*p < 0x20) {
                 snprintf(esc, sizeof esc, "\\u%04x", *p);

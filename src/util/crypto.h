@@ -13,7 +13,7 @@
 
 void crypto_random(void *out, size_t n); /* aborts if the CSPRNG fails: nothing is safe then */
 void crypto_sha256(const void *p, size_t n, unsigned char out[SHA256_LEN]);
-bool crypto_equal(const void *a, const void *b, size_t n); /* constant time */
+bool crypto_equal(const void *a, const void *b, size_t n);    /* constant time */
 void crypto_hex(const unsigned char *p, size_t n, char *out); /* out: 2n + 1 bytes */
 void crypto_password_hash(const char *password, char out[PASSWORD_HASH_LEN]);
 bool crypto_password_check(const char *password, const char *stored);

@@ -13,7 +13,10 @@ void jw_init(jw *w, size_t cap)
     w->err = ST_OK;
 }
 
-void jw_release(jw *w) { buf_release(&w->b); }
+void jw_release(jw *w)
+{
+    buf_release(&w->b);
+}
 
 static void put(jw *w, const char *s, size_t n)
 {
@@ -77,11 +80,21 @@ void jw_str(jw *w, const char *s)
         put(w, run, (size_t)((const char *)p - run));
         char esc[8];
         switch (*p) {
-        case '"': put(w, "\\\"", 2); break;
-        case '\\': put(w, "\\\\", 2); break;
-        case '\n': put(w, "\\n", 2); break;
-        case '\r': put(w, "\\r", 2); break;
-        case '\t': put(w, "\\t", 2); break;
+        case '"':
+            put(w, "\\\"", 2);
+            break;
+        case '\\':
+            put(w, "\\\\", 2);
+            break;
+        case '\n':
+            put(w, "\\n", 2);
+            break;
+        case '\r':
+            put(w, "\\r", 2);
+            break;
+        case '\t':
+            put(w, "\\t", 2);
+            break;
         default:
             snprintf(esc, sizeof esc, "\\u%04x", *p);
             put(w, esc, 6);
@@ -102,8 +115,10 @@ void jw_int(jw *w, int64_t v)
 
 void jw_int_or_null(jw *w, int64_t v, int64_t null_value)
 {
-    if (v == null_value) jw_null(w);
-    else jw_int(w, v);
+    if (v == null_value)
+        jw_null(w);
+    else
+        jw_int(w, v);
 }
 
 void jw_bool(jw *w, bool v)

@@ -18,10 +18,10 @@ typedef struct {
 
 void jw_init(jw *w, size_t cap);
 void jw_release(jw *w);
-void jw_obj(jw *w);  /* { */
-void jw_end_obj(jw *w); /* } */
-void jw_arr(jw *w);  /* [ */
-void jw_end_arr(jw *w); /* ] */
+void jw_obj(jw *w);                /* { */
+void jw_end_obj(jw *w);            /* } */
+void jw_arr(jw *w);                /* [ */
+void jw_end_arr(jw *w);            /* ] */
 void jw_key(jw *w, const char *k); /* k must be a plain key: no escaping is done */
 void jw_str(jw *w, const char *s); /* NULL writes null */
 void jw_int(jw *w, int64_t v);

@@ -25,14 +25,22 @@ status diag_set(diag *d, status st, const char *field, const char *fmt, ...)
 const char *status_name(status st)
 {
     switch (st) {
-    case ST_OK: return "ok";
-    case ST_INVALID: return "invalid";
-    case ST_NOT_FOUND: return "not_found";
-    case ST_CONFLICT: return "conflict";
-    case ST_FORBIDDEN: return "forbidden";
-    case ST_UNAUTHORIZED: return "unauthorized";
-    case ST_TOO_LARGE: return "too_large";
-    case ST_INTERNAL: return "internal";
+    case ST_OK:
+        return "ok";
+    case ST_INVALID:
+        return "invalid";
+    case ST_NOT_FOUND:
+        return "not_found";
+    case ST_CONFLICT:
+        return "conflict";
+    case ST_FORBIDDEN:
+        return "forbidden";
+    case ST_UNAUTHORIZED:
+        return "unauthorized";
+    case ST_TOO_LARGE:
+        return "too_large";
+    case ST_INTERNAL:
+        return "internal";
     }
     return "unknown";
 }

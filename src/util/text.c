@@ -19,10 +19,14 @@ bool text_utf8_valid(const char *str, size_t n)
         }
         size_t len;
         uint32_t cp;
-        if (c >= 0xc2 && c <= 0xdf) len = 2, cp = c & 0x1f;
-        else if (c >= 0xe0 && c <= 0xef) len = 3, cp = c & 0x0f;
-        else if (c >= 0xf0 && c <= 0xf4) len = 4, cp = c & 0x07;
-        else return false;
+        if (c >= 0xc2 && c <= 0xdf)
+            len = 2, cp = c & 0x1f;
+        else if (c >= 0xe0 && c <= 0xef)
+            len = 3, cp = c & 0x0f;
+        else if (c >= 0xf0 && c <= 0xf4)
+            len = 4, cp = c & 0x07;
+        else
+            return false;
         if ((size_t)(end - s) < len) return false;
         for (size_t i = 1; i < len; i++) {
             if ((s[i] & 0xc0) != 0x80) return false;

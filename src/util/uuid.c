@@ -30,7 +30,8 @@ bool uuid_parse(const char *s, char out[UUID_STR_LEN + 1])
         if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i])) return false;
     }
     if (out) {
-        for (int i = 0; i < UUID_STR_LEN; i++) out[i] = (char)tolower((unsigned char)s[i]);
+        for (int i = 0; i < UUID_STR_LEN; i++)
+            out[i] = (char)tolower((unsigned char)s[i]);
         out[UUID_STR_LEN] = '\0';
     }
     return true;

@@ -52,8 +52,8 @@ typedef struct {
     char dir[64];
     char path[128];
     store *st;
-    db *db;     /* this thread's connection to st */
-    arena *a;   /* freed at teardown */
+    db *db;   /* this thread's connection to st */
+    arena *a; /* freed at teardown */
     diag d;
     core_ctx cx; /* on st, arena a, diag d, workspace ws, ACTOR_SYSTEM */
     ws_row ws;

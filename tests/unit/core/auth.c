@@ -75,18 +75,21 @@ static void test_key_shape(void **state)
     }
     assert_string_not_equal(k1, k2);
     /* only the hash is stored, never the key */
-    assert_int_equal(unit_count(e->db, arena_printf(e->a, "SELECT count(*) FROM api_keys WHERE "
-                                                      "hash = '%s' OR prefix = '%s'", k1, k1)),
+    assert_int_equal(unit_count(e->db, arena_printf(e->a,
+                                                    "SELECT count(*) FROM api_keys WHERE "
+                                                    "hash = '%s' OR prefix = '%s'",
+                                                    k1, k1)),
                      0);
     unsigned char h[SHA256_LEN];
     char hex[2 * SHA256_LEN + 1];
     crypto_sha256(k1, strlen(k1), h);
     crypto_hex(h, sizeof h, hex);
-    assert_int_equal(unit_count(e->db, arena_printf(e->a, "SELECT count(*) FROM api_keys WHERE "
-                                                      "lower(hex(hash)) = '%s'", hex)),
+    assert_int_equal(unit_count(e->db, arena_printf(e->a,
+                                                    "SELECT count(*) FROM api_keys WHERE "
+                                                    "lower(hex(hash)) = '%s'",
+                                                    hex)),
                      1);
-    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM api_keys WHERE length(hash) = 32"),
-                     2);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM api_keys WHERE length(hash) = 32"), 2);
 }
 
 static void test_key_authenticate(void **state)
@@ -106,7 +109,8 @@ static void test_key_authenticate(void **state)
     wrong[KEY_STR_LEN - 1] = wrong[KEY_STR_LEN - 1] == '0' ? '1' : '0';
     assert_int_equal(key_authenticate(e->db, wrong, &k), ST_UNAUTHORIZED);
     char upper[KEY_STR_LEN + 1];
-    for (int i = 0; i <= KEY_STR_LEN; i++) upper[i] = (char)toupper((unsigned char)key[i]);
+    for (int i = 0; i <= KEY_STR_LEN; i++)
+        upper[i] = (char)toupper((unsigned char)key[i]);
     assert_int_equal(key_authenticate(e->db, upper, &k), ST_UNAUTHORIZED);
     char shorter[KEY_STR_LEN];
     memcpy(shorter, key, KEY_STR_LEN - 1);
@@ -188,16 +192,16 @@ static void test_key_revoke_unknown_and_ambiguous(void **state)
     unit_diag_clear(e);
     assert_int_equal(key_revoke(e->db, "tkd_aaaaaaa", &e->d), ST_CONFLICT);
     assert_string_equal(e->d.field, "key");
-    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM api_keys WHERE revoked_at IS NOT NULL"),
-                     0);
+    assert_int_equal(
+        unit_count(e->db, "SELECT count(*) FROM api_keys WHERE revoked_at IS NOT NULL"), 0);
     /* a prefix shorter than 8 characters names nothing, even when it matches */
     unit_diag_clear(e);
     assert_int_equal(key_revoke(e->db, "tkd_", &e->d), ST_NOT_FOUND);
-    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM api_keys WHERE revoked_at IS NOT NULL"),
-                     0);
+    assert_int_equal(
+        unit_count(e->db, "SELECT count(*) FROM api_keys WHERE revoked_at IS NOT NULL"), 0);
     assert_int_equal(key_revoke(e->db, "tkd_aaaaaaa2", &e->d), ST_OK);
-    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM api_keys WHERE revoked_at IS NOT NULL"),
-                     1);
+    assert_int_equal(
+        unit_count(e->db, "SELECT count(*) FROM api_keys WHERE revoked_at IS NOT NULL"), 1);
 }
 
 /* A key belongs to its workspace. */

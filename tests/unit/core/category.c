@@ -10,9 +10,18 @@
 #include "util/limits.h"
 #include "util/uuid.h"
 
-#define SET(x) {.set = true, .v = (x)}
-#define NUL {.set = true, .v = NULL}
-#define LIST(arr, count) {.set = true, .v = (arr), .n = (count)}
+#define SET(x)                                                                                     \
+    {                                                                                              \
+        .set = true, .v = (x)                                                                      \
+    }
+#define NUL                                                                                        \
+    {                                                                                              \
+        .set = true, .v = NULL                                                                     \
+    }
+#define LIST(arr, count)                                                                           \
+    {                                                                                              \
+        .set = true, .v = (arr), .n = (count)                                                      \
+    }
 
 static plan_row make_plan(unit_env *e, const char *name)
 {
@@ -49,9 +58,12 @@ static void test_create_full(void **state)
     user_row u = make_user(e, "agent@example.com");
     const char *plans[] = {p2.uuid, p1.uuid, p2.uuid}; /* a duplicate counts once */
     const char *subs[] = {"Invoices", "Refunds"};
-    category_in in = {.title = SET("Billing"), .language = SET("pt-BR"),
-                      .auto_reply = SET("We got it"), .teammate_id = SET(u.uuid),
-                      .plans = LIST(plans, 3), .subcategories = LIST(subs, 2)};
+    category_in in = {.title = SET("Billing"),
+                      .language = SET("pt-BR"),
+                      .auto_reply = SET("We got it"),
+                      .teammate_id = SET(u.uuid),
+                      .plans = LIST(plans, 3),
+                      .subcategories = LIST(subs, 2)};
     category_row k, got;
     assert_int_equal(category_create(&e->cx, &in, &k), ST_OK);
     assert_true(uuid_parse(k.uuid, NULL));
@@ -109,26 +121,29 @@ static void test_create_validation(void **state)
     create_fails(e, &in, ST_NOT_FOUND, "billing_plans");
     assert_int_equal(e->d.reason, REASON_PLAN_UNKNOWN);
     const char *malformed_plans[] = {"nope"};
-    in = (category_in){.title = SET("T"), .language = SET("en"),
-                       .plans = LIST(malformed_plans, 1)};
+    in = (category_in){.title = SET("T"), .language = SET("en"), .plans = LIST(malformed_plans, 1)};
     create_fails(e, &in, ST_INVALID, "billing_plans");
     const char *bad_subs[] = {"ok", ""};
-    in = (category_in){.title = SET("T"), .language = SET("en"), .subcategories = LIST(bad_subs, 2)};
+    in =
+        (category_in){.title = SET("T"), .language = SET("en"), .subcategories = LIST(bad_subs, 2)};
     create_fails(e, &in, ST_INVALID, "subcategories");
     const char *null_sub[] = {NULL};
-    in = (category_in){.title = SET("T"), .language = SET("en"), .subcategories = LIST(null_sub, 1)};
+    in =
+        (category_in){.title = SET("T"), .language = SET("en"), .subcategories = LIST(null_sub, 1)};
     create_fails(e, &in, ST_INVALID, "subcategories");
     const char **many = ARENA_ARRAY(e->a, const char *, LIMIT_ARRAY_ITEMS + 1);
-    for (int i = 0; i <= LIMIT_ARRAY_ITEMS; i++) many[i] = "s";
-    in = (category_in){.title = SET("T"), .language = SET("en"),
+    for (int i = 0; i <= LIMIT_ARRAY_ITEMS; i++)
+        many[i] = "s";
+    in = (category_in){.title = SET("T"),
+                       .language = SET("en"),
                        .subcategories = LIST(many, LIMIT_ARRAY_ITEMS + 1)};
     create_fails(e, &in, ST_INVALID, "subcategories");
-    in = (category_in){.title = SET("T"), .language = SET("en"),
-                       .plans = LIST(many, LIMIT_ARRAY_ITEMS + 1)};
+    in = (category_in){
+        .title = SET("T"), .language = SET("en"), .plans = LIST(many, LIMIT_ARRAY_ITEMS + 1)};
     create_fails(e, &in, ST_INVALID, "billing_plans");
     /* exactly the limit is fine */
-    in = (category_in){.title = SET("T"), .language = SET("en"),
-                       .subcategories = LIST(many, LIMIT_ARRAY_ITEMS)};
+    in = (category_in){
+        .title = SET("T"), .language = SET("en"), .subcategories = LIST(many, LIMIT_ARRAY_ITEMS)};
     category_row k;
     assert_int_equal(category_create(&e->cx, &in, &k), ST_OK);
     assert_int_equal(k.n_subcategories, LIMIT_ARRAY_ITEMS);
@@ -140,9 +155,12 @@ static category_row full_category(unit_env *e, plan_row *p, user_row *u)
     *u = make_user(e, "agent@example.com");
     const char *plans[] = {p->uuid};
     const char *subs[] = {"a", "b"};
-    category_in in = {.title = SET("Billing"), .language = SET("en"),
-                      .auto_reply = SET("Auto"), .teammate_id = SET(u->uuid),
-                      .plans = LIST(plans, 1), .subcategories = LIST(subs, 2)};
+    category_in in = {.title = SET("Billing"),
+                      .language = SET("en"),
+                      .auto_reply = SET("Auto"),
+                      .teammate_id = SET(u->uuid),
+                      .plans = LIST(plans, 1),
+                      .subcategories = LIST(subs, 2)};
     category_row k;
     assert_int_equal(category_create(&e->cx, &in, &k), ST_OK);
     return k;
@@ -177,8 +195,12 @@ static void test_update_clears_on_null_and_empty(void **state)
     plan_row p;
     user_row u;
     category_row k = full_category(e, &p, &u), out, got;
-    category_in in = {.title = SET("Billing"), .language = SET("en"), .auto_reply = NUL,
-                      .teammate_id = NUL, .plans = {.set = true}, .subcategories = {.set = true}};
+    category_in in = {.title = SET("Billing"),
+                      .language = SET("en"),
+                      .auto_reply = NUL,
+                      .teammate_id = NUL,
+                      .plans = {.set = true},
+                      .subcategories = {.set = true}};
     assert_int_equal(category_update(&e->cx, k.uuid, &in, &out), ST_OK);
     assert_int_equal(category_get(&e->cx, k.uuid, &got), ST_OK);
     assert_null(got.auto_reply);
@@ -200,7 +222,9 @@ static void test_update_replaces_lists(void **state)
     plan_row p2 = make_plan(e, "Silver");
     const char *plans[] = {p2.uuid};
     const char *subs[] = {"c"};
-    category_in in = {.title = SET("Billing"), .language = SET("en"), .plans = LIST(plans, 1),
+    category_in in = {.title = SET("Billing"),
+                      .language = SET("en"),
+                      .plans = LIST(plans, 1),
                       .subcategories = LIST(subs, 1)};
     assert_int_equal(category_update(&e->cx, k.uuid, &in, &out), ST_OK);
     assert_int_equal(category_get(&e->cx, k.uuid, &got), ST_OK);
@@ -222,8 +246,10 @@ static void test_update_validation_changes_nothing(void **state)
     const char *subs[] = {"new"};
     /* a good list and a bad plan in one update: all or nothing */
     const char *plans[] = {id};
-    category_in in = {.title = SET("Changed"), .language = SET("en"),
-                      .subcategories = LIST(subs, 1), .plans = LIST(plans, 1)};
+    category_in in = {.title = SET("Changed"),
+                      .language = SET("en"),
+                      .subcategories = LIST(subs, 1),
+                      .plans = LIST(plans, 1)};
     unit_diag_clear(e);
     assert_int_equal(category_update(&e->cx, k.uuid, &in, &out), ST_NOT_FOUND);
     assert_string_equal(e->d.field, "billing_plans");
@@ -254,8 +280,8 @@ static void test_delete_soft(void **state)
     contact_in cin = {.name = SET("Client")};
     contact_row c;
     assert_int_equal(contact_create(&e->cx, &cin, &c), ST_OK);
-    ticket_create_in tin = {.client_id = c.uuid, .title = "t", .description = "d",
-                            .category = k.uuid};
+    ticket_create_in tin = {
+        .client_id = c.uuid, .title = "t", .description = "d", .category = k.uuid};
     ticket_row t;
     assert_int_equal(ticket_create(&e->cx, &tin, &t), ST_OK);
 

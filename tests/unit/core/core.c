@@ -299,8 +299,7 @@ static void test_event_builder(void **state)
     event_row *rows;
     size_t n;
     int64_t total;
-    assert_int_equal(store_event_list(e->db, e->ws.id, tid, 0, 10, e->a, &rows, &n, &total),
-                     ST_OK);
+    assert_int_equal(store_event_list(e->db, e->ws.id, tid, 0, 10, e->a, &rows, &n, &total), ST_OK);
     assert_int_equal(total, 2);
     assert_string_equal(rows[0].type, "ticket.test");
     assert_string_equal(rows[0].data,

@@ -12,8 +12,14 @@
 #include "util/crypto.h"
 #include "util/uuid.h"
 
-#define SET(x) {.set = true, .v = (x)}
-#define NUL {.set = true, .v = NULL}
+#define SET(x)                                                                                     \
+    {                                                                                              \
+        .set = true, .v = (x)                                                                      \
+    }
+#define NUL                                                                                        \
+    {                                                                                              \
+        .set = true, .v = NULL                                                                     \
+    }
 
 static user_row make_user(unit_env *e, const char *name, const char *email)
 {
@@ -33,7 +39,8 @@ static plan_row make_plan(unit_env *e, const char *name)
 
 static contact_row make_contact(unit_env *e, const char *name, const char *plan)
 {
-    contact_in in = {.name = SET(name), .email = SET("c@example.com"), .plan = {plan != NULL, plan}};
+    contact_in in = {
+        .name = SET(name), .email = SET("c@example.com"), .plan = {plan != NULL, plan}};
     contact_row c;
     assert_int_equal(contact_create(&e->cx, &in, &c), ST_OK);
     return c;
@@ -57,7 +64,9 @@ static void test_user_create_defaults(void **state)
 {
     unit_env *e = *state;
     e->cx.now = 1700000000123LL;
-    user_in in = {.name = SET("Ana"), .email = SET("ana@example.com"), .country = SET("pt"),
+    user_in in = {.name = SET("Ana"),
+                  .email = SET("ana@example.com"),
+                  .country = SET("pt"),
                   .last_name = SET("Silva")};
     user_row u;
     assert_int_equal(user_create(&e->cx, &in, &u), ST_OK);
@@ -78,15 +87,19 @@ static void test_user_create_defaults(void **state)
     assert_string_equal(user_permission(&got), "tickets");
     /* an upper-case id finds it too */
     char upper[UUID_STR_LEN + 1];
-    for (int i = 0; i <= UUID_STR_LEN; i++) upper[i] = (char)toupper((unsigned char)u.uuid[i]);
+    for (int i = 0; i <= UUID_STR_LEN; i++)
+        upper[i] = (char)toupper((unsigned char)u.uuid[i]);
     assert_int_equal(user_get(&e->cx, upper, &got), ST_OK);
 }
 
 static void test_user_admin_and_password(void **state)
 {
     unit_env *e = *state;
-    user_in in = {.name = SET("Root"), .email = SET("root@example.com"), .role = SET("admin"),
-                  .password = SET("s3cret-pass"), .username = SET("root")};
+    user_in in = {.name = SET("Root"),
+                  .email = SET("root@example.com"),
+                  .role = SET("admin"),
+                  .password = SET("s3cret-pass"),
+                  .username = SET("root")};
     user_row u;
     assert_int_equal(user_create(&e->cx, &in, &u), ST_OK);
     user_row got;
@@ -169,8 +182,11 @@ static void test_user_duplicate_email_conflict(void **state)
 static void test_user_update_partial(void **state)
 {
     unit_env *e = *state;
-    user_in in = {.name = SET("Ana"), .email = SET("ana@example.com"), .last_name = SET("Silva"),
-                  .country = SET("PT"), .role = SET("admin")};
+    user_in in = {.name = SET("Ana"),
+                  .email = SET("ana@example.com"),
+                  .last_name = SET("Silva"),
+                  .country = SET("PT"),
+                  .role = SET("admin")};
     user_row u, got;
     assert_int_equal(user_create(&e->cx, &in, &u), ST_OK);
     e->cx.now += 5000;
@@ -240,8 +256,8 @@ static void test_user_delete(void **state)
 
     /* referenced by a category (auto-assign) */
     user_row agent = make_user(e, "Agent", "agent@example.com");
-    category_in kin = {.title = SET("Support"), .language = SET("en"),
-                       .teammate_id = SET(agent.uuid)};
+    category_in kin = {
+        .title = SET("Support"), .language = SET("en"), .teammate_id = SET(agent.uuid)};
     category_row k;
     assert_int_equal(category_create(&e->cx, &kin, &k), ST_OK);
     unit_diag_clear(e);
@@ -255,8 +271,8 @@ static void test_user_delete(void **state)
     category_in plain = {.title = SET("Plain"), .language = SET("en")};
     category_row k2;
     assert_int_equal(category_create(&e->cx, &plain, &k2), ST_OK);
-    ticket_create_in tin = {.client_id = c.uuid, .title = "t", .description = "d",
-                            .category = k2.uuid};
+    ticket_create_in tin = {
+        .client_id = c.uuid, .title = "t", .description = "d", .category = k2.uuid};
     ticket_row t;
     assert_int_equal(ticket_create(&e->cx, &tin, &t), ST_OK);
     assert_int_equal(ticket_assign(&e->cx, t.uuid, other.uuid, &t), ST_OK);
@@ -304,7 +320,9 @@ static void test_contact_create_and_validation(void **state)
 {
     unit_env *e = *state;
     plan_row p = make_plan(e, "Gold");
-    contact_in in = {.name = SET("Client"), .email = SET("c@example.com"), .country = SET("br"),
+    contact_in in = {.name = SET("Client"),
+                     .email = SET("c@example.com"),
+                     .country = SET("br"),
                      .plan = SET(p.uuid)};
     contact_row c, got;
     assert_int_equal(contact_create(&e->cx, &in, &c), ST_OK);
@@ -329,7 +347,8 @@ static void test_contact_create_and_validation(void **state)
         {{.name = SET("X"), .email = SET("nope")}, ST_INVALID, "email"},
         {{.name = SET("X"), .country = SET("123")}, ST_INVALID, "country"},
         {{.name = SET("X"), .plan = SET("not-a-uuid")}, ST_INVALID, "billing_plan"},
-        {{.name = SET("X"), .plan = SET("00000000-0000-4000-8000-000000000000")}, ST_NOT_FOUND,
+        {{.name = SET("X"), .plan = SET("00000000-0000-4000-8000-000000000000")},
+         ST_NOT_FOUND,
          "billing_plan"},
     };
     int64_t before = unit_count(e->db, "SELECT count(*) FROM contacts");
@@ -382,8 +401,8 @@ static void test_contact_delete(void **state)
     category_in kin = {.title = SET("Support"), .language = SET("en")};
     category_row k;
     assert_int_equal(category_create(&e->cx, &kin, &k), ST_OK);
-    ticket_create_in tin = {.client_id = c.uuid, .title = "t", .description = "d",
-                            .category = k.uuid};
+    ticket_create_in tin = {
+        .client_id = c.uuid, .title = "t", .description = "d", .category = k.uuid};
     ticket_row t;
     assert_int_equal(ticket_create(&e->cx, &tin, &t), ST_OK);
     unit_diag_clear(e);
@@ -449,8 +468,8 @@ static void test_plan_delete_refused_while_used(void **state)
 
     plan_row by_category = make_plan(e, "Category's");
     const char *plans[] = {by_category.uuid};
-    category_in kin = {.title = SET("VIP"), .language = SET("en"),
-                       .plans = {.set = true, .v = plans, .n = 1}};
+    category_in kin = {
+        .title = SET("VIP"), .language = SET("en"), .plans = {.set = true, .v = plans, .n = 1}};
     category_row k;
     assert_int_equal(category_create(&e->cx, &kin, &k), ST_OK);
     unit_diag_clear(e);

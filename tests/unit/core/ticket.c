@@ -11,8 +11,14 @@
 #include "util/limits.h"
 #include "util/uuid.h"
 
-#define SET(x) {.set = true, .v = (x)}
-#define LIST(arr, count) {.set = true, .v = (arr), .n = (count)}
+#define SET(x)                                                                                     \
+    {                                                                                              \
+        .set = true, .v = (x)                                                                      \
+    }
+#define LIST(arr, count)                                                                           \
+    {                                                                                              \
+        .set = true, .v = (arr), .n = (count)                                                      \
+    }
 
 /* ---- states ---- */
 
@@ -23,11 +29,16 @@ static void test_states(void **state)
         const char *name;
         bool open;
     } all[] = {
-        {TS_NEW, "new", true},           {TS_OPEN, "open", true},
-        {TS_INVITED, "invited", true},   {TS_INPROGRESS, "inprogress", true},
-        {TS_DONE, "done", false},        {TS_CLOSED, "closed", false},
-        {TS_REJECTED, "rejected", false}, {TS_DECLINED, "declined", false},
-        {TS_EXPIRED, "expired", false},  {TS_CANCELLED, "cancelled", false},
+        {TS_NEW, "new", true},
+        {TS_OPEN, "open", true},
+        {TS_INVITED, "invited", true},
+        {TS_INPROGRESS, "inprogress", true},
+        {TS_DONE, "done", false},
+        {TS_CLOSED, "closed", false},
+        {TS_REJECTED, "rejected", false},
+        {TS_DECLINED, "declined", false},
+        {TS_EXPIRED, "expired", false},
+        {TS_CANCELLED, "cancelled", false},
     };
     assert_int_equal(sizeof all / sizeof *all, TS_COUNT);
     for (size_t i = 0; i < TS_COUNT; i++) {
@@ -35,9 +46,10 @@ static void test_states(void **state)
         assert_int_equal(state_parse(all[i].name), all[i].s);
         assert_int_equal(state_is_open(all[i].s), all[i].open);
     }
-    const char *bad[] = {"", "Open", "OPEN", "closed ", " new", "in progress", "in_progress",
-                         "canceled", "unknown"};
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) assert_int_equal(state_parse(bad[i]), -1);
+    const char *bad[] = {
+        "", "Open", "OPEN", "closed ", " new", "in progress", "in_progress", "canceled", "unknown"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_int_equal(state_parse(bad[i]), -1);
     assert_int_equal(state_parse(NULL), -1);
 }
 
@@ -51,8 +63,8 @@ typedef struct {
 
 static contact_row make_client(unit_env *e, const char *name, const char *plan)
 {
-    contact_in in = {.name = SET(name), .email = SET("client@example.com"),
-                     .plan = {plan != NULL, plan}};
+    contact_in in = {
+        .name = SET(name), .email = SET("client@example.com"), .plan = {plan != NULL, plan}};
     contact_row c;
     assert_int_equal(contact_create(&e->cx, &in, &c), ST_OK);
     return c;
@@ -79,15 +91,17 @@ static world make_world(unit_env *e)
     w.client = make_client(e, "Client", NULL);
     w.agent = make_agent(e, "agent@example.com");
     const char *subs[] = {"hardware", "software"};
-    category_in in = {.title = SET("Support"), .language = SET("pt-BR"),
-                      .subcategories = LIST(subs, 2)};
+    category_in in = {
+        .title = SET("Support"), .language = SET("pt-BR"), .subcategories = LIST(subs, 2)};
     w.cat = make_category(e, &in);
     return w;
 }
 
 static ticket_row create_ok(unit_env *e, const world *w, const char *title)
 {
-    ticket_create_in in = {.client_id = w->client.uuid, .title = title, .description = "Help",
+    ticket_create_in in = {.client_id = w->client.uuid,
+                           .title = title,
+                           .description = "Help",
                            .category = w->cat.uuid};
     ticket_row t;
     unit_diag_clear(e);
@@ -114,7 +128,9 @@ typedef struct {
 static counts count_all(unit_env *e)
 {
     counts c = {0};
-    ticket_filter f = {.pg = unit_page(0, LIMIT_PAGE_SIZE), .is_open = -1, .user_id = NULL_INT,
+    ticket_filter f = {.pg = unit_page(0, LIMIT_PAGE_SIZE),
+                       .is_open = -1,
+                       .user_id = NULL_INT,
                        .contact_id = NULL_INT};
     ticket_row *rows;
     size_t n;
@@ -160,8 +176,11 @@ static void test_create(void **state)
     unit_env *e = *state;
     world w = make_world(e);
     e->cx.now = 1706695200123LL;
-    ticket_create_in in = {.client_id = w.client.uuid, .title = "Printer", .description = "Jam",
-                           .category = w.cat.uuid, .subcategory = "hardware"};
+    ticket_create_in in = {.client_id = w.client.uuid,
+                           .title = "Printer",
+                           .description = "Jam",
+                           .category = w.cat.uuid,
+                           .subcategory = "hardware"};
     ticket_row t;
     assert_int_equal(ticket_create(&e->cx, &in, &t), ST_OK);
     assert_true(uuid_parse(t.uuid, NULL));
@@ -204,11 +223,13 @@ static void test_create_auto_reply_and_assign(void **state)
 {
     unit_env *e = *state;
     world w = make_world(e);
-    category_in in = {.title = SET("Sales"), .language = SET("en"),
-                      .auto_reply = SET("Thanks, we are on it"), .teammate_id = SET(w.agent.uuid)};
+    category_in in = {.title = SET("Sales"),
+                      .language = SET("en"),
+                      .auto_reply = SET("Thanks, we are on it"),
+                      .teammate_id = SET(w.agent.uuid)};
     category_row k = make_category(e, &in);
-    ticket_create_in tin = {.client_id = w.client.uuid, .title = "Quote", .description = "Price?",
-                            .category = k.uuid};
+    ticket_create_in tin = {
+        .client_id = w.client.uuid, .title = "Quote", .description = "Price?", .category = k.uuid};
     ticket_row t;
     assert_int_equal(ticket_create(&e->cx, &tin, &t), ST_OK);
     assert_int_equal(t.user_id, w.agent.id);
@@ -239,8 +260,8 @@ static void test_create_validation(void **state)
     create_ok(e, &w, "an existing ticket, so the counts are not all zero");
     char *long_title = arena_zalloc(e->a, LIMIT_NAME_CHARS + 2);
     memset(long_title, 't', LIMIT_NAME_CHARS + 1);
-    const ticket_create_in ok = {.client_id = w.client.uuid, .title = "T", .description = "D",
-                                 .category = w.cat.uuid};
+    const ticket_create_in ok = {
+        .client_id = w.client.uuid, .title = "T", .description = "D", .category = w.cat.uuid};
     ticket_create_in in = ok;
     in.client_id = NULL;
     create_fails(e, &in, ST_INVALID, "client_id");
@@ -288,8 +309,8 @@ static void test_create_unknown_refs(void **state)
     world w = make_world(e);
     char id[UUID_STR_LEN + 1];
     uuid_v4(id);
-    ticket_create_in in = {.client_id = id, .title = "T", .description = "D",
-                           .category = w.cat.uuid};
+    ticket_create_in in = {
+        .client_id = id, .title = "T", .description = "D", .category = w.cat.uuid};
     create_fails(e, &in, ST_NOT_FOUND, "client_id");
     in.client_id = w.client.uuid;
     in.category = id;
@@ -306,8 +327,12 @@ static void test_create_unknown_refs(void **state)
     e->cx.ws = e->ws.id;
     /* assets that do not exist, or too many */
     const char *assets[] = {id};
-    in = (ticket_create_in){.client_id = w.client.uuid, .title = "T", .description = "D",
-                            .category = w.cat.uuid, .assets = assets, .n_assets = 1};
+    in = (ticket_create_in){.client_id = w.client.uuid,
+                            .title = "T",
+                            .description = "D",
+                            .category = w.cat.uuid,
+                            .assets = assets,
+                            .n_assets = 1};
     create_fails(e, &in, ST_NOT_FOUND, "assets");
     const char *six[] = {id, id, id, id, id, id};
     in.assets = six;
@@ -319,8 +344,11 @@ static void test_create_subcategory(void **state)
 {
     unit_env *e = *state;
     world w = make_world(e);
-    ticket_create_in in = {.client_id = w.client.uuid, .title = "T", .description = "D",
-                           .category = w.cat.uuid, .subcategory = "plumbing"};
+    ticket_create_in in = {.client_id = w.client.uuid,
+                           .title = "T",
+                           .description = "D",
+                           .category = w.cat.uuid,
+                           .subcategory = "plumbing"};
     create_fails(e, &in, ST_INVALID, "subcategory");
     in.subcategory = "Hardware"; /* exact match only */
     create_fails(e, &in, ST_INVALID, "subcategory");
@@ -347,15 +375,14 @@ static void test_create_plan_gating(void **state)
     assert_int_equal(plan_create(&e->cx, &gold_in, &gold), ST_OK);
     assert_int_equal(plan_create(&e->cx, &basic_in, &basic), ST_OK);
     const char *only_gold[] = {gold.uuid};
-    category_in vip_in = {.title = SET("VIP"), .language = SET("en"),
-                          .plans = LIST(only_gold, 1)};
+    category_in vip_in = {.title = SET("VIP"), .language = SET("en"), .plans = LIST(only_gold, 1)};
     category_row vip = make_category(e, &vip_in);
     contact_row basic_client = make_client(e, "Basic client", basic.uuid);
     contact_row gold_client = make_client(e, "Gold client", gold.uuid);
     contact_row no_plan = make_client(e, "No plan", NULL);
 
-    ticket_create_in in = {.client_id = basic_client.uuid, .title = "T", .description = "D",
-                           .category = vip.uuid};
+    ticket_create_in in = {
+        .client_id = basic_client.uuid, .title = "T", .description = "D", .category = vip.uuid};
     create_fails(e, &in, ST_INVALID, "category");
     assert_int_equal(e->d.reason, REASON_PLAN_NOT_ALLOWED);
 
@@ -389,8 +416,8 @@ static void test_failed_create_writes_nothing(void **state)
     assert_int_equal(db_exec(e->db, "CREATE TRIGGER fail_reply BEFORE INSERT ON replies "
                                     "BEGIN SELECT RAISE(ABORT, 'injected'); END"),
                      ST_OK);
-    ticket_create_in in = {.client_id = w.client.uuid, .title = "doomed", .description = "D",
-                           .category = w.cat.uuid};
+    ticket_create_in in = {
+        .client_id = w.client.uuid, .title = "doomed", .description = "D", .category = w.cat.uuid};
     ticket_row t;
     unit_diag_clear(e);
     assert_int_not_equal(ticket_create(&e->cx, &in, &t), ST_OK);
@@ -425,8 +452,8 @@ static void test_assign_and_unassign(void **state)
     event_row *ev = events(e, t.id, &n);
     assert_int_equal(n, n0 + 1);
     assert_string_equal(ev[n - 1].type, "ticket.assigned");
-    char *want = arena_printf(e->a, "{\"teammate_id\":{\"before\":null,\"after\":\"%s\"}}",
-                              w.agent.uuid);
+    char *want =
+        arena_printf(e->a, "{\"teammate_id\":{\"before\":null,\"after\":\"%s\"}}", w.agent.uuid);
     assert_string_equal(ev[n - 1].data, want);
 
     /* the same teammate again: nothing changes, no event, updated_at kept */
@@ -592,8 +619,12 @@ static void test_reply_with_asset(void **state)
     as.width = as.height = NULL_INT;
     assert_int_equal(store_asset_insert(e->db, e->ws.id, &as), ST_OK);
     const char *assets[] = {as.uuid};
-    ticket_create_in in = {.client_id = w.client.uuid, .title = "T", .description = "see file",
-                           .category = w.cat.uuid, .assets = assets, .n_assets = 1};
+    ticket_create_in in = {.client_id = w.client.uuid,
+                           .title = "T",
+                           .description = "see file",
+                           .category = w.cat.uuid,
+                           .assets = assets,
+                           .n_assets = 1};
     ticket_row t, out;
     assert_int_equal(ticket_create(&e->cx, &in, &t), ST_OK);
     assert_int_equal(t.n_replies, 1);
@@ -656,8 +687,10 @@ static void test_list_filters(void **state)
     ticket_row t[4], out;
     for (int i = 0; i < 4; i++) {
         e->cx.now = 1700000000000LL + i * 1000;
-        ticket_create_in in = {.client_id = i == 3 ? c2.uuid : w.client.uuid, .title = titles[i],
-                               .description = "d", .category = w.cat.uuid};
+        ticket_create_in in = {.client_id = i == 3 ? c2.uuid : w.client.uuid,
+                               .title = titles[i],
+                               .description = "d",
+                               .category = w.cat.uuid};
         assert_int_equal(ticket_create(&e->cx, &in, &t[i]), ST_OK);
     }
     assert_int_equal(ticket_set_state(&e->cx, t[1].uuid, TS_DONE, &out), ST_OK);
@@ -732,8 +765,8 @@ static void check_totals(unit_env *e, const world *w, const user_row *other)
     int64_t ids[] = {0, w->agent.id, other->id};
     for (int k = 0; k < 3; k++) {
         for (int closed = -1; closed <= 1; closed++) {
-            ticket_list_in li = {.page = unit_list_in(1, 1), .closed = closed,
-                                 .teammate_id = who[k]};
+            ticket_list_in li = {
+                .page = unit_list_in(1, 1), .closed = closed, .teammate_id = who[k]};
             ticket_row *rows;
             size_t n;
             int64_t total;
@@ -741,7 +774,10 @@ static void check_totals(unit_env *e, const world *w, const user_row *other)
             char sql[256], cond[64] = "";
             if (k) snprintf(cond, sizeof cond, " AND user_id = %lld", (long long)ids[k]);
             snprintf(sql, sizeof sql, "SELECT count(*) FROM tickets WHERE deleted_at IS NULL%s%s",
-                     cond, closed < 0 ? "" : closed ? " AND is_open = 0" : " AND is_open = 1");
+                     cond,
+                     closed < 0 ? ""
+                     : closed   ? " AND is_open = 0"
+                                : " AND is_open = 1");
             assert_int_equal(total, unit_count(e->db, sql));
         }
     }
@@ -753,7 +789,8 @@ static void test_list_totals_follow_every_change(void **state)
     world w = make_world(e);
     user_row other = make_agent(e, "other@example.com");
     ticket_row t[5], out;
-    for (int i = 0; i < 5; i++) t[i] = create_ok(e, &w, "T");
+    for (int i = 0; i < 5; i++)
+        t[i] = create_ok(e, &w, "T");
     check_totals(e, &w, &other);
     assert_int_equal(ticket_assign(&e->cx, t[0].uuid, w.agent.uuid, &out), ST_OK);
     assert_int_equal(ticket_assign(&e->cx, t[1].uuid, w.agent.uuid, &out), ST_OK);

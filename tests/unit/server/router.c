@@ -119,10 +119,18 @@ static void test_literal_beats_capture(void **state)
 static void test_no_match_404(void **state)
 {
     m *x = *state;
-    const char *paths[] = {"/nope", "/v2/agency", "/v2/agency/tickets", "/v2/agency/ticketsX/1",
-                           "/V2/agency/tickets/list", "", "/healthz/x", "/healthzz",
-                           "/v2/agency/tickets/1/replies", "/v2/agency/tickets/1/replies/2/3",
-                           "/x/1/2/3", "/x/1/2/3/4/5"};
+    const char *paths[] = {"/nope",
+                           "/v2/agency",
+                           "/v2/agency/tickets",
+                           "/v2/agency/ticketsX/1",
+                           "/V2/agency/tickets/list",
+                           "",
+                           "/healthz/x",
+                           "/healthzz",
+                           "/v2/agency/tickets/1/replies",
+                           "/v2/agency/tickets/1/replies/2/3",
+                           "/x/1/2/3",
+                           "/x/1/2/3/4/5"};
     for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
         if (match(x, "GET", paths[i])) fail_msg("GET %s matched", paths[i]);
         if (x->known) fail_msg("GET %s: path_known", paths[i]);
@@ -159,9 +167,14 @@ static void test_method_mismatch_known(void **state)
 static void test_trailing_and_empty_segments(void **state)
 {
     m *x = *state;
-    const char *paths[] = {"/healthz/", "/v2/agency/tickets/list/", "/v2/agency/tickets/",
-                           "/v2/agency/tickets//replies/r", "/v2/agency/tickets/t/replies/",
-                           "//healthz", "/v2//agency/tickets/list", "healthz"};
+    const char *paths[] = {"/healthz/",
+                           "/v2/agency/tickets/list/",
+                           "/v2/agency/tickets/",
+                           "/v2/agency/tickets//replies/r",
+                           "/v2/agency/tickets/t/replies/",
+                           "//healthz",
+                           "/v2//agency/tickets/list",
+                           "healthz"};
     for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
         if (match(x, "GET", paths[i])) fail_msg("GET %s matched", paths[i]);
         if (match(x, "DELETE", paths[i])) fail_msg("DELETE %s matched", paths[i]);
@@ -182,8 +195,8 @@ static void test_no_arena_needed_for_405(void **state)
     const char *params[LIMIT_PATH_PARAMS] = {0};
     size_t n = 0;
     bool known = false;
-    assert_null(router_match(routes, N_ROUTES, "PATCH", "/v2/agency/tickets/zz", x->a, params,
-                             &n, &known));
+    assert_null(
+        router_match(routes, N_ROUTES, "PATCH", "/v2/agency/tickets/zz", x->a, params, &n, &known));
     assert_true(known);
     assert_null(router_match(routes, 0, "GET", "/healthz", x->a, params, &n, &known));
     assert_false(known); /* an empty table knows no path */

@@ -1,5 +1,5 @@
-/* Tests of the SQLite store (the store/ files over db_sqlite.c) on a temp file: migrations recorded in
- * schema_version, workspaces and API keys, users/contacts/plans/categories/tickets insert, get
+/* Tests of the SQLite store (the store/ files over db_sqlite.c) on a temp file: migrations recorded
+ * in schema_version, workspaces and API keys, users/contacts/plans/categories/tickets insert, get
  * and list (filters, paging totals, ordering by the whole second with ties on uuid, time
  * bounds), soft deletes, replies with assets, transactions, backup, and the append-only event
  * table (an UPDATE or DELETE on events fails). */
@@ -15,8 +15,10 @@ static int64_t add_user(unit_env *e, int64_t ws, const char *name, const char *e
                         int64_t created, const char *uuid)
 {
     user_row u = {0};
-    if (uuid) snprintf(u.uuid, sizeof u.uuid, "%s", uuid);
-    else uuid_v4(u.uuid);
+    if (uuid)
+        snprintf(u.uuid, sizeof u.uuid, "%s", uuid);
+    else
+        uuid_v4(u.uuid);
     u.name = (char *)name;
     u.email = (char *)email;
     u.role = "agent";
@@ -68,8 +70,10 @@ static ticket_row add_ticket(unit_env *e, int64_t ws, const char *title, int64_t
                              const char *uuid)
 {
     ticket_row t = {0};
-    if (uuid) snprintf(t.uuid, sizeof t.uuid, "%s", uuid);
-    else uuid_v4(t.uuid);
+    if (uuid)
+        snprintf(t.uuid, sizeof t.uuid, "%s", uuid);
+    else
+        uuid_v4(t.uuid);
     t.title = (char *)title;
     t.description = "desc";
     t.state = open ? "open" : "closed";
@@ -623,8 +627,7 @@ static void test_ticket_insert_get_update(void **state)
     assert_int_equal(store_user_refs(e->db, e->ws.id, uid, &refs), ST_OK);
     assert_int_equal(refs, 1);
     /* another workspace cannot see it */
-    assert_int_equal(store_ticket_get(e->db, e->ws.id + 1000, t.uuid, e->a, &again),
-                     ST_NOT_FOUND);
+    assert_int_equal(store_ticket_get(e->db, e->ws.id + 1000, t.uuid, e->a, &again), ST_NOT_FOUND);
 }
 
 static void test_ticket_list_filters(void **state)
@@ -641,8 +644,8 @@ static void test_ticket_list_filters(void **state)
     ticket_row *rows;
     size_t n;
     int64_t total;
-    ticket_filter f = {.pg = unit_page(0, 10), .is_open = -1, .user_id = NULL_INT,
-                       .contact_id = NULL_INT};
+    ticket_filter f = {
+        .pg = unit_page(0, 10), .is_open = -1, .user_id = NULL_INT, .contact_id = NULL_INT};
     assert_int_equal(store_ticket_list(e->db, e->ws.id, &f, e->a, &rows, &n, &total), ST_OK);
     assert_int_equal(total, 4);
     assert_string_equal(rows[0].title, "Printer jam");
@@ -703,8 +706,8 @@ static void test_ticket_soft_delete_hidden(void **state)
     ticket_row *rows;
     size_t n;
     int64_t total;
-    ticket_filter f = {.pg = unit_page(0, 10), .is_open = -1, .user_id = NULL_INT,
-                       .contact_id = NULL_INT};
+    ticket_filter f = {
+        .pg = unit_page(0, 10), .is_open = -1, .user_id = NULL_INT, .contact_id = NULL_INT};
     assert_int_equal(store_ticket_list(e->db, e->ws.id, &f, e->a, &rows, &n, &total), ST_OK);
     assert_int_equal(total, 1);
     assert_int_equal(n, 1);
@@ -781,8 +784,11 @@ static void test_events_append_only(void **state)
     contact_row c = add_contact(e, e->ws.id, "C", NULL_INT, 1);
     ticket_row t = add_ticket(e, e->ws.id, "one", c.id, NULL_INT, NULL_INT, true, 1000, NULL);
     for (int i = 0; i < 3; i++) {
-        event_row ev = {.ticket_id = t.id, .type = i ? "ticket.assigned" : "ticket.created",
-                        .actor_type = "system", .data = "{}", .created_at = 100 + i};
+        event_row ev = {.ticket_id = t.id,
+                        .type = i ? "ticket.assigned" : "ticket.created",
+                        .actor_type = "system",
+                        .data = "{}",
+                        .created_at = 100 + i};
         uuid_v4(ev.uuid);
         assert_int_equal(store_event_insert(e->db, e->ws.id, &ev), ST_OK);
         assert_true(ev.id > 0);

@@ -17,7 +17,8 @@ static void test_default_block_and_alignment(void **state)
     }
     /* no allocation overlaps an earlier one */
     for (size_t i = 0; i < 9; i++)
-        for (size_t k = 0; k < sizes[i]; k++) assert_int_equal(prev[i][k], 0xa0 + i);
+        for (size_t k = 0; k < sizes[i]; k++)
+            assert_int_equal(prev[i][k], 0xa0 + i);
     arena_free(a);
 }
 
@@ -25,14 +26,19 @@ static void test_zalloc_zeroes(void **state)
 {
     arena *a = arena_new(64);
     /* dirty some memory first so a zero is not an accident of fresh pages */
-    for (int i = 0; i < 50; i++) memset(arena_alloc(a, 40), 0xff, 40);
+    for (int i = 0; i < 50; i++)
+        memset(arena_alloc(a, 40), 0xff, 40);
     unsigned char *z = arena_zalloc(a, 5000);
-    for (size_t i = 0; i < 5000; i++) assert_int_equal(z[i], 0);
-    struct pt { int x, y; } *p = ARENA_NEW(a, struct pt);
+    for (size_t i = 0; i < 5000; i++)
+        assert_int_equal(z[i], 0);
+    struct pt {
+        int x, y;
+    } *p = ARENA_NEW(a, struct pt);
     assert_int_equal(p->x, 0);
     assert_int_equal(p->y, 0);
     long *arr = ARENA_ARRAY(a, long, 33);
-    for (int i = 0; i < 33; i++) assert_int_equal(arr[i], 0);
+    for (int i = 0; i < 33; i++)
+        assert_int_equal(arr[i], 0);
     arena_free(a);
 }
 

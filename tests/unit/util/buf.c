@@ -55,7 +55,8 @@ static void test_growth_keeps_contents(void **state)
     }
     assert_int_equal(b.len, 5000);
     assert_true(b.cap_alloc > 5000);
-    for (int i = 0; i < 5000; i++) assert_int_equal(b.data[i], 'a' + i % 26);
+    for (int i = 0; i < 5000; i++)
+        assert_int_equal(b.data[i], 'a' + i % 26);
     assert_int_equal(b.data[5000], '\0');
     buf_release(&b);
 }

@@ -83,7 +83,8 @@ static void test_password_hash_and_check(void **state)
 static void test_password_check_other_iterations(void **state)
 {
     unsigned char salt[16], dk[SHA256_LEN];
-    for (int i = 0; i < 16; i++) salt[i] = (unsigned char)i;
+    for (int i = 0; i < 16; i++)
+        salt[i] = (unsigned char)i;
     assert_int_equal(PKCS5_PBKDF2_HMAC("pw", 2, salt, 16, 3, EVP_sha256(), SHA256_LEN, dk), 1);
     char salt_hex[33], dk_hex[65], stored[PASSWORD_HASH_LEN];
     crypto_hex(salt, 16, salt_hex);

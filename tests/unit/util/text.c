@@ -5,31 +5,31 @@
 
 #include "util/text.h"
 
-#define VALID(s) assert_true(text_utf8_valid((s), sizeof(s) - 1))
+#define VALID(s)   assert_true(text_utf8_valid((s), sizeof(s) - 1))
 #define INVALID(s) assert_false(text_utf8_valid((s), sizeof(s) - 1))
 
 static void test_utf8_valid(void **state)
 {
     VALID("");
     VALID("plain ascii ~\x7f");
-    VALID("\xc2\x80");             /* U+0080, smallest 2-byte */
-    VALID("\xc3\xa9");             /* é */
-    VALID("\xdf\xbf");             /* U+07FF */
-    VALID("\xe0\xa0\x80");         /* U+0800, smallest 3-byte */
-    VALID("\xe2\x82\xac");         /* € */
-    VALID("\xed\x9f\xbf");         /* U+D7FF, just below the surrogates */
-    VALID("\xee\x80\x80");         /* U+E000, just above */
-    VALID("\xef\xbf\xbf");         /* U+FFFF */
-    VALID("\xf0\x90\x80\x80");     /* U+10000, smallest 4-byte */
-    VALID("\xf0\x9f\x98\x80");     /* 😀 */
-    VALID("\xf4\x8f\xbf\xbf");     /* U+10FFFF, the last code point */
+    VALID("\xc2\x80");         /* U+0080, smallest 2-byte */
+    VALID("\xc3\xa9");         /* é */
+    VALID("\xdf\xbf");         /* U+07FF */
+    VALID("\xe0\xa0\x80");     /* U+0800, smallest 3-byte */
+    VALID("\xe2\x82\xac");     /* € */
+    VALID("\xed\x9f\xbf");     /* U+D7FF, just below the surrogates */
+    VALID("\xee\x80\x80");     /* U+E000, just above */
+    VALID("\xef\xbf\xbf");     /* U+FFFF */
+    VALID("\xf0\x90\x80\x80"); /* U+10000, smallest 4-byte */
+    VALID("\xf0\x9f\x98\x80"); /* 😀 */
+    VALID("\xf4\x8f\xbf\xbf"); /* U+10FFFF, the last code point */
     VALID("a\xc3\xa9z\xe2\x82\xac!");
 }
 
 static void test_utf8_overlong(void **state)
 {
-    INVALID("\xc0\x80");         /* overlong NUL */
-    INVALID("\xc0\xaf");         /* overlong '/' */
+    INVALID("\xc0\x80"); /* overlong NUL */
+    INVALID("\xc0\xaf"); /* overlong '/' */
     INVALID("\xc1\xbf");
     INVALID("\xe0\x80\x80");     /* overlong 3-byte */
     INVALID("\xe0\x9f\xbf");     /* U+07FF in 3 bytes */
@@ -39,12 +39,12 @@ static void test_utf8_overlong(void **state)
 
 static void test_utf8_surrogates_and_range(void **state)
 {
-    INVALID("\xed\xa0\x80");     /* U+D800 */
-    INVALID("\xed\xad\xbf");     /* U+DB7F */
-    INVALID("\xed\xb0\x80");     /* U+DC00 */
-    INVALID("\xed\xbf\xbf");     /* U+DFFF */
+    INVALID("\xed\xa0\x80");             /* U+D800 */
+    INVALID("\xed\xad\xbf");             /* U+DB7F */
+    INVALID("\xed\xb0\x80");             /* U+DC00 */
+    INVALID("\xed\xbf\xbf");             /* U+DFFF */
     INVALID("\xed\xa0\xbd\xed\xb8\x80"); /* CESU-8 pair */
-    INVALID("\xf4\x90\x80\x80"); /* U+110000 */
+    INVALID("\xf4\x90\x80\x80");         /* U+110000 */
     INVALID("\xf5\x80\x80\x80");
     INVALID("\xf7\xbf\xbf\xbf");
     INVALID("\xf8\x88\x80\x80\x80"); /* 5-byte form */
@@ -54,12 +54,12 @@ static void test_utf8_surrogates_and_range(void **state)
 
 static void test_utf8_truncated_and_broken(void **state)
 {
-    INVALID("\x80");             /* lone continuation */
+    INVALID("\x80"); /* lone continuation */
     INVALID("a\xbf");
-    INVALID("\xc3");             /* truncated 2-byte at the end */
-    INVALID("\xe2\x82");         /* truncated 3-byte */
-    INVALID("\xf0\x9f\x98");     /* truncated 4-byte */
-    INVALID("\xc3(");            /* continuation missing */
+    INVALID("\xc3");         /* truncated 2-byte at the end */
+    INVALID("\xe2\x82");     /* truncated 3-byte */
+    INVALID("\xf0\x9f\x98"); /* truncated 4-byte */
+    INVALID("\xc3(");        /* continuation missing */
     INVALID("\xe2\x28\xa1");
     INVALID("\xe2\x82\x28");
     INVALID("\xf0\x9f\x28\x80");
@@ -80,7 +80,9 @@ static void test_utf8_chars(void **state)
     assert_int_equal(text_utf8_chars("abc"), 3);
     assert_int_equal(text_utf8_chars("h\xc3\xa9llo"), 5);
     assert_int_equal(text_utf8_chars("\xe2\x82\xac\xf0\x9f\x98\x80"), 2);
-    assert_int_equal(text_utf8_chars("\xf4\x8f\xbf\xbf" "a"), 2);
+    assert_int_equal(text_utf8_chars("\xf4\x8f\xbf\xbf"
+                                     "a"),
+                     2);
 }
 
 static void test_email(void **state)
@@ -106,7 +108,7 @@ static void test_language(void **state)
     assert_true(text_is_language("en"));
     assert_true(text_is_language("pt-BR"));
     assert_true(text_is_language("zh-Hant-TW"));
-    assert_true(text_is_language("abcdefghijklmnop")); /* 16 */
+    assert_true(text_is_language("abcdefghijklmnop"));   /* 16 */
     assert_false(text_is_language("abcdefghijklmnopq")); /* 17 */
     assert_false(text_is_language("e"));
     assert_false(text_is_language(""));
@@ -143,8 +145,19 @@ static void test_parse_int(void **state)
     assert_true(text_parse_int("-9223372036854775808", &v));
     assert_int_equal(v, INT64_MIN);
     v = 99;
-    const char *bad[] = {"", " 1", "1 ", "1a", "a1", "0x10", "1.0", "-", "9223372036854775808",
-                         "-9223372036854775809", "99999999999999999999", "\t5", "5\n"};
+    const char *bad[] = {"",
+                         " 1",
+                         "1 ",
+                         "1a",
+                         "a1",
+                         "0x10",
+                         "1.0",
+                         "-",
+                         "9223372036854775808",
+                         "-9223372036854775809",
+                         "99999999999999999999",
+                         "\t5",
+                         "5\n"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         if (text_parse_int(bad[i], &v)) fail_msg("text_parse_int accepted \"%s\"", bad[i]);
     }

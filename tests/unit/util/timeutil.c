@@ -93,13 +93,30 @@ static void test_iso_offsets(void **state)
 static void test_iso_junk(void **state)
 {
     const char *junk[] = {
-        "", "2024", "2024-01", "2024-1-01", "2024-01-1", "24-01-01", "2024/01/01",
-        "2024-01-01T", "2024-01-01T10", "2024-01-01T10:", "2024-01-01T1:00",
-        "2024-01-01T10:00:0", "2024-01-01x", " 2024-01-01", "2024-01-01 ", "2024-01-01Z",
-        "2024-01-01T10:00:00Zjunk", "abcd-ef-gh", "1700000000", "２０２４-01-01",
+        "",
+        "2024",
+        "2024-01",
+        "2024-1-01",
+        "2024-01-1",
+        "24-01-01",
+        "2024/01/01",
+        "2024-01-01T",
+        "2024-01-01T10",
+        "2024-01-01T10:",
+        "2024-01-01T1:00",
+        "2024-01-01T10:00:0",
+        "2024-01-01x",
+        " 2024-01-01",
+        "2024-01-01 ",
+        "2024-01-01Z",
+        "2024-01-01T10:00:00Zjunk",
+        "abcd-ef-gh",
+        "1700000000",
+        "２０２４-01-01",
         "2024-01-01T10:00:00\n",
     };
-    for (size_t i = 0; i < sizeof junk / sizeof *junk; i++) rejects_iso(junk[i]);
+    for (size_t i = 0; i < sizeof junk / sizeof *junk; i++)
+        rejects_iso(junk[i]);
 }
 
 static void test_unix(void **state)
@@ -120,8 +137,18 @@ static void test_unix(void **state)
     assert_true(time_parse_unix("-999999999999", &ms));
     assert_int_equal(ms, -999999999999000LL);
     ms = 5;
-    const char *bad[] = {"", "-", "--1", "+1", " 1", "1 ", "1.5", "12a", "0x10",
-                         "1000000000000" /* 13 digits */, "-1000000000000", "1e9"};
+    const char *bad[] = {"",
+                         "-",
+                         "--1",
+                         "+1",
+                         " 1",
+                         "1 ",
+                         "1.5",
+                         "12a",
+                         "0x10",
+                         "1000000000000" /* 13 digits */,
+                         "-1000000000000",
+                         "1e9"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         if (time_parse_unix(bad[i], &ms)) fail_msg("time_parse_unix accepted \"%s\"", bad[i]);
     }
@@ -180,8 +207,14 @@ static void test_format(void **state)
 
 static void test_format_parse_round_trip(void **state)
 {
-    const int64_t values[] = {0, -1, 1, 1706695200123LL, -2208988800001LL, 951782400000LL,
-                              4102444800000LL, -62135596800000LL /* 0001-01-01 */};
+    const int64_t values[] = {0,
+                              -1,
+                              1,
+                              1706695200123LL,
+                              -2208988800001LL,
+                              951782400000LL,
+                              4102444800000LL,
+                              -62135596800000LL /* 0001-01-01 */};
     for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
         char out[TIME_ISO_LEN + 1];
         time_format_iso(values[i], out);
@@ -204,16 +237,11 @@ static void test_clocks(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_iso_basic),
-        cmocka_unit_test(test_iso_leap_days_and_ranges),
-        cmocka_unit_test(test_iso_fractions),
-        cmocka_unit_test(test_iso_offsets),
-        cmocka_unit_test(test_iso_junk),
-        cmocka_unit_test(test_unix),
-        cmocka_unit_test(test_any),
-        cmocka_unit_test(test_unix_s_floors),
-        cmocka_unit_test(test_format),
-        cmocka_unit_test(test_format_parse_round_trip),
+        cmocka_unit_test(test_iso_basic),     cmocka_unit_test(test_iso_leap_days_and_ranges),
+        cmocka_unit_test(test_iso_fractions), cmocka_unit_test(test_iso_offsets),
+        cmocka_unit_test(test_iso_junk),      cmocka_unit_test(test_unix),
+        cmocka_unit_test(test_any),           cmocka_unit_test(test_unix_s_floors),
+        cmocka_unit_test(test_format),        cmocka_unit_test(test_format_parse_round_trip),
         cmocka_unit_test(test_clocks),
     };
     return cmocka_run_group_tests_name("util/timeutil", tests, NULL, NULL);

@@ -28,7 +28,8 @@ static void test_v4_shape_and_unique(void **state)
         uuid_v4(seen[i]);
         assert_v4_shape(seen[i]);
         assert_true(uuid_parse(seen[i], NULL));
-        for (int k = 0; k < i; k++) assert_string_not_equal(seen[i], seen[k]);
+        for (int k = 0; k < i; k++)
+            assert_string_not_equal(seen[i], seen[k]);
     }
 }
 
@@ -47,16 +48,16 @@ static void test_parse_rejects(void **state)
 {
     const char *bad[] = {
         "",
-        "0a1b2c3d-4e5f-4a6b-8c7d-9e0fabcdef1",    /* 35 */
-        "0a1b2c3d-4e5f-4a6b-8c7d-9e0fabcdef123",  /* 37 */
-        "0a1b2c3d4e5f-4a6b-8c7d-9e0fabcdef12-",   /* dash moved */
-        "0a1b2c3d-4e5f-4a6b-8c7d_9e0fabcdef12",   /* underscore */
-        "0a1b2c3g-4e5f-4a6b-8c7d-9e0fabcdef12",   /* g */
-        "{a1b2c3d-4e5f-4a6b-8c7d-9e0fabcdef1}",   /* braces */
-        " 0a1b2c3d-4e5f-4a6b-8c7d-9e0fabcdef1",   /* space */
-        "0a1b2c3d0-4e5f-4a6b-8c7d-9e0fabcdef12",  /* long first group */
+        "0a1b2c3d-4e5f-4a6b-8c7d-9e0fabcdef1",     /* 35 */
+        "0a1b2c3d-4e5f-4a6b-8c7d-9e0fabcdef123",   /* 37 */
+        "0a1b2c3d4e5f-4a6b-8c7d-9e0fabcdef12-",    /* dash moved */
+        "0a1b2c3d-4e5f-4a6b-8c7d_9e0fabcdef12",    /* underscore */
+        "0a1b2c3g-4e5f-4a6b-8c7d-9e0fabcdef12",    /* g */
+        "{a1b2c3d-4e5f-4a6b-8c7d-9e0fabcdef1}",    /* braces */
+        " 0a1b2c3d-4e5f-4a6b-8c7d-9e0fabcdef1",    /* space */
+        "0a1b2c3d0-4e5f-4a6b-8c7d-9e0fabcdef12",   /* long first group */
         "0a1b2c3d-4e5f-4a6b-8c7d-9e0fabcdef1\xc3", /* non-ASCII */
-        "0a1b2c3d04e5f04a6b08c7d09e0fabcdef12",   /* digits for dashes */
+        "0a1b2c3d04e5f04a6b08c7d09e0fabcdef12",    /* digits for dashes */
     };
     char out[UUID_STR_LEN + 1] = "untouched";
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
