@@ -167,6 +167,12 @@ void ev_int(evdata *e, const char *field, int64_t before, int64_t after)
     BUG_ON(st);
 }
 
+void ev_bool(evdata *e, const char *field, bool after)
+{
+    ev_key(e, field);
+    BUG_ON(buf_puts(&e->b, after ? "null,\"after\":true}" : "null,\"after\":false}"));
+}
+
 status ev_commit(core_ctx *cx, int64_t ticket_id, const char *type, evdata *e)
 {
     BUG_ON(buf_puts(&e->b, "}"));

@@ -84,6 +84,7 @@ typedef struct {
 void ev_init(evdata *e);
 void ev_str(evdata *e, const char *field, const char *before, const char *after);
 void ev_int(evdata *e, const char *field, int64_t before, int64_t after); /* NULL_INT = null */
+void ev_bool(evdata *e, const char *field, bool after); /* before: null (a new record) */
 /* Appends the event (type dotted: ticket.created …) for ticket_id and releases e. */
 status ev_commit(core_ctx *cx, int64_t ticket_id, const char *type, evdata *e) WUR;
 

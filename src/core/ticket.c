@@ -87,7 +87,7 @@ static status add_reply(core_ctx *cx, ticket_row *t, reply_row *r, const char *t
     ev_init(&e);
     ev_str(&e, "reply_id", NULL, r->uuid);
     ev_str(&e, "text", NULL, text);
-    ev_int(&e, "is_client_reply", NULL_INT, is_client);
+    ev_bool(&e, "is_client_reply", is_client);
     ev_int(&e, "assets", NULL_INT, (int64_t)n_assets);
     return ev_commit(cx, t->id, "reply.created", &e);
 }
