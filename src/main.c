@@ -220,8 +220,8 @@ static int cmd_serve(const options *o)
 {
     store *st = open_store(o, false);
     if (!st) return 1;
-    if (store_start_maintenance(st)) {
-        fprintf(stderr, "ticketd: cannot start the background checkpointer\n");
+    if (store_start_maintenance(st) || store_start_writer(st)) {
+        fprintf(stderr, "ticketd: cannot start the store's background threads\n");
         store_close(st);
         return 1;
     }

@@ -92,6 +92,7 @@ static status check_query(api_call *c)
 
 void api_invoke(const api_route *r, api_req *req, api_resp *resp)
 {
+    BUG_ON(api_route_writes(r));
     api_call c = {.req = req, .resp = resp, .route = r};
     c.cx.a = req->a;
     c.cx.d = &c.d;
@@ -99,16 +100,11 @@ void api_invoke(const api_route *r, api_req *req, api_resp *resp)
     bool reading = false;
     if (!r->public_) {
         if ((st = core_ctx_init(&c.cx, config.st, req->a, &c.d))) goto out;
-        /* A GET reads only: its queries (the key check included) share one snapshot. */
-        if (strcmp(r->method, "GET") == 0) {
-            if ((st = core_read_begin(&c.cx))) goto out;
-            reading = true;
-        }
+        /* A read's queries, the key check included, share one snapshot. */
+        if ((st = core_read_begin(&c.cx))) goto out;
+        reading = true;
         key_row k;
-        /* A write request checks its key on the writer connection, whose cache every commit
-         * keeps warm; this thread's own connection would have to reload the index pages. */
-        st = reading ? key_authenticate(c.cx.db, presented_key(req->authorization), &k)
-                     : key_authenticate_writer(config.st, presented_key(req->authorization), &k);
+        st = key_authenticate(c.cx.db, presented_key(req->authorization), &k);
         if (st) goto out;
         c.cx.ws = k.ws;
         c.cx.actor = ACTOR_KEY;
@@ -119,6 +115,57 @@ void api_invoke(const api_route *r, api_req *req, api_resp *resp)
 out:
     if (reading) core_read_end(&c.cx);
     if (st) render_error(&c, r->dl, st);
+}
+
+bool api_route_writes(const api_route *r)
+{
+    return !r->public_ && strcmp(r->method, "GET") != 0;
+}
+
+/* Runs on the writer thread, inside the job's savepoint: the key check, then the handler. */
+static status write_run(db *writer, void *arg)
+{
+    api_write *w = arg;
+    api_call c = {.req = w->req, .resp = w->resp, .route = w->route};
+    core_ctx_init_job(&c.cx, config.st, writer, w->req->a, &c.d);
+    key_row k;
+    status st = key_authenticate(writer, presented_key(w->req->authorization), &k);
+    if (!st) {
+        c.cx.ws = k.ws;
+        c.cx.actor = ACTOR_KEY;
+        memcpy(c.cx.actor_id, k.uuid, sizeof c.cx.actor_id);
+        st = check_query(&c);
+    }
+    if (!st) st = w->route->fn(&c);
+    if (st) render_error(&c, w->route->dl, st);
+    w->ran = st;
+    return st;
+}
+
+static void write_done(void *arg, status committed)
+{
+    api_write *w = arg;
+    w->committed = committed;
+    w->ready(w->ctx);
+}
+
+void api_submit_write(api_write *w, const api_route *r, api_req *req, api_resp *resp,
+                      void (*ready)(void *ctx), void *ctx)
+{
+    *w = (api_write){.route = r, .req = req, .resp = resp, .ready = ready, .ctx = ctx};
+    w->job = (store_job){.run = write_run, .done = write_done, .arg = w};
+    core_submit(config.st, &w->job);
+}
+
+void api_finish_write(api_write *w)
+{
+    if (!w->committed || w->ran) return; /* durable, or failed and answered as such */
+    /* The answer said it worked, but the transaction did not commit: say so instead. */
+    free(w->resp->body);
+    *w->resp = (api_resp){0};
+    api_call c = {.req = w->req, .resp = w->resp, .route = w->route};
+    diag_set(&c.d, ST_INTERNAL, "", "the change could not be committed");
+    render_error(&c, w->route->dl, ST_INTERNAL);
 }
 
 void api_no_route(api_req *req, api_resp *resp, bool method_not_allowed)

@@ -63,8 +63,27 @@ typedef struct {
 } api_config;
 void api_init(const api_config *cfg);
 
-/* Runs a matched route. */
+/* Runs a matched route that only reads (or needs no key), on the calling thread. */
 void api_invoke(const api_route *r, api_req *req, api_resp *resp);
+
+/* Routes that change data run through group commit instead: api_submit_write queues the
+ * request (its key check included) for the store's writer thread; ready(ctx) is called from
+ * that thread once the outcome is durable (or failed). The caller then calls
+ * api_finish_write on its own thread and sends resp. req, resp and w must stay alive until
+ * then. */
+typedef struct {
+    store_job job;
+    const api_route *route;
+    api_req *req;
+    api_resp *resp;
+    status ran, committed;
+    void (*ready)(void *ctx);
+    void *ctx;
+} api_write;
+bool api_route_writes(const api_route *r);
+void api_submit_write(api_write *w, const api_route *r, api_req *req, api_resp *resp,
+                      void (*ready)(void *ctx), void *ctx);
+void api_finish_write(api_write *w);
 /* Answers a request that matched no route (404), or a path with other methods (405). */
 void api_no_route(api_req *req, api_resp *resp, bool method_not_allowed);
 /* Answers 413 in the dialect of the path. */

@@ -69,23 +69,6 @@ status key_authenticate(db *c, const char *key, key_row *out)
     return st;
 }
 
-struct auth_arg {
-    const char *key;
-    key_row *out;
-};
-
-static status auth_on(db *c, void *p)
-{
-    struct auth_arg *a = p;
-    return key_authenticate(c, a->key, a->out);
-}
-
-status key_authenticate_writer(store *s, const char *key, key_row *out)
-{
-    struct auth_arg a = {key, out};
-    return store_on_writer(s, auth_on, &a);
-}
-
 status key_list(db *c, arena *a, key_row **rows, size_t *n)
 {
     return store_key_list(c, a, rows, n);

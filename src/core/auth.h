@@ -16,8 +16,6 @@ status workspace_find(db *c, const char *name_or_id, arena *a, ws_row *out, diag
 status key_create(db *c, int64_t ws, char out[KEY_STR_LEN + 1], diag *d) WUR;
 /* ST_UNAUTHORIZED for a malformed, unknown or revoked key. */
 status key_authenticate(db *c, const char *key, key_row *out) WUR;
-/* The same, looked up on the store's writer connection: for requests that will write. */
-status key_authenticate_writer(store *s, const char *key, key_row *out) WUR;
 status key_list(db *c, arena *a, key_row **rows, size_t *n) WUR;
 status key_revoke(db *c, const char *id_or_prefix, diag *d) WUR;
 

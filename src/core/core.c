@@ -38,6 +38,22 @@ status core_ctx_init(core_ctx *cx, store *st, arena *a, diag *d)
     return cx->db ? ST_OK : diag_set(d, ST_INTERNAL, "", "the store is unavailable");
 }
 
+void core_ctx_init_job(core_ctx *cx, store *st, db *writer, arena *a, diag *d)
+{
+    memset(cx, 0, sizeof *cx);
+    cx->st = st;
+    cx->db = writer;
+    cx->a = a;
+    cx->d = d;
+    cx->now = time_now_ms();
+    cx->txn_depth = 1;
+}
+
+void core_submit(store *st, store_job *j)
+{
+    store_submit(st, j);
+}
+
 list_page core_page(const list_in *in)
 {
     list_page pg = {

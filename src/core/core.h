@@ -32,6 +32,11 @@ const char *actor_name(actor_type t);
 
 /* Starts a context on this thread's connection to st; ST_INTERNAL if it cannot be opened. */
 status core_ctx_init(core_ctx *cx, store *st, arena *a, diag *d) WUR;
+/* Starts a context for a group-commit job (see core_submit): on the writer connection, already
+ * inside the job's transaction, so core_txn calls join it. */
+void core_ctx_init_job(core_ctx *cx, store *st, db *writer, arena *a, diag *d);
+/* Queues a write job for the store's group commit (store_submit). */
+void core_submit(store *st, store_job *j);
 
 /* A field of a partial update: absent (set false), null (set, v NULL) or a value. */
 typedef struct {

@@ -29,6 +29,13 @@ struct req_state {
     int status;
     const char *method;
     char *path;
+    /* A write waiting for its group commit: the connection is suspended until ready. */
+    struct MHD_Connection *conn;
+    api_req req;
+    api_resp resp;
+    api_write write;
+    bool pending;
+    atomic_bool ready;
 };
 
 static const http_config *cfg;
@@ -97,6 +104,14 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct req_state *r,
     return ret;
 }
 
+/* Called on the writer thread when a write's outcome is durable (or failed). */
+static void write_ready(void *ctx)
+{
+    struct req_state *r = ctx;
+    atomic_store(&r->ready, true);
+    MHD_resume_connection(r->conn);
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **con_cls)
@@ -128,6 +143,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         *upload_data_size = 0; /* consumed (or dropped, once over the limit) */
         return MHD_YES;
     }
+    if (r->pending) {
+        /* Resumed: the group commit decided. (A spurious call before then just waits.) */
+        if (!atomic_load(&r->ready)) return MHD_YES;
+        api_finish_write(&r->write);
+        return respond(conn, r, &r->resp);
+    }
 
     api_req req = {.method = r->method, .path = r->path, .a = r->a};
     api_resp resp = {0};
@@ -152,6 +173,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     bool path_known;
     const api_route *route = router_match(api_routes, api_route_count, method, url, r->a,
                                           req.params, &req.n_params, &path_known);
+    if (route && api_route_writes(route)) {
+        /* Answered only after its transaction commits, without holding this thread. */
+        r->req = req;
+        r->pending = true;
+        r->conn = conn;
+        MHD_suspend_connection(conn);
+        api_submit_write(&r->write, route, &r->req, &r->resp, write_ready, r);
+        return MHD_YES;
+    }
     if (route)
         api_invoke(route, &req, &resp);
     else
@@ -226,7 +256,8 @@ status http_serve(const http_config *config, diag *d)
     sigaddset(&stop, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
 
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags =
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (v6) flags |= MHD_USE_IPv6;
     struct MHD_Daemon *daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,

@@ -31,6 +31,12 @@ struct store {
     bool maint_running, maint_stop;
     pthread_mutex_t maint_lock;
     pthread_cond_t maint_wake;
+    /* The group-commit writer thread and its queue (guarded by q_lock). */
+    pthread_t wthread;
+    bool w_running, w_stop;
+    pthread_mutex_t q_lock;
+    pthread_cond_t q_wake;
+    store_job *q_head, *q_tail;
     struct conn_node *conns;
     uint64_t generation; /* tells a thread's cached connection which store it belongs to */
 };
@@ -92,6 +98,8 @@ status store_open(const char *dsn, store **out, diag *d)
     pthread_mutex_init(&s->write_lock, NULL);
     pthread_mutex_init(&s->maint_lock, NULL);
     pthread_cond_init(&s->maint_wake, NULL);
+    pthread_mutex_init(&s->q_lock, NULL);
+    pthread_cond_init(&s->q_wake, NULL);
     pthread_mutex_lock(&generation_lock);
     s->generation = next_generation++;
     pthread_mutex_unlock(&generation_lock);
@@ -108,6 +116,13 @@ status store_open(const char *dsn, store **out, diag *d)
 void store_close(store *s)
 {
     if (!s) return;
+    if (s->w_running) {
+        pthread_mutex_lock(&s->q_lock);
+        s->w_stop = true;
+        pthread_cond_signal(&s->q_wake);
+        pthread_mutex_unlock(&s->q_lock);
+        pthread_join(s->wthread, NULL);
+    }
     if (s->maint_running) {
         pthread_mutex_lock(&s->maint_lock);
         s->maint_stop = true;
@@ -122,6 +137,8 @@ void store_close(store *s)
     }
     if (tl_generation == s->generation) tl_conn = NULL, tl_generation = 0;
     if (s->writer) s->drv->close(s->writer);
+    pthread_cond_destroy(&s->q_wake);
+    pthread_mutex_destroy(&s->q_lock);
     pthread_cond_destroy(&s->maint_wake);
     pthread_mutex_destroy(&s->maint_lock);
     pthread_mutex_destroy(&s->write_lock);
@@ -166,15 +183,6 @@ static status writer_open(store *s)
     return ST_OK;
 }
 
-status store_on_writer(store *s, status (*fn)(db *c, void *arg), void *arg)
-{
-    pthread_mutex_lock(&s->write_lock);
-    status st = writer_open(s);
-    if (!st) st = fn(s->writer, arg);
-    pthread_mutex_unlock(&s->write_lock);
-    return st;
-}
-
 static void *maintain(void *arg)
 {
     store *s = arg;
@@ -214,6 +222,96 @@ status store_start_maintenance(store *s)
         return ST_INTERNAL;
     }
     return ST_OK;
+}
+
+#define BATCH_MAX 256 /* jobs per transaction */
+
+/* Runs a parameterless statement through the statement cache. */
+static status exec_cached(db *c, const char *sql)
+{
+    return run_done(db_prepare(c, sql));
+}
+
+/* Runs one batch: BEGIN, each job in its own savepoint, COMMIT; then tells every job. */
+static void run_batch(store *s, store_job *batch)
+{
+    status committed = ST_OK;
+    pthread_mutex_lock(&s->write_lock);
+    status st = writer_open(s);
+    if (!st) st = db_begin(s->writer);
+    if (st) {
+        committed = st;
+    } else {
+        for (store_job *j = batch; j; j = j->next) {
+            if (exec_cached(s->writer, "SAVEPOINT job")) {
+                committed = ST_INTERNAL;
+                break;
+            }
+            if (j->run(s->writer, j->arg)) {
+                if (exec_cached(s->writer, "ROLLBACK TO job")) {
+                    committed = ST_INTERNAL;
+                    break;
+                }
+            }
+            if (exec_cached(s->writer, "RELEASE job")) {
+                committed = ST_INTERNAL;
+                break;
+            }
+        }
+        if (!committed) committed = db_commit(s->writer);
+        if (committed) db_rollback(s->writer);
+    }
+    pthread_mutex_unlock(&s->write_lock);
+    if (committed)
+        log_error("store: a batch of writes failed to commit: %s", status_name(committed));
+    for (store_job *j = batch, *next; j; j = next) {
+        next = j->next; /* done() may free the job */
+        j->done(j->arg, committed);
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    store *s = arg;
+    pthread_mutex_lock(&s->q_lock);
+    for (;;) {
+        while (!s->q_head && !s->w_stop)
+            pthread_cond_wait(&s->q_wake, &s->q_lock);
+        if (!s->q_head) break; /* stopping, and nothing left */
+        /* Take up to BATCH_MAX jobs; the rest wait for the next transaction. */
+        store_job *batch = s->q_head, *last = batch;
+        for (int n = 1; n < BATCH_MAX && last->next; n++)
+            last = last->next;
+        s->q_head = last->next;
+        if (!s->q_head) s->q_tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&s->q_lock);
+        run_batch(s, batch);
+        pthread_mutex_lock(&s->q_lock);
+    }
+    pthread_mutex_unlock(&s->q_lock);
+    return NULL;
+}
+
+status store_start_writer(store *s)
+{
+    if (pthread_create(&s->wthread, NULL, writer_main, s) != 0) return ST_INTERNAL;
+    s->w_running = true;
+    return ST_OK;
+}
+
+void store_submit(store *s, store_job *j)
+{
+    BUG_ON(!s->w_running);
+    j->next = NULL;
+    pthread_mutex_lock(&s->q_lock);
+    if (s->q_tail)
+        s->q_tail->next = j;
+    else
+        s->q_head = j;
+    s->q_tail = j;
+    pthread_cond_signal(&s->q_wake);
+    pthread_mutex_unlock(&s->q_lock);
 }
 
 status store_write_begin(store *s, db **out)

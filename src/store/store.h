@@ -32,12 +32,24 @@ int store_schema_version(db *c);
 status store_write_begin(store *s, db **out) WUR;
 status store_write_end(store *s, bool commit) WUR;
 
-/* Runs fn on the writer connection, outside a transaction, serialised with the writers: for
- * a lookup a write request makes first (its key), where the writer's page cache is warm. */
-status store_on_writer(store *s, status (*fn)(db *c, void *arg), void *arg) WUR;
 /* Starts the background checkpointer (the server calls this; short-lived commands need not):
  * commits no longer pay for moving the log into the database. store_close stops it. */
 status store_start_maintenance(store *s) WUR;
+
+/* Group commit. A job runs on the store's writer thread inside a SAVEPOINT of a transaction
+ * shared with every other job queued at that moment: one COMMIT for the lot. A job whose run
+ * fails is rolled back alone. done() then runs on the writer thread with the COMMIT's status
+ * (ST_OK: the job's changes, if its run succeeded, are durable). The job must stay alive until
+ * done() is called; run() must not block. store_start_writer starts the thread (serve only;
+ * store_close stops it after the queue is empty). */
+typedef struct store_job {
+    status (*run)(db *writer, void *arg);
+    void (*done)(void *arg, status committed);
+    void *arg;
+    struct store_job *next; /* the queue's */
+} store_job;
+status store_start_writer(store *s) WUR;
+void store_submit(store *s, store_job *j);
 
 /* Transactions on a given connection (start-up, the command line, the bulk loader). */
 status store_begin(db *c) WUR;
