@@ -14,6 +14,8 @@
 #include "util/timeutil.h"
 
 static api_config config;
+
+static status parse_body(api_req *req, json_t **out, diag *d);
 static api_route route_table[128];
 const api_route *api_routes = route_table;
 size_t api_route_count;
@@ -126,7 +128,7 @@ bool api_route_writes(const api_route *r)
 static status write_run(db *writer, void *arg)
 {
     api_write *w = arg;
-    api_call c = {.req = w->req, .resp = w->resp, .route = w->route};
+    api_call c = {.req = w->req, .resp = w->resp, .route = w->route, .body = w->body};
     core_ctx_init_job(&c.cx, config.st, writer, w->req->a, &c.d);
     key_row k;
     status st = key_authenticate(writer, presented_key(w->req->authorization), &k);
@@ -154,6 +156,11 @@ void api_submit_write(api_write *w, const api_route *r, api_req *req, api_resp *
 {
     *w = (api_write){.route = r, .req = req, .resp = resp, .ready = ready, .ctx = ctx};
     w->job = (store_job){.run = write_run, .done = write_done, .arg = w};
+    /* Parse here, off the writer thread; a body that does not parse is reported (and parsed
+     * again) by the handler, so bad input is answered where it always was. */
+    diag d = {0};
+    json_t *body;
+    if (!parse_body(req, &body, &d)) w->body = body;
     core_submit(config.st, &w->job);
 }
 
@@ -195,31 +202,37 @@ static void decref(void *p)
     json_decref(p);
 }
 
-status call_body(api_call *c, json_t **out)
+/* Parses a request body: {} when empty; released with the request's arena. */
+static status parse_body(api_req *req, json_t **out, diag *d)
 {
-    if (c->body) {
-        *out = c->body;
-        return ST_OK;
-    }
-    const char *b = c->req->body;
-    size_t n = c->req->body_len;
+    const char *b = req->body;
+    size_t n = req->body_len;
     size_t i = 0;
     while (b && i < n && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t'))
         i++;
+    json_t *j;
     if (!b || i == n) {
-        c->body = json_object();
+        j = json_object();
     } else {
         json_error_t err;
-        c->body = json_loadb(b, n, 0, &err);
-        if (!c->body)
-            return diag_set(&c->d, ST_INVALID, "body",
-                            "must be a JSON object (%s at line %d "
-                            "column %d)",
-                            err.text, err.line, err.column);
+        j = json_loadb(b, n, 0, &err);
+        if (!j)
+            return diag_set(d, ST_INVALID, "body",
+                            "must be a JSON object (%s at line %d column %d)", err.text, err.line,
+                            err.column);
     }
-    arena_defer(c->req->a, decref, c->body);
-    if (!json_is_object(c->body))
-        return diag_set(&c->d, ST_INVALID, "body", "must be a JSON object");
+    arena_defer(req->a, decref, j);
+    if (!json_is_object(j)) return diag_set(d, ST_INVALID, "body", "must be a JSON object");
+    *out = j;
+    return ST_OK;
+}
+
+status call_body(api_call *c, json_t **out)
+{
+    if (!c->body && parse_body(c->req, &c->body, &c->d)) {
+        c->body = NULL;
+        return ST_INVALID;
+    }
     *out = c->body;
     return ST_OK;
 }

@@ -79,6 +79,7 @@ typedef struct {
     status ran, committed;
     void (*ready)(void *ctx);
     void *ctx;
+    void *body; /* the body, parsed before queueing (a JSON object), or NULL */
 } api_write;
 bool api_route_writes(const api_route *r);
 void api_submit_write(api_write *w, const api_route *r, api_req *req, api_resp *resp,

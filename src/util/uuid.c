@@ -8,8 +8,18 @@
 
 void uuid_v4(char out[UUID_STR_LEN + 1])
 {
+    /* One CSPRNG call per 32 uuids instead of one each: it showed at 5 % of a create. The
+     * pool is per thread, so no two threads ever hand out the same bytes. */
+    static _Thread_local unsigned char pool[512];
+    static _Thread_local size_t used = sizeof pool;
+    if (used == sizeof pool) {
+        crypto_random(pool, sizeof pool);
+        used = 0;
+    }
     unsigned char b[16];
-    crypto_random(b, sizeof b);
+    memcpy(b, pool + used, sizeof b);
+    memset(pool + used, 0, sizeof b); /* a handed-out id is not kept around */
+    used += sizeof b;
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
     static const char hex[] = "0123456789abcdef";
