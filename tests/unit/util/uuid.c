@@ -2,6 +2,9 @@
  * (8-4-4-4-12 hex, any case in, lower case out). */
 #include "unit.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include <ctype.h>
 
 #include "util/uuid.h"
@@ -67,12 +70,30 @@ static void test_parse_rejects(void **state)
     assert_false(uuid_parse(NULL, out));
 }
 
+/* Ids drawn across many refills of the per-thread random pool are all distinct v4 uuids. */
+static void test_v4_distinct_across_pool_refills(void **state)
+{
+    (void)state;
+    enum { N = 2000 };
+    static char ids[N][UUID_STR_LEN + 1];
+    for (int i = 0; i < N; i++) {
+        uuid_v4(ids[i]);
+        assert_true(uuid_parse(ids[i], NULL));
+        assert_int_equal(ids[i][14], '4');
+        assert_non_null(strchr("89ab", ids[i][19]));
+    }
+    qsort(ids, N, sizeof ids[0], (int (*)(const void *, const void *))strcmp);
+    for (int i = 1; i < N; i++)
+        assert_string_not_equal(ids[i - 1], ids[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_v4_shape_and_unique),
         cmocka_unit_test(test_parse_normalises_case),
         cmocka_unit_test(test_parse_rejects),
+        cmocka_unit_test(test_v4_distinct_across_pool_refills),
     };
     return cmocka_run_group_tests_name("util/uuid", tests, NULL, NULL);
 }
