@@ -4,6 +4,7 @@
 #include "core/core.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/limits.h"
@@ -142,67 +143,61 @@ status core_txn(core_ctx *cx, status (*fn)(core_ctx *cx, void *arg), void *arg)
 
 void ev_init(evdata *e)
 {
-    buf_init(&e->b, LIMIT_RESPONSE);
-    e->n = 0;
-    BUG_ON(buf_puts(&e->b, "{"));
+    jw_init(&e->w, LIMIT_RESPONSE);
+    jw_obj(&e->w);
 }
 
+/* Opens "field":{"before": */
 static void ev_key(evdata *e, const char *field)
 {
-    status st = buf_puts(&e->b, e->n++ ? ",\"" : "\"");
-    if (!st) st = buf_puts(&e->b, field);
-    if (!st) st = buf_puts(&e->b, "\":{\"before\":");
-    BUG_ON(st);
-}
-
-static void ev_json_str(evdata *e, const char *v)
-{
-    status st = v ? buf_json_str(&e->b, v) : buf_puts(&e->b, "null");
-    BUG_ON(st);
+    jw_key(&e->w, field);
+    jw_obj(&e->w);
+    jw_key(&e->w, "before");
 }
 
 void ev_str(evdata *e, const char *field, const char *before, const char *after)
 {
     ev_key(e, field);
-    ev_json_str(e, before);
-    BUG_ON(buf_puts(&e->b, ",\"after\":"));
-    ev_json_str(e, after);
-    BUG_ON(buf_puts(&e->b, "}"));
+    jw_str(&e->w, before);
+    jw_kstr(&e->w, "after", after);
+    jw_end_obj(&e->w);
 }
 
 void ev_int(evdata *e, const char *field, int64_t before, int64_t after)
 {
     ev_key(e, field);
-    status st =
-        before == NULL_INT ? buf_puts(&e->b, "null") : buf_printf(&e->b, "%lld", (long long)before);
-    if (!st) st = buf_puts(&e->b, ",\"after\":");
-    if (!st)
-        st = after == NULL_INT ? buf_puts(&e->b, "null")
-                               : buf_printf(&e->b, "%lld", (long long)after);
-    if (!st) st = buf_puts(&e->b, "}");
-    BUG_ON(st);
+    jw_int_or_null(&e->w, before, NULL_INT);
+    jw_key(&e->w, "after");
+    jw_int_or_null(&e->w, after, NULL_INT);
+    jw_end_obj(&e->w);
 }
 
 void ev_bool(evdata *e, const char *field, bool after)
 {
     ev_key(e, field);
-    BUG_ON(buf_puts(&e->b, after ? "null,\"after\":true}" : "null,\"after\":false}"));
+    jw_null(&e->w);
+    jw_kbool(&e->w, "after", after);
+    jw_end_obj(&e->w);
 }
 
 status ev_commit(core_ctx *cx, int64_t ticket_id, const char *type, evdata *e)
 {
-    BUG_ON(buf_puts(&e->b, "}"));
+    char *data;
+    size_t len;
+    jw_end_obj(&e->w);
+    status st = jw_finish(&e->w, &data, &len);
+    if (st) return diag_set(cx->d, st, "", "the change is too large to record");
     event_row ev = {
         .ticket_id = ticket_id,
         .type = (char *)type,
         .actor_type = (char *)actor_name(cx->actor),
         .actor_id = cx->actor == ACTOR_SYSTEM ? NULL : cx->actor_id,
-        .data = e->b.data,
+        .data = data,
         .created_at = cx->now,
     };
     uuid_v4(ev.uuid);
-    status st = store_event_insert(cx->db, cx->ws, &ev);
-    buf_release(&e->b);
+    st = store_event_insert(cx->db, cx->ws, &ev);
+    free(data);
     if (st) log_error("event %s: %s", type, status_name(st));
     return st;
 }

@@ -10,7 +10,7 @@
 
 #include "store/store.h"
 #include "util/arena.h"
-#include "util/buf.h"
+#include "util/jsonw.h"
 #include "util/status.h"
 
 /* Who is acting: the event timeline records it. */
@@ -82,8 +82,7 @@ status core_txn(core_ctx *cx, status (*fn)(core_ctx *cx, void *arg), void *arg) 
 
 /* ---- the event timeline ---- */
 typedef struct {
-    buf b;
-    int n;
+    jw w; /* the event's data: {"field":{"before":…,"after":…},…} */
 } evdata;
 
 void ev_init(evdata *e);

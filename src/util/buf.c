@@ -71,39 +71,6 @@ status buf_printf(buf *b, const char *fmt, ...)
     return ST_OK;
 }
 
-status buf_json_str(buf *b, const char *s)
-{
-    status st = buf_append(b, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)s; !st && *p; p++) {
-        char esc[8];
-        switch (*p) {
-        case '"':
-            st = buf_append(b, "\\\"", 2);
-            break;
-        case '\\':
-            st = buf_append(b, "\\\\", 2);
-            break;
-        case '\n':
-            st = buf_append(b, "\\n", 2);
-            break;
-        case '\r':
-            st = buf_append(b, "\\r", 2);
-            break;
-        case '\t':
-            st = buf_append(b, "\\t", 2);
-            break;
-        default:
-            if (*p < 0x20) {
-                snprintf(esc, sizeof esc, "\\u%04x", *p);
-                st = buf_append(b, esc, 6);
-            } else {
-                st = buf_append(b, p, 1);
-            }
-        }
-    }
-    return st ? st : buf_append(b, "\"", 1);
-}
-
 char *buf_steal(buf *b)
 {
     char *p = b->data;

@@ -20,8 +20,6 @@ void buf_reset(buf *b); /* len = 0, keeps the memory */
 status buf_append(buf *b, const void *p, size_t n) WUR;
 status buf_puts(buf *b, const char *s) WUR;
 status buf_printf(buf *b, const char *fmt, ...) WUR __attribute__((format(printf, 2, 3)));
-/* Appends s as a JSON string literal, quotes included. */
-status buf_json_str(buf *b, const char *s) WUR;
 char *buf_steal(buf *b); /* caller frees; the buf is empty afterwards */
 
 #endif

@@ -288,7 +288,7 @@ static void test_event_builder(void **state)
     ev_int(&ev, "big", NULL_INT, INT64_MAX);
     ev_str(&ev, "gone", "x", NULL);
     assert_int_equal(ev_commit(&e->cx, tid, "ticket.test", &ev), ST_OK);
-    assert_null(ev.b.data); /* released */
+    assert_null(ev.w.b.data); /* released */
 
     e->cx.actor = ACTOR_KEY;
     snprintf(e->cx.actor_id, sizeof e->cx.actor_id, "11111111-2222-4333-8444-555555555555");

@@ -1,5 +1,5 @@
 /* Tests of util/buf.c: appends and formatting, the hard cap (ST_TOO_LARGE leaves the contents
- * as they were), NUL termination, reset, steal, and JSON string escaping. */
+ * as they were), NUL termination, reset, steal, (JSON escaping is tested with util/jsonw). */
 #include "unit.h"
 
 #include "util/buf.h"
@@ -73,7 +73,6 @@ static void test_cap_exact_then_too_large(void **state)
     assert_string_equal(b.data, "12345678");
     assert_int_equal(buf_printf(&b, "%d", 1), ST_TOO_LARGE);
     assert_string_equal(b.data, "12345678");
-    assert_int_equal(buf_json_str(&b, ""), ST_TOO_LARGE);
     buf_release(&b);
 }
 
@@ -158,40 +157,6 @@ static void test_steal(void **state)
     free(e);
 }
 
-static void json(const char *in, const char *want)
-{
-    buf b;
-    buf_init(&b, 1024);
-    assert_int_equal(buf_json_str(&b, in), ST_OK);
-    assert_string_equal(b.data, want);
-    buf_release(&b);
-}
-
-static void test_json_str(void **state)
-{
-    json("", "\"\"");
-    json("plain", "\"plain\"");
-    json("say \"hi\"", "\"say \\\"hi\\\"\"");
-    json("back\\slash", "\"back\\\\slash\"");
-    json("a\nb\rc\td", "\"a\\nb\\rc\\td\"");
-    json("\x01\x1f", "\"\\u0001\\u001f\"");
-    json("\x7f", "\"\x7f\"");
-    json("/", "\"/\"");
-    json("caf\xc3\xa9 \xe2\x82\xac", "\"caf\xc3\xa9 \xe2\x82\xac\""); /* UTF-8 passes through */
-}
-
-static void test_json_str_over_cap(void **state)
-{
-    buf b;
-    buf_init(&b, 6);
-    assert_int_equal(buf_json_str(&b, "abcd"), ST_OK); /* 6 bytes with quotes */
-    assert_string_equal(b.data, "\"abcd\"");
-    buf_reset(&b);
-    assert_int_equal(buf_json_str(&b, "\x01"), ST_TOO_LARGE); /* "\u0001" needs 8 */
-    assert_true(b.len <= 6);
-    buf_release(&b);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,8 +170,6 @@ int main(void)
         cmocka_unit_test(test_printf_over_cap_leaves_contents),
         cmocka_unit_test(test_reset_keeps_memory),
         cmocka_unit_test(test_steal),
-        cmocka_unit_test(test_json_str),
-        cmocka_unit_test(test_json_str_over_cap),
     };
     return cmocka_run_group_tests_name("util/buf", tests, NULL, NULL);
 }

@@ -54,6 +54,30 @@ static void test_escaping(void **state)
     free(s);
 }
 
+static void one_str(const char *in, const char *want)
+{
+    jw w;
+    jw_init(&w, 1024);
+    jw_str(&w, in);
+    char *s = finish(&w);
+    assert_string_equal(s, want);
+    free(s);
+}
+
+static void test_str_table(void **state)
+{
+    (void)state;
+    one_str("", "\"\"");
+    one_str("plain", "\"plain\"");
+    one_str("say \"hi\"", "\"say \\\"hi\\\"\"");
+    one_str("back\\slash", "\"back\\\\slash\"");
+    one_str("a\nb\rc\td", "\"a\\nb\\rc\\td\"");
+    one_str("\x01\x1f", "\"\\u0001\\u001f\"");
+    one_str("\x7f", "\"\x7f\"");
+    one_str("/", "\"/\"");
+    one_str("caf\xc3\xa9 \xe2\x82\xac", "\"caf\xc3\xa9 \xe2\x82\xac\""); /* UTF-8 passes */
+}
+
 static void test_int_limits(void **state)
 {
     (void)state;
@@ -86,9 +110,8 @@ static void test_cap_is_sticky(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_nesting_and_commas),
-        cmocka_unit_test(test_escaping),
-        cmocka_unit_test(test_int_limits),
+        cmocka_unit_test(test_nesting_and_commas), cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_str_table),          cmocka_unit_test(test_int_limits),
         cmocka_unit_test(test_cap_is_sticky),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
