@@ -392,12 +392,3 @@ status reply_jw(api_call *c, int http_status, jw *w)
     c->resp->content_type = "application/json";
     return ST_OK;
 }
-
-json_t *j_str(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-json_t *j_int_or_null(int64_t v)
-{
-    return v == NULL_INT ? json_null() : json_integer(v);
-}

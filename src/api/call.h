@@ -49,8 +49,5 @@ status q_uuid(api_call *c, const char *name, const char **out) WUR;
 status reply_json(api_call *c, int http_status, json_t *root);
 /* Sends the writer's text (released either way) with the given HTTP status. */
 status reply_jw(api_call *c, int http_status, jw *w);
-/* JSON helpers for rendering: strings and ints that may be absent render as null. */
-json_t *j_str(const char *s);
-json_t *j_int_or_null(int64_t v); /* NULL_INT -> null */
 
 #endif
