@@ -99,7 +99,7 @@ void api_invoke(const api_route *r, api_req *req, api_resp *resp)
     c.cx.a = req->a;
     c.cx.d = &c.d;
     status st = ST_OK;
-    bool reading = false;
+    bool reading = false; /* a read transaction is open and must be ended */
     if (!r->public_) {
         if ((st = core_ctx_init(&c.cx, config.st, req->a, &c.d))) goto out;
         /* A read's queries, the key check included, share one snapshot. */

@@ -412,7 +412,7 @@ static status h_category_list(api_call *c)
 
 /* ---- teammates ---- */
 
-static status teammate_input(api_call *c, user_in *in, bool create)
+static status teammate_input(api_call *c, user_in *in)
 {
     json_t *b;
     status st = call_body(c, &b);
@@ -423,10 +423,6 @@ static status teammate_input(api_call *c, user_in *in, bool create)
     if (!st) st = in_str(c, b, "role", &in->role);
     if (!st) st = in_str(c, b, "country", &in->country);
     if (!st) st = in_str(c, b, "password", &in->password);
-    if (!st && in->email.set && !in->email.v)
-        st = diag_set(&c->d, ST_INVALID, "email", create ? "is required" : "must not be null");
-    if (!st && in->name.set && !in->name.v)
-        st = diag_set(&c->d, ST_INVALID, "name", create ? "is required" : "must not be null");
     return st;
 }
 
@@ -439,7 +435,7 @@ static status h_teammate_create(api_call *c)
 {
     user_in in = {0};
     user_row u;
-    status st = teammate_input(c, &in, true);
+    status st = teammate_input(c, &in);
     return st ? st : teammate_reply_with(c, user_create(&c->cx, &in, &u), &u);
 }
 
@@ -447,7 +443,7 @@ static status h_teammate_update(api_call *c)
 {
     user_in in = {0};
     user_row u;
-    status st = teammate_input(c, &in, false);
+    status st = teammate_input(c, &in);
     return st ? st : teammate_reply_with(c, user_update(&c->cx, c->req->params[0], &in, &u), &u);
 }
 
@@ -477,7 +473,7 @@ static status h_teammate_list(api_call *c)
 
 /* ---- clients ---- */
 
-static status client_input(api_call *c, contact_in *in, bool create)
+static status client_input(api_call *c, contact_in *in)
 {
     json_t *b;
     status st = call_body(c, &b);
@@ -485,11 +481,7 @@ static status client_input(api_call *c, contact_in *in, bool create)
     if (!st) st = in_str(c, b, "email", &in->email);
     if (!st) st = in_str(c, b, "country", &in->country);
     if (!st) st = in_str(c, b, "billing_plan", &in->plan);
-    /* Tamio documents email as required for clients. */
-    if (!st && (create || in->email.set) && !in->email.v)
-        st = diag_set(&c->d, ST_INVALID, "email", create ? "is required" : "must not be null");
-    if (!st && in->name.set && !in->name.v)
-        st = diag_set(&c->d, ST_INVALID, "name", create ? "is required" : "must not be null");
+    in->require_email = true; /* Tamio documents email as required for clients */
     return st;
 }
 
@@ -502,7 +494,7 @@ static status h_client_create(api_call *c)
 {
     contact_in in = {0};
     contact_row r;
-    status st = client_input(c, &in, true);
+    status st = client_input(c, &in);
     return st ? st : client_reply_with(c, contact_create(&c->cx, &in, &r), &r);
 }
 
@@ -510,7 +502,7 @@ static status h_client_update(api_call *c)
 {
     contact_in in = {0};
     contact_row r;
-    status st = client_input(c, &in, false);
+    status st = client_input(c, &in);
     return st ? st : client_reply_with(c, contact_update(&c->cx, c->req->params[0], &in, &r), &r);
 }
 

@@ -190,7 +190,8 @@ static status check_contact(core_ctx *cx, const contact_in *in, bool create)
 {
     status st = ST_OK;
     if (create || in->name.set) st = check_text(cx->d, "name", in->name.v, true, LIMIT_NAME_CHARS);
-    if (!st) st = check_email(cx->d, "email", in->email.v, false);
+    if (!st && (create || in->email.set))
+        st = check_email(cx->d, "email", in->email.v, in->require_email);
     return st;
 }
 

@@ -21,6 +21,7 @@ const char *user_permission(const user_row *u);
 
 typedef struct {
     opt_str name, email, country, plan; /* plan: a billing plan id or null */
+    bool require_email;                 /* the dialect documents email as required (Tamio) */
 } contact_in;
 
 status contact_create(core_ctx *cx, const contact_in *in, contact_row *out) WUR;

@@ -150,43 +150,44 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         return respond(conn, r, &r->resp);
     }
 
-    api_req req = {.method = r->method, .path = r->path, .a = r->a};
-    api_resp resp = {0};
+    /* The request and its answer live in the request's state: a write outlives this call. */
+    api_req *req = &r->req;
+    api_resp *resp = &r->resp;
+    *req = (api_req){.method = r->method, .path = r->path, .a = r->a};
     if (strlen(url) > LIMIT_PATH) {
-        api_no_route(&req, &resp, false);
-        return respond(conn, r, &resp);
+        api_no_route(req, resp, false);
+        return respond(conn, r, resp);
     }
     if (r->too_large) {
-        api_too_large(&req, &resp);
-        return respond(conn, r, &resp);
+        api_too_large(req, resp);
+        return respond(conn, r, resp);
     }
-    req.authorization =
+    req->authorization =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    req.content_type =
+    req->content_type =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    req.body = r->body.data;
-    req.body_len = r->body.len;
-    req.query = ARENA_ARRAY(r->a, api_kv, LIMIT_QUERY_PARAMS);
-    struct query_walk w = {&req, LIMIT_QUERY_PARAMS};
+    req->body = r->body.data;
+    req->body_len = r->body.len;
+    req->query = ARENA_ARRAY(r->a, api_kv, LIMIT_QUERY_PARAMS);
+    struct query_walk w = {req, LIMIT_QUERY_PARAMS};
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &w);
 
     bool path_known;
     const api_route *route = router_match(api_routes, api_route_count, method, url, r->a,
-                                          req.params, &req.n_params, &path_known);
+                                          req->params, &req->n_params, &path_known);
     if (route && api_route_writes(route)) {
         /* Answered only after its transaction commits, without holding this thread. */
-        r->req = req;
         r->pending = true;
         r->conn = conn;
         MHD_suspend_connection(conn);
-        api_submit_write(&r->write, route, &r->req, &r->resp, write_ready, r);
+        api_submit_write(&r->write, route, req, resp, write_ready, r);
         return MHD_YES;
     }
     if (route)
-        api_invoke(route, &req, &resp);
+        api_invoke(route, req, resp);
     else
-        api_no_route(&req, &resp, path_known);
-    return respond(conn, r, &resp);
+        api_no_route(req, resp, path_known);
+    return respond(conn, r, resp);
 }
 
 /* Called with the raw request line's URI before libmicrohttpd parses its arguments. A query

@@ -391,6 +391,29 @@ static void test_contact_update(void **state)
     assert_string_equal(e->d.field, "client");
 }
 
+/* A dialect that documents email as required (Tamio) says so; core enforces it on create
+ * and on an update that sends email, and leaves an update without email alone. */
+static void test_contact_require_email(void **state)
+{
+    unit_env *e = *state;
+    contact_row c, got;
+    contact_in no_email = {.name = SET("N"), .require_email = true};
+    unit_diag_clear(e);
+    assert_int_equal(contact_create(&e->cx, &no_email, &c), ST_INVALID);
+    assert_string_equal(e->d.field, "email");
+    contact_in with_email = {
+        .name = SET("N"), .email = SET("n@example.com"), .require_email = true};
+    assert_int_equal(contact_create(&e->cx, &with_email, &c), ST_OK);
+    contact_in rename = {.name = SET("M"), .require_email = true};
+    assert_int_equal(contact_update(&e->cx, c.uuid, &rename, &got), ST_OK);
+    contact_in clear = {.email = NUL, .require_email = true};
+    unit_diag_clear(e);
+    assert_int_equal(contact_update(&e->cx, c.uuid, &clear, &got), ST_INVALID);
+    assert_string_equal(e->d.field, "email");
+    assert_int_equal(contact_get(&e->cx, c.uuid, &got), ST_OK);
+    assert_string_equal(got.email, "n@example.com");
+}
+
 static void test_contact_delete(void **state)
 {
     unit_env *e = *state;
@@ -492,6 +515,7 @@ int main(void)
         UNIT_TEST(test_user_delete),
         UNIT_TEST(test_user_list),
         UNIT_TEST(test_contact_create_and_validation),
+        UNIT_TEST(test_contact_require_email),
         UNIT_TEST(test_contact_update),
         UNIT_TEST(test_contact_delete),
         UNIT_TEST(test_plan_create_list_resolve),
