@@ -21,30 +21,48 @@ static void read_category(db_stmt *s, arena *a, void *row)
     r->updated_at = db_col_int(s, 8);
 }
 
-/* Loads the subcategories and plans of one category, in one statement: subcategory rows
- * first (kind 0, in position order), then plan rows (kind 1). */
-static status load_lists(db *c, category_row *r, arena *a)
+/* Loads the subcategories and plans of n categories in one statement: per category,
+ * subcategory rows first (kind 0, in position order), then plan rows (kind 1). */
+static status load_lists(db *c, category_row *r, size_t n, arena *a)
 {
-    db_stmt *s = db_prepare(c, "SELECT 0, pos, name, NULL FROM category_subcategories WHERE "
-                               "category_id = ?1 UNION ALL SELECT 1, cp.pos, p.uuid, p.id FROM "
-                               "category_plans cp JOIN plans p ON p.id = cp.plan_id WHERE "
-                               "cp.category_id = ?1 ORDER BY 1, 2");
+    if (!n) return ST_OK;
+    const char *in = in_list(a, n);
+    db_stmt *s = db_prepare(c, arena_printf(a,
+                                            "SELECT category_id, 0, pos, name, NULL FROM "
+                                            "category_subcategories WHERE category_id%s UNION ALL "
+                                            "SELECT cp.category_id, 1, cp.pos, p.uuid, p.id FROM "
+                                            "category_plans cp JOIN plans p ON p.id = cp.plan_id "
+                                            "WHERE cp.category_id%s ORDER BY 1, 2, 3",
+                                            in, in));
     if (!s) return ST_INTERNAL;
-    db_bind_int(s, 1, r->id);
-    size_t subs_cap = 0, plans_cap = 0, ids_cap = 0;
-    r->subcategories = NULL, r->plan_uuids = NULL, r->plan_ids = NULL;
-    r->n_subcategories = r->n_plans = 0;
+    for (size_t i = 0; i < n; i++) {
+        db_bind_int(s, (int)i + 1, r[i].id);
+        db_bind_int(s, (int)(n + i) + 1, r[i].id);
+        r[i].subcategories = NULL, r[i].plan_uuids = NULL, r[i].plan_ids = NULL;
+        r[i].n_subcategories = r[i].n_plans = 0;
+    }
+    size_t caps[3] = {0}; /* of the category being filled: rows come grouped by category */
+    category_row *cur = NULL;
     int rc;
     while ((rc = db_step(s)) == DB_ROW) {
-        if (db_col_int(s, 0) == 0) {
-            r->subcategories =
-                arena_grow(a, r->subcategories, &subs_cap, r->n_subcategories, sizeof(char *));
-            r->subcategories[r->n_subcategories++] = col_str(s, 2, a);
+        int64_t id = db_col_int(s, 0);
+        if (!cur || cur->id != id) {
+            cur = NULL;
+            for (size_t i = 0; i < n && !cur; i++)
+                if (r[i].id == id) cur = &r[i];
+            BUG_ON(!cur);
+            caps[0] = caps[1] = caps[2] = 0;
+        }
+        if (db_col_int(s, 1) == 0) {
+            cur->subcategories =
+                arena_grow(a, cur->subcategories, &caps[0], cur->n_subcategories, sizeof(char *));
+            cur->subcategories[cur->n_subcategories++] = col_str(s, 3, a);
         } else {
-            r->plan_uuids = arena_grow(a, r->plan_uuids, &plans_cap, r->n_plans, sizeof(char *));
-            r->plan_ids = arena_grow(a, r->plan_ids, &ids_cap, r->n_plans, sizeof(int64_t));
-            r->plan_uuids[r->n_plans] = col_str(s, 2, a);
-            r->plan_ids[r->n_plans++] = db_col_int(s, 3);
+            cur->plan_uuids =
+                arena_grow(a, cur->plan_uuids, &caps[1], cur->n_plans, sizeof(char *));
+            cur->plan_ids = arena_grow(a, cur->plan_ids, &caps[2], cur->n_plans, sizeof(int64_t));
+            cur->plan_uuids[cur->n_plans] = col_str(s, 3, a);
+            cur->plan_ids[cur->n_plans++] = db_col_int(s, 4);
         }
     }
     db_reset(s);
@@ -125,7 +143,7 @@ status store_category_get(db *c, int64_t ws, const char *uuid, arena *a, categor
                         "SELECT " CATEGORY_COLS " FROM " CATEGORY_FROM
                         " WHERE k.workspace_id = ? AND k.uuid = ? AND k.deleted_at IS NULL",
                         ws, uuid, a, read_category, out);
-    return st ? st : load_lists(c, out, a);
+    return st ? st : load_lists(c, out, 1, a);
 }
 
 status store_category_delete(db *c, int64_t ws, int64_t id, int64_t now)
@@ -155,7 +173,5 @@ status store_category_list(db *c, int64_t ws, const list_page *pg, arena *a, cat
     status st = list_run(c, CATEGORY_COLS, CATEGORY_FROM, "categories k", &q, pg,
                          pg->sort == SORT_TITLE ? "k.title" : NULL, "k.uuid", "k.created_at", a,
                          sizeof(category_row), read_category, (void **)rows, n, total);
-    for (size_t i = 0; !st && i < *n; i++)
-        st = load_lists(c, &(*rows)[i], a);
-    return st;
+    return st ? st : load_lists(c, *rows, *n, a);
 }

@@ -22,6 +22,8 @@ static inline status step_status(int rc)
 
 /* Runs a statement with no result rows: prepare failure, step failure -> status. */
 status run_done(db_stmt *s);
+/* " IN (?, ?, …)" with n placeholders, in the arena. */
+char *in_list(arena *a, size_t n);
 /* Runs an `INSERT … RETURNING id` and stores the new row's id. */
 status run_insert(db_stmt *s, int64_t *id);
 

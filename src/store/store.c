@@ -395,6 +395,20 @@ status run_done(db_stmt *s)
     return step_status(rc);
 }
 
+/* " IN (?, ?, …)" with n placeholders, in the arena. */
+char *in_list(arena *a, size_t n)
+{
+    char *s = arena_alloc(a, 8 + 3 * n);
+    size_t len = (size_t)snprintf(s, 8, " IN (");
+    for (size_t i = 0; i < n; i++) {
+        s[len++] = i ? ',' : '?';
+        if (i) s[len++] = '?';
+    }
+    s[len++] = ')';
+    s[len] = '\0';
+    return s;
+}
+
 status run_insert(db_stmt *s, int64_t *id)
 {
     int rc = db_step(s);

@@ -151,20 +151,6 @@ status store_ticket_list(db *c, int64_t ws, const ticket_filter *f, arena *a, ti
                             a, sizeof(ticket_row), read_ticket, (void **)rows, n, total);
 }
 
-/* " IN (?, ?, …)" with n placeholders, in the arena. */
-static char *in_list(arena *a, size_t n)
-{
-    char *s = arena_alloc(a, 8 + 3 * n);
-    size_t len = (size_t)snprintf(s, 8, " IN (");
-    for (size_t i = 0; i < n; i++) {
-        s[len++] = i ? ',' : '?';
-        if (i) s[len++] = '?';
-    }
-    s[len++] = ')';
-    s[len] = '\0';
-    return s;
-}
-
 static void read_asset(db_stmt *s, int o, arena *a, asset_row *r)
 {
     r->id = db_col_int(s, o + 0);
