@@ -251,7 +251,10 @@ static int cmd_backup(const options *o)
 }
 
 /* The benchmark's fast path: bulk rows through the store, 10,000 per transaction, each ticket
- * with its client reply and its ticket.created event, spread one second apart up to now. */
+ * with its chat, its client reply (also the chat's message) and its ticket.created event,
+ * spread one second apart up to now. States cycle through new, open, inprogress and closed;
+ * every ticket carries one of 20 tags; each message holds a word shared by 1 in 1000 tickets
+ * ("kiwi" + 3 digits) for the search benchmark. */
 static int cmd_seed(const options *o)
 {
     store *st = open_store(o, false);
@@ -264,9 +267,23 @@ static int cmd_seed(const options *o)
     int64_t now = time_now_ms(), nt = o->teammates, nc = o->clients, n = o->tickets;
     int64_t *users = ARENA_ARRAY(a, int64_t, (size_t)nt),
             *contacts = ARENA_ARRAY(a, int64_t, (size_t)nc);
-    int64_t cats[4];
+    int64_t cats[4], tags[20];
+    channel_row channel;
+    responder_row responder;
     status s = workspace_find(c, o->workspace, a, &w, &d);
     if (!s) s = store_begin(c);
+    if (!s) s = store_channel_builtin(c, w.id, "tamio", now, a, &channel);
+    if (!s) s = store_responder_builtin(c, w.id, now, a, &responder);
+    for (int i = 0; !s && i < 20; i++) {
+        tag_row g = {.name = arena_printf(a, "tag-%d", i),
+                     .description = "",
+                     .color = arena_printf(a, "%d", i % 10),
+                     .created_at = now,
+                     .updated_at = now};
+        uuid_v4(g.uuid);
+        s = store_tag_insert(c, w.id, &g);
+        tags[i] = g.id;
+    }
     for (int64_t i = 0; !s && i < nt; i++) {
         user_row u = {
             .name = "Teammate",
@@ -283,6 +300,7 @@ static int cmd_seed(const options *o)
         contact_row r = {.name = "Client",
                          .email = "client@example.com",
                          .plan_id = NULL_INT,
+                         .user_id = NULL_INT,
                          .created_at = now,
                          .updated_at = now};
         uuid_v4(r.uuid);
@@ -302,8 +320,23 @@ static int cmd_seed(const options *o)
     }
     for (int64_t i = 0; !s && i < n; i++) {
         int64_t at = now - (n - i) * 1000;
-        ticket_state ts = i % 5 == 4 ? TS_CLOSED : i % 3 ? TS_OPEN : TS_NEW;
-        ticket_row t = {.title = arena_printf(batch, "Seeded ticket %lld about %s", (long long)i,
+        static const ticket_state cycle[] = {TS_NEW, TS_OPEN, TS_INPROGRESS, TS_OPEN, TS_CLOSED};
+        ticket_state ts = cycle[i % 5];
+        chat_row chat = {.channel_id = channel.id,
+                         .contact_id = contacts[(i * 7919) % nc],
+                         .owner_entity = "external-users",
+                         .responder_id = responder.id,
+                         .version_id = responder.version_id,
+                         .created_at = at,
+                         .updated_at = at};
+        uuid_v4(chat.uuid);
+        if ((s = store_chat_insert(c, w.id, &chat))) break;
+        ticket_row t = {.chat_id = chat.id,
+                        .team_id = NULL_INT,
+                        .circumstance = "handover",
+                        .ongoing_at = ts == TS_INPROGRESS ? at : NULL_INT,
+                        .completed_at = state_is_open(ts) ? NULL_INT : at,
+                        .title = arena_printf(batch, "Seeded ticket %lld about %s", (long long)i,
                                               titles[i % 4]),
                         .description = "Seeded by ticketd seed for the benchmark.",
                         .state = (char *)state_name(ts),
@@ -315,7 +348,14 @@ static int cmd_seed(const options *o)
                         .created_at = at,
                         .updated_at = at};
         uuid_v4(t.uuid);
-        s = store_ticket_insert(c, w.id, &t);
+        /* The message first: the ticket's search document then reads it in one go. */
+        message_row m = {
+            .text = arena_printf(batch, "%s kiwi%03lld", t.description, (long long)(i % 1000)),
+            .from_owner = true,
+            .created_at = at};
+        uuid_v4(m.uuid);
+        s = store_message_insert(c, w.id, chat.id, &m);
+        if (!s) s = store_ticket_insert(c, w.id, &t);
         reply_row r = {.text = t.description,
                        .is_client = true,
                        .user_id = NULL_INT,
@@ -323,6 +363,8 @@ static int cmd_seed(const options *o)
                        .created_at = at};
         uuid_v4(r.uuid);
         if (!s) s = store_reply_insert(c, w.id, t.id, &r);
+        ticket_tag_row link;
+        if (!s) s = store_ticket_tag_add(c, t.id, tags[i % 20], at, &link);
         event_row e = {.ticket_id = t.id,
                        .type = "ticket.created",
                        .actor_type = "system",

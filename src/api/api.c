@@ -16,7 +16,7 @@
 static api_config config;
 
 static status parse_body(api_req *req, json_t **out, diag *d);
-static api_route route_table[128];
+static api_route route_table[256];
 const api_route *api_routes = route_table;
 size_t api_route_count;
 
@@ -33,11 +33,13 @@ void api_init(const api_config *cfg)
     api_route_count = 0;
     add_routes(ops_routes, ops_route_count);
     add_routes(tamio_routes, tamio_route_count);
+    add_routes(zaia_routes, zaia_route_count);
 }
 
 static dialect dialect_of_path(const char *path)
 {
     if (strncmp(path, "/v2/", 4) == 0 || strcmp(path, "/v2") == 0) return DIALECT_TAMIO;
+    if (strncmp(path, "/api/v1/", 8) == 0 || strcmp(path, "/api/v1") == 0) return DIALECT_ZAIA;
     return DIALECT_OPS;
 }
 
@@ -59,6 +61,9 @@ static void render_error(api_call *c, dialect dl, status st)
     switch (dl) {
     case DIALECT_TAMIO:
         tamio_error(c, st);
+        return;
+    case DIALECT_ZAIA:
+        zaia_error(c, st);
         return;
     default:
         ops_error(c, st);
@@ -109,6 +114,7 @@ void api_invoke(const api_route *r, api_req *req, api_resp *resp)
         st = key_authenticate(c.cx.db, presented_key(req->authorization), &k);
         if (st) goto out;
         c.cx.ws = k.ws;
+        memcpy(c.cx.ws_uuid, k.ws_uuid, sizeof c.cx.ws_uuid);
         c.cx.actor = ACTOR_KEY;
         memcpy(c.cx.actor_id, k.uuid, sizeof c.cx.actor_id);
     }
@@ -134,6 +140,7 @@ static status write_run(db *writer, void *arg)
     status st = key_authenticate(writer, presented_key(w->req->authorization), &k);
     if (!st) {
         c.cx.ws = k.ws;
+        memcpy(c.cx.ws_uuid, k.ws_uuid, sizeof c.cx.ws_uuid);
         c.cx.actor = ACTOR_KEY;
         memcpy(c.cx.actor_id, k.uuid, sizeof c.cx.actor_id);
         st = check_query(&c);
@@ -179,6 +186,12 @@ void api_no_route(api_req *req, api_resp *resp, bool method_not_allowed)
 {
     api_call c = {.req = req, .resp = resp};
     int code = method_not_allowed ? 405 : 404;
+    if (dialect_of_path(req->path) == DIALECT_ZAIA) {
+        diag_set(&c.d, method_not_allowed ? ST_INVALID : ST_NOT_FOUND, "", "Cannot %s %s",
+                 req->method, req->path);
+        zaia_no_route(&c, code);
+        return;
+    }
     json_t *o = json_object();
     json_object_set_new(o, "status", json_integer(code));
     json_object_set_new(o, "error",
@@ -315,11 +328,18 @@ static status q_time(api_call *c, const char *name, int64_t *out)
     return ST_OK;
 }
 
+status q_paging(api_call *c, const char *page_key, const char *size_key, bool required,
+                list_in *out)
+{
+    *out = (list_in){.desc = true, .from_ms = NULL_INT, .to_ms = NULL_INT};
+    status st = q_int(c, page_key, required, 1, LIMIT_PAGE_NUMBER, 1, &out->page);
+    return st ? st : q_int(c, size_key, required, 1, LIMIT_PAGE_SIZE, 10, &out->per_page);
+}
+
 status q_list(api_call *c, const char *page_key, const char *size_key, const sort_opt *sorts,
               size_t n_sorts, list_in *out)
 {
-    status st = q_int(c, page_key, true, 1, LIMIT_PAGE_NUMBER, 1, &out->page);
-    if (!st) st = q_int(c, size_key, true, 1, LIMIT_PAGE_SIZE, 10, &out->per_page);
+    status st = q_paging(c, page_key, size_key, true, out);
     if (st) return st;
     const char *order = q_get(c, "order");
     if (order && strcmp(order, "asc") && strcmp(order, "desc"))

@@ -39,6 +39,9 @@ typedef struct {
 } sort_opt;
 status q_list(api_call *c, const char *page_key, const char *size_key, const sort_opt *sorts,
               size_t n_sorts, list_in *out) WUR;
+/* Just the page number and size (defaults 1 and 10 when not required); newest first. */
+status q_paging(api_call *c, const char *page_key, const char *size_key, bool required,
+                list_in *out) WUR;
 /* true|false; -1 when absent. */
 status q_bool(api_call *c, const char *name, int *out) WUR;
 /* A uuid-shaped value or NULL when absent. */

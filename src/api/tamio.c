@@ -313,8 +313,8 @@ static status h_ticket_assign(api_call *c)
     if (!json_is_null(v) && !json_is_string(v))
         return diag_set(&c->d, ST_INVALID, "teammate_id", "must be a UUID string or null");
     ticket_row t;
-    return ticket_reply_with(c, ticket_assign(&c->cx, c->req->params[0], json_string_value(v), &t),
-                             &t);
+    return ticket_reply_with(
+        c, ticket_assign(&c->cx, c->req->params[0], "teammate_id", json_string_value(v), &t), &t);
 }
 
 static status h_ticket_reply(api_call *c)
@@ -482,6 +482,7 @@ static status client_input(api_call *c, contact_in *in)
     if (!st) st = in_str(c, b, "country", &in->country);
     if (!st) st = in_str(c, b, "billing_plan", &in->plan);
     in->require_email = true; /* Tamio documents email as required for clients */
+    in->is_blocked = -1;
     return st;
 }
 

@@ -4,6 +4,7 @@
 #include "core/core.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,6 +111,30 @@ status check_uuid(diag *d, const char *field, const char *v, char out[UUID_STR_L
     return uuid_parse(v, out) ? ST_OK : diag_set(d, ST_INVALID, field, "must be a UUID");
 }
 
+status ref_missing(diag *d, const char *field)
+{
+    d->reason = REASON_BODY_REF;
+    return diag_set(d, ST_NOT_FOUND, field, "not found");
+}
+
+status path_found(diag *d, const char *what, status st)
+{
+    return st == ST_NOT_FOUND ? diag_set(d, st, what, "not found") : st;
+}
+
+status check_enum(diag *d, const char *field, const char *v, const char *const *allowed)
+{
+    char list[256] = "";
+    size_t len = 0;
+    for (size_t i = 0; allowed[i]; i++) {
+        if (v && strcmp(v, allowed[i]) == 0) return ST_OK;
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", allowed[i]);
+        if (len >= sizeof list) len = sizeof list - 1;
+    }
+    if (!v) return diag_set(d, ST_INVALID, field, "is required");
+    return diag_set(d, ST_INVALID, field, "must be one of %s", list);
+}
+
 status core_read_begin(core_ctx *cx)
 {
     status st = store_begin_read(cx->db);
@@ -178,6 +203,11 @@ void ev_bool(evdata *e, const char *field, bool after)
     jw_null(&e->w);
     jw_kbool(&e->w, "after", after);
     jw_end_obj(&e->w);
+}
+
+void ev_discard(evdata *e)
+{
+    jw_release(&e->w);
 }
 
 status ev_commit(core_ctx *cx, int64_t ticket_id, const char *type, evdata *e)

@@ -22,6 +22,7 @@ typedef struct {
     arena *a;   /* borrowed: the request's arena; results live here */
     diag *d;    /* borrowed: filled on failure */
     int64_t ws; /* workspace id: every query is scoped by it */
+    char ws_uuid[UUID_STR_LEN + 1];
     actor_type actor;
     char actor_id[UUID_STR_LEN + 1];
     int64_t now;   /* ms; one clock reading per call keeps a call's timestamps equal */
@@ -70,6 +71,13 @@ status check_language(diag *d, const char *field, const char *v, bool required) 
 status check_country(diag *d, const char *field, char *v) WUR;
 /* Shape-checks a uuid and writes its lower-case form. */
 status check_uuid(diag *d, const char *field, const char *v, char out[UUID_STR_LEN + 1]) WUR;
+/* ST_NOT_FOUND for a well-formed id in the request's input (not its path) that names nothing
+ * in the workspace: REASON_BODY_REF tells the dialects apart from a missing path object. */
+status ref_missing(diag *d, const char *field) WUR;
+/* Maps ST_NOT_FOUND of the object a request's path names to "<what> not found". */
+status path_found(diag *d, const char *what, status st) WUR;
+/* One of the allowed values (NULL-terminated list), else ST_INVALID listing them. */
+status check_enum(diag *d, const char *field, const char *v, const char *const *allowed) WUR;
 
 /* Brackets a request's reads in one snapshot (no writes in between). */
 status core_read_begin(core_ctx *cx) WUR;
@@ -80,6 +88,22 @@ void core_read_end(core_ctx *cx);
  * inside another joins it, so core operations compose into one transaction. */
 status core_txn(core_ctx *cx, status (*fn)(core_ctx *cx, void *arg), void *arg) WUR;
 
+/* The arguments of a write run through core_txn: the path's id, the input, the result. */
+typedef struct {
+    const char *id;
+    const void *in;
+    void *out;
+} write_arg;
+
+/* Defines the public write `decl` (whose parameters include cx) as one transaction running
+ * fn with a write_arg of the given initialisers. */
+#define CORE_WRITE(decl, fn, ...)                                                                  \
+    status decl                                                                                    \
+    {                                                                                              \
+        write_arg w_ = {__VA_ARGS__};                                                              \
+        return core_txn(cx, fn, &w_);                                                              \
+    }
+
 /* ---- the event timeline ---- */
 typedef struct {
     jw w; /* the event's data: {"field":{"before":…,"after":…},…} */
@@ -89,6 +113,8 @@ void ev_init(evdata *e);
 void ev_str(evdata *e, const char *field, const char *before, const char *after);
 void ev_int(evdata *e, const char *field, int64_t before, int64_t after); /* NULL_INT = null */
 void ev_bool(evdata *e, const char *field, bool after); /* before: null (a new record) */
+/* Drops an event that turned out to record nothing. */
+void ev_discard(evdata *e);
 /* Appends the event (type dotted: ticket.created …) for ticket_id and releases e. */
 status ev_commit(core_ctx *cx, int64_t ticket_id, const char *type, evdata *e) WUR;
 

@@ -25,6 +25,7 @@ static status check_user(core_ctx *cx, const user_in *in, bool create)
     if (!st && (create || in->email.set)) st = check_email(d, "email", in->email.v, true);
     if (!st) st = check_text(d, "last_name", in->last_name.v, false, LIMIT_NAME_CHARS);
     if (!st) st = check_text(d, "username", in->username.v, false, 64);
+    if (!st) st = check_text(d, "picture", in->picture.v, false, LIMIT_TEXT_CHARS);
     if (!st && in->username.v && !*in->username.v)
         st = diag_set(d, ST_INVALID, "username", "must not be empty");
     if (!st && in->role.v && strcmp(in->role.v, "admin") && strcmp(in->role.v, "agent"))
@@ -47,6 +48,7 @@ static void apply_user(core_ctx *cx, const user_in *in, user_row *u)
     if (in->last_name.set) u->last_name = (char *)in->last_name.v;
     if (in->username.set) u->username = (char *)in->username.v;
     if (in->role.set) u->role = (char *)in->role.v;
+    if (in->picture.set) u->picture = (char *)in->picture.v;
     if (in->country.set) u->country = in->country.v ? arena_strdup(cx->a, in->country.v) : NULL;
     if (in->password.set) {
         u->password_hash = NULL;
@@ -192,6 +194,7 @@ static status check_contact(core_ctx *cx, const contact_in *in, bool create)
     if (create || in->name.set) st = check_text(cx->d, "name", in->name.v, true, LIMIT_NAME_CHARS);
     if (!st && (create || in->email.set))
         st = check_email(cx->d, "email", in->email.v, in->require_email);
+    if (!st) st = check_text(cx->d, "identifier", in->identifier.v, false, LIMIT_NAME_CHARS);
     return st;
 }
 
@@ -200,6 +203,8 @@ static status apply_contact(core_ctx *cx, const contact_in *in, contact_row *r)
     status st = ST_OK;
     if (in->name.set) r->name = (char *)in->name.v;
     if (in->email.set) r->email = (char *)in->email.v;
+    if (in->identifier.set) r->identifier = (char *)in->identifier.v;
+    if (in->is_blocked >= 0) r->is_blocked = in->is_blocked;
     if (in->country.set) {
         r->country = in->country.v ? arena_strdup(cx->a, in->country.v) : NULL;
         if ((st = check_country(cx->d, "country", r->country))) return st;
@@ -228,6 +233,7 @@ static status do_contact_create(core_ctx *cx, void *arg)
     memset(out, 0, sizeof *out);
     uuid_v4(out->uuid);
     out->plan_id = NULL_INT;
+    out->user_id = NULL_INT;
     out->created_at = cx->now;
     if ((st = apply_contact(cx, in, out))) return st;
     return store_contact_insert(cx->db, cx->ws, out);

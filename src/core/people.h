@@ -8,7 +8,7 @@
 #include "core/core.h"
 
 typedef struct {
-    opt_str name, last_name, email, username, role, country, password;
+    opt_str name, last_name, email, username, role, country, password, picture;
 } user_in;
 
 status user_create(core_ctx *cx, const user_in *in, user_row *out) WUR;
@@ -21,7 +21,9 @@ const char *user_permission(const user_row *u);
 
 typedef struct {
     opt_str name, email, country, plan; /* plan: a billing plan id or null */
-    bool require_email;                 /* the dialect documents email as required (Tamio) */
+    opt_str identifier;
+    int is_blocked;     /* -1 absent, 0, 1 */
+    bool require_email; /* the dialect documents email as required (Tamio) */
 } contact_in;
 
 status contact_create(core_ctx *cx, const contact_in *in, contact_row *out) WUR;

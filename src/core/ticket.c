@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/category.h"
+#include "core/chat.h"
 #include "core/people.h"
 #include "util/limits.h"
 
@@ -32,6 +33,48 @@ bool state_is_open(ticket_state s)
     return s == TS_NEW || s == TS_OPEN || s == TS_INVITED || s == TS_INPROGRESS;
 }
 
+ticket_phase state_phase(ticket_state s)
+{
+    if (s == TS_NEW || s == TS_OPEN || s == TS_INVITED) return PHASE_PENDING;
+    return s == TS_INPROGRESS ? PHASE_ONGOING : PHASE_COMPLETED;
+}
+
+static const char *const phase_names[] = {"pending", "ongoing", "completed"};
+
+const char *phase_name(ticket_phase p)
+{
+    BUG_ON(p < PHASE_PENDING || p > PHASE_COMPLETED);
+    return phase_names[p];
+}
+
+int phase_parse(const char *name)
+{
+    for (int i = 0; name && i <= PHASE_COMPLETED; i++)
+        if (strcmp(phase_names[i], name) == 0) return i;
+    return -1;
+}
+
+/* Moves t to state s with the timestamps that go with it: ongoing_at the first time it is in
+ * progress, completed_at each time it enters the closed family (cleared when it reopens).
+ * Records ticket.state_changed; false when t was already in s. */
+static status enter_state(core_ctx *cx, ticket_row *t, ticket_state s, evdata *e, bool *changed)
+{
+    const char *after = state_name(s);
+    *changed = strcmp(t->state, after) != 0;
+    if (!*changed) return ST_OK;
+    ev_str(e, "state", t->state, after);
+    t->state = (char *)after;
+    t->is_open = state_is_open(s);
+    if (s == TS_INPROGRESS && t->ongoing_at == NULL_INT) {
+        ev_int(e, "ongoing_at", NULL_INT, cx->now);
+        t->ongoing_at = cx->now;
+    }
+    int64_t completed = t->is_open ? NULL_INT : cx->now;
+    if (completed != t->completed_at) ev_int(e, "completed_at", t->completed_at, completed);
+    t->completed_at = completed;
+    return ST_OK;
+}
+
 /* Loads a ticket by its wire id; `field` names the id in errors. */
 static status load(core_ctx *cx, const char *field, const char *id, ticket_row *out)
 {
@@ -41,6 +84,16 @@ static status load(core_ctx *cx, const char *field, const char *id, ticket_row *
     st = store_ticket_get(cx->db, cx->ws, uuid, cx->a, out);
     if (st == ST_NOT_FOUND) return diag_set(cx->d, st, "ticket", "not found");
     return st;
+}
+
+/* A user named in the input field `field`. */
+static status resolve_user(core_ctx *cx, const char *field, const char *id, user_row *out)
+{
+    char uuid[UUID_STR_LEN + 1];
+    status st = check_uuid(cx->d, field, id, uuid);
+    if (st) return st;
+    st = store_user_get(cx->db, cx->ws, uuid, cx->a, out);
+    return st == ST_NOT_FOUND ? ref_missing(cx->d, field) : st;
 }
 
 static status with_replies(core_ctx *cx, ticket_row *t, size_t n)
@@ -59,7 +112,10 @@ static status resolve_assets(core_ctx *cx, const char *const *ids, size_t n, ass
         status st = check_uuid(cx->d, "assets", ids[i], uuid);
         if (st) return st;
         st = store_asset_get(cx->db, cx->ws, uuid, cx->a, &out[i]);
-        if (st == ST_NOT_FOUND) return diag_set(cx->d, st, "assets", "not found: %s", uuid);
+        if (st == ST_NOT_FOUND) {
+            cx->d->reason = REASON_BODY_REF;
+            return diag_set(cx->d, st, "assets", "not found: %s", uuid);
+        }
         if (st) return st;
     }
     return ST_OK;
@@ -82,6 +138,9 @@ static status add_reply(core_ctx *cx, ticket_row *t, reply_row *r, const char *t
     status st = store_reply_insert(cx->db, cx->ws, t->id, r);
     for (size_t i = 0; !st && i < n_assets; i++)
         st = store_reply_link_asset(cx->db, r->id, t->id, assets[i].id, (int)i);
+    /* A reply is also a message of the ticket's chat: the client's come from the owner. */
+    message_row m;
+    if (!st && t->chat_id != NULL_INT) st = chat_add_message(cx, t->chat_id, text, is_client, &m);
     if (st) return st;
     evdata e;
     ev_init(&e);
@@ -113,9 +172,9 @@ static status do_create(core_ctx *cx, void *p)
     contact_row client;
     category_row cat;
     st = store_contact_get(cx->db, cx->ws, client_uuid, cx->a, &client);
-    if (st == ST_NOT_FOUND) return diag_set(d, st, "client_id", "not found");
+    if (st == ST_NOT_FOUND) return ref_missing(d, "client_id");
     if (!st) st = store_category_get(cx->db, cx->ws, category_uuid, cx->a, &cat);
-    if (st == ST_NOT_FOUND) return diag_set(d, st, "category", "not found");
+    if (st == ST_NOT_FOUND) return ref_missing(d, "category");
     if (st) return st;
     if (in->subcategory) {
         bool known = false;
@@ -133,8 +192,17 @@ static status do_create(core_ctx *cx, void *p)
     asset_row *assets = ARENA_ARRAY(cx->a, asset_row, LIMIT_REPLY_ASSETS);
     if ((st = resolve_assets(cx, in->assets, in->n_assets, assets))) return st;
 
+    /* Every ticket has a chat: this one gets its own, on the built-in channel. */
+    chat_row chat;
+    if ((st = chat_auto(cx, "tamio", &client, in->title, &chat))) return st;
+
     memset(t, 0, sizeof *t);
     uuid_v4(t->uuid);
+    t->chat_id = chat.id;
+    t->chat_uuid = arena_strdup(cx->a, chat.uuid);
+    t->team_id = NULL_INT;
+    t->circumstance = "handover";
+    t->ongoing_at = t->completed_at = t->last_viewed_at = NULL_INT;
     t->title = (char *)in->title;
     t->description = (char *)in->description;
     t->state = (char *)state_name(TS_NEW);
@@ -181,6 +249,11 @@ status ticket_create(core_ctx *cx, const ticket_create_in *in, ticket_row *out)
     return core_txn(cx, do_create, &a);
 }
 
+status ticket_get_row(core_ctx *cx, const char *id, ticket_row *out)
+{
+    return load(cx, "id", id, out);
+}
+
 status ticket_get(core_ctx *cx, const char *id, ticket_row *out)
 {
     status st = load(cx, "id", id, out);
@@ -225,6 +298,7 @@ status ticket_list(core_ctx *cx, const ticket_list_in *in, ticket_row **rows, si
 struct change_arg {
     const char *id;
     ticket_row *out;
+    const char *field; /* the input field naming the user */
     const char *teammate_id;
     ticket_state state;
     const char *text;
@@ -243,35 +317,37 @@ static status finish(core_ctx *cx, ticket_row *t, bool changed)
     return st ? st : with_replies(cx, t, 1);
 }
 
+/* Assigns t to user_id (NULL: nobody), recording ticket.assigned when that changes it. */
+static status reassign(core_ctx *cx, ticket_row *t, const char *field, const char *user_id,
+                       bool *changed)
+{
+    user_row u = {.id = NULL_INT};
+    status st = user_id ? resolve_user(cx, field, user_id, &u) : ST_OK;
+    *changed = !st && t->user_id != u.id;
+    if (!*changed) return st;
+    evdata e;
+    ev_init(&e);
+    ev_str(&e, "teammate_id", t->user_uuid, user_id ? u.uuid : NULL);
+    if ((st = ev_commit(cx, t->id, "ticket.assigned", &e))) return st;
+    t->user_id = u.id;
+    t->user_uuid = user_id ? arena_strdup(cx->a, u.uuid) : NULL;
+    return ST_OK;
+}
+
 static status do_assign(core_ctx *cx, void *p)
 {
     struct change_arg *c = p;
     ticket_row *t = c->out;
-    user_row u = {.id = NULL_INT};
-    status st = ST_OK;
-    if (c->teammate_id) {
-        char uuid[UUID_STR_LEN + 1];
-        if ((st = check_uuid(cx->d, "teammate_id", c->teammate_id, uuid))) return st;
-        st = store_user_get(cx->db, cx->ws, uuid, cx->a, &u);
-        if (st == ST_NOT_FOUND) return diag_set(cx->d, st, "teammate_id", "not found");
-        if (st) return st;
-    }
-    if ((st = load(cx, "id", c->id, t))) return st;
-    bool changed = t->user_id != u.id;
-    if (changed) {
-        evdata e;
-        ev_init(&e);
-        ev_str(&e, "teammate_id", t->user_uuid, c->teammate_id ? u.uuid : NULL);
-        if ((st = ev_commit(cx, t->id, "ticket.assigned", &e))) return st;
-        t->user_id = u.id;
-        t->user_uuid = c->teammate_id ? arena_strdup(cx->a, u.uuid) : NULL;
-    }
-    return finish(cx, t, changed);
+    status st = load(cx, "id", c->id, t);
+    bool changed;
+    if (!st) st = reassign(cx, t, c->field, c->teammate_id, &changed);
+    return st ? st : finish(cx, t, changed);
 }
 
-status ticket_assign(core_ctx *cx, const char *id, const char *teammate_id, ticket_row *out)
+status ticket_assign(core_ctx *cx, const char *id, const char *field, const char *user_id,
+                     ticket_row *out)
 {
-    struct change_arg c = {.id = id, .out = out, .teammate_id = teammate_id};
+    struct change_arg c = {.id = id, .out = out, .field = field, .teammate_id = user_id};
     return core_txn(cx, do_assign, &c);
 }
 
@@ -305,17 +381,15 @@ static status do_state(core_ctx *cx, void *p)
     ticket_row *t = c->out;
     status st = load(cx, "id", c->id, t);
     if (st) return st;
-    const char *after = state_name(c->state);
-    bool changed = strcmp(t->state, after) != 0;
-    if (changed) {
-        evdata e;
-        ev_init(&e);
-        ev_str(&e, "state", t->state, after);
-        if ((st = ev_commit(cx, t->id, "ticket.state_changed", &e))) return st;
-        t->state = (char *)after;
-        t->is_open = state_is_open(c->state);
-    }
-    return finish(cx, t, changed);
+    evdata e;
+    bool changed;
+    ev_init(&e);
+    st = enter_state(cx, t, c->state, &e, &changed);
+    if (!st && changed)
+        st = ev_commit(cx, t->id, "ticket.state_changed", &e);
+    else
+        ev_discard(&e);
+    return st ? st : finish(cx, t, changed);
 }
 
 status ticket_set_state(core_ctx *cx, const char *id, ticket_state s, ticket_row *out)
@@ -341,4 +415,177 @@ status ticket_delete(core_ctx *cx, const char *id)
     ticket_row t;
     struct change_arg c = {.id = id, .out = &t};
     return core_txn(cx, do_delete, &c);
+}
+
+/* ---- Zaia's lifecycle: tickets opened on a chat, takeover, completion ---- */
+
+static status do_open(core_ctx *cx, void *p)
+{
+    const ticket_open_in *in = ((write_arg *)p)->in;
+    ticket_row *t = ((write_arg *)p)->out;
+    diag *d = cx->d;
+    chat_row chat;
+    user_row u;
+    team_row team = {.id = NULL_INT};
+    int phase = phase_parse(in->status);
+    status st = chat_resolve(cx, "chatId", in->chat_id, &chat);
+    if (st) return st;
+    if (!in->team_id.set)
+        return diag_set(d, ST_INVALID, "ticketingTeamId", "is required (null allowed)");
+    if (in->team_id.v) {
+        char uuid[UUID_STR_LEN + 1];
+        if ((st = check_uuid(d, "ticketingTeamId", in->team_id.v, uuid))) return st;
+        st = store_team_get(cx->db, cx->ws, uuid, cx->a, &team);
+        if (st == ST_NOT_FOUND) return ref_missing(d, "ticketingTeamId");
+        if (st) return st;
+    }
+    if ((st = resolve_user(cx, "assigneeId", in->assignee_id, &u))) return st;
+    if (!in->status) return diag_set(d, ST_INVALID, "status", "is required");
+    if (phase != PHASE_PENDING && phase != PHASE_ONGOING)
+        return diag_set(d, ST_INVALID, "status",
+                        "must be pending or ongoing (complete a ticket with /complete)");
+    if ((st = check_text(d, "summary", in->summary.v, false, LIMIT_TEXT_CHARS))) return st;
+
+    ticket_state s = phase == PHASE_ONGOING ? TS_INPROGRESS : TS_NEW;
+    memset(t, 0, sizeof *t);
+    uuid_v4(t->uuid);
+    t->title = (char *)(in->summary.v ? in->summary.v : chat.summary ? chat.summary : "");
+    t->description = "";
+    t->state = (char *)state_name(s);
+    t->is_open = true;
+    t->category_id = NULL_INT;
+    t->user_id = u.id;
+    t->user_uuid = arena_strdup(cx->a, u.uuid);
+    t->contact_id = chat.contact_id;
+    t->contact_uuid = chat.owner_uuid;
+    t->chat_id = chat.id;
+    t->chat_uuid = arena_strdup(cx->a, chat.uuid);
+    t->team_id = team.id;
+    t->team_uuid = in->team_id.v ? arena_strdup(cx->a, team.uuid) : NULL;
+    t->circumstance = "handover";
+    t->ongoing_at = s == TS_INPROGRESS ? cx->now : NULL_INT;
+    t->completed_at = t->last_viewed_at = NULL_INT;
+    t->created_at = t->updated_at = cx->now;
+    if ((st = store_ticket_insert(cx->db, cx->ws, t))) return st;
+
+    evdata e;
+    ev_init(&e);
+    ev_str(&e, "title", NULL, t->title);
+    ev_str(&e, "state", NULL, t->state);
+    ev_str(&e, "chat_id", NULL, t->chat_uuid);
+    ev_str(&e, "teammate_id", NULL, t->user_uuid);
+    ev_str(&e, "team_id", NULL, t->team_uuid);
+    ev_str(&e, "client_id", NULL, t->contact_uuid);
+    ev_str(&e, "circumstance", NULL, t->circumstance);
+    return ev_commit(cx, t->id, "ticket.created", &e);
+}
+
+CORE_WRITE(ticket_open(core_ctx *cx, const ticket_open_in *in, ticket_row *out), do_open, NULL, in,
+           out)
+
+static status do_takeover(core_ctx *cx, void *p)
+{
+    write_arg *w = p;
+    ticket_row *t = w->out;
+    bool assigned, moved;
+    status st = load(cx, "id", w->id, t);
+    if (!st && !w->in) st = diag_set(cx->d, ST_INVALID, "assigneeId", "is required");
+    if (!st) st = reassign(cx, t, "assigneeId", w->in, &assigned);
+    if (st) return st;
+    evdata e;
+    ev_init(&e);
+    st = enter_state(cx, t, TS_INPROGRESS, &e, &moved);
+    bool circ = strcmp(t->circumstance, "takeover") != 0;
+    if (circ) ev_str(&e, "circumstance", t->circumstance, "takeover");
+    t->circumstance = "takeover";
+    if (!st && (moved || circ))
+        st = ev_commit(cx, t->id, "ticket.state_changed", &e);
+    else
+        ev_discard(&e);
+    return st ? st : finish(cx, t, assigned || moved || circ);
+}
+
+CORE_WRITE(ticket_takeover(core_ctx *cx, const char *id, const char *assignee_id, ticket_row *out),
+           do_takeover, id, assignee_id, out)
+
+static status do_complete(core_ctx *cx, void *p)
+{
+    write_arg *w = p;
+    ticket_row *t = w->out;
+    user_row u;
+    bool moved;
+    status st = load(cx, "id", w->id, t);
+    if (!st) st = resolve_user(cx, "userId", w->in, &u);
+    if (st) return st;
+    evdata e;
+    ev_init(&e);
+    st = enter_state(cx, t, TS_DONE, &e, &moved);
+    if (st || !moved) {
+        ev_discard(&e);
+        return st ? st : finish(cx, t, false);
+    }
+    /* The user completing the ticket is the actor of record, whoever holds the key. */
+    actor_type actor = cx->actor;
+    char actor_id[UUID_STR_LEN + 1];
+    memcpy(actor_id, cx->actor_id, sizeof actor_id);
+    cx->actor = ACTOR_USER;
+    memcpy(cx->actor_id, u.uuid, sizeof cx->actor_id);
+    st = ev_commit(cx, t->id, "ticket.state_changed", &e);
+    cx->actor = actor;
+    memcpy(cx->actor_id, actor_id, sizeof actor_id);
+    return st ? st : finish(cx, t, true);
+}
+
+CORE_WRITE(ticket_complete(core_ctx *cx, const char *id, const char *user_id, ticket_row *out),
+           do_complete, id, user_id, out)
+
+status ticket_details(core_ctx *cx, const char *id, details_row *out)
+{
+    char uuid[UUID_STR_LEN + 1];
+    status st = check_uuid(cx->d, "id", id, uuid);
+    return st ? st
+              : path_found(cx->d, "ticket", store_details_get(cx->db, cx->ws, uuid, cx->a, out));
+}
+
+/* Resolves a filter's uuids to row ids; unknown ones match nothing, so they are dropped (and
+ * a filter whose every value is unknown matches no ticket: *none is set). */
+static status resolve_ids(core_ctx *cx, ref_kind k, const uuid_list *in, id_set *out, bool *none)
+{
+    int64_t *ids = ARENA_ARRAY(cx->a, int64_t, in->n + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < in->n; i++) {
+        status st = store_ref_id(cx->db, cx->ws, k, in->v[i], &ids[n]);
+        if (st == ST_OK)
+            n++;
+        else if (st != ST_NOT_FOUND)
+            return st;
+    }
+    *out = (id_set){ids, n};
+    if (in->n && !n) *none = true;
+    return ST_OK;
+}
+
+status ticket_details_list(core_ctx *cx, const details_list_in *in, details_row **rows, size_t *n)
+{
+    details_filter f = {.pg = core_page(&in->page), .include_removed = in->include_removed};
+    f.pg.desc = true; /* newest first */
+    f.pg.from_s = f.pg.to_s = NULL_INT;
+    *rows = NULL;
+    *n = 0;
+    if (!in->status) return diag_set(cx->d, ST_INVALID, "status", "is required");
+    if ((f.phase = phase_parse(in->status)) < 0)
+        return diag_set(cx->d, ST_INVALID, "status", "must be one of pending, ongoing, completed");
+    bool none = false;
+    status st = resolve_ids(cx, REF_USER, &in->assignees, &f.users, &none);
+    if (!st) st = resolve_ids(cx, REF_CHAT, &in->chats, &f.chats, &none);
+    if (!st) st = resolve_ids(cx, REF_RESPONDER, &in->responders, &f.responders, &none);
+    if (!st) st = resolve_ids(cx, REF_VERSION, &in->versions, &f.versions, &none);
+    if (!st) st = resolve_ids(cx, REF_TAG, &in->tags, &f.tags, &none);
+    if (st || none) return st;
+    if (in->search) {
+        if ((st = check_text(cx->d, "search", in->search, false, LIMIT_NAME_CHARS))) return st;
+        f.match = store_fts_query(in->search, cx->a);
+        /* A search with no word in it is no search. */
+    }
+    return store_details_list(cx->db, cx->ws, &f, cx->a, rows, n);
 }

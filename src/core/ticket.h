@@ -26,6 +26,13 @@ int state_parse(const char *name);
 /* Open unless done, closed, rejected, declined, expired or cancelled. */
 bool state_is_open(ticket_state s);
 
+/* Zaia's status: pending = new, open, invited; ongoing = inprogress; completed = the rest. */
+typedef enum { PHASE_PENDING = 0, PHASE_ONGOING, PHASE_COMPLETED } ticket_phase;
+ticket_phase state_phase(ticket_state s);
+const char *phase_name(ticket_phase p);
+/* -1 when name is not pending, ongoing or completed. */
+int phase_parse(const char *name);
+
 typedef struct {
     const char *client_id, *title, *description, *category, *subcategory;
     const char *const *assets;
@@ -41,13 +48,46 @@ typedef struct {
 
 status ticket_create(core_ctx *cx, const ticket_create_in *in, ticket_row *out) WUR;
 status ticket_get(core_ctx *cx, const char *id, ticket_row *out) WUR;
+/* The ticket the path names, without its replies. */
+status ticket_get_row(core_ctx *cx, const char *id, ticket_row *out) WUR;
 status ticket_list(core_ctx *cx, const ticket_list_in *in, ticket_row **rows, size_t *n,
                    int64_t *total) WUR;
-/* teammate_id NULL unassigns. */
-status ticket_assign(core_ctx *cx, const char *id, const char *teammate_id, ticket_row *out) WUR;
+/* user_id (named `field` in the input) NULL unassigns. */
+status ticket_assign(core_ctx *cx, const char *id, const char *field, const char *user_id,
+                     ticket_row *out) WUR;
 status ticket_reply(core_ctx *cx, const char *id, const char *text, const char *const *assets,
                     size_t n_assets, bool is_client, ticket_row *out) WUR;
 status ticket_set_state(core_ctx *cx, const char *id, ticket_state s, ticket_row *out) WUR;
 status ticket_delete(core_ctx *cx, const char *id) WUR;
+
+/* A ticket opened on an existing chat (Zaia): its owner is the client, its summary the title. */
+typedef struct {
+    const char *chat_id, *assignee_id, *status;
+    opt_str team_id, summary;
+} ticket_open_in;
+
+status ticket_open(core_ctx *cx, const ticket_open_in *in, ticket_row *out) WUR;
+/* A human takes over: inprogress, circumstance takeover, assigned to assignee_id. Reopens a
+ * completed ticket. */
+status ticket_takeover(core_ctx *cx, const char *id, const char *assignee_id, ticket_row *out) WUR;
+/* Done, by user_id (recorded as the event's actor). */
+status ticket_complete(core_ctx *cx, const char *id, const char *user_id, ticket_row *out) WUR;
+
+typedef struct {
+    const char **v; /* uuid strings, shape-checked by the caller */
+    size_t n;
+} uuid_list;
+
+typedef struct {
+    list_in page;
+    const char *status; /* required: pending, ongoing or completed */
+    uuid_list assignees, chats, responders, versions, tags;
+    bool include_removed;
+    const char *search; /* NULL or blank: no search */
+} details_list_in;
+
+status ticket_details(core_ctx *cx, const char *id, details_row *out) WUR;
+status ticket_details_list(core_ctx *cx, const details_list_in *in, details_row **rows,
+                           size_t *n) WUR;
 
 #endif

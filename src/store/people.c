@@ -42,7 +42,8 @@ status store_ws_find(db *c, const char *key, arena *a, ws_row *out)
 
 /* ---- API keys ---- */
 
-#define KEY_COLS "k.id, k.uuid, k.workspace_id, k.prefix, k.created_at, k.revoked_at, w.name"
+#define KEY_COLS                                                                                   \
+    "k.id, k.uuid, k.workspace_id, k.prefix, k.created_at, k.revoked_at, w.name, w.uuid"
 
 static void read_key(db_stmt *s, arena *a, void *row)
 {
@@ -54,6 +55,7 @@ static void read_key(db_stmt *s, arena *a, void *row)
     k->created_at = db_col_int(s, 4);
     k->revoked_at = col_int_null(s, 5);
     k->ws_name = a ? col_str(s, 6, a) : NULL;
+    col_uuid(s, 7, k->ws_uuid);
 }
 
 status store_key_insert(db *c, key_row *k, const unsigned char hash[SHA256_LEN])
@@ -79,7 +81,7 @@ status store_key_by_hash(db *c, const unsigned char hash[SHA256_LEN], key_row *o
     status st = ST_NOT_FOUND;
     if (rc == DB_ROW) {
         size_t n = 0;
-        const void *h = db_col_blob(s, 7, &n);
+        const void *h = db_col_blob(s, 8, &n);
         /* The index found the row; the comparison that decides is constant-time. */
         if (n == SHA256_LEN && crypto_equal(h, hash, SHA256_LEN)) {
             read_key(s, NULL, out);
@@ -135,7 +137,7 @@ status store_key_revoke(db *c, const char *id_or_prefix, int64_t now)
 
 #define USER_COLS                                                                                  \
     "id, uuid, name, last_name, email, username, role, country, password_hash, verified, "         \
-    "last_login, created_at, updated_at"
+    "last_login, created_at, updated_at, picture"
 
 static void read_user(db_stmt *s, arena *a, void *row)
 {
@@ -153,9 +155,10 @@ static void read_user(db_stmt *s, arena *a, void *row)
     u->last_login = col_int_null(s, 10);
     u->created_at = db_col_int(s, 11);
     u->updated_at = db_col_int(s, 12);
+    u->picture = col_str(s, 13, a);
 }
 
-/* Binds the mutable user columns at 1..9 in the order of the INSERT and UPDATE below. */
+/* Binds the mutable user columns at 1..10 in the order of the INSERT and UPDATE below. */
 static void bind_user(db_stmt *s, const user_row *u)
 {
     db_bind_text(s, 1, u->name);
@@ -167,20 +170,21 @@ static void bind_user(db_stmt *s, const user_row *u)
     db_bind_text(s, 7, u->password_hash);
     db_bind_int(s, 8, u->verified);
     db_bind_int(s, 9, u->updated_at);
+    db_bind_text(s, 10, u->picture);
 }
 
 status store_user_insert(db *c, int64_t ws, user_row *u)
 {
     db_stmt *s =
         db_prepare(c, "INSERT INTO users (name, last_name, email, username, role, country, "
-                      "password_hash, verified, updated_at, uuid, workspace_id, "
-                      "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                      "password_hash, verified, updated_at, picture, uuid, workspace_id, "
+                      "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                       "RETURNING id");
     if (!s) return ST_INTERNAL;
     bind_user(s, u);
-    db_bind_text(s, 10, u->uuid);
-    db_bind_int(s, 11, ws);
-    db_bind_int(s, 12, u->created_at);
+    db_bind_text(s, 11, u->uuid);
+    db_bind_int(s, 12, ws);
+    db_bind_int(s, 13, u->created_at);
     return run_insert(s, &u->id);
 }
 
@@ -188,11 +192,11 @@ status store_user_update(db *c, int64_t ws, const user_row *u)
 {
     db_stmt *s = db_prepare(c, "UPDATE users SET name = ?, last_name = ?, email = ?, username = ?, "
                                "role = ?, country = ?, password_hash = ?, verified = ?, "
-                               "updated_at = ? WHERE id = ? AND workspace_id = ?");
+                               "updated_at = ?, picture = ? WHERE id = ? AND workspace_id = ?");
     if (!s) return ST_INTERNAL;
     bind_user(s, u);
-    db_bind_int(s, 10, u->id);
-    db_bind_int(s, 11, ws);
+    db_bind_int(s, 11, u->id);
+    db_bind_int(s, 12, ws);
     return run_done(s);
 }
 
@@ -202,31 +206,12 @@ status store_user_get(db *c, int64_t ws, const char *uuid, arena *a, user_row *o
                    uuid, a, read_user, out);
 }
 
-static status delete_by_id(db *c, const char *sql, int64_t ws, int64_t id)
-{
-    db_stmt *s = db_prepare(c, sql);
-    if (!s) return ST_INTERNAL;
-    db_bind_int(s, 1, id);
-    db_bind_int(s, 2, ws);
-    return run_done(s);
-}
-
-/* Runs a count query bound with (id, ws) and returns the count. */
-static status count_refs(db *c, const char *sql, int64_t ws, int64_t id, int64_t *n)
-{
-    db_stmt *s = db_prepare(c, sql);
-    if (!s) return ST_INTERNAL;
-    db_bind_int(s, 1, id);
-    db_bind_int(s, 2, ws);
-    int rc = db_step(s);
-    *n = rc == DB_ROW ? db_col_int(s, 0) : 0;
-    db_reset(s);
-    return rc < 0 ? step_status(rc) : ST_OK;
-}
-
 status store_user_delete(db *c, int64_t ws, int64_t id)
 {
-    return delete_by_id(c, "DELETE FROM users WHERE id = ? AND workspace_id = ?", ws, id);
+    /* The contact standing for the user goes with it (nothing refers to it, see refs). */
+    status st =
+        delete_by_id(c, "DELETE FROM contacts WHERE user_id = ? AND workspace_id = ?", ws, id);
+    return st ? st : delete_by_id(c, "DELETE FROM users WHERE id = ? AND workspace_id = ?", ws, id);
 }
 
 status store_user_refs(db *c, int64_t ws, int64_t id, int64_t *n)
@@ -235,7 +220,8 @@ status store_user_refs(db *c, int64_t ws, int64_t id, int64_t *n)
                       "SELECT (SELECT count(*) FROM tickets WHERE user_id = ?1 AND workspace_id = "
                       "?2) + (SELECT count(*) FROM categories WHERE user_id = ?1 AND "
                       "workspace_id = ?2) + (SELECT count(*) FROM replies WHERE user_id = ?1 AND "
-                      "workspace_id = ?2)",
+                      "workspace_id = ?2) + (SELECT count(*) FROM chats ch JOIN contacts c ON "
+                      "c.id = ch.contact_id WHERE c.user_id = ?1 AND c.workspace_id = ?2)",
                       ws, id, n);
 }
 
@@ -257,7 +243,8 @@ status store_user_list(db *c, int64_t ws, const list_page *pg, arena *a, user_ro
 /* ---- clients / contacts ---- */
 
 #define CONTACT_COLS                                                                               \
-    "c.id, c.uuid, c.name, c.email, c.country, c.plan_id, p.uuid, c.created_at, c.updated_at"
+    "c.id, c.uuid, c.name, c.email, c.country, c.plan_id, p.uuid, c.created_at, c.updated_at, "    \
+    "c.identifier, c.is_blocked, c.user_id"
 #define CONTACT_FROM "contacts c LEFT JOIN plans p ON p.id = c.plan_id"
 
 static void read_contact(db_stmt *s, arena *a, void *row)
@@ -272,45 +259,73 @@ static void read_contact(db_stmt *s, arena *a, void *row)
     r->plan_uuid = col_str(s, 6, a);
     r->created_at = db_col_int(s, 7);
     r->updated_at = db_col_int(s, 8);
+    r->identifier = col_str(s, 9, a);
+    r->is_blocked = db_col_int(s, 10) != 0;
+    r->user_id = col_int_null(s, 11);
+}
+
+/* Binds the mutable contact columns at 1..7 in the order of the INSERT and UPDATE below. */
+static void bind_contact(db_stmt *s, const contact_row *r)
+{
+    db_bind_text(s, 1, r->name);
+    db_bind_text(s, 2, r->email);
+    db_bind_text(s, 3, r->country);
+    bind_int_null(s, 4, r->plan_id);
+    db_bind_int(s, 5, r->updated_at);
+    db_bind_text(s, 6, r->identifier);
+    db_bind_int(s, 7, r->is_blocked);
 }
 
 status store_contact_insert(db *c, int64_t ws, contact_row *r)
 {
     db_stmt *s = db_prepare(c, "INSERT INTO contacts (name, email, country, plan_id, updated_at, "
-                               "uuid, workspace_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                               "RETURNING id");
+                               "identifier, is_blocked, uuid, workspace_id, created_at, user_id) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
     if (!s) return ST_INTERNAL;
-    db_bind_text(s, 1, r->name);
-    db_bind_text(s, 2, r->email);
-    db_bind_text(s, 3, r->country);
-    bind_int_null(s, 4, r->plan_id);
-    db_bind_int(s, 5, r->updated_at);
-    db_bind_text(s, 6, r->uuid);
-    db_bind_int(s, 7, ws);
-    db_bind_int(s, 8, r->created_at);
+    bind_contact(s, r);
+    db_bind_text(s, 8, r->uuid);
+    db_bind_int(s, 9, ws);
+    db_bind_int(s, 10, r->created_at);
+    bind_int_null(s, 11, r->user_id);
     return run_insert(s, &r->id);
+}
+
+status store_contact_for_user(db *c, int64_t ws, const user_row *u, int64_t now, arena *a,
+                              contact_row *out)
+{
+    status st = get_one(c,
+                        "SELECT " CONTACT_COLS " FROM " CONTACT_FROM
+                        " WHERE c.workspace_id = ? AND c.uuid = ? AND c.user_id IS NOT NULL",
+                        ws, u->uuid, a, read_contact, out);
+    if (st != ST_NOT_FOUND) return st;
+    *out = (contact_row){.name = u->name,
+                         .email = u->email,
+                         .plan_id = NULL_INT,
+                         .user_id = u->id,
+                         .created_at = now,
+                         .updated_at = now};
+    memcpy(out->uuid, u->uuid, sizeof out->uuid);
+    return store_contact_insert(c, ws, out);
 }
 
 status store_contact_update(db *c, int64_t ws, const contact_row *r)
 {
     db_stmt *s = db_prepare(c, "UPDATE contacts SET name = ?, email = ?, country = ?, plan_id = ?, "
-                               "updated_at = ? WHERE id = ? AND workspace_id = ?");
+                               "updated_at = ?, identifier = ?, is_blocked = ? WHERE id = ? AND "
+                               "workspace_id = ?");
     if (!s) return ST_INTERNAL;
-    db_bind_text(s, 1, r->name);
-    db_bind_text(s, 2, r->email);
-    db_bind_text(s, 3, r->country);
-    bind_int_null(s, 4, r->plan_id);
-    db_bind_int(s, 5, r->updated_at);
-    db_bind_int(s, 6, r->id);
-    db_bind_int(s, 7, ws);
+    bind_contact(s, r);
+    db_bind_int(s, 8, r->id);
+    db_bind_int(s, 9, ws);
     return run_done(s);
 }
 
 status store_contact_get(db *c, int64_t ws, const char *uuid, arena *a, contact_row *out)
 {
-    return get_one(
-        c, "SELECT " CONTACT_COLS " FROM " CONTACT_FROM " WHERE c.workspace_id = ? AND c.uuid = ?",
-        ws, uuid, a, read_contact, out);
+    return get_one(c,
+                   "SELECT " CONTACT_COLS " FROM " CONTACT_FROM
+                   " WHERE c.workspace_id = ? AND c.uuid = ? AND c.user_id IS NULL",
+                   ws, uuid, a, read_contact, out);
 }
 
 status store_contact_delete(db *c, int64_t ws, int64_t id)
@@ -323,7 +338,8 @@ status store_contact_refs(db *c, int64_t ws, int64_t id, int64_t *n)
     return count_refs(c,
                       "SELECT (SELECT count(*) FROM tickets WHERE contact_id = ?1 AND "
                       "workspace_id = ?2) + (SELECT count(*) FROM replies WHERE contact_id = ?1 "
-                      "AND workspace_id = ?2)",
+                      "AND workspace_id = ?2) + (SELECT count(*) FROM chats WHERE contact_id = "
+                      "?1 AND workspace_id = ?2)",
                       ws, id, n);
 }
 
@@ -331,7 +347,7 @@ status store_contact_list(db *c, int64_t ws, const list_page *pg, arena *a, cont
                           size_t *n, int64_t *total)
 {
     qb q;
-    qb_init(&q, "c.workspace_id = ?");
+    qb_init(&q, "c.workspace_id = ? AND c.user_id IS NULL");
     qb_int(&q, ws);
     return list_run(c, CONTACT_COLS, CONTACT_FROM, "contacts c", &q, pg,
                     pg->sort == SORT_NAME ? "c.name" : NULL, "c.uuid", "c.created_at", a,

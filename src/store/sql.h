@@ -55,7 +55,7 @@ int qb_bind(const qb *q, db_stmt *s, int first);
  * into the element at `row` (row_size bytes, zeroed). */
 typedef void (*row_reader)(db_stmt *s, arena *a, void *row);
 /* count_sql, when not NULL, is a ready statement whose one row is the total (its arguments
- * bound by the caller); list_run then skips its own count. */
+ * bound by the caller); list_run then skips its own count. A NULL total: no count at all. */
 status list_run_counted(db *c, db_stmt *count_sql, const char *cols, const char *from,
                         const char *count_from, qb *where, const list_page *pg,
                         const char *sort_col, const char *uuid_col, const char *created_col,
@@ -65,6 +65,11 @@ status list_run(db *c, const char *cols, const char *from, const char *count_fro
                 const list_page *pg, const char *sort_col, const char *uuid_col,
                 const char *created_col, arena *a, size_t row_size, row_reader read, void **rows,
                 size_t *n, int64_t *total);
+
+/* Runs a statement bound with (?1 = id, ?2 = ws) and no result rows. */
+status delete_by_id(db *c, const char *sql, int64_t ws, int64_t id);
+/* Runs a count query bound with (?1 = id, ?2 = ws) and returns the count. */
+status count_refs(db *c, const char *sql, int64_t ws, int64_t id, int64_t *n);
 
 /* Runs a single-row query by (ws, uuid) bound as ?1, ?2; ST_NOT_FOUND when there is no row. */
 status get_one(db *c, const char *sql, int64_t ws, const char *uuid, arena *a, row_reader read,

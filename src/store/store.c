@@ -489,18 +489,20 @@ status list_run_counted(db *c, db_stmt *counter, const char *cols, const char *f
         arena_printf(a, "SELECT %s FROM %s WHERE %s ORDER BY %s%s, %s%s LIMIT ? OFFSET ?", cols,
                      from, where->where, sort_col, dir, uuid_col, dir);
     db_stmt *s = counter;
-    if (!s) {
-        if (!(s = db_prepare(c, count_sql))) return ST_INTERNAL;
-        qb_bind(where, s, 1);
-    }
-    int rc = db_step(s);
-    *total = rc == DB_ROW ? db_col_int(s, 0) : 0;
-    db_reset(s);
-    if (rc < 0) return step_status(rc);
-
+    int rc;
     *n = 0;
     *rows = NULL;
-    if (*total <= pg->offset) return ST_OK; /* the page is past the end: no page query */
+    if (total) {
+        if (!s) {
+            if (!(s = db_prepare(c, count_sql))) return ST_INTERNAL;
+            qb_bind(where, s, 1);
+        }
+        rc = db_step(s);
+        *total = rc == DB_ROW ? db_col_int(s, 0) : 0;
+        db_reset(s);
+        if (rc < 0) return step_status(rc);
+        if (*total <= pg->offset) return ST_OK; /* the page is past the end: no page query */
+    }
     s = db_prepare(c, page_sql);
     if (!s) return ST_INTERNAL;
     int i = qb_bind(where, s, 1);
@@ -511,6 +513,27 @@ status list_run_counted(db *c, db_stmt *counter, const char *cols, const char *f
         read(s, a, out + row_size * (*n)++);
     db_reset(s);
     *rows = out;
+    return rc < 0 ? step_status(rc) : ST_OK;
+}
+
+status delete_by_id(db *c, const char *sql, int64_t ws, int64_t id)
+{
+    db_stmt *s = db_prepare(c, sql);
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, ws);
+    return run_done(s);
+}
+
+status count_refs(db *c, const char *sql, int64_t ws, int64_t id, int64_t *n)
+{
+    db_stmt *s = db_prepare(c, sql);
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, ws);
+    int rc = db_step(s);
+    *n = rc == DB_ROW ? db_col_int(s, 0) : 0;
+    db_reset(s);
     return rc < 0 ? step_status(rc) : ST_OK;
 }
 

@@ -83,6 +83,7 @@ typedef struct {
     char uuid[UUID_STR_LEN + 1];
     char prefix[16];
     char *ws_name;
+    char ws_uuid[UUID_STR_LEN + 1];
     int64_t created_at, revoked_at;
 } key_row;
 
@@ -99,7 +100,7 @@ status store_key_revoke(db *c, const char *id_or_prefix, int64_t now) WUR;
 typedef struct {
     int64_t id;
     char uuid[UUID_STR_LEN + 1];
-    char *name, *last_name, *email, *username, *role, *country, *password_hash;
+    char *name, *last_name, *email, *username, *role, *country, *password_hash, *picture;
     bool verified;
     int64_t last_login, created_at, updated_at;
 } user_row;
@@ -116,13 +117,19 @@ status store_user_list(db *c, int64_t ws, const list_page *pg, arena *a, user_ro
 typedef struct {
     int64_t id;
     char uuid[UUID_STR_LEN + 1];
-    char *name, *email, *country;
+    char *name, *email, *country, *identifier;
+    bool is_blocked;
     int64_t plan_id;
     char *plan_uuid;
+    int64_t user_id; /* the platform user this contact stands for (a chat owner), or NULL_INT */
     int64_t created_at, updated_at;
 } contact_row;
 
 status store_contact_insert(db *c, int64_t ws, contact_row *r) WUR;
+/* The contact that stands for platform user u when u owns a chat (same uuid, name and email,
+ * kept in step by the schema), created on first use. Lists and store_contact_get skip it. */
+status store_contact_for_user(db *c, int64_t ws, const user_row *u, int64_t now, arena *a,
+                              contact_row *out) WUR;
 status store_contact_update(db *c, int64_t ws, const contact_row *r) WUR;
 status store_contact_get(db *c, int64_t ws, const char *uuid, arena *a, contact_row *out) WUR;
 status store_contact_delete(db *c, int64_t ws, int64_t id) WUR;
@@ -199,12 +206,12 @@ typedef struct {
 typedef struct {
     int64_t id;
     char uuid[UUID_STR_LEN + 1];
-    char *title, *description, *state, *subcategory, *language;
+    char *title, *description, *state, *subcategory, *language, *circumstance;
     bool is_open;
-    int64_t category_id, user_id, contact_id;
-    char *category_title, *user_uuid;
+    int64_t category_id, user_id, contact_id, chat_id, team_id;
+    char *category_title, *user_uuid, *chat_uuid, *team_uuid;
     char *contact_uuid, *contact_name, *contact_email;
-    int64_t created_at, updated_at;
+    int64_t created_at, updated_at, ongoing_at, completed_at, last_viewed_at;
     reply_row *replies; /* filled by store_ticket_load_replies */
     size_t n_replies;
 } ticket_row;
@@ -218,7 +225,7 @@ typedef struct {
 
 status store_ticket_insert(db *c, int64_t ws, ticket_row *t) WUR;
 /* Writes the mutable columns: title, description, state, is_open, category, subcategory,
- * user, language, updated_at. */
+ * user, language, team, circumstance, ongoing_at, completed_at, updated_at. */
 status store_ticket_update(db *c, int64_t ws, const ticket_row *t) WUR;
 status store_ticket_get(db *c, int64_t ws, const char *uuid, arena *a, ticket_row *out) WUR;
 status store_ticket_delete(db *c, int64_t ws, int64_t id, int64_t now) WUR; /* soft */
@@ -231,6 +238,157 @@ status store_reply_insert(db *c, int64_t ws, int64_t ticket_id, reply_row *r) WU
 /* Links assets to a reply, in order. */
 status store_reply_link_asset(db *c, int64_t reply_id, int64_t ticket_id, int64_t asset_id,
                               int pos) WUR;
+
+/* ---- channels, responders, chats and their messages ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *name, *type;
+    int64_t created_at, updated_at;
+} channel_row;
+
+status store_channel_insert(db *c, int64_t ws, channel_row *r) WUR;
+status store_channel_update(db *c, int64_t ws, const channel_row *r) WUR;
+status store_channel_get(db *c, int64_t ws, const char *uuid, arena *a, channel_row *out) WUR;
+status store_channel_delete(db *c, int64_t ws, int64_t id) WUR;
+status store_channel_refs(db *c, int64_t ws, int64_t id, int64_t *n) WUR;
+status store_channel_list(db *c, int64_t ws, const list_page *pg, arena *a, channel_row **rows,
+                          size_t *n) WUR;
+/* The workspace's built-in channel for a dialect (type api, named after it), made on first use. */
+status store_channel_builtin(db *c, int64_t ws, const char *dialect, int64_t now, arena *a,
+                             channel_row *out) WUR;
+
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *entity, *name, *picture;
+    int64_t version_id, version_number;
+    char *version_uuid;
+    int64_t created_at, updated_at;
+} responder_row;
+
+/* Inserts the responder and its version 1 (r->version_uuid must be set). */
+status store_responder_insert(db *c, int64_t ws, responder_row *r) WUR;
+status store_responder_update(db *c, int64_t ws, const responder_row *r) WUR;
+/* Adds version r->version_number (with r->version_uuid) and makes it current. */
+status store_responder_add_version(db *c, int64_t ws, responder_row *r) WUR;
+status store_responder_get(db *c, int64_t ws, const char *uuid, arena *a, responder_row *out) WUR;
+status store_responder_delete(db *c, int64_t ws, int64_t id) WUR;
+status store_responder_refs(db *c, int64_t ws, int64_t id, int64_t *n) WUR;
+status store_responder_list(db *c, int64_t ws, const list_page *pg, arena *a, responder_row **rows,
+                            size_t *n) WUR;
+/* The workspace's built-in responder ("ticketd", agents, version 1), made on first use. */
+status store_responder_builtin(db *c, int64_t ws, int64_t now, arena *a, responder_row *out) WUR;
+
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    int64_t channel_id, contact_id, responder_id, version_id;
+    char *channel_uuid, *owner_uuid, *owner_entity, *responder_uuid, *version_uuid, *summary;
+    bool is_removed;
+    int64_t pending, created_at, updated_at;
+} chat_row;
+
+status store_chat_insert(db *c, int64_t ws, chat_row *r) WUR;
+/* Writes responder, version, summary, is_removed, updated_at. */
+status store_chat_update(db *c, int64_t ws, const chat_row *r) WUR;
+status store_chat_get(db *c, int64_t ws, const char *uuid, arena *a, chat_row *out) WUR;
+status store_chat_list(db *c, int64_t ws, const list_page *pg, arena *a, chat_row **rows,
+                       size_t *n) WUR;
+
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *chat_uuid, *text;
+    bool from_owner;
+    int64_t created_at;
+} message_row;
+
+status store_message_insert(db *c, int64_t ws, int64_t chat_id, message_row *r) WUR;
+status store_message_list(db *c, int64_t ws, int64_t chat_id, const list_page *pg, arena *a,
+                          message_row **rows, size_t *n) WUR;
+
+/* ---- ticketing teams and tags ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *name, *description, *picture;
+    bool is_removed;
+    int64_t created_at, updated_at;
+} team_row;
+
+status store_team_insert(db *c, int64_t ws, team_row *r) WUR;
+status store_team_update(db *c, int64_t ws, const team_row *r) WUR; /* incl. is_removed */
+/* Removed teams are not found. */
+status store_team_get(db *c, int64_t ws, const char *uuid, arena *a, team_row *out) WUR;
+status store_team_list(db *c, int64_t ws, const list_page *pg, arena *a, team_row **rows,
+                       size_t *n) WUR;
+
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *name, *description, *color;
+    int64_t active; /* tickets carrying the tag that are pending or ongoing */
+    int64_t created_at, updated_at;
+} tag_row;
+
+status store_tag_insert(db *c, int64_t ws, tag_row *r) WUR;
+status store_tag_update(db *c, int64_t ws, const tag_row *r) WUR;
+status store_tag_get(db *c, int64_t ws, const char *uuid, arena *a, tag_row *out) WUR;
+status store_tag_delete(db *c, int64_t ws, int64_t id) WUR; /* detaches it from every ticket */
+status store_tag_list(db *c, int64_t ws, const list_page *pg, arena *a, tag_row **rows,
+                      size_t *n) WUR;
+
+typedef struct {
+    int64_t created_at, updated_at;
+} ticket_tag_row;
+
+/* Attaches (or finds) the link; *out is the link as stored. */
+status store_ticket_tag_add(db *c, int64_t ticket_id, int64_t tag_id, int64_t now,
+                            ticket_tag_row *out) WUR;
+/* ST_NOT_FOUND when the tag was not attached. */
+status store_ticket_tag_remove(db *c, int64_t ticket_id, int64_t tag_id) WUR;
+
+/* ---- a ticket as Zaia shows it: with its chat, owner, responder, assignee and team ---- */
+typedef struct {
+    char uuid[UUID_STR_LEN + 1];
+    char *state, *summary;
+    int64_t created_at, ongoing_at, completed_at;
+    char *assignee_uuid, *assignee_email, *assignee_name, *assignee_picture;
+    char *channel_uuid, *channel_name, *channel_type;
+    char *chat_uuid, *owner_uuid, *owner_entity, *owner_name, *owner_email, *owner_identifier;
+    bool chat_removed, owner_blocked;
+    int64_t pending;
+    char *responder_entity, *responder_uuid, *responder_name, *responder_picture;
+    char *version_uuid;
+    int64_t version_number;
+    char *team_uuid, *team_name, *team_picture;
+} details_row;
+
+/* A set of row ids to match (one value of a multi-valued filter each); n == 0: no filter. */
+typedef struct {
+    const int64_t *ids;
+    size_t n;
+} id_set;
+
+typedef struct {
+    list_page pg;
+    int phase; /* 0 pending, 1 ongoing, 2 completed */
+    id_set users, chats, responders, versions, tags;
+    bool include_removed;
+    const char *match; /* a full-text query (store_fts_query), or NULL */
+} details_filter;
+
+/* The row id of the object a filter names; ST_NOT_FOUND when it names nothing here. */
+typedef enum { REF_USER = 0, REF_CHAT, REF_RESPONDER, REF_VERSION, REF_TAG } ref_kind;
+status store_ref_id(db *c, int64_t ws, ref_kind k, const char *uuid, int64_t *id) WUR;
+
+status store_details_get(db *c, int64_t ws, const char *uuid, arena *a, details_row *out) WUR;
+status store_details_list(db *c, int64_t ws, const details_filter *f, arena *a, details_row **rows,
+                          size_t *n) WUR;
+/* Turns a user's search text into the full-text query that matches every word as a prefix,
+ * case- and accent-insensitively; NULL when the text has no word. */
+char *store_fts_query(const char *text, arena *a);
 
 /* ---- the event timeline (append-only) ---- */
 typedef struct {

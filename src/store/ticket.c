@@ -1,6 +1,7 @@
 /* SQL for tickets, their replies and reply assets, assets, and the append-only event timeline.
  * A ticket row joins its category title, assignee uuid and client in one statement; replies and
  * assets of a whole page of tickets load in a fixed number of queries. */
+#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,10 +13,12 @@
 #define TICKET_COLS                                                                                \
     "t.id, t.uuid, t.title, t.description, t.state, t.is_open, t.category_id, k.title, "           \
     "t.subcategory, t.user_id, u.uuid, t.contact_id, c.uuid, c.name, c.email, t.language, "        \
-    "t.created_at, t.updated_at"
+    "t.created_at, t.updated_at, t.chat_id, ch.uuid, t.team_id, tm.uuid, t.circumstance, "         \
+    "t.ongoing_at, t.completed_at, t.last_viewed_at"
 #define TICKET_FROM                                                                                \
     "tickets t LEFT JOIN categories k ON k.id = t.category_id LEFT JOIN users u ON u.id = "        \
-    "t.user_id JOIN contacts c ON c.id = t.contact_id"
+    "t.user_id JOIN contacts c ON c.id = t.contact_id LEFT JOIN chats ch ON ch.id = t.chat_id "    \
+    "LEFT JOIN teams tm ON tm.id = t.team_id"
 
 static void read_ticket(db_stmt *s, arena *a, void *row)
 {
@@ -38,38 +41,19 @@ static void read_ticket(db_stmt *s, arena *a, void *row)
     t->language = col_str(s, 15, a);
     t->created_at = db_col_int(s, 16);
     t->updated_at = db_col_int(s, 17);
+    t->chat_id = col_int_null(s, 18);
+    t->chat_uuid = col_str(s, 19, a);
+    t->team_id = col_int_null(s, 20);
+    t->team_uuid = col_str(s, 21, a);
+    t->circumstance = col_str(s, 22, a);
+    t->ongoing_at = col_int_null(s, 23);
+    t->completed_at = col_int_null(s, 24);
+    t->last_viewed_at = col_int_null(s, 25);
 }
 
-status store_ticket_insert(db *c, int64_t ws, ticket_row *t)
+/* Binds the mutable ticket columns at 1..13 in the order of the INSERT and UPDATE below. */
+static void bind_ticket(db_stmt *s, const ticket_row *t)
 {
-    db_stmt *s =
-        db_prepare(c, "INSERT INTO tickets (uuid, workspace_id, title, description, state, "
-                      "is_open, category_id, subcategory, user_id, contact_id, language, "
-                      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                      "?, ?) RETURNING id");
-    if (!s) return ST_INTERNAL;
-    db_bind_text(s, 1, t->uuid);
-    db_bind_int(s, 2, ws);
-    db_bind_text(s, 3, t->title);
-    db_bind_text(s, 4, t->description);
-    db_bind_text(s, 5, t->state);
-    db_bind_int(s, 6, t->is_open);
-    bind_int_null(s, 7, t->category_id);
-    db_bind_text(s, 8, t->subcategory);
-    bind_int_null(s, 9, t->user_id);
-    db_bind_int(s, 10, t->contact_id);
-    db_bind_text(s, 11, t->language);
-    db_bind_int(s, 12, t->created_at);
-    db_bind_int(s, 13, t->updated_at);
-    return run_insert(s, &t->id);
-}
-
-status store_ticket_update(db *c, int64_t ws, const ticket_row *t)
-{
-    db_stmt *s = db_prepare(c, "UPDATE tickets SET title = ?, description = ?, state = ?, "
-                               "is_open = ?, category_id = ?, subcategory = ?, user_id = ?, "
-                               "language = ?, updated_at = ? WHERE id = ? AND workspace_id = ?");
-    if (!s) return ST_INTERNAL;
     db_bind_text(s, 1, t->title);
     db_bind_text(s, 2, t->description);
     db_bind_text(s, 3, t->state);
@@ -79,8 +63,40 @@ status store_ticket_update(db *c, int64_t ws, const ticket_row *t)
     bind_int_null(s, 7, t->user_id);
     db_bind_text(s, 8, t->language);
     db_bind_int(s, 9, t->updated_at);
-    db_bind_int(s, 10, t->id);
-    db_bind_int(s, 11, ws);
+    bind_int_null(s, 10, t->team_id);
+    db_bind_text(s, 11, t->circumstance ? t->circumstance : "handover");
+    bind_int_null(s, 12, t->ongoing_at);
+    bind_int_null(s, 13, t->completed_at);
+}
+
+status store_ticket_insert(db *c, int64_t ws, ticket_row *t)
+{
+    db_stmt *s = db_prepare(c, "INSERT INTO tickets (title, description, state, is_open, "
+                               "category_id, subcategory, user_id, language, updated_at, team_id, "
+                               "circumstance, ongoing_at, completed_at, uuid, workspace_id, "
+                               "contact_id, chat_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                               "?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    if (!s) return ST_INTERNAL;
+    bind_ticket(s, t);
+    db_bind_text(s, 14, t->uuid);
+    db_bind_int(s, 15, ws);
+    db_bind_int(s, 16, t->contact_id);
+    bind_int_null(s, 17, t->chat_id);
+    db_bind_int(s, 18, t->created_at);
+    return run_insert(s, &t->id);
+}
+
+status store_ticket_update(db *c, int64_t ws, const ticket_row *t)
+{
+    db_stmt *s =
+        db_prepare(c, "UPDATE tickets SET title = ?, description = ?, state = ?, "
+                      "is_open = ?, category_id = ?, subcategory = ?, user_id = ?, "
+                      "language = ?, updated_at = ?, team_id = ?, circumstance = ?, "
+                      "ongoing_at = ?, completed_at = ? WHERE id = ? AND workspace_id = ?");
+    if (!s) return ST_INTERNAL;
+    bind_ticket(s, t);
+    db_bind_int(s, 14, t->id);
+    db_bind_int(s, 15, ws);
     return run_done(s);
 }
 
@@ -400,4 +416,162 @@ status store_event_list(db *c, int64_t ws, int64_t ticket_id, int64_t offset, in
     return list_run(c, "id, uuid, ticket_id, type, actor_type, actor_id, data, created_at",
                     "events", "events", &q, &pg, "id", "uuid", "created_at", a, sizeof(event_row),
                     read_event, (void **)rows, n, total);
+}
+
+/* ---- tickets as Zaia shows them ---- */
+
+#define DETAILS_COLS                                                                               \
+    "t.uuid, t.state, t.title, t.created_at, t.ongoing_at, t.completed_at, u.uuid, u.email, "      \
+    "u.name, u.picture, chn.uuid, chn.name, chn.type, ch.uuid, ch.is_removed, c.uuid, "            \
+    "ch.owner_entity, c.name, c.email, c.identifier, c.is_blocked, ch.pending, r.entity, r.uuid, " \
+    "r.name, r.picture, rv.uuid, rv.number, tm.uuid, tm.name, tm.picture"
+#define DETAILS_FROM                                                                               \
+    "tickets t JOIN chats ch ON ch.id = t.chat_id JOIN contacts c ON c.id = ch.contact_id JOIN "   \
+    "responders r ON r.id = ch.responder_id LEFT JOIN responder_versions rv ON rv.id = "           \
+    "ch.responder_version_id LEFT JOIN channels chn ON chn.id = ch.channel_id LEFT JOIN users u "  \
+    "ON u.id = t.user_id LEFT JOIN teams tm ON tm.id = t.team_id"
+
+static void read_details(db_stmt *s, arena *a, void *row)
+{
+    details_row *d = row;
+    col_uuid(s, 0, d->uuid);
+    d->state = col_str(s, 1, a);
+    d->summary = col_str(s, 2, a);
+    d->created_at = db_col_int(s, 3);
+    d->ongoing_at = col_int_null(s, 4);
+    d->completed_at = col_int_null(s, 5);
+    d->assignee_uuid = col_str(s, 6, a);
+    d->assignee_email = col_str(s, 7, a);
+    d->assignee_name = col_str(s, 8, a);
+    d->assignee_picture = col_str(s, 9, a);
+    d->channel_uuid = col_str(s, 10, a);
+    d->channel_name = col_str(s, 11, a);
+    d->channel_type = col_str(s, 12, a);
+    d->chat_uuid = col_str(s, 13, a);
+    d->chat_removed = db_col_int(s, 14) != 0;
+    d->owner_uuid = col_str(s, 15, a);
+    d->owner_entity = col_str(s, 16, a);
+    d->owner_name = col_str(s, 17, a);
+    d->owner_email = col_str(s, 18, a);
+    d->owner_identifier = col_str(s, 19, a);
+    d->owner_blocked = db_col_int(s, 20) != 0;
+    d->pending = db_col_int(s, 21);
+    d->responder_entity = col_str(s, 22, a);
+    d->responder_uuid = col_str(s, 23, a);
+    d->responder_name = col_str(s, 24, a);
+    d->responder_picture = col_str(s, 25, a);
+    d->version_uuid = col_str(s, 26, a);
+    d->version_number = col_int_null(s, 27);
+    d->team_uuid = col_str(s, 28, a);
+    d->team_name = col_str(s, 29, a);
+    d->team_picture = col_str(s, 30, a);
+}
+
+status store_ref_id(db *c, int64_t ws, ref_kind k, const char *uuid, int64_t *id)
+{
+    static const char *const sql[] = {
+        [REF_USER] = "SELECT id FROM users WHERE workspace_id = ? AND uuid = ?",
+        [REF_CHAT] = "SELECT id FROM chats WHERE workspace_id = ? AND uuid = ?",
+        [REF_RESPONDER] = "SELECT id FROM responders WHERE workspace_id = ? AND uuid = ?",
+        [REF_VERSION] = "SELECT v.id FROM responder_versions v JOIN responders r ON r.id = "
+                        "v.responder_id WHERE r.workspace_id = ? AND v.uuid = ?",
+        [REF_TAG] = "SELECT id FROM tags WHERE workspace_id = ? AND uuid = ?",
+    };
+    db_stmt *s = db_prepare(c, sql[k]);
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, ws);
+    db_bind_text(s, 2, uuid);
+    int rc = db_step(s);
+    if (rc == DB_ROW) *id = db_col_int(s, 0);
+    db_reset(s);
+    return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : step_status(rc);
+}
+
+status store_details_get(db *c, int64_t ws, const char *uuid, arena *a, details_row *out)
+{
+    return get_one(c,
+                   "SELECT " DETAILS_COLS " FROM " DETAILS_FROM
+                   " WHERE t.workspace_id = ? AND t.uuid = ? AND t.deleted_at IS NULL",
+                   ws, uuid, a, read_details, out);
+}
+
+/* Adds `<col> = ?` for one id, `<col> IN (<the ids as a JSON array>)` for several: the
+ * statement text stays the same whatever the number of ids. */
+static void and_ids(qb *q, const char *col, const id_set *ids, arena *a)
+{
+    if (!ids->n) return;
+    if (ids->n == 1) {
+        qb_and(q, arena_printf(a, "%s = ?", col));
+        qb_int(q, ids->ids[0]);
+        return;
+    }
+    size_t cap = 3 + ids->n * 21, len = 0;
+    char *json = arena_alloc(a, cap);
+    json[len++] = '[';
+    for (size_t i = 0; i < ids->n; i++)
+        len +=
+            (size_t)snprintf(json + len, cap - len, "%s%lld", i ? "," : "", (long long)ids->ids[i]);
+    json[len++] = ']';
+    json[len] = '\0';
+    qb_and(q, arena_printf(a, "%s IN (SELECT value FROM json_each(?))", col));
+    qb_text(q, json);
+}
+
+status store_details_list(db *c, int64_t ws, const details_filter *f, arena *a, details_row **rows,
+                          size_t *n)
+{
+    qb q;
+    qb_init(&q, "t.workspace_id = ? AND t.deleted_at IS NULL AND t.phase = ?");
+    qb_int(&q, ws);
+    qb_int(&q, f->phase);
+    and_ids(&q, "t.user_id", &f->users, a);
+    and_ids(&q, "t.chat_id", &f->chats, a);
+    and_ids(&q, "ch.responder_id", &f->responders, a);
+    and_ids(&q, "ch.responder_version_id", &f->versions, a);
+    if (f->tags.n) {
+        id_set one = f->tags;
+        qb tq;
+        qb_init(&tq, "tt.ticket_id = t.id");
+        and_ids(&tq, "tt.tag_id", &one, a);
+        qb_and(&q, arena_printf(a, "EXISTS (SELECT 1 FROM ticket_tags tt WHERE %s)", tq.where));
+        for (int i = 0; i < tq.n; i++) {
+            if (tq.args[i].is_text)
+                qb_text(&q, tq.args[i].s);
+            else
+                qb_int(&q, tq.args[i].i);
+        }
+    }
+    if (!f->include_removed) qb_and(&q, "ch.is_removed = 0");
+    if (f->match) {
+        qb_and(&q, "t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)");
+        qb_text(&q, f->match);
+    }
+    return list_run_counted(c, NULL, DETAILS_COLS, DETAILS_FROM, "tickets t", &q, &f->pg,
+                            "t.created_at", "t.uuid", "t.created_at", a, sizeof(details_row),
+                            read_details, (void **)rows, n, NULL);
+}
+
+char *store_fts_query(const char *text, arena *a)
+{
+    /* Every word becomes a quoted prefix term ("word"*): the user's text can never be read as
+     * FTS5 syntax, and the terms AND together. Bytes >= 0x80 stay in words (UTF-8 letters);
+     * the tokenizer itself folds case and accents. */
+    size_t len = strlen(text);
+    char *out = arena_alloc(a, len * 4 + 1);
+    size_t o = 0, words = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned char ch = (unsigned char)text[i];
+        if (!(isalnum(ch) || ch >= 0x80)) {
+            i++;
+            continue;
+        }
+        if (words++) out[o++] = ' ';
+        out[o++] = '"';
+        while (i < len && (isalnum((unsigned char)text[i]) || (unsigned char)text[i] >= 0x80))
+            out[o++] = text[i++];
+        out[o++] = '"';
+        out[o++] = '*';
+    }
+    out[o] = '\0';
+    return words ? out : NULL;
 }

@@ -24,6 +24,7 @@ typedef enum {
     REASON_NONE = 0,
     REASON_PLAN_UNKNOWN,     /* a billing plan id that does not exist */
     REASON_PLAN_NOT_ALLOWED, /* the client's plan may not open tickets in that category */
+    REASON_BODY_REF,         /* an id given in the request body names nothing */
 } diag_reason;
 
 typedef struct {

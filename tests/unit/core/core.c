@@ -263,14 +263,15 @@ static int64_t make_ticket(unit_env *e)
     contact_row c = {0};
     uuid_v4(c.uuid);
     c.name = "C";
-    c.plan_id = NULL_INT;
+    c.plan_id = c.user_id = NULL_INT;
     assert_int_equal(store_contact_insert(e->db, e->ws.id, &c), ST_OK);
     ticket_row t = {0};
     uuid_v4(t.uuid);
     t.title = "t";
     t.description = "d";
     t.state = "new";
-    t.category_id = t.user_id = NULL_INT;
+    t.category_id = t.user_id = t.chat_id = t.team_id = NULL_INT;
+    t.ongoing_at = t.completed_at = NULL_INT;
     t.contact_id = c.id;
     assert_int_equal(store_ticket_insert(e->db, e->ws.id, &t), ST_OK);
     return t.id;

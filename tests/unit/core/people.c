@@ -275,7 +275,7 @@ static void test_user_delete(void **state)
         .client_id = c.uuid, .title = "t", .description = "d", .category = k2.uuid};
     ticket_row t;
     assert_int_equal(ticket_create(&e->cx, &tin, &t), ST_OK);
-    assert_int_equal(ticket_assign(&e->cx, t.uuid, other.uuid, &t), ST_OK);
+    assert_int_equal(ticket_assign(&e->cx, t.uuid, "teammate_id", other.uuid, &t), ST_OK);
     unit_diag_clear(e);
     assert_int_equal(user_delete(&e->cx, other.uuid), ST_CONFLICT);
     assert_int_equal(user_get(&e->cx, other.uuid, &got), ST_OK);

@@ -444,7 +444,7 @@ static void test_assign_and_unassign(void **state)
     (void)events(e, t.id, &n0);
 
     e->cx.now += 1000;
-    assert_int_equal(ticket_assign(&e->cx, t.uuid, w.agent.uuid, &out), ST_OK);
+    assert_int_equal(ticket_assign(&e->cx, t.uuid, "teammate_id", w.agent.uuid, &out), ST_OK);
     assert_int_equal(out.user_id, w.agent.id);
     assert_string_equal(out.user_uuid, w.agent.uuid);
     assert_int_equal(out.updated_at, e->cx.now);
@@ -459,7 +459,7 @@ static void test_assign_and_unassign(void **state)
     /* the same teammate again: nothing changes, no event, updated_at kept */
     int64_t stamp = e->cx.now;
     e->cx.now += 1000;
-    assert_int_equal(ticket_assign(&e->cx, t.uuid, w.agent.uuid, &out), ST_OK);
+    assert_int_equal(ticket_assign(&e->cx, t.uuid, "teammate_id", w.agent.uuid, &out), ST_OK);
     (void)events(e, t.id, &n);
     assert_int_equal(n, n0 + 1);
     ticket_row got;
@@ -468,7 +468,7 @@ static void test_assign_and_unassign(void **state)
     assert_int_equal(got.user_id, w.agent.id);
 
     /* to another teammate */
-    assert_int_equal(ticket_assign(&e->cx, t.uuid, other.uuid, &out), ST_OK);
+    assert_int_equal(ticket_assign(&e->cx, t.uuid, "teammate_id", other.uuid, &out), ST_OK);
     ev = events(e, t.id, &n);
     assert_int_equal(n, n0 + 2);
     want = arena_printf(e->a, "{\"teammate_id\":{\"before\":\"%s\",\"after\":\"%s\"}}",
@@ -476,13 +476,13 @@ static void test_assign_and_unassign(void **state)
     assert_string_equal(ev[n - 1].data, want);
 
     /* unassign, then unassign again (no event the second time) */
-    assert_int_equal(ticket_assign(&e->cx, t.uuid, NULL, &out), ST_OK);
+    assert_int_equal(ticket_assign(&e->cx, t.uuid, "teammate_id", NULL, &out), ST_OK);
     assert_int_equal(out.user_id, NULL_INT);
     assert_null(out.user_uuid);
     ev = events(e, t.id, &n);
     assert_int_equal(n, n0 + 3);
     assert_non_null(strstr(ev[n - 1].data, "\"after\":null"));
-    assert_int_equal(ticket_assign(&e->cx, t.uuid, NULL, &out), ST_OK);
+    assert_int_equal(ticket_assign(&e->cx, t.uuid, "teammate_id", NULL, &out), ST_OK);
     (void)events(e, t.id, &n);
     assert_int_equal(n, n0 + 3);
     assert_int_equal(ticket_get(&e->cx, t.uuid, &got), ST_OK);
@@ -498,16 +498,16 @@ static void test_assign_errors(void **state)
     char id[UUID_STR_LEN + 1];
     uuid_v4(id);
     unit_diag_clear(e);
-    assert_int_equal(ticket_assign(&e->cx, t.uuid, id, &out), ST_NOT_FOUND);
+    assert_int_equal(ticket_assign(&e->cx, t.uuid, "teammate_id", id, &out), ST_NOT_FOUND);
     assert_string_equal(e->d.field, "teammate_id");
     unit_diag_clear(e);
-    assert_int_equal(ticket_assign(&e->cx, t.uuid, "bad", &out), ST_INVALID);
+    assert_int_equal(ticket_assign(&e->cx, t.uuid, "teammate_id", "bad", &out), ST_INVALID);
     assert_string_equal(e->d.field, "teammate_id");
     unit_diag_clear(e);
-    assert_int_equal(ticket_assign(&e->cx, id, w.agent.uuid, &out), ST_NOT_FOUND);
+    assert_int_equal(ticket_assign(&e->cx, id, "teammate_id", w.agent.uuid, &out), ST_NOT_FOUND);
     assert_string_equal(e->d.field, "ticket");
     unit_diag_clear(e);
-    assert_int_equal(ticket_assign(&e->cx, "bad", w.agent.uuid, &out), ST_INVALID);
+    assert_int_equal(ticket_assign(&e->cx, "bad", "teammate_id", w.agent.uuid, &out), ST_INVALID);
     assert_string_equal(e->d.field, "id");
     assert_counts_equal(count_all(e), before);
     ticket_row got;
@@ -531,7 +531,9 @@ static void test_close_and_reopen(void **state)
     event_row *ev = events(e, t.id, &n);
     assert_int_equal(n, n0 + 1);
     assert_string_equal(ev[n - 1].type, "ticket.state_changed");
-    assert_string_equal(ev[n - 1].data, "{\"state\":{\"before\":\"new\",\"after\":\"closed\"}}");
+    assert_non_null(strstr(ev[n - 1].data, "\"state\":{\"before\":\"new\",\"after\":\"closed\"}"));
+    assert_non_null(strstr(ev[n - 1].data, "\"completed_at\":{\"before\":null,\"after\":"));
+    assert_int_not_equal(out.completed_at, NULL_INT);
     assert_int_equal(ticket_get(&e->cx, t.uuid, &got), ST_OK);
     assert_string_equal(got.state, "closed");
     assert_false(got.is_open);
@@ -545,7 +547,9 @@ static void test_close_and_reopen(void **state)
     assert_true(out.is_open);
     ev = events(e, t.id, &n);
     assert_int_equal(n, n0 + 2);
-    assert_string_equal(ev[n - 1].data, "{\"state\":{\"before\":\"closed\",\"after\":\"open\"}}");
+    assert_non_null(strstr(ev[n - 1].data, "\"state\":{\"before\":\"closed\",\"after\":\"open\"}"));
+    assert_non_null(strstr(ev[n - 1].data, "\"after\":null}")); /* completed_at cleared */
+    assert_int_equal(out.completed_at, NULL_INT);
     assert_int_equal(ticket_set_state(&e->cx, t.uuid, TS_OPEN, &out), ST_OK);
     (void)events(e, t.id, &n);
     assert_int_equal(n, n0 + 2);
@@ -659,7 +663,8 @@ static void test_delete(void **state)
     assert_int_equal(ticket_list(&e->cx, &li, &rows, &n, &total), ST_OK);
     assert_int_equal(total, 1);
     assert_string_equal(rows[0].title, "kept");
-    assert_int_equal(ticket_assign(&e->cx, t.uuid, w.agent.uuid, &got), ST_NOT_FOUND);
+    assert_int_equal(ticket_assign(&e->cx, t.uuid, "teammate_id", w.agent.uuid, &got),
+                     ST_NOT_FOUND);
 }
 
 static void test_get_errors(void **state)
@@ -694,7 +699,7 @@ static void test_list_filters(void **state)
         assert_int_equal(ticket_create(&e->cx, &in, &t[i]), ST_OK);
     }
     assert_int_equal(ticket_set_state(&e->cx, t[1].uuid, TS_DONE, &out), ST_OK);
-    assert_int_equal(ticket_assign(&e->cx, t[2].uuid, w.agent.uuid, &out), ST_OK);
+    assert_int_equal(ticket_assign(&e->cx, t[2].uuid, "teammate_id", w.agent.uuid, &out), ST_OK);
 
     ticket_row *rows;
     size_t n;
@@ -792,13 +797,13 @@ static void test_list_totals_follow_every_change(void **state)
     for (int i = 0; i < 5; i++)
         t[i] = create_ok(e, &w, "T");
     check_totals(e, &w, &other);
-    assert_int_equal(ticket_assign(&e->cx, t[0].uuid, w.agent.uuid, &out), ST_OK);
-    assert_int_equal(ticket_assign(&e->cx, t[1].uuid, w.agent.uuid, &out), ST_OK);
+    assert_int_equal(ticket_assign(&e->cx, t[0].uuid, "teammate_id", w.agent.uuid, &out), ST_OK);
+    assert_int_equal(ticket_assign(&e->cx, t[1].uuid, "teammate_id", w.agent.uuid, &out), ST_OK);
     check_totals(e, &w, &other);
-    assert_int_equal(ticket_assign(&e->cx, t[1].uuid, other.uuid, &out), ST_OK);
+    assert_int_equal(ticket_assign(&e->cx, t[1].uuid, "teammate_id", other.uuid, &out), ST_OK);
     assert_int_equal(ticket_set_state(&e->cx, t[0].uuid, TS_CLOSED, &out), ST_OK);
     check_totals(e, &w, &other);
-    assert_int_equal(ticket_assign(&e->cx, t[0].uuid, NULL, &out), ST_OK);
+    assert_int_equal(ticket_assign(&e->cx, t[0].uuid, "teammate_id", NULL, &out), ST_OK);
     assert_int_equal(ticket_set_state(&e->cx, t[0].uuid, TS_OPEN, &out), ST_OK);
     assert_int_equal(ticket_delete(&e->cx, t[1].uuid), ST_OK);
     assert_int_equal(ticket_delete(&e->cx, t[2].uuid), ST_OK);

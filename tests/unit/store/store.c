@@ -48,6 +48,7 @@ static contact_row add_contact(unit_env *e, int64_t ws, const char *name, int64_
     c.email = "client@example.com";
     c.country = "PT";
     c.plan_id = plan_id;
+    c.user_id = NULL_INT;
     c.created_at = c.updated_at = created;
     assert_int_equal(store_contact_insert(e->db, ws, &c), ST_OK);
     return c;
@@ -81,6 +82,7 @@ static ticket_row add_ticket(unit_env *e, int64_t ws, const char *title, int64_t
     t.category_id = category_id;
     t.user_id = user_id;
     t.contact_id = contact_id;
+    t.chat_id = t.team_id = t.ongoing_at = t.completed_at = NULL_INT;
     t.language = "en";
     t.created_at = t.updated_at = created;
     assert_int_equal(store_ticket_insert(e->db, ws, &t), ST_OK);
