@@ -47,6 +47,10 @@ status q_bool(api_call *c, const char *name, int *out) WUR;
 /* A uuid-shaped value or NULL when absent. */
 status q_uuid(api_call *c, const char *name, const char **out) WUR;
 
+/* A multi-valued uuid filter: `key=a`, repeated keys, or `key=a,b` (also `key[]=…`), up to
+ * LIMIT_PAGE_SIZE values, each shape-checked (lower-cased) into the arena. */
+status q_uuids(api_call *c, const char *key, uuid_list *out) WUR;
+
 /* ---- answers ---- */
 /* Serialises root (stolen) as the response body with the given HTTP status. */
 status reply_json(api_call *c, int http_status, json_t *root);

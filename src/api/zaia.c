@@ -319,43 +319,6 @@ static status paging(api_call *c, list_in *in)
     return q_paging(c, "pageNumber", "pageSize", false, in);
 }
 
-/* A multi-valued uuid filter: `key=a`, `key=a&key=b`, `key=a,b` (and `key[]=…`). */
-static status q_uuids(api_call *c, const char *key, uuid_list *out)
-{
-    size_t cap = 0;
-    char alt[64];
-    snprintf(alt, sizeof alt, "%s[]", key);
-    out->v = NULL;
-    out->n = 0;
-    for (size_t i = 0; i < c->req->n_query; i++) {
-        const api_kv *kv = &c->req->query[i];
-        if (strcmp(kv->name, key) && strcmp(kv->name, alt)) continue;
-        const char *p = kv->value ? kv->value : "";
-        for (;;) {
-            const char *comma = strchr(p, ',');
-            size_t len = comma ? (size_t)(comma - p) : strlen(p);
-            if (len) {
-                char *one = arena_alloc(c->req->a, len + 1);
-                memcpy(one, p, len);
-                one[len] = '\0';
-                char *uuid = arena_alloc(c->req->a, UUID_STR_LEN + 1);
-                if (!uuid_parse(one, uuid))
-                    return diag_set(&c->d, ST_INVALID, key,
-                                    "must be UUIDs (one, repeated, or "
-                                    "comma-separated)");
-                if (out->n == LIMIT_PAGE_SIZE)
-                    return diag_set(&c->d, ST_INVALID, key, "must have at most %d values",
-                                    LIMIT_PAGE_SIZE);
-                out->v = arena_grow(c->req->a, out->v, &cap, out->n, sizeof *out->v);
-                out->v[out->n++] = uuid;
-            }
-            if (!comma) break;
-            p = comma + 1;
-        }
-    }
-    return ST_OK;
-}
-
 /* ---- tickets ---- */
 
 static status ticket_reply_with(api_call *c, status st, const ticket_row *t)

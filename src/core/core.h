@@ -51,6 +51,12 @@ typedef struct {
     size_t n;
 } opt_strs;
 
+/* The values of a multi-valued id filter: uuid strings, shape-checked by the caller. */
+typedef struct {
+    const char **v;
+    size_t n;
+} uuid_list;
+
 /* Paging as every list takes it, after the dialect has parsed its own parameters. */
 typedef struct {
     int64_t page, per_page; /* page >= 1, per_page 1..LIMIT_PAGE_SIZE */

@@ -74,11 +74,6 @@ status ticket_takeover(core_ctx *cx, const char *id, const char *assignee_id, ti
 status ticket_complete(core_ctx *cx, const char *id, const char *user_id, ticket_row *out) WUR;
 
 typedef struct {
-    const char **v; /* uuid strings, shape-checked by the caller */
-    size_t n;
-} uuid_list;
-
-typedef struct {
     list_in page;
     const char *status; /* required: pending, ongoing or completed */
     uuid_list assignees, chats, responders, versions, tags;
