@@ -517,6 +517,23 @@ static void and_ids(qb *q, const char *col, const id_set *ids, arena *a)
     qb_text(q, json);
 }
 
+/* Searches matching fewer documents than this start from the full-text index. */
+#define SEARCH_DRIVES_BELOW 2000
+
+/* How many documents match, counting no further than SEARCH_DRIVES_BELOW. */
+static status count_matches(db *c, const char *match, int64_t *n)
+{
+    db_stmt *s = db_prepare(c, "SELECT count(*) FROM (SELECT rowid FROM ticket_fts WHERE "
+                               "ticket_fts MATCH ? LIMIT ?)");
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, 1, match);
+    db_bind_int(s, 2, SEARCH_DRIVES_BELOW);
+    int rc = db_step(s);
+    *n = rc == DB_ROW ? db_col_int(s, 0) : 0;
+    db_reset(s);
+    return rc < 0 ? step_status(rc) : ST_OK;
+}
+
 status store_details_list(db *c, int64_t ws, const details_filter *f, arena *a, details_row **rows,
                           size_t *n)
 {
@@ -542,13 +559,25 @@ status store_details_list(db *c, int64_t ws, const details_filter *f, arena *a, 
         }
     }
     if (!f->include_removed) qb_and(&q, "ch.is_removed = 0");
+    const char *from = DETAILS_FROM;
     if (f->match) {
-        qb_and(&q, "t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)");
+        /* A rare term is fastest read from the index of words and sorted (a few thousand rows
+         * at most); a common one by walking the tickets in order and keeping the matches.
+         * Counting up to the threshold tells which. */
+        int64_t matches = 0;
+        status st = count_matches(c, f->match, &matches);
+        if (st) return st;
+        if (matches < SEARCH_DRIVES_BELOW) {
+            from = "ticket_fts f CROSS JOIN " DETAILS_FROM;
+            qb_and(&q, "t.id = f.rowid AND ticket_fts MATCH ?");
+        } else {
+            qb_and(&q, "t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)");
+        }
         qb_text(&q, f->match);
     }
-    return list_run_counted(c, NULL, DETAILS_COLS, DETAILS_FROM, "tickets t", &q, &f->pg,
-                            "t.created_at", "t.uuid", "t.created_at", a, sizeof(details_row),
-                            read_details, (void **)rows, n, NULL);
+    return list_run_counted(c, NULL, DETAILS_COLS, from, "tickets t", &q, &f->pg, "t.created_at",
+                            "t.uuid", "t.created_at", a, sizeof(details_row), read_details,
+                            (void **)rows, n, NULL);
 }
 
 char *store_fts_query(const char *text, arena *a)
