@@ -8,13 +8,6 @@
 #include "util/limits.h"
 #include "util/text.h"
 
-/* The arguments of a write run through core_txn. */
-struct write_arg {
-    const char *id;
-    const void *in;
-    void *out;
-};
-
 /* ---- teammates ---- */
 
 static status check_user(core_ctx *cx, const user_in *in, bool create)
@@ -71,7 +64,7 @@ static status user_conflict(core_ctx *cx, status st)
 
 static status do_user_create(core_ctx *cx, void *arg)
 {
-    const struct write_arg *w = arg;
+    const write_arg *w = arg;
     const user_in *in = w->in;
     user_row *out = w->out;
     status st = check_user(cx, in, true);
@@ -98,7 +91,7 @@ status user_get(core_ctx *cx, const char *id, user_row *out)
 
 static status do_user_update(core_ctx *cx, void *arg)
 {
-    const struct write_arg *w = arg;
+    const write_arg *w = arg;
     const char *id = w->id;
     const user_in *in = w->in;
     user_row *out = w->out;
@@ -112,7 +105,7 @@ static status do_user_update(core_ctx *cx, void *arg)
 
 static status do_user_delete(core_ctx *cx, void *arg)
 {
-    const struct write_arg *w = arg;
+    const write_arg *w = arg;
     const char *id = w->id;
     user_row u;
     int64_t refs = 0;
@@ -154,7 +147,7 @@ status plan_resolve(core_ctx *cx, const char *field, const char *id, plan_row *o
 
 static status do_plan_create(core_ctx *cx, void *arg)
 {
-    const struct write_arg *w = arg;
+    const write_arg *w = arg;
     const plan_in *in = w->in;
     plan_row *out = w->out;
     status st = check_text(cx->d, "name", in->name, true, LIMIT_NAME_CHARS);
@@ -169,7 +162,7 @@ static status do_plan_create(core_ctx *cx, void *arg)
 
 static status do_plan_delete(core_ctx *cx, void *arg)
 {
-    const struct write_arg *w = arg;
+    const write_arg *w = arg;
     const char *id = w->id;
     plan_row p;
     int64_t refs = 0;
@@ -225,7 +218,7 @@ static status apply_contact(core_ctx *cx, const contact_in *in, contact_row *r)
 
 static status do_contact_create(core_ctx *cx, void *arg)
 {
-    const struct write_arg *w = arg;
+    const write_arg *w = arg;
     const contact_in *in = w->in;
     contact_row *out = w->out;
     status st = check_contact(cx, in, true);
@@ -251,7 +244,7 @@ status contact_get(core_ctx *cx, const char *id, contact_row *out)
 
 static status do_contact_update(core_ctx *cx, void *arg)
 {
-    const struct write_arg *w = arg;
+    const write_arg *w = arg;
     const char *id = w->id;
     const contact_in *in = w->in;
     contact_row *out = w->out;
@@ -264,7 +257,7 @@ static status do_contact_update(core_ctx *cx, void *arg)
 
 static status do_contact_delete(core_ctx *cx, void *arg)
 {
-    const struct write_arg *w = arg;
+    const write_arg *w = arg;
     const char *id = w->id;
     contact_row r;
     int64_t refs = 0;
@@ -283,50 +276,16 @@ status contact_list(core_ctx *cx, const list_in *in, contact_row **rows, size_t 
 
 /* ---- the public writes: each one transaction ---- */
 
-status user_create(core_ctx *cx, const user_in *in, user_row *out)
-{
-    struct write_arg w = {NULL, in, out};
-    return core_txn(cx, do_user_create, &w);
-}
-
-status user_update(core_ctx *cx, const char *id, const user_in *in, user_row *out)
-{
-    struct write_arg w = {id, in, out};
-    return core_txn(cx, do_user_update, &w);
-}
-
-status user_delete(core_ctx *cx, const char *id)
-{
-    struct write_arg w = {id, NULL, NULL};
-    return core_txn(cx, do_user_delete, &w);
-}
-
-status plan_create(core_ctx *cx, const plan_in *in, plan_row *out)
-{
-    struct write_arg w = {NULL, in, out};
-    return core_txn(cx, do_plan_create, &w);
-}
-
-status plan_delete(core_ctx *cx, const char *id)
-{
-    struct write_arg w = {id, NULL, NULL};
-    return core_txn(cx, do_plan_delete, &w);
-}
-
-status contact_create(core_ctx *cx, const contact_in *in, contact_row *out)
-{
-    struct write_arg w = {NULL, in, out};
-    return core_txn(cx, do_contact_create, &w);
-}
-
-status contact_update(core_ctx *cx, const char *id, const contact_in *in, contact_row *out)
-{
-    struct write_arg w = {id, in, out};
-    return core_txn(cx, do_contact_update, &w);
-}
-
-status contact_delete(core_ctx *cx, const char *id)
-{
-    struct write_arg w = {id, NULL, NULL};
-    return core_txn(cx, do_contact_delete, &w);
-}
+CORE_WRITE(user_create(core_ctx *cx, const user_in *in, user_row *out), do_user_create, NULL, in,
+           out)
+CORE_WRITE(user_update(core_ctx *cx, const char *id, const user_in *in, user_row *out),
+           do_user_update, id, in, out)
+CORE_WRITE(user_delete(core_ctx *cx, const char *id), do_user_delete, id, NULL, NULL)
+CORE_WRITE(plan_create(core_ctx *cx, const plan_in *in, plan_row *out), do_plan_create, NULL, in,
+           out)
+CORE_WRITE(plan_delete(core_ctx *cx, const char *id), do_plan_delete, id, NULL, NULL)
+CORE_WRITE(contact_create(core_ctx *cx, const contact_in *in, contact_row *out), do_contact_create,
+           NULL, in, out)
+CORE_WRITE(contact_update(core_ctx *cx, const char *id, const contact_in *in, contact_row *out),
+           do_contact_update, id, in, out)
+CORE_WRITE(contact_delete(core_ctx *cx, const char *id), do_contact_delete, id, NULL, NULL)
