@@ -66,15 +66,9 @@ static status apply(core_ctx *cx, const category_in *in, category_row *r)
     return ST_OK;
 }
 
-struct write_arg {
-    const char *id;
-    const category_in *in;
-    category_row *out;
-};
-
 static status do_create(core_ctx *cx, void *p)
 {
-    struct write_arg *w = p;
+    write_arg *w = p;
     category_row *r = w->out;
     memset(r, 0, sizeof *r);
     uuid_v4(r->uuid);
@@ -84,11 +78,8 @@ static status do_create(core_ctx *cx, void *p)
     return st ? st : store_category_insert(cx->db, cx->ws, r);
 }
 
-status category_create(core_ctx *cx, const category_in *in, category_row *out)
-{
-    struct write_arg w = {NULL, in, out};
-    return core_txn(cx, do_create, &w);
-}
+CORE_WRITE(category_create(core_ctx *cx, const category_in *in, category_row *out), do_create, NULL,
+           in, out)
 
 status category_get(core_ctx *cx, const char *id, category_row *out)
 {
@@ -102,29 +93,27 @@ status category_get(core_ctx *cx, const char *id, category_row *out)
 
 static status do_update(core_ctx *cx, void *p)
 {
-    struct write_arg *w = p;
+    write_arg *w = p;
     status st = category_get(cx, w->id, w->out);
     if (!st) st = apply(cx, w->in, w->out);
     return st ? st : store_category_update(cx->db, cx->ws, w->out);
 }
 
-status category_update(core_ctx *cx, const char *id, const category_in *in, category_row *out)
-{
-    struct write_arg w = {id, in, out};
-    return core_txn(cx, do_update, &w);
-}
+CORE_WRITE(category_update(core_ctx *cx, const char *id, const category_in *in, category_row *out),
+           do_update, id, in, out)
 
 static status do_delete(core_ctx *cx, void *p)
 {
-    struct write_arg *w = p;
-    status st = category_get(cx, w->id, w->out);
-    return st ? st : store_category_delete(cx->db, cx->ws, w->out->id, cx->now);
+    write_arg *w = p;
+    category_row *r = w->out;
+    status st = category_get(cx, w->id, r);
+    return st ? st : store_category_delete(cx->db, cx->ws, r->id, cx->now);
 }
 
 status category_delete(core_ctx *cx, const char *id)
 {
     category_row r;
-    struct write_arg w = {id, NULL, &r};
+    write_arg w = {id, NULL, &r};
     return core_txn(cx, do_delete, &w);
 }
 
