@@ -331,7 +331,7 @@ static status q_time(api_call *c, const char *name, int64_t *out)
 status q_paging(api_call *c, const char *page_key, const char *size_key, bool required,
                 list_in *out)
 {
-    *out = (list_in){.desc = true, .from_ms = NULL_INT, .to_ms = NULL_INT};
+    *out = (list_in){.desc = true, .sort = SORT_CREATED_MS, .from_ms = NULL_INT, .to_ms = NULL_INT};
     status st = q_int(c, page_key, required, 1, LIMIT_PAGE_NUMBER, 1, &out->page);
     return st ? st : q_int(c, size_key, required, 1, LIMIT_PAGE_SIZE, 10, &out->per_page);
 }

@@ -482,7 +482,7 @@ status list_run_counted(db *c, db_stmt *counter, const char *cols, const char *f
         qb_and(where, cond);
         qb_int(where, pg->to_s);
     }
-    if (!sort_col) sort_col = created_s;
+    if (!sort_col) sort_col = pg->sort == SORT_CREATED_MS ? created_col : created_s;
     const char *dir = pg->desc ? " DESC" : "";
     char *count_sql = arena_printf(a, "SELECT count(*) FROM %s WHERE %s", count_from, where->where);
     char *page_sql =

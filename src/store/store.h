@@ -62,7 +62,9 @@ status store_backup(db *c, const char *file, diag *d) WUR;
 
 /* A page of a list: [offset, offset+limit). Lists order and filter by the whole second of
  * created_at (the resolution the wire shows), so equal seconds tie-break on the uuid. */
-enum { SORT_CREATED = 0, SORT_TITLE, SORT_NAME };
+/* SORT_CREATED orders by the whole second (Tamio shows seconds), SORT_CREATED_MS by the
+ * millisecond (Zaia shows milliseconds). */
+enum { SORT_CREATED = 0, SORT_TITLE, SORT_NAME, SORT_CREATED_MS };
 typedef struct {
     int64_t offset, limit;
     bool desc;
