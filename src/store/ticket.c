@@ -1,7 +1,6 @@
 /* SQL for tickets, their replies and reply assets, assets, and the append-only event timeline.
  * A ticket row joins its category title, assignee uuid and client in one statement; replies and
  * assets of a whole page of tickets load in a fixed number of queries. */
-#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 
 #include "store/sql.h"
 #include "util/limits.h"
+#include "util/text.h"
 
 #define TICKET_COLS                                                                                \
     "t.id, t.uuid, t.title, t.description, t.state, t.is_open, t.category_id, k.title, "           \
@@ -582,22 +582,26 @@ status store_details_list(db *c, int64_t ws, const details_filter *f, arena *a, 
 
 char *store_fts_query(const char *text, arena *a)
 {
-    /* Every word becomes a quoted prefix term ("word"*): the user's text can never be read as
-     * FTS5 syntax, and the terms AND together. Bytes >= 0x80 stay in words (UTF-8 letters);
-     * the tokenizer itself folds case and accents. */
+    /* Every word (a run of letters and digits of any script) becomes a quoted prefix term
+     * ("word"*): the user's text can never be read as FTS5 syntax, and the terms AND together.
+     * Everything else separates words; the tokenizer itself folds case and accents. */
     size_t len = strlen(text);
     char *out = arena_alloc(a, len * 4 + 1);
     size_t o = 0, words = 0;
     for (size_t i = 0; i < len;) {
-        unsigned char ch = (unsigned char)text[i];
-        if (!(isalnum(ch) || ch >= 0x80)) {
-            i++;
+        unsigned cp;
+        size_t n = text_utf8_decode(text + i, &cp);
+        if (!text_is_alnum(cp)) {
+            i += n;
             continue;
         }
         if (words++) out[o++] = ' ';
         out[o++] = '"';
-        while (i < len && (isalnum((unsigned char)text[i]) || (unsigned char)text[i] >= 0x80))
-            out[o++] = text[i++];
+        while (i < len && (n = text_utf8_decode(text + i, &cp)) && text_is_alnum(cp)) {
+            memcpy(out + o, text + i, n);
+            o += n;
+            i += n;
+        }
         out[o++] = '"';
         out[o++] = '*';
     }

@@ -5,6 +5,9 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <locale.h>
+#include <pthread.h>
+#include <wctype.h>
 #include <string.h>
 
 bool text_utf8_valid(const char *str, size_t n)
@@ -81,4 +84,34 @@ bool text_parse_int(const char *s, long long *out)
     if (errno || *end) return false;
     *out = v;
     return true;
+}
+
+size_t text_utf8_decode(const char *s, unsigned *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] < 0x80) return *cp = u[0], 1;
+    size_t n = u[0] >= 0xF0 ? 4 : u[0] >= 0xE0 ? 3 : 2;
+    unsigned v = u[0] & (0x7F >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((u[i] & 0xC0) != 0x80) return *cp = 0xFFFD, i; /* not valid: stop at the break */
+        v = v << 6 | (u[i] & 0x3F);
+    }
+    *cp = v;
+    return n;
+}
+
+static locale_t utf8_locale;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void open_utf8_locale(void)
+{
+    utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+bool text_is_alnum(unsigned cp)
+{
+    if (cp < 0x80) return isalnum((int)cp) != 0;
+    pthread_once(&utf8_once, open_utf8_locale);
+    /* Without the locale, count every non-ASCII character as a letter (the old behaviour). */
+    return !utf8_locale || iswalnum_l((wint_t)cp, utf8_locale);
 }

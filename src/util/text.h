@@ -11,6 +11,10 @@ size_t text_utf8_chars(const char *s); /* code points; s must be valid UTF-8 */
 bool text_is_email(const char *s);     /* one '@' with text on both sides, no spaces */
 bool text_is_language(const char *s);  /* 2..16 of [A-Za-z0-9-] */
 bool text_is_country(const char *s);   /* two ASCII letters */
+/* Decodes the code point at s (valid UTF-8) into *cp; returns its length in bytes. */
+size_t text_utf8_decode(const char *s, unsigned *cp);
+/* A letter or digit in any script (what a full-text word is made of). */
+bool text_is_alnum(unsigned cp);
 /* Parses a decimal integer that is the whole string; false on junk, empty or overflow. */
 bool text_parse_int(const char *s, long long *out);
 

@@ -131,6 +131,31 @@ static void test_country(void **state)
     assert_false(text_is_country("\xc3\xa9")); /* é is two bytes, not two letters */
 }
 
+static void test_utf8_decode_and_word_chars(void **state)
+{
+    (void)state;
+    unsigned cp;
+    assert_int_equal(text_utf8_decode("a", &cp), 1);
+    assert_int_equal(cp, 'a');
+    assert_int_equal(text_utf8_decode("\xc3\xa9", &cp), 2); /* é */
+    assert_int_equal(cp, 0xE9);
+    assert_int_equal(text_utf8_decode("\xe3\x80\x80", &cp), 3); /* ideographic space */
+    assert_int_equal(cp, 0x3000);
+    assert_int_equal(text_utf8_decode("\xf0\x9f\x98\x80", &cp), 4); /* emoji */
+    assert_int_equal(cp, 0x1F600);
+    assert_int_equal(text_utf8_decode("\xc3", &cp), 1); /* cut short: stops at the break */
+    assert_int_equal(cp, 0xFFFD);
+    assert_true(text_is_alnum('z'));
+    assert_true(text_is_alnum('7'));
+    assert_false(text_is_alnum('-'));
+    assert_false(text_is_alnum(' '));
+    assert_true(text_is_alnum(0xE9));    /* é */
+    assert_true(text_is_alnum(0x4E2D));  /* 中 */
+    assert_false(text_is_alnum(0xA0));   /* no-break space */
+    assert_false(text_is_alnum(0x3000)); /* ideographic space */
+    assert_false(text_is_alnum(0x2014)); /* em dash */
+}
+
 static void test_parse_int(void **state)
 {
     long long v = 99;
@@ -177,6 +202,7 @@ int main(void)
         cmocka_unit_test(test_language),
         cmocka_unit_test(test_country),
         cmocka_unit_test(test_parse_int),
+        cmocka_unit_test(test_utf8_decode_and_word_chars),
     };
     return cmocka_run_group_tests_name("util/text", tests, NULL, NULL);
 }
