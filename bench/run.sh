@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2317,SC2016  # trap-called functions; literal backquotes
 # bench/run.sh: load N tickets into ticketd through `ticketd seed`, run wrk
-# against three endpoints and against nginx serving same-size JSON files from
+# against Tamio and Zaia endpoints and against nginx serving same-size JSON files from
 # /dev/shm, print req/s, p99 and the ticketd/nginx ratio. See bench/README.md.
 #
 # usage: bench/run.sh [--record] [--nginx-only] [N]
@@ -146,6 +146,15 @@ TEAMMATE_ID=""
 TEAMMATE_OPEN=""
 SEED_SECS=""
 IDS_FILE="$WORK/ids.txt"
+SEARCH_WORD=kiwi
+SEARCH_VALUES="$WORK/search-values.txt"
+FILTER_PATH=""
+FILTER_USER_IDX=""
+FILTER_TAG=""
+FILTER_ROWS=""
+SEARCH_PREFIX=""
+SEARCH_HITS=""
+SEARCH_ROWS=""
 
 api() { # METHOD PATH [BODY] -> body on stdout; HTTP code in $WORK/code
     local method=$1 path=$2 body=${3:-}
@@ -254,6 +263,78 @@ if [ "$NGINX_ONLY" -eq 0 ]; then
     api_ok POST /v2/agency/tickets/create \
         "{\"client_id\":\"$CLIENT_ID\",\"title\":\"bench probe\",\"description\":\"probe\",\"category\":\"$CATEGORY_ID\"}" \
         >"$SHM/create.json"
+
+    # ---- Zaia (/api/v1). JSON is read with the sqlite3 CLI's json functions.
+    jq_sql() { sqlite3 -separator ' ' :memory: "$1"; } # SQL over readfile('<file>')
+    json_len() { jq_sql "SELECT json_array_length(readfile('$1'))" 2>/dev/null || echo 0; }
+    api_ok GET "/api/v1/tickets/$(head -n 1 "$IDS_FILE")/details" >"$SHM/details.json"
+
+    # The filtered list: one teammate and one tag with pending tickets. The seed
+    # gives ticket i the teammate seed-<t>-(i % TEAMMATES)@example.com, tag-(i % 20)
+    # and the state cycle new, open, inprogress, open, closed, so with 50
+    # teammates teammate u and tag g share tickets when u = g (mod 10), pending
+    # ones when u % 5 is 0, 1 or 3; teammate 0 with tag-0 has N/100. The pairs
+    # are tried in that order (those the seed links first) until one answers a
+    # non-empty page.
+    api_ok GET "/api/v1/users?pageSize=100" >"$WORK/users.json"
+    api_ok GET "/api/v1/tags?pageSize=100" >"$WORK/tags.json"
+    FILTER_PATH=""
+    FILTER_USER_IDX=""
+    FILTER_TAG=""
+    while read -r uid uidx gid gname; do
+        p="/api/v1/tickets/details?status=pending&assigneeIds=$uid&tagIds=$gid&pageSize=10"
+        api_ok GET "$p" >"$WORK/filter.json"
+        if [ "$(json_len "$WORK/filter.json")" -gt 0 ]; then
+            FILTER_PATH=$p
+            FILTER_USER_IDX=$uidx
+            FILTER_TAG=$gname
+            break
+        fi
+    done < <(jq_sql "WITH u AS (SELECT json_extract(value, '\$.id') AS id,
+            json_extract(value, '\$.email') AS email FROM json_each(readfile('$WORK/users.json'))),
+        ui AS (SELECT id, CASE WHEN email GLOB 'seed-*-[0-9]*@example.com' THEN
+            CAST(substr(replace(email, '@example.com', ''), instr(substr(email, 6), '-') + 6) AS INT)
+            END AS idx FROM u),
+        g AS (SELECT json_extract(value, '\$.id') AS id, json_extract(value, '\$.name') AS name
+            FROM json_each(readfile('$WORK/tags.json'))),
+        gi AS (SELECT id, name, CASE WHEN name GLOB 'tag-[0-9]*' THEN CAST(substr(name, 5) AS INT)
+            END AS idx FROM g)
+        SELECT lower(ui.id), coalesce(ui.idx, '?'), lower(gi.id), gi.name FROM ui, gi
+        ORDER BY ui.idx IS NULL OR gi.idx IS NULL, (ui.idx - gi.idx) % 10 != 0,
+            ui.idx % 5 NOT IN (0, 1, 3), ui.idx, gi.idx LIMIT 60")
+    [ -n "$FILTER_PATH" ] ||
+        die "no teammate/tag pair with pending tickets found for the Zaia filtered list (tried 60 pairs)"
+    cp "$WORK/filter.json" "$SHM/details_filter.json"
+    FILTER_ROWS=$(json_len "$SHM/details_filter.json")
+    log "Zaia filtered list: teammate #$FILTER_USER_IDX and $FILTER_TAG ($FILTER_ROWS on the page)"
+
+    # The search: kiwi000..kiwi999, one word per 1 in 1000 tickets. Every suffix is
+    # asked once (one keep-alive curl); the run draws from those with ongoing
+    # matches (with the seed's 5-state cycle, the suffixes = 2 mod 5).
+    SEARCH_PREFIX="/api/v1/tickets/details?status=ongoing&pageSize=10&search=$SEARCH_WORD"
+    for i in $(seq 0 999); do
+        printf 'url = "http://127.0.0.1:%s%s%03d"\noutput = "/dev/null"\n' "$TP" "$SEARCH_PREFIX" "$i"
+    done >"$WORK/search.curl"
+    curl -s -K "$WORK/search.curl" -H "Authorization: Bearer $KEY" --max-time 300 \
+        -w '%{http_code} %{size_download}\n' >"$WORK/search.sizes" ||
+        die "curl failed while probing the search values"
+    [ "$(wc -l <"$WORK/search.sizes")" -eq 1000 ] || die "search probe: expected 1000 answers"
+    if grep -qv '^200 ' "$WORK/search.sizes"; then
+        die "search probe: non-200 answers: $(grep -v '^200 ' "$WORK/search.sizes" | sort | uniq -c | head -n 3)"
+    fi
+    # "[]" is 2 bytes; any non-empty array is longer
+    awk '$2 > 2 { printf "%03d\n", NR - 1 }' "$WORK/search.sizes" >"$SEARCH_VALUES"
+    SEARCH_HITS=$(wc -l <"$SEARCH_VALUES" | tr -d ' ')
+    [ "$SEARCH_HITS" -gt 0 ] || die "no $SEARCH_WORD<NNN> search has ongoing matches"
+    log "Zaia search: $SEARCH_HITS of 1000 suffixes have ongoing matches ($(head -n 3 "$SEARCH_VALUES" | tr '\n' ' ')...)"
+    # check a few explicitly, and keep one answer for nginx
+    for v in $(head -n 1 "$SEARCH_VALUES") $(tail -n 1 "$SEARCH_VALUES") \
+             $(awk 'NR % 37 == 5' "$SEARCH_VALUES" | head -n 3); do
+        api_ok GET "$SEARCH_PREFIX$v" >"$WORK/search.json"
+        [ "$(json_len "$WORK/search.json")" -gt 0 ] || die "search $SEARCH_WORD$v: empty answer"
+    done
+    api_ok GET "$SEARCH_PREFIX$(head -n 1 "$SEARCH_VALUES")" >"$SHM/details_search.json"
+    SEARCH_ROWS=$(json_len "$SHM/details_search.json")
 else
     # no ticketd: synthetic answers of typical sizes, fake ids
     LIST_PATH="/v2/agency/tickets/list?page=1&per_page=50&closed=false&teammate_id=00000000-0000-4000-8000-000000000000"
@@ -261,7 +342,14 @@ else
         name=${f%%:*}; size=${f#*:}
         { printf '{"status":200,"pad":"'; head -c $((size - 23)) /dev/zero | tr '\0' x; printf '"}'; } >"$SHM/$name.json"
     done
+    for f in details:${DETAILS_BYTES:-1100} details_filter:${FILTER_BYTES:-10500} details_search:${SEARCH_BYTES:-10500}; do
+        name=${f%%:*}; size=${f#*:}
+        { printf '[{"pad":"'; head -c $((size - 12)) /dev/zero | tr '\0' x; printf '"}]'; } >"$SHM/$name.json"
+    done
     for i in $(seq 1000); do printf '%08x-0000-4000-8000-%012x\n' "$i" "$i"; done >"$IDS_FILE"
+    FILTER_PATH="/api/v1/tickets/details?status=pending&assigneeIds=00000000-0000-4000-8000-000000000003&tagIds=00000000-0000-4000-8000-000000000004&pageSize=10"
+    SEARCH_PREFIX="/api/v1/tickets/details?status=ongoing&pageSize=10&search=$SEARCH_WORD"
+    seq -f '%03g' 2 5 999 >"$SEARCH_VALUES"
     CLIENT_ID=00000000-0000-4000-8000-000000000001
     CATEGORY_ID=00000000-0000-4000-8000-000000000002
 fi
@@ -270,6 +358,9 @@ size_of() { wc -c <"$1" | tr -d ' '; }
 RETRIEVE_BYTES=$(size_of "$SHM/retrieve.json")
 LIST_BYTES=$(size_of "$SHM/list.json")
 CREATE_BYTES=$(size_of "$SHM/create.json")
+DETAILS_BYTES=$(size_of "$SHM/details.json")
+FILTER_BYTES=$(size_of "$SHM/details_filter.json")
+SEARCH_BYTES=$(size_of "$SHM/details_search.json")
 
 # ---------------------------------------------------------------- nginx
 NP=${NGINX_PORT:-$(free_port 18090 "$TP")}
@@ -283,10 +374,17 @@ log "starting nginx on 127.0.0.1:$NP"
     >"$NPREFIX/stdout.log" 2>&1 &
 NGINX_PID=$!
 wait_http "http://127.0.0.1:$NP/health" "$NGINX_PID" nginx "$NPREFIX/error.log"
-for p in "/v2/agency/tickets/retrieve/$(head -n 1 "$IDS_FILE")" "$LIST_PATH"; do
-    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$NP$p")
-    [ "$code" = 200 ] || die "nginx answered $code for $p"
-done
+nginx_check() { # path expected_file: nginx must answer 200 with that file
+    local code
+    code=$(curl -s -o "$WORK/nginx.answer" -w '%{http_code}' "http://127.0.0.1:$NP$1")
+    [ "$code" = 200 ] || die "nginx answered $code for $1"
+    [ -z "${2:-}" ] || cmp -s "$WORK/nginx.answer" "$SHM/$2" || die "nginx did not answer $2 for $1"
+}
+nginx_check "/v2/agency/tickets/retrieve/$(head -n 1 "$IDS_FILE")" retrieve.json
+nginx_check "$LIST_PATH" list.json
+nginx_check "/api/v1/tickets/$(head -n 1 "$IDS_FILE")/details" details.json
+nginx_check "$FILTER_PATH" details_filter.json
+nginx_check "$SEARCH_PREFIX$(head -n 1 "$SEARCH_VALUES")" details_search.json
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary '{}' \
     "http://127.0.0.1:$NP/v2/agency/tickets/create")
 [ "$code" = 200 ] || die "nginx answered $code for POST create"
@@ -334,11 +432,17 @@ run_wrk() { # key server base_url script url_path [script args...]
 # list_lat: the list again with one connection per server thread, so its p99 is the time
 # to answer rather than time spent queued behind 31 other connections on 2 cores.
 LAT_CONNS=${LAT_CONNS:-$SERVER_THREADS}
-ENDPOINTS=(retrieve list list_lat create)
+# The Zaia rows run before create, which adds tickets.
+ENDPOINTS=(retrieve list list_lat details filter filter_lat search search_lat create)
 declare -A LABEL=(
     [retrieve]="GET /v2/agency/tickets/retrieve/{id}"
     [list]="GET /v2/agency/tickets/list (per_page=50, open, 1 teammate)"
     [list_lat]="the same list, -c$LAT_CONNS (latency)"
+    [details]="GET /api/v1/tickets/{id}/details"
+    [filter]="GET /api/v1/tickets/details (pending, 1 assignee, 1 tag, pageSize=10)"
+    [filter_lat]="the same filtered list, -c$LAT_CONNS (latency)"
+    [search]="GET /api/v1/tickets/details (ongoing, search=$SEARCH_WORD<NNN>, pageSize=10)"
+    [search_lat]="the same search, -c$LAT_CONNS (latency)"
     [create]="POST /v2/agency/tickets/create"
 )
 SERVERS=()
@@ -351,6 +455,11 @@ for key in "${ENDPOINTS[@]}"; do
             retrieve) run_wrk "$key" "$server" "$base" retrieve.lua /v2/agency/tickets/retrieve/ "$IDS_FILE" ;;
             list) run_wrk "$key" "$server" "$base" list.lua "$LIST_PATH" ;;
             list_lat) RUN_CONNS=$LAT_CONNS run_wrk "$key" "$server" "$base" list.lua "$LIST_PATH" ;;
+            details) run_wrk "$key" "$server" "$base" details.lua /api/v1/tickets/ "$IDS_FILE" ;;
+            filter) run_wrk "$key" "$server" "$base" list.lua "$FILTER_PATH" ;;
+            filter_lat) RUN_CONNS=$LAT_CONNS run_wrk "$key" "$server" "$base" list.lua "$FILTER_PATH" ;;
+            search) run_wrk "$key" "$server" "$base" search.lua "$SEARCH_PREFIX" "$SEARCH_VALUES" ;;
+            search_lat) RUN_CONNS=$LAT_CONNS run_wrk "$key" "$server" "$base" search.lua "$SEARCH_PREFIX" "$SEARCH_VALUES" ;;
             create) run_wrk "$key" "$server" "$base" create.lua /v2/agency/tickets/create "$CLIENT_ID" "$CATEGORY_ID" ;;
         esac
     done
@@ -385,6 +494,7 @@ report() {
     fi
     echo "- wrk -t$THREADS -c$CONNS -d$DURATION (warm-up $WARMUP), ticketd --threads $SERVER_THREADS, nginx 2 workers; $(nproc) cores${CPU:+, $CPU}"
     echo "- answer sizes (nginx serves the same): retrieve $RETRIEVE_BYTES B, list $LIST_BYTES B (${TEAMMATE_OPEN:-?} open tickets of the teammate), create $CREATE_BYTES B"
+    echo "- Zaia answer sizes: details $DETAILS_BYTES B, filtered list $FILTER_BYTES B (${FILTER_ROWS:-?} tickets; seed teammate #${FILTER_USER_IDX:-?}, ${FILTER_TAG:-?}), search $SEARCH_BYTES B (${SEARCH_ROWS:-?} tickets; ${SEARCH_HITS:-?} of 1000 $SEARCH_WORD<NNN> words have ongoing matches and are drawn at random)"
     echo
     echo "| endpoint | ticketd req/s | ticketd p99 | nginx req/s | nginx p99 | ratio |"
     echo "|---|---:|---:|---:|---:|---:|"
@@ -396,8 +506,11 @@ report() {
     done
     echo
     if [ "$NGINX_ONLY" -eq 0 ]; then
-        local r l c note=""
+        local r l c zd zf zs note=""
         r=$(awk -v a="${RPS[retrieve.ticketd]}" -v b="${RPS[retrieve.nginx]}" 'BEGIN { print (b > 0 ? a / b : 0) }')
+        zd=$(awk -v a="${RPS[details.ticketd]}" -v b="${RPS[details.nginx]}" 'BEGIN { print (b > 0 ? a / b : 0) }')
+        zf=${P99[filter_lat.ticketd]}
+        zs=${P99[search_lat.ticketd]}
         l=${P99[list_lat.ticketd]}
         c=${RPS[create.ticketd]}
         [ "$N" -ge 1000000 ] || note=" (the aim is for 1M tickets; this run has $N)"
@@ -405,6 +518,9 @@ report() {
         echo "- retrieve >= 0.6x nginx: $(ge "$r" 0.6 && echo PASS || echo FAIL) ($(ratio "${RPS[retrieve.ticketd]}" "${RPS[retrieve.nginx]}"))"
         echo "- list p99 < 2 ms (at -c$LAT_CONNS): $(lt "$l" 2000 && echo PASS || echo FAIL) ($(fmt_ms "$l"))$note"
         echo "- create >= 5000 req/s: $(ge "$c" 5000 && echo PASS || echo FAIL) ($(fmt_rps "$c") req/s)"
+        echo "- Zaia details >= 0.5x nginx: $(ge "$zd" 0.5 && echo PASS || echo FAIL) ($(ratio "${RPS[details.ticketd]}" "${RPS[details.nginx]}"))"
+        echo "- Zaia filtered list p99 < 3 ms (at -c$LAT_CONNS): $(lt "$zf" 3000 && echo PASS || echo FAIL) ($(fmt_ms "$zf"))$note"
+        echo "- Zaia search p99 < 3 ms (at -c$LAT_CONNS): $(lt "$zs" 3000 && echo PASS || echo FAIL) ($(fmt_ms "$zs"))$note"
     fi
     if [ ${#ERROR_LINES[@]} -gt 0 ]; then
         echo

@@ -121,9 +121,10 @@ static status resolve_assets(core_ctx *cx, const char *const *ids, size_t n, ass
     return ST_OK;
 }
 
-/* Inserts a reply (into *r) and links its assets; records reply.created. */
+/* Inserts a reply (into *r) and links its assets; records reply.created. The reply is also a
+ * message of the ticket's chat unless `in_chat` says the chat has it already. */
 static status add_reply(core_ctx *cx, ticket_row *t, reply_row *r, const char *text, bool is_client,
-                        int64_t user_id, asset_row *assets, size_t n_assets)
+                        int64_t user_id, asset_row *assets, size_t n_assets, bool in_chat)
 {
     *r = (reply_row){
         .text = (char *)text,
@@ -140,7 +141,8 @@ static status add_reply(core_ctx *cx, ticket_row *t, reply_row *r, const char *t
         st = store_reply_link_asset(cx->db, r->id, t->id, assets[i].id, (int)i);
     /* A reply is also a message of the ticket's chat: the client's come from the owner. */
     message_row m;
-    if (!st && t->chat_id != NULL_INT) st = chat_add_message(cx, t->chat_id, text, is_client, &m);
+    if (!st && !in_chat && t->chat_id != NULL_INT)
+        st = chat_add_message(cx, t->chat_id, text, is_client, &m);
     if (st) return st;
     evdata e;
     ev_init(&e);
@@ -194,7 +196,11 @@ static status do_create(core_ctx *cx, void *p)
 
     /* Every ticket has a chat: this one gets its own, on the built-in channel. */
     chat_row chat;
+    message_row first;
     if ((st = chat_auto(cx, "tamio", &client, in->title, &chat))) return st;
+    /* The description opens the chat before the ticket exists, so the ticket's search
+     * document is written once, complete. */
+    if ((st = chat_add_message(cx, chat.id, in->description, true, &first))) return st;
 
     memset(t, 0, sizeof *t);
     uuid_v4(t->uuid);
@@ -230,10 +236,10 @@ static status do_create(core_ctx *cx, void *p)
     /* The description is the client's first message; an automated reply answers it. */
     t->replies = ARENA_ARRAY(cx->a, reply_row, 2);
     st = add_reply(cx, t, &t->replies[t->n_replies++], t->description, true, NULL_INT, assets,
-                   in->n_assets);
+                   in->n_assets, true);
     if (!st && cat.auto_reply)
         st = add_reply(cx, t, &t->replies[t->n_replies++], cat.auto_reply, false, cat.user_id, NULL,
-                       0);
+                       0, false);
     /* The answer is built from what was written, not read back. */
     t->category_title = cat.title;
     t->user_uuid = cat.user_uuid;
@@ -359,7 +365,8 @@ static status do_reply(core_ctx *cx, void *p)
     status st = load(cx, "id", c->id, c->out);
     if (!st) st = check_text(cx->d, "reply", c->text, true, LIMIT_TEXT_CHARS);
     if (!st) st = resolve_assets(cx, c->assets, c->n_assets, assets);
-    if (!st) st = add_reply(cx, c->out, &r, c->text, c->is_client, NULL_INT, assets, c->n_assets);
+    if (!st)
+        st = add_reply(cx, c->out, &r, c->text, c->is_client, NULL_INT, assets, c->n_assets, false);
     return st ? st : finish(cx, c->out, true);
 }
 

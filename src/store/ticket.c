@@ -534,6 +534,69 @@ static status count_matches(db *c, const char *match, int64_t *n)
     return rc < 0 ? step_status(rc) : ST_OK;
 }
 
+/* Runs s and appends the ids of its rows (column 0) to *ids; *last_at: the last row's column 1. */
+static status collect_ids(db_stmt *s, int64_t **ids, size_t *n, size_t *cap, int64_t *last_at,
+                          arena *a)
+{
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        *ids = arena_grow(a, *ids, cap, *n, sizeof **ids);
+        (*ids)[(*n)++] = db_col_int(s, 0);
+        if (last_at) *last_at = db_col_int(s, 1);
+    }
+    db_reset(s);
+    return rc < 0 ? step_status(rc) : ST_OK;
+}
+
+/* A search whose term is rare: the word index hands its matches newest first (ticket ids grow
+ * with created_at), so the page is among the first offset+limit that pass the filters, plus
+ * the tickets sharing the last one's millisecond (their order is by uuid). Those few are then
+ * read and ordered exactly like any list. Without this, every match is looked up and sorted. */
+static status search_rare(db *c, int64_t ws, const details_filter *f, qb *q, arena *a,
+                          details_row **rows, size_t *n)
+{
+    int64_t want = f->pg.offset + f->pg.limit, last_at = NULL_INT;
+    int64_t *ids = NULL;
+    size_t got = 0, cap = 0;
+    *rows = NULL;
+    *n = 0;
+    /* Only the tables the filters read. */
+    db_stmt *s = db_prepare(c, arena_printf(a,
+                                            "SELECT t.id, t.created_at FROM ticket_fts f CROSS "
+                                            "JOIN tickets t JOIN chats ch ON ch.id = t.chat_id "
+                                            "WHERE %s AND t.id = f.rowid AND ticket_fts MATCH ? "
+                                            "ORDER BY f.rowid DESC LIMIT ?",
+                                            q->where));
+    if (!s) return ST_INTERNAL;
+    int i = qb_bind(q, s, 1);
+    db_bind_text(s, i, f->match);
+    db_bind_int(s, i + 1, want);
+    status st = collect_ids(s, &ids, &got, &cap, &last_at, a);
+    if (st || (int64_t)got <= f->pg.offset) return st;
+    bool others = false; /* tickets of the last one's millisecond that the scan did not see */
+    if ((int64_t)got == want) {
+        s = db_prepare(c, "SELECT id FROM tickets WHERE workspace_id = ? AND phase = ? AND "
+                          "created_at = ? AND deleted_at IS NULL AND id < ?");
+        if (!s) return ST_INTERNAL;
+        db_bind_int(s, 1, ws);
+        db_bind_int(s, 2, f->phase);
+        db_bind_int(s, 3, last_at);
+        db_bind_int(s, 4, ids[got - 1]);
+        size_t before = got;
+        if ((st = collect_ids(s, &ids, &got, &cap, NULL, a))) return st;
+        others = got > before;
+    }
+    id_set candidates = {ids, got};
+    and_ids(q, "t.id", &candidates, a);
+    if (others) { /* those still have to match */
+        qb_and(q, "t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)");
+        qb_text(q, f->match);
+    }
+    return list_run_counted(c, NULL, DETAILS_COLS, DETAILS_FROM, "tickets t", q, &f->pg,
+                            "t.created_at", "t.uuid", "t.created_at", a, sizeof(details_row),
+                            read_details, (void **)rows, n, NULL);
+}
+
 status store_details_list(db *c, int64_t ws, const details_filter *f, arena *a, details_row **rows,
                           size_t *n)
 {
@@ -559,25 +622,20 @@ status store_details_list(db *c, int64_t ws, const details_filter *f, arena *a, 
         }
     }
     if (!f->include_removed) qb_and(&q, "ch.is_removed = 0");
-    const char *from = DETAILS_FROM;
     if (f->match) {
-        /* A rare term is fastest read from the index of words and sorted (a few thousand rows
-         * at most); a common one by walking the tickets in order and keeping the matches.
-         * Counting up to the threshold tells which. */
+        /* A rare term is read from the word index newest first (search_rare); a common one by
+         * walking the tickets in order and keeping the matches. Counting up to the threshold
+         * tells which. */
         int64_t matches = 0;
         status st = count_matches(c, f->match, &matches);
         if (st) return st;
-        if (matches < SEARCH_DRIVES_BELOW) {
-            from = "ticket_fts f CROSS JOIN " DETAILS_FROM;
-            qb_and(&q, "t.id = f.rowid AND ticket_fts MATCH ?");
-        } else {
-            qb_and(&q, "t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)");
-        }
+        if (matches < SEARCH_DRIVES_BELOW) return search_rare(c, ws, f, &q, a, rows, n);
+        qb_and(&q, "t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)");
         qb_text(&q, f->match);
     }
-    return list_run_counted(c, NULL, DETAILS_COLS, from, "tickets t", &q, &f->pg, "t.created_at",
-                            "t.uuid", "t.created_at", a, sizeof(details_row), read_details,
-                            (void **)rows, n, NULL);
+    return list_run_counted(c, NULL, DETAILS_COLS, DETAILS_FROM, "tickets t", &q, &f->pg,
+                            "t.created_at", "t.uuid", "t.created_at", a, sizeof(details_row),
+                            read_details, (void **)rows, n, NULL);
 }
 
 char *store_fts_query(const char *text, arena *a)

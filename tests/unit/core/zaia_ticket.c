@@ -1012,6 +1012,48 @@ static void test_search_common_term(void **state)
     assert_string_equal(rows[0].uuid, s.t[0].uuid);
 }
 
+/* Tickets of one millisecond, split across pages by a search: every page in (createdAt desc,
+ * id desc) order, each ticket exactly once, none of a non-matching chat. */
+static void test_search_pages_split_a_millisecond(void **state)
+{
+    unit_env *e = *state;
+    zworld w = make_zworld(e);
+    chat_row other = make_chat(e, w.channel.uuid, w.owner.uuid, w.responder.uuid, "Unrelated");
+    ticket_row made[7];
+    e->cx.now = 1700000005000LL;
+    for (int i = 0; i < 7; i++) {
+        ticket_open_in in = open_in(i == 3 ? other.uuid : w.chat.uuid, w.agent.uuid, "pending");
+        in.summary = (opt_str){true, i == 3 ? "nothing here" : "Printer jam again"};
+        assert_int_equal(ticket_open(&e->cx, &in, &made[i]), ST_OK);
+    }
+    e->cx.now = 1700000006000LL; /* one more, a millisecond later: it comes first */
+    ticket_open_in in = open_in(w.chat.uuid, w.agent.uuid, "pending");
+    in.summary = (opt_str){true, "printer"};
+    ticket_row newest;
+    assert_int_equal(ticket_open(&e->cx, &in, &newest), ST_OK);
+
+    char seen[8][UUID_STR_LEN + 1];
+    size_t n_seen = 0;
+    for (int64_t page = 1; page <= 5; page++) {
+        details_list_in q = dl_in("pending");
+        q.page.page = page;
+        q.page.per_page = 2;
+        q.search = "PRINTER";
+        details_row *rows;
+        size_t n;
+        assert_int_equal(ticket_details_list(&e->cx, &q, &rows, &n), ST_OK);
+        for (size_t i = 0; i < n; i++)
+            memcpy(seen[n_seen++], rows[i].uuid, UUID_STR_LEN + 1);
+        assert_int_equal(n, page < 4 ? 2 : page == 4 ? 1 : 0);
+    }
+    assert_int_equal(n_seen, 7); /* the six of the millisecond that match, and the newest */
+    assert_string_equal(seen[0], newest.uuid);
+    for (size_t i = 2; i < n_seen; i++)
+        assert_true(strcmp(seen[i - 1], seen[i]) > 0); /* same millisecond: uuid descending */
+    for (size_t i = 0; i < n_seen; i++)
+        assert_string_not_equal(seen[i], made[3].uuid);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1031,6 +1073,7 @@ int main(void)
         UNIT_TEST(test_search_unicode_blank),
         UNIT_TEST(test_search_user_owner),
         UNIT_TEST(test_search_common_term),
+        UNIT_TEST(test_search_pages_split_a_millisecond),
     };
     return cmocka_run_group_tests_name("core/zaia_ticket", tests, NULL, NULL);
 }
