@@ -517,19 +517,21 @@ static void and_ids(qb *q, const char *col, const id_set *ids, arena *a)
     qb_text(q, json);
 }
 
-/* Searches matching fewer documents than this start from the full-text index. */
-#define SEARCH_DRIVES_BELOW 2000
+/* A search first reads this many of its newest matches from the word index. */
+#define SEARCH_SCAN 2000
 
-/* How many documents match, counting no further than SEARCH_DRIVES_BELOW. */
-static status count_matches(db *c, const char *match, int64_t *n)
+/* The row id of the SEARCH_SCAN-th newest match (*all false), or *all true when there are
+ * fewer matches than that. */
+static status match_floor(db *c, const char *match, int64_t *floor_id, bool *all)
 {
-    db_stmt *s = db_prepare(c, "SELECT count(*) FROM (SELECT rowid FROM ticket_fts WHERE "
-                               "ticket_fts MATCH ? LIMIT ?)");
+    db_stmt *s = db_prepare(c, "SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ? ORDER BY "
+                               "rowid DESC LIMIT 1 OFFSET ?");
     if (!s) return ST_INTERNAL;
     db_bind_text(s, 1, match);
-    db_bind_int(s, 2, SEARCH_DRIVES_BELOW);
+    db_bind_int(s, 2, SEARCH_SCAN - 1);
     int rc = db_step(s);
-    *n = rc == DB_ROW ? db_col_int(s, 0) : 0;
+    *all = rc != DB_ROW;
+    *floor_id = rc == DB_ROW ? db_col_int(s, 0) : 0;
     db_reset(s);
     return rc < 0 ? step_status(rc) : ST_OK;
 }
@@ -548,50 +550,61 @@ static status collect_ids(db_stmt *s, int64_t **ids, size_t *n, size_t *cap, int
     return rc < 0 ? step_status(rc) : ST_OK;
 }
 
-/* A search whose term is rare: the word index hands its matches newest first (ticket ids grow
- * with created_at), so the page is among the first offset+limit that pass the filters, plus
- * the tickets sharing the last one's millisecond (their order is by uuid). Those few are then
- * read and ordered exactly like any list. Without this, every match is looked up and sorted. */
-static status search_rare(db *c, int64_t ws, const details_filter *f, qb *q, arena *a,
-                          details_row **rows, size_t *n)
+/* A search reads its matches from the word index newest first (ticket ids grow with
+ * created_at), down to the SEARCH_SCAN-th newest match: the page is among the first
+ * offset+limit that pass the filters, plus the tickets sharing the last one's millisecond (their
+ * order is by uuid). Those few are then read and ordered exactly like any list. *done is false
+ * when the scan was cut short before filling the page: the caller walks the tickets instead. */
+static status search_newest(db *c, int64_t ws, const details_filter *f, qb *q, int64_t floor_id,
+                            bool all, arena *a, details_row **rows, size_t *n, bool *done)
 {
     int64_t want = f->pg.offset + f->pg.limit, last_at = NULL_INT;
     int64_t *ids = NULL;
     size_t got = 0, cap = 0;
     *rows = NULL;
     *n = 0;
+    *done = true;
     /* Only the tables the filters read. */
     db_stmt *s = db_prepare(c, arena_printf(a,
                                             "SELECT t.id, t.created_at FROM ticket_fts f CROSS "
                                             "JOIN tickets t JOIN chats ch ON ch.id = t.chat_id "
                                             "WHERE %s AND t.id = f.rowid AND ticket_fts MATCH ? "
-                                            "ORDER BY f.rowid DESC LIMIT ?",
+                                            "AND f.rowid >= ? ORDER BY f.rowid DESC LIMIT ?",
                                             q->where));
     if (!s) return ST_INTERNAL;
     int i = qb_bind(q, s, 1);
     db_bind_text(s, i, f->match);
-    db_bind_int(s, i + 1, want);
+    db_bind_int(s, i + 1, floor_id);
+    db_bind_int(s, i + 2, want);
     status st = collect_ids(s, &ids, &got, &cap, &last_at, a);
-    if (st || (int64_t)got <= f->pg.offset) return st;
-    bool others = false; /* tickets of the last one's millisecond that the scan did not see */
+    if (st) return st;
+    if ((int64_t)got < want && !all) {
+        *done = false; /* the newest matches did not fill the page */
+        return ST_OK;
+    }
+    if ((int64_t)got <= f->pg.offset) return ST_OK;
     if ((int64_t)got == want) {
-        s = db_prepare(c, "SELECT id FROM tickets WHERE workspace_id = ? AND phase = ? AND "
-                          "created_at = ? AND deleted_at IS NULL AND id < ?");
+        /* Tickets of the last one's millisecond that the scan stopped before, if they match. */
+        s = db_prepare(c, arena_printf(a,
+                                       "SELECT t.id FROM tickets t JOIN chats ch ON ch.id = "
+                                       "t.chat_id WHERE %s AND t.created_at = ? AND t.id < ? AND "
+                                       "t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts "
+                                       "MATCH ?)",
+                                       q->where));
         if (!s) return ST_INTERNAL;
-        db_bind_int(s, 1, ws);
-        db_bind_int(s, 2, f->phase);
-        db_bind_int(s, 3, last_at);
-        db_bind_int(s, 4, ids[got - 1]);
-        size_t before = got;
+        i = qb_bind(q, s, 1);
+        db_bind_int(s, i, last_at);
+        db_bind_int(s, i + 1, ids[got - 1]);
+        db_bind_text(s, i + 2, f->match);
         if ((st = collect_ids(s, &ids, &got, &cap, NULL, a))) return st;
-        others = got > before;
     }
+    /* Every candidate passed the filters: only their order is left (by row id lookups, not by
+     * walking an index of the whole status). */
+    qb only;
     id_set candidates = {ids, got};
-    and_ids(q, "t.id", &candidates, a);
-    if (others) { /* those still have to match */
-        qb_and(q, "t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)");
-        qb_text(q, f->match);
-    }
+    qb_init(&only, "1");
+    and_ids(&only, "t.id", &candidates, a);
+    q = &only;
     return list_run_counted(c, NULL, DETAILS_COLS, DETAILS_FROM, "tickets t", q, &f->pg,
                             "t.created_at", "t.uuid", "t.created_at", a, sizeof(details_row),
                             read_details, (void **)rows, n, NULL);
@@ -623,13 +636,13 @@ status store_details_list(db *c, int64_t ws, const details_filter *f, arena *a, 
     }
     if (!f->include_removed) qb_and(&q, "ch.is_removed = 0");
     if (f->match) {
-        /* A rare term is read from the word index newest first (search_rare); a common one by
-         * walking the tickets in order and keeping the matches. Counting up to the threshold
-         * tells which. */
-        int64_t matches = 0;
-        status st = count_matches(c, f->match, &matches);
-        if (st) return st;
-        if (matches < SEARCH_DRIVES_BELOW) return search_rare(c, ws, f, &q, a, rows, n);
+        int64_t floor_id;
+        bool all, done;
+        status st = match_floor(c, f->match, &floor_id, &all);
+        if (!st) st = search_newest(c, ws, f, &q, floor_id, all, a, rows, n, &done);
+        if (st || done) return st;
+        /* A common term the page's filters keep few of: walk the tickets in order instead,
+         * keeping the matches. */
         qb_and(&q, "t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)");
         qb_text(&q, f->match);
     }
