@@ -3,7 +3,7 @@
  * nothing -> ST_NOT_FOUND with REASON_BODY_REF naming the field; an owner that is a platform
  * user; soft removal), messages and the chats.pending counter of schema 003 (owner messages
  * after the last non-owner one), deleting what a chat uses -> ST_CONFLICT, and the chat every
- * Tamio ticket gets (chat_auto: built-in channel and responder). */
+ * Tamio ticket is given (chat_auto: built-in channel and responder). */
 #include "unit.h"
 
 #include "core/category.h"
