@@ -452,14 +452,14 @@ for key in "${ENDPOINTS[@]}"; do
     for server in "${SERVERS[@]}"; do
         if [ "$server" = ticketd ]; then base="http://127.0.0.1:$TP"; else base="http://127.0.0.1:$NP"; fi
         case $key in
-            retrieve) run_wrk "$key" "$server" "$base" retrieve.lua /v2/agency/tickets/retrieve/ "$IDS_FILE" ;;
+            retrieve) run_wrk "$key" "$server" "$base" random.lua /v2/agency/tickets/retrieve/ "$IDS_FILE" ;;
             list) run_wrk "$key" "$server" "$base" list.lua "$LIST_PATH" ;;
             list_lat) RUN_CONNS=$LAT_CONNS run_wrk "$key" "$server" "$base" list.lua "$LIST_PATH" ;;
-            details) run_wrk "$key" "$server" "$base" details.lua /api/v1/tickets/ "$IDS_FILE" ;;
+            details) run_wrk "$key" "$server" "$base" random.lua /api/v1/tickets/ "$IDS_FILE" /details ;;
             filter) run_wrk "$key" "$server" "$base" list.lua "$FILTER_PATH" ;;
             filter_lat) RUN_CONNS=$LAT_CONNS run_wrk "$key" "$server" "$base" list.lua "$FILTER_PATH" ;;
-            search) run_wrk "$key" "$server" "$base" search.lua "$SEARCH_PREFIX" "$SEARCH_VALUES" ;;
-            search_lat) RUN_CONNS=$LAT_CONNS run_wrk "$key" "$server" "$base" search.lua "$SEARCH_PREFIX" "$SEARCH_VALUES" ;;
+            search) run_wrk "$key" "$server" "$base" random.lua "$SEARCH_PREFIX" "$SEARCH_VALUES" ;;
+            search_lat) RUN_CONNS=$LAT_CONNS run_wrk "$key" "$server" "$base" random.lua "$SEARCH_PREFIX" "$SEARCH_VALUES" ;;
             create) run_wrk "$key" "$server" "$base" create.lua /v2/agency/tickets/create "$CLIENT_ID" "$CATEGORY_ID" ;;
         esac
     done
