@@ -19,6 +19,7 @@
 
 #include "core/auth.h"
 #include "core/core.h"
+#include "core/people.h"
 #include "store/db.h"
 #include "store/store.h"
 #include "util/arena.h"
@@ -129,6 +130,25 @@ static inline list_in unit_list_in(int64_t page, int64_t per_page)
 {
     list_in in = {.page = page, .per_page = per_page, .from_ms = NULL_INT, .to_ms = NULL_INT};
     return in;
+}
+
+/* An opt_str field set to a value, or set to null. */
+#define SET(x)                                                                                     \
+    {                                                                                              \
+        .set = true, .v = (x)                                                                      \
+    }
+#define NUL                                                                                        \
+    {                                                                                              \
+        .set = true, .v = NULL                                                                     \
+    }
+
+/* A teammate made through core (the test fails if it cannot be). */
+static inline user_row unit_user(unit_env *e, const char *name, const char *email)
+{
+    user_in in = {.name = SET(name), .email = SET(email)};
+    user_row u;
+    assert_int_equal(user_create(&e->cx, &in, &u), ST_OK);
+    return u;
 }
 
 #define UNIT_TEST(f) cmocka_unit_test_setup_teardown(f, unit_setup, unit_teardown)

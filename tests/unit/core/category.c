@@ -10,14 +10,6 @@
 #include "util/limits.h"
 #include "util/uuid.h"
 
-#define SET(x)                                                                                     \
-    {                                                                                              \
-        .set = true, .v = (x)                                                                      \
-    }
-#define NUL                                                                                        \
-    {                                                                                              \
-        .set = true, .v = NULL                                                                     \
-    }
 #define LIST(arr, count)                                                                           \
     {                                                                                              \
         .set = true, .v = (arr), .n = (count)                                                      \
@@ -29,14 +21,6 @@ static plan_row make_plan(unit_env *e, const char *name)
     plan_row p;
     assert_int_equal(plan_create(&e->cx, &in, &p), ST_OK);
     return p;
-}
-
-static user_row make_user(unit_env *e, const char *email)
-{
-    user_in in = {.name = SET("Agent"), .email = SET(email)};
-    user_row u;
-    assert_int_equal(user_create(&e->cx, &in, &u), ST_OK);
-    return u;
 }
 
 static void create_fails(unit_env *e, const category_in *in, status st, const char *field)
@@ -55,7 +39,7 @@ static void test_create_full(void **state)
 {
     unit_env *e = *state;
     plan_row p1 = make_plan(e, "P1"), p2 = make_plan(e, "P2");
-    user_row u = make_user(e, "agent@example.com");
+    user_row u = unit_user(e, "Agent", "agent@example.com");
     const char *plans[] = {p2.uuid, p1.uuid, p2.uuid}; /* a duplicate counts once */
     const char *subs[] = {"Invoices", "Refunds"};
     category_in in = {.title = SET("Billing"),
@@ -152,7 +136,7 @@ static void test_create_validation(void **state)
 static category_row full_category(unit_env *e, plan_row *p, user_row *u)
 {
     *p = make_plan(e, "Gold");
-    *u = make_user(e, "agent@example.com");
+    *u = unit_user(e, "Agent", "agent@example.com");
     const char *plans[] = {p->uuid};
     const char *subs[] = {"a", "b"};
     category_in in = {.title = SET("Billing"),

@@ -13,24 +13,7 @@
 #include "util/limits.h"
 #include "util/uuid.h"
 
-#define SET(x)                                                                                     \
-    {                                                                                              \
-        .set = true, .v = (x)                                                                      \
-    }
-#define NUL                                                                                        \
-    {                                                                                              \
-        .set = true, .v = NULL                                                                     \
-    }
-
 /* ---- fixtures ---- */
-
-static user_row make_user(unit_env *e, const char *name, const char *email)
-{
-    user_in in = {.name = SET(name), .email = SET(email)};
-    user_row u;
-    assert_int_equal(user_create(&e->cx, &in, &u), ST_OK);
-    return u;
-}
 
 static contact_row make_contact(unit_env *e, const char *name)
 {
@@ -384,7 +367,7 @@ static void test_chat_user_owner(void **state)
 {
     unit_env *e = *state;
     cworld w = make_cworld(e);
-    user_row u = make_user(e, "Uma", "uma@example.com");
+    user_row u = unit_user(e, "Uma", "uma@example.com");
     chat_row c1 = make_chat(e, w.channel.uuid, u.uuid, w.responder.uuid);
     assert_string_equal(c1.owner_entity, "users");
     assert_string_equal(c1.owner_uuid, u.uuid);
@@ -458,7 +441,7 @@ static void test_pending(void **state)
 {
     unit_env *e = *state;
     cworld w = make_cworld(e);
-    user_row agent = make_user(e, "Agent", "agent@example.com");
+    user_row agent = unit_user(e, "Agent", "agent@example.com");
     ticket_open_in ti = {.chat_id = w.chat.uuid, .assignee_id = agent.uuid, .status = "pending"};
     ti.team_id = (opt_str)NUL;
     ticket_row t;
@@ -545,7 +528,7 @@ static void test_delete_conflicts(void **state)
 {
     unit_env *e = *state;
     cworld w = make_cworld(e);
-    user_row u = make_user(e, "Uma", "uma@example.com");
+    user_row u = unit_user(e, "Uma", "uma@example.com");
     (void)make_chat(e, w.channel.uuid, u.uuid, w.responder.uuid);
 
     unit_diag_clear(e);
@@ -577,7 +560,7 @@ static void test_delete_conflicts(void **state)
     responder_row r2 = make_responder(e, "workflows", "Flow");
     responder_row v;
     assert_int_equal(responder_add_version(&e->cx, r2.uuid, &v), ST_OK);
-    user_row u2 = make_user(e, "Spare", "spare@example.com");
+    user_row u2 = unit_user(e, "Spare", "spare@example.com");
     contact_row c2 = make_contact(e, "Spare");
     int64_t versions = unit_count(e->db, "SELECT count(*) FROM responder_versions");
     assert_int_equal(channel_delete(&e->cx, ch2.uuid), ST_OK);
@@ -598,7 +581,7 @@ static void test_tamio_chat(void **state)
     unit_env *e = *state;
     e->cx.now = 1700000000000LL;
     contact_row client = make_contact(e, "Client");
-    user_row agent = make_user(e, "Agent", "agent@example.com");
+    user_row agent = unit_user(e, "Agent", "agent@example.com");
     category_in ci = {.title = SET("Support"),
                       .language = SET("en"),
                       .auto_reply = SET("Thanks, on it"),

@@ -12,23 +12,6 @@
 #include "util/crypto.h"
 #include "util/uuid.h"
 
-#define SET(x)                                                                                     \
-    {                                                                                              \
-        .set = true, .v = (x)                                                                      \
-    }
-#define NUL                                                                                        \
-    {                                                                                              \
-        .set = true, .v = NULL                                                                     \
-    }
-
-static user_row make_user(unit_env *e, const char *name, const char *email)
-{
-    user_in in = {.name = SET(name), .email = SET(email)};
-    user_row u;
-    assert_int_equal(user_create(&e->cx, &in, &u), ST_OK);
-    return u;
-}
-
 static plan_row make_plan(unit_env *e, const char *name)
 {
     plan_in in = {.name = name};
@@ -158,7 +141,7 @@ static void test_user_validation_names_field(void **state)
 static void test_user_duplicate_email_conflict(void **state)
 {
     unit_env *e = *state;
-    make_user(e, "A", "same@example.com");
+    unit_user(e, "A", "same@example.com");
     user_in in = {.name = SET("B"), .email = SET("Same@Example.com")};
     user_fails(e, &in, ST_CONFLICT, "email");
     /* a taken username is a conflict too */
@@ -169,7 +152,7 @@ static void test_user_duplicate_email_conflict(void **state)
     unit_diag_clear(e);
     assert_int_equal(user_create(&e->cx, &b, &u), ST_CONFLICT);
     /* update into someone else's email */
-    user_row d = make_user(e, "D", "d@example.com");
+    user_row d = unit_user(e, "D", "d@example.com");
     user_in upd = {.email = SET("same@example.com")};
     unit_diag_clear(e);
     assert_int_equal(user_update(&e->cx, d.uuid, &upd, &u), ST_CONFLICT);
@@ -236,7 +219,7 @@ static void test_user_get_errors(void **state)
     assert_int_equal(user_update(&e->cx, id, &upd, &u), ST_NOT_FOUND);
     assert_int_equal(user_delete(&e->cx, id), ST_NOT_FOUND);
     /* another workspace's teammate is unknown here */
-    user_row mine = make_user(e, "Mine", "mine@example.com");
+    user_row mine = unit_user(e, "Mine", "mine@example.com");
     ws_row w;
     assert_int_equal(workspace_create(e->db, "other", e->a, &w, &e->d), ST_OK);
     e->cx.ws = w.id;
@@ -249,13 +232,13 @@ static void test_user_get_errors(void **state)
 static void test_user_delete(void **state)
 {
     unit_env *e = *state;
-    user_row free_user = make_user(e, "Free", "free@example.com");
+    user_row free_user = unit_user(e, "Free", "free@example.com");
     assert_int_equal(user_delete(&e->cx, free_user.uuid), ST_OK);
     user_row got;
     assert_int_equal(user_get(&e->cx, free_user.uuid, &got), ST_NOT_FOUND);
 
     /* referenced by a category (auto-assign) */
-    user_row agent = make_user(e, "Agent", "agent@example.com");
+    user_row agent = unit_user(e, "Agent", "agent@example.com");
     category_in kin = {
         .title = SET("Support"), .language = SET("en"), .teammate_id = SET(agent.uuid)};
     category_row k;
@@ -266,7 +249,7 @@ static void test_user_delete(void **state)
     assert_int_equal(user_get(&e->cx, agent.uuid, &got), ST_OK);
 
     /* referenced by a ticket */
-    user_row other = make_user(e, "Other", "other@example.com");
+    user_row other = unit_user(e, "Other", "other@example.com");
     contact_row c = make_contact(e, "Client", NULL);
     category_in plain = {.title = SET("Plain"), .language = SET("en")};
     category_row k2;
@@ -289,7 +272,7 @@ static void test_user_list(void **state)
     for (int i = 0; i < 3; i++) {
         e->cx.now = 1000000 + i * 1000;
         snprintf(email, sizeof email, "u%d@example.com", i);
-        make_user(e, names[i], email);
+        unit_user(e, names[i], email);
     }
     list_in in = unit_list_in(1, 2);
     user_row *rows;

@@ -14,15 +14,6 @@
 #include "util/limits.h"
 #include "util/uuid.h"
 
-#define SET(x)                                                                                     \
-    {                                                                                              \
-        .set = true, .v = (x)                                                                      \
-    }
-#define NUL                                                                                        \
-    {                                                                                              \
-        .set = true, .v = NULL                                                                     \
-    }
-
 /* ---- fixtures: a chat to open tickets on, an agent ---- */
 
 typedef struct {

@@ -11,10 +11,6 @@
 #include "util/limits.h"
 #include "util/uuid.h"
 
-#define SET(x)                                                                                     \
-    {                                                                                              \
-        .set = true, .v = (x)                                                                      \
-    }
 #define LIST(arr, count)                                                                           \
     {                                                                                              \
         .set = true, .v = (arr), .n = (count)                                                      \

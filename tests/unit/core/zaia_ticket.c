@@ -14,14 +14,6 @@
 #include "core/ticket.h"
 #include "util/uuid.h"
 
-#define SET(x)                                                                                     \
-    {                                                                                              \
-        .set = true, .v = (x)                                                                      \
-    }
-#define NUL                                                                                        \
-    {                                                                                              \
-        .set = true, .v = NULL                                                                     \
-    }
 #define IDS(...)                                                                                   \
     (uuid_list)                                                                                    \
     {                                                                                              \
@@ -29,14 +21,6 @@
     }
 
 /* ---- fixtures ---- */
-
-static user_row make_user(unit_env *e, const char *name, const char *email)
-{
-    user_in in = {.name = SET(name), .email = SET(email)};
-    user_row u;
-    assert_int_equal(user_create(&e->cx, &in, &u), ST_OK);
-    return u;
-}
 
 static contact_row make_contact(unit_env *e, const char *name, const char *email,
                                 const char *identifier)
@@ -90,8 +74,8 @@ static zworld make_zworld(unit_env *e)
 {
     zworld w;
     e->cx.now = 1700000000000LL;
-    w.agent = make_user(e, "Agent", "agent@example.com");
-    w.other = make_user(e, "Other", "other@example.com");
+    w.agent = unit_user(e, "Agent", "agent@example.com");
+    w.other = unit_user(e, "Other", "other@example.com");
     w.owner = make_contact(e, "Olivia Owner", "olivia@example.net", "olivia-7");
     w.channel = make_channel(e, "Web");
     w.responder = make_responder(e, "Bot");
@@ -952,7 +936,7 @@ static void test_search_user_owner(void **state)
 {
     unit_env *e = *state;
     zworld w = make_zworld(e);
-    user_row u = make_user(e, "Uma", "uma@corp.example");
+    user_row u = unit_user(e, "Uma", "uma@corp.example");
     chat_row c = make_chat(e, w.channel.uuid, u.uuid, w.responder.uuid, "Laptop");
     ticket_row t[1] = {open_ok(e, c.uuid, w.agent.uuid, "pending")};
     details_row d;
