@@ -86,9 +86,8 @@ status category_get(core_ctx *cx, const char *id, category_row *out)
     char uuid[UUID_STR_LEN + 1];
     status st = check_uuid(cx->d, "id", id, uuid);
     if (st) return st;
-    st = store_category_get(cx->db, cx->ws, uuid, cx->a, out);
-    if (st == ST_NOT_FOUND) return diag_set(cx->d, st, "ticket_category", "not found");
-    return st;
+    return path_found(cx->d, "ticket_category",
+                      store_category_get(cx->db, cx->ws, uuid, cx->a, out));
 }
 
 static status do_update(core_ctx *cx, void *p)

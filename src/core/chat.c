@@ -177,7 +177,7 @@ status chat_resolve(core_ctx *cx, const char *field, const char *id, chat_row *o
     status st = check_uuid(cx->d, field, id, uuid);
     if (st) return st;
     st = store_chat_get(cx->db, cx->ws, uuid, cx->a, out);
-    return st == ST_NOT_FOUND ? ref_missing(cx->d, field) : st;
+    return body_found(cx->d, field, st);
 }
 
 /* The responder named in the input, with its current version. */
@@ -187,7 +187,7 @@ static status resolve_responder(core_ctx *cx, const char *id, responder_row *out
     status st = check_uuid(cx->d, "responderId", id, uuid);
     if (st) return st;
     st = store_responder_get(cx->db, cx->ws, uuid, cx->a, out);
-    return st == ST_NOT_FOUND ? ref_missing(cx->d, "responderId") : st;
+    return body_found(cx->d, "responderId", st);
 }
 
 /* The owner: an external user, else a platform user (through the contact standing for it). */
@@ -201,7 +201,7 @@ static status resolve_owner(core_ctx *cx, const char *id, contact_row *out, cons
     if (st != ST_NOT_FOUND) return st;
     user_row u;
     st = store_user_get(cx->db, cx->ws, uuid, cx->a, &u);
-    if (st == ST_NOT_FOUND) return ref_missing(cx->d, "ownerId");
+    if ((st = body_found(cx->d, "ownerId", st))) return st;
     *entity = "users";
     return st ? st : store_contact_for_user(cx->db, cx->ws, &u, cx->now, cx->a, out);
 }
@@ -223,7 +223,7 @@ static status do_chat_create(core_ctx *cx, void *arg)
     if (!st && !in->responder_id.v) st = diag_set(d, ST_INVALID, "responderId", "is required");
     if (st) return st;
     st = store_channel_get(cx->db, cx->ws, uuid, cx->a, &ch);
-    if (st == ST_NOT_FOUND) return ref_missing(d, "channelId");
+    if ((st = body_found(d, "channelId", st))) return st;
     if (!st) st = resolve_owner(cx, in->owner_id.v, &owner, &entity);
     if (!st) st = resolve_responder(cx, in->responder_id.v, &rs);
     if (st) return st;

@@ -111,10 +111,11 @@ status check_uuid(diag *d, const char *field, const char *v, char out[UUID_STR_L
     return uuid_parse(v, out) ? ST_OK : diag_set(d, ST_INVALID, field, "must be a UUID");
 }
 
-status ref_missing(diag *d, const char *field)
+status body_found(diag *d, const char *field, status st)
 {
+    if (st != ST_NOT_FOUND) return st;
     d->reason = REASON_BODY_REF;
-    return diag_set(d, ST_NOT_FOUND, field, "not found");
+    return diag_set(d, st, field, "not found");
 }
 
 status path_found(diag *d, const char *what, status st)

@@ -77,11 +77,11 @@ status check_language(diag *d, const char *field, const char *v, bool required) 
 status check_country(diag *d, const char *field, char *v) WUR;
 /* Shape-checks a uuid and writes its lower-case form. */
 status check_uuid(diag *d, const char *field, const char *v, char out[UUID_STR_LEN + 1]) WUR;
-/* ST_NOT_FOUND for a well-formed id in the request's input (not its path) that names nothing
- * in the workspace: REASON_BODY_REF tells the dialects apart from a missing path object. */
-status ref_missing(diag *d, const char *field) WUR;
-/* Maps ST_NOT_FOUND of the object a request's path names to "<what> not found". */
+/* Map ST_NOT_FOUND of a lookup to "<name> not found" and pass any other status through:
+ * path_found for the object a request's path names, body_found for an id given in its input
+ * (REASON_BODY_REF, so a dialect can answer the two differently). */
 status path_found(diag *d, const char *what, status st) WUR;
+status body_found(diag *d, const char *field, status st) WUR;
 /* One of the allowed values (NULL-terminated list), else ST_INVALID listing them. */
 status check_enum(diag *d, const char *field, const char *v, const char *const *allowed) WUR;
 

@@ -84,9 +84,7 @@ status user_get(core_ctx *cx, const char *id, user_row *out)
     char uuid[UUID_STR_LEN + 1];
     status st = check_uuid(cx->d, "id", id, uuid);
     if (st) return st;
-    st = store_user_get(cx->db, cx->ws, uuid, cx->a, out);
-    if (st == ST_NOT_FOUND) return diag_set(cx->d, st, "teammate", "not found");
-    return st;
+    return path_found(cx->d, "teammate", store_user_get(cx->db, cx->ws, uuid, cx->a, out));
 }
 
 static status do_user_update(core_ctx *cx, void *arg)
@@ -237,9 +235,7 @@ status contact_get(core_ctx *cx, const char *id, contact_row *out)
     char uuid[UUID_STR_LEN + 1];
     status st = check_uuid(cx->d, "id", id, uuid);
     if (st) return st;
-    st = store_contact_get(cx->db, cx->ws, uuid, cx->a, out);
-    if (st == ST_NOT_FOUND) return diag_set(cx->d, st, "client", "not found");
-    return st;
+    return path_found(cx->d, "client", store_contact_get(cx->db, cx->ws, uuid, cx->a, out));
 }
 
 static status do_contact_update(core_ctx *cx, void *arg)

@@ -15,6 +15,7 @@ status user_create(core_ctx *cx, const user_in *in, user_row *out) WUR;
 status user_update(core_ctx *cx, const char *id, const user_in *in, user_row *out) WUR;
 status user_get(core_ctx *cx, const char *id, user_row *out) WUR;
 status user_delete(core_ctx *cx, const char *id) WUR;
+/* total NULL: not counted. */
 status user_list(core_ctx *cx, const list_in *in, user_row **rows, size_t *n, int64_t *total) WUR;
 /* permissions derived from the role, for rendering */
 const char *user_permission(const user_row *u);

@@ -160,7 +160,7 @@ static status load_link(core_ctx *cx, struct link_arg *l, ticket_row *t, tag_row
     if ((st = check_uuid(cx->d, field, l->tag_id, uuid))) return st;
     st = store_tag_get(cx->db, cx->ws, uuid, cx->a, g);
     if (st == ST_NOT_FOUND)
-        return l->body_tag ? ref_missing(cx->d, "tagId") : path_found(cx->d, "tag", st);
+        return l->body_tag ? body_found(cx->d, "tagId", st) : path_found(cx->d, "tag", st);
     return st;
 }
 
@@ -172,6 +172,8 @@ static status do_tag_link(core_ctx *cx, void *arg)
     status st = load_link(cx, l, &t, &g);
     if (st) return st;
     if (l->body_tag) {
+        memcpy(l->out->ticket_uuid, t.uuid, sizeof t.uuid);
+        memcpy(l->out->tag_uuid, g.uuid, sizeof g.uuid);
         st = store_ticket_tag_add(cx->db, t.id, g.id, cx->now, l->out);
         if (st || l->out->created_at != cx->now) return st; /* already attached: no change */
     } else {

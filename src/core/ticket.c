@@ -81,9 +81,7 @@ static status load(core_ctx *cx, const char *field, const char *id, ticket_row *
     char uuid[UUID_STR_LEN + 1];
     status st = check_uuid(cx->d, field, id, uuid);
     if (st) return st;
-    st = store_ticket_get(cx->db, cx->ws, uuid, cx->a, out);
-    if (st == ST_NOT_FOUND) return diag_set(cx->d, st, "ticket", "not found");
-    return st;
+    return path_found(cx->d, "ticket", store_ticket_get(cx->db, cx->ws, uuid, cx->a, out));
 }
 
 /* A user named in the input field `field`. */
@@ -93,7 +91,7 @@ static status resolve_user(core_ctx *cx, const char *field, const char *id, user
     status st = check_uuid(cx->d, field, id, uuid);
     if (st) return st;
     st = store_user_get(cx->db, cx->ws, uuid, cx->a, out);
-    return st == ST_NOT_FOUND ? ref_missing(cx->d, field) : st;
+    return body_found(cx->d, field, st);
 }
 
 static status with_replies(core_ctx *cx, ticket_row *t, size_t n)
@@ -174,9 +172,9 @@ static status do_create(core_ctx *cx, void *p)
     contact_row client;
     category_row cat;
     st = store_contact_get(cx->db, cx->ws, client_uuid, cx->a, &client);
-    if (st == ST_NOT_FOUND) return ref_missing(d, "client_id");
+    if ((st = body_found(d, "client_id", st))) return st;
     if (!st) st = store_category_get(cx->db, cx->ws, category_uuid, cx->a, &cat);
-    if (st == ST_NOT_FOUND) return ref_missing(d, "category");
+    if ((st = body_found(d, "category", st))) return st;
     if (st) return st;
     if (in->subcategory) {
         bool known = false;
@@ -443,7 +441,7 @@ static status do_open(core_ctx *cx, void *p)
         char uuid[UUID_STR_LEN + 1];
         if ((st = check_uuid(d, "ticketingTeamId", in->team_id.v, uuid))) return st;
         st = store_team_get(cx->db, cx->ws, uuid, cx->a, &team);
-        if (st == ST_NOT_FOUND) return ref_missing(d, "ticketingTeamId");
+        if ((st = body_found(d, "ticketingTeamId", st))) return st;
         if (st) return st;
     }
     if ((st = resolve_user(cx, "assigneeId", in->assignee_id, &u))) return st;

@@ -342,6 +342,7 @@ status store_tag_list(db *c, int64_t ws, const list_page *pg, arena *a, tag_row 
                       size_t *n) WUR;
 
 typedef struct {
+    char ticket_uuid[UUID_STR_LEN + 1], tag_uuid[UUID_STR_LEN + 1]; /* set by core */
     int64_t created_at, updated_at;
 } ticket_tag_row;
 

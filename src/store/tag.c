@@ -162,7 +162,7 @@ status store_ticket_tag_add(db *c, int64_t ticket_id, int64_t tag_id, int64_t no
     db_bind_int(s, 1, ticket_id);
     db_bind_int(s, 2, tag_id);
     int rc = db_step(s);
-    if (rc == DB_ROW) *out = (ticket_tag_row){db_col_int(s, 0), db_col_int(s, 1)};
+    if (rc == DB_ROW) out->created_at = db_col_int(s, 0), out->updated_at = db_col_int(s, 1);
     db_reset(s);
     return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_INTERNAL : step_status(rc);
 }

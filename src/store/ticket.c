@@ -495,13 +495,14 @@ status store_details_get(db *c, int64_t ws, const char *uuid, arena *a, details_
                    ws, uuid, a, read_details, out);
 }
 
-/* Adds `<col> = ?` for one id, `<col> IN (<the ids as a JSON array>)` for several: the
- * statement text stays the same whatever the number of ids. */
-static void and_ids(qb *q, const char *col, const id_set *ids, arena *a)
+/* Adds `<col> = ?` for one id, `<col> IN (<the ids as a JSON array>)` for several (the
+ * statement text stays the same whatever the number of ids), between `open` and `close`. */
+static void and_ids_in(qb *q, const char *open, const char *close, const char *col,
+                       const id_set *ids, arena *a)
 {
     if (!ids->n) return;
     if (ids->n == 1) {
-        qb_and(q, arena_printf(a, "%s = ?", col));
+        qb_and(q, arena_printf(a, "%s%s = ?%s", open, col, close));
         qb_int(q, ids->ids[0]);
         return;
     }
@@ -513,8 +514,13 @@ static void and_ids(qb *q, const char *col, const id_set *ids, arena *a)
             (size_t)snprintf(json + len, cap - len, "%s%lld", i ? "," : "", (long long)ids->ids[i]);
     json[len++] = ']';
     json[len] = '\0';
-    qb_and(q, arena_printf(a, "%s IN (SELECT value FROM json_each(?))", col));
+    qb_and(q, arena_printf(a, "%s%s IN (SELECT value FROM json_each(?))%s", open, col, close));
     qb_text(q, json);
+}
+
+static void and_ids(qb *q, const char *col, const id_set *ids, arena *a)
+{
+    and_ids_in(q, "", "", col, ids, a);
 }
 
 /* A search first reads this many of its newest matches from the word index. */
@@ -621,19 +627,8 @@ status store_details_list(db *c, int64_t ws, const details_filter *f, arena *a, 
     and_ids(&q, "t.chat_id", &f->chats, a);
     and_ids(&q, "ch.responder_id", &f->responders, a);
     and_ids(&q, "ch.responder_version_id", &f->versions, a);
-    if (f->tags.n) {
-        id_set one = f->tags;
-        qb tq;
-        qb_init(&tq, "tt.ticket_id = t.id");
-        and_ids(&tq, "tt.tag_id", &one, a);
-        qb_and(&q, arena_printf(a, "EXISTS (SELECT 1 FROM ticket_tags tt WHERE %s)", tq.where));
-        for (int i = 0; i < tq.n; i++) {
-            if (tq.args[i].is_text)
-                qb_text(&q, tq.args[i].s);
-            else
-                qb_int(&q, tq.args[i].i);
-        }
-    }
+    and_ids_in(&q, "EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND ", ")",
+               "tt.tag_id", &f->tags, a);
     if (!f->include_removed) qb_and(&q, "ch.is_removed = 0");
     if (f->match) {
         int64_t floor_id;
