@@ -1,10 +1,10 @@
 # ticketd build. `make test` and `make run` work on a fresh Debian 12 machine: both install
 # missing packages first (scripts/deps.sh). WERROR=1 (CI) turns warnings into errors.
-PKGS    := libmicrohttpd jansson sqlite3 libcrypto
+PKGS    := libmicrohttpd jansson sqlite3 libcrypto vips
 CC      ?= cc
 CSTD    := -std=c17 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
-           -Wno-unused-parameter
+           -Wno-unused-parameter -Wno-missing-field-initializers
 ifeq ($(WERROR),1)
 WARN    += -Werror
 endif

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks that dependencies point down (server -> api -> core -> store -> util) and that only
+# Checks that dependencies point down (server -> api -> core -> store|blob -> util) and that only
 # the allowed modules include the third-party headers (../shared/STYLE.md "Boundaries").
 set -u
 cd "$(dirname "$0")/.."
@@ -14,7 +14,13 @@ for f in $(grep -lE '#include [<"](sqlite3|libpq-fe)\.h' src/*/*.[ch] src/*.c 2>
 done
 for f in $(inc "src/core/*.[ch] src/store/*.[ch] src/util/*.[ch]" '"(server|api)/'); do fail "$f includes server/ or api/"; done
 for f in $(inc "src/store/*.[ch] src/util/*.[ch]" '"core/'); do fail "$f includes core/"; done
-for f in $(inc "src/util/*.[ch]" '"store/'); do fail "$f includes store/"; done
+for f in $(inc "src/util/*.[ch]" '"(store|blob)/'); do fail "$f includes store/ or blob/"; done
+for f in $(inc "src/blob/*.[ch]" '"(server|api|core|store)/'); do fail "$f includes a layer above blob/"; done
+for f in $(inc "src/store/*.[ch]" '"blob/'); do fail "$f includes blob/ (core/ joins rows and files)"; done
+for f in $(inc "src/api/*.[ch] src/server/*.[ch]" '"blob/'); do fail "$f includes blob/ (files go through core/asset.h)"; done
+for f in $(grep -lE '#include [<"]vips/' src/*/*.[ch] src/*.c 2>/dev/null); do
+  [ "$f" = src/blob/image.c ] || fail "$f includes vips (only src/blob/image.c may)"
+done
 for f in $(inc "src/api/*.[ch]" '"(server|store)/'); do fail "$f includes server/ or store/"; done
 banned=$(grep -nE '\b(strcpy|strcat|sprintf|atoi|atol|strtok|gets)\s*\(' src/*/*.[ch] src/*.c 2>/dev/null)
 [ -n "$banned" ] && fail "banned calls:

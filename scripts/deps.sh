@@ -3,7 +3,8 @@
 # Idempotent and quiet when everything is already there; called by `make deps`.
 set -euo pipefail
 pkgs=(build-essential pkg-config clang libclang-rt-14-dev
-      libmicrohttpd-dev libjansson-dev libsqlite3-dev libssl-dev libcmocka-dev
+      libmicrohttpd-dev libjansson-dev libsqlite3-dev libssl-dev libcmocka-dev libvips-dev
+      libvips-tools
       sqlite3 nodejs curl jq)
 missing=()
 for p in "${pkgs[@]}"; do

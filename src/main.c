@@ -8,6 +8,9 @@
 #include <sys/stat.h>
 
 #include "api/api.h"
+#include "blob/blob.h"
+#include "blob/media.h"
+#include "core/asset.h"
 #include "core/auth.h"
 #include "core/ticket.h"
 #include "server/http.h"
@@ -17,8 +20,8 @@
 #include "util/timeutil.h"
 
 typedef struct {
-    const char *data, *listen, *workspace, *db;
-    long long threads, max_body, tickets, teammates, clients;
+    const char *data, *listen, *workspace, *db, *public_url;
+    long long threads, max_body, max_upload, tickets, teammates, clients;
     bool quiet;
     const char *args[4]; /* positional arguments after the command */
     int n_args;
@@ -33,7 +36,8 @@ static int usage(void)
           "  ticketd key list [--data DIR]\n"
           "  ticketd key revoke ID|PREFIX [--data DIR]\n"
           "  ticketd serve [--data DIR] [--listen HOST:PORT] [--threads N] [--quiet]\n"
-          "                [--max-body BYTES] [--db URL]\n"
+          "                [--max-body BYTES] [--max-upload BYTES] [--public-url URL]\n"
+          "                [--db URL]\n"
           "  ticketd backup FILE [--data DIR]\n"
           "  ticketd seed --tickets N [--teammates N] [--clients N] [--data DIR]\n",
           stderr);
@@ -66,6 +70,10 @@ static bool parse_options(int argc, char **argv, int first, options *o)
             if (!parse_num(a, v, 1, 256, &o->threads)) return false;
         } else if (strcmp(a, "--max-body") == 0) {
             if (!parse_num(a, v, 1, 1LL << 32, &o->max_body)) return false;
+        } else if (strcmp(a, "--max-upload") == 0) {
+            if (!parse_num(a, v, 1, 1LL << 40, &o->max_upload)) return false;
+        } else if (strcmp(a, "--public-url") == 0) {
+            o->public_url = v;
         } else if (strcmp(a, "--tickets") == 0) {
             if (!parse_num(a, v, 0, 100000000, &o->tickets)) return false;
         } else if (strcmp(a, "--teammates") == 0) {
@@ -216,6 +224,43 @@ static int cmd_key(const options *o)
     return rc;
 }
 
+static bool blob_in_use(const char *hash, void *ctx)
+{
+    bool used = true; /* when in doubt, keep it */
+    if (store_blob_referenced(ctx, hash, &used)) return true;
+    return used;
+}
+
+/* The file store under the data directory, libvips, the asset rules, and a sweep of what an
+ * earlier run left half-done (temp files, blobs no row names) that is older than an hour, so
+ * an upload in flight on another node sharing the directory is never touched. */
+static status files_start(const options *o, store *st, blob_store **bs, diag *d)
+{
+    status s = blob_store_open(o->data, bs, d);
+    if (s) return s;
+    if (!blob_media_init("ticketd")) return diag_set(d, ST_INTERNAL, "", "libvips cannot start");
+    static char base[300]; /* the asset rules keep it for the life of the process */
+    if (o->public_url) {
+        size_t n = strlen(o->public_url);
+        while (n && o->public_url[n - 1] == '/')
+            n--;
+        snprintf(base, sizeof base, "%.*s", (int)n, o->public_url);
+    } else {
+        snprintf(base, sizeof base, "http://%s", o->listen);
+    }
+    asset_config ac = {.blobs = *bs,
+                       .public_url = base,
+                       .max_upload = (uint64_t)o->max_upload,
+                       .max_pixels = LIMIT_IMAGE_PIXELS,
+                       .url_ttl_s = LIMIT_FILE_URL_TTL_S};
+    if ((s = asset_init(&ac, st, d))) return s;
+    size_t removed = 0;
+    db *c = store_conn(st);
+    if (c && !blob_sweep(*bs, 3600, blob_in_use, c, &removed) && removed)
+        log_info("blobs: removed %zu files no row names", removed);
+    return ST_OK;
+}
+
 static int cmd_serve(const options *o)
 {
     store *st = open_store(o, false);
@@ -225,17 +270,24 @@ static int cmd_serve(const options *o)
         store_close(st);
         return 1;
     }
-    api_config ac = {.st = st, .max_body = (size_t)o->max_body};
-    api_init(&ac);
-    http_config hc = {
-        .listen = o->listen,
-        .threads = (unsigned)o->threads,
-        .max_body = (size_t)o->max_body,
-        .quiet = o->quiet,
-    };
     diag d = {0};
-    int rc = http_serve(&hc, &d) ? fail(&d) : 0;
+    blob_store *bs = NULL;
+    int rc = files_start(o, st, &bs, &d) ? fail(&d) : 0;
+    if (!rc) {
+        api_config ac = {
+            .st = st, .max_body = (size_t)o->max_body, .max_upload = (uint64_t)o->max_upload};
+        api_init(&ac);
+        http_config hc = {
+            .listen = o->listen,
+            .threads = (unsigned)o->threads,
+            .max_body = (size_t)o->max_body,
+            .max_upload = (uint64_t)o->max_upload,
+            .quiet = o->quiet,
+        };
+        rc = http_serve(&hc, &d) ? fail(&d) : 0;
+    }
     store_close(st);
+    blob_store_free(bs);
     return rc;
 }
 
@@ -399,10 +451,13 @@ int main(int argc, char **argv)
     options o = {.data = "./data",
                  .listen = "127.0.0.1:8080",
                  .max_body = LIMIT_BODY_DEFAULT,
+                 .max_upload = LIMIT_UPLOAD_DEFAULT,
                  .teammates = 200,
                  .clients = 1000};
     const char *env_db = getenv("TICKETD_DB");
     if (env_db && *env_db) o.db = env_db;
+    const char *env_url = getenv("TICKETD_PUBLIC_URL");
+    if (env_url && *env_url) o.public_url = env_url;
     if (!parse_options(argc, argv, 2, &o)) return usage();
     const char *cmd = argv[1];
     if (strcmp(cmd, "init") == 0) return cmd_init(&o);

@@ -34,6 +34,7 @@ void api_init(const api_config *cfg)
     add_routes(ops_routes, ops_route_count);
     add_routes(tamio_routes, tamio_route_count);
     add_routes(zaia_routes, zaia_route_count);
+    add_routes(files_routes, files_route_count);
 }
 
 static dialect dialect_of_path(const char *path)
@@ -51,7 +52,10 @@ static void ops_error(api_call *c, status st)
     };
     json_t *o = json_object();
     json_object_set_new(o, "status", json_integer(codes[st]));
-    json_object_set_new(o, "error", json_string(c->d.msg[0] ? c->d.msg : status_name(st)));
+    if (c->d.field[0] && c->d.msg[0])
+        json_object_set_new(o, "error", json_sprintf("%s %s", c->d.field, c->d.msg));
+    else
+        json_object_set_new(o, "error", json_string(c->d.msg[0] ? c->d.msg : status_name(st)));
     (void)reply_json(c, codes[st], o);
 }
 
@@ -97,6 +101,19 @@ static status check_query(api_call *c)
     return ST_OK;
 }
 
+/* Checks the request's key on cx->db and makes its workspace the context's. */
+static status authenticate(core_ctx *cx, const api_req *req)
+{
+    key_row k;
+    status st = key_authenticate(cx->db, presented_key(req->authorization), &k);
+    if (st) return st;
+    cx->ws = k.ws;
+    memcpy(cx->ws_uuid, k.ws_uuid, sizeof cx->ws_uuid);
+    cx->actor = ACTOR_KEY;
+    memcpy(cx->actor_id, k.uuid, sizeof cx->actor_id);
+    return ST_OK;
+}
+
 void api_invoke(const api_route *r, api_req *req, api_resp *resp)
 {
     BUG_ON(api_route_writes(r));
@@ -110,13 +127,8 @@ void api_invoke(const api_route *r, api_req *req, api_resp *resp)
         /* A read's queries, the key check included, share one snapshot. */
         if ((st = core_read_begin(&c.cx))) goto out;
         reading = true;
-        key_row k;
-        st = key_authenticate(c.cx.db, presented_key(req->authorization), &k);
+        if (!r->key_optional || req->authorization) st = authenticate(&c.cx, req);
         if (st) goto out;
-        c.cx.ws = k.ws;
-        memcpy(c.cx.ws_uuid, k.ws_uuid, sizeof c.cx.ws_uuid);
-        c.cx.actor = ACTOR_KEY;
-        memcpy(c.cx.actor_id, k.uuid, sizeof c.cx.actor_id);
     }
     if ((st = check_query(&c))) goto out;
     st = r->fn(&c);
@@ -136,19 +148,20 @@ static status write_run(db *writer, void *arg)
     api_write *w = arg;
     api_call c = {.req = w->req, .resp = w->resp, .route = w->route, .body = w->body};
     core_ctx_init_job(&c.cx, config.st, writer, w->req->a, &c.d);
-    key_row k;
-    status st = key_authenticate(writer, presented_key(w->req->authorization), &k);
-    if (!st) {
-        c.cx.ws = k.ws;
-        memcpy(c.cx.ws_uuid, k.ws_uuid, sizeof c.cx.ws_uuid);
-        c.cx.actor = ACTOR_KEY;
-        memcpy(c.cx.actor_id, k.uuid, sizeof c.cx.actor_id);
-        st = check_query(&c);
-    }
+    status st = authenticate(&c.cx, w->req);
+    if (!st) st = check_query(&c);
     if (!st) st = w->route->fn(&c);
     if (st) render_error(&c, w->route->dl, st);
     w->ran = st;
+    w->after = c.cx.after;
     return st;
+}
+
+/* After the COMMIT: the work the handler's core calls left for then. */
+static void write_after(db *writer, void *arg)
+{
+    api_write *w = arg;
+    core_run_after(w->after, writer);
 }
 
 static void write_done(void *arg, status committed)
@@ -162,7 +175,7 @@ void api_submit_write(api_write *w, const api_route *r, api_req *req, api_resp *
                       void (*ready)(void *ctx), void *ctx)
 {
     *w = (api_write){.route = r, .req = req, .resp = resp, .ready = ready, .ctx = ctx};
-    w->job = (store_job){.run = write_run, .done = write_done, .arg = w};
+    w->job = (store_job){.run = write_run, .done = write_done, .after = write_after, .arg = w};
     /* Parse here, off the writer thread; a body that does not parse is reported (and parsed
      * again) by the handler, so bad input is answered where it always was. */
     diag d = {0};
@@ -201,10 +214,122 @@ void api_no_route(api_req *req, api_resp *resp, bool method_not_allowed)
     (void)reply_json(&c, code, o);
 }
 
-void api_too_large(api_req *req, api_resp *resp)
+void call_error(api_call *c, status st)
+{
+    render_error(c, c->route ? c->route->dl : dialect_of_path(c->req->path), st);
+}
+
+uint64_t api_max_upload(void)
+{
+    return config.max_upload;
+}
+
+/* ---- uploads ---- */
+
+void api_upload_begin(const api_route *r, api_req *req)
+{
+    api_form *f = ARENA_NEW(req->a, api_form);
+    req->form = f;
+    core_ctx cx;
+    /* No byte of the body is kept for a request without a valid key. */
+    f->st = core_ctx_init(&cx, config.st, req->a, &f->d);
+    if (!f->st) f->st = core_read_begin(&cx);
+    if (f->st) return;
+    f->st = authenticate(&cx, req);
+    core_read_end(&cx);
+}
+
+void api_upload_fail(api_req *req, const char *field, const char *msg)
+{
+    api_form *f = req->form;
+    if (!f->st) f->st = diag_set(&f->d, ST_INVALID, field, "%s", msg);
+}
+
+bool api_upload_part(api_req *req, const char *key, const char *filename, const char *data,
+                     uint64_t off, size_t size)
+{
+    api_form *f = req->form;
+    if (f->st) return false;
+    if (strcmp(key, "file") == 0) {
+        if (off == 0 && f->file) {
+            api_upload_fail(req, "file", "must be given once");
+            return false;
+        }
+        if (!f->file) {
+            f->st = asset_file_new(req->a, &f->file, &f->d);
+            f->filename = filename ? arena_strdup(req->a, filename) : NULL;
+        }
+        if (!f->st && size) f->st = asset_file_write(f->file, data, size, &f->d);
+        return !f->st;
+    }
+    form_field *fd = NULL;
+    for (size_t i = 0; i < f->n_fields && !fd; i++)
+        if (strcmp(f->fields[i].name, key) == 0) fd = &f->fields[i];
+    if (fd && off == 0) {
+        f->st = diag_set(&f->d, ST_INVALID, key, "must be given once");
+        return false;
+    }
+    if (!fd) {
+        if (f->n_fields == LIMIT_FORM_FIELDS) {
+            f->st =
+                diag_set(&f->d, ST_INVALID, "body", "has more than %d fields", LIMIT_FORM_FIELDS);
+            return false;
+        }
+        fd = &f->fields[f->n_fields++];
+        fd->name = arena_strdup(req->a, key);
+    }
+    if (fd->len + size > LIMIT_FORM_FIELD) {
+        f->st = diag_set(&f->d, ST_INVALID, key, "is longer than %d bytes", LIMIT_FORM_FIELD);
+        return false;
+    }
+    if (fd->len + size + 1 > fd->cap) {
+        size_t cap = (fd->len + size + 1) * 2;
+        char *v = arena_alloc(req->a, cap);
+        if (fd->len) memcpy(v, fd->v, fd->len);
+        fd->v = v;
+        fd->cap = cap;
+    }
+    if (size) memcpy(fd->v + fd->len, data, size);
+    fd->len += size;
+    fd->v[fd->len] = '\0';
+    return true;
+}
+
+bool api_upload_end(const api_route *r, api_req *req, api_resp *resp)
+{
+    api_form *f = req->form;
+    api_call c = {.req = req, .resp = resp, .route = r};
+    status st = f->st;
+    if (st) {
+        c.d = f->d;
+    } else if (f->file) {
+        /* The slow part (decoding, thumbnails) runs here, on the request's thread. */
+        st = asset_file_process(f->file, f->filename, req->a, &c.d);
+    }
+    if (st) render_error(&c, r->dl, st);
+    return !st;
+}
+
+status form_str(api_call *c, const char *name, opt_str *out)
+{
+    *out = (opt_str){0};
+    api_form *f = c->req->form;
+    for (size_t i = 0; f && i < f->n_fields; i++) {
+        const form_field *fd = &f->fields[i];
+        if (strcmp(fd->name, name)) continue;
+        if (memchr(fd->v ? fd->v : "", 0, fd->len) || !text_utf8_valid(fd->v ? fd->v : "", fd->len))
+            return diag_set(&c->d, ST_INVALID, name, "must be UTF-8 text");
+        out->set = true;
+        out->v = fd->v ? fd->v : "";
+        return ST_OK;
+    }
+    return ST_OK;
+}
+
+void api_too_large(api_req *req, api_resp *resp, uint64_t limit)
 {
     api_call c = {.req = req, .resp = resp};
-    diag_set(&c.d, ST_TOO_LARGE, "body", "is larger than %zu bytes", config.max_body);
+    diag_set(&c.d, ST_TOO_LARGE, "body", "is larger than %llu bytes", (unsigned long long)limit);
     render_error(&c, dialect_of_path(req->path), ST_TOO_LARGE);
 }
 

@@ -6,12 +6,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/core.h"
 #include "util/arena.h"
 #include "util/limits.h"
 #include "util/status.h"
 
+typedef struct api_form api_form;
 typedef enum { DIALECT_OPS = 0, DIALECT_TAMIO, DIALECT_ZAIA, DIALECT_APIZEE } dialect;
 
 typedef struct {
@@ -30,9 +32,12 @@ typedef struct {
     size_t body_len;
     bool body_too_large; /* the body went over the limit and was dropped */
     arena *a;            /* the request's arena */
+    const char *range;   /* the Range header, or NULL */
+    const char *if_none_match, *if_range;
+    api_form *form; /* an upload route's fields and file (api_upload_*), else NULL */
 } api_req;
 
-#define API_MAX_HEADERS 4
+#define API_MAX_HEADERS 8
 typedef struct {
     int status;
     char *body; /* malloc'd; the server frees it with the response */
@@ -40,6 +45,11 @@ typedef struct {
     const char *content_type;
     api_kv headers[API_MAX_HEADERS];
     size_t n_headers;
+    /* A file answer instead of body: `file_len` bytes of file_fd from file_off (the server
+     * sends them and closes the fd; a HEAD gets the headers only). */
+    bool has_file;
+    int file_fd;
+    uint64_t file_off, file_len;
 } api_resp;
 
 typedef struct api_call api_call;
@@ -49,7 +59,9 @@ typedef struct {
     const char *method, *path; /* path template: literal segments and {name} captures */
     api_handler fn;
     dialect dl;
-    bool public_; /* no key needed */
+    bool public_;      /* no key needed */
+    bool key_optional; /* a key is checked when one is presented; the handler decides else */
+    bool upload;       /* a multipart/form-data body, streamed through api_upload_* */
 } api_route;
 
 /* Every dialect's routes, in one table (valid after api_init). */
@@ -60,6 +72,7 @@ extern size_t api_route_count;
 typedef struct {
     store *st;
     size_t max_body;
+    uint64_t max_upload;
 } api_config;
 void api_init(const api_config *cfg);
 
@@ -79,7 +92,8 @@ typedef struct {
     status ran, committed;
     void (*ready)(void *ctx);
     void *ctx;
-    void *body; /* the body, parsed before queueing (a JSON object), or NULL */
+    void *body;        /* the body, parsed before queueing (a JSON object), or NULL */
+    core_after *after; /* what the handler left for after the COMMIT */
 } api_write;
 bool api_route_writes(const api_route *r);
 void api_submit_write(api_write *w, const api_route *r, api_req *req, api_resp *resp,
@@ -87,7 +101,22 @@ void api_submit_write(api_write *w, const api_route *r, api_req *req, api_resp *
 void api_finish_write(api_write *w);
 /* Answers a request that matched no route (404), or a path with other methods (405). */
 void api_no_route(api_req *req, api_resp *resp, bool method_not_allowed);
-/* Answers 413 in the dialect of the path. */
-void api_too_large(api_req *req, api_resp *resp);
+/* Answers 413 in the dialect of the path (limit: the cap the body went over). */
+void api_too_large(api_req *req, api_resp *resp, uint64_t limit);
+
+/* Uploads (routes with .upload): the server feeds the multipart body to these while it
+ * arrives, so a file never sits whole in memory. api_upload_begin (first call, before any
+ * body) checks the key and readies req->form; api_upload_part takes each piece of each part
+ * (off: the piece's offset in the part's value) and returns false once the upload has failed
+ * (the rest of the body is then only drained); api_upload_fail records a failure the server
+ * sees (a body that is not multipart, a malformed one). api_upload_end finishes and processes
+ * the file off the writer thread: true when the request should go on to api_submit_write,
+ * false when resp holds the answer (an error). */
+void api_upload_begin(const api_route *r, api_req *req);
+bool api_upload_part(api_req *req, const char *key, const char *filename, const char *data,
+                     uint64_t off, size_t size);
+void api_upload_fail(api_req *req, const char *field, const char *msg);
+bool api_upload_end(const api_route *r, api_req *req, api_resp *resp);
+uint64_t api_max_upload(void);
 
 #endif

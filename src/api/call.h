@@ -7,7 +7,25 @@
 #include <jansson.h>
 
 #include "api/api.h"
+#include "core/asset.h"
 #include "util/jsonw.h"
+
+/* An upload's form (routes with .upload): the one file part `file`, streamed to disk, and
+ * the small text fields beside it. */
+typedef struct {
+    const char *name;
+    char *v; /* arena, NUL-terminated */
+    size_t len, cap;
+} form_field;
+
+struct api_form {
+    asset_file *file; /* NULL until the `file` part begins */
+    const char *filename;
+    form_field fields[LIMIT_FORM_FIELDS];
+    size_t n_fields;
+    status st; /* the first failure (key, size, shape) and its diag */
+    diag d;
+};
 
 struct api_call {
     api_req *req;
@@ -27,6 +45,9 @@ status in_str(api_call *c, json_t *obj, const char *key, opt_str *out) WUR;
 status in_req_str(api_call *c, json_t *obj, const char *key, const char **out) WUR;
 /* An array of strings, or null (treated as []), or absent. */
 status in_strs(api_call *c, json_t *obj, const char *key, opt_strs *out) WUR;
+
+/* A text field of an upload's form: absent (set false) or its value (UTF-8 checked). */
+status form_str(api_call *c, const char *name, opt_str *out) WUR;
 
 /* ---- query strings ---- */
 /* The first value of name, or NULL. */
@@ -52,6 +73,8 @@ status q_uuid(api_call *c, const char *name, const char **out) WUR;
 status q_uuids(api_call *c, const char *key, uuid_list *out) WUR;
 
 /* ---- answers ---- */
+/* Renders a failure in the dialect of the call's route. */
+void call_error(api_call *c, status st);
 /* Serialises root (stolen) as the response body with the given HTTP status. */
 status reply_json(api_call *c, int http_status, json_t *root);
 /* Sends the writer's text (released either way) with the given HTTP status. */

@@ -9,6 +9,8 @@ extern const api_route tamio_routes[];
 extern const size_t tamio_route_count;
 extern const api_route zaia_routes[];
 extern const size_t zaia_route_count;
+extern const api_route files_routes[];
+extern const size_t files_route_count;
 extern const api_route ops_routes[];
 extern const size_t ops_route_count;
 

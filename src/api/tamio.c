@@ -570,6 +570,37 @@ static status h_plan_delete(api_call *c)
     return st ? st : ok_empty(c);
 }
 
+/* ---- assets ---- */
+
+static void asset_one(jw *w, const void *row)
+{
+    asset_w(w, row);
+}
+
+/* multipart/form-data: `file`, optional `alt_text` and `folder`. */
+static status h_asset_upload(api_call *c)
+{
+    asset_in in = {.file = c->req->form ? c->req->form->file : NULL};
+    asset_row a;
+    status st = form_str(c, "alt_text", &in.alt_text);
+    if (!st) st = form_str(c, "folder", &in.folder);
+    if (!st) st = asset_create(&c->cx, &in, &a);
+    return st ? st : ok_one(c, "asset", asset_one, &a);
+}
+
+static status h_asset_retrieve(api_call *c)
+{
+    asset_row a;
+    status st = asset_get(&c->cx, c->req->params[0], &a);
+    return st ? st : ok_one(c, "asset", asset_one, &a);
+}
+
+static status h_asset_delete(api_call *c)
+{
+    status st = asset_delete(&c->cx, c->req->params[0]);
+    return st ? st : ok_empty(c);
+}
+
 #define A "/v2/agency"
 const api_route tamio_routes[] = {
     {"POST", A "/tickets/create", h_ticket_create, DIALECT_TAMIO, false},
@@ -598,6 +629,9 @@ const api_route tamio_routes[] = {
         {"GET", P "/clients/list", h_client_list, DIALECT_TAMIO, false},                           \
         {"GET", P "/clients/retrieve/{uuid}", h_client_retrieve, DIALECT_TAMIO, false},            \
         {"POST", P "/clients/update/{uuid}", h_client_update, DIALECT_TAMIO, false},               \
-        {"DELETE", P "/clients/{uuid}", h_client_delete, DIALECT_TAMIO, false},
+        {"DELETE", P "/clients/{uuid}", h_client_delete, DIALECT_TAMIO, false},                    \
+        {"POST", P "/assets/upload", h_asset_upload, DIALECT_TAMIO, .upload = true},               \
+        {"GET", P "/assets/retrieve/{uuid}", h_asset_retrieve, DIALECT_TAMIO, false},              \
+        {"DELETE", P "/assets/{uuid}", h_asset_delete, DIALECT_TAMIO, false},
     PEOPLE_ROUTES(A) PEOPLE_ROUTES("/v2")};
 const size_t tamio_route_count = sizeof tamio_routes / sizeof tamio_routes[0];

@@ -163,8 +163,25 @@ status core_txn(core_ctx *cx, status (*fn)(core_ctx *cx, void *arg), void *arg)
     status end = store_write_end(cx->st, st == ST_OK);
     cx->db = reader;
     if (!st) st = end;
+    if (!st) core_run_after(cx->after, cx->db);
+    cx->after = NULL;
     if (st == ST_INTERNAL && !cx->d->msg[0]) diag_set(cx->d, st, "", "internal error");
     return st;
+}
+
+void core_after_commit(core_ctx *cx, void (*fn)(db *c, void *arg), void *arg)
+{
+    core_after *n = ARENA_NEW(cx->a, core_after);
+    n->fn = fn;
+    n->arg = arg;
+    n->next = cx->after;
+    cx->after = n;
+}
+
+void core_run_after(core_after *list, db *c)
+{
+    for (core_after *n = list; n; n = n->next)
+        n->fn(c, n->arg);
 }
 
 void ev_init(evdata *e)

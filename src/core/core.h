@@ -16,6 +16,13 @@
 /* Who is acting: the event timeline records it. */
 typedef enum { ACTOR_SYSTEM = 0, ACTOR_KEY, ACTOR_USER, ACTOR_CONTACT } actor_type;
 
+/* Work that must wait for the write to commit (removing a file no row names any more). */
+typedef struct core_after {
+    void (*fn)(db *c, void *arg);
+    void *arg;
+    struct core_after *next;
+} core_after;
+
 typedef struct {
     store *st;  /* borrowed: the store, for write transactions */
     db *db;     /* borrowed: this thread's connection; the writer's inside core_txn */
@@ -25,8 +32,9 @@ typedef struct {
     char ws_uuid[UUID_STR_LEN + 1];
     actor_type actor;
     char actor_id[UUID_STR_LEN + 1];
-    int64_t now;   /* ms; one clock reading per call keeps a call's timestamps equal */
-    int txn_depth; /* core_txn nesting: inner calls join the outer transaction */
+    int64_t now;       /* ms; one clock reading per call keeps a call's timestamps equal */
+    int txn_depth;     /* core_txn nesting: inner calls join the outer transaction */
+    core_after *after; /* arena list, newest first: run once this call's write commits */
 } core_ctx;
 
 const char *actor_name(actor_type t);
@@ -93,6 +101,12 @@ void core_read_end(core_ctx *cx);
  * fn, commit; rollback on any failure. Every write of core/ goes through here; a call made
  * inside another joins it, so core operations compose into one transaction. */
 status core_txn(core_ctx *cx, status (*fn)(core_ctx *cx, void *arg), void *arg) WUR;
+
+/* Queues fn(c, arg) to run after the current write commits (not at all if it fails): by
+ * core_txn itself, or for a group-commit job by whoever submitted it (core_run_after from the
+ * job's after hook), on a connection outside any transaction. */
+void core_after_commit(core_ctx *cx, void (*fn)(db *c, void *arg), void *arg);
+void core_run_after(core_after *list, db *c);
 
 /* The arguments of a write run through core_txn: the path's id, the input, the result. */
 typedef struct {

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "core/asset.h"
 #include "core/category.h"
 #include "core/chat.h"
 #include "core/people.h"
@@ -96,7 +97,9 @@ static status resolve_user(core_ctx *cx, const char *field, const char *id, user
 
 static status with_replies(core_ctx *cx, ticket_row *t, size_t n)
 {
-    return store_ticket_load_replies(cx->db, t, n, cx->a);
+    status st = store_ticket_load_replies(cx->db, t, n, cx->a);
+    if (!st) asset_sign_ticket_urls(cx, t, n);
+    return st;
 }
 
 /* Resolves asset ids (at most LIMIT_REPLY_ASSETS) to rows. */
@@ -109,12 +112,16 @@ static status resolve_assets(core_ctx *cx, const char *const *ids, size_t n, ass
         char uuid[UUID_STR_LEN + 1];
         status st = check_uuid(cx->d, "assets", ids[i], uuid);
         if (st) return st;
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(out[k].uuid, uuid) == 0)
+                return diag_set(cx->d, ST_INVALID, "assets", "lists %s twice", uuid);
         st = store_asset_get(cx->db, cx->ws, uuid, cx->a, &out[i]);
         if (st == ST_NOT_FOUND) {
             cx->d->reason = REASON_BODY_REF;
             return diag_set(cx->d, st, "assets", "not found: %s", uuid);
         }
         if (st) return st;
+        asset_sign_urls(cx, &out[i]);
     }
     return ST_OK;
 }

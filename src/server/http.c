@@ -36,6 +36,11 @@ struct req_state {
     api_write write;
     bool pending;
     atomic_bool ready;
+    /* Matched on the first call, so an upload can be streamed from its first byte. */
+    const api_route *route;
+    bool path_known;
+    struct MHD_PostProcessor *pp; /* an upload route's multipart parser */
+    bool upload_stopped;          /* the parser failed or the form refused a part */
 };
 
 static const http_config *cfg;
@@ -57,6 +62,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!r || r == (void *)&short_timeout) return;
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && r->status == 0) r->status = 499;
     finish_log(r);
+    if (r->pp) MHD_destroy_post_processor(r->pp);
     buf_release(&r->body);
     arena_free(r->a);
     *con_cls = NULL;
@@ -88,13 +94,19 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 
 static enum MHD_Result respond(struct MHD_Connection *conn, struct req_state *r, api_resp *resp)
 {
-    struct MHD_Response *m = MHD_create_response_from_buffer(
-        resp->len, resp->body ? resp->body : (char *)"",
-        resp->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-    if (!m) {
-        free(resp->body);
-        return MHD_NO;
+    struct MHD_Response *m;
+    if (resp->has_file) {
+        /* libmicrohttpd sends it with sendfile and closes the fd with the response. */
+        m = MHD_create_response_from_fd_at_offset64(resp->file_len, resp->file_fd, resp->file_off);
+        if (!m) close(resp->file_fd);
+        resp->has_file = false;
+    } else {
+        m = MHD_create_response_from_buffer(resp->len, resp->body ? resp->body : (char *)"",
+                                            resp->body ? MHD_RESPMEM_MUST_FREE
+                                                       : MHD_RESPMEM_PERSISTENT);
+        if (!m) free(resp->body);
     }
+    if (!m) return MHD_NO;
     if (resp->content_type) MHD_add_response_header(m, "Content-Type", resp->content_type);
     for (size_t i = 0; i < resp->n_headers; i++)
         MHD_add_response_header(m, resp->headers[i].name, resp->headers[i].value);
@@ -102,6 +114,20 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct req_state *r,
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)resp->status, m);
     MHD_destroy_response(m);
     return ret;
+}
+
+/* libmicrohttpd's multipart parser hands each piece of each part here. */
+static enum MHD_Result form_part(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *filename, const char *content_type,
+                                 const char *transfer_encoding, const char *data, uint64_t off,
+                                 size_t size)
+{
+    struct req_state *r = cls;
+    if (!api_upload_part(&r->req, key ? key : "", filename, data, off, size)) {
+        r->upload_stopped = true;
+        return MHD_NO;
+    }
+    return MHD_YES;
 }
 
 /* Called on the writer thread when a write's outcome is durable (or failed). */
@@ -132,16 +158,44 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         buf_init(&r->body, cfg->max_body);
         *con_cls = r;
         atomic_fetch_add(&in_flight, 1);
+        api_req *req = &r->req;
+        *req = (api_req){.method = r->method, .path = r->path, .a = r->a};
+        req->authorization =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+        if (strlen(url) <= LIMIT_PATH)
+            r->route = router_match(api_routes, api_route_count, method, url, r->a, req->params,
+                                    &req->n_params, &r->path_known);
+        bool upload = r->route && r->route->upload;
+        uint64_t cap = upload ? cfg->max_upload + LIMIT_FORM_OVERHEAD : cfg->max_body;
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > cfg->max_body) r->too_large = true;
+        if (cl && strtoull(cl, NULL, 10) > cap) r->too_large = true;
+        if (upload && !r->too_large) {
+            api_upload_begin(r->route, req);
+            r->pp = MHD_create_post_processor(conn, LIMIT_POST_BUFFER, form_part, r);
+            if (!r->pp)
+                api_upload_fail(req, "body", "must be multipart/form-data with a `file` part");
+        }
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (!r->too_large && buf_append(&r->body, upload_data, *upload_data_size))
+        if (r->route && r->route->upload) {
+            if (r->pp && !r->upload_stopped &&
+                MHD_post_process(r->pp, upload_data, *upload_data_size) != MHD_YES) {
+                r->upload_stopped = true;
+                api_upload_fail(&r->req, "body", "is not well-formed multipart/form-data");
+            }
+        } else if (!r->too_large && buf_append(&r->body, upload_data, *upload_data_size)) {
             r->too_large = true;
+        }
         *upload_data_size = 0; /* consumed (or dropped, once over the limit) */
         return MHD_YES;
+    }
+    if (r->pp) {
+        /* The end of the body: a multipart body cut short fails here. */
+        if (MHD_destroy_post_processor(r->pp) != MHD_YES && !r->upload_stopped)
+            api_upload_fail(&r->req, "body", "is not well-formed multipart/form-data");
+        r->pp = NULL;
     }
     if (r->pending) {
         /* Resumed: the group commit decided. (A spurious call before then just waits.) */
@@ -153,28 +207,29 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     /* The request and its answer live in the request's state: a write outlives this call. */
     api_req *req = &r->req;
     api_resp *resp = &r->resp;
-    *req = (api_req){.method = r->method, .path = r->path, .a = r->a};
+    const api_route *route = r->route;
     if (strlen(url) > LIMIT_PATH) {
         api_no_route(req, resp, false);
         return respond(conn, r, resp);
     }
     if (r->too_large) {
-        api_too_large(req, resp);
+        api_too_large(req, resp, route && route->upload ? cfg->max_upload : cfg->max_body);
         return respond(conn, r, resp);
     }
-    req->authorization =
-        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     req->content_type =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    req->range = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
+    req->if_none_match =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    req->if_range = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_RANGE);
     req->body = r->body.data;
     req->body_len = r->body.len;
     req->query = ARENA_ARRAY(r->a, api_kv, LIMIT_QUERY_PARAMS);
     struct query_walk w = {req, LIMIT_QUERY_PARAMS};
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &w);
 
-    bool path_known;
-    const api_route *route = router_match(api_routes, api_route_count, method, url, r->a,
-                                          req->params, &req->n_params, &path_known);
+    /* An upload's file is processed here, before its row is queued for the writer. */
+    if (route && route->upload && !api_upload_end(route, req, resp)) return respond(conn, r, resp);
     if (route && api_route_writes(route)) {
         /* Answered only after its transaction commits, without holding this thread. */
         r->pending = true;
@@ -186,7 +241,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     if (route)
         api_invoke(route, req, resp);
     else
-        api_no_route(req, resp, path_known);
+        api_no_route(req, resp, r->path_known);
     return respond(conn, r, resp);
 }
 

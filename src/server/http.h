@@ -6,14 +6,16 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/status.h"
 
 typedef struct {
-    const char *listen; /* HOST:PORT, [v6]:PORT */
-    unsigned threads;   /* 0: one per core */
-    size_t max_body;    /* JSON/form bodies */
-    bool quiet;         /* no per-request log lines */
+    const char *listen;  /* HOST:PORT, [v6]:PORT */
+    unsigned threads;    /* 0: one per core */
+    size_t max_body;     /* JSON/form bodies */
+    uint64_t max_upload; /* one uploaded file */
+    bool quiet;          /* no per-request log lines */
 } http_config;
 
 /* Serves until SIGTERM or SIGINT; api_init must have run. */

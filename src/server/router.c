@@ -40,7 +40,9 @@ const api_route *router_match(const api_route *routes, size_t n, const char *met
     const char *scratch[LIMIT_PATH_PARAMS];
     for (size_t i = 0; i < n; i++) {
         if (!match(routes[i].path, path, NULL, scratch, &k)) continue;
-        bool same = strcmp(routes[i].method, method) == 0;
+        /* HEAD is GET without the body (libmicrohttpd leaves the body out). */
+        bool same = strcmp(routes[i].method, method) == 0 ||
+                    (strcmp(method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0);
         if (k < best_k || (k == best_k && same && !best_method)) {
             best = &routes[i];
             best_k = k;

@@ -75,4 +75,13 @@ status count_refs(db *c, const char *sql, int64_t ws, int64_t id, int64_t *n);
 status get_one(db *c, const char *sql, int64_t ws, const char *uuid, arena *a, row_reader read,
                void *row);
 
+/* Assets as the asset and reply queries select them (alias a): ASSET_COLS read from column o
+ * on by store_read_asset; thumbnails load separately. */
+#define ASSET_COLS                                                                                 \
+    "a.id, a.uuid, a.filename, a.extension, a.filesize, a.type, a.mime_type, a.version, "          \
+    "a.status, a.alt_text, a.width, a.height, a.public_url, a.folder, a.created_at, "              \
+    "a.updated_at, a.blob"
+void store_read_asset(db_stmt *s, int o, arena *a, asset_row *r);
+status store_asset_load_thumbs(db *c, asset_row *r, arena *a) WUR;
+
 #endif

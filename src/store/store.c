@@ -247,7 +247,8 @@ static void run_batch(store *s, store_job *batch)
                 committed = ST_INTERNAL;
                 break;
             }
-            if (j->run(s->writer, j->arg)) {
+            j->ran_ok = !j->run(s->writer, j->arg);
+            if (!j->ran_ok) {
                 if (exec_cached(s->writer, "ROLLBACK TO job")) {
                     committed = ST_INTERNAL;
                     break;
@@ -260,6 +261,8 @@ static void run_batch(store *s, store_job *batch)
         }
         if (!committed) committed = db_commit(s->writer);
         if (committed) db_rollback(s->writer);
+        for (store_job *j = batch; !committed && j; j = j->next)
+            if (j->after && j->ran_ok) j->after(s->writer, j->arg);
     }
     pthread_mutex_unlock(&s->write_lock);
     if (committed)

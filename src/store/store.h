@@ -45,7 +45,13 @@ status store_start_maintenance(store *s) WUR;
 typedef struct store_job {
     status (*run)(db *writer, void *arg);
     void (*done)(void *arg, status committed);
+    /* Optional: runs on the writer thread once the COMMIT succeeded, for a job whose run
+     * succeeded, before any later transaction (work outside the database that must follow
+     * the commit, e.g. removing a file no row names any more). The writer connection is
+     * outside any transaction then. */
+    void (*after)(db *writer, void *arg);
     void *arg;
+    bool ran_ok;            /* the writer's */
     struct store_job *next; /* the queue's */
 } store_job;
 status store_start_writer(store *s) WUR;
@@ -178,21 +184,34 @@ status store_category_list(db *c, int64_t ws, const list_page *pg, arena *a, cat
 
 /* ---- assets ---- */
 typedef struct {
-    char *url;
-    int64_t width, height;
+    char *url;                  /* a stored URL (rows made before files were served), else empty */
+    char *blob;                 /* the hash of its bytes, or NULL */
+    int64_t width, height, box; /* box: the long side it was made to fit, or NULL_INT */
 } thumb_row;
 
 typedef struct {
     int64_t id;
     char uuid[UUID_STR_LEN + 1];
     char *filename, *extension, *type, *mime_type, *status, *alt_text, *public_url, *folder;
+    char *blob; /* the hash of its bytes, or NULL for a row made before files were stored */
     int64_t filesize, version, width, height, created_at, updated_at;
     thumb_row *thumbs;
     size_t n_thumbs;
 } asset_row;
 
+/* Inserts the asset and its thumbnails; fills r->id. */
 status store_asset_insert(db *c, int64_t ws, asset_row *r) WUR;
 status store_asset_get(db *c, int64_t ws, const char *uuid, arena *a, asset_row *out) WUR;
+/* By uuid in any workspace (a signed file URL names the asset, not its workspace). */
+status store_asset_find(db *c, const char *uuid, arena *a, asset_row *out) WUR;
+/* How many replies link the asset. */
+status store_asset_refs(db *c, int64_t ws, int64_t id, int64_t *n) WUR;
+/* Deletes the asset and its thumbnails (their blobs are the caller's to release). */
+status store_asset_delete(db *c, int64_t ws, int64_t id) WUR;
+/* Whether any asset or thumbnail (any workspace) names the blob. */
+status store_blob_referenced(db *c, const char *hash, bool *out) WUR;
+/* A value of the settings table; ST_NOT_FOUND when absent. */
+status store_setting_get(db *c, const char *name, arena *a, char **out) WUR;
 
 /* ---- tickets and replies ---- */
 typedef struct {

@@ -1,4 +1,4 @@
-/* SQL for tickets, their replies and reply assets, assets, and the append-only event timeline.
+/* SQL for tickets, their replies and reply assets, and the append-only event timeline.
  * A ticket row joins its category title, assignee uuid and client in one statement; replies and
  * assets of a whole page of tickets load in a fixed number of queries. */
 #include <pthread.h>
@@ -167,95 +167,6 @@ status store_ticket_list(db *c, int64_t ws, const ticket_filter *f, arena *a, ti
                             a, sizeof(ticket_row), read_ticket, (void **)rows, n, total);
 }
 
-static void read_asset(db_stmt *s, int o, arena *a, asset_row *r)
-{
-    r->id = db_col_int(s, o + 0);
-    col_uuid(s, o + 1, r->uuid);
-    r->filename = col_str(s, o + 2, a);
-    r->extension = col_str(s, o + 3, a);
-    r->filesize = db_col_int(s, o + 4);
-    r->type = col_str(s, o + 5, a);
-    r->mime_type = col_str(s, o + 6, a);
-    r->version = db_col_int(s, o + 7);
-    r->status = col_str(s, o + 8, a);
-    r->alt_text = col_str(s, o + 9, a);
-    r->width = col_int_null(s, o + 10);
-    r->height = col_int_null(s, o + 11);
-    r->public_url = col_str(s, o + 12, a);
-    r->folder = col_str(s, o + 13, a);
-    r->created_at = db_col_int(s, o + 14);
-    r->updated_at = db_col_int(s, o + 15);
-}
-
-#define ASSET_COLS                                                                                 \
-    "a.id, a.uuid, a.filename, a.extension, a.filesize, a.type, a.mime_type, a.version, "          \
-    "a.status, a.alt_text, a.width, a.height, a.public_url, a.folder, a.created_at, a.updated_at"
-
-static status load_thumbs(db *c, asset_row *r, arena *a)
-{
-    db_stmt *s = db_prepare(c, "SELECT count(*) FROM asset_thumbnails WHERE asset_id = ?");
-    if (!s) return ST_INTERNAL;
-    db_bind_int(s, 1, r->id);
-    int rc = db_step(s);
-    size_t total = rc == DB_ROW ? (size_t)db_col_int(s, 0) : 0;
-    db_reset(s);
-    r->n_thumbs = 0;
-    r->thumbs = ARENA_ARRAY(a, thumb_row, total + 1);
-    if (!total) return step_status(rc < 0 ? rc : 0);
-    s = db_prepare(c, "SELECT url, width, height FROM asset_thumbnails WHERE asset_id = ? "
-                      "ORDER BY width");
-    if (!s) return ST_INTERNAL;
-    db_bind_int(s, 1, r->id);
-    while ((rc = db_step(s)) == DB_ROW && r->n_thumbs < total) {
-        thumb_row *t = &r->thumbs[r->n_thumbs++];
-        t->url = col_str(s, 0, a);
-        t->width = db_col_int(s, 1);
-        t->height = db_col_int(s, 2);
-    }
-    db_reset(s);
-    return rc < 0 ? step_status(rc) : ST_OK;
-}
-
-status store_asset_insert(db *c, int64_t ws, asset_row *r)
-{
-    db_stmt *s = db_prepare(c, "INSERT INTO assets (uuid, workspace_id, filename, extension, "
-                               "filesize, type, mime_type, version, status, alt_text, width, "
-                               "height, public_url, folder, created_at, updated_at) VALUES (?, ?, "
-                               "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    if (!s) return ST_INTERNAL;
-    db_bind_text(s, 1, r->uuid);
-    db_bind_int(s, 2, ws);
-    db_bind_text(s, 3, r->filename);
-    db_bind_text(s, 4, r->extension);
-    db_bind_int(s, 5, r->filesize);
-    db_bind_text(s, 6, r->type);
-    db_bind_text(s, 7, r->mime_type);
-    db_bind_int(s, 8, r->version);
-    db_bind_text(s, 9, r->status);
-    db_bind_text(s, 10, r->alt_text);
-    bind_int_null(s, 11, r->width);
-    bind_int_null(s, 12, r->height);
-    db_bind_text(s, 13, r->public_url);
-    db_bind_text(s, 14, r->folder);
-    db_bind_int(s, 15, r->created_at);
-    db_bind_int(s, 16, r->updated_at);
-    return run_insert(s, &r->id);
-}
-
-static void read_asset_row(db_stmt *s, arena *a, void *row)
-{
-    read_asset(s, 0, a, row);
-}
-
-status store_asset_get(db *c, int64_t ws, const char *uuid, arena *a, asset_row *out)
-{
-    status st = get_one(c,
-                        "SELECT " ASSET_COLS " FROM assets a WHERE a.workspace_id = ? AND "
-                        "a.uuid = ?",
-                        ws, uuid, a, read_asset_row, out);
-    return st ? st : load_thumbs(c, out, a);
-}
-
 /* The replies statement for n tickets, formatted once per n for the life of the process (it
  * is on the path of every ticket read). */
 static const char *replies_sql(size_t n)
@@ -320,7 +231,7 @@ status store_ticket_load_replies(db *c, ticket_row *t, size_t n, arena *a)
         if (!db_col_null(s, 8)) {
             assets = arena_grow(a, assets, &acap, na, sizeof *assets);
             asset_reply = arena_grow(a, asset_reply, &rcap, na, sizeof *asset_reply);
-            read_asset(s, 8, a, &assets[na]);
+            store_read_asset(s, 8, a, &assets[na]);
             asset_reply[na++] = got - 1;
         }
     }
@@ -340,7 +251,7 @@ status store_ticket_load_replies(db *c, ticket_row *t, size_t n, arena *a)
         reply_row *r = &all[asset_reply[i]];
         if (!r->n_assets) r->assets = &assets[i];
         r->n_assets++;
-        if (!st) st = load_thumbs(c, &assets[i], a);
+        if (!st) st = store_asset_load_thumbs(c, &assets[i], a);
     }
     return st;
 }

@@ -3,6 +3,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 #include <stdio.h>
@@ -21,6 +22,41 @@ void crypto_random(void *out, size_t n)
 void crypto_sha256(const void *p, size_t n, unsigned char out[SHA256_LEN])
 {
     SHA256(p, n, out);
+}
+
+crypto_sha256_ctx *crypto_sha256_new(void)
+{
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    if (!c || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1)
+        bug_at(__FILE__, __LINE__, "EVP_DigestInit_ex failed");
+    return (crypto_sha256_ctx *)c;
+}
+
+void crypto_sha256_update(crypto_sha256_ctx *c, const void *p, size_t n)
+{
+    if (EVP_DigestUpdate((EVP_MD_CTX *)c, p, n) != 1)
+        bug_at(__FILE__, __LINE__, "EVP_DigestUpdate failed");
+}
+
+void crypto_sha256_final(crypto_sha256_ctx *c, unsigned char out[SHA256_LEN])
+{
+    unsigned len = 0;
+    if (EVP_DigestFinal_ex((EVP_MD_CTX *)c, out, &len) != 1 || len != SHA256_LEN)
+        bug_at(__FILE__, __LINE__, "EVP_DigestFinal_ex failed");
+    EVP_MD_CTX_free((EVP_MD_CTX *)c);
+}
+
+void crypto_sha256_free(crypto_sha256_ctx *c)
+{
+    EVP_MD_CTX_free((EVP_MD_CTX *)c);
+}
+
+void crypto_hmac_sha256(const void *key, size_t key_len, const void *p, size_t n,
+                        unsigned char out[SHA256_LEN])
+{
+    unsigned len = 0;
+    if (!HMAC(EVP_sha256(), key, (int)key_len, p, n, out, &len) || len != SHA256_LEN)
+        bug_at(__FILE__, __LINE__, "HMAC failed");
 }
 
 bool crypto_equal(const void *a, const void *b, size_t n)

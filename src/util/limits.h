@@ -19,8 +19,15 @@
 #define LIMIT_PAGE_SIZE        100
 #define LIMIT_PAGE_NUMBER      2147483647LL
 #define LIMIT_REPLY_ASSETS     5
-#define LIMIT_ARRAY_ITEMS      100 /* subcategories, billing plans per category */
-#define LIMIT_NAME_CHARS       255 /* titles, names */
+#define LIMIT_ALT_TEXT_CHARS   1000
+#define LIMIT_FORM_FIELD       (16 * 1024)   /* a non-file field of an upload, bytes */
+#define LIMIT_FORM_FIELDS      16            /* non-file fields of an upload */
+#define LIMIT_FORM_OVERHEAD    (1024 * 1024) /* an upload body beyond its file: fields, framing */
+#define LIMIT_POST_BUFFER      (64 * 1024)   /* libmicrohttpd's multipart parser buffer */
+#define LIMIT_IMAGE_PIXELS     100000000ULL  /* 100 megapixels: larger images are refused */
+#define LIMIT_FILE_URL_TTL_S   86400         /* a signed file URL lives at least this long */
+#define LIMIT_ARRAY_ITEMS      100           /* subcategories, billing plans per category */
+#define LIMIT_NAME_CHARS       255           /* titles, names */
 #define LIMIT_EMAIL_CHARS      254
 #define LIMIT_TEXT_CHARS       65535 /* descriptions, replies, automated replies */
 #define LIMIT_STMT_CACHE       256   /* prepared statements per connection */

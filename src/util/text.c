@@ -115,3 +115,10 @@ bool text_is_alnum(unsigned cp)
     /* Without the locale, count every non-ASCII character as a letter (the old behaviour). */
     return !utf8_locale || iswalnum_l((wint_t)cp, utf8_locale);
 }
+
+bool text_utf8_prefix_valid(const char *s, size_t n)
+{
+    for (size_t cut = 0; cut < 4 && cut <= n; cut++)
+        if (text_utf8_valid(s, n - cut)) return true;
+    return false;
+}

@@ -7,6 +7,8 @@
 #include <stddef.h>
 
 bool text_utf8_valid(const char *s, size_t n);
+/* Valid UTF-8 but for a sequence cut short at the end (the head of a longer text). */
+bool text_utf8_prefix_valid(const char *s, size_t n);
 size_t text_utf8_chars(const char *s); /* code points; s must be valid UTF-8 */
 bool text_is_email(const char *s);     /* one '@' with text on both sides, no spaces */
 bool text_is_language(const char *s);  /* 2..16 of [A-Za-z0-9-] */

@@ -1,0 +1,136 @@
+/* GET (and HEAD) of an asset's file or thumbnail, at the URLs asset_sign_urls makes:
+ * /files/{asset}/{filename} and /files/{asset}/thumbnails/{box}.webp. A signed URL needs no key;
+ * a key of the asset's workspace needs no signature. Answers stream the blob (sendfile) with
+ * its sniffed Content-Type, the hash as ETag (If-None-Match -> 304), one byte range (206/416,
+ * If-Range honoured), and Content-Disposition carrying the original filename. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/call.h"
+#include "api/dialects.h"
+
+/* Parses "bytes=a-b", "bytes=a-" or "bytes=-n" against size into [*off, *off + *len). Returns
+ * 1 for a satisfiable range, 0 for one that is not (416), -1 for a header to ignore (several
+ * ranges, another unit, a malformed value: the whole file is sent). */
+static int parse_range(const char *h, uint64_t size, uint64_t *off, uint64_t *len)
+{
+    if (strncmp(h, "bytes=", 6) != 0 || strchr(h, ',')) return -1;
+    const char *p = h + 6;
+    unsigned long long a = 0, b = 0;
+    int na = 0, nb = 0;
+    while (*p >= '0' && *p <= '9' && na < 20)
+        a = a * 10 + (unsigned long long)(*p++ - '0'), na++;
+    if (*p++ != '-') return -1;
+    while (*p >= '0' && *p <= '9' && nb < 20)
+        b = b * 10 + (unsigned long long)(*p++ - '0'), nb++;
+    if (*p || (!na && !nb) || na >= 20 || nb >= 20) return -1;
+    if (!na) { /* the last b bytes */
+        if (!b || !size) return 0;
+        if (b > size) b = size;
+        *off = size - b;
+        *len = b;
+        return 1;
+    }
+    if (nb && b < a) return -1;
+    if (a >= size) return 0;
+    if (!nb || b >= size) b = size - 1;
+    *off = a;
+    *len = b - a + 1;
+    return 1;
+}
+
+static void header(api_resp *r, const char *name, const char *value)
+{
+    BUG_ON(r->n_headers == API_MAX_HEADERS);
+    r->headers[r->n_headers++] = (api_kv){name, value};
+}
+
+/* attachment|inline; filename="<ASCII, others as _>"; filename*=UTF-8''<percent-encoded> */
+static const char *disposition(arena *a, const asset_blob *b)
+{
+    size_t n = strlen(b->filename);
+    char *ascii = arena_alloc(a, n + 1), *enc = arena_alloc(a, 3 * n + 1), *e = enc;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)b->filename[i];
+        ascii[i] = ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\' ? (char)ch : '_';
+        if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+            ch == '-' || ch == '.' || ch == '_' || ch == '~') {
+            *e++ = (char)ch;
+        } else {
+            snprintf(e, 4, "%%%02X", ch);
+            e += 3;
+        }
+    }
+    ascii[n] = '\0';
+    *e = '\0';
+    return arena_printf(a, "%s; filename=\"%s\"; filename*=UTF-8''%s",
+                        b->is_media ? "inline" : "attachment", ascii, enc);
+}
+
+static status serve(api_call *c, const char *variant)
+{
+    asset_blob b;
+    status st = asset_open(&c->cx, c->req->params[0], variant, q_get(c, "expires"),
+                           q_get(c, "signature"), &b);
+    if (st) return st;
+    api_resp *r = c->resp;
+    arena *a = c->req->a;
+    const char *etag = arena_printf(a, "\"%s\"", b.hash);
+    header(r, "ETag", etag);
+    header(r, "Accept-Ranges", "bytes");
+    header(r, "Cache-Control", "private, max-age=3600");
+    header(r, "X-Content-Type-Options", "nosniff");
+    header(r, "Content-Disposition", disposition(a, &b));
+    r->content_type = b.mime;
+    const char *inm = c->req->if_none_match;
+    if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
+        close(b.fd);
+        r->status = 304;
+        return ST_OK;
+    }
+    uint64_t off = 0, len = b.size;
+    const char *range = c->req->range;
+    if (range && c->req->if_range && strcmp(c->req->if_range, etag) != 0) range = NULL;
+    int got = range ? parse_range(range, b.size, &off, &len) : -1;
+    if (got == 0) {
+        close(b.fd);
+        header(r, "Content-Range", arena_printf(a, "bytes */%llu", (unsigned long long)b.size));
+        r->content_type = NULL;
+        r->status = 416;
+        return ST_OK;
+    }
+    if (got == 1)
+        header(r, "Content-Range",
+               arena_printf(a, "bytes %llu-%llu/%llu", (unsigned long long)off,
+                            (unsigned long long)(off + len - 1), (unsigned long long)b.size));
+    r->status = got == 1 ? 206 : 200;
+    r->has_file = true;
+    r->file_fd = b.fd;
+    r->file_off = off;
+    r->file_len = len;
+    return ST_OK;
+}
+
+static status h_file(api_call *c)
+{
+    return serve(c, NULL);
+}
+
+/* {box}.webp: the thumbnail made to fit box. */
+static status h_thumbnail(api_call *c)
+{
+    const char *name = c->req->params[1];
+    size_t n = strlen(name);
+    bool ok = n > 5 && n <= 12 && strcmp(name + n - 5, ".webp") == 0;
+    for (size_t i = 0; ok && i < n - 5; i++)
+        ok = name[i] >= '0' && name[i] <= '9';
+    if (!ok) return diag_set(&c->d, ST_NOT_FOUND, "file", "not found");
+    return serve(c, arena_strndup(c->req->a, name, n - 5));
+}
+
+const api_route files_routes[] = {
+    {"GET", "/files/{id}/{name}", h_file, DIALECT_OPS, .key_optional = true},
+    {"GET", "/files/{id}/thumbnails/{name}", h_thumbnail, DIALECT_OPS, .key_optional = true},
+};
+const size_t files_route_count = sizeof files_routes / sizeof files_routes[0];

@@ -1,0 +1,315 @@
+/* The content-addressed file store; see blob.h. Owns the files under <data>/blobs/ and their
+ * temp files. Durability follows the usual recipe: write, fsync the file, rename, fsync the
+ * directory. Called by core/asset.c (writes, removals) and at start-up (the sweep). */
+#include "blob/blob.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/crypto.h"
+#include "util/log.h"
+
+struct blob_store {
+    arena *a; /* owns this struct and its paths */
+    char *root, *tmp;
+};
+
+struct blob_writer {
+    blob_store *bs;
+    int fd;
+    char *path;
+    crypto_sha256_ctx *sha;
+    uint64_t size, max;
+    bool too_large;
+    unsigned char head[BLOB_HEAD_LEN];
+    size_t head_len;
+};
+
+static status make_dir(const char *path, diag *d)
+{
+    if (mkdir(path, 0755) == 0 || errno == EEXIST) return ST_OK;
+    return diag_set(d, ST_INTERNAL, "data", "cannot create %s: %s", path, strerror(errno));
+}
+
+status blob_store_open(const char *dir, blob_store **out, diag *d)
+{
+    arena *a = arena_new(1024);
+    blob_store *bs = ARENA_NEW(a, blob_store);
+    bs->a = a;
+    bs->root = arena_printf(a, "%s/blobs", dir);
+    bs->tmp = arena_printf(a, "%s/blobs/tmp", dir);
+    status st = make_dir(bs->root, d);
+    if (!st) st = make_dir(bs->tmp, d);
+    if (st) {
+        arena_free(a);
+        return st;
+    }
+    *out = bs;
+    return ST_OK;
+}
+
+void blob_store_free(blob_store *bs)
+{
+    if (bs) arena_free(bs->a);
+}
+
+static bool is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+bool blob_hash_valid(const char *hash)
+{
+    size_t i = 0;
+    for (; hash[i]; i++)
+        if (!is_hex(hash[i])) return false;
+    return i == BLOB_HASH_LEN;
+}
+
+char *blob_path(const blob_store *bs, arena *a, const char *hash)
+{
+    return arena_printf(a, "%s/%.2s/%s", bs->root, hash, hash);
+}
+
+static status sync_dir(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return ST_INTERNAL;
+    int rc = fsync(fd);
+    close(fd);
+    return rc == 0 ? ST_OK : ST_INTERNAL;
+}
+
+/* ---- writing ---- */
+
+/* Arena cleanup of a temp path: gone already when it was committed (the name is unique). */
+static void unlink_tmp(void *path)
+{
+    unlink(path);
+}
+
+static void writer_release(void *p)
+{
+    blob_writer *w = p;
+    if (w->fd >= 0) close(w->fd);
+    w->fd = -1;
+    crypto_sha256_free(w->sha);
+    w->sha = NULL;
+}
+
+/* A fresh temp file (O_EXCL on a random name) whose path the arena unlinks. */
+static status open_tmp(blob_store *bs, arena *a, int *fd, char **path)
+{
+    unsigned char rnd[12];
+    char hex[sizeof rnd * 2 + 1];
+    crypto_random(rnd, sizeof rnd);
+    crypto_hex(rnd, sizeof rnd, hex);
+    *path = arena_printf(a, "%s/%s.part", bs->tmp, hex);
+    *fd = open(*path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (*fd < 0) {
+        log_error("blob: cannot create %s: %s", *path, strerror(errno));
+        return ST_INTERNAL;
+    }
+    arena_defer(a, unlink_tmp, *path);
+    return ST_OK;
+}
+
+status blob_writer_new(blob_store *bs, arena *a, uint64_t max, blob_writer **out)
+{
+    blob_writer *w = ARENA_NEW(a, blob_writer);
+    w->bs = bs;
+    w->max = max;
+    status st = open_tmp(bs, a, &w->fd, &w->path);
+    if (st) return st;
+    w->sha = crypto_sha256_new();
+    arena_defer(a, writer_release, w);
+    *out = w;
+    return ST_OK;
+}
+
+static status write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t k = write(fd, c, n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return ST_INTERNAL;
+        c += k;
+        n -= (size_t)k;
+    }
+    return ST_OK;
+}
+
+status blob_writer_write(blob_writer *w, const void *p, size_t n)
+{
+    if (w->too_large) return ST_TOO_LARGE;
+    if (w->fd < 0) return ST_INTERNAL;
+    if (n > w->max - w->size) {
+        /* Over the limit: nothing of this file stays on disk. */
+        w->too_large = true;
+        writer_release(w);
+        unlink(w->path);
+        return ST_TOO_LARGE;
+    }
+    if (w->head_len < BLOB_HEAD_LEN) {
+        size_t k = BLOB_HEAD_LEN - w->head_len < n ? BLOB_HEAD_LEN - w->head_len : n;
+        memcpy(w->head + w->head_len, p, k);
+        w->head_len += k;
+    }
+    crypto_sha256_update(w->sha, p, n);
+    w->size += n;
+    if (write_all(w->fd, p, n)) {
+        log_error("blob: write to %s failed: %s", w->path, strerror(errno));
+        writer_release(w);
+        return ST_INTERNAL;
+    }
+    return ST_OK;
+}
+
+uint64_t blob_writer_size(const blob_writer *w)
+{
+    return w->size;
+}
+
+status blob_writer_finish(blob_writer *w, blob_file *out)
+{
+    if (w->too_large) return ST_TOO_LARGE;
+    if (w->fd < 0) return ST_INTERNAL;
+    if (fsync(w->fd) != 0) {
+        log_error("blob: fsync of %s failed: %s", w->path, strerror(errno));
+        writer_release(w);
+        return ST_INTERNAL;
+    }
+    close(w->fd);
+    w->fd = -1;
+    unsigned char digest[SHA256_LEN];
+    crypto_sha256_final(w->sha, digest);
+    w->sha = NULL;
+    crypto_hex(digest, sizeof digest, out->hash);
+    out->size = w->size;
+    out->tmp = w->path;
+    memcpy(out->head, w->head, w->head_len);
+    out->head_len = w->head_len;
+    return ST_OK;
+}
+
+status blob_put(blob_store *bs, arena *a, const void *p, size_t n, blob_file *out)
+{
+    blob_writer *w;
+    status st = blob_writer_new(bs, a, UINT64_MAX, &w);
+    if (!st) st = blob_writer_write(w, p, n);
+    if (!st) st = blob_writer_finish(w, out);
+    return st;
+}
+
+status blob_commit(blob_store *bs, blob_file *f)
+{
+    BUG_ON(!f->tmp);
+    char dir[4096], path[4096];
+    snprintf(dir, sizeof dir, "%s/%.2s", bs->root, f->hash);
+    snprintf(path, sizeof path, "%s/%s", dir, f->hash);
+    bool made = mkdir(dir, 0755) == 0;
+    if (!made && errno != EEXIST) {
+        log_error("blob: cannot create %s: %s", dir, strerror(errno));
+        return ST_INTERNAL;
+    }
+    if (made && sync_dir(bs->root)) return ST_INTERNAL;
+    if (rename(f->tmp, path) != 0) {
+        log_error("blob: cannot move %s to %s: %s", f->tmp, path, strerror(errno));
+        return ST_INTERNAL;
+    }
+    f->tmp = NULL;
+    if (sync_dir(dir)) {
+        log_error("blob: cannot sync %s: %s", dir, strerror(errno));
+        return ST_INTERNAL;
+    }
+    return ST_OK;
+}
+
+/* ---- reading and removing ---- */
+
+status blob_open_read(blob_store *bs, const char *hash, int *fd, uint64_t *size)
+{
+    if (!blob_hash_valid(hash)) return ST_NOT_FOUND;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%.2s/%s", bs->root, hash, hash);
+    int f = open(path, O_RDONLY | O_CLOEXEC);
+    if (f < 0) return errno == ENOENT ? ST_NOT_FOUND : ST_INTERNAL;
+    struct stat sb;
+    if (fstat(f, &sb) != 0) {
+        close(f);
+        return ST_INTERNAL;
+    }
+    *fd = f;
+    *size = (uint64_t)sb.st_size;
+    return ST_OK;
+}
+
+void blob_remove(blob_store *bs, const char *hash)
+{
+    if (!blob_hash_valid(hash)) return;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%.2s/%s", bs->root, hash, hash);
+    if (unlink(path) != 0 && errno != ENOENT)
+        log_error("blob: cannot remove %s: %s", path, strerror(errno));
+}
+
+/* Entries of dir older than cutoff (mtime) that keep(name) does not claim are unlinked. */
+static status sweep_dir(const char *dir, time_t cutoff, bool (*keep)(const char *, void *),
+                        void *ctx, size_t *removed)
+{
+    DIR *d = opendir(dir);
+    if (!d) return errno == ENOENT ? ST_OK : ST_INTERNAL;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        struct stat sb;
+        if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_mtime > cutoff) continue;
+        if (keep && keep(e->d_name, ctx)) continue;
+        if (unlink(path) == 0) (*removed)++;
+    }
+    closedir(d);
+    return ST_OK;
+}
+
+struct sweep_ctx {
+    bool (*referenced)(const char *, void *);
+    void *ctx;
+};
+
+/* A file in a fan-out dir stays when it is not a blob name (not ours) or is referenced. */
+static bool keep_blob(const char *name, void *p)
+{
+    struct sweep_ctx *s = p;
+    return !blob_hash_valid(name) || s->referenced(name, s->ctx);
+}
+
+status blob_sweep(blob_store *bs, int64_t min_age_s, bool (*referenced)(const char *, void *),
+                  void *ctx, size_t *removed)
+{
+    *removed = 0;
+    time_t cutoff = time(NULL) - (time_t)min_age_s;
+    status st = sweep_dir(bs->tmp, cutoff, NULL, NULL, removed);
+    if (st) return st;
+    DIR *d = opendir(bs->root);
+    if (!d) return ST_INTERNAL;
+    struct sweep_ctx sc = {referenced, ctx};
+    struct dirent *e;
+    while (!st && (e = readdir(d))) {
+        const char *n = e->d_name;
+        if (strlen(n) != 2 || !is_hex(n[0]) || !is_hex(n[1])) continue;
+        char sub[4096];
+        snprintf(sub, sizeof sub, "%s/%s", bs->root, n);
+        st = sweep_dir(sub, cutoff, keep_blob, &sc, removed);
+    }
+    closedir(d);
+    return st;
+}

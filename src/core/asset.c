@@ -1,0 +1,353 @@
+/* Assets; see asset.h. Owns the rules of an upload (naming, typing, thumbnail sizes, the
+ * limits), the order that keeps files and rows consistent (temp file synced -> row inserted ->
+ * blob moved into place, all before COMMIT; removal only after COMMIT and only if no row names
+ * the blob), and the signed file URLs. Called by the dialects' asset handlers. */
+#include "core/asset.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blob/media.h"
+#include "util/crypto.h"
+#include "util/limits.h"
+#include "util/text.h"
+
+static asset_config config;
+static char url_key[65];
+
+/* The long sides thumbnails are made for; the larger only when the image is larger still. */
+static const int thumb_boxes[] = {160, 640};
+#define N_BOXES (sizeof thumb_boxes / sizeof thumb_boxes[0])
+
+struct asset_file {
+    blob_writer *w;
+    blob_file f;
+    blob_kind kind;
+    char *filename, *ext;
+    int64_t width, height;
+    struct {
+        blob_file f;
+        int64_t w, h, box;
+    } thumbs[N_BOXES];
+    size_t n_thumbs;
+    bool processed;
+};
+
+status asset_init(const asset_config *cfg, store *st, diag *d)
+{
+    config = *cfg;
+    db *c = store_conn(st);
+    if (!c) return diag_set(d, ST_INTERNAL, "db", "cannot open the store");
+    arena *a = arena_new(256);
+    char *key = NULL;
+    status s = store_setting_get(c, "file_url_key", a, &key);
+    if (!s) snprintf(url_key, sizeof url_key, "%s", key);
+    arena_free(a);
+    return s ? diag_set(d, s, "db", "the file URL key is missing") : ST_OK;
+}
+
+/* ---- uploading ---- */
+
+status asset_file_new(arena *a, asset_file **out, diag *d)
+{
+    asset_file *f = ARENA_NEW(a, asset_file);
+    status st = blob_writer_new(config.blobs, a, config.max_upload, &f->w);
+    if (st) return diag_set(d, st, "file", "cannot be stored");
+    *out = f;
+    return ST_OK;
+}
+
+status asset_file_write(asset_file *f, const void *p, size_t n, diag *d)
+{
+    status st = blob_writer_write(f->w, p, n);
+    if (st == ST_TOO_LARGE)
+        return diag_set(d, st, "file", "is larger than %llu bytes",
+                        (unsigned long long)config.max_upload);
+    return st ? diag_set(d, st, "file", "cannot be stored") : ST_OK;
+}
+
+/* The last path component, without control characters or quotes, at most 255 bytes (whole
+ * UTF-8 sequences); NULL when nothing usable is left. */
+static char *clean_name(arena *a, const char *name)
+{
+    if (!name) return NULL;
+    const char *base = name;
+    for (const char *p = name; *p; p++)
+        if (*p == '/' || *p == '\\') base = p + 1;
+    size_t n = strlen(base);
+    if (!text_utf8_valid(base, n)) return NULL;
+    char *out = arena_alloc(a, n + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < 255;) {
+        unsigned cp;
+        size_t len = text_utf8_decode(base + i, &cp);
+        if (len == 0 || k + len > 255) break;
+        if (cp >= 0x20 && cp != 0x7f && cp != '"') {
+            memcpy(out + k, base + i, len);
+            k += len;
+        }
+        i += len;
+    }
+    while (k && out[k - 1] == ' ')
+        k--;
+    out[k] = '\0';
+    if (!k || strcmp(out, ".") == 0 || strcmp(out, "..") == 0) return NULL;
+    return out;
+}
+
+/* The name's extension (lower case, 1..10 letters or digits), else the sniffed one. */
+static char *extension_of(arena *a, const char *name, const char *sniffed)
+{
+    const char *dot = name ? strrchr(name, '.') : NULL;
+    if (dot && dot != name) {
+        size_t n = strlen(dot + 1);
+        bool ok = n >= 1 && n <= 10;
+        for (size_t i = 0; ok && i < n; i++)
+            ok = (dot[1 + i] >= '0' && dot[1 + i] <= '9') ||
+                 ((dot[1 + i] | 0x20) >= 'a' && (dot[1 + i] | 0x20) <= 'z');
+        if (ok) {
+            char *e = arena_strdup(a, dot + 1);
+            for (char *c = e; *c; c++)
+                if (*c >= 'A' && *c <= 'Z') *c = (char)(*c + 32);
+            return e;
+        }
+    }
+    return arena_strdup(a, sniffed);
+}
+
+status asset_file_process(asset_file *f, const char *filename, arena *a, diag *d)
+{
+    status st = blob_writer_finish(f->w, &f->f);
+    if (st) return diag_set(d, st, "file", "cannot be stored");
+    blob_sniff(f->f.head, f->f.head_len, &f->kind);
+    f->filename = clean_name(a, filename);
+    f->ext = extension_of(a, f->filename, f->kind.ext);
+    if (!f->filename) f->filename = arena_printf(a, "file.%s", f->ext);
+    f->width = f->height = NULL_INT;
+    if (f->kind.decodable) {
+        st = blob_image_probe(f->f.tmp, config.max_pixels, "file", &f->width, &f->height, d);
+        int64_t long_side = f->width > f->height ? f->width : f->height;
+        for (size_t i = 0; !st && i < N_BOXES; i++) {
+            if (i && long_side <= thumb_boxes[i - 1]) break;
+            void *data;
+            size_t len;
+            st = blob_image_thumbnail(f->f.tmp, thumb_boxes[i], "file", a, &data, &len,
+                                      &f->thumbs[i].w, &f->thumbs[i].h, d);
+            if (!st) st = blob_put(config.blobs, a, data, len, &f->thumbs[i].f);
+            if (st == ST_INTERNAL) diag_set(d, st, "file", "cannot be stored");
+            f->thumbs[i].box = thumb_boxes[i];
+            if (!st) f->n_thumbs++;
+        }
+        if (st) return st;
+    }
+    f->processed = true;
+    return ST_OK;
+}
+
+/* Releases blob `hash` after the commit that let its last row go, unless a row names it again
+ * (the same bytes uploaded meanwhile). */
+static void release_blob(db *c, void *hash)
+{
+    bool used = true;
+    if (!store_blob_referenced(c, hash, &used) && !used) blob_remove(config.blobs, hash);
+}
+
+static status do_asset_create(core_ctx *cx, void *arg)
+{
+    const write_arg *w = arg;
+    const asset_in *in = w->in;
+    asset_row *r = w->out;
+    asset_file *f = in->file;
+    if (!f) return diag_set(cx->d, ST_INVALID, "file", "is required");
+    BUG_ON(!f->processed);
+    status st = check_text(cx->d, "alt_text", in->alt_text.v, false, LIMIT_ALT_TEXT_CHARS);
+    char folder[UUID_STR_LEN + 1];
+    if (!st && in->folder.v) st = check_uuid(cx->d, "folder", in->folder.v, folder);
+    if (st) return st;
+    *r = (asset_row){
+        .filename = f->filename,
+        .extension = f->ext,
+        .filesize = (int64_t)f->f.size,
+        .type = (char *)f->kind.type,
+        .mime_type = (char *)f->kind.mime,
+        .version = 1,
+        .status = "ready",
+        .alt_text = (char *)in->alt_text.v,
+        .width = f->width,
+        .height = f->height,
+        .folder = in->folder.v ? arena_strdup(cx->a, folder) : NULL,
+        .blob = f->f.hash,
+        .created_at = cx->now,
+        .updated_at = cx->now,
+        .n_thumbs = f->n_thumbs,
+        .thumbs = ARENA_ARRAY(cx->a, thumb_row, N_BOXES),
+    };
+    uuid_v4(r->uuid);
+    for (size_t i = 0; i < f->n_thumbs; i++)
+        r->thumbs[i] = (thumb_row){.url = "",
+                                   .blob = f->thumbs[i].f.hash,
+                                   .width = f->thumbs[i].w,
+                                   .height = f->thumbs[i].h,
+                                   .box = f->thumbs[i].box};
+    st = store_asset_insert(cx->db, cx->ws, r);
+    /* Last: once a file is in place only the COMMIT is left to fail, which leaves an orphan
+     * file for the sweep, never a row without its file. */
+    if (!st) st = blob_commit(config.blobs, &f->f);
+    for (size_t i = 0; !st && i < f->n_thumbs; i++)
+        st = blob_commit(config.blobs, &f->thumbs[i].f);
+    if (st) return diag_set(cx->d, st, "file", "cannot be stored");
+    asset_sign_urls(cx, r);
+    return ST_OK;
+}
+
+status asset_get(core_ctx *cx, const char *id, asset_row *out)
+{
+    char uuid[UUID_STR_LEN + 1];
+    status st = check_uuid(cx->d, "id", id, uuid);
+    if (!st) st = path_found(cx->d, "asset", store_asset_get(cx->db, cx->ws, uuid, cx->a, out));
+    if (!st) asset_sign_urls(cx, out);
+    return st;
+}
+
+static status do_asset_delete(core_ctx *cx, void *arg)
+{
+    const write_arg *w = arg;
+    asset_row r;
+    int64_t refs = 0;
+    status st = asset_get(cx, w->id, &r);
+    if (!st) st = store_asset_refs(cx->db, cx->ws, r.id, &refs);
+    if (!st && refs)
+        return diag_set(cx->d, ST_CONFLICT, "id", "the asset is attached to %lld replies",
+                        (long long)refs);
+    if (!st) st = store_asset_delete(cx->db, cx->ws, r.id);
+    if (st) return st;
+    if (r.blob) core_after_commit(cx, release_blob, r.blob);
+    for (size_t i = 0; i < r.n_thumbs; i++)
+        if (r.thumbs[i].blob) core_after_commit(cx, release_blob, r.thumbs[i].blob);
+    return ST_OK;
+}
+
+CORE_WRITE(asset_create(core_ctx *cx, const asset_in *in, asset_row *out), do_asset_create, NULL,
+           in, out)
+CORE_WRITE(asset_delete(core_ctx *cx, const char *id), do_asset_delete, id, NULL, NULL)
+
+/* ---- signed URLs ---- */
+
+/* The signature of (asset, variant, expiry): 32 hex digits of HMAC-SHA256 under url_key. */
+static void sign(const char *uuid, const char *variant, long long expires, char out[33])
+{
+    char msg[128];
+    int n = snprintf(msg, sizeof msg, "%s/%s/%lld", uuid, variant, expires);
+    unsigned char mac[SHA256_LEN];
+    crypto_hmac_sha256(url_key, strlen(url_key), msg, (size_t)n, mac);
+    crypto_hex(mac, 16, out);
+}
+
+/* A URL path segment: unreserved characters kept, the rest %XX. */
+static char *url_segment(arena *a, const char *s)
+{
+    char *out = arena_alloc(a, strlen(s) * 3 + 1), *o = out;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+            *o++ = (char)*p;
+        } else {
+            snprintf(o, 4, "%%%02X", *p);
+            o += 3;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Expiry on the next hour boundary plus the TTL: URLs stay the same for an hour (caches can
+ * keep them) and live between TTL and TTL + 1 h. */
+static long long url_expiry(const core_ctx *cx)
+{
+    long long now_s = cx->now / 1000;
+    return (now_s / 3600 + 1) * 3600 + config.url_ttl_s;
+}
+
+void asset_sign_urls(core_ctx *cx, asset_row *r)
+{
+    if (!r->blob) return;
+    long long exp = url_expiry(cx);
+    char sig[33];
+    sign(r->uuid, "file", exp, sig);
+    r->public_url =
+        arena_printf(cx->a, "%s/files/%s/%s?expires=%lld&signature=%s", config.public_url, r->uuid,
+                     url_segment(cx->a, r->filename), exp, sig);
+    for (size_t i = 0; i < r->n_thumbs; i++) {
+        thumb_row *t = &r->thumbs[i];
+        if (!t->blob || t->box == NULL_INT) continue;
+        char variant[24];
+        snprintf(variant, sizeof variant, "%lld", (long long)t->box);
+        sign(r->uuid, variant, exp, sig);
+        t->url = arena_printf(cx->a, "%s/files/%s/thumbnails/%s.webp?expires=%lld&signature=%s",
+                              config.public_url, r->uuid, variant, exp, sig);
+    }
+}
+
+void asset_sign_ticket_urls(core_ctx *cx, ticket_row *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < t[i].n_replies; k++)
+            for (size_t j = 0; j < t[i].replies[k].n_assets; j++)
+                asset_sign_urls(cx, &t[i].replies[k].assets[j]);
+}
+
+/* ---- serving ---- */
+
+static status check_signature(core_ctx *cx, const char *uuid, const char *variant,
+                              const char *expires, const char *signature)
+{
+    if (!expires || !signature)
+        return diag_set(cx->d, ST_UNAUTHORIZED, "signature",
+                        "a signed URL or an API key is required");
+    long long exp;
+    char want[33];
+    if (!text_parse_int(expires, &exp) || strlen(signature) != 32)
+        return diag_set(cx->d, ST_FORBIDDEN, "signature", "is not valid for this file");
+    sign(uuid, variant, exp, want);
+    if (!crypto_equal(want, signature, 32))
+        return diag_set(cx->d, ST_FORBIDDEN, "signature", "is not valid for this file");
+    if (exp * 1000 < cx->now)
+        return diag_set(cx->d, ST_FORBIDDEN, "expires", "the URL has expired");
+    return ST_OK;
+}
+
+status asset_open(core_ctx *cx, const char *id, const char *variant, const char *expires,
+                  const char *signature, asset_blob *out)
+{
+    char uuid[UUID_STR_LEN + 1];
+    status st = check_uuid(cx->d, "id", id, uuid);
+    if (st) return st;
+    if (!cx->ws) st = check_signature(cx, uuid, variant ? variant : "file", expires, signature);
+    if (st) return st;
+    asset_row r;
+    st = cx->ws ? store_asset_get(cx->db, cx->ws, uuid, cx->a, &r)
+                : store_asset_find(cx->db, uuid, cx->a, &r);
+    if (st) return path_found(cx->d, "asset", st);
+    const char *hash = r.blob;
+    *out = (asset_blob){
+        .mime = r.mime_type, .filename = r.filename, .is_media = strcmp(r.type, "document") != 0};
+    if (variant) {
+        hash = NULL;
+        for (size_t i = 0; i < r.n_thumbs; i++) {
+            char box[24];
+            snprintf(box, sizeof box, "%lld", (long long)r.thumbs[i].box);
+            if (strcmp(box, variant) == 0) hash = r.thumbs[i].blob;
+        }
+        out->mime = "image/webp";
+        out->is_media = true;
+        const char *dot = strrchr(r.filename, '.');
+        int stem = dot && dot != r.filename ? (int)(dot - r.filename) : (int)strlen(r.filename);
+        out->filename = arena_printf(cx->a, "%.*s-%s.webp", stem, r.filename, variant);
+    }
+    if (!hash) return path_found(cx->d, "file", ST_NOT_FOUND);
+    out->hash = hash;
+    st = blob_open_read(config.blobs, hash, &out->fd, &out->size);
+    if (st == ST_NOT_FOUND) return path_found(cx->d, "file", st);
+    return st ? diag_set(cx->d, st, "file", "cannot be read") : ST_OK;
+}

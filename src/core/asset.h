@@ -1,0 +1,71 @@
+/* Assets: uploaded files. An upload streams into a temp file (asset_file_write) while it
+ * arrives, is then typed from its bytes and, for an image, measured and thumbnailed
+ * (asset_file_process, outside any transaction: it is the slow part), and becomes visible only
+ * when asset_create commits its row, the blobs moved into place last. Identical bytes are kept
+ * once. A file is served through a signed, expiring URL (public_url, thumbnail urls), or to a
+ * key of the asset's workspace; asset_open checks either and hands back an open file. */
+#ifndef TICKETD_CORE_ASSET_H
+#define TICKETD_CORE_ASSET_H
+
+#include "blob/blob.h"
+#include "core/core.h"
+
+typedef struct {
+    blob_store *blobs;      /* borrowed for the life of the process */
+    const char *public_url; /* base of file URLs, e.g. http://127.0.0.1:8080 (no trailing /) */
+    uint64_t max_upload;    /* bytes per file */
+    uint64_t max_pixels;    /* an image's width x height */
+    int64_t url_ttl_s;      /* how long a signed URL stays valid (at least; see asset.c) */
+} asset_config;
+
+/* Sets the configuration and reads the URL signing key from the store (once, at start). */
+status asset_init(const asset_config *cfg, store *st, diag *d) WUR;
+
+/* ---- uploading ---- */
+typedef struct asset_file asset_file; /* arena; its temp files go with the arena unless kept */
+/* A new upload of at most max_upload bytes. */
+status asset_file_new(arena *a, asset_file **out, diag *d) WUR;
+/* Appends bytes. ST_TOO_LARGE (naming `file`) past the limit: the temp file is gone at once. */
+status asset_file_write(asset_file *f, const void *p, size_t n, diag *d) WUR;
+/* Ends the upload: syncs it, types it, and for an image reads its size and makes the
+ * thumbnails. `filename` is the client's name for it (sanitised here; may be NULL).
+ * ST_INVALID naming `file` for an image that cannot be decoded or is too large. */
+status asset_file_process(asset_file *f, const char *filename, arena *a, diag *d) WUR;
+
+typedef struct {
+    asset_file *file; /* processed; NULL answers `file` is required */
+    opt_str alt_text, folder;
+} asset_in;
+
+/* Validates alt_text (<= LIMIT_ALT_TEXT_CHARS) and folder (a uuid), stores the file and its
+ * thumbnails and inserts the asset (status ready, version 1). */
+status asset_create(core_ctx *cx, const asset_in *in, asset_row *out) WUR;
+status asset_get(core_ctx *cx, const char *id, asset_row *out) WUR;
+/* ST_CONFLICT while a reply links it. Its blobs go once the delete commits and no other row
+ * names them. */
+status asset_delete(core_ctx *cx, const char *id) WUR;
+
+/* Fills public_url and each thumbnail's url with signed URLs (arena) for a row that names a
+ * blob; a row from before files were stored keeps its stored URLs. */
+void asset_sign_urls(core_ctx *cx, asset_row *r);
+/* asset_sign_urls for every asset of every reply of n tickets. */
+void asset_sign_ticket_urls(core_ctx *cx, ticket_row *t, size_t n);
+
+/* ---- serving ---- */
+typedef struct {
+    int fd; /* open for reading; the caller closes it */
+    uint64_t size;
+    const char *mime; /* the sniffed type (WebP for thumbnails) */
+    const char *filename;
+    const char *hash; /* the ETag */
+    bool is_media;    /* image, video or audio: fit to show inline */
+} asset_blob;
+
+/* Opens the original (variant NULL) or the thumbnail of long side `variant` ("160") of asset
+ * `id`. With cx->ws set (a key of its workspace) no signature is needed; otherwise expires and
+ * signature must be those of a URL from asset_sign_urls that has not expired (else
+ * ST_FORBIDDEN). An unknown asset, variant or file is ST_NOT_FOUND. */
+status asset_open(core_ctx *cx, const char *id, const char *variant, const char *expires,
+                  const char *signature, asset_blob *out) WUR;
+
+#endif
