@@ -212,8 +212,9 @@ status blob_commit(blob_store *bs, blob_file *f)
 {
     BUG_ON(!f->tmp);
     char dir[4096], path[4096];
-    snprintf(dir, sizeof dir, "%s/%.2s", bs->root, f->hash);
-    snprintf(path, sizeof path, "%s/%s", dir, f->hash);
+    if (snprintf(dir, sizeof dir, "%s/%.2s", bs->root, f->hash) >= (int)sizeof dir ||
+        snprintf(path, sizeof path, "%s/%s", dir, f->hash) >= (int)sizeof path)
+        return ST_INTERNAL;
     bool made = mkdir(dir, 0755) == 0;
     if (!made && errno != EEXIST) {
         log_error("blob: cannot create %s: %s", dir, strerror(errno));
@@ -238,7 +239,8 @@ status blob_open_read(blob_store *bs, const char *hash, int *fd, uint64_t *size)
 {
     if (!blob_hash_valid(hash)) return ST_NOT_FOUND;
     char path[4096];
-    snprintf(path, sizeof path, "%s/%.2s/%s", bs->root, hash, hash);
+    if (snprintf(path, sizeof path, "%s/%.2s/%s", bs->root, hash, hash) >= (int)sizeof path)
+        return ST_INTERNAL;
     int f = open(path, O_RDONLY | O_CLOEXEC);
     if (f < 0) return errno == ENOENT ? ST_NOT_FOUND : ST_INTERNAL;
     struct stat sb;
@@ -255,7 +257,7 @@ void blob_remove(blob_store *bs, const char *hash)
 {
     if (!blob_hash_valid(hash)) return;
     char path[4096];
-    snprintf(path, sizeof path, "%s/%.2s/%s", bs->root, hash, hash);
+    if (snprintf(path, sizeof path, "%s/%.2s/%s", bs->root, hash, hash) >= (int)sizeof path) return;
     if (unlink(path) != 0 && errno != ENOENT)
         log_error("blob: cannot remove %s: %s", path, strerror(errno));
 }
@@ -270,7 +272,7 @@ static status sweep_dir(const char *dir, time_t cutoff, bool (*keep)(const char 
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.') continue;
         char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path) continue;
         struct stat sb;
         if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_mtime > cutoff) continue;
         if (keep && keep(e->d_name, ctx)) continue;
@@ -307,7 +309,7 @@ status blob_sweep(blob_store *bs, int64_t min_age_s, bool (*referenced)(const ch
         const char *n = e->d_name;
         if (strlen(n) != 2 || !is_hex(n[0]) || !is_hex(n[1])) continue;
         char sub[4096];
-        snprintf(sub, sizeof sub, "%s/%s", bs->root, n);
+        if (snprintf(sub, sizeof sub, "%s/%s", bs->root, n) >= (int)sizeof sub) continue;
         st = sweep_dir(sub, cutoff, keep_blob, &sc, removed);
     }
     closedir(d);

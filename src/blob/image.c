@@ -7,9 +7,13 @@
 
 #include "blob/media.h"
 
+/* A bad upload is answered with its reason; vips' own warnings about it are noise in the log. */
+static void quiet(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data) {}
+
 bool blob_media_init(const char *argv0)
 {
     if (VIPS_INIT(argv0 ? argv0 : "ticketd") != 0) return false;
+    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, quiet, NULL);
     vips_concurrency_set(1);
     vips_cache_set_max(0);
     vips_block_untrusted_set(TRUE);

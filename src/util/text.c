@@ -118,7 +118,18 @@ bool text_is_alnum(unsigned cp)
 
 bool text_utf8_prefix_valid(const char *s, size_t n)
 {
-    for (size_t cut = 0; cut < 4 && cut <= n; cut++)
-        if (text_utf8_valid(s, n - cut)) return true;
-    return false;
+    if (text_utf8_valid(s, n)) return true;
+    /* Else the tail must be the start of one sequence: a lead byte and fewer continuation
+     * bytes than it announces. */
+    const unsigned char *u = (const unsigned char *)s;
+    size_t lead = n;
+    while (lead > 0 && n - lead < 3 && (u[lead - 1] & 0xc0) == 0x80)
+        lead--;
+    if (lead == 0) return false;
+    unsigned char b = u[--lead];
+    size_t need = b >= 0xf0 && b <= 0xf4   ? 4
+                  : b >= 0xe0 && b <= 0xef ? 3
+                  : b >= 0xc2 && b <= 0xdf ? 2
+                                           : 0;
+    return need && n - lead < need && text_utf8_valid(s, lead);
 }

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,21 +33,16 @@ static inline void unit_mkdtemp(char *dir, size_t n)
     assert_non_null(mkdtemp(dir));
 }
 
-/* Removes the files of a directory made by unit_mkdtemp, then the directory. */
+static inline int unit_rm_one(const char *path, const struct stat *sb, int type, struct FTW *f)
+{
+    (void)sb, (void)type, (void)f;
+    return remove(path);
+}
+
+/* Removes a directory made by unit_mkdtemp and everything under it. */
 static inline void unit_rmtree(const char *dir)
 {
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            char p[512];
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
+    nftw(dir, unit_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 typedef struct {

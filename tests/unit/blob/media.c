@@ -1,0 +1,236 @@
+/* Tests of blob/sniff.c and blob/image.c: the kind and MIME type of each format we recognise
+ * from its leading bytes (a name never enters into it), and with real images made by libvips
+ * here: header dimensions, the pixel cap checked before decoding (a PNG whose header claims
+ * 20000x20000), thumbnails fitting their box without enlarging, and a truncated image refused
+ * with the field named instead of crashing. */
+#include "unit.h"
+
+#include <vips/vips.h>
+
+#include "blob/media.h"
+#include "util/limits.h"
+
+#define LIMIT_PIXELS LIMIT_IMAGE_PIXELS
+
+/* ---- sniffing ---- */
+
+static void sniff_is(const char *bytes, size_t n, const char *type, const char *mime,
+                     const char *ext, bool decodable)
+{
+    blob_kind k;
+    blob_sniff((const unsigned char *)bytes, n, &k);
+    assert_string_equal(k.type, type);
+    assert_string_equal(k.mime, mime);
+    assert_string_equal(k.ext, ext);
+    assert_int_equal(k.decodable, decodable);
+}
+
+#define SNIFF(lit, type, mime, ext, dec) sniff_is((lit), sizeof(lit) - 1, type, mime, ext, dec)
+
+static void test_sniff(void **state)
+{
+    SNIFF("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "image", "image/png", "png", true);
+    SNIFF("\xff\xd8\xff\xe0\0\x10JFIF", "image", "image/jpeg", "jpg", true);
+    SNIFF("GIF89a\1\0\1\0", "image", "image/gif", "gif", true);
+    SNIFF("RIFF\x24\0\0\0WEBPVP8 ", "image", "image/webp", "webp", true);
+    SNIFF("II*\0\x08\0\0\0", "image", "image/tiff", "tiff", false);
+    SNIFF("\0\0\0\x20"
+          "ftypisom\0\0\2\0",
+          "video", "video/mp4", "mp4", false);
+    SNIFF("\0\0\0\x14"
+          "ftypqt  \0\0\0\0",
+          "video", "video/quicktime", "mov", false);
+    SNIFF("\0\0\0\x20"
+          "ftypM4A \0\0\0\0",
+          "audio", "audio/mp4", "m4a", false);
+    SNIFF("\0\0\0\x1c"
+          "ftypavif\0\0\0\0",
+          "image", "image/avif", "avif", false);
+    SNIFF("\x1a\x45\xdf\xa3\x9f\x42\x86\x81", "video", "video/webm", "webm", false);
+    SNIFF("RIFF\x24\0\0\0WAVEfmt ", "audio", "audio/wav", "wav", false);
+    SNIFF("RIFF\x24\0\0\0AVI LIST", "video", "video/x-msvideo", "avi", false);
+    SNIFF("ID3\4\0\0\0\0\0\0", "audio", "audio/mpeg", "mp3", false);
+    SNIFF("\xff\xfb\x90\x64\0\0", "audio", "audio/mpeg", "mp3", false);
+    SNIFF("fLaC\0\0\0\x22", "audio", "audio/flac", "flac", false);
+    SNIFF("OggS\0\2\0\0\0\0\0\0\0\0\x01vorbis", "audio", "audio/ogg", "ogg", false);
+    SNIFF("OggS\0\2\0\0\0\0\0\0\0\0\x80theora", "video", "video/ogg", "ogv", false);
+    SNIFF("%PDF-1.4\n%\xe2\xe3\xcf\xd3", "document", "application/pdf", "pdf", false);
+    SNIFF("PK\3\4\x14\0\6\0", "document", "application/zip", "zip", false);
+    SNIFF("Hello, w\xc3\xb6rld\n", "document", "text/plain", "txt", false);
+    /* UTF-8 cut in the middle of a sequence at the end of the head is still text */
+    SNIFF("caf\xc3", "document", "text/plain", "txt", false);
+    SNIFF("\0\1\2\3\xfe\xff", "document", "application/octet-stream", "bin", false);
+    SNIFF("bad \xff\xfe utf8 here", "document", "application/octet-stream", "bin", false);
+    sniff_is("", 0, "document", "application/octet-stream", "bin", false);
+    /* a magic number cut short is not that format */
+    SNIFF("\x89PN", "document", "application/octet-stream", "bin", false);
+}
+
+/* ---- images ---- */
+
+typedef struct {
+    char dir[64];
+    arena *a;
+    diag d;
+} env;
+
+static int setup(void **state)
+{
+    env *e = test_calloc(1, sizeof *e);
+    unit_mkdtemp(e->dir, sizeof e->dir);
+    e->a = arena_new(1024);
+    *state = e;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    env *e = *state;
+    arena_free(e->a);
+    unit_rmtree(e->dir);
+    test_free(e);
+    return 0;
+}
+
+/* A w x h RGB noise image saved as dir/name (the suffix picks the format). */
+static char *make_image(env *e, const char *name, int w, int h)
+{
+    char *path = arena_printf(e->a, "%s/%s", e->dir, name);
+    VipsImage *noise, *rgb, *u8;
+    assert_int_equal(vips_gaussnoise(&noise, w, h, "mean", 128.0, "sigma", 40.0, NULL), 0);
+    VipsImage *bands[3] = {noise, noise, noise};
+    assert_int_equal(vips_bandjoin(bands, &rgb, 3, NULL), 0);
+    assert_int_equal(vips_cast(rgb, &u8, VIPS_FORMAT_UCHAR, NULL), 0);
+    assert_int_equal(vips_image_write_to_file(u8, path, NULL), 0);
+    g_object_unref(u8);
+    g_object_unref(rgb);
+    g_object_unref(noise);
+    return path;
+}
+
+static void write_bytes(const char *path, const void *p, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(p, 1, n, f), n);
+    fclose(f);
+}
+
+static unsigned long crc32_of(const unsigned char *p, size_t n)
+{
+    unsigned long c = 0xffffffffUL;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? 0xedb88320UL ^ (c >> 1) : c >> 1;
+    }
+    return c ^ 0xffffffffUL;
+}
+
+static void be32(unsigned char *p, unsigned long v)
+{
+    p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
+}
+
+static void test_probe_and_thumbnails(void **state)
+{
+    env *e = *state;
+    char *png = make_image(e, "a.png", 300, 200);
+    int64_t w, h;
+    assert_int_equal(blob_image_probe(png, LIMIT_PIXELS, "file", &w, &h, &e->d), ST_OK);
+    assert_int_equal(w, 300);
+    assert_int_equal(h, 200);
+    void *data;
+    size_t len;
+    assert_int_equal(blob_image_thumbnail(png, 160, "file", e->a, &data, &len, &w, &h, &e->d),
+                     ST_OK);
+    assert_int_equal(w, 160);
+    assert_in_range(h, 106, 107);
+    assert_true(len > 12);
+    assert_memory_equal(data, "RIFF", 4);
+    assert_memory_equal((char *)data + 8, "WEBP", 4);
+    /* a box larger than the image does not enlarge it */
+    assert_int_equal(blob_image_thumbnail(png, 640, "file", e->a, &data, &len, &w, &h, &e->d),
+                     ST_OK);
+    assert_int_equal(w, 300);
+    assert_int_equal(h, 200);
+
+    char *jpg = make_image(e, "b.jpg", 1200, 900);
+    assert_int_equal(blob_image_probe(jpg, LIMIT_PIXELS, "file", &w, &h, &e->d), ST_OK);
+    assert_int_equal(w, 1200);
+    assert_int_equal(blob_image_thumbnail(jpg, 640, "file", e->a, &data, &len, &w, &h, &e->d),
+                     ST_OK);
+    assert_int_equal(w, 640);
+    assert_int_equal(h, 480);
+}
+
+static void test_pixel_cap_before_decoding(void **state)
+{
+    env *e = *state;
+    /* A valid PNG header claiming 20000 x 20000 (400 megapixels) and a token IDAT. */
+    unsigned char png[8 + 25 + 12 + 12 + 12] = "\x89PNG\r\n\x1a\n";
+    unsigned char *p = png + 8;
+    be32(p, 13);
+    memcpy(p + 4, "IHDR", 4);
+    be32(p + 8, 20000);
+    be32(p + 12, 20000);
+    p[16] = 8, p[17] = 2, p[18] = 0, p[19] = 0, p[20] = 0;
+    be32(p + 21, crc32_of(p + 4, 17));
+    p += 25;
+    be32(p, 0);
+    memcpy(p + 4, "IDAT", 4);
+    be32(p + 8, crc32_of(p + 4, 4));
+    p += 12;
+    be32(p, 0);
+    memcpy(p + 4, "IEND", 4);
+    be32(p + 8, crc32_of(p + 4, 4));
+    char *path = arena_printf(e->a, "%s/bomb.png", e->dir);
+    write_bytes(path, png, (size_t)(p + 12 - png));
+    int64_t w, h;
+    assert_int_equal(blob_image_probe(path, LIMIT_PIXELS, "file", &w, &h, &e->d), ST_INVALID);
+    assert_string_equal(e->d.field, "file");
+    assert_non_null(strstr(e->d.msg, "20000x20000"));
+    assert_non_null(strstr(e->d.msg, "100 megapixels"));
+}
+
+static void test_truncated_image_refused(void **state)
+{
+    env *e = *state;
+    char *png = make_image(e, "c.png", 400, 300);
+    FILE *f = fopen(png, "rb");
+    assert_non_null(f);
+    static unsigned char bytes[1 << 20];
+    size_t n = fread(bytes, 1, sizeof bytes, f);
+    fclose(f);
+    assert_true(n > 1000);
+    char *cut = arena_printf(e->a, "%s/cut.png", e->dir);
+    write_bytes(cut, bytes, n / 2);
+    int64_t w, h;
+    /* the header is whole, so probing works; decoding the pixels does not */
+    assert_int_equal(blob_image_probe(cut, LIMIT_PIXELS, "file", &w, &h, &e->d), ST_OK);
+    void *data;
+    size_t len;
+    assert_int_equal(blob_image_thumbnail(cut, 160, "file", e->a, &data, &len, &w, &h, &e->d),
+                     ST_INVALID);
+    assert_string_equal(e->d.field, "file");
+    assert_non_null(strstr(e->d.msg, "cannot be decoded"));
+
+    /* a file that only starts like a PNG */
+    char *junk = arena_printf(e->a, "%s/junk.png", e->dir);
+    write_bytes(junk, "\x89PNG\r\n\x1a\nnot really", 18);
+    assert_int_equal(blob_image_probe(junk, LIMIT_PIXELS, "file", &w, &h, &e->d), ST_INVALID);
+    assert_string_equal(e->d.field, "file");
+}
+
+int main(void)
+{
+    if (!blob_media_init("unit")) return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sniff),
+        cmocka_unit_test_setup_teardown(test_probe_and_thumbnails, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pixel_cap_before_decoding, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_truncated_image_refused, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
