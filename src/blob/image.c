@@ -7,13 +7,25 @@
 
 #include "blob/media.h"
 
-/* A bad upload is answered with its reason; vips' own warnings about it are noise in the log. */
-static void quiet(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data) {}
+/* A bad upload is answered with its reason; vips' own warnings about it (logged through
+ * GLib's structured log) are noise in the server's log. Everything else goes to GLib's writer. */
+static GLogWriterOutput log_writer(GLogLevelFlags level, const GLogField *fields, gsize n,
+                                   gpointer data)
+{
+    if (level & G_LOG_LEVEL_WARNING)
+        for (gsize i = 0; i < n; i++)
+            if (strcmp(fields[i].key, "GLIB_DOMAIN") == 0 && fields[i].length < 0 &&
+                strcmp(fields[i].value, "VIPS") == 0)
+                return G_LOG_WRITER_HANDLED;
+    return g_log_writer_default(level, fields, n, data);
+}
 
 bool blob_media_init(const char *argv0)
 {
     if (VIPS_INIT(argv0 ? argv0 : "ticketd") != 0) return false;
-    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, quiet, NULL);
+    static bool writer_set;
+    if (!writer_set) g_log_set_writer_func(log_writer, NULL, NULL); /* once per process */
+    writer_set = true;
     vips_concurrency_set(1);
     vips_cache_set_max(0);
     vips_block_untrusted_set(TRUE);
