@@ -250,8 +250,11 @@ bool api_upload_part(api_req *req, const char *key, const char *filename, const 
 {
     api_form *f = req->form;
     if (f->st) return false;
+    /* libmicrohttpd may hand over a value's start more than once at offset 0 (an empty piece,
+     * then the data), so only an offset-0 piece after bytes of the same name starts a new
+     * part. */
     if (strcmp(key, "file") == 0) {
-        if (off == 0 && f->file) {
+        if (off == 0 && f->file && asset_file_size(f->file)) {
             api_upload_fail(req, "file", "must be given once");
             return false;
         }
@@ -265,7 +268,7 @@ bool api_upload_part(api_req *req, const char *key, const char *filename, const 
     form_field *fd = NULL;
     for (size_t i = 0; i < f->n_fields && !fd; i++)
         if (strcmp(f->fields[i].name, key) == 0) fd = &f->fields[i];
-    if (fd && off == 0) {
+    if (fd && off == 0 && fd->len) {
         f->st = diag_set(&f->d, ST_INVALID, key, "must be given once");
         return false;
     }

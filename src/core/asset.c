@@ -67,6 +67,11 @@ status asset_file_write(asset_file *f, const void *p, size_t n, diag *d)
     return st ? diag_set(d, st, "file", "cannot be stored") : ST_OK;
 }
 
+uint64_t asset_file_size(const asset_file *f)
+{
+    return blob_writer_size(f->w);
+}
+
 /* The last path component, without control characters or quotes, at most 255 bytes (whole
  * UTF-8 sequences); NULL when nothing usable is left. */
 static char *clean_name(arena *a, const char *name)

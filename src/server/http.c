@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "api/api.h"
@@ -172,7 +173,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         if (cl && strtoull(cl, NULL, 10) > cap) r->too_large = true;
         if (upload && !r->too_large) {
             api_upload_begin(r->route, req);
-            r->pp = MHD_create_post_processor(conn, LIMIT_POST_BUFFER, form_part, r);
+            /* The parser takes urlencoded forms too; an upload must be multipart. */
+            const char *ct =
+                MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+            if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0)
+                r->pp = MHD_create_post_processor(conn, LIMIT_POST_BUFFER, form_part, r);
             if (!r->pp)
                 api_upload_fail(req, "body", "must be multipart/form-data with a `file` part");
         }

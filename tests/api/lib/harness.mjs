@@ -133,9 +133,10 @@ async function waitHealthy(base, child, stderrRef) {
   }
 }
 
-function spawnServe(dataDir, port, maxBody) {
+function spawnServe(dataDir, port, maxBody, extraArgs = []) {
   const args = ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, '--quiet'];
   if (maxBody !== undefined) args.push('--max-body', String(maxBody));
+  args.push(...extraArgs);
   const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderrRef = { text: '' };
   child.stderr.setEncoding('utf8');
@@ -152,8 +153,8 @@ function spawnServe(dataDir, port, maxBody) {
   return { child, stderrRef, exited };
 }
 
-// startServer({maxBody, dataDir, key}): a fresh store unless dataDir is given (then it reuses
-// that store and its key).
+// startServer({maxBody, dataDir, key, args}): a fresh store unless dataDir is given (then it
+// reuses that store and its key). args: extra `serve` arguments (e.g. ['--max-upload', '200000']).
 export async function startServer(opts = {}) {
   if (!fs.existsSync(BIN)) {
     throw new Error(`ticketd binary not found at ${BIN} (set TICKETD_BIN)`);
@@ -166,7 +167,7 @@ export async function startServer(opts = {}) {
   }
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const proc = spawnServe(dataDir, port, opts.maxBody);
+  const proc = spawnServe(dataDir, port, opts.maxBody, opts.args || []);
   try {
     await waitHealthy(base, proc.child, proc.stderrRef);
   } catch (e) {
