@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks that dependencies point down (server -> api -> core -> store|blob -> util) and that only
+# Checks that dependencies point down (server -> api -> core -> store|blob|doc -> util) and that only
 # the allowed modules include the third-party headers (../shared/STYLE.md "Boundaries").
 set -u
 cd "$(dirname "$0")/.."
@@ -20,6 +20,13 @@ for f in $(inc "src/store/*.[ch]" '"blob/'); do fail "$f includes blob/ (core/ j
 for f in $(inc "src/api/*.[ch] src/server/*.[ch]" '"blob/'); do fail "$f includes blob/ (files go through core/asset.h)"; done
 for f in $(grep -lE '#include [<"]vips/' src/*/*.[ch] src/*.c 2>/dev/null); do
   [ "$f" = src/blob/image.c ] || fail "$f includes vips (only src/blob/image.c may)"
+done
+for f in $(inc "src/doc/*.[ch]" '"(server|api|core|store|blob)/'); do fail "$f includes a layer above doc/"; done
+for f in $(inc "src/store/*.[ch] src/blob/*.[ch] src/util/*.[ch] src/api/*.[ch] src/server/*.[ch]" '"doc/'); do
+  fail "$f includes doc/ (documents are made in core/)"
+done
+for f in $(grep -lE '#include [<"](zip|cairo|cairo-pdf)\.h' src/*/*.[ch] src/*.c 2>/dev/null); do
+  case "$f" in src/doc/zip.c|src/doc/pdf.c) ;; *) fail "$f includes libzip or cairo (only src/doc/ may)";; esac
 done
 for f in $(inc "src/api/*.[ch]" '"(server|store)/'); do fail "$f includes server/ or store/"; done
 banned=$(grep -nE '\b(strcpy|strcat|sprintf|atoi|atol|strtok|gets)\s*\(' src/*/*.[ch] src/*.c 2>/dev/null)

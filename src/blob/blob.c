@@ -103,20 +103,26 @@ static void writer_release(void *p)
     w->sha = NULL;
 }
 
-/* A fresh temp file (O_EXCL on a random name) whose path the arena unlinks. */
-static status open_tmp(blob_store *bs, arena *a, int *fd, char **path)
+char *blob_temp_path(blob_store *bs, arena *a)
 {
     unsigned char rnd[12];
     char hex[sizeof rnd * 2 + 1];
     crypto_random(rnd, sizeof rnd);
     crypto_hex(rnd, sizeof rnd, hex);
-    *path = arena_printf(a, "%s/%s.part", bs->tmp, hex);
+    char *path = arena_printf(a, "%s/%s.part", bs->tmp, hex);
+    arena_defer(a, unlink_tmp, path);
+    return path;
+}
+
+/* A fresh temp file (O_EXCL on a random name) whose path the arena unlinks. */
+static status open_tmp(blob_store *bs, arena *a, int *fd, char **path)
+{
+    *path = blob_temp_path(bs, a);
     *fd = open(*path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (*fd < 0) {
         log_error("blob: cannot create %s: %s", *path, strerror(errno));
         return ST_INTERNAL;
     }
-    arena_defer(a, unlink_tmp, *path);
     return ST_OK;
 }
 

@@ -47,6 +47,9 @@ status blob_writer_write(blob_writer *w, const void *p, size_t n) WUR;
 uint64_t blob_writer_size(const blob_writer *w);
 /* Syncs the temp file and describes it in *out (the writer is spent). */
 status blob_writer_finish(blob_writer *w, blob_file *out) WUR;
+/* A fresh path in blobs/tmp (nothing created yet) for a file made and served at once, e.g. a
+ * zip or a PDF; the arena unlinks it when released, and blob_sweep removes what a crash left. */
+char *blob_temp_path(blob_store *bs, arena *a);
 /* The whole of p as a finished temp file (thumbnails). */
 status blob_put(blob_store *bs, arena *a, const void *p, size_t n, blob_file *out) WUR;
 
