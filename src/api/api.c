@@ -35,12 +35,14 @@ void api_init(const api_config *cfg)
     add_routes(tamio_routes, tamio_route_count);
     add_routes(zaia_routes, zaia_route_count);
     add_routes(files_routes, files_route_count);
+    add_routes(apizee_routes, apizee_route_count);
 }
 
 static dialect dialect_of_path(const char *path)
 {
     if (strncmp(path, "/v2/", 4) == 0 || strcmp(path, "/v2") == 0) return DIALECT_TAMIO;
     if (strncmp(path, "/api/v1/", 8) == 0 || strcmp(path, "/api/v1") == 0) return DIALECT_ZAIA;
+    if (strncmp(path, "/api/v3/", 8) == 0 || strcmp(path, "/api/v3") == 0) return DIALECT_APIZEE;
     return DIALECT_OPS;
 }
 
@@ -68,6 +70,9 @@ static void render_error(api_call *c, dialect dl, status st)
         return;
     case DIALECT_ZAIA:
         zaia_error(c, st);
+        return;
+    case DIALECT_APIZEE:
+        apizee_error(c, st);
         return;
     default:
         ops_error(c, st);
@@ -101,11 +106,26 @@ static status check_query(api_call *c)
     return ST_OK;
 }
 
-/* Checks the request's key on cx->db and makes its workspace the context's. */
+/* Checks the request's key (or bearer token) on cx->db and makes its workspace the
+ * context's; a token also makes its user the actor. */
 static status authenticate(core_ctx *cx, const api_req *req)
 {
+    const char *presented = presented_key(req->authorization);
+    if (token_shaped(presented)) {
+        token_row t;
+        user_row u;
+        status st = token_authenticate(cx->db, presented, cx->now, cx->a, &t, &u);
+        if (st) return st;
+        cx->ws = t.ws;
+        memcpy(cx->ws_uuid, t.ws_uuid, sizeof cx->ws_uuid);
+        cx->actor = ACTOR_USER;
+        memcpy(cx->actor_id, u.uuid, sizeof cx->actor_id);
+        cx->user_id = u.id;
+        cx->admin = u.role && strcmp(u.role, "admin") == 0;
+        return ST_OK;
+    }
     key_row k;
-    status st = key_authenticate(cx->db, presented_key(req->authorization), &k);
+    status st = key_authenticate(cx->db, presented, &k);
     if (st) return st;
     cx->ws = k.ws;
     memcpy(cx->ws_uuid, k.ws_uuid, sizeof cx->ws_uuid);
@@ -203,6 +223,13 @@ void api_no_route(api_req *req, api_resp *resp, bool method_not_allowed)
         diag_set(&c.d, method_not_allowed ? ST_INVALID : ST_NOT_FOUND, "", "Cannot %s %s",
                  req->method, req->path);
         zaia_no_route(&c, code);
+        return;
+    }
+    if (dialect_of_path(req->path) == DIALECT_APIZEE) {
+        diag_set(&c.d, ST_NOT_FOUND, "", "%s",
+                 method_not_allowed ? "Method not allowed" : "Not found");
+        json_t *a = json_pack("{s:i,s:s}", "code", code, "message", c.d.msg);
+        (void)reply_json(&c, code, a);
         return;
     }
     json_t *o = json_object();
@@ -552,6 +579,58 @@ status q_uuids(api_call *c, const char *key, uuid_list *out)
 }
 
 /* ---- call.h: answers ---- */
+
+status call_open(api_call *c)
+{
+    c->cx.a = c->req->a;
+    c->cx.d = &c->d;
+    return core_ctx_init(&c->cx, config.st, c->req->a, &c->d);
+}
+
+void call_header(api_resp *r, const char *name, const char *value)
+{
+    BUG_ON(r->n_headers == API_MAX_HEADERS);
+    r->headers[r->n_headers++] = (api_kv){name, value};
+}
+
+const char *call_disposition(arena *a, const char *filename, bool show)
+{
+    size_t n = strlen(filename);
+    char *ascii = arena_alloc(a, n + 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)filename[i];
+        ascii[i] = ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\' ? (char)ch : '_';
+    }
+    ascii[n] = '\0';
+    return arena_printf(a, "%s; filename=\"%s\"; filename*=UTF-8''%s",
+                        show ? "inline" : "attachment", ascii, text_url_encode(a, filename));
+}
+
+status call_send_file(api_call *c, const asset_blob *b, const char *mime, bool show)
+{
+    api_resp *r = c->resp;
+    r->status = 200;
+    r->content_type = mime ? mime : b->mime;
+    call_header(r, "Content-Disposition", call_disposition(c->req->a, b->filename, show));
+    call_header(r, "X-Content-Type-Options", "nosniff");
+    r->has_file = true;
+    r->file_fd = b->fd;
+    r->file_off = 0;
+    r->file_len = b->size;
+    return ST_OK;
+}
+
+void call_iso(jw *w, const char *k, int64_t ms)
+{
+    jw_key(w, k);
+    if (ms == NULL_INT) {
+        jw_null(w);
+        return;
+    }
+    char b[TIME_ISO_LEN + 1];
+    time_format_iso(ms, b);
+    jw_str(w, b);
+}
 
 status reply_json(api_call *c, int http_status, json_t *root)
 {

@@ -73,6 +73,16 @@ status q_uuid(api_call *c, const char *name, const char **out) WUR;
 status q_uuids(api_call *c, const char *key, uuid_list *out) WUR;
 
 /* ---- answers ---- */
+/* For a public route: readies c->cx (this thread's connection, no key, no workspace). */
+status call_open(api_call *c) WUR;
+/* Adds a response header (name and value must outlive the response: literals or arena). */
+void call_header(api_resp *r, const char *name, const char *value);
+/* inline|attachment; filename="ASCII, others as _"; filename*=UTF-8''percent-encoded */
+const char *call_disposition(arena *a, const char *filename, bool show);
+/* Answers 200 with the open file b (the server sends it and closes the fd); mime NULL: b's. */
+status call_send_file(api_call *c, const asset_blob *b, const char *mime, bool show) WUR;
+/* "k": ISO 8601 UTC with milliseconds, or null for NULL_INT. */
+void call_iso(jw *w, const char *k, int64_t ms);
 /* Renders a failure in the dialect of the call's route. */
 void call_error(api_call *c, status st);
 /* Serialises root (stolen) as the response body with the given HTTP status. */

@@ -40,34 +40,6 @@ static int parse_range(const char *h, uint64_t size, uint64_t *off, uint64_t *le
     return 1;
 }
 
-static void header(api_resp *r, const char *name, const char *value)
-{
-    BUG_ON(r->n_headers == API_MAX_HEADERS);
-    r->headers[r->n_headers++] = (api_kv){name, value};
-}
-
-/* attachment|inline; filename="<ASCII, others as _>"; filename*=UTF-8''<percent-encoded> */
-static const char *disposition(arena *a, const asset_blob *b)
-{
-    size_t n = strlen(b->filename);
-    char *ascii = arena_alloc(a, n + 1), *enc = arena_alloc(a, 3 * n + 1), *e = enc;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)b->filename[i];
-        ascii[i] = ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\' ? (char)ch : '_';
-        if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-            ch == '-' || ch == '.' || ch == '_' || ch == '~') {
-            *e++ = (char)ch;
-        } else {
-            snprintf(e, 4, "%%%02X", ch);
-            e += 3;
-        }
-    }
-    ascii[n] = '\0';
-    *e = '\0';
-    return arena_printf(a, "%s; filename=\"%s\"; filename*=UTF-8''%s",
-                        b->is_media ? "inline" : "attachment", ascii, enc);
-}
-
 static status serve(api_call *c, const char *variant)
 {
     asset_blob b;
@@ -77,11 +49,11 @@ static status serve(api_call *c, const char *variant)
     api_resp *r = c->resp;
     arena *a = c->req->a;
     const char *etag = arena_printf(a, "\"%s\"", b.hash);
-    header(r, "ETag", etag);
-    header(r, "Accept-Ranges", "bytes");
-    header(r, "Cache-Control", "private, max-age=3600");
-    header(r, "X-Content-Type-Options", "nosniff");
-    header(r, "Content-Disposition", disposition(a, &b));
+    call_header(r, "ETag", etag);
+    call_header(r, "Accept-Ranges", "bytes");
+    call_header(r, "Cache-Control", "private, max-age=3600");
+    call_header(r, "X-Content-Type-Options", "nosniff");
+    call_header(r, "Content-Disposition", call_disposition(a, b.filename, b.is_media));
     r->content_type = b.mime;
     const char *inm = c->req->if_none_match;
     if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
@@ -95,15 +67,16 @@ static status serve(api_call *c, const char *variant)
     int got = range ? parse_range(range, b.size, &off, &len) : -1;
     if (got == 0) {
         close(b.fd);
-        header(r, "Content-Range", arena_printf(a, "bytes */%llu", (unsigned long long)b.size));
+        call_header(r, "Content-Range",
+                    arena_printf(a, "bytes */%llu", (unsigned long long)b.size));
         r->content_type = NULL;
         r->status = 416;
         return ST_OK;
     }
     if (got == 1)
-        header(r, "Content-Range",
-               arena_printf(a, "bytes %llu-%llu/%llu", (unsigned long long)off,
-                            (unsigned long long)(off + len - 1), (unsigned long long)b.size));
+        call_header(r, "Content-Range",
+                    arena_printf(a, "bytes %llu-%llu/%llu", (unsigned long long)off,
+                                 (unsigned long long)(off + len - 1), (unsigned long long)b.size));
     r->status = got == 1 ? 206 : 200;
     r->has_file = true;
     r->file_fd = b.fd;

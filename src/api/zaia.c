@@ -13,18 +13,6 @@
 
 /* ---- rendering ---- */
 
-static void iso(jw *w, const char *k, int64_t ms)
-{
-    jw_key(w, k);
-    if (ms == NULL_INT) {
-        jw_null(w);
-        return;
-    }
-    char b[TIME_ISO_LEN + 1];
-    time_format_iso(ms, b);
-    jw_str(w, b);
-}
-
 static void kint_or_null(jw *w, const char *k, int64_t v)
 {
     jw_key(w, k);
@@ -34,8 +22,8 @@ static void kint_or_null(jw *w, const char *k, int64_t v)
 /* The timestamps and workspace every entity ends with. */
 static void entity_tail(jw *w, const api_call *c, int64_t created, int64_t updated)
 {
-    iso(w, "createdAt", created);
-    iso(w, "updatedAt", updated);
+    call_iso(w, "createdAt", created);
+    call_iso(w, "updatedAt", updated);
     jw_kstr(w, "workspaceId", c->cx.ws_uuid);
 }
 
@@ -49,15 +37,15 @@ static void ticket_w(jw *w, const api_call *c, const void *row)
 {
     const ticket_row *t = row;
     jw_obj(w);
-    iso(w, "createdAt", t->created_at);
+    call_iso(w, "createdAt", t->created_at);
     jw_kstr(w, "id", t->uuid);
-    iso(w, "updatedAt", t->updated_at);
+    call_iso(w, "updatedAt", t->updated_at);
     jw_kstr(w, "assigneeId", t->user_uuid);
     jw_kstr(w, "chatId", t->chat_uuid);
     jw_kstr(w, "circumstance", t->circumstance);
-    iso(w, "completedAt", t->completed_at);
-    iso(w, "lastViewedAt", t->last_viewed_at);
-    iso(w, "ongoingAt", t->ongoing_at);
+    call_iso(w, "completedAt", t->completed_at);
+    call_iso(w, "lastViewedAt", t->last_viewed_at);
+    call_iso(w, "ongoingAt", t->ongoing_at);
     jw_kstr(w, "status", status_of(t->state));
     jw_kstr(w, "summary", t->title);
     jw_kstr(w, "ticketingTeamId", t->team_uuid);
@@ -79,15 +67,15 @@ static void details_w(jw *w, const api_call *c, const void *row)
     jw_kstr(w, "chatId", d->chat_uuid);
     jw_kbool(w, "chatIsRemoved", d->chat_removed);
     jw_kstr(w, "chatOwnerId", d->owner_uuid);
-    iso(w, "completedAt", d->completed_at);
-    iso(w, "createdAt", d->created_at);
+    call_iso(w, "completedAt", d->completed_at);
+    call_iso(w, "createdAt", d->created_at);
     jw_kstr(w, "id", d->uuid);
     jw_key(w, "isOwnerBlocked");
     if (user_owner)
         jw_null(w);
     else
         jw_bool(w, d->owner_blocked);
-    iso(w, "ongoingAt", d->ongoing_at);
+    call_iso(w, "ongoingAt", d->ongoing_at);
     jw_kstr(w, "ownerEmail", user_owner ? d->owner_email : NULL);
     jw_kstr(w, "ownerEntity", d->owner_entity);
     jw_kstr(w, "ownerIdentifier", user_owner ? NULL : d->owner_identifier);
@@ -182,7 +170,7 @@ static void message_w(jw *w, const api_call *c, const void *row)
     jw_kstr(w, "chatId", r->chat_uuid);
     jw_kstr(w, "text", r->text);
     jw_kbool(w, "fromOwner", r->from_owner);
-    iso(w, "createdAt", r->created_at);
+    call_iso(w, "createdAt", r->created_at);
     jw_end_obj(w);
 }
 
@@ -204,8 +192,8 @@ static void team_w(jw *w, const api_call *c, const void *row)
     const team_row *r = row;
     jw_obj(w);
     jw_kstr(w, "id", r->uuid);
-    iso(w, "createdAt", r->created_at);
-    iso(w, "updatedAt", r->updated_at);
+    call_iso(w, "createdAt", r->created_at);
+    call_iso(w, "updatedAt", r->updated_at);
     jw_kbool(w, "isRemoved", r->is_removed);
     jw_kstr(w, "name", r->name);
     jw_kstr(w, "description", r->description);
@@ -423,8 +411,8 @@ static status h_ticket_tag_add(api_call *c)
     jw w;
     jw_init(&w, LIMIT_RESPONSE);
     jw_obj(&w);
-    iso(&w, "createdAt", link.created_at);
-    iso(&w, "updatedAt", link.updated_at);
+    call_iso(&w, "createdAt", link.created_at);
+    call_iso(&w, "updatedAt", link.updated_at);
     jw_kstr(&w, "tagId", link.tag_uuid);
     jw_kstr(&w, "ticketId", link.ticket_uuid);
     jw_end_obj(&w);

@@ -4,13 +4,18 @@
  * the blob), and the signed file URLs. Called by the dialects' asset handlers. */
 #include "core/asset.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "blob/media.h"
 #include "util/crypto.h"
 #include "util/limits.h"
+#include "util/log.h"
 #include "util/text.h"
 
 static asset_config config;
@@ -249,23 +254,6 @@ static void sign(const char *uuid, const char *variant, long long expires, char 
     crypto_hex(mac, 16, out);
 }
 
-/* A URL path segment: unreserved characters kept, the rest %XX. */
-static char *url_segment(arena *a, const char *s)
-{
-    char *out = arena_alloc(a, strlen(s) * 3 + 1), *o = out;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            *p == '-' || *p == '.' || *p == '_' || *p == '~') {
-            *o++ = (char)*p;
-        } else {
-            snprintf(o, 4, "%%%02X", *p);
-            o += 3;
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
 /* Expiry on the next hour boundary plus the TTL: URLs stay the same for an hour (caches can
  * keep them) and live between TTL and TTL + 1 h. */
 static long long url_expiry(const core_ctx *cx)
@@ -282,7 +270,7 @@ void asset_sign_urls(core_ctx *cx, asset_row *r)
     sign(r->uuid, "file", exp, sig);
     r->public_url =
         arena_printf(cx->a, "%s/files/%s/%s?expires=%lld&signature=%s", config.public_url, r->uuid,
-                     url_segment(cx->a, r->filename), exp, sig);
+                     text_url_encode(cx->a, r->filename), exp, sig);
     for (size_t i = 0; i < r->n_thumbs; i++) {
         thumb_row *t = &r->thumbs[i];
         if (!t->blob || t->box == NULL_INT) continue;
@@ -355,4 +343,32 @@ status asset_open(core_ctx *cx, const char *id, const char *variant, const char 
     st = blob_open_read(config.blobs, hash, &out->fd, &out->size);
     if (st == ST_NOT_FOUND) return path_found(cx->d, "file", st);
     return st ? diag_set(cx->d, st, "file", "cannot be read") : ST_OK;
+}
+
+/* ---- files made for one answer ---- */
+
+char *asset_temp_path(core_ctx *cx)
+{
+    return blob_temp_path(config.blobs, cx->a);
+}
+
+char *asset_file_path(core_ctx *cx, const asset_row *r)
+{
+    return r->blob ? blob_path(config.blobs, cx->a, r->blob) : NULL;
+}
+
+status asset_temp_open(core_ctx *cx, const char *path, const char *mime, const char *filename,
+                       asset_blob *out)
+{
+    *out = (asset_blob){.fd = open(path, O_RDONLY | O_CLOEXEC), .mime = mime, .filename = filename};
+    struct stat sb;
+    if (out->fd < 0 || fstat(out->fd, &sb) != 0) {
+        log_error("asset: cannot open %s: %s", path, strerror(errno));
+        if (out->fd >= 0) close(out->fd);
+        out->fd = -1;
+        return diag_set(cx->d, ST_INTERNAL, "", "the file cannot be read");
+    }
+    unlink(path);
+    out->size = (uint64_t)sb.st_size;
+    return ST_OK;
 }

@@ -69,4 +69,14 @@ typedef struct {
 status asset_open(core_ctx *cx, const char *id, const char *variant, const char *expires,
                   const char *signature, asset_blob *out) WUR;
 
+/* ---- files made for one answer (zips, PDFs) ---- */
+/* A fresh path in the file store's temp directory; unlinked when cx's arena is released. */
+char *asset_temp_path(core_ctx *cx);
+/* The path of the original file of r; NULL for a row made before files were stored. */
+char *asset_file_path(core_ctx *cx, const asset_row *r);
+/* Opens the finished file at path for the answer (out->fd, size, mime, filename) and unlinks
+ * it at once, so nothing outlives the answer. */
+status asset_temp_open(core_ctx *cx, const char *path, const char *mime, const char *filename,
+                       asset_blob *out) WUR;
+
 #endif

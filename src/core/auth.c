@@ -81,3 +81,80 @@ status key_revoke(db *c, const char *id_or_prefix, diag *d)
     if (st == ST_CONFLICT) return diag_set(d, st, "key", "that prefix names several keys");
     return st;
 }
+
+/* ---- bearer tokens ---- */
+
+bool token_shaped(const char *s)
+{
+    return s && strncmp(s, TOKEN_PREFIX, 4) == 0 && strlen(s) == TOKEN_STR_LEN;
+}
+
+struct issue_arg {
+    token_row row;
+    unsigned char hash[SHA256_LEN];
+};
+
+static status do_issue(core_ctx *cx, void *p)
+{
+    struct issue_arg *t = p;
+    return store_token_insert(cx->db, &t->row, t->hash);
+}
+
+status token_issue(core_ctx *cx, const char *login, const char *password, token_issued *out)
+{
+    if (!login || !*login || !password || !*password)
+        return diag_set(cx->d, ST_UNAUTHORIZED, "username", "and password are required");
+    user_row *users;
+    int64_t *ws;
+    size_t n;
+    status st = store_users_by_login(cx->db, login, cx->a, &users, &ws, &n);
+    if (st) return st;
+    size_t i = 0;
+    /* The slow hash runs here, on the request's thread, never inside the write. */
+    while (i < n && !crypto_password_check(password, users[i].password_hash))
+        i++;
+    if (i == n) return diag_set(cx->d, ST_UNAUTHORIZED, "password", "wrong username or password");
+    unsigned char raw[32];
+    char hex[65];
+    crypto_random(raw, sizeof raw);
+    crypto_hex(raw, sizeof raw, hex);
+    snprintf(out->token, sizeof out->token, TOKEN_PREFIX "%s", hex);
+    struct issue_arg t = {.row = {.ws = ws[i],
+                                  .user_id = users[i].id,
+                                  .created_at = cx->now,
+                                  .expires_at = cx->now + (int64_t)TOKEN_TTL_S * 1000,
+                                  .revoked_at = NULL_INT}};
+    crypto_sha256(out->token, strlen(out->token), t.hash);
+    out->created_at = cx->now;
+    out->expires_in = TOKEN_TTL_S;
+    return core_txn(cx, do_issue, &t);
+}
+
+static status do_revoke(core_ctx *cx, void *p)
+{
+    token_row t;
+    status st = store_token_by_hash(cx->db, p, &t);
+    if (st == ST_NOT_FOUND) return ST_OK;
+    return st ? st : store_token_revoke(cx->db, t.id, cx->now);
+}
+
+status token_revoke(core_ctx *cx, const char *token)
+{
+    if (!token_shaped(token)) return ST_OK;
+    unsigned char hash[SHA256_LEN];
+    crypto_sha256(token, strlen(token), hash);
+    return core_txn(cx, do_revoke, hash);
+}
+
+status token_authenticate(db *c, const char *token, int64_t now, arena *a, token_row *t,
+                          user_row *u)
+{
+    if (!token_shaped(token)) return ST_UNAUTHORIZED;
+    unsigned char hash[SHA256_LEN];
+    crypto_sha256(token, TOKEN_STR_LEN, hash);
+    status st = store_token_by_hash(c, hash, t);
+    if (st == ST_NOT_FOUND || (!st && (t->revoked_at != NULL_INT || t->expires_at <= now)))
+        return ST_UNAUTHORIZED;
+    if (!st) st = store_user_by_id(c, t->ws, t->user_id, a, u);
+    return st == ST_NOT_FOUND ? ST_UNAUTHORIZED : st;
+}

@@ -19,4 +19,24 @@ status key_authenticate(db *c, const char *key, key_row *out) WUR;
 status key_list(db *c, arena *a, key_row **rows, size_t *n) WUR;
 status key_revoke(db *c, const char *id_or_prefix, diag *d) WUR;
 
+/* Bearer tokens of the password grant (Apizee's /token): "atk_" + 64 hex characters, stored
+ * only as their SHA-256, valid TOKEN_TTL_S seconds unless revoked. A token acts as its user. */
+#define TOKEN_PREFIX  "atk_"
+#define TOKEN_STR_LEN (4 + 64)
+#define TOKEN_TTL_S   86400
+typedef struct {
+    char token[TOKEN_STR_LEN + 1];
+    int64_t created_at; /* ms */
+    int64_t expires_in; /* s */
+} token_issued;
+/* login: a teammate's email or username (in any workspace: the first whose password matches).
+ * ST_UNAUTHORIZED on a wrong login or password (the caller says invalid_grant). */
+status token_issue(core_ctx *cx, const char *login, const char *password, token_issued *out) WUR;
+/* Revokes the token (unknown, expired or revoked already: nothing to do, ST_OK). */
+status token_revoke(core_ctx *cx, const char *token) WUR;
+/* ST_UNAUTHORIZED for a malformed, unknown, expired or revoked token; else its row and user. */
+status token_authenticate(db *c, const char *token, int64_t now, arena *a, token_row *t,
+                          user_row *u) WUR;
+bool token_shaped(const char *s);
+
 #endif

@@ -32,12 +32,20 @@ typedef struct {
     char ws_uuid[UUID_STR_LEN + 1];
     actor_type actor;
     char actor_id[UUID_STR_LEN + 1];
+    int64_t user_id;   /* the user a bearer token acts as, else 0 (a workspace key) */
+    bool admin;        /* that user has the admin role */
     int64_t now;       /* ms; one clock reading per call keeps a call's timestamps equal */
     int txn_depth;     /* core_txn nesting: inner calls join the outer transaction */
     core_after *after; /* arena list, newest first: run once this call's write commits */
 } core_ctx;
 
 const char *actor_name(actor_type t);
+
+/* A workspace key (or the system) is an administrator; a token is one when its user is. */
+static inline bool core_is_admin(const core_ctx *cx)
+{
+    return !cx->user_id || cx->admin;
+}
 
 /* Starts a context on this thread's connection to st; ST_INTERNAL if it cannot be opened. */
 status core_ctx_init(core_ctx *cx, store *st, arena *a, diag *d) WUR;

@@ -58,7 +58,7 @@ int phase_parse(const char *name)
 /* Moves t to state s with the timestamps that go with it: ongoing_at the first time it is in
  * progress, completed_at each time it enters the closed family (cleared when it reopens).
  * Records ticket.state_changed; false when t was already in s. */
-static status enter_state(core_ctx *cx, ticket_row *t, ticket_state s, evdata *e, bool *changed)
+status ticket_enter_state(core_ctx *cx, ticket_row *t, ticket_state s, evdata *e, bool *changed)
 {
     const char *after = state_name(s);
     *changed = strcmp(t->state, after) != 0;
@@ -77,7 +77,7 @@ static status enter_state(core_ctx *cx, ticket_row *t, ticket_state s, evdata *e
 }
 
 /* Loads a ticket by its wire id; `field` names the id in errors. */
-static status load(core_ctx *cx, const char *field, const char *id, ticket_row *out)
+status ticket_load(core_ctx *cx, const char *field, const char *id, ticket_row *out)
 {
     char uuid[UUID_STR_LEN + 1];
     status st = check_uuid(cx->d, field, id, uuid);
@@ -128,7 +128,7 @@ static status resolve_assets(core_ctx *cx, const char *const *ids, size_t n, ass
 
 /* Inserts a reply (into *r) and links its assets; records reply.created. The reply is also a
  * message of the ticket's chat unless `in_chat` says the chat has it already. */
-static status add_reply(core_ctx *cx, ticket_row *t, reply_row *r, const char *text, bool is_client,
+status ticket_add_reply(core_ctx *cx, ticket_row *t, reply_row *r, const char *text, bool is_client,
                         int64_t user_id, asset_row *assets, size_t n_assets, bool in_chat)
 {
     *r = (reply_row){
@@ -240,11 +240,11 @@ static status do_create(core_ctx *cx, void *p)
 
     /* The description is the client's first message; an automated reply answers it. */
     t->replies = ARENA_ARRAY(cx->a, reply_row, 2);
-    st = add_reply(cx, t, &t->replies[t->n_replies++], t->description, true, NULL_INT, assets,
-                   in->n_assets, true);
+    st = ticket_add_reply(cx, t, &t->replies[t->n_replies++], t->description, true, NULL_INT,
+                          assets, in->n_assets, true);
     if (!st && cat.auto_reply)
-        st = add_reply(cx, t, &t->replies[t->n_replies++], cat.auto_reply, false, cat.user_id, NULL,
-                       0, false);
+        st = ticket_add_reply(cx, t, &t->replies[t->n_replies++], cat.auto_reply, false,
+                              cat.user_id, NULL, 0, false);
     /* The answer is built from what was written, not read back. */
     t->category_title = cat.title;
     t->user_uuid = cat.user_uuid;
@@ -262,12 +262,12 @@ status ticket_create(core_ctx *cx, const ticket_create_in *in, ticket_row *out)
 
 status ticket_get_row(core_ctx *cx, const char *id, ticket_row *out)
 {
-    return load(cx, "id", id, out);
+    return ticket_load(cx, "id", id, out);
 }
 
 status ticket_get(core_ctx *cx, const char *id, ticket_row *out)
 {
-    status st = load(cx, "id", id, out);
+    status st = ticket_load(cx, "id", id, out);
     return st ? st : with_replies(cx, out, 1);
 }
 
@@ -318,7 +318,7 @@ struct change_arg {
     bool is_client;
 };
 
-static status finish(core_ctx *cx, ticket_row *t, bool changed)
+status ticket_save(core_ctx *cx, ticket_row *t, bool changed)
 {
     status st = ST_OK;
     if (changed) {
@@ -328,31 +328,39 @@ static status finish(core_ctx *cx, ticket_row *t, bool changed)
     return st ? st : with_replies(cx, t, 1);
 }
 
+status ticket_set_user(core_ctx *cx, ticket_row *t, const user_row *u, bool *changed)
+{
+    int64_t id = u ? u->id : NULL_INT;
+    *changed = t->user_id != id;
+    if (!*changed) return ST_OK;
+    evdata e;
+    ev_init(&e);
+    ev_str(&e, "teammate_id", t->user_uuid, u ? u->uuid : NULL);
+    status st = ev_commit(cx, t->id, "ticket.assigned", &e);
+    if (st) return st;
+    t->user_id = id;
+    t->user_uuid = u ? arena_strdup(cx->a, u->uuid) : NULL;
+    return ST_OK;
+}
+
 /* Assigns t to user_id (NULL: nobody), recording ticket.assigned when that changes it. */
 static status reassign(core_ctx *cx, ticket_row *t, const char *field, const char *user_id,
                        bool *changed)
 {
     user_row u = {.id = NULL_INT};
     status st = user_id ? resolve_user(cx, field, user_id, &u) : ST_OK;
-    *changed = !st && t->user_id != u.id;
-    if (!*changed) return st;
-    evdata e;
-    ev_init(&e);
-    ev_str(&e, "teammate_id", t->user_uuid, user_id ? u.uuid : NULL);
-    if ((st = ev_commit(cx, t->id, "ticket.assigned", &e))) return st;
-    t->user_id = u.id;
-    t->user_uuid = user_id ? arena_strdup(cx->a, u.uuid) : NULL;
-    return ST_OK;
+    *changed = false;
+    return st ? st : ticket_set_user(cx, t, user_id ? &u : NULL, changed);
 }
 
 static status do_assign(core_ctx *cx, void *p)
 {
     struct change_arg *c = p;
     ticket_row *t = c->out;
-    status st = load(cx, "id", c->id, t);
+    status st = ticket_load(cx, "id", c->id, t);
     bool changed;
     if (!st) st = reassign(cx, t, c->field, c->teammate_id, &changed);
-    return st ? st : finish(cx, t, changed);
+    return st ? st : ticket_save(cx, t, changed);
 }
 
 status ticket_assign(core_ctx *cx, const char *id, const char *field, const char *user_id,
@@ -367,12 +375,13 @@ static status do_reply(core_ctx *cx, void *p)
     struct change_arg *c = p;
     asset_row *assets = ARENA_ARRAY(cx->a, asset_row, LIMIT_REPLY_ASSETS);
     reply_row r;
-    status st = load(cx, "id", c->id, c->out);
+    status st = ticket_load(cx, "id", c->id, c->out);
     if (!st) st = check_text(cx->d, "reply", c->text, true, LIMIT_TEXT_CHARS);
     if (!st) st = resolve_assets(cx, c->assets, c->n_assets, assets);
     if (!st)
-        st = add_reply(cx, c->out, &r, c->text, c->is_client, NULL_INT, assets, c->n_assets, false);
-    return st ? st : finish(cx, c->out, true);
+        st = ticket_add_reply(cx, c->out, &r, c->text, c->is_client, NULL_INT, assets, c->n_assets,
+                              false);
+    return st ? st : ticket_save(cx, c->out, true);
 }
 
 status ticket_reply(core_ctx *cx, const char *id, const char *text, const char *const *assets,
@@ -391,17 +400,17 @@ static status do_state(core_ctx *cx, void *p)
 {
     struct change_arg *c = p;
     ticket_row *t = c->out;
-    status st = load(cx, "id", c->id, t);
+    status st = ticket_load(cx, "id", c->id, t);
     if (st) return st;
     evdata e;
     bool changed;
     ev_init(&e);
-    st = enter_state(cx, t, c->state, &e, &changed);
+    st = ticket_enter_state(cx, t, c->state, &e, &changed);
     if (!st && changed)
         st = ev_commit(cx, t->id, "ticket.state_changed", &e);
     else
         ev_discard(&e);
-    return st ? st : finish(cx, t, changed);
+    return st ? st : ticket_save(cx, t, changed);
 }
 
 status ticket_set_state(core_ctx *cx, const char *id, ticket_state s, ticket_row *out)
@@ -413,7 +422,7 @@ status ticket_set_state(core_ctx *cx, const char *id, ticket_state s, ticket_row
 static status do_delete(core_ctx *cx, void *p)
 {
     struct change_arg *c = p;
-    status st = load(cx, "id", c->id, c->out);
+    status st = ticket_load(cx, "id", c->id, c->out);
     if (!st) st = store_ticket_delete(cx->db, cx->ws, c->out->id, cx->now);
     if (st) return st;
     evdata e;
@@ -500,13 +509,13 @@ static status do_takeover(core_ctx *cx, void *p)
     write_arg *w = p;
     ticket_row *t = w->out;
     bool assigned, moved;
-    status st = load(cx, "id", w->id, t);
+    status st = ticket_load(cx, "id", w->id, t);
     if (!st && !w->in) st = diag_set(cx->d, ST_INVALID, "assigneeId", "is required");
     if (!st) st = reassign(cx, t, "assigneeId", w->in, &assigned);
     if (st) return st;
     evdata e;
     ev_init(&e);
-    st = enter_state(cx, t, TS_INPROGRESS, &e, &moved);
+    st = ticket_enter_state(cx, t, TS_INPROGRESS, &e, &moved);
     bool circ = strcmp(t->circumstance, "takeover") != 0;
     if (circ) ev_str(&e, "circumstance", t->circumstance, "takeover");
     t->circumstance = "takeover";
@@ -514,7 +523,7 @@ static status do_takeover(core_ctx *cx, void *p)
         st = ev_commit(cx, t->id, "ticket.state_changed", &e);
     else
         ev_discard(&e);
-    return st ? st : finish(cx, t, assigned || moved || circ);
+    return st ? st : ticket_save(cx, t, assigned || moved || circ);
 }
 
 CORE_WRITE(ticket_takeover(core_ctx *cx, const char *id, const char *assignee_id, ticket_row *out),
@@ -526,15 +535,15 @@ static status do_complete(core_ctx *cx, void *p)
     ticket_row *t = w->out;
     user_row u;
     bool moved;
-    status st = load(cx, "id", w->id, t);
+    status st = ticket_load(cx, "id", w->id, t);
     if (!st) st = resolve_user(cx, "userId", w->in, &u);
     if (st) return st;
     evdata e;
     ev_init(&e);
-    st = enter_state(cx, t, TS_DONE, &e, &moved);
+    st = ticket_enter_state(cx, t, TS_DONE, &e, &moved);
     if (st || !moved) {
         ev_discard(&e);
-        return st ? st : finish(cx, t, false);
+        return st ? st : ticket_save(cx, t, false);
     }
     /* The user completing the ticket is the actor of record, whoever holds the key. */
     actor_type actor = cx->actor;
@@ -545,7 +554,7 @@ static status do_complete(core_ctx *cx, void *p)
     st = ev_commit(cx, t->id, "ticket.state_changed", &e);
     cx->actor = actor;
     memcpy(cx->actor_id, actor_id, sizeof actor_id);
-    return st ? st : finish(cx, t, true);
+    return st ? st : ticket_save(cx, t, true);
 }
 
 CORE_WRITE(ticket_complete(core_ctx *cx, const char *id, const char *user_id, ticket_row *out),

@@ -81,6 +81,21 @@ typedef struct {
     const char *search; /* NULL or blank: no search */
 } details_list_in;
 
+/* ---- for core/'s other ticket modules (a dialect calls the operations above) ---- */
+/* The ticket a wire id names (`field` in errors), without replies. */
+status ticket_load(core_ctx *cx, const char *field, const char *id, ticket_row *out) WUR;
+/* Moves t to state s with ongoing_at / completed_at, adding the change to e; *changed false
+ * when t was in s already. Does not write the row. */
+status ticket_enter_state(core_ctx *cx, ticket_row *t, ticket_state s, evdata *e,
+                          bool *changed) WUR;
+/* Assigns t to u (NULL: nobody) with a ticket.assigned event when it changes. No row write. */
+status ticket_set_user(core_ctx *cx, ticket_row *t, const user_row *u, bool *changed) WUR;
+/* Appends a reply (and its chat message unless in_chat) with reply.created. */
+status ticket_add_reply(core_ctx *cx, ticket_row *t, reply_row *r, const char *text, bool is_client,
+                        int64_t user_id, asset_row *assets, size_t n_assets, bool in_chat) WUR;
+/* Writes t when changed (bumping updated_at) and loads its replies. */
+status ticket_save(core_ctx *cx, ticket_row *t, bool changed) WUR;
+
 status ticket_details(core_ctx *cx, const char *id, details_row *out) WUR;
 status ticket_details_list(core_ctx *cx, const details_list_in *in, details_row **rows,
                            size_t *n) WUR;

@@ -244,7 +244,7 @@ status store_user_list(db *c, int64_t ws, const list_page *pg, arena *a, user_ro
 
 #define CONTACT_COLS                                                                               \
     "c.id, c.uuid, c.name, c.email, c.country, c.plan_id, p.uuid, c.created_at, c.updated_at, "    \
-    "c.identifier, c.is_blocked, c.user_id"
+    "c.identifier, c.is_blocked, c.user_id, c.phone, c.firstname, c.company, c.gender"
 #define CONTACT_FROM "contacts c LEFT JOIN plans p ON p.id = c.plan_id"
 
 static void read_contact(db_stmt *s, arena *a, void *row)
@@ -262,6 +262,10 @@ static void read_contact(db_stmt *s, arena *a, void *row)
     r->identifier = col_str(s, 9, a);
     r->is_blocked = db_col_int(s, 10) != 0;
     r->user_id = col_int_null(s, 11);
+    r->phone = col_str(s, 12, a);
+    r->firstname = col_str(s, 13, a);
+    r->company = col_str(s, 14, a);
+    r->gender = col_str(s, 15, a);
 }
 
 /* Binds the mutable contact columns at 1..7 in the order of the INSERT and UPDATE below. */
@@ -409,4 +413,128 @@ status store_plan_list(db *c, int64_t ws, const list_page *pg, arena *a, plan_ro
     qb_int(&q, ws);
     return list_run(c, PLAN_COLS, "plans", "plans", &q, pg, name_sort(pg->sort), "uuid",
                     "created_at", a, sizeof(plan_row), read_plan, (void **)rows, n, total);
+}
+
+/* ---- Apizee: requestors found by address, agents by any of their names, tokens ---- */
+
+status store_contact_find(db *c, int64_t ws, const char *email, const char *phone, arena *a,
+                          contact_row *out)
+{
+    static const char *const sql[] = {
+        "SELECT " CONTACT_COLS " FROM " CONTACT_FROM " WHERE c.workspace_id = ? AND "
+        "lower(c.email) = lower(?) AND c.email IS NOT NULL AND c.user_id IS NULL "
+        "ORDER BY c.id LIMIT 1",
+        "SELECT " CONTACT_COLS " FROM " CONTACT_FROM " WHERE c.workspace_id = ? AND "
+        "c.phone = ? AND c.user_id IS NULL ORDER BY c.id LIMIT 1",
+    };
+    const char *keys[] = {email, phone};
+    for (int i = 0; i < 2; i++) {
+        if (!keys[i]) continue;
+        status st = get_one(c, sql[i], ws, keys[i], a, read_contact, out);
+        if (st != ST_NOT_FOUND) return st;
+    }
+    return ST_NOT_FOUND;
+}
+
+status store_contact_set_requestor(db *c, int64_t ws, const contact_row *r)
+{
+    db_stmt *s = db_prepare(c, "UPDATE contacts SET phone = ?, firstname = ?, company = ?, "
+                               "gender = ? WHERE id = ? AND workspace_id = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, 1, r->phone);
+    db_bind_text(s, 2, r->firstname);
+    db_bind_text(s, 3, r->company);
+    db_bind_text(s, 4, r->gender);
+    db_bind_int(s, 5, r->id);
+    db_bind_int(s, 6, ws);
+    return run_done(s);
+}
+
+status store_user_find(db *c, int64_t ws, const char *key, arena *a, user_row *out)
+{
+    return get_one(c,
+                   "SELECT " USER_COLS " FROM users WHERE workspace_id = ?1 AND (uuid = lower(?2) "
+                   "OR lower(email) = lower(?2) OR username = ?2) ORDER BY uuid = lower(?2) DESC "
+                   "LIMIT 1",
+                   ws, key, a, read_user, out);
+}
+
+status store_user_by_id(db *c, int64_t ws, int64_t id, arena *a, user_row *out)
+{
+    db_stmt *s = db_prepare(c, "SELECT " USER_COLS " FROM users WHERE id = ? AND workspace_id = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, ws);
+    int rc = db_step(s);
+    if (rc == DB_ROW) read_user(s, a, out);
+    db_reset(s);
+    if (rc < 0) return step_status(rc);
+    return rc == DB_ROW ? ST_OK : ST_NOT_FOUND;
+}
+
+status store_users_by_login(db *c, const char *login, arena *a, user_row **rows, int64_t **ws,
+                            size_t *n)
+{
+    db_stmt *s = db_prepare(c, "SELECT " USER_COLS ", workspace_id FROM users WHERE "
+                               "(lower(email) = lower(?1) OR username = ?1) AND password_hash IS "
+                               "NOT NULL ORDER BY id LIMIT 16");
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, 1, login);
+    size_t cap = 0, wcap = 0;
+    *rows = NULL;
+    *ws = NULL;
+    *n = 0;
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        *rows = arena_grow(a, *rows, &cap, *n, sizeof **rows);
+        *ws = arena_grow(a, *ws, &wcap, *n, sizeof **ws);
+        read_user(s, a, &(*rows)[*n]);
+        (*ws)[(*n)++] = db_col_int(s, 14);
+    }
+    db_reset(s);
+    return step_status(rc);
+}
+
+status store_token_insert(db *c, token_row *t, const unsigned char hash[SHA256_LEN])
+{
+    db_stmt *s = db_prepare(c, "INSERT INTO tokens (workspace_id, user_id, hash, created_at, "
+                               "expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, t->ws);
+    db_bind_int(s, 2, t->user_id);
+    db_bind_blob(s, 3, hash, SHA256_LEN);
+    db_bind_int(s, 4, t->created_at);
+    db_bind_int(s, 5, t->expires_at);
+    return run_insert(s, &t->id);
+}
+
+status store_token_by_hash(db *c, const unsigned char hash[SHA256_LEN], token_row *out)
+{
+    db_stmt *s = db_prepare(c, "SELECT t.id, t.workspace_id, t.user_id, t.created_at, "
+                               "t.expires_at, t.revoked_at, w.uuid FROM tokens t JOIN workspaces "
+                               "w ON w.id = t.workspace_id WHERE t.hash = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_blob(s, 1, hash, SHA256_LEN);
+    int rc = db_step(s);
+    if (rc == DB_ROW)
+        *out = (token_row){.id = db_col_int(s, 0),
+                           .ws = db_col_int(s, 1),
+                           .user_id = db_col_int(s, 2),
+                           .created_at = db_col_int(s, 3),
+                           .expires_at = db_col_int(s, 4),
+                           .revoked_at = col_int_null(s, 5)};
+    if (rc == DB_ROW) col_uuid(s, 6, out->ws_uuid);
+    db_reset(s);
+    if (rc < 0) return step_status(rc);
+    return rc == DB_ROW ? ST_OK : ST_NOT_FOUND;
+}
+
+status store_token_revoke(db *c, int64_t id, int64_t now)
+{
+    db_stmt *s =
+        db_prepare(c, "UPDATE tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, now);
+    db_bind_int(s, 2, id);
+    return run_done(s);
 }

@@ -82,6 +82,9 @@ status get_one(db *c, const char *sql, int64_t ws, const char *uuid, arena *a, r
     "a.status, a.alt_text, a.width, a.height, a.public_url, a.folder, a.created_at, "              \
     "a.updated_at, a.blob"
 void store_read_asset(db_stmt *s, int o, arena *a, asset_row *r);
+/* Tickets as every ticket query selects them (aliases t, k, u, c, ch, tm). */
+extern const char *const store_ticket_cols, *const store_ticket_from;
+void store_read_ticket(db_stmt *s, arena *a, void *row);
 status store_asset_load_thumbs(db *c, asset_row *r, arena *a) WUR;
 
 #endif

@@ -131,6 +131,7 @@ typedef struct {
     char *plan_uuid;
     int64_t user_id; /* the platform user this contact stands for (a chat owner), or NULL_INT */
     int64_t created_at, updated_at;
+    char *phone, *firstname, *company, *gender; /* a requestor's (store_contact_set_requestor) */
 } contact_row;
 
 status store_contact_insert(db *c, int64_t ws, contact_row *r) WUR;
@@ -233,6 +234,13 @@ typedef struct {
     char *category_title, *user_uuid, *chat_uuid, *team_uuid;
     char *contact_uuid, *contact_name, *contact_email;
     int64_t created_at, updated_at, ongoing_at, completed_at, last_viewed_at;
+    /* The call's schedule and Apizee's fields (written by store_ticket_set_call only). */
+    char *reference, *type, *service_key;
+    int64_t start_date, duration, reminder; /* ms; minutes; minutes — or NULL_INT */
+    bool send_invitation;
+    /* Joined for Apizee's agent, group and requestor objects. */
+    char *user_name, *user_email, *user_username, *team_name;
+    char *contact_phone, *contact_firstname, *contact_company, *contact_gender, *contact_country;
     reply_row *replies; /* filled by store_ticket_load_replies */
     size_t n_replies;
 } ticket_row;
@@ -248,6 +256,8 @@ status store_ticket_insert(db *c, int64_t ws, ticket_row *t) WUR;
 /* Writes the mutable columns: title, description, state, is_open, category, subcategory,
  * user, language, team, circumstance, ongoing_at, completed_at, updated_at. */
 status store_ticket_update(db *c, int64_t ws, const ticket_row *t) WUR;
+/* Writes the schedule and Apizee fields (reference … send_invitation) of t. */
+status store_ticket_set_call(db *c, int64_t ws, const ticket_row *t) WUR;
 status store_ticket_get(db *c, int64_t ws, const char *uuid, arena *a, ticket_row *out) WUR;
 status store_ticket_delete(db *c, int64_t ws, int64_t id, int64_t now) WUR; /* soft */
 status store_ticket_list(db *c, int64_t ws, const ticket_filter *f, arena *a, ticket_row **rows,
@@ -411,6 +421,69 @@ status store_details_list(db *c, int64_t ws, const details_filter *f, arena *a, 
 /* Turns a user's search text into the full-text query that matches every word as a prefix,
  * case- and accent-insensitively; NULL when the text has no word. */
 char *store_fts_query(const char *text, arena *a);
+
+/* ---- Apizee: requestors, agents, tokens, the call list, medias ---- */
+/* The contact with this email (case-insensitive) or else this phone; ST_NOT_FOUND. Either may
+ * be NULL. Shadow contacts of platform users are skipped. */
+status store_contact_find(db *c, int64_t ws, const char *email, const char *phone, arena *a,
+                          contact_row *out) WUR;
+/* Writes phone, firstname, company and gender of contact r->id. */
+status store_contact_set_requestor(db *c, int64_t ws, const contact_row *r) WUR;
+/* The user whose uuid, email (case-insensitive) or username is key; ST_NOT_FOUND. */
+status store_user_find(db *c, int64_t ws, const char *key, arena *a, user_row *out) WUR;
+/* Users of every workspace whose email or username is login (for the password grant). */
+status store_users_by_login(db *c, const char *login, arena *a, user_row **rows, int64_t **ws,
+                            size_t *n) WUR;
+
+typedef struct {
+    int64_t id, ws, user_id, created_at, expires_at, revoked_at;
+    char ws_uuid[UUID_STR_LEN + 1]; /* filled by store_token_by_hash */
+} token_row;
+status store_token_insert(db *c, token_row *t, const unsigned char hash[SHA256_LEN]) WUR;
+status store_token_by_hash(db *c, const unsigned char hash[SHA256_LEN], token_row *out) WUR;
+status store_token_revoke(db *c, int64_t id, int64_t now) WUR;
+/* The user row of a token's user (any workspace: the token names it). */
+status store_user_by_id(db *c, int64_t ws, int64_t id, arena *a, user_row *out) WUR;
+
+enum { CALL_ORDER_DATE = 0, CALL_ORDER_START, CALL_ORDER_SUBJECT };
+typedef struct {
+    int64_t offset, limit;
+    int order; /* CALL_ORDER_* */
+    bool desc;
+    int64_t since, until;                 /* created_at bounds, ms inclusive, or NULL_INT */
+    int64_t started_after, ended_before;  /* on start_date and start_date + duration */
+    int64_t user_id, team_id, contact_id; /* NULL_INT: any; -1 matches nothing */
+    const char *reference, *type, *service_key;
+    const char *match; /* a full-text query (store_fts_query), or NULL */
+} call_filter;
+status store_call_list(db *c, int64_t ws, const call_filter *f, arena *a, ticket_row **rows,
+                       size_t *n, int64_t *total) WUR;
+/* The category titled exactly `title` (not deleted); ST_NOT_FOUND. */
+status store_category_by_title(db *c, int64_t ws, const char *title, int64_t *id) WUR;
+/* counts[i]: medias of t[i]. */
+status store_media_counts(db *c, const ticket_row *t, size_t n, arena *a, int64_t **counts) WUR;
+
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    int64_t ticket_id, asset_id, user_id;
+    char *title, *source, *status, *tags; /* tags: ",a,b," */
+    char *user_uuid;
+    int64_t created_at, updated_at;
+    asset_row asset;
+} media_row;
+typedef struct {
+    int64_t offset, limit;
+    bool by_title, desc;
+    int64_t since, until; /* ms inclusive or NULL_INT */
+    const char *status;   /* comma-separated statuses, or NULL */
+    const char *search, *media_type, *tag, *source;
+    int64_t user_id; /* NULL_INT any */
+} media_filter;
+status store_media_insert(db *c, int64_t ws, media_row *m) WUR;
+/* Medias of ticket_id (assets and thumbnails loaded). */
+status store_media_list(db *c, int64_t ws, int64_t ticket_id, const media_filter *f, arena *a,
+                        media_row **rows, size_t *n, int64_t *total) WUR;
 
 /* ---- the event timeline (append-only) ---- */
 typedef struct {

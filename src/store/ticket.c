@@ -14,13 +14,18 @@
     "t.id, t.uuid, t.title, t.description, t.state, t.is_open, t.category_id, k.title, "           \
     "t.subcategory, t.user_id, u.uuid, t.contact_id, c.uuid, c.name, c.email, t.language, "        \
     "t.created_at, t.updated_at, t.chat_id, ch.uuid, t.team_id, tm.uuid, t.circumstance, "         \
-    "t.ongoing_at, t.completed_at, t.last_viewed_at"
+    "t.ongoing_at, t.completed_at, t.last_viewed_at, t.reference, t.type, t.service_key, "         \
+    "t.start_date, t.duration, t.reminder, t.send_invitation, u.name, u.email, u.username, "       \
+    "tm.name, c.phone, c.firstname, c.company, c.gender, c.country"
 #define TICKET_FROM                                                                                \
     "tickets t LEFT JOIN categories k ON k.id = t.category_id LEFT JOIN users u ON u.id = "        \
     "t.user_id JOIN contacts c ON c.id = t.contact_id LEFT JOIN chats ch ON ch.id = t.chat_id "    \
     "LEFT JOIN teams tm ON tm.id = t.team_id"
 
-static void read_ticket(db_stmt *s, arena *a, void *row)
+const char *const store_ticket_cols = TICKET_COLS;
+const char *const store_ticket_from = TICKET_FROM;
+
+void store_read_ticket(db_stmt *s, arena *a, void *row)
 {
     ticket_row *t = row;
     t->id = db_col_int(s, 0);
@@ -49,6 +54,22 @@ static void read_ticket(db_stmt *s, arena *a, void *row)
     t->ongoing_at = col_int_null(s, 23);
     t->completed_at = col_int_null(s, 24);
     t->last_viewed_at = col_int_null(s, 25);
+    t->reference = col_str(s, 26, a);
+    t->type = col_str(s, 27, a);
+    t->service_key = col_str(s, 28, a);
+    t->start_date = col_int_null(s, 29);
+    t->duration = col_int_null(s, 30);
+    t->reminder = col_int_null(s, 31);
+    t->send_invitation = db_col_int(s, 32) != 0;
+    t->user_name = col_str(s, 33, a);
+    t->user_email = col_str(s, 34, a);
+    t->user_username = col_str(s, 35, a);
+    t->team_name = col_str(s, 36, a);
+    t->contact_phone = col_str(s, 37, a);
+    t->contact_firstname = col_str(s, 38, a);
+    t->contact_company = col_str(s, 39, a);
+    t->contact_gender = col_str(s, 40, a);
+    t->contact_country = col_str(s, 41, a);
 }
 
 /* Binds the mutable ticket columns at 1..13 in the order of the INSERT and UPDATE below. */
@@ -100,12 +121,30 @@ status store_ticket_update(db *c, int64_t ws, const ticket_row *t)
     return run_done(s);
 }
 
+status store_ticket_set_call(db *c, int64_t ws, const ticket_row *t)
+{
+    db_stmt *s = db_prepare(c, "UPDATE tickets SET reference = ?, type = ?, service_key = ?, "
+                               "start_date = ?, duration = ?, reminder = ?, send_invitation = ? "
+                               "WHERE id = ? AND workspace_id = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, 1, t->reference);
+    db_bind_text(s, 2, t->type);
+    db_bind_text(s, 3, t->service_key);
+    bind_int_null(s, 4, t->start_date);
+    bind_int_null(s, 5, t->duration);
+    bind_int_null(s, 6, t->reminder);
+    db_bind_int(s, 7, t->send_invitation);
+    db_bind_int(s, 8, t->id);
+    db_bind_int(s, 9, ws);
+    return run_done(s);
+}
+
 status store_ticket_get(db *c, int64_t ws, const char *uuid, arena *a, ticket_row *out)
 {
     return get_one(c,
                    "SELECT " TICKET_COLS " FROM " TICKET_FROM
                    " WHERE t.workspace_id = ? AND t.uuid = ? AND t.deleted_at IS NULL",
-                   ws, uuid, a, read_ticket, out);
+                   ws, uuid, a, store_read_ticket, out);
 }
 
 status store_ticket_delete(db *c, int64_t ws, int64_t id, int64_t now)
@@ -164,7 +203,7 @@ status store_ticket_list(db *c, int64_t ws, const ticket_filter *f, arena *a, ti
     }
     return list_run_counted(c, counter, TICKET_COLS, TICKET_FROM, "tickets t", &q, &f->pg,
                             f->pg.sort == SORT_TITLE ? "t.title" : NULL, "t.uuid", "t.created_at",
-                            a, sizeof(ticket_row), read_ticket, (void **)rows, n, total);
+                            a, sizeof(ticket_row), store_read_ticket, (void **)rows, n, total);
 }
 
 /* The replies statement for n tickets, formatted once per n for the life of the process (it

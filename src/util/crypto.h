@@ -1,5 +1,6 @@
 /* The few cryptographic primitives ticketd needs, from OpenSSL's libcrypto: random bytes,
- * SHA-256, constant-time comparison, hex, and password hashing (PBKDF2-HMAC-SHA256).
+ * SHA-256, constant-time comparison, hex, and password hashing (Argon2id from libargon2;
+ * older PBKDF2-HMAC-SHA256 hashes still verify).
  * Thread-safe. */
 #ifndef TICKETD_UTIL_CRYPTO_H
 #define TICKETD_UTIL_CRYPTO_H
@@ -8,7 +9,7 @@
 #include <stddef.h>
 
 #define SHA256_LEN 32
-/* "pbkdf2$<iterations>$<salt hex>$<hash hex>" */
+/* "$argon2id$v=19$m=…,t=…,p=…$<salt>$<hash>" (PHC string format) */
 #define PASSWORD_HASH_LEN 128
 
 void crypto_random(void *out, size_t n); /* aborts if the CSPRNG fails: nothing is safe then */

@@ -161,3 +161,13 @@ status jw_finish(jw *w, char **out, size_t *len)
     *out = buf_steal(&w->b);
     return ST_OK;
 }
+
+void jw_raw(jw *w, const char *json)
+{
+    if (!json) {
+        jw_null(w);
+        return;
+    }
+    sep(w);
+    put(w, json, strlen(json));
+}

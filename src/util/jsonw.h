@@ -28,6 +28,8 @@ void jw_int(jw *w, int64_t v);
 void jw_int_or_null(jw *w, int64_t v, int64_t null_value);
 void jw_bool(jw *w, bool v);
 void jw_null(jw *w);
+/* A value that is JSON text already (a stored event's data); NULL writes null. */
+void jw_raw(jw *w, const char *json);
 /* Key-value shorthands. */
 void jw_kstr(jw *w, const char *k, const char *s);
 void jw_kint(jw *w, const char *k, int64_t v);

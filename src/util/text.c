@@ -8,6 +8,7 @@
 #include <locale.h>
 #include <pthread.h>
 #include <wctype.h>
+#include <stdio.h>
 #include <string.h>
 
 bool text_utf8_valid(const char *str, size_t n)
@@ -132,4 +133,20 @@ bool text_utf8_prefix_valid(const char *s, size_t n)
                   : b >= 0xc2 && b <= 0xdf ? 2
                                            : 0;
     return need && n - lead < need && text_utf8_valid(s, lead);
+}
+
+char *text_url_encode(arena *a, const char *s)
+{
+    char *out = arena_alloc(a, strlen(s) * 3 + 1), *o = out;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+            *o++ = (char)*p;
+        } else {
+            snprintf(o, 4, "%%%02X", *p);
+            o += 3;
+        }
+    }
+    *o = '\0';
+    return out;
 }

@@ -6,9 +6,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/arena.h"
+
 bool text_utf8_valid(const char *s, size_t n);
 /* Valid UTF-8 but for a sequence cut short at the end (the head of a longer text). */
 bool text_utf8_prefix_valid(const char *s, size_t n);
+/* s with every byte but A-Z a-z 0-9 - . _ ~ written %XX (a URL path segment, RFC 5987). */
+char *text_url_encode(arena *a, const char *s);
 size_t text_utf8_chars(const char *s); /* code points; s must be valid UTF-8 */
 bool text_is_email(const char *s);     /* one '@' with text on both sides, no spaces */
 bool text_is_language(const char *s);  /* 2..16 of [A-Za-z0-9-] */

@@ -91,7 +91,7 @@ static void test_user_admin_and_password(void **state)
     assert_string_equal(user_permission(&got), "*");
     assert_string_equal(got.username, "root");
     assert_non_null(got.password_hash);
-    assert_int_equal(strncmp(got.password_hash, "pbkdf2$", 7), 0);
+    assert_int_equal(strncmp(got.password_hash, "$argon2id$", 10), 0);
     assert_null(strstr(got.password_hash, "s3cret-pass"));
     assert_true(crypto_password_check("s3cret-pass", got.password_hash));
     /* password: null clears it */

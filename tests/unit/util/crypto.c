@@ -1,5 +1,6 @@
 /* Tests of util/crypto.c: SHA-256 test vectors, hex, constant-time equality, random bytes, and
- * PBKDF2 password hashes (format, check, salt, tampering, malformed stored values). */
+ * Argon2id password hashes (format, check, salt, tampering, malformed stored values) and PBKDF2
+ * hashes stored before Argon2id. */
 #include "unit.h"
 
 #include <openssl/evp.h>
@@ -66,20 +67,22 @@ static void test_password_hash_and_check(void **state)
     crypto_password_hash("correct horse", h1);
     crypto_password_hash("correct horse", h2);
     assert_true(strlen(h1) < PASSWORD_HASH_LEN);
-    assert_int_equal(strncmp(h1, "pbkdf2$100000$", 14), 0);
-    assert_int_equal(strlen(h1), 14 + 32 + 1 + 64);
+    /* Argon2id, PHC string: 16-byte salt (22 base64 chars), 32-byte hash (43) */
+    const char *prefix = "$argon2id$v=19$m=19456,t=2,p=1$";
+    assert_int_equal(strncmp(h1, prefix, strlen(prefix)), 0);
+    assert_int_equal(strlen(h1), strlen(prefix) + 22 + 1 + 43);
     assert_string_not_equal(h1, h2); /* a fresh salt each time */
     assert_true(crypto_password_check("correct horse", h1));
     assert_false(crypto_password_check("correct horse ", h2));
-    /* a changed hash digit fails */
+    /* a changed hash character fails (not the last: it carries padding bits) */
     char t[PASSWORD_HASH_LEN];
     memcpy(t, h1, sizeof t);
-    size_t last = strlen(t) - 1;
-    t[last] = t[last] == '0' ? '1' : '0';
+    size_t at = strlen(t) - 10;
+    t[at] = t[at] == 'A' ? 'B' : 'A';
     assert_false(crypto_password_check("correct horse", t));
 }
 
-/* A stored hash with another iteration count is checked with that count. */
+/* A PBKDF2 hash stored before Argon2id, with any iteration count, still verifies. */
 static void test_password_check_other_iterations(void **state)
 {
     unsigned char salt[16], dk[SHA256_LEN];

@@ -1,0 +1,643 @@
+/* Apizee's REST API v3 (/api/v3): a translation table between Apizee's wire format (parameters
+ * from the query string, a JSON body or a form body; snake_case; ISO 8601 UTC; the
+ * {data,total,next_offset} list envelope; {code,message} errors and OAuth-style token errors)
+ * and core/. No business rule lives here; see ../shared/DIALECTS.md section 3 and
+ * docs/APIZEE.md. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/dialects.h"
+#include "core/assist.h"
+#include "core/auth.h"
+#include "core/export.h"
+#include "core/media.h"
+#include "core/ticket.h"
+#include "util/text.h"
+
+/* ---- errors ---- */
+
+static void error_body(api_call *c, int http)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "code", json_integer(http));
+    if (c->d.field[0])
+        json_object_set_new(o, "message", json_sprintf("%s %s", c->d.field, c->d.msg));
+    else
+        json_object_set_new(o, "message", json_string(c->d.msg[0] ? c->d.msg : "error"));
+    (void)reply_json(c, http, o);
+}
+
+void apizee_error(api_call *c, status st)
+{
+    static const int codes[] = {
+        [ST_OK] = 400,        [ST_INVALID] = 400,      [ST_NOT_FOUND] = 404, [ST_CONFLICT] = 409,
+        [ST_FORBIDDEN] = 403, [ST_UNAUTHORIZED] = 401, [ST_TOO_LARGE] = 413, [ST_INTERNAL] = 500,
+    };
+    int http = codes[st];
+    /* An unknown id in the input is a bad request; only the path's object is "not found". */
+    if (st == ST_NOT_FOUND && c->d.reason == REASON_BODY_REF) http = 400;
+    if (st == ST_UNAUTHORIZED && !c->d.msg[0])
+        diag_set(&c->d, st, "", "a valid access token or API key is required");
+    error_body(c, http);
+}
+
+/* OAuth 2 (RFC 6749 section 5.2): {"error": code, "error_description": …}, HTTP 400. */
+static status oauth_error(api_call *c, const char *code, const char *description)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "error", json_string(code));
+    json_object_set_new(o, "error_description", json_string(description));
+    return reply_json(c, 400, o);
+}
+
+/* ---- input: a parameter from the body (JSON or form) or else the query string ---- */
+
+/* The form body, decoded once per request. */
+typedef struct {
+    api_kv *kv;
+    size_t n;
+} form_body;
+
+static int hexval(char ch)
+{
+    return ch >= '0' && ch <= '9'   ? ch - '0'
+           : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+           : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                    : -1;
+}
+
+/* application/x-www-form-urlencoded: '+' is a space, %XX a byte. */
+static char *url_decode(arena *a, const char *s, size_t n)
+{
+    char *out = arena_alloc(a, n + 1), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '+') {
+            *o++ = ' ';
+        } else if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+            *o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            i += 2;
+        } else {
+            *o++ = s[i];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static bool is_form(const api_call *c)
+{
+    const char *ct = c->req->content_type;
+    return ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
+}
+
+static form_body *form_of(api_call *c)
+{
+    static _Thread_local struct {
+        const api_req *req;
+        form_body f;
+    } cache;
+    if (cache.req == c->req) return &cache.f;
+    cache.req = c->req;
+    cache.f = (form_body){0};
+    if (!is_form(c) || !c->req->body) return &cache.f;
+    const char *b = c->req->body, *end = b + c->req->body_len;
+    size_t cap = 0;
+    while (b < end) {
+        const char *amp = memchr(b, '&', (size_t)(end - b));
+        const char *stop = amp ? amp : end;
+        const char *eq = memchr(b, '=', (size_t)(stop - b));
+        if (stop > b) {
+            cache.f.kv = arena_grow(c->req->a, cache.f.kv, &cap, cache.f.n, sizeof *cache.f.kv);
+            api_kv *kv = &cache.f.kv[cache.f.n++];
+            kv->name = url_decode(c->req->a, b, (size_t)((eq ? eq : stop) - b));
+            kv->value = eq ? url_decode(c->req->a, eq + 1, (size_t)(stop - eq - 1)) : "";
+        }
+        b = stop + 1;
+    }
+    return &cache.f;
+}
+
+/* A parameter as text: a JSON string as is, a number or boolean spelled out, an array of
+ * strings joined with commas (emails, phones); NULL when absent or null. */
+static status param(api_call *c, const char *name, const char **out)
+{
+    *out = NULL;
+    if (is_form(c)) {
+        form_body *f = form_of(c);
+        for (size_t i = 0; i < f->n; i++)
+            if (!strcmp(f->kv[i].name, name)) {
+                if (!text_utf8_valid(f->kv[i].value, strlen(f->kv[i].value)))
+                    return diag_set(&c->d, ST_INVALID, name, "must be UTF-8 text");
+                *out = f->kv[i].value;
+                return ST_OK;
+            }
+    } else if (c->req->body_len) {
+        json_t *b;
+        status st = call_body(c, &b);
+        if (st) return st;
+        json_t *v = json_object_get(b, name);
+        if (v && !json_is_null(v)) {
+            if (json_is_string(v)) {
+                *out = json_string_value(v);
+            } else if (json_is_integer(v)) {
+                *out = arena_printf(c->req->a, "%lld", (long long)json_integer_value(v));
+            } else if (json_is_boolean(v)) {
+                *out = json_is_true(v) ? "true" : "false";
+            } else if (json_is_array(v)) {
+                char *joined = "";
+                for (size_t i = 0; i < json_array_size(v); i++) {
+                    json_t *e = json_array_get(v, i);
+                    if (!json_is_string(e))
+                        return diag_set(&c->d, ST_INVALID, name, "must be a list of strings");
+                    joined = arena_printf(c->req->a, "%s%s%s", joined, i ? "," : "",
+                                          json_string_value(e));
+                }
+                *out = joined;
+            } else {
+                return diag_set(&c->d, ST_INVALID, name, "must be a string");
+            }
+            return ST_OK;
+        }
+    }
+    *out = q_get(c, name);
+    return ST_OK;
+}
+
+/* Reads each named parameter into the matching `const char *` of a struct. */
+typedef struct {
+    const char *name;
+    size_t off;
+} param_spec;
+
+static status params(api_call *c, void *dst, const param_spec *spec, size_t n)
+{
+    status st = ST_OK;
+    for (size_t i = 0; !st && i < n; i++)
+        st = param(c, spec[i].name, (const char **)((char *)dst + spec[i].off));
+    return st;
+}
+
+/* PATCH fields: absent, or set (JSON null and "" alike clear where that means something). */
+static status opt_param(api_call *c, const char *name, opt_str *out)
+{
+    const char *v;
+    status st = param(c, name, &v);
+    bool present = v != NULL;
+    if (!present && !is_form(c) && c->req->body_len) {
+        json_t *b;
+        if (!call_body(c, &b)) present = json_object_get(b, name) != NULL; /* null */
+    }
+    *out = (opt_str){.set = present, .v = v};
+    return st;
+}
+
+/* ---- rendering ---- */
+
+static void ticket_w(jw *w, const ticket_row *t, int64_t medias)
+{
+    jw_obj(w);
+    jw_kstr(w, "id", t->uuid);
+    jw_kstr(w, "reference", t->reference);
+    jw_kstr(w, "type", t->type);
+    jw_kstr(w, "subject", t->title);
+    jw_kstr(w, "description", t->description);
+    jw_kstr(w, "state", t->state);
+    jw_kstr(w, "language", t->language);
+    jw_key(w, "agent");
+    if (t->user_uuid) {
+        jw_obj(w);
+        jw_kstr(w, "id", t->user_uuid);
+        jw_kstr(w, "username", t->user_username);
+        jw_kstr(w, "name", t->user_name);
+        jw_kstr(w, "email", t->user_email);
+        jw_end_obj(w);
+    } else {
+        jw_null(w);
+    }
+    jw_key(w, "group");
+    if (t->team_uuid) {
+        jw_obj(w);
+        jw_kstr(w, "id", t->team_uuid);
+        jw_kstr(w, "name", t->team_name);
+        jw_end_obj(w);
+    } else {
+        jw_null(w);
+    }
+    jw_key(w, "requestor");
+    if (t->contact_uuid) {
+        jw_obj(w);
+        jw_kstr(w, "id", t->contact_uuid);
+        jw_kstr(w, "name", t->contact_name);
+        jw_kstr(w, "firstname", t->contact_firstname);
+        jw_kstr(w, "email", t->contact_email);
+        jw_kstr(w, "phone", t->contact_phone);
+        jw_kstr(w, "company", t->contact_company);
+        jw_kstr(w, "gender", t->contact_gender);
+        jw_kstr(w, "country", t->contact_country);
+        jw_end_obj(w);
+    } else {
+        jw_null(w);
+    }
+    jw_kstr(w, "service_key", t->service_key);
+    call_iso(w, "start_date", t->start_date);
+    jw_key(w, "duration");
+    jw_int_or_null(w, t->duration, NULL_INT);
+    jw_key(w, "reminder");
+    jw_int_or_null(w, t->reminder, NULL_INT);
+    jw_kbool(w, "send_invitation", t->send_invitation);
+    call_iso(w, "created_at", t->created_at);
+    call_iso(w, "updated_at", t->updated_at);
+    call_iso(w, "started_at", t->ongoing_at);
+    call_iso(w, "ended_at", t->completed_at);
+    jw_kint(w, "medias_count", medias);
+    jw_end_obj(w);
+}
+
+static void media_w(jw *w, const media_row *m, const char *ticket_uuid)
+{
+    const asset_row *a = &m->asset;
+    jw_obj(w);
+    jw_kstr(w, "id", m->uuid);
+    jw_kstr(w, "ticket_id", ticket_uuid);
+    jw_kstr(w, "title", m->title);
+    jw_kstr(w, "filename", a->filename);
+    jw_kstr(w, "extension", a->extension);
+    jw_kstr(w, "media_type", a->type);
+    jw_kstr(w, "mime_type", a->mime_type);
+    jw_kint(w, "size", a->filesize);
+    jw_kstr(w, "status", m->status);
+    jw_kstr(w, "source", m->source);
+    jw_key(w, "tags");
+    jw_arr(w);
+    /* stored as ",a,b," */
+    for (const char *p = m->tags && *m->tags ? m->tags + 1 : ""; *p;) {
+        const char *comma = strchr(p, ',');
+        if (!comma) break;
+        char tag[80];
+        snprintf(tag, sizeof tag, "%.*s", (int)(comma - p), p);
+        jw_str(w, tag);
+        p = comma + 1;
+    }
+    jw_end_arr(w);
+    jw_kstr(w, "user_id", m->user_uuid);
+    jw_key(w, "width");
+    jw_int_or_null(w, a->width, NULL_INT);
+    jw_key(w, "height");
+    jw_int_or_null(w, a->height, NULL_INT);
+    jw_kstr(w, "url", a->public_url);
+    jw_key(w, "thumbnails");
+    jw_arr(w);
+    for (size_t i = 0; i < a->n_thumbs; i++) {
+        jw_obj(w);
+        jw_kstr(w, "url", a->thumbs[i].url);
+        jw_kint(w, "width", a->thumbs[i].width);
+        jw_kint(w, "height", a->thumbs[i].height);
+        jw_end_obj(w);
+    }
+    jw_end_arr(w);
+    call_iso(w, "created_at", m->created_at);
+    call_iso(w, "updated_at", m->updated_at);
+    jw_end_obj(w);
+}
+
+static void event_w(jw *w, const event_row *e, const char *ticket_uuid)
+{
+    jw_obj(w);
+    jw_kstr(w, "id", e->uuid);
+    jw_kstr(w, "ticket_id", ticket_uuid);
+    jw_kstr(w, "type", e->type);
+    jw_key(w, "actor");
+    jw_obj(w);
+    jw_kstr(w, "type", e->actor_type);
+    jw_kstr(w, "id", e->actor_id);
+    jw_end_obj(w);
+    jw_key(w, "data");
+    jw_raw(w, e->data);
+    call_iso(w, "created_at", e->created_at);
+    jw_end_obj(w);
+}
+
+/* {"data":[…],"total":N,"next_offset":N|null}: opens data; envelope_end closes it. */
+static void envelope_begin(jw *w)
+{
+    jw_init(w, LIMIT_RESPONSE);
+    jw_obj(w);
+    jw_key(w, "data");
+    jw_arr(w);
+}
+
+static status envelope_end(api_call *c, jw *w, int64_t total, int64_t offset, size_t n)
+{
+    jw_end_arr(w);
+    jw_kint(w, "total", total);
+    jw_key(w, "next_offset");
+    jw_int_or_null(w, offset + (int64_t)n < total ? offset + (int64_t)n : -1, -1);
+    jw_end_obj(w);
+    return reply_jw(c, 200, w);
+}
+
+static status no_content(api_call *c)
+{
+    c->resp->status = 204;
+    return ST_OK;
+}
+
+/* ---- tokens ---- */
+
+static status h_token(api_call *c)
+{
+    const char *grant, *user, *pass;
+    status st = param(c, "grant_type", &grant);
+    if (!st) st = param(c, "username", &user);
+    if (!st) st = param(c, "password", &pass);
+    if (st) return st;
+    if (!grant) return oauth_error(c, "invalid_request", "grant_type is required");
+    if (strcmp(grant, "password"))
+        return oauth_error(c, "unsupported_grant_type",
+                           "only the password grant is supported (see docs/APIZEE.md)");
+    if (!user || !pass)
+        return oauth_error(c, "invalid_request", "username and password are required");
+    if ((st = call_open(c))) return st;
+    token_issued t;
+    st = token_issue(&c->cx, user, pass, &t);
+    if (st == ST_UNAUTHORIZED) return oauth_error(c, "invalid_grant", "wrong username or password");
+    if (st) return st;
+    jw w;
+    jw_init(&w, 1024);
+    jw_obj(&w);
+    jw_kstr(&w, "access_token", t.token);
+    jw_kstr(&w, "token_type", "bearer");
+    call_iso(&w, "created_at", t.created_at);
+    jw_kint(&w, "expires_in", t.expires_in);
+    jw_end_obj(&w);
+    return reply_jw(c, 200, &w);
+}
+
+/* RFC 7009: the token in `token`, else the bearer token of the request; 200 either way. */
+static status h_token_revoke(api_call *c)
+{
+    const char *token;
+    status st = param(c, "token", &token);
+    if (st) return st;
+    if (!token) {
+        const char *h = c->req->authorization;
+        if (h && !strncasecmp(h, "Bearer ", 7)) h += 7;
+        token = h;
+    }
+    if ((st = call_open(c))) return st;
+    if ((st = token_revoke(&c->cx, token))) return st;
+    return reply_json(c, 200, json_pack("{s:b}", "revoked", 1));
+}
+
+/* ---- tickets ---- */
+
+#define P(field)                                                                                   \
+    {                                                                                              \
+#field, offsetof(assist_in, field)                                                         \
+    }
+static const param_spec create_params[] = {
+    P(name),
+    P(phone),
+    P(email),
+    P(language),
+    P(type),
+    P(subject),
+    P(reference),
+    P(description),
+    P(group),
+    P(agent),
+    P(send_invitation),
+    P(agent_template),
+    P(requestor_template),
+    P(invite_organizer),
+    P(start_date),
+    P(duration),
+    P(reminder),
+    P(firstname),
+    P(company),
+    P(gender),
+    P(country),
+    P(service_key),
+    P(scopes),
+};
+#undef P
+
+static status ticket_answer(api_call *c, int http, const ticket_row *t, int64_t medias)
+{
+    jw w;
+    jw_init(&w, LIMIT_RESPONSE);
+    ticket_w(&w, t, medias);
+    return reply_jw(c, http, &w);
+}
+
+static status h_create(api_call *c)
+{
+    assist_in in = {0};
+    ticket_row t;
+    status st = params(c, &in, create_params, sizeof create_params / sizeof create_params[0]);
+    if (!st) st = assist_create(&c->cx, &in, &t);
+    return st ? st : ticket_answer(c, 201, &t, 0);
+}
+
+static status h_get(api_call *c)
+{
+    ticket_row t;
+    int64_t medias;
+    status st = assist_get(&c->cx, c->req->params[0], &t, &medias);
+    return st ? st : ticket_answer(c, 200, &t, medias);
+}
+
+static status h_update(api_call *c)
+{
+    assist_patch in;
+    status st = opt_param(c, "agent", &in.agent);
+    if (!st) st = opt_param(c, "state", &in.state);
+    if (!st) st = opt_param(c, "reference", &in.reference);
+    if (!st) st = opt_param(c, "description", &in.description);
+    if (!st) st = opt_param(c, "subject", &in.subject);
+    if (!st) st = opt_param(c, "group", &in.group);
+    if (!st) st = assist_update(&c->cx, c->req->params[0], &in);
+    return st ? st : no_content(c);
+}
+
+static status h_delete(api_call *c)
+{
+    status st = assist_delete(&c->cx, c->req->params[0]);
+    return st ? st : no_content(c);
+}
+
+#define P(field)                                                                                   \
+    {                                                                                              \
+#field, offsetof(assist_list_in, field)                                                    \
+    }
+static const param_spec list_params[] = {
+    P(since),   P(until),     P(started_after), P(ended_before), P(search),
+    P(orderby), P(order),     P(limit),         P(offset),       P(user),
+    P(group),   P(reference), P(type),          P(requestor),    P(service_key),
+};
+#undef P
+
+static status h_list(api_call *c)
+{
+    assist_list_in in = {0};
+    ticket_row *rows;
+    size_t n;
+    int64_t total, *medias;
+    status st = params(c, &in, list_params, sizeof list_params / sizeof list_params[0]);
+    if (!st) st = assist_list(&c->cx, &in, &rows, &n, &total, &medias);
+    if (st) return st;
+    int64_t offset = 0;
+    if (in.offset) (void)text_parse_int(in.offset, (long long *)&offset);
+    jw w;
+    envelope_begin(&w);
+    for (size_t i = 0; i < n; i++)
+        ticket_w(&w, &rows[i], medias[i]);
+    return envelope_end(c, &w, total, offset, n);
+}
+
+/* ---- medias ---- */
+
+#define P(field)                                                                                   \
+    {                                                                                              \
+#field, offsetof(media_list_in, field)                                                     \
+    }
+static const param_spec media_params[] = {
+    P(status), P(offset),     P(limit), P(since), P(until), P(search), P(orderby),
+    P(order),  P(media_type), P(tag),   P(user),  P(group), P(source),
+};
+#undef P
+
+static status h_medias(api_call *c)
+{
+    media_list_in in = {0};
+    media_row *rows;
+    size_t n;
+    int64_t total;
+    status st = params(c, &in, media_params, sizeof media_params / sizeof media_params[0]);
+    if (!st) st = media_list(&c->cx, c->req->params[0], &in, &rows, &n, &total);
+    if (st) return st;
+    int64_t offset = 0;
+    if (in.offset) (void)text_parse_int(in.offset, (long long *)&offset);
+    jw w;
+    envelope_begin(&w);
+    for (size_t i = 0; i < n; i++)
+        media_w(&w, &rows[i], c->req->params[0]);
+    return envelope_end(c, &w, total, offset, n);
+}
+
+/* multipart/form-data: `file`, optional `source`, `tag` (comma-separated) and `title`. */
+static status h_media_upload(api_call *c)
+{
+    media_in in = {.file = c->req->form ? c->req->form->file : NULL};
+    media_row m;
+    status st = form_str(c, "source", &in.source);
+    if (!st) st = form_str(c, "tag", &in.tag);
+    if (!st) st = form_str(c, "title", &in.title);
+    if (!st) st = media_create(&c->cx, c->req->params[0], &in, &m);
+    if (st) return st;
+    char uuid[UUID_STR_LEN + 1];
+    (void)uuid_parse(c->req->params[0], uuid);
+    jw w;
+    jw_init(&w, LIMIT_RESPONSE);
+    media_w(&w, &m, uuid);
+    return reply_jw(c, 201, &w);
+}
+
+static status h_media_download(api_call *c)
+{
+    const char *filename;
+    asset_blob b;
+    status st = param(c, "filename", &filename);
+    if (!st) st = media_zip(&c->cx, c->req->params[0], filename, &b);
+    if (st) return st;
+    return call_send_file(c, &b, "application/zip", false);
+}
+
+/* ---- events and export ---- */
+
+static status h_events(api_call *c)
+{
+    const char *limit, *offset;
+    event_row *rows;
+    size_t n;
+    int64_t total, lim, off;
+    ticket_row t;
+    status st = param(c, "limit", &limit);
+    if (!st) st = param(c, "offset", &offset);
+    if (!st) st = assist_paging(c->cx.d, limit, offset, 100, 1000, &lim, &off);
+    if (!st) st = export_events(&c->cx, c->req->params[0], off, lim, &t, &rows, &n, &total);
+    if (st) return st;
+    jw w;
+    envelope_begin(&w);
+    for (size_t i = 0; i < n; i++)
+        event_w(&w, &rows[i], t.uuid);
+    return envelope_end(c, &w, total, off, n);
+}
+
+static status h_export(api_call *c)
+{
+    const char *format, *timeline;
+    status st = param(c, "format", &format);
+    if (!st) st = param(c, "timeline", &timeline);
+    if (st) return st;
+    static const char *const formats[] = {"json", "csv", "pdf", NULL};
+    if (format && (st = check_enum(&c->d, "format", format, formats))) return st;
+    bool with_events = timeline && (!strcmp(timeline, "true") || !strcmp(timeline, "1"));
+    if (timeline && !with_events && strcmp(timeline, "false") && strcmp(timeline, "0"))
+        return diag_set(&c->d, ST_INVALID, "timeline", "must be true or false");
+    export_data x;
+    if ((st = export_load(&c->cx, c->req->params[0], with_events, &x))) return st;
+    if (format && !strcmp(format, "pdf")) {
+        asset_blob b;
+        if ((st = export_pdf(&c->cx, &x, &b))) return st;
+        return call_send_file(c, &b, "application/pdf", false);
+    }
+    jw w;
+    if (format && !strcmp(format, "csv")) {
+        char *csv;
+        size_t len;
+        if ((st = export_csv(&c->cx, &x, &csv, &len))) return st;
+        c->resp->status = 200;
+        c->resp->body = csv;
+        c->resp->len = len;
+        c->resp->content_type = "text/csv; charset=utf-8";
+        return ST_OK;
+    }
+    jw_init(&w, LIMIT_RESPONSE);
+    jw_obj(&w);
+    jw_key(&w, "ticket");
+    ticket_w(&w, &x.ticket, (int64_t)x.n_medias);
+    jw_key(&w, "medias");
+    jw_arr(&w);
+    for (size_t i = 0; i < x.n_medias; i++)
+        media_w(&w, &x.medias[i], x.ticket.uuid);
+    jw_end_arr(&w);
+    if (with_events) {
+        jw_key(&w, "events");
+        jw_arr(&w);
+        for (size_t i = 0; i < x.n_events; i++)
+            event_w(&w, &x.events[i], x.ticket.uuid);
+        jw_end_arr(&w);
+    }
+    jw_end_obj(&w);
+    return reply_jw(c, 200, &w);
+}
+
+#define V "/api/v3"
+const api_route apizee_routes[] = {
+    {"POST", V "/token", h_token, DIALECT_APIZEE, .public_ = true},
+    {"POST", V "/token/revoke", h_token_revoke, DIALECT_APIZEE, .public_ = true},
+    {"POST", V "/tickets", h_create, DIALECT_APIZEE},
+    {"GET", V "/tickets", h_list, DIALECT_APIZEE},
+    {"GET", V "/tickets/{id}", h_get, DIALECT_APIZEE},
+    {"PATCH", V "/tickets/{id}", h_update, DIALECT_APIZEE},
+    {"PUT", V "/tickets/{id}", h_update, DIALECT_APIZEE},
+    {"DELETE", V "/tickets/{id}", h_delete, DIALECT_APIZEE},
+    {"GET", V "/tickets/{id}/medias", h_medias, DIALECT_APIZEE},
+    {"POST", V "/tickets/{id}/medias", h_media_upload, DIALECT_APIZEE, .upload = true},
+    {"GET", V "/tickets/{id}/medias/download", h_media_download, DIALECT_APIZEE},
+    {"GET", V "/tickets/{id}/events", h_events, DIALECT_APIZEE},
+    {"GET", V "/tickets/{id}/export", h_export, DIALECT_APIZEE},
+};
+const size_t apizee_route_count = sizeof apizee_routes / sizeof apizee_routes[0];

@@ -1,0 +1,471 @@
+/* Video-assistance tickets; see assist.h. Owns Apizee's rules: the requestor (its addresses
+ * checked and kept on a client row), the agent named by id, email or username, the group, the
+ * schedule, the `type` that may name a category, the access rule for users acting through a
+ * token, and the list's filters. Ticket rows, events and states are core/ticket.c's. */
+#include "core/assist.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/chat.h"
+#include "core/ticket.h"
+#include "util/limits.h"
+#include "util/text.h"
+#include "util/timeutil.h"
+
+#define LIMIT_TYPE_CHARS     64
+#define LIMIT_MINUTES        (60 * 24 * 365) /* a duration or reminder: at most a year */
+#define DEFAULT_REMINDER_MIN 30
+
+bool assist_is_e164(const char *s)
+{
+    if (!s || s[0] != '+' || s[1] < '1' || s[1] > '9') return false;
+    size_t n = 0;
+    for (const char *p = s + 1; *p; p++, n++)
+        if (*p < '0' || *p > '9') return false;
+    return n >= 7 && n <= 15;
+}
+
+bool assist_is_service_key(const char *s)
+{
+    size_t n = 0;
+    for (; s && s[n]; n++)
+        if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9'))) return false;
+    return n == 32;
+}
+
+size_t assist_split(arena *a, const char *list, const char ***out)
+{
+    size_t n = 0, cap = 0;
+    *out = NULL;
+    for (const char *p = list; p && *p;) {
+        const char *comma = strchr(p, ',');
+        const char *end = comma ? comma : p + strlen(p);
+        const char *b = p, *e = end;
+        while (b < e && isspace((unsigned char)*b))
+            b++;
+        while (e > b && isspace((unsigned char)e[-1]))
+            e--;
+        if (e > b) {
+            *out = arena_grow(a, *out, &cap, n, sizeof **out);
+            (*out)[n++] = arena_strndup(a, b, (size_t)(e - b));
+        }
+        p = comma ? comma + 1 : end;
+    }
+    return n;
+}
+
+status assist_date(diag *d, const char *field, const char *v, int64_t *ms)
+{
+    *ms = NULL_INT;
+    if (!v) return ST_OK;
+    if (!time_parse_iso(v, ms))
+        return diag_set(d, ST_INVALID, field,
+                        "must be an ISO 8601 UTC date such as 2020-01-01T15:00:00Z");
+    return ST_OK;
+}
+
+/* A whole number from lo to hi (NULL_INT when absent). */
+static status int_field(diag *d, const char *field, const char *v, long long lo, long long hi,
+                        int64_t *out)
+{
+    long long n;
+    *out = NULL_INT;
+    if (!v) return ST_OK;
+    if (!text_parse_int(v, &n) || n < lo || n > hi)
+        return diag_set(d, ST_INVALID, field, "must be an integer from %lld to %lld", lo, hi);
+    *out = n;
+    return ST_OK;
+}
+
+status assist_paging(diag *d, const char *limit, const char *offset, int64_t dflt, int64_t max,
+                     int64_t *lim, int64_t *off)
+{
+    status st = int_field(d, "limit", limit, 1, max, lim);
+    if (!st) st = int_field(d, "offset", offset, 0, INT32_MAX, off);
+    if (*lim == NULL_INT) *lim = dflt;
+    if (*off == NULL_INT) *off = 0;
+    return st;
+}
+
+/* '1', 'true', 'TRUE' (and '0', 'false', 'FALSE'); dflt when absent. */
+static status flag_field(diag *d, const char *field, const char *v, bool dflt, bool *out)
+{
+    *out = dflt;
+    if (!v) return ST_OK;
+    if (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "TRUE"))
+        *out = true;
+    else if (!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "FALSE") || !*v)
+        *out = false;
+    else
+        return diag_set(d, ST_INVALID, field, "must be 1, true, TRUE, 0, false or FALSE");
+    return ST_OK;
+}
+
+/* A token's user who is not an admin works only on tickets assigned to them or to nobody. */
+status assist_may_touch(core_ctx *cx, const ticket_row *t)
+{
+    if (core_is_admin(cx) || t->user_id == NULL_INT || t->user_id == cx->user_id) return ST_OK;
+    return diag_set(cx->d, ST_FORBIDDEN, "id", "the ticket is assigned to another agent");
+}
+
+static status find_agent(core_ctx *cx, const char *key, user_row *out)
+{
+    status st = check_text(cx->d, "agent", key, true, LIMIT_EMAIL_CHARS);
+    if (st) return st;
+    return body_found(cx->d, "agent", store_user_find(cx->db, cx->ws, key, cx->a, out));
+}
+
+static status find_group(core_ctx *cx, const char *id, team_row *out)
+{
+    char uuid[UUID_STR_LEN + 1];
+    status st = check_uuid(cx->d, "group", id, uuid);
+    if (st) return st;
+    return body_found(cx->d, "group", store_team_get(cx->db, cx->ws, uuid, cx->a, out));
+}
+
+static bool same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* ---- create ---- */
+
+typedef struct {
+    const char **emails, **phones;
+    size_t n_emails, n_phones;
+    int64_t start_date, duration, reminder;
+    bool send_invitation, invite_organizer;
+    user_row agent;
+    team_row group;
+    int64_t category_id;
+} checked_in;
+
+static status check_create(core_ctx *cx, const assist_in *in, checked_in *c)
+{
+    diag *d = cx->d;
+    status st = ST_OK;
+    c->n_emails = assist_split(cx->a, in->email, &c->emails);
+    c->n_phones = assist_split(cx->a, in->phone, &c->phones);
+    for (size_t i = 0; !st && i < c->n_emails; i++)
+        st = check_email(d, "email", c->emails[i], true);
+    for (size_t i = 0; !st && i < c->n_phones; i++)
+        if (!assist_is_e164(c->phones[i]))
+            st = diag_set(d, ST_INVALID, "phone",
+                          "must be E.164 numbers separated by commas, e.g. +33612345678");
+    if (!st && !c->n_emails && !c->n_phones)
+        st = diag_set(d, ST_INVALID, "email", "or phone is required");
+    if (!st) st = check_text(d, "name", in->name, false, LIMIT_NAME_CHARS);
+    if (!st) st = check_text(d, "firstname", in->firstname, false, LIMIT_NAME_CHARS);
+    if (!st) st = check_text(d, "company", in->company, false, LIMIT_NAME_CHARS);
+    if (!st) st = check_text(d, "gender", in->gender, false, 32);
+    if (!st && in->country) st = check_country(d, "country", arena_strdup(cx->a, in->country));
+    if (!st) st = check_language(d, "language", in->language, false);
+    if (!st) st = check_text(d, "type", in->type, false, LIMIT_TYPE_CHARS);
+    if (!st) st = check_text(d, "subject", in->subject, false, LIMIT_NAME_CHARS);
+    if (!st) st = check_text(d, "reference", in->reference, false, LIMIT_NAME_CHARS);
+    if (!st) st = check_text(d, "description", in->description, false, LIMIT_TEXT_CHARS);
+    if (!st && in->service_key && !assist_is_service_key(in->service_key))
+        st = diag_set(d, ST_INVALID, "service_key", "must be 32 lower-case letters or digits");
+    if (!st) st = flag_field(d, "send_invitation", in->send_invitation, false, &c->send_invitation);
+    if (!st)
+        st = flag_field(d, "invite_organizer", in->invite_organizer, true, &c->invite_organizer);
+    if (!st) st = assist_date(d, "start_date", in->start_date, &c->start_date);
+    if (!st) st = int_field(d, "duration", in->duration, 0, LIMIT_MINUTES, &c->duration);
+    if (!st) st = int_field(d, "reminder", in->reminder, 0, LIMIT_MINUTES, &c->reminder);
+    if (!st) st = check_text(d, "scopes", in->scopes, false, LIMIT_NAME_CHARS);
+    if (st) return st;
+    if (c->reminder == NULL_INT) c->reminder = DEFAULT_REMINDER_MIN;
+    c->agent.id = c->group.id = c->category_id = NULL_INT;
+    if (in->agent && *in->agent && (st = find_agent(cx, in->agent, &c->agent))) return st;
+    if (in->group && *in->group && (st = find_group(cx, in->group, &c->group))) return st;
+    if (in->type && (st = store_category_by_title(cx->db, cx->ws, in->type, &c->category_id)))
+        return st == ST_NOT_FOUND ? ST_OK : st;
+    return ST_OK;
+}
+
+/* The requestor's client row: the one with its first email (else first phone), updated with
+ * what this request says of it, or a new one. */
+static status requestor(core_ctx *cx, const assist_in *in, const checked_in *c, contact_row *out)
+{
+    const char *email = c->n_emails ? c->emails[0] : NULL;
+    const char *phone = c->n_phones ? c->phones[0] : NULL;
+    status st = store_contact_find(cx->db, cx->ws, email, phone, cx->a, out);
+    bool found = st == ST_OK;
+    if (st && st != ST_NOT_FOUND) return st;
+    const char *name = in->name ? in->name : in->firstname ? in->firstname : email ? email : phone;
+    if (!found) {
+        *out = (contact_row){.plan_id = NULL_INT, .user_id = NULL_INT, .created_at = cx->now};
+        uuid_v4(out->uuid);
+        out->name = (char *)name;
+    } else if (in->name) {
+        out->name = (char *)in->name;
+    }
+    if (email && !out->email) out->email = (char *)email;
+    if (phone) out->phone = (char *)phone;
+    if (in->country) {
+        out->country = arena_strdup(cx->a, in->country);
+        out->country[0] = (char)toupper((unsigned char)out->country[0]);
+        out->country[1] = (char)toupper((unsigned char)out->country[1]);
+    }
+    if (in->firstname) out->firstname = (char *)in->firstname;
+    if (in->company) out->company = (char *)in->company;
+    if (in->gender) out->gender = (char *)in->gender;
+    out->updated_at = cx->now;
+    st = found ? store_contact_update(cx->db, cx->ws, out)
+               : store_contact_insert(cx->db, cx->ws, out);
+    return st ? st : store_contact_set_requestor(cx->db, cx->ws, out);
+}
+
+/* Queues what the ticket asks for: invitations and the reminder (core/notify.c). */
+static status invite(core_ctx *cx, const assist_in *in, const ticket_row *t, const checked_in *c,
+                     const contact_row *client)
+{
+    (void)cx, (void)in, (void)t, (void)c, (void)client;
+    return ST_OK;
+}
+
+static status do_create(core_ctx *cx, void *p)
+{
+    const write_arg *w = p;
+    const assist_in *in = w->in;
+    ticket_row *t = w->out;
+    checked_in c;
+    contact_row client;
+    chat_row chat;
+    message_row first;
+    status st = check_create(cx, in, &c);
+    if (!st) st = requestor(cx, in, &c, &client);
+    const char *title = in->subject ? in->subject : "";
+    const char *description = in->description ? in->description : "";
+    if (!st) st = chat_auto(cx, "apizee", &client, title, &chat);
+    /* The description opens the chat (and the ticket's replies) as the requestor's words. */
+    if (!st && *description) st = chat_add_message(cx, chat.id, description, true, &first);
+    if (st) return st;
+
+    *t = (ticket_row){
+        .title = (char *)title,
+        .description = (char *)description,
+        .state = (char *)state_name(TS_NEW),
+        .is_open = true,
+        .category_id = c.category_id,
+        .user_id = c.agent.id,
+        .contact_id = client.id,
+        .chat_id = chat.id,
+        .team_id = c.group.id,
+        .language = (char *)in->language,
+        .circumstance = "handover",
+        .created_at = cx->now,
+        .updated_at = cx->now,
+        .ongoing_at = NULL_INT,
+        .completed_at = NULL_INT,
+        .last_viewed_at = NULL_INT,
+        .reference = (char *)in->reference,
+        .type = (char *)in->type,
+        .service_key = (char *)in->service_key,
+        .start_date = c.start_date,
+        .duration = c.duration,
+        .reminder = c.reminder,
+        .send_invitation = c.send_invitation,
+    };
+    uuid_v4(t->uuid);
+    if ((st = store_ticket_insert(cx->db, cx->ws, t))) return st;
+    if ((st = store_ticket_set_call(cx->db, cx->ws, t))) return st;
+
+    evdata e;
+    ev_init(&e);
+    ev_str(&e, "subject", NULL, t->title);
+    ev_str(&e, "description", NULL, t->description);
+    ev_str(&e, "state", NULL, t->state);
+    ev_str(&e, "requestor", NULL, client.uuid);
+    ev_str(&e, "agent", NULL, c.agent.id != NULL_INT ? c.agent.uuid : NULL);
+    ev_str(&e, "group", NULL, c.group.id != NULL_INT ? c.group.uuid : NULL);
+    ev_str(&e, "type", NULL, t->type);
+    ev_str(&e, "reference", NULL, t->reference);
+    ev_str(&e, "language", NULL, t->language);
+    ev_int(&e, "start_date", NULL_INT, t->start_date);
+    ev_int(&e, "duration", NULL_INT, t->duration);
+    ev_int(&e, "reminder", NULL_INT, t->reminder);
+    ev_bool(&e, "send_invitation", t->send_invitation);
+    if ((st = ev_commit(cx, t->id, "ticket.created", &e))) return st;
+    if (*description) {
+        reply_row r;
+        st = ticket_add_reply(cx, t, &r, description, true, NULL_INT, NULL, 0, true);
+    }
+    if (!st) st = invite(cx, in, t, &c, &client);
+    if (st) return st;
+    /* Answer with the row as any read shows it (joins included). */
+    return store_ticket_get(cx->db, cx->ws, t->uuid, cx->a, t);
+}
+
+CORE_WRITE(assist_create(core_ctx *cx, const assist_in *in, ticket_row *out), do_create, NULL, in,
+           out)
+
+/* ---- read, change, delete ---- */
+
+status assist_get(core_ctx *cx, const char *id, ticket_row *out, int64_t *medias)
+{
+    status st = ticket_load(cx, "id", id, out);
+    if (!st) st = assist_may_touch(cx, out);
+    int64_t *counts;
+    if (!st) st = store_media_counts(cx->db, out, 1, cx->a, &counts);
+    if (!st) *medias = counts[0];
+    return st;
+}
+
+static status do_update(core_ctx *cx, void *p)
+{
+    const write_arg *w = p;
+    const assist_patch *in = w->in;
+    diag *d = cx->d;
+    ticket_row t;
+    status st = ticket_load(cx, "id", w->id, &t);
+    if (!st) st = assist_may_touch(cx, &t);
+    if (!st) st = check_text(d, "subject", in->subject.v, false, LIMIT_NAME_CHARS);
+    if (!st) st = check_text(d, "description", in->description.v, false, LIMIT_TEXT_CHARS);
+    if (!st) st = check_text(d, "reference", in->reference.v, false, LIMIT_NAME_CHARS);
+    int state = -1;
+    if (!st && in->state.set && (state = state_parse(in->state.v)) < 0)
+        st = diag_set(d, ST_INVALID, "state",
+                      "must be one of new, open, invited, inprogress, done, closed, rejected, "
+                      "declined, expired, cancelled");
+    if (st) return st;
+
+    bool changed = false, moved = false, assigned = false;
+    evdata e;
+    ev_init(&e);
+    if (in->subject.set && in->subject.v && strcmp(t.title, in->subject.v)) {
+        ev_str(&e, "subject", t.title, in->subject.v);
+        t.title = (char *)in->subject.v;
+        changed = true;
+    }
+    if (in->description.set && in->description.v && strcmp(t.description, in->description.v)) {
+        ev_str(&e, "description", t.description, in->description.v);
+        t.description = (char *)in->description.v;
+        changed = true;
+    }
+    const char *ref = in->reference.v && *in->reference.v ? in->reference.v : NULL;
+    if (in->reference.set && !same_text(t.reference, ref)) {
+        ev_str(&e, "reference", t.reference, ref);
+        t.reference = (char *)ref;
+        changed = true;
+    }
+    if (in->group.set) {
+        team_row g = {.id = NULL_INT};
+        if (in->group.v && *in->group.v && (st = find_group(cx, in->group.v, &g))) goto out;
+        if (g.id != t.team_id) {
+            ev_str(&e, "group", t.team_uuid, g.id != NULL_INT ? g.uuid : NULL);
+            t.team_id = g.id;
+            changed = true;
+        }
+    }
+    if (in->agent.set) {
+        user_row u;
+        bool some = in->agent.v && *in->agent.v;
+        if (some && (st = find_agent(cx, in->agent.v, &u))) goto out;
+        if ((st = ticket_set_user(cx, &t, some ? &u : NULL, &assigned))) goto out;
+    }
+    if (changed && (st = ev_commit(cx, t.id, "ticket.updated", &e))) return st;
+    if (!changed) ev_discard(&e);
+    if (state >= 0) {
+        evdata se;
+        ev_init(&se);
+        st = ticket_enter_state(cx, &t, (ticket_state)state, &se, &moved);
+        if (!st && moved)
+            st = ev_commit(cx, t.id, "ticket.state_changed", &se);
+        else
+            ev_discard(&se);
+        if (st) return st;
+    }
+    if (!changed && !moved && !assigned) return ST_OK;
+    t.updated_at = cx->now;
+    st = store_ticket_update(cx->db, cx->ws, &t);
+    return st ? st : store_ticket_set_call(cx->db, cx->ws, &t);
+out:
+    ev_discard(&e);
+    return st;
+}
+
+CORE_WRITE(assist_update(core_ctx *cx, const char *id, const assist_patch *in), do_update, id, in,
+           NULL)
+
+static status do_delete(core_ctx *cx, void *p)
+{
+    const write_arg *w = p;
+    ticket_row t;
+    status st = ticket_load(cx, "id", w->id, &t);
+    if (!st) st = assist_may_touch(cx, &t);
+    return st ? st : ticket_delete(cx, w->id);
+}
+
+CORE_WRITE(assist_delete(core_ctx *cx, const char *id), do_delete, id, NULL, NULL)
+
+/* ---- list ---- */
+
+/* A user named by id, email or username, in a filter: unknown matches nothing (-1). */
+static status filter_user(core_ctx *cx, const char *key, int64_t *id)
+{
+    user_row u;
+    status st = store_user_find(cx->db, cx->ws, key, cx->a, &u);
+    *id = st == ST_NOT_FOUND ? -1 : u.id;
+    return st == ST_NOT_FOUND ? ST_OK : st;
+}
+
+status assist_list(core_ctx *cx, const assist_list_in *in, ticket_row **rows, size_t *n,
+                   int64_t *total, int64_t **medias)
+{
+    diag *d = cx->d;
+    call_filter f = {.user_id = NULL_INT, .team_id = NULL_INT, .contact_id = NULL_INT};
+    status st = assist_paging(d, in->limit, in->offset, 10, LIMIT_PAGE_SIZE, &f.limit, &f.offset);
+    if (!st) st = assist_date(d, "since", in->since, &f.since);
+    if (!st) st = assist_date(d, "until", in->until, &f.until);
+    if (!st) st = assist_date(d, "started_after", in->started_after, &f.started_after);
+    if (!st) st = assist_date(d, "ended_before", in->ended_before, &f.ended_before);
+    static const char *const orders[] = {"date", "start_time", "subject", NULL};
+    static const char *const dirs[] = {"asc", "desc", NULL};
+    if (!st && in->orderby) st = check_enum(d, "orderby", in->orderby, orders);
+    if (!st && in->order) st = check_enum(d, "order", in->order, dirs);
+    if (st) return st;
+    f.order = !in->orderby || !strcmp(in->orderby, "start_time") ? CALL_ORDER_START
+              : !strcmp(in->orderby, "date")                     ? CALL_ORDER_DATE
+                                                                 : CALL_ORDER_SUBJECT;
+    f.desc = !in->order || !strcmp(in->order, "desc");
+    f.reference = in->reference;
+    f.type = in->type;
+    f.service_key = in->service_key;
+    if (in->search && (f.match = store_fts_query(in->search, cx->a)) == NULL) f.user_id = -1;
+
+    /* user: a token lists its own tickets unless it asks for all (admins only). */
+    const char *user = in->user;
+    if (user && !strcmp(user, "all")) {
+        if (!core_is_admin(cx))
+            return diag_set(d, ST_FORBIDDEN, "user", "all needs the admin role");
+    } else if (user && *user) {
+        if ((st = filter_user(cx, user, &f.user_id))) return st;
+        if (!core_is_admin(cx) && f.user_id != cx->user_id)
+            return diag_set(d, ST_FORBIDDEN, "user", "another agent's tickets need the admin role");
+    } else if (cx->user_id) {
+        f.user_id = cx->user_id;
+    }
+    if (in->group) {
+        char uuid[UUID_STR_LEN + 1];
+        team_row g;
+        if ((st = check_uuid(d, "group", in->group, uuid))) return st;
+        st = store_team_get(cx->db, cx->ws, uuid, cx->a, &g);
+        if (st && st != ST_NOT_FOUND) return st;
+        f.team_id = st ? -1 : g.id;
+    }
+    if (in->requestor) {
+        char uuid[UUID_STR_LEN + 1];
+        contact_row c;
+        if ((st = check_uuid(d, "requestor", in->requestor, uuid))) return st;
+        st = store_contact_get(cx->db, cx->ws, uuid, cx->a, &c);
+        if (st && st != ST_NOT_FOUND) return st;
+        f.contact_id = st ? -1 : c.id;
+    }
+    if (in->service_key && !assist_is_service_key(in->service_key))
+        return diag_set(d, ST_INVALID, "service_key", "must be 32 lower-case letters or digits");
+    st = store_call_list(cx->db, cx->ws, &f, cx->a, rows, n, total);
+    return st ? st : store_media_counts(cx->db, *rows, *n, cx->a, medias);
+}
