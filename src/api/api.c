@@ -456,6 +456,35 @@ const char *q_get(api_call *c, const char *name)
     return NULL;
 }
 
+static bool kv_is(const char *k, const char *name, size_t len)
+{
+    return !strncmp(k, name, len) && (!k[len] || !strcmp(k + len, "[]"));
+}
+
+const char *kv_join(arena *a, const api_kv *kv, size_t n, const char *name)
+{
+    size_t len = strlen(name), total = 0, hits = 0;
+    const char *one = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (kv_is(kv[i].name, name, len)) {
+            one = kv[i].value ? kv[i].value : "";
+            total += strlen(one) + 1;
+            hits++;
+        }
+    if (hits < 2) return one;
+    char *out = arena_alloc(a, total), *p = out; /* one copy: a long list stays linear */
+    for (size_t i = 0; i < n; i++)
+        if (kv_is(kv[i].name, name, len)) {
+            const char *v = kv[i].value ? kv[i].value : "";
+            size_t k = strlen(v);
+            if (p != out) *p++ = ',';
+            memcpy(p, v, k);
+            p += k;
+        }
+    *p = '\0';
+    return out;
+}
+
 static status q_int(api_call *c, const char *name, bool required, long long lo, long long hi,
                     long long dflt, int64_t *out)
 {

@@ -53,12 +53,6 @@ static status oauth_error(api_call *c, const char *code, const char *description
 
 /* ---- input: a parameter from the body (JSON or form) or else the query string ---- */
 
-/* The form body, decoded once per request. */
-typedef struct {
-    api_kv *kv;
-    size_t n;
-} form_body;
-
 static int hexval(char ch)
 {
     return ch >= '0' && ch <= '9'   ? ch - '0'
@@ -91,16 +85,12 @@ static bool is_form(const api_call *c)
     return ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
 }
 
-static form_body *form_of(api_call *c)
+/* The form body's pairs, decoded once per call into c->form. */
+static void form_read(api_call *c)
 {
-    static _Thread_local struct {
-        const api_req *req;
-        form_body f;
-    } cache;
-    if (cache.req == c->req) return &cache.f;
-    cache.req = c->req;
-    cache.f = (form_body){0};
-    if (!is_form(c) || !c->req->body) return &cache.f;
+    if (c->form_read) return;
+    c->form_read = true;
+    if (!is_form(c) || !c->req->body) return;
     const char *b = c->req->body, *end = b + c->req->body_len;
     size_t cap = 0;
     while (b < end) {
@@ -108,30 +98,27 @@ static form_body *form_of(api_call *c)
         const char *stop = amp ? amp : end;
         const char *eq = memchr(b, '=', (size_t)(stop - b));
         if (stop > b) {
-            cache.f.kv = arena_grow(c->req->a, cache.f.kv, &cap, cache.f.n, sizeof *cache.f.kv);
-            api_kv *kv = &cache.f.kv[cache.f.n++];
+            c->form = arena_grow(c->req->a, c->form, &cap, c->n_form, sizeof *c->form);
+            api_kv *kv = &c->form[c->n_form++];
             kv->name = url_decode(c->req->a, b, (size_t)((eq ? eq : stop) - b));
             kv->value = eq ? url_decode(c->req->a, eq + 1, (size_t)(stop - eq - 1)) : "";
         }
         b = stop + 1;
     }
-    return &cache.f;
 }
 
 /* A parameter as text: a JSON string as is, a number or boolean spelled out, an array of
- * strings joined with commas (emails, phones); NULL when absent or null. */
+ * strings joined with commas (emails, phones); in a form or the query string every value of
+ * name and name[] joined with commas. NULL when absent or null. */
 static status param(api_call *c, const char *name, const char **out)
 {
     *out = NULL;
     if (is_form(c)) {
-        form_body *f = form_of(c);
-        for (size_t i = 0; i < f->n; i++)
-            if (!strcmp(f->kv[i].name, name)) {
-                if (!text_utf8_valid(f->kv[i].value, strlen(f->kv[i].value)))
-                    return diag_set(&c->d, ST_INVALID, name, "must be UTF-8 text");
-                *out = f->kv[i].value;
-                return ST_OK;
-            }
+        form_read(c);
+        *out = kv_join(c->req->a, c->form, c->n_form, name);
+        if (*out && !text_utf8_valid(*out, strlen(*out)))
+            return diag_set(&c->d, ST_INVALID, name, "must be UTF-8 text");
+        if (*out) return ST_OK;
     } else if (c->req->body_len) {
         json_t *b;
         status st = call_body(c, &b);
@@ -145,14 +132,21 @@ static status param(api_call *c, const char *name, const char **out)
             } else if (json_is_boolean(v)) {
                 *out = json_is_true(v) ? "true" : "false";
             } else if (json_is_array(v)) {
-                char *joined = "";
-                for (size_t i = 0; i < json_array_size(v); i++) {
+                size_t n = json_array_size(v), total = 1;
+                for (size_t i = 0; i < n; i++) {
                     json_t *e = json_array_get(v, i);
                     if (!json_is_string(e))
                         return diag_set(&c->d, ST_INVALID, name, "must be a list of strings");
-                    joined = arena_printf(c->req->a, "%s%s%s", joined, i ? "," : "",
-                                          json_string_value(e));
+                    total += json_string_length(e) + 1;
                 }
+                char *joined = arena_alloc(c->req->a, total), *p = joined;
+                for (size_t i = 0; i < n; i++) { /* one copy: a long list stays linear */
+                    json_t *e = json_array_get(v, i);
+                    if (i) *p++ = ',';
+                    memcpy(p, json_string_value(e), json_string_length(e));
+                    p += json_string_length(e);
+                }
+                *p = '\0';
                 *out = joined;
             } else {
                 return diag_set(&c->d, ST_INVALID, name, "must be a string");
@@ -160,7 +154,7 @@ static status param(api_call *c, const char *name, const char **out)
             return ST_OK;
         }
     }
-    *out = q_get(c, name);
+    *out = kv_join(c->req->a, c->req->query, c->req->n_query, name);
     return ST_OK;
 }
 

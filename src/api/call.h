@@ -34,6 +34,9 @@ struct api_call {
     core_ctx cx;
     diag d;
     json_t *body; /* parsed on demand by call_body; freed with the arena */
+    api_kv *form; /* an urlencoded body, decoded on demand by a dialect (arena) */
+    size_t n_form;
+    bool form_read;
 };
 
 /* ---- bodies ---- */
@@ -52,6 +55,9 @@ status form_str(api_call *c, const char *name, opt_str *out) WUR;
 /* ---- query strings ---- */
 /* The first value of name, or NULL. */
 const char *q_get(api_call *c, const char *name);
+/* Every value of name and of name[] in kv[0..n), in order, joined with commas: a list given as
+ * repeated keys, the bracket form or a comma list reads the same. NULL when there is none. */
+const char *kv_join(arena *a, const api_kv *kv, size_t n, const char *name);
 /* page and per_page (both required when `required`), order asc|desc (default desc), sort_by
  * from `sorts` (default the first), from/to (ISO 8601 or unix seconds). */
 typedef struct {

@@ -1,7 +1,8 @@
-/* Tests of q_uuids (api/api.c, declared in api/call.h): the multi-valued uuid filters of Zaia's
- * GET /tickets/details. One value, repeated keys, a comma list, the `key[]` form and any mix of
- * them, in arrival order; other keys ignored; empty pieces skipped; a malformed uuid or more than
- * LIMIT_PAGE_SIZE values -> ST_INVALID naming the key; values come back lower-cased. Calls are
+/* Tests of q_uuids and kv_join (api/api.c, declared in api/call.h). q_uuids: the multi-valued
+ * uuid filters of Zaia's GET /tickets/details. One value, repeated keys, a comma list, the
+ * `key[]` form and any mix of them, in arrival order; other keys ignored; empty pieces skipped;
+ * a malformed uuid or more than LIMIT_PAGE_SIZE values -> ST_INVALID naming the key; values come
+ * back lower-cased. kv_join: Apizee's lists, joined in order, linear on long lists. Calls are
  * built by hand: an api_req with a query array and an arena, no server. */
 #include "unit.h"
 
@@ -238,14 +239,42 @@ static void test_limit(void **state)
     assert_int_equal(l.n, LIMIT_PAGE_SIZE);
 }
 
+/* kv_join: Apizee's list parameters (status, email, phone) in the query or a form body. */
+static void test_kv_join(void **state)
+{
+    qenv *q = *state;
+    api_kv kv[] = {{"status", "completed"}, {"other", "x"},    {"status[]", "pending"},
+                   {"statusx", "no"},       {"status", "a,b"}, {"status[", "no"},
+                   {"email", NULL},         {"phone", "+336"}};
+    assert_string_equal(kv_join(q->a, kv, 8, "status"), "completed,pending,a,b");
+    assert_string_equal(kv_join(q->a, kv, 8, "phone"), "+336"); /* one value: as is */
+    assert_string_equal(kv_join(q->a, kv, 8, "email"), "");     /* present without a value */
+    assert_null(kv_join(q->a, kv, 8, "search"));
+    assert_null(kv_join(q->a, kv, 0, "status"));
+}
+
+/* A form body can repeat a key a hundred thousand times: joined in one linear copy. */
+static void test_kv_join_long(void **state)
+{
+    qenv *q = *state;
+    size_t n = 100000;
+    api_kv *kv = arena_alloc(q->a, n * sizeof *kv);
+    for (size_t i = 0; i < n; i++)
+        kv[i] = (api_kv){"tag", "ab"};
+    const char *j = kv_join(q->a, kv, n, "tag");
+    assert_int_equal(strlen(j), 3 * n - 1);
+    assert_memory_equal(j + 3 * n - 6, "ab,ab", 5);
+}
+
 #define Q_TEST(f) cmocka_unit_test_setup_teardown(f, q_setup, q_teardown)
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        Q_TEST(test_absent),     Q_TEST(test_single),   Q_TEST(test_repeated),
-        Q_TEST(test_comma_list), Q_TEST(test_brackets), Q_TEST(test_mixed),
-        Q_TEST(test_lower_case), Q_TEST(test_bad_uuid), Q_TEST(test_limit),
+        Q_TEST(test_absent),     Q_TEST(test_single),       Q_TEST(test_repeated),
+        Q_TEST(test_comma_list), Q_TEST(test_brackets),     Q_TEST(test_mixed),
+        Q_TEST(test_lower_case), Q_TEST(test_bad_uuid),     Q_TEST(test_limit),
+        Q_TEST(test_kv_join),    Q_TEST(test_kv_join_long),
     };
     return cmocka_run_group_tests_name("api/query", tests, NULL, NULL);
 }
