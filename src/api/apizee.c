@@ -248,7 +248,7 @@ static void ticket_w(jw *w, const ticket_row *t, int64_t medias)
     jw_end_obj(w);
 }
 
-static void media_w(jw *w, const media_row *m, const char *ticket_uuid)
+static void media_w(jw *w, arena *ar, const media_row *m, const char *ticket_uuid)
 {
     const asset_row *a = &m->asset;
     jw_obj(w);
@@ -268,9 +268,7 @@ static void media_w(jw *w, const media_row *m, const char *ticket_uuid)
     for (const char *p = m->tags && *m->tags ? m->tags + 1 : ""; *p;) {
         const char *comma = strchr(p, ',');
         if (!comma) break;
-        char tag[80];
-        snprintf(tag, sizeof tag, "%.*s", (int)(comma - p), p);
-        jw_str(w, tag);
+        jw_str(w, arena_printf(ar, "%.*s", (int)(comma - p), p)); /* a whole tag, any length */
         p = comma + 1;
     }
     jw_end_arr(w);
@@ -513,10 +511,12 @@ static status h_medias(api_call *c)
     if (st) return st;
     int64_t offset = 0;
     if (in.offset) (void)text_parse_int(in.offset, (long long *)&offset);
+    char uuid[UUID_STR_LEN + 1];
+    (void)uuid_parse(c->req->params[0], uuid); /* media_list accepted it */
     jw w;
     envelope_begin(&w);
     for (size_t i = 0; i < n; i++)
-        media_w(&w, &rows[i], c->req->params[0]);
+        media_w(&w, c->req->a, &rows[i], uuid);
     return envelope_end(c, &w, total, offset, n);
 }
 
@@ -534,7 +534,7 @@ static status h_media_upload(api_call *c)
     (void)uuid_parse(c->req->params[0], uuid);
     jw w;
     jw_init(&w, LIMIT_RESPONSE);
-    media_w(&w, &m, uuid);
+    media_w(&w, c->req->a, &m, uuid);
     return reply_jw(c, 201, &w);
 }
 
@@ -605,7 +605,7 @@ static status h_export(api_call *c)
     jw_key(&w, "medias");
     jw_arr(&w);
     for (size_t i = 0; i < x.n_medias; i++)
-        media_w(&w, &x.medias[i], x.ticket.uuid);
+        media_w(&w, c->req->a, &x.medias[i], x.ticket.uuid);
     jw_end_arr(&w);
     if (with_events) {
         jw_key(&w, "events");
