@@ -685,3 +685,25 @@ status reply_jw(api_call *c, int http_status, jw *w)
     c->resp->content_type = "application/json";
     return ST_OK;
 }
+
+void call_dims(jw *w, const asset_row *a)
+{
+    jw_key(w, "width");
+    jw_int_or_null(w, a->width, NULL_INT);
+    jw_key(w, "height");
+    jw_int_or_null(w, a->height, NULL_INT);
+}
+
+void call_thumbnails(jw *w, const asset_row *a)
+{
+    jw_key(w, "thumbnails");
+    jw_arr(w);
+    for (size_t i = 0; i < a->n_thumbs; i++) {
+        jw_obj(w);
+        jw_kstr(w, "url", a->thumbs[i].url);
+        jw_kint(w, "width", a->thumbs[i].width);
+        jw_kint(w, "height", a->thumbs[i].height);
+        jw_end_obj(w);
+    }
+    jw_end_arr(w);
+}

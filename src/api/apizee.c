@@ -273,21 +273,9 @@ static void media_w(jw *w, arena *ar, const media_row *m, const char *ticket_uui
     }
     jw_end_arr(w);
     jw_kstr(w, "user_id", m->user_uuid);
-    jw_key(w, "width");
-    jw_int_or_null(w, a->width, NULL_INT);
-    jw_key(w, "height");
-    jw_int_or_null(w, a->height, NULL_INT);
+    call_dims(w, a);
     jw_kstr(w, "url", a->public_url);
-    jw_key(w, "thumbnails");
-    jw_arr(w);
-    for (size_t i = 0; i < a->n_thumbs; i++) {
-        jw_obj(w);
-        jw_kstr(w, "url", a->thumbs[i].url);
-        jw_kint(w, "width", a->thumbs[i].width);
-        jw_kint(w, "height", a->thumbs[i].height);
-        jw_end_obj(w);
-    }
-    jw_end_arr(w);
+    call_thumbnails(w, a);
     call_iso(w, "created_at", m->created_at);
     call_iso(w, "updated_at", m->updated_at);
     jw_end_obj(w);

@@ -89,6 +89,10 @@ const char *call_disposition(arena *a, const char *filename, bool show);
 status call_send_file(api_call *c, const asset_blob *b, const char *mime, bool show) WUR;
 /* "k": ISO 8601 UTC with milliseconds, or null for NULL_INT. */
 void call_iso(jw *w, const char *k, int64_t ms);
+/* An asset's "width" and "height" (null unless an image we decode). */
+void call_dims(jw *w, const asset_row *a);
+/* "thumbnails": [{url, width, height}, …] of an asset (signed URLs). */
+void call_thumbnails(jw *w, const asset_row *a);
 /* Renders a failure in the dialect of the call's route. */
 void call_error(api_call *c, status st);
 /* Serialises root (stolen) as the response body with the given HTTP status. */

@@ -34,22 +34,10 @@ static void asset_w(jw *w, const asset_row *a)
     jw_kint(w, "version", a->version);
     jw_kstr(w, "status", a->status);
     jw_kstr(w, "alt_text", a->alt_text);
-    jw_key(w, "width");
-    jw_int_or_null(w, a->width, NULL_INT);
-    jw_key(w, "height");
-    jw_int_or_null(w, a->height, NULL_INT);
+    call_dims(w, a);
     jw_kstr(w, "public_url", a->public_url);
     jw_kstr(w, "folder", a->folder);
-    jw_key(w, "thumbnails");
-    jw_arr(w);
-    for (size_t i = 0; i < a->n_thumbs; i++) {
-        jw_obj(w);
-        jw_kstr(w, "url", a->thumbs[i].url);
-        jw_kint(w, "width", a->thumbs[i].width);
-        jw_kint(w, "height", a->thumbs[i].height);
-        jw_end_obj(w);
-    }
-    jw_end_arr(w);
+    call_thumbnails(w, a);
     unix_s(w, "created_at", a->created_at);
     unix_s(w, "updated_at", a->updated_at);
     jw_end_obj(w);
