@@ -149,7 +149,7 @@ static status param(api_call *c, const char *name, const char **out)
                 *p = '\0';
                 *out = joined;
             } else {
-                return diag_set(&c->d, ST_INVALID, name, "must be a string");
+                return diag_set(&c->d, ST_INVALID, name, "must be a string or an integer");
             }
             return ST_OK;
         }

@@ -15,8 +15,9 @@
     "t.subcategory, t.user_id, u.uuid, t.contact_id, c.uuid, c.name, c.email, t.language, "        \
     "t.created_at, t.updated_at, t.chat_id, ch.uuid, t.team_id, tm.uuid, t.circumstance, "         \
     "t.ongoing_at, t.completed_at, t.last_viewed_at, t.reference, t.type, t.service_key, "         \
-    "t.start_date, t.duration, t.reminder, t.send_invitation, u.name, u.email, u.username, "       \
-    "tm.name, c.phone, c.firstname, c.company, c.gender, c.country"
+    "t.start_date, t.duration, t.reminder, t.send_invitation, "                                    \
+    "trim(u.name || ' ' || coalesce(u.last_name, '')), u.email, u.username, tm.name, c.phone, "    \
+    "c.firstname, c.company, c.gender, c.country"
 #define TICKET_FROM                                                                                \
     "tickets t LEFT JOIN categories k ON k.id = t.category_id LEFT JOIN users u ON u.id = "        \
     "t.user_id JOIN contacts c ON c.id = t.contact_id LEFT JOIN chats ch ON ch.id = t.chat_id "    \

@@ -51,7 +51,7 @@ test('create from the query string: 201, every key typed, the values as given', 
   assert.equal(t.type, 'assistance');
   assert.equal(t.language, 'fr');
   assert.equal(t.state, 'new');
-  assert.deepEqual(t.agent, { id: agent.id, username: agent.username, name: 'Alice', email: agent.email });
+  assert.deepEqual(t.agent, { id: agent.id, username: agent.username, name: 'Alice Agent', email: agent.email });
   assert.deepEqual(t.group, { id: team.id, name: 'Field support' });
   assert.equal(t.requestor.name, 'Paul Martin');
   assert.equal(t.requestor.firstname, 'Paul');
