@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Checks that dependencies point down (server -> api -> core -> store|blob|doc -> util) and that only
-# the allowed modules include the third-party headers (../shared/STYLE.md "Boundaries").
+# Checks that dependencies point down (server -> api -> core -> store|blob|doc|net -> util) and
+# that only the allowed modules include the third-party headers (../shared/STYLE.md "Boundaries").
 set -u
 cd "$(dirname "$0")/.."
 bad=0
 fail() { echo "layers: $*"; bad=1; }
-inc() { grep -lE "#include [<\"]$2" $1 2>/dev/null; }
+# inc FILES PATTERN: the files that include PATTERN; a leading '"' in PATTERN (a quoted
+# include of ours) is already covered by [<"], so it is dropped (it made those rules never match).
+inc() { grep -lE "#include [<\"]${2#\"}" $1 2>/dev/null; }
 for f in $(inc "src/core/*.[ch] src/store/*.[ch] src/util/*.[ch]" 'microhttpd.h'); do fail "$f includes microhttpd.h"; done
 for f in $(inc "src/api/*.[ch] src/core/*.[ch] src/store/*.[ch]" '(microhttpd.h)'); do fail "$f includes microhttpd.h"; done
 for f in $(inc "src/core/*.[ch] src/store/*.[ch] src/server/*.[ch]" 'jansson.h'); do fail "$f includes jansson.h"; done
@@ -29,6 +31,13 @@ for f in $(grep -lE '#include [<"](zip|cairo|cairo-pdf)\.h' src/*/*.[ch] src/*.c
   case "$f" in src/doc/zip.c|src/doc/pdf.c) ;; *) fail "$f includes libzip or cairo (only src/doc/ may)";; esac
 done
 for f in $(inc "src/api/*.[ch]" '"(server|store)/'); do fail "$f includes server/ or store/"; done
+# net/ (outbound email and SMS) sits on util/ only; core/ is the only layer that calls it.
+for f in $(grep -lE '#include [<"]curl/' src/*/*.[ch] src/*.c 2>/dev/null); do
+  case "$f" in src/net/*) ;; *) fail "$f includes curl (only src/net/ may)";; esac
+done
+for f in $(inc "src/net/*.[ch]" '"(server|api|core|store|blob)/'); do fail "$f includes a layer above net/"; done
+for f in $(inc "src/store/*.[ch] src/blob/*.[ch] src/util/*.[ch]" '"net/'); do fail "$f includes net/"; done
+for f in $(inc "src/api/*.[ch] src/server/*.[ch]" '"net/'); do fail "$f includes net/ (delivery goes through core/notify.h)"; done
 banned=$(grep -nE '\b(strcpy|strcat|sprintf|atoi|atol|strtok|gets)\s*\(' src/*/*.[ch] src/*.c 2>/dev/null)
 [ -n "$banned" ] && fail "banned calls:
 $banned"
