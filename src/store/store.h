@@ -498,4 +498,32 @@ status store_event_insert(db *c, int64_t ws, event_row *e) WUR;
 status store_event_list(db *c, int64_t ws, int64_t ticket_id, int64_t offset, int64_t limit,
                         arena *a, event_row **rows, size_t *n, int64_t *total) WUR;
 
+/* ---- notifications: invitations and reminders waiting for (or done with) delivery ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    int64_t ws, ticket_id;
+    char *kind;     /* invitation, reminder */
+    char *channel;  /* email, sms */
+    char *audience; /* requestor, agent */
+    char *recipient, *subject, *body;
+    char *status;                                   /* queued, sent, failed */
+    int64_t attempts, next_at, sent_at, created_at; /* ms; sent_at NULL_INT until sent */
+    char *last_error;                               /* NULL until an attempt fails */
+} notification_row;
+
+/* Inserts n (its uuid set by the caller); fills n->id. */
+status store_notification_insert(db *c, int64_t ws, notification_row *n) WUR;
+/* Up to limit queued rows of any workspace due at `now` (next_at <= now) on the channels
+ * enabled (email, sms), oldest next_at first. */
+status store_notification_due(db *c, int64_t now, bool email, bool sms, size_t limit, arena *a,
+                              notification_row **rows, size_t *n) WUR;
+/* The earliest next_at of a queued row on the enabled channels; ST_NOT_FOUND when none. */
+status store_notification_next(db *c, bool email, bool sms, int64_t *next_at) WUR;
+/* Writes status, attempts, next_at, last_error and sent_at of row n->id. */
+status store_notification_update(db *c, const notification_row *n) WUR;
+/* A ticket's notifications, in the order they were queued. */
+status store_notification_list(db *c, int64_t ws, int64_t ticket_id, arena *a,
+                               notification_row **rows, size_t *n) WUR;
+
 #endif
