@@ -12,7 +12,9 @@
 #include "blob/media.h"
 #include "core/asset.h"
 #include "core/auth.h"
+#include "core/notify.h"
 #include "core/ticket.h"
+#include "net/net.h"
 #include "server/http.h"
 #include "util/limits.h"
 #include "util/log.h"
@@ -21,7 +23,9 @@
 
 typedef struct {
     const char *data, *listen, *workspace, *db, *public_url;
+    const char *smtp, *mail_from, *sms_gateway;
     long long threads, max_body, max_upload, tickets, teammates, clients;
+    long long notify_attempts, notify_backoff_ms;
     bool quiet;
     const char *args[4]; /* positional arguments after the command */
     int n_args;
@@ -37,7 +41,8 @@ static int usage(void)
           "  ticketd key revoke ID|PREFIX [--data DIR]\n"
           "  ticketd serve [--data DIR] [--listen HOST:PORT] [--threads N] [--quiet]\n"
           "                [--max-body BYTES] [--max-upload BYTES] [--public-url URL]\n"
-          "                [--db URL]\n"
+          "                [--db URL] [--smtp URL] [--mail-from ADDR] [--sms-gateway URL]\n"
+          "                [--notify-attempts N] [--notify-backoff-ms MS]\n"
           "  ticketd backup FILE [--data DIR]\n"
           "  ticketd seed --tickets N [--teammates N] [--clients N] [--data DIR]\n",
           stderr);
@@ -74,6 +79,16 @@ static bool parse_options(int argc, char **argv, int first, options *o)
             if (!parse_num(a, v, 1, 1LL << 40, &o->max_upload)) return false;
         } else if (strcmp(a, "--public-url") == 0) {
             o->public_url = v;
+        } else if (strcmp(a, "--smtp") == 0) {
+            o->smtp = v;
+        } else if (strcmp(a, "--mail-from") == 0) {
+            o->mail_from = v;
+        } else if (strcmp(a, "--sms-gateway") == 0) {
+            o->sms_gateway = v;
+        } else if (strcmp(a, "--notify-attempts") == 0) {
+            if (!parse_num(a, v, 1, 100, &o->notify_attempts)) return false;
+        } else if (strcmp(a, "--notify-backoff-ms") == 0) {
+            if (!parse_num(a, v, 1, 86400000, &o->notify_backoff_ms)) return false;
         } else if (strcmp(a, "--tickets") == 0) {
             if (!parse_num(a, v, 0, 100000000, &o->tickets)) return false;
         } else if (strcmp(a, "--teammates") == 0) {
@@ -231,15 +246,11 @@ static bool blob_in_use(const char *hash, void *ctx)
     return used;
 }
 
-/* The file store under the data directory, libvips, the asset rules, and a sweep of what an
- * earlier run left half-done (temp files, blobs no row names) that is older than an hour, so
- * an upload in flight on another node sharing the directory is never touched. */
-static status files_start(const options *o, store *st, blob_store **bs, diag *d)
+/* The base of every link the server hands out (file URLs, join links): --public-url without
+ * its trailing slashes, else http://<listen>. Kept for the life of the process. */
+static const char *public_base(const options *o)
 {
-    status s = blob_store_open(o->data, bs, d);
-    if (s) return s;
-    if (!blob_media_init("ticketd")) return diag_set(d, ST_INTERNAL, "", "libvips cannot start");
-    static char base[300]; /* the asset rules keep it for the life of the process */
+    static char base[300];
     if (o->public_url) {
         size_t n = strlen(o->public_url);
         while (n && o->public_url[n - 1] == '/')
@@ -248,8 +259,19 @@ static status files_start(const options *o, store *st, blob_store **bs, diag *d)
     } else {
         snprintf(base, sizeof base, "http://%s", o->listen);
     }
+    return base;
+}
+
+/* The file store under the data directory, libvips, the asset rules, and a sweep of what an
+ * earlier run left half-done (temp files, blobs no row names) that is older than an hour, so
+ * an upload in flight on another node sharing the directory is never touched. */
+static status files_start(const options *o, store *st, blob_store **bs, diag *d)
+{
+    status s = blob_store_open(o->data, bs, d);
+    if (s) return s;
+    if (!blob_media_init("ticketd")) return diag_set(d, ST_INTERNAL, "", "libvips cannot start");
     asset_config ac = {.blobs = *bs,
-                       .public_url = base,
+                       .public_url = public_base(o),
                        .max_upload = (uint64_t)o->max_upload,
                        .max_pixels = LIMIT_IMAGE_PIXELS,
                        .url_ttl_s = LIMIT_FILE_URL_TTL_S};
@@ -259,6 +281,22 @@ static status files_start(const options *o, store *st, blob_store **bs, diag *d)
     if (c && !blob_sweep(*bs, 3600, blob_in_use, c, &removed) && removed)
         log_info("blobs: removed %zu files no row names", removed);
     return ST_OK;
+}
+
+/* Invitations and reminders: the configuration, then the delivery worker (notify.h). */
+static status notify_begin(const options *o, store *st, diag *d)
+{
+    if (net_init()) return diag_set(d, ST_INTERNAL, "", "libcurl cannot start");
+    notify_config nc = {.data_dir = o->data,
+                        .public_url = public_base(o),
+                        .smtp_url = o->smtp,
+                        .mail_from = o->mail_from,
+                        .sms_gateway = o->sms_gateway,
+                        .attempts = o->notify_attempts,
+                        .backoff_ms = o->notify_backoff_ms};
+    status s = notify_init(&nc, d);
+    if (!s && notify_start(st)) s = diag_set(d, ST_INTERNAL, "", "cannot start the notify worker");
+    return s;
 }
 
 static int cmd_serve(const options *o)
@@ -273,6 +311,7 @@ static int cmd_serve(const options *o)
     diag d = {0};
     blob_store *bs = NULL;
     int rc = files_start(o, st, &bs, &d) ? fail(&d) : 0;
+    if (!rc && notify_begin(o, st, &d)) rc = fail(&d);
     if (!rc) {
         api_config ac = {
             .st = st, .max_body = (size_t)o->max_body, .max_upload = (uint64_t)o->max_upload};
@@ -286,7 +325,9 @@ static int cmd_serve(const options *o)
         };
         rc = http_serve(&hc, &d) ? fail(&d) : 0;
     }
+    notify_stop(); /* before the store closes: it records outcomes through it */
     store_close(st);
+    net_cleanup();
     blob_store_free(bs);
     return rc;
 }
@@ -458,6 +499,10 @@ int main(int argc, char **argv)
     if (env_db && *env_db) o.db = env_db;
     const char *env_url = getenv("TICKETD_PUBLIC_URL");
     if (env_url && *env_url) o.public_url = env_url;
+    const char *env_smtp = getenv("TICKETD_SMTP");
+    if (env_smtp && *env_smtp) o.smtp = env_smtp;
+    const char *env_sms = getenv("TICKETD_SMS_GATEWAY");
+    if (env_sms && *env_sms) o.sms_gateway = env_sms;
     if (!parse_options(argc, argv, 2, &o)) return usage();
     const char *cmd = argv[1];
     if (strcmp(cmd, "init") == 0) return cmd_init(&o);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/chat.h"
+#include "core/notify.h"
 #include "core/ticket.h"
 #include "util/limits.h"
 #include "util/text.h"
@@ -218,12 +219,25 @@ static status requestor(core_ctx *cx, const assist_in *in, const checked_in *c, 
     return st ? st : store_contact_set_requestor(cx->db, cx->ws, out);
 }
 
-/* Queues what the ticket asks for: invitations and the reminder (core/notify.c). */
+/* Queues what the ticket asks for: invitations and the reminder (core/notify.c). The
+ * templates are checked even when nothing is sent, so a bad name is refused either way. */
 static status invite(core_ctx *cx, const assist_in *in, const ticket_row *t, const checked_in *c,
                      const contact_row *client)
 {
-    (void)cx, (void)in, (void)t, (void)c, (void)client;
-    return ST_OK;
+    notify_in n = {
+        .t = t,
+        .emails = c->emails,
+        .phones = c->phones,
+        .n_emails = c->n_emails,
+        .n_phones = c->n_phones,
+        .requestor_name = client->name,
+        .agent = c->agent.id != NULL_INT && c->invite_organizer ? &c->agent : NULL,
+        .agent_template = in->agent_template,
+        .requestor_template = in->requestor_template,
+        .send_invitation = c->send_invitation,
+        .reminder_min = c->reminder,
+    };
+    return notify_queue(cx, &n);
 }
 
 static status do_create(core_ctx *cx, void *p)

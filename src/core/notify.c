@@ -1,0 +1,531 @@
+/* Invitations and reminders; see notify.h. Owns the notification rules (who gets what, when,
+ * on which channel), the templates and their placeholders, the retry schedule, and the
+ * delivery worker thread. The SQL is store/notify.c's; the wire (SMTP, the SMS gateway) is
+ * net/'s. Called by core/assist.c inside a ticket's create, and by main.c to start and stop
+ * the worker. */
+#include "core/notify.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "net/net.h"
+#include "util/limits.h"
+#include "util/log.h"
+#include "util/text.h"
+#include "util/timeutil.h"
+
+#define DUE_BATCH      16
+#define MAX_WAIT_MS    3600000LL /* the worker re-reads the queue at least hourly */
+#define STORE_RETRY_MS 1000      /* after a store error, before looking again */
+#define DAY_MS         86400000LL
+
+static notify_config config = {.public_url = "http://127.0.0.1:8080",
+                               .mail_from = "ticketd@localhost",
+                               .attempts = NOTIFY_ATTEMPTS_DEFAULT,
+                               .backoff_ms = NOTIFY_BACKOFF_MS_DEFAULT};
+
+/* The worker's state (one worker per process). */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t wake; /* on CLOCK_MONOTONIC */
+    bool running, kicked;
+    atomic_bool stop;
+    pthread_t thread;
+    store *st;
+    net_config net;
+} worker = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static bool has_prefix(const char *s, const char *p)
+{
+    return s && strncmp(s, p, strlen(p)) == 0;
+}
+
+status notify_init(const notify_config *cfg, diag *d)
+{
+    if (cfg->smtp_url && !has_prefix(cfg->smtp_url, "smtp://") &&
+        !has_prefix(cfg->smtp_url, "smtps://"))
+        return diag_set(d, ST_INVALID, "smtp", "must be an smtp:// or smtps:// URL");
+    if (cfg->sms_gateway && !has_prefix(cfg->sms_gateway, "http://") &&
+        !has_prefix(cfg->sms_gateway, "https://"))
+        return diag_set(d, ST_INVALID, "sms-gateway", "must be an http:// or https:// URL");
+    if (cfg->mail_from && !net_address_ok(cfg->mail_from))
+        return diag_set(d, ST_INVALID, "mail-from", "must be a plain address such as a@b.example");
+    notify_config c = *cfg;
+    if (!c.public_url) c.public_url = config.public_url;
+    if (!c.mail_from) c.mail_from = "ticketd@localhost";
+    if (c.attempts <= 0) c.attempts = NOTIFY_ATTEMPTS_DEFAULT;
+    if (c.backoff_ms <= 0) c.backoff_ms = NOTIFY_BACKOFF_MS_DEFAULT;
+    if (c.smtp_url && !*c.smtp_url) c.smtp_url = NULL;
+    if (c.sms_gateway && !*c.sms_gateway) c.sms_gateway = NULL;
+    config = c;
+    return ST_OK;
+}
+
+/* ---- templates ---- */
+
+static bool template_name_ok(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') || s[n] == '_' ||
+              s[n] == '-'))
+            return false;
+    return n >= 1 && n <= NOTIFY_TEMPLATE_NAME_MAX;
+}
+
+/* The value of placeholder [p, p+n) in v; false when there is no such placeholder. */
+static bool placeholder(const notify_vars *v, const char *p, size_t n, const char **out)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } names[] = {
+        {"subject", offsetof(notify_vars, subject)},
+        {"reference", offsetof(notify_vars, reference)},
+        {"start_date", offsetof(notify_vars, start_date)},
+        {"join_url", offsetof(notify_vars, join_url)},
+        {"requestor_name", offsetof(notify_vars, requestor_name)},
+        {"agent_name", offsetof(notify_vars, agent_name)},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i].name) == n && !memcmp(names[i].name, p, n)) {
+            *out = *(const char *const *)((const char *)v + names[i].off);
+            return true;
+        }
+    return false;
+}
+
+char *notify_render(arena *a, const char *text, const notify_vars *v)
+{
+    buf b;
+    buf_init(&b, 4 * (NOTIFY_TEMPLATE_MAX + 4 * LIMIT_TEXT_CHARS));
+    status st = ST_OK;
+    char *out = NULL;
+    for (const char *p = text; !st && *p;) {
+        const char *open = strstr(p, "{{");
+        const char *close = open ? strstr(open + 2, "}}") : NULL;
+        if (!open || !close) {
+            st = buf_puts(&b, p);
+            break;
+        }
+        const char *value;
+        if (!placeholder(v, open + 2, (size_t)(close - open - 2), &value)) goto out;
+        st = buf_append(&b, p, (size_t)(open - p));
+        if (!st && value) st = buf_puts(&b, value);
+        p = close + 2;
+    }
+    if (!st) out = arena_strndup(a, b.data ? b.data : "", b.len);
+out:
+    buf_release(&b);
+    return out;
+}
+
+/* Splits "Subject: …\n\nbody" (CRLF allowed); false when it is not that shape. */
+static bool split_template(arena *a, const char *text, notify_template *out)
+{
+    if (strncmp(text, "Subject:", 8)) return false;
+    const char *s = text + 8, *eol = strchr(s, '\n');
+    if (!eol) return false;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    const char *e = eol;
+    if (e > s && e[-1] == '\r') e--;
+    const char *body = eol + 1;
+    if (*body == '\r') body++;
+    if (*body != '\n') return false;
+    out->subject = arena_strndup(a, s, (size_t)(e - s));
+    out->body = arena_strdup(a, body + 1);
+    return true;
+}
+
+status notify_template_load(core_ctx *cx, const char *field, const char *name, notify_template *out)
+{
+    if (!template_name_ok(name))
+        return diag_set(cx->d, ST_INVALID, field,
+                        "must be a template name of 1 to 64 a-z, 0-9, _ or -");
+    char path[4096];
+    FILE *f = NULL;
+    status st = ST_OK;
+    if (config.data_dir) {
+        snprintf(path, sizeof path, "%s/templates/%s.txt", config.data_dir, name);
+        f = fopen(path, "rb");
+    }
+    if (!f) return diag_set(cx->d, ST_INVALID, field, "names no template (%s.txt)", name);
+    char *text = arena_alloc(cx->a, NOTIFY_TEMPLATE_MAX + 1);
+    size_t n = fread(text, 1, NOTIFY_TEMPLATE_MAX + 1, f);
+    bool failed = ferror(f);
+    fclose(f);
+    text[n <= NOTIFY_TEMPLATE_MAX ? n : NOTIFY_TEMPLATE_MAX] = '\0';
+    notify_vars probe = {0};
+    if (failed)
+        st = diag_set(cx->d, ST_INVALID, field, "template %s cannot be read", name);
+    else if (n > NOTIFY_TEMPLATE_MAX)
+        st = diag_set(cx->d, ST_INVALID, field, "template %s is over %d bytes", name,
+                      NOTIFY_TEMPLATE_MAX);
+    else if (memchr(text, '\0', n) || !text_utf8_valid(text, n))
+        st = diag_set(cx->d, ST_INVALID, field, "template %s is not UTF-8 text", name);
+    else if (!split_template(cx->a, text, out))
+        st = diag_set(cx->d, ST_INVALID, field,
+                      "template %s must start with a Subject: line and a blank line", name);
+    else if (!notify_render(cx->a, out->subject, &probe) ||
+             !notify_render(cx->a, out->body, &probe))
+        st = diag_set(cx->d, ST_INVALID, field,
+                      "template %s uses an unknown {{placeholder}} (known: subject, reference, "
+                      "start_date, join_url, requestor_name, agent_name)",
+                      name);
+    return st;
+}
+
+notify_template notify_template_builtin(arena *a, const char *audience, const char *kind,
+                                        bool has_subject, bool has_start)
+{
+    bool agent = !strcmp(audience, "agent"), reminder = !strcmp(kind, "reminder");
+    const char *what = has_subject ? "Video call: {{subject}}" : "Video call";
+    const char *when = has_start ? "When: {{start_date}}\n" : "";
+    notify_template t;
+    t.subject = arena_printf(a, "%s%s", reminder ? "Reminder: " : "", what);
+    if (agent)
+        t.body = arena_printf(
+            a,
+            "Hello {{agent_name}},\n\n%s {{requestor_name}}.\n%s"
+            "Reference: {{reference}}\n\nJoin the call: {{join_url}}\n",
+            reminder ? "Your video call is coming up with" : "You have a video call with", when);
+    else
+        t.body =
+            arena_printf(a, "Hello {{requestor_name}},\n\n%s\n%s\nJoin the call: {{join_url}}\n",
+                         reminder ? "This is a reminder of your video call."
+                                  : "You are invited to a video call.",
+                         when);
+    return t;
+}
+
+/* ---- queueing ---- */
+
+typedef struct {
+    const notify_in *in;
+    notify_vars vars;
+    notify_template tpl[2][2]; /* [agent][reminder] */
+} queue_state;
+
+/* Subjects stay on one line whatever the values put in them. */
+static char *one_line(char *s)
+{
+    for (char *p = s; *p; p++)
+        if (*p == '\r' || *p == '\n' || *p == '\t') *p = ' ';
+    return s;
+}
+
+static status add_row(core_ctx *cx, queue_state *q, const char *kind, const char *channel,
+                      const char *audience, const char *recipient, int64_t next_at)
+{
+    bool agent = !strcmp(audience, "agent"), reminder = !strcmp(kind, "reminder");
+    const notify_template *t = &q->tpl[agent][reminder];
+    char *subject = notify_render(cx->a, t->subject, &q->vars);
+    char *body = notify_render(cx->a, t->body, &q->vars);
+    BUG_ON(!subject || !body); /* templates are checked when loaded */
+    one_line(subject);
+    if (!strcmp(channel, "sms")) body = arena_printf(cx->a, "%s\n%s", subject, q->vars.join_url);
+    notification_row n = {
+        .ticket_id = q->in->t->id,
+        .kind = (char *)kind,
+        .channel = (char *)channel,
+        .audience = (char *)audience,
+        .recipient = (char *)recipient,
+        .subject = subject,
+        .body = body,
+        .status = "queued",
+        .next_at = next_at,
+        .sent_at = NULL_INT,
+        .created_at = cx->now,
+    };
+    uuid_v4(n.uuid);
+    status st = store_notification_insert(cx->db, cx->ws, &n);
+    if (st) return diag_set(cx->d, st, "", "cannot queue a notification");
+    evdata e;
+    ev_init(&e);
+    ev_str(&e, "notification", NULL, n.uuid);
+    ev_str(&e, "kind", NULL, kind);
+    ev_str(&e, "channel", NULL, channel);
+    ev_str(&e, "audience", NULL, audience);
+    ev_str(&e, "recipient", NULL, recipient);
+    ev_int(&e, "next_at", NULL_INT, next_at);
+    return ev_commit(cx, q->in->t->id, "invitation.queued", &e);
+}
+
+/* One kind (invitation or reminder) to every recipient, due at next_at. */
+static status add_kind(core_ctx *cx, queue_state *q, const char *kind, int64_t next_at)
+{
+    const notify_in *in = q->in;
+    status st = ST_OK;
+    for (size_t i = 0; !st && i < in->n_emails; i++)
+        st = add_row(cx, q, kind, "email", "requestor", in->emails[i], next_at);
+    for (size_t i = 0; !st && config.sms_gateway && i < in->n_phones; i++)
+        st = add_row(cx, q, kind, "sms", "requestor", in->phones[i], next_at);
+    if (!st && in->agent && in->agent->email && *in->agent->email)
+        st = add_row(cx, q, kind, "email", "agent", in->agent->email, next_at);
+    return st;
+}
+
+static void wake_after_commit(db *c, void *arg)
+{
+    (void)c, (void)arg;
+    notify_wake();
+}
+
+status notify_queue(core_ctx *cx, const notify_in *in)
+{
+    const ticket_row *t = in->t;
+    queue_state q = {.in = in};
+    bool has_subject = t->title && *t->title, has_start = t->start_date != NULL_INT;
+    static const char *const audiences[] = {"requestor", "agent"};
+    static const char *const kinds[] = {"invitation", "reminder"};
+    const char *names[2] = {in->requestor_template, in->agent_template};
+    const char *fields[2] = {"requestor_template", "agent_template"};
+    for (int a = 0; a < 2; a++) {
+        if (names[a]) {
+            notify_template custom;
+            status st = notify_template_load(cx, fields[a], names[a], &custom);
+            if (st) return st;
+            q.tpl[a][0] = custom;
+            q.tpl[a][1] =
+                (notify_template){arena_printf(cx->a, "Reminder: %s", custom.subject), custom.body};
+        } else {
+            for (int k = 0; k < 2; k++)
+                q.tpl[a][k] =
+                    notify_template_builtin(cx->a, audiences[a], kinds[k], has_subject, has_start);
+        }
+    }
+    if (!in->send_invitation) return ST_OK;
+
+    char start[TIME_ISO_LEN + 1] = "";
+    if (has_start) time_format_iso(t->start_date, start);
+    const user_row *ag = in->agent;
+    q.vars = (notify_vars){
+        .subject = t->title,
+        .reference = t->reference,
+        .start_date = start,
+        .join_url = arena_printf(cx->a, "%s/join/%s", config.public_url, t->uuid),
+        .requestor_name = in->requestor_name,
+        .agent_name = !ag ? NULL
+                      : ag->last_name && *ag->last_name
+                          ? arena_printf(cx->a, "%s %s", ag->name, ag->last_name)
+                          : ag->name,
+    };
+    status st = add_kind(cx, &q, "invitation", cx->now);
+    int64_t remind_at = has_start && in->reminder_min != NULL_INT && in->reminder_min > 0
+                            ? t->start_date - in->reminder_min * 60000
+                            : NULL_INT;
+    /* A reminder whose time has passed would arrive with the invitation: not queued. */
+    if (!st && remind_at != NULL_INT && remind_at > cx->now)
+        st = add_kind(cx, &q, "reminder", remind_at);
+    if (!st) core_after_commit(cx, wake_after_commit, NULL);
+    return st;
+}
+
+/* ---- recording outcomes ---- */
+
+int64_t notify_backoff(int64_t backoff_ms, int64_t attempts)
+{
+    if (backoff_ms <= 0) return 0;
+    int64_t d = backoff_ms;
+    for (int64_t i = 1; i < attempts && d < DAY_MS; i++)
+        d *= 2;
+    return d < DAY_MS ? d : DAY_MS;
+}
+
+typedef struct {
+    notification_row *n;
+    bool ok, permanent;
+    const char *error;
+} record_arg;
+
+static status do_record(core_ctx *cx, void *p)
+{
+    record_arg *r = p;
+    notification_row *n = r->n;
+    int64_t before = n->attempts;
+    n->attempts++;
+    const char *type = NULL;
+    if (r->ok) {
+        n->status = "sent";
+        n->sent_at = cx->now;
+        n->last_error = NULL;
+        type = "invitation.sent";
+    } else {
+        n->last_error = arena_strdup(cx->a, r->error && *r->error ? r->error : "failed");
+        if (r->permanent || n->attempts >= config.attempts) {
+            n->status = "failed";
+            type = "invitation.failed";
+        } else {
+            n->next_at = cx->now + notify_backoff(config.backoff_ms, n->attempts);
+        }
+    }
+    status st = store_notification_update(cx->db, n);
+    if (st) return diag_set(cx->d, st, "", "cannot record a delivery");
+    if (!type) return ST_OK;
+    evdata e;
+    ev_init(&e);
+    ev_str(&e, "notification", NULL, n->uuid);
+    ev_str(&e, "kind", NULL, n->kind);
+    ev_str(&e, "channel", NULL, n->channel);
+    ev_str(&e, "audience", NULL, n->audience);
+    ev_str(&e, "recipient", NULL, n->recipient);
+    ev_str(&e, "status", "queued", n->status);
+    ev_int(&e, "attempts", before, n->attempts);
+    if (!r->ok) ev_str(&e, "error", NULL, n->last_error);
+    return ev_commit(cx, n->ticket_id, type, &e);
+}
+
+status notify_record(core_ctx *cx, notification_row *n, bool ok, bool permanent, const char *error)
+{
+    record_arg r = {.n = n, .ok = ok, .permanent = permanent, .error = error};
+    cx->ws = n->ws;
+    cx->actor = ACTOR_SYSTEM;
+    cx->now = time_now_ms();
+    return core_txn(cx, do_record, &r);
+}
+
+/* ---- the worker ---- */
+
+static status deliver(const notification_row *n, diag *d)
+{
+    if (!strcmp(n->channel, "sms")) return net_sms_send(&worker.net, n->recipient, n->body, d);
+    net_mail m = {.from = config.mail_from,
+                  .to = n->recipient,
+                  .subject = n->subject,
+                  .body = n->body,
+                  .id = n->uuid,
+                  .date_ms = time_now_ms()};
+    return net_mail_send(&worker.net, &m, d);
+}
+
+status notify_run_due(store *st, size_t *handled)
+{
+    *handled = 0;
+    arena *a = arena_new(16 * 1024);
+    diag d = {0};
+    core_ctx cx;
+    notification_row *rows = NULL;
+    size_t n = 0;
+    status s = core_ctx_init(&cx, st, a, &d);
+    if (!s)
+        s = store_notification_due(cx.db, time_now_ms(), config.smtp_url != NULL,
+                                   config.sms_gateway != NULL, DUE_BATCH, a, &rows, &n);
+    worker.net.smtp_url = config.smtp_url;
+    worker.net.sms_url = config.sms_gateway;
+    worker.net.from = config.mail_from;
+    worker.net.cancel = &worker.stop;
+    for (size_t i = 0; !s && i < n && !atomic_load(&worker.stop); i++) {
+        diag why = {0};
+        status sent = deliver(&rows[i], &why);
+        /* Stopping mid-transfer: the row stays as it was and goes out after the restart. */
+        if (sent && atomic_load(&worker.stop)) break;
+        if (sent)
+            log_info("notify: %s %s to %s failed: %s", rows[i].kind, rows[i].channel,
+                     rows[i].recipient, why.msg);
+        memset(&d, 0, sizeof d);
+        s = notify_record(&cx, &rows[i], sent == ST_OK, sent == ST_INVALID, why.msg);
+        if (s)
+            log_error("notify: cannot record notification %s: %s", rows[i].uuid, d.msg);
+        else
+            (*handled)++;
+    }
+    arena_free(a);
+    return s;
+}
+
+/* When the earliest queued row on a configured channel is due; NULL_INT when none is. */
+static status next_due(store *st, int64_t *at)
+{
+    *at = NULL_INT;
+    db *c = store_conn(st);
+    if (!c) return ST_INTERNAL;
+    status s = store_notification_next(c, config.smtp_url != NULL, config.sms_gateway != NULL, at);
+    if (s == ST_NOT_FOUND) *at = NULL_INT;
+    return s == ST_NOT_FOUND ? ST_OK : s;
+}
+
+static void *worker_main(void *arg)
+{
+    store *st = arg;
+    for (;;) {
+        pthread_mutex_lock(&worker.lock);
+        worker.kicked = false; /* a wake from now on means: look again */
+        pthread_mutex_unlock(&worker.lock);
+        if (atomic_load(&worker.stop)) break;
+        size_t handled = 0;
+        status s = notify_run_due(st, &handled);
+        if (atomic_load(&worker.stop)) break;
+        if (!s && handled) continue; /* a full batch may leave more due */
+        int64_t at = NULL_INT;
+        if (!s) s = next_due(st, &at);
+        if (s) at = time_now_ms() + STORE_RETRY_MS;
+        pthread_mutex_lock(&worker.lock);
+        while (!worker.kicked && !atomic_load(&worker.stop)) {
+            int64_t wait = at == NULL_INT ? MAX_WAIT_MS : at - time_now_ms();
+            if (wait <= 0) break;
+            if (wait > MAX_WAIT_MS) wait = MAX_WAIT_MS;
+            struct timespec until;
+            clock_gettime(CLOCK_MONOTONIC, &until);
+            until.tv_sec += (time_t)(wait / 1000);
+            until.tv_nsec += (long)(wait % 1000) * 1000000L;
+            if (until.tv_nsec >= 1000000000L) until.tv_sec++, until.tv_nsec -= 1000000000L;
+            if (pthread_cond_timedwait(&worker.wake, &worker.lock, &until) == ETIMEDOUT) break;
+        }
+        pthread_mutex_unlock(&worker.lock);
+    }
+    return NULL;
+}
+
+status notify_start(store *st)
+{
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&worker.wake, &attr);
+    pthread_condattr_destroy(&attr);
+    atomic_store(&worker.stop, false);
+    worker.st = st;
+    /* The thread takes no signals: SIGTERM and SIGINT are the main thread's (sigwait), and a
+     * peer that hangs up must not kill the process with SIGPIPE. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int rc = pthread_create(&worker.thread, NULL, worker_main, st);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc) {
+        pthread_cond_destroy(&worker.wake);
+        return ST_INTERNAL;
+    }
+    worker.running = true;
+    log_info("notify: worker started (email %s, sms %s)",
+             config.smtp_url ? "on" : "not configured: stays queued",
+             config.sms_gateway ? "on" : "not configured");
+    return ST_OK;
+}
+
+void notify_wake(void)
+{
+    pthread_mutex_lock(&worker.lock);
+    worker.kicked = true;
+    if (worker.running) pthread_cond_signal(&worker.wake);
+    pthread_mutex_unlock(&worker.lock);
+}
+
+void notify_stop(void)
+{
+    if (!worker.running) return;
+    pthread_mutex_lock(&worker.lock);
+    atomic_store(&worker.stop, true);
+    pthread_cond_signal(&worker.wake);
+    pthread_mutex_unlock(&worker.lock);
+    pthread_join(worker.thread, NULL);
+    pthread_cond_destroy(&worker.wake);
+    worker.running = false;
+}
