@@ -9,7 +9,9 @@
 #include "net/easy.h"
 
 #define SUBJECT_RAW_MAX 900 /* a raw Subject line stays well under the 998-byte line limit */
-#define WORD_BYTES      45  /* bytes per encoded word: 60 base64 chars, 72 with the wrapper */
+#define WORD_BYTES                                                                                 \
+    39 /* bytes per encoded word: 52 base64 chars, 64 with the wrapper, so                         \
+        * "Subject: " and the first word fit in 78 */
 
 static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
