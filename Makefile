@@ -30,8 +30,16 @@ all: build
 build: build/ticketd
 asan: build/asan/ticketd
 
+# The API tests' Node packages (an SMTP sink, a MIME parser): `npm ci` from the committed lock
+# whenever node_modules is missing or older than package.json / package-lock.json.
+NODE_DEPS := node_modules/.package-lock.json
+$(NODE_DEPS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
 deps:
 	@scripts/deps.sh
+	@$(MAKE) --no-print-directory $(NODE_DEPS)
 
 $(GEN): $(SCHEMA) scripts/embed-sql.sh
 	@mkdir -p $(dir $@)
@@ -74,10 +82,10 @@ test: deps
 test-unit: $(UNITS)
 	@scripts/run-units.sh $(UNITS)
 
-test-api: build/ticketd
+test-api: build/ticketd $(NODE_DEPS)
 	TICKETD_BIN=build/ticketd node --test --test-reporter=spec tests/api/
 
-test-asan: build/asan/ticketd $(AUNITS)
+test-asan: build/asan/ticketd $(AUNITS) $(NODE_DEPS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 scripts/run-units.sh $(AUNITS)
 	ASAN_OPTIONS=detect_leaks=1 TICKETD_BIN=build/asan/ticketd node --test --test-reporter=spec tests/api/
 
