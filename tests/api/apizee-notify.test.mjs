@@ -9,6 +9,7 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { SMTPServer } from 'smtp-server';
@@ -309,5 +310,24 @@ describe('apizee invitations', () => {
     assert.equal(sink.messages.length, 1);
     assert.equal(sink.messages[0].envelope.rcptTo[0].address, 'later@example.com');
     assert.ok(sink.messages[0].parsed.text.includes(`/join/${t.id}`));
+  });
+  test('SIGTERM while the SMTP server hangs: a clean exit, the row stays queued for the next start', async () => {
+    const conns = [];
+    const hang = net.createServer((c) => conns.push(c)); // accepts, never greets
+    const port = await new Promise((resolve) => hang.listen(0, '127.0.0.1', () => resolve(hang.address().port)));
+    closers.push(() => {
+      conns.forEach((c) => c.destroy());
+      return new Promise((r) => hang.close(r));
+    });
+    const s = await serve(['--smtp', `smtp://127.0.0.1:${port}`, ...FAST]);
+    const t = await createTicket(s, { email: 'stuck@example.com', send_invitation: 'true' });
+    await until('the worker to connect', async () => conns.length > 0);
+    const db = path.join(s.dataDir, 'ticketd.db');
+    await s.stop({ keepData: true }); // asserts exit code 0
+    const row = execFileSync('sqlite3', [db, 'SELECT status, attempts FROM notifications']).toString().trim();
+    assert.equal(row, 'queued|0');
+    const evs = execFileSync('sqlite3', [db, "SELECT count(*) FROM events WHERE type LIKE 'invitation.%'"]).toString().trim();
+    assert.equal(evs, '1', `only invitation.queued for ${t.id}`);
+    fs.rmSync(s.dataDir, { recursive: true, force: true });
   });
 });
