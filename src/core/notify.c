@@ -1,4 +1,4 @@
-/* Invitations and reminders; see notify.h. Owns the notification rules (who gets what, when,
+/* Invitations and reminders; see notify.h. Owns the notification rules (who receives what, when,
  * on which channel), the templates and their placeholders, the retry schedule, and the
  * delivery worker thread. The SQL is store/notify.c's; the wire (SMTP, the SMS gateway) is
  * net/'s. Called by core/assist.c inside a ticket's create, and by main.c to start and stop

@@ -76,7 +76,7 @@ typedef struct {
 /* Checks the templates, then (send_invitation) queues an invitation per requestor email, per
  * requestor phone when an SMS gateway is configured and, to the agent, an email; then the
  * same again as reminders when the ticket has a start_date whose reminder time is still
- * ahead. Each row gets an invitation.queued event. Must run inside a core transaction. */
+ * ahead. Each row has its invitation.queued event. Must run inside a core transaction. */
 status notify_queue(core_ctx *cx, const notify_in *in) WUR;
 
 /* ---- delivery ---- */

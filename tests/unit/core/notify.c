@@ -174,7 +174,7 @@ static void test_what_is_queued_when(void **state)
     /* not asked: nothing */
     assert_int_equal(assist_create(&e->cx, &(assist_in){.email = "a@x.io"}, &t), ST_OK);
     assert_int_equal(count(e, "SELECT count(*) FROM notifications"), 0);
-    /* no gateway: the phone gets nothing; invite_organizer=false: the agent neither; the
+    /* no gateway: the phone receives nothing; invite_organizer=false: the agent neither; the
      * start date is past its reminder time: no reminder */
     char start[TIME_ISO_LEN + 1];
     time_format_iso(time_now_ms() + 10 * 60000, start);
