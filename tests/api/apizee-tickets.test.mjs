@@ -4,6 +4,8 @@
 // DELETE (gone from every dialect), 401 and the 404 shapes under /api/v3.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { startServer, show, A, uniq, uuid } from './lib/harness.mjs';
 import { V, Z, apx, aErr, ok, qs, assertTicket, ISO_RE } from './lib/apizee.mjs';
 
@@ -16,6 +18,10 @@ let team2;
 before(async () => {
   s = await startServer();
   fx = apx(s);
+  // The templates the create test names (docs/NOTIFICATIONS.md: <data>/templates/<name>.txt).
+  fs.mkdirSync(path.join(s.dataDir, 'templates'), { recursive: true });
+  for (const name of ['tpl-a', 'tpl-r'])
+    fs.writeFileSync(path.join(s.dataDir, 'templates', `${name}.txt`), `Subject: ${name} {{subject}}\n\nJoin at {{join_url}}\n`);
   agent = await fx.teammate({ name: 'Alice', last_name: 'Agent', username: uniq('alice') });
   agent2 = await fx.teammate({ name: 'Bruno', username: uniq('bruno') });
   team = await fx.team({ name: 'Field support' });
