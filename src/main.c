@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "blob/blob.h"
 #include "blob/media.h"
+#include "doc/doc.h"
 #include "core/asset.h"
 #include "core/auth.h"
 #include "core/notify.h"
@@ -329,6 +330,7 @@ static int cmd_serve(const options *o)
     store_close(st);
     net_cleanup();
     blob_store_free(bs);
+    doc_release(); /* after the last request: the font caches of PDF exports */
     return rc;
 }
 

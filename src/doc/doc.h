@@ -39,4 +39,8 @@ typedef struct {
 status doc_pdf_write(const char *path, const char *title, const doc_line *lines, size_t n,
                      diag *d) WUR;
 
+/* Releases the font caches cairo and fontconfig keep for the life of the process (they are
+ * not leaks, but a leak checker cannot tell): call once at exit, after the last PDF. */
+void doc_release(void);
+
 #endif

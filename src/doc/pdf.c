@@ -5,6 +5,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,4 +187,10 @@ status doc_pdf_write(const char *path, const char *title, const doc_line *lines,
     if (cs == CAIRO_STATUS_SUCCESS) return ST_OK;
     log_error("pdf: cannot write %s: %s", path, cairo_status_to_string(cs));
     return diag_set(d, ST_INTERNAL, "", "the PDF cannot be written");
+}
+
+void doc_release(void)
+{
+    cairo_debug_reset_static_data();
+    FcFini();
 }

@@ -163,5 +163,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(pdf_short_is_one_page, setup, teardown),
         cmocka_unit_test_setup_teardown(pdf_long_text_breaks_pages, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    doc_release();
+    return failed;
 }
