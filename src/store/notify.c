@@ -56,6 +56,19 @@ status store_notification_insert(db *c, int64_t ws, notification_row *n)
 /* The channels a worker may deliver on, as the SQL tests them (?1 email, ?2 sms). */
 #define CHANNELS "((channel = 'email' AND ?1) OR (channel = 'sms' AND ?2))"
 
+/* Runs s and reads every row it gives into *rows (arena). */
+static status collect(db_stmt *s, arena *a, notification_row **rows, size_t *n)
+{
+    size_t cap = 0;
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        *rows = arena_grow(a, *rows, &cap, *n, sizeof **rows);
+        read_notification(s, a, &(*rows)[(*n)++]);
+    }
+    db_reset(s);
+    return step_status(rc);
+}
+
 status store_notification_due(db *c, int64_t now, bool email, bool sms, size_t limit, arena *a,
                               notification_row **rows, size_t *n)
 {
@@ -69,14 +82,7 @@ status store_notification_due(db *c, int64_t now, bool email, bool sms, size_t l
     db_bind_int(s, 2, sms);
     db_bind_int(s, 3, now);
     db_bind_int(s, 4, (int64_t)limit);
-    size_t cap = 0;
-    int rc;
-    while ((rc = db_step(s)) == DB_ROW) {
-        *rows = arena_grow(a, *rows, &cap, *n, sizeof **rows);
-        read_notification(s, a, &(*rows)[(*n)++]);
-    }
-    db_reset(s);
-    return step_status(rc);
+    return collect(s, a, rows, n);
 }
 
 status store_notification_next(db *c, bool email, bool sms, int64_t *next_at)
@@ -118,12 +124,5 @@ status store_notification_list(db *c, int64_t ws, int64_t ticket_id, arena *a,
     if (!s) return ST_INTERNAL;
     db_bind_int(s, 1, ws);
     db_bind_int(s, 2, ticket_id);
-    size_t cap = 0;
-    int rc;
-    while ((rc = db_step(s)) == DB_ROW) {
-        *rows = arena_grow(a, *rows, &cap, *n, sizeof **rows);
-        read_notification(s, a, &(*rows)[(*n)++]);
-    }
-    db_reset(s);
-    return step_status(rc);
+    return collect(s, a, rows, n);
 }
