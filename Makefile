@@ -1,6 +1,6 @@
 # ticketd build. `make test` and `make run` work on a fresh Debian 12 machine: both install
 # missing packages first (scripts/deps.sh). WERROR=1 (CI) turns warnings into errors.
-PKGS    := libmicrohttpd jansson sqlite3 libcrypto vips libargon2 libzip cairo libcurl fontconfig
+PKGS    := libmicrohttpd jansson sqlite3 libcrypto vips libargon2 libzip cairo libcurl fontconfig libpq
 CC      ?= cc
 CSTD    := -std=c17 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
@@ -18,6 +18,7 @@ SAN     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sani
 
 SRCS    := $(filter-out src/main.c,$(wildcard src/*/*.c))
 SCHEMA  := $(sort $(wildcard src/store/schema/*.sql))
+SCHEMA_PG := $(sort $(wildcard src/store/schema/pg/*.sql))
 GEN     := build/gen/schema_sql.c
 OBJS    := $(patsubst src/%.c,build/obj/%.o,$(SRCS)) build/obj/gen/schema_sql.o
 AOBJS   := $(patsubst src/%.c,build/asan/obj/%.o,$(SRCS)) build/asan/obj/gen/schema_sql.o
@@ -25,7 +26,7 @@ UNITSRC := $(sort $(wildcard tests/unit/*/*.c))
 UNITS   := $(patsubst tests/unit/%.c,build/unit/%,$(UNITSRC))
 AUNITS  := $(patsubst tests/unit/%.c,build/asan/unit/%,$(UNITSRC))
 
-.PHONY: all build asan deps test test-unit test-api test-asan run bench clean layers format
+.PHONY: all build asan deps test test-unit test-api test-asan test-pg run bench clean layers format
 all: build
 build: build/ticketd
 asan: build/asan/ticketd
@@ -41,9 +42,9 @@ deps:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory $(NODE_DEPS)
 
-$(GEN): $(SCHEMA) scripts/embed-sql.sh
+$(GEN): $(SCHEMA) $(SCHEMA_PG) scripts/embed-sql.sh
 	@mkdir -p $(dir $@)
-	scripts/embed-sql.sh $(SCHEMA) > $@
+	{ scripts/embed-sql.sh schema_sqlite $(SCHEMA); scripts/embed-sql.sh schema_pg $(SCHEMA_PG); } > $@
 
 build/obj/gen/schema_sql.o: $(GEN)
 	@mkdir -p $(dir $@)
@@ -72,12 +73,14 @@ build/asan/unit/%: tests/unit/%.c $(AOBJS) tests/unit/unit.h
 	$(CC) $(ALLCFLAGS) $(SAN) -Itests/unit -o $@ $< $(AOBJS) $(LDLIBS) -lcmocka
 
 # The whole suite: layering check, unit and API tests on the release build, then the same
-# suites on the ASan+UBSan build.
+# suites on the ASan+UBSan build, then PostgreSQL: the schema against SQLite's, the API suite on
+# one node (ASan+UBSan build) and on two nodes behind haproxy (release build).
 test: deps
 	$(MAKE) layers
 	$(MAKE) build $(UNITS)
 	$(MAKE) test-unit test-api
 	$(MAKE) test-asan
+	$(MAKE) test-pg
 
 test-unit: $(UNITS)
 	@scripts/run-units.sh $(UNITS)
@@ -88,6 +91,11 @@ test-api: build/ticketd $(NODE_DEPS)
 test-asan: build/asan/ticketd $(AUNITS) $(NODE_DEPS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 scripts/run-units.sh $(AUNITS)
 	ASAN_OPTIONS=detect_leaks=1 TICKETD_BIN=build/asan/ticketd node --test --test-reporter=spec tests/api/
+
+test-pg: build/ticketd build/asan/ticketd $(NODE_DEPS)
+	scripts/check-pg-schema.sh
+	ASAN_OPTIONS=detect_leaks=1 TICKETD_BIN=build/asan/ticketd scripts/test-pg.sh
+	TICKETD_BIN=build/ticketd scripts/test-pg.sh --nodes 2
 
 layers:
 	@scripts/check-layers.sh

@@ -4,7 +4,8 @@
 set -euo pipefail
 pkgs=(build-essential pkg-config clang libclang-rt-14-dev
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libssl-dev libcmocka-dev libvips-dev
-      libvips-tools libargon2-dev libzip-dev libcairo2-dev libfontconfig-dev libcurl4-openssl-dev poppler-utils fonts-dejavu-core unzip
+      libvips-tools libargon2-dev libzip-dev libcairo2-dev libfontconfig-dev libcurl4-openssl-dev
+      libpq-dev postgresql haproxy poppler-utils fonts-dejavu-core unzip
       sqlite3 nodejs curl jq)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -49,8 +49,9 @@ static dialect dialect_of_path(const char *path)
 static void ops_error(api_call *c, status st)
 {
     static const int codes[] = {
-        [ST_OK] = 200,        [ST_INVALID] = 400,      [ST_NOT_FOUND] = 404, [ST_CONFLICT] = 409,
-        [ST_FORBIDDEN] = 403, [ST_UNAUTHORIZED] = 401, [ST_TOO_LARGE] = 413, [ST_INTERNAL] = 500,
+        [ST_OK] = 200,        [ST_INVALID] = 400,   [ST_NOT_FOUND] = 404,
+        [ST_CONFLICT] = 409,  [ST_FORBIDDEN] = 403, [ST_UNAUTHORIZED] = 401,
+        [ST_TOO_LARGE] = 413, [ST_INTERNAL] = 500,  [ST_UNAVAILABLE] = 503,
     };
     json_t *o = json_object();
     json_object_set_new(o, "status", json_integer(codes[st]));
@@ -64,6 +65,8 @@ static void ops_error(api_call *c, status st)
 static void render_error(api_call *c, dialect dl, status st)
 {
     if (st == ST_INTERNAL && !c->d.msg[0]) diag_set(&c->d, st, "", "internal error");
+    if (st == ST_UNAVAILABLE && !c->d.msg[0])
+        diag_set(&c->d, st, "", "the database is unavailable; retry the request");
     switch (dl) {
     case DIALECT_TAMIO:
         tamio_error(c, st);
@@ -211,8 +214,12 @@ void api_finish_write(api_write *w)
     free(w->resp->body);
     *w->resp = (api_resp){0};
     api_call c = {.req = w->req, .resp = w->resp, .route = w->route};
-    diag_set(&c.d, ST_INTERNAL, "", "the change could not be committed");
-    render_error(&c, w->route->dl, ST_INTERNAL);
+    status st = w->committed == ST_UNAVAILABLE ? ST_UNAVAILABLE : ST_INTERNAL;
+    diag_set(&c.d, st, "",
+             st == ST_UNAVAILABLE ? "the database is unavailable; nothing was "
+                                    "written, retry the request"
+                                  : "the change could not be committed");
+    render_error(&c, w->route->dl, st);
 }
 
 void api_no_route(api_req *req, api_resp *resp, bool method_not_allowed)

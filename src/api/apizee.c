@@ -31,8 +31,9 @@ static void error_body(api_call *c, int http)
 void apizee_error(api_call *c, status st)
 {
     static const int codes[] = {
-        [ST_OK] = 400,        [ST_INVALID] = 400,      [ST_NOT_FOUND] = 404, [ST_CONFLICT] = 409,
-        [ST_FORBIDDEN] = 403, [ST_UNAUTHORIZED] = 401, [ST_TOO_LARGE] = 413, [ST_INTERNAL] = 500,
+        [ST_OK] = 400,        [ST_INVALID] = 400,   [ST_NOT_FOUND] = 404,
+        [ST_CONFLICT] = 409,  [ST_FORBIDDEN] = 403, [ST_UNAUTHORIZED] = 401,
+        [ST_TOO_LARGE] = 413, [ST_INTERNAL] = 500,  [ST_UNAVAILABLE] = 503,
     };
     int http = codes[st];
     /* An unknown id in the input is a bad request; only the path's object is "not found". */

@@ -223,6 +223,9 @@ void tamio_error(api_call *c, status st)
     case ST_INTERNAL:
         http = code = 500;
         break;
+    case ST_UNAVAILABLE:
+        http = code = 503;
+        break;
     case ST_OK:
         break;
     }

@@ -271,6 +271,9 @@ void zaia_error(api_call *c, status st)
     case ST_INTERNAL:
         error_body(c, 500, "Internal Server Error");
         return;
+    case ST_UNAVAILABLE:
+        error_body(c, 503, "Service Unavailable");
+        return;
     }
 }
 

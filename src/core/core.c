@@ -37,7 +37,7 @@ status core_ctx_init(core_ctx *cx, store *st, arena *a, diag *d)
     cx->d = d;
     cx->now = time_now_ms();
     cx->db = store_conn(st);
-    return cx->db ? ST_OK : diag_set(d, ST_INTERNAL, "", "the store is unavailable");
+    return cx->db ? ST_OK : diag_set(d, ST_UNAVAILABLE, "", "the store is unavailable");
 }
 
 void core_ctx_init_job(core_ctx *cx, store *st, db *writer, arena *a, diag *d)

@@ -37,14 +37,16 @@ status store_call_list(db *c, int64_t ws, const call_filter *f, arena *a, ticket
         {"t.reference = ?", offsetof(call_filter, reference)},
         {"t.type = ?", offsetof(call_filter, type)},
         {"t.service_key = ?", offsetof(call_filter, service_key)},
-        {"t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)",
-         offsetof(call_filter, match)},
     };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         const char *v = *(const char *const *)((const char *)f + texts[i].off);
         if (!v) continue;
         qb_and(&q, texts[i].cond);
         qb_text(&q, v);
+    }
+    if (f->match) {
+        qb_and(&q, sql_fts_ids(c, "t.id", a));
+        qb_text(&q, f->match);
     }
     /* Start time: scheduled calls first either way (no start_date last), then creation. */
     const char *sort = f->order == CALL_ORDER_SUBJECT ? "t.title"

@@ -91,9 +91,9 @@ static status write_lists(db *c, const category_row *r)
     db_bind_int(s, 1, r->id);
     st = run_done(s);
     for (size_t i = 0; !st && i < r->n_plans; i++) {
-        /* OR IGNORE: the same plan given twice is allowed once. */
-        s = db_prepare(c, "INSERT OR IGNORE INTO category_plans (category_id, plan_id, pos) "
-                          "VALUES (?, ?, ?)");
+        /* DO NOTHING: the same plan given twice is allowed once. */
+        s = db_prepare(c, "INSERT INTO category_plans (category_id, plan_id, pos) "
+                          "VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
         if (!s) return ST_INTERNAL;
         db_bind_int(s, 1, r->id);
         db_bind_int(s, 2, r->plan_ids[i]);

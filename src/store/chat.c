@@ -29,10 +29,17 @@ static void read_channel(db_stmt *s, arena *a, void *row)
     r->updated_at = db_col_int(s, 5);
 }
 
+/* A built-in channel another node made first is no error: r->id stays 0 and the caller reads
+ * that one (ON CONFLICT waits for the other transaction, then does nothing). */
 static status channel_insert(db *c, int64_t ws, channel_row *r, const char *builtin)
 {
-    db_stmt *s = db_prepare(c, "INSERT INTO channels (uuid, workspace_id, name, type, builtin, "
-                               "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    db_stmt *s = db_prepare(c, builtin ? "INSERT INTO channels (uuid, workspace_id, name, type, "
+                                         "builtin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
+                                         "?, ?) ON CONFLICT DO NOTHING RETURNING id"
+                                       : "INSERT INTO channels (uuid, workspace_id, name, type, "
+                                         "builtin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
+                                         "?, ?) RETURNING id");
+    r->id = 0;
     if (!s) return ST_INTERNAL;
     db_bind_text(s, 1, r->uuid);
     db_bind_int(s, 2, ws);
@@ -93,19 +100,23 @@ status store_channel_list(db *c, int64_t ws, const list_page *pg, arena *a, chan
 status store_channel_builtin(db *c, int64_t ws, const char *dialect, int64_t now, arena *a,
                              channel_row *out)
 {
-    db_stmt *s = db_prepare(c, "SELECT " CHANNEL_COLS " FROM channels WHERE workspace_id = ? AND "
-                               "builtin = ?");
-    if (!s) return ST_INTERNAL;
-    db_bind_int(s, 1, ws);
-    db_bind_text(s, 2, dialect);
-    int rc = db_step(s);
-    if (rc == DB_ROW) read_channel(s, a, out);
-    db_reset(s);
-    if (rc != DB_DONE) return step_status(rc);
-    *out =
-        (channel_row){.name = (char *)dialect, .type = "api", .created_at = now, .updated_at = now};
-    uuid_v4(out->uuid);
-    return channel_insert(c, ws, out, dialect);
+    for (int round = 0;; round++) { /* made here, or by another node meanwhile: read again */
+        db_stmt *s = db_prepare(c, "SELECT " CHANNEL_COLS " FROM channels WHERE workspace_id = ? "
+                                   "AND builtin = ?");
+        if (!s) return ST_INTERNAL;
+        db_bind_int(s, 1, ws);
+        db_bind_text(s, 2, dialect);
+        int rc = db_step(s);
+        if (rc == DB_ROW) read_channel(s, a, out);
+        db_reset(s);
+        if (rc != DB_DONE) return step_status(rc);
+        if (round) return ST_INTERNAL; /* inserted by nobody, yet refused */
+        *out = (channel_row){
+            .name = (char *)dialect, .type = "api", .created_at = now, .updated_at = now};
+        uuid_v4(out->uuid);
+        status st = channel_insert(c, ws, out, dialect);
+        if (st || out->id) return st;
+    }
 }
 
 /* ---- responders ---- */
@@ -151,11 +162,17 @@ status store_responder_add_version(db *c, int64_t ws, responder_row *r)
     return run_done(s);
 }
 
+/* As channel_insert: a built-in responder another node made first leaves r->id 0. */
 static status responder_insert(db *c, int64_t ws, responder_row *r, bool builtin)
 {
-    db_stmt *s = db_prepare(c, "INSERT INTO responders (uuid, workspace_id, entity, name, picture, "
-                               "builtin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                               "RETURNING id");
+    db_stmt *s =
+        db_prepare(c, builtin ? "INSERT INTO responders (uuid, workspace_id, entity, name, "
+                                "picture, builtin, created_at, updated_at) VALUES (?, ?, "
+                                "?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id"
+                              : "INSERT INTO responders (uuid, workspace_id, entity, name, "
+                                "picture, builtin, created_at, updated_at) VALUES (?, ?, "
+                                "?, ?, ?, ?, ?, ?) RETURNING id");
+    r->id = 0;
     if (!s) return ST_INTERNAL;
     db_bind_text(s, 1, r->uuid);
     db_bind_int(s, 2, ws);
@@ -167,7 +184,7 @@ static status responder_insert(db *c, int64_t ws, responder_row *r, bool builtin
     db_bind_int(s, 8, r->updated_at);
     status st = run_insert(s, &r->id);
     r->version_number = 1;
-    return st ? st : store_responder_add_version(c, ws, r);
+    return st || !r->id ? st : store_responder_add_version(c, ws, r);
 }
 
 status store_responder_insert(db *c, int64_t ws, responder_row *r)
@@ -230,20 +247,24 @@ status store_responder_list(db *c, int64_t ws, const list_page *pg, arena *a, re
 
 status store_responder_builtin(db *c, int64_t ws, int64_t now, arena *a, responder_row *out)
 {
-    db_stmt *s = db_prepare(c, "SELECT " RESPONDER_COLS " FROM " RESPONDER_FROM
-                               " WHERE r.workspace_id = ? AND r.builtin = 1");
-    if (!s) return ST_INTERNAL;
-    db_bind_int(s, 1, ws);
-    int rc = db_step(s);
-    if (rc == DB_ROW) read_responder(s, a, out);
-    db_reset(s);
-    if (rc != DB_DONE) return step_status(rc);
-    *out = (responder_row){
-        .entity = "agents", .name = "ticketd", .created_at = now, .updated_at = now};
-    uuid_v4(out->uuid);
-    out->version_uuid = arena_alloc(a, UUID_STR_LEN + 1);
-    uuid_v4(out->version_uuid);
-    return responder_insert(c, ws, out, true);
+    for (int round = 0;; round++) { /* as store_channel_builtin */
+        db_stmt *s = db_prepare(c, "SELECT " RESPONDER_COLS " FROM " RESPONDER_FROM
+                                   " WHERE r.workspace_id = ? AND r.builtin = 1");
+        if (!s) return ST_INTERNAL;
+        db_bind_int(s, 1, ws);
+        int rc = db_step(s);
+        if (rc == DB_ROW) read_responder(s, a, out);
+        db_reset(s);
+        if (rc != DB_DONE) return step_status(rc);
+        if (round) return ST_INTERNAL;
+        *out = (responder_row){
+            .entity = "agents", .name = "ticketd", .created_at = now, .updated_at = now};
+        uuid_v4(out->uuid);
+        out->version_uuid = arena_alloc(a, UUID_STR_LEN + 1);
+        uuid_v4(out->version_uuid);
+        status st = responder_insert(c, ws, out, true);
+        if (st || out->id) return st;
+    }
 }
 
 /* ---- chats ---- */

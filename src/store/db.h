@@ -17,6 +17,7 @@
 
 enum { DB_DONE = 0, DB_ROW = 1 };
 
+struct schema_migration;
 typedef struct db db;
 typedef struct db_stmt db_stmt;
 
@@ -46,6 +47,21 @@ struct db_driver {
     status (*checkpoint)(db *c);
     /* Called on the writer connection when checkpoints run in the background instead. */
     status (*writer_no_autocheckpoint)(db *c);
+    /* The engine's numbered migrations, and a lock held while they are applied so that
+     * processes starting together on one database apply each once (SQLite: the write lock of
+     * the transaction is enough; PostgreSQL: an advisory lock). */
+    const struct schema_migration *migrations;
+    const int *n_migrations;
+    status (*lock_migrations)(db *c, bool lock);
+    /* SQL fragments where the engines differ (the rest of the SQL is written once):
+     * ids_in: "IN (…)" over one parameter holding a JSON array of integers;
+     * fts_key: the search table's ticket id column; fts_match: the condition that the search
+     * table matches one parameter (store_fts_query's "word"* terms on both engines); when it
+     * starts with '.', it follows the table's name or alias in the query. */
+    const char *ids_in, *fts_key, *fts_match;
+    /* After a SELECT in a write transaction: lock its rows, skipping those another
+     * transaction holds ("" where one writer excludes the others). */
+    const char *lock_rows;
 };
 
 /* Every driver's connection struct starts with this. */
@@ -53,7 +69,10 @@ struct db {
     const struct db_driver *drv;
 };
 
-extern const struct db_driver db_sqlite_driver;
+extern const struct db_driver db_sqlite_driver, db_pg_driver;
+/* The driver for a data source: postgres:// or postgresql:// URLs (or libpq key=value strings
+ * with host=/dbname=) are PostgreSQL, anything else is an SQLite file path. */
+const struct db_driver *db_driver_for(const char *dsn);
 
 static inline db_stmt *db_prepare(db *c, const char *sql)
 {

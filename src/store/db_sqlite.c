@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/schema.h"
 #include "util/limits.h"
 #include "util/log.h"
 
@@ -265,6 +266,12 @@ static status sq_writer_no_autocheckpoint(db *base)
     return sq_exec(base, "PRAGMA wal_autocheckpoint=0");
 }
 
+static status sq_lock_migrations(db *base, bool lock)
+{
+    (void)base, (void)lock; /* each migration's write transaction excludes the others */
+    return ST_OK;
+}
+
 const struct db_driver db_sqlite_driver = {
     .name = "sqlite",
     .open = sq_open,
@@ -288,4 +295,11 @@ const struct db_driver db_sqlite_driver = {
     .backup = sq_backup,
     .checkpoint = sq_checkpoint,
     .writer_no_autocheckpoint = sq_writer_no_autocheckpoint,
+    .migrations = schema_sqlite,
+    .n_migrations = &schema_sqlite_count,
+    .lock_migrations = sq_lock_migrations,
+    .ids_in = "IN (SELECT value FROM json_each(?))",
+    .fts_key = "rowid",
+    .fts_match = "ticket_fts MATCH ?", /* FTS5: the table's own hidden column, any alias */
+    .lock_rows = "",
 };

@@ -22,6 +22,12 @@ static inline status step_status(int rc)
 
 /* Runs a statement with no result rows: prepare failure, step failure -> status. */
 status run_done(db_stmt *s);
+
+/* Full-text search, in the engine's terms (db.h's fragments): the search table, named `alias`
+ * in the query, matches the one parameter (store_fts_query's text) ... */
+char *sql_fts_match(db *c, const char *alias, arena *a);
+/* ... and `col` (a ticket id) is among the tickets it matches. */
+char *sql_fts_ids(db *c, const char *col, arena *a);
 /* " IN (?, ?, …)" with n placeholders, in the arena. */
 char *in_list(arena *a, size_t n);
 /* Runs an `INSERT … RETURNING id` and stores the new row's id. */

@@ -46,14 +46,14 @@ static _Thread_local uint64_t tl_generation;
 static uint64_t next_generation = 1;
 static pthread_mutex_t generation_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static status migrate(db *c, diag *d)
+static status apply(db *c, diag *d)
 {
-    status st = db_exec(c, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY "
-                           "KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+    status st = db_exec(c, "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY "
+                           "KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
     if (st) return diag_set(d, st, "db", "cannot create schema_version");
     int have = store_schema_version(c);
-    for (int i = 0; i < schema_migration_count; i++) {
-        const struct schema_migration *m = &schema_migrations[i];
+    for (int i = 0; i < *c->drv->n_migrations; i++) {
+        const struct schema_migration *m = &c->drv->migrations[i];
         if (m->version <= have) continue;
         st = db_begin(c);
         if (!st) st = db_exec(c, m->sql);
@@ -78,6 +78,17 @@ static status migrate(db *c, diag *d)
     return ST_OK;
 }
 
+/* Applies what is missing, under the engine's migration lock. */
+static status migrate(db *c, diag *d)
+{
+    status st = c->drv->lock_migrations(c, true);
+    if (st) return diag_set(d, st, "db", "cannot take the migration lock");
+    st = apply(c, d);
+    if (c->drv->lock_migrations(c, false) && !st)
+        st = diag_set(d, ST_INTERNAL, "db", "cannot release the migration lock");
+    return st;
+}
+
 int store_schema_version(db *c)
 {
     int v = 0;
@@ -93,7 +104,7 @@ status store_open(const char *dsn, store **out, diag *d)
     store *s = calloc(1, sizeof *s);
     if (!s) bug_at(__FILE__, __LINE__, "out of memory");
     s->dsn = strdup(dsn);
-    s->drv = &db_sqlite_driver;
+    s->drv = db_driver_for(dsn);
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->write_lock, NULL);
     pthread_mutex_init(&s->maint_lock, NULL);
@@ -242,22 +253,12 @@ static void run_batch(store *s, store_job *batch)
     if (st) {
         committed = st;
     } else {
+        /* A failure here (ST_UNAVAILABLE when the connection broke) fails the batch. */
         for (store_job *j = batch; j; j = j->next) {
-            if (exec_cached(s->writer, "SAVEPOINT job")) {
-                committed = ST_INTERNAL;
-                break;
-            }
+            if ((committed = exec_cached(s->writer, "SAVEPOINT job"))) break;
             j->ran_ok = !j->run(s->writer, j->arg);
-            if (!j->ran_ok) {
-                if (exec_cached(s->writer, "ROLLBACK TO job")) {
-                    committed = ST_INTERNAL;
-                    break;
-                }
-            }
-            if (exec_cached(s->writer, "RELEASE job")) {
-                committed = ST_INTERNAL;
-                break;
-            }
+            if (!j->ran_ok && (committed = exec_cached(s->writer, "ROLLBACK TO job"))) break;
+            if ((committed = exec_cached(s->writer, "RELEASE job"))) break;
         }
         if (!committed) committed = db_commit(s->writer);
         if (committed) db_rollback(s->writer);
@@ -551,4 +552,27 @@ status get_one(db *c, const char *sql, int64_t ws, const char *uuid, arena *a, r
     if (rc == DB_ROW) read(s, a, row);
     db_reset(s);
     return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : step_status(rc);
+}
+
+/* ---- sql.h: what differs between engines, from the driver ---- */
+
+char *sql_fts_match(db *c, const char *alias, arena *a)
+{
+    const struct db_driver *d = c->drv;
+    return d->fts_match[0] == '.' ? arena_printf(a, "%s%s", alias, d->fts_match)
+                                  : arena_strdup(a, d->fts_match);
+}
+
+char *sql_fts_ids(db *c, const char *col, arena *a)
+{
+    return arena_printf(a, "%s IN (SELECT %s FROM ticket_fts WHERE %s)", col, c->drv->fts_key,
+                        sql_fts_match(c, "ticket_fts", a));
+}
+
+const struct db_driver *db_driver_for(const char *dsn)
+{
+    if (!strncmp(dsn, "postgres://", 11) || !strncmp(dsn, "postgresql://", 13) ||
+        strstr(dsn, "dbname=") || strstr(dsn, "host="))
+        return &db_pg_driver;
+    return &db_sqlite_driver;
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "util/arena.h"
 #include "util/crypto.h"
@@ -19,12 +20,18 @@
 typedef struct store store;
 typedef struct db db;
 
-/* Opens (creating if needed) and migrates the store at dsn: a SQLite file path. */
+/* Opens (creating if needed) and migrates the store at dsn: an SQLite file path, or a
+ * PostgreSQL URL (postgres://…, db.h's db_driver_for). */
 status store_open(const char *dsn, store **out, diag *d) WUR;
 void store_close(store *s);
 /* This thread's connection to s, opened on first use and cached; NULL if it cannot be opened. */
 db *store_conn(store *s);
 int store_schema_version(db *c);
+/* `ticketd copy`: every row of the SQLite store `from` into the empty PostgreSQL store `to`
+ * (same schema version), ids kept, in one transaction, then the row counts of every table
+ * compared. Prints one line per table to out. Needs a role that may set
+ * session_replication_role (references and triggers are off while rows arrive in any order). */
+status store_copy(db *from, db *to, FILE *out, diag *d) WUR;
 
 /* A write transaction on the store's single writer connection: serialised with every other
  * writer of this process, ended by store_write_end (commit, or rollback when commit is false
@@ -515,13 +522,17 @@ typedef struct {
 /* Inserts n (its uuid set by the caller); fills n->id. */
 status store_notification_insert(db *c, int64_t ws, notification_row *n) WUR;
 /* Up to limit queued rows of any workspace due at `now` (next_at <= now) on the channels
- * enabled (email, sms), oldest next_at first. */
+ * enabled (email, sms), oldest next_at first. In a write transaction on PostgreSQL the rows are
+ * locked and rows another node's transaction holds are skipped (FOR UPDATE SKIP LOCKED); on
+ * SQLite the one writer excludes the rest. */
 status store_notification_due(db *c, int64_t now, bool email, bool sms, size_t limit, arena *a,
                               notification_row **rows, size_t *n) WUR;
 /* The earliest next_at of a queued row on the enabled channels; ST_NOT_FOUND when none. */
 status store_notification_next(db *c, bool email, bool sms, int64_t *next_at) WUR;
 /* Writes status, attempts, next_at, last_error and sent_at of row n->id. */
 status store_notification_update(db *c, const notification_row *n) WUR;
+/* Moves a row's next_at: a claim's lease, or its release. */
+status store_notification_set_next(db *c, int64_t id, int64_t next_at) WUR;
 /* A ticket's notifications, in the order they were queued. */
 status store_notification_list(db *c, int64_t ws, int64_t ticket_id, arena *a,
                                notification_row **rows, size_t *n) WUR;

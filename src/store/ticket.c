@@ -315,8 +315,8 @@ status store_reply_insert(db *c, int64_t ws, int64_t ticket_id, reply_row *r)
 
 status store_reply_link_asset(db *c, int64_t reply_id, int64_t ticket_id, int64_t asset_id, int pos)
 {
-    db_stmt *s = db_prepare(c, "INSERT OR IGNORE INTO reply_assets (reply_id, asset_id, "
-                               "ticket_id, pos) VALUES (?, ?, ?, ?)");
+    db_stmt *s = db_prepare(c, "INSERT INTO reply_assets (reply_id, asset_id, ticket_id, pos) "
+                               "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
     if (!s) return ST_INTERNAL;
     db_bind_int(s, 1, reply_id);
     db_bind_int(s, 2, asset_id);
@@ -448,7 +448,7 @@ status store_details_get(db *c, int64_t ws, const char *uuid, arena *a, details_
 
 /* Adds `<col> = ?` for one id, `<col> IN (<the ids as a JSON array>)` for several (the
  * statement text stays the same whatever the number of ids), between `open` and `close`. */
-static void and_ids_in(qb *q, const char *open, const char *close, const char *col,
+static void and_ids_in(db *c, qb *q, const char *open, const char *close, const char *col,
                        const id_set *ids, arena *a)
 {
     if (!ids->n) return;
@@ -465,13 +465,13 @@ static void and_ids_in(qb *q, const char *open, const char *close, const char *c
             (size_t)snprintf(json + len, cap - len, "%s%lld", i ? "," : "", (long long)ids->ids[i]);
     json[len++] = ']';
     json[len] = '\0';
-    qb_and(q, arena_printf(a, "%s%s IN (SELECT value FROM json_each(?))%s", open, col, close));
+    qb_and(q, arena_printf(a, "%s%s %s%s", open, col, c->drv->ids_in, close));
     qb_text(q, json);
 }
 
-static void and_ids(qb *q, const char *col, const id_set *ids, arena *a)
+static void and_ids(db *c, qb *q, const char *col, const id_set *ids, arena *a)
 {
-    and_ids_in(q, "", "", col, ids, a);
+    and_ids_in(c, q, "", "", col, ids, a);
 }
 
 /* A search first reads this many of its newest matches from the word index. */
@@ -479,10 +479,13 @@ static void and_ids(qb *q, const char *col, const id_set *ids, arena *a)
 
 /* The row id of the SEARCH_SCAN-th newest match (*all false), or *all true when there are
  * fewer matches than that. */
-static status match_floor(db *c, const char *match, int64_t *floor_id, bool *all)
+static status match_floor(db *c, const char *match, arena *a, int64_t *floor_id, bool *all)
 {
-    db_stmt *s = db_prepare(c, "SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ? ORDER BY "
-                               "rowid DESC LIMIT 1 OFFSET ?");
+    const char *key = c->drv->fts_key;
+    db_stmt *s = db_prepare(c, arena_printf(a,
+                                            "SELECT %s FROM ticket_fts WHERE %s ORDER BY %s "
+                                            "DESC LIMIT 1 OFFSET ?",
+                                            key, sql_fts_match(c, "ticket_fts", a), key));
     if (!s) return ST_INTERNAL;
     db_bind_text(s, 1, match);
     db_bind_int(s, 2, SEARCH_SCAN - 1);
@@ -522,12 +525,13 @@ static status search_newest(db *c, int64_t ws, const details_filter *f, qb *q, i
     *n = 0;
     *done = true;
     /* Only the tables the filters read. */
+    const char *key = c->drv->fts_key;
     db_stmt *s = db_prepare(c, arena_printf(a,
                                             "SELECT t.id, t.created_at FROM ticket_fts f CROSS "
                                             "JOIN tickets t JOIN chats ch ON ch.id = t.chat_id "
-                                            "WHERE %s AND t.id = f.rowid AND ticket_fts MATCH ? "
-                                            "AND f.rowid >= ? ORDER BY f.rowid DESC LIMIT ?",
-                                            q->where));
+                                            "WHERE %s AND t.id = f.%s AND %s AND f.%s >= ? "
+                                            "ORDER BY f.%s DESC LIMIT ?",
+                                            q->where, key, sql_fts_match(c, "f", a), key, key));
     if (!s) return ST_INTERNAL;
     int i = qb_bind(q, s, 1);
     db_bind_text(s, i, f->match);
@@ -545,9 +549,8 @@ static status search_newest(db *c, int64_t ws, const details_filter *f, qb *q, i
         s = db_prepare(c, arena_printf(a,
                                        "SELECT t.id FROM tickets t JOIN chats ch ON ch.id = "
                                        "t.chat_id WHERE %s AND t.created_at = ? AND t.id < ? AND "
-                                       "t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts "
-                                       "MATCH ?)",
-                                       q->where));
+                                       "%s",
+                                       q->where, sql_fts_ids(c, "t.id", a)));
         if (!s) return ST_INTERNAL;
         i = qb_bind(q, s, 1);
         db_bind_int(s, i, last_at);
@@ -559,8 +562,8 @@ static status search_newest(db *c, int64_t ws, const details_filter *f, qb *q, i
      * walking an index of the whole status). */
     qb only;
     id_set candidates = {ids, got};
-    qb_init(&only, "1");
-    and_ids(&only, "t.id", &candidates, a);
+    qb_init(&only, "1 = 1");
+    and_ids(c, &only, "t.id", &candidates, a);
     q = &only;
     return list_run_counted(c, NULL, DETAILS_COLS, DETAILS_FROM, "tickets t", q, &f->pg,
                             "t.created_at", "t.uuid", "t.created_at", a, sizeof(details_row),
@@ -574,22 +577,22 @@ status store_details_list(db *c, int64_t ws, const details_filter *f, arena *a, 
     qb_init(&q, "t.workspace_id = ? AND t.deleted_at IS NULL AND t.phase = ?");
     qb_int(&q, ws);
     qb_int(&q, f->phase);
-    and_ids(&q, "t.user_id", &f->users, a);
-    and_ids(&q, "t.chat_id", &f->chats, a);
-    and_ids(&q, "ch.responder_id", &f->responders, a);
-    and_ids(&q, "ch.responder_version_id", &f->versions, a);
-    and_ids_in(&q, "EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND ", ")",
+    and_ids(c, &q, "t.user_id", &f->users, a);
+    and_ids(c, &q, "t.chat_id", &f->chats, a);
+    and_ids(c, &q, "ch.responder_id", &f->responders, a);
+    and_ids(c, &q, "ch.responder_version_id", &f->versions, a);
+    and_ids_in(c, &q, "EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND ", ")",
                "tt.tag_id", &f->tags, a);
     if (!f->include_removed) qb_and(&q, "ch.is_removed = 0");
     if (f->match) {
         int64_t floor_id;
         bool all, done;
-        status st = match_floor(c, f->match, &floor_id, &all);
+        status st = match_floor(c, f->match, a, &floor_id, &all);
         if (!st) st = search_newest(c, ws, f, &q, floor_id, all, a, rows, n, &done);
         if (st || done) return st;
         /* A common term the page's filters keep few of: walk the tickets in order instead,
          * keeping the matches. */
-        qb_and(&q, "t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)");
+        qb_and(&q, sql_fts_ids(c, "t.id", a));
         qb_text(&q, f->match);
     }
     return list_run_counted(c, NULL, DETAILS_COLS, DETAILS_FROM, "tickets t", &q, &f->pg,

@@ -41,6 +41,8 @@ const char *status_name(status st)
         return "too_large";
     case ST_INTERNAL:
         return "internal";
+    case ST_UNAVAILABLE:
+        return "unavailable";
     }
     return "unknown";
 }

@@ -17,6 +17,7 @@ typedef enum {
     ST_UNAUTHORIZED, /* missing, unknown or revoked credentials */
     ST_TOO_LARGE,    /* body over the configured limit */
     ST_INTERNAL,     /* a bug or an I/O failure; logged */
+    ST_UNAVAILABLE,  /* the database cannot be reached now; the next request may succeed */
 } status;
 
 /* Why a request failed, beyond the status, where a dialect documents a distinct code. */

@@ -17,11 +17,11 @@ static void write_v2(const char *path)
     assert_int_equal(db_exec(c, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name "
                                 "TEXT NOT NULL, applied_at INTEGER NOT NULL)"),
                      ST_OK);
-    for (int i = 0; i < schema_migration_count && schema_migrations[i].version < 3; i++) {
-        assert_int_equal(db_exec(c, schema_migrations[i].sql), ST_OK);
+    for (int i = 0; i < schema_sqlite_count && schema_sqlite[i].version < 3; i++) {
+        assert_int_equal(db_exec(c, schema_sqlite[i].sql), ST_OK);
         char *rec = NULL;
         assert_true(asprintf(&rec, "INSERT INTO schema_version VALUES (%d, '%s', 0)",
-                             schema_migrations[i].version, schema_migrations[i].name) > 0);
+                             schema_sqlite[i].version, schema_sqlite[i].name) > 0);
         assert_int_equal(db_exec(c, rec), ST_OK);
         free(rec);
     }
@@ -56,8 +56,7 @@ static void test_migration_003_gives_old_tickets_chats(void **state)
     diag d = {0};
     assert_int_equal(store_open(path, &st, &d), ST_OK);
     db *c = store_conn(st);
-    assert_int_equal(store_schema_version(c),
-                     schema_migrations[schema_migration_count - 1].version);
+    assert_int_equal(store_schema_version(c), schema_sqlite[schema_sqlite_count - 1].version);
     assert_int_equal(unit_count(c, "SELECT count(*) FROM chats"), 2);
     assert_int_equal(unit_count(c, "SELECT count(*) FROM tickets WHERE chat_id IS NULL"), 0);
     assert_int_equal(unit_count(c, "SELECT count(*) FROM channels WHERE builtin = 'tamio' AND "

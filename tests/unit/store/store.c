@@ -94,11 +94,10 @@ static ticket_row add_ticket(unit_env *e, int64_t ws, const char *title, int64_t
 static void test_migrations_recorded(void **state)
 {
     unit_env *e = *state;
-    assert_true(schema_migration_count >= 1);
-    int last = schema_migrations[schema_migration_count - 1].version;
+    assert_true(schema_sqlite_count >= 1);
+    int last = schema_sqlite[schema_sqlite_count - 1].version;
     assert_int_equal(store_schema_version(e->db), last);
-    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM schema_version"),
-                     schema_migration_count);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM schema_version"), schema_sqlite_count);
     assert_int_equal(unit_count(e->db, "SELECT count(*) FROM schema_version WHERE version = 1 "
                                        "AND name <> '' AND applied_at > 0"),
                      1);
@@ -110,8 +109,7 @@ static void test_migrations_recorded(void **state)
     e->cx.db = e->db;
     assert_non_null(e->db);
     assert_int_equal(store_schema_version(e->db), last);
-    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM schema_version"),
-                     schema_migration_count);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM schema_version"), schema_sqlite_count);
     ws_row w;
     assert_int_equal(store_ws_find(e->db, "unit", e->a, &w), ST_OK);
     assert_int_equal(w.id, e->ws.id);

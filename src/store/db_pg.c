@@ -1,0 +1,489 @@
+/* The PostgreSQL driver (libpq): one connection per thread like SQLite's, and a per-connection
+ * cache of server-side prepared statements keyed by SQL text. Owns what differs between the two
+ * engines below the SQL: `?` placeholders become $1, $2… (outside literals and identifiers);
+ * a statement is prepared on its first run with the types of that run's values (integers int8,
+ * text, bytea; NULL left to the server); values travel as text, blobs as binary; SQLSTATE maps
+ * to the status enum (unique and foreign-key violations are conflicts); a connection that broke
+ * answers ST_UNAVAILABLE for the statement in flight and is re-established on the next use.
+ * The only file besides db_sqlite.c that includes a database header. */
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db.h"
+#include "store/schema.h"
+#include "util/limits.h"
+#include "util/log.h"
+
+#define OID_INT8  20
+#define OID_TEXT  25
+#define OID_BYTEA 17
+
+struct pstmt {
+    struct db_stmt_head head; /* must be first: db.h dispatches through it */
+    struct pconn *c;
+    char *sql;  /* as written, with ? */
+    char *text; /* as sent, with $n */
+    uint64_t hash;
+    int n_params;
+    bool *used;     /* which of $1..$n the text names (PostgreSQL must type every one) */
+    unsigned epoch; /* the connection epoch it was prepared in; 0: not prepared */
+    int id;         /* its name on the server: s<id> */
+    /* the values of the next run */
+    char **vals;
+    int *lens, *fmts;
+    unsigned *types;
+    char (*num)[24];
+    /* the current run */
+    PGresult *res;
+    int row, n_rows;
+    bool ran;
+    unsigned char *blob; /* the last bytea column decoded (PQunescapeBytea) */
+};
+
+struct pconn {
+    struct db base; /* must be first */
+    PGconn *h;
+    char *dsn;
+    unsigned epoch; /* bumped when the session is re-established: prepared names are gone */
+    int next_id;
+    bool broken;
+    struct pstmt cache[LIMIT_STMT_CACHE];
+};
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static void notice(void *arg, const char *msg)
+{
+    (void)arg, (void)msg; /* NOTICEs (e.g. "relation already exists, skipping") are not errors */
+}
+
+static status session(struct pconn *c, diag *d)
+{
+    if (PQstatus(c->h) != CONNECTION_OK) {
+        if (d) diag_set(d, ST_UNAVAILABLE, "db", "cannot connect: %s", PQerrorMessage(c->h));
+        return ST_UNAVAILABLE;
+    }
+    PQsetNoticeProcessor(c->h, notice, NULL);
+    PGresult *r = PQexec(c->h, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; "
+                               "SET standard_conforming_strings = on");
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    c->epoch++;
+    c->broken = false;
+    if (!ok && d) diag_set(d, ST_UNAVAILABLE, "db", "cannot set up: %s", PQerrorMessage(c->h));
+    return ok ? ST_OK : ST_UNAVAILABLE;
+}
+
+static status pg_open(const char *dsn, db **out, diag *d)
+{
+    struct pconn *c = calloc(1, sizeof *c);
+    if (!c) bug_at(__FILE__, __LINE__, "out of memory");
+    c->base.drv = &db_pg_driver;
+    c->dsn = strdup(dsn);
+    c->h = PQconnectdb(dsn);
+    if (!c->dsn || !c->h) bug_at(__FILE__, __LINE__, "out of memory");
+    status st = session(c, d);
+    if (st) {
+        PQfinish(c->h);
+        free(c->dsn);
+        free(c);
+        return st;
+    }
+    *out = &c->base;
+    return ST_OK;
+}
+
+/* A broken connection is re-established before its next statement; ST_UNAVAILABLE if not. */
+static status ensure(struct pconn *c)
+{
+    if (!c->broken && PQstatus(c->h) == CONNECTION_OK) return ST_OK;
+    PQreset(c->h);
+    status st = session(c, NULL);
+    if (st) log_error("pg: cannot reconnect: %s", PQerrorMessage(c->h));
+    return st;
+}
+
+static void clear_run(struct pstmt *s)
+{
+    PQclear(s->res);
+    s->res = NULL;
+    s->row = s->n_rows = 0;
+    s->ran = false;
+    PQfreemem(s->blob);
+    s->blob = NULL;
+}
+
+static void clear_values(struct pstmt *s)
+{
+    for (int i = 0; i < s->n_params; i++) {
+        if (s->vals[i] && s->vals[i] != s->num[i]) free(s->vals[i]);
+        s->vals[i] = NULL;
+        s->lens[i] = s->fmts[i] = 0;
+        s->types[i] = 0;
+    }
+}
+
+static void stmt_free(struct pstmt *s)
+{
+    if (!s->sql) return;
+    clear_run(s);
+    clear_values(s);
+    if (s->epoch && s->epoch == s->c->epoch && PQstatus(s->c->h) == CONNECTION_OK) {
+        char q[48];
+        snprintf(q, sizeof q, "DEALLOCATE s%d", s->id);
+        PQclear(PQexec(s->c->h, q));
+    }
+    free(s->sql);
+    free(s->text);
+    free(s->vals);
+    free(s->lens);
+    free(s->fmts);
+    free(s->types);
+    free(s->num);
+    free(s->used);
+    memset(s, 0, sizeof *s);
+}
+
+static void pg_close(db *base)
+{
+    struct pconn *c = (struct pconn *)base;
+    if (!c) return;
+    for (int i = 0; i < LIMIT_STMT_CACHE; i++)
+        stmt_free(&c->cache[i]);
+    PQfinish(c->h);
+    free(c->dsn);
+    free(c);
+}
+
+/* `?` -> $n and `?NNN` -> $NNN outside '…' literals, "…" identifiers and -- comments; *n gets
+ * the number of parameters. */
+static char *number_placeholders(const char *sql, int *n, bool *used, size_t n_used)
+{
+    size_t len = strlen(sql), q = 0;
+    for (const char *p = sql; *p; p++)
+        q += *p == '?';
+    char *out = malloc(len + q * 6 + 1), *o = out;
+    if (!out) bug_at(__FILE__, __LINE__, "out of memory");
+    *n = 0;
+    char quote = 0;
+    for (const char *p = sql; *p; p++) {
+        if (quote) {
+            if (*p == quote) quote = 0; /* a doubled quote closes and reopens: same result */
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+        } else if (p[0] == '-' && p[1] == '-') {
+            while (*p && *p != '\n')
+                *o++ = *p++;
+            if (!*p) break;
+        } else if (*p == '?' && p[1] >= '1' && p[1] <= '9') { /* ?NNN: SQLite's numbered form */
+            char *end;
+            long k = strtol(p + 1, &end, 10);
+            o += snprintf(o, 12, "$%ld", k);
+            if (k > *n) *n = (int)k;
+            if ((size_t)k <= n_used) used[k - 1] = true;
+            p = end - 1;
+            continue;
+        } else if (*p == '?') {
+            o += snprintf(o, 12, "$%d", ++*n);
+            if ((size_t)*n <= n_used) used[*n - 1] = true;
+            continue;
+        }
+        *o++ = *p;
+    }
+    *o = '\0';
+    return out;
+}
+
+static db_stmt *pg_prepare(db *base, const char *sql)
+{
+    struct pconn *c = (struct pconn *)base;
+    uint64_t h = fnv1a(sql);
+    size_t slot = h % LIMIT_STMT_CACHE;
+    /* As in db_sqlite.c: open addressing with a short probe; a statement not in a run is
+     * the victim when the neighbourhood is full. */
+    size_t victim = LIMIT_STMT_CACHE;
+    for (size_t k = 0; k < 8; k++) {
+        size_t i = (slot + k) % LIMIT_STMT_CACHE;
+        struct pstmt *e = &c->cache[i];
+        if (e->sql && e->hash == h && strcmp(e->sql, sql) == 0) return (db_stmt *)e;
+        if (!e->sql) {
+            victim = i;
+            break;
+        }
+        if (victim == LIMIT_STMT_CACHE && !e->res && !e->ran) victim = i;
+    }
+    BUG_ON(victim == LIMIT_STMT_CACHE);
+    struct pstmt *e = &c->cache[victim];
+    stmt_free(e);
+    e->head.drv = &db_pg_driver;
+    e->c = c;
+    e->sql = strdup(sql);
+    if (!e->sql) bug_at(__FILE__, __LINE__, "out of memory");
+    e->hash = h;
+    size_t marks = 1;
+    for (const char *p = sql; *p; p++)
+        marks += *p == '?';
+    bool *used = calloc(marks + 999, sizeof *used); /* ?NNN goes up to 999 */
+    if (!used) bug_at(__FILE__, __LINE__, "out of memory");
+    e->text = number_placeholders(sql, &e->n_params, used, marks + 999);
+    e->used = used;
+    size_t n = e->n_params ? (size_t)e->n_params : 1;
+    e->vals = calloc(n, sizeof *e->vals);
+    e->lens = calloc(n, sizeof *e->lens);
+    e->fmts = calloc(n, sizeof *e->fmts);
+    e->types = calloc(n, sizeof *e->types);
+    e->num = calloc(n, sizeof *e->num);
+    if (!e->vals || !e->lens || !e->fmts || !e->types || !e->num)
+        bug_at(__FILE__, __LINE__, "out of memory");
+    e->id = ++c->next_id;
+    return (db_stmt *)e;
+}
+
+#define PS(s) ((struct pstmt *)(s))
+
+static bool param_ok(struct pstmt *s, int i)
+{
+    if (i >= 1 && i <= s->n_params) {
+        if (s->vals[i - 1] && s->vals[i - 1] != s->num[i - 1]) free(s->vals[i - 1]);
+        s->vals[i - 1] = NULL;
+        return true;
+    }
+    log_error("pg: parameter %d of %d in: %s", i, s->n_params, s->sql);
+    return false;
+}
+
+static void pg_bind_int(db_stmt *st, int i, int64_t v)
+{
+    struct pstmt *s = PS(st);
+    if (!param_ok(s, i)) return;
+    snprintf(s->num[i - 1], sizeof s->num[i - 1], "%lld", (long long)v);
+    s->vals[i - 1] = s->num[i - 1];
+    s->fmts[i - 1] = 0;
+    s->types[i - 1] = OID_INT8;
+}
+
+static void pg_bind_text(db_stmt *st, int i, const char *v)
+{
+    struct pstmt *s = PS(st);
+    if (!param_ok(s, i)) return;
+    s->vals[i - 1] = v ? strdup(v) : NULL;
+    if (v && !s->vals[i - 1]) bug_at(__FILE__, __LINE__, "out of memory");
+    s->fmts[i - 1] = 0;
+    s->types[i - 1] = v ? OID_TEXT : 0;
+}
+
+static void pg_bind_blob(db_stmt *st, int i, const void *p, size_t n)
+{
+    struct pstmt *s = PS(st);
+    if (!param_ok(s, i)) return;
+    s->vals[i - 1] = malloc(n ? n : 1);
+    if (!s->vals[i - 1]) bug_at(__FILE__, __LINE__, "out of memory");
+    memcpy(s->vals[i - 1], p, n);
+    s->lens[i - 1] = (int)n;
+    s->fmts[i - 1] = 1;
+    s->types[i - 1] = OID_BYTEA;
+}
+
+static void pg_bind_null(db_stmt *st, int i)
+{
+    pg_bind_text(st, i, NULL);
+}
+
+/* SQLSTATE classes: 23505 unique, 23503 foreign key, 08… connection, 57P01 admin shutdown. */
+static int failure(struct pstmt *s, PGresult *r)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    if (state && (!strcmp(state, "23505") || !strcmp(state, "23503"))) return -ST_CONFLICT;
+    if (PQstatus(s->c->h) != CONNECTION_OK || (state && !strncmp(state, "08", 2)) ||
+        (state && !strncmp(state, "57P", 3))) {
+        s->c->broken = true;
+        log_error("pg: connection lost: %s", PQerrorMessage(s->c->h));
+        return -ST_UNAVAILABLE;
+    }
+    log_error("pg: %s (%s) in: %s", r ? PQresultErrorMessage(r) : PQerrorMessage(s->c->h),
+              state ? state : "-", s->sql);
+    return -ST_INTERNAL;
+}
+
+static int run(struct pstmt *s)
+{
+    struct pconn *c = s->c;
+    if (ensure(c)) return -ST_UNAVAILABLE;
+    if (s->epoch != c->epoch) {
+        for (int i = 0; i < s->n_params; i++) /* a number the text skips still needs a type */
+            if (!s->used[i] && !s->types[i]) s->types[i] = OID_TEXT;
+        char name[24];
+        snprintf(name, sizeof name, "s%d", s->id);
+        PGresult *r = PQprepare(c->h, name, s->text, s->n_params, s->types);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+            int rc = failure(s, r);
+            PQclear(r);
+            return rc;
+        }
+        PQclear(r);
+        s->epoch = c->epoch;
+    }
+    char name[24];
+    snprintf(name, sizeof name, "s%d", s->id);
+    s->res =
+        PQexecPrepared(c->h, name, s->n_params, (const char *const *)s->vals, s->lens, s->fmts, 0);
+    s->ran = true;
+    ExecStatusType es = PQresultStatus(s->res);
+    s->row = -1;
+    s->n_rows = es == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
+    return es == PGRES_TUPLES_OK || es == PGRES_COMMAND_OK ? 0 : failure(s, s->res);
+}
+
+static int pg_step(db_stmt *st)
+{
+    struct pstmt *s = PS(st);
+    if (!s->ran) {
+        int rc = run(s);
+        if (rc < 0) return rc;
+    }
+    PQfreemem(s->blob);
+    s->blob = NULL;
+    if (++s->row < s->n_rows) return DB_ROW;
+    s->row = s->n_rows;
+    return DB_DONE;
+}
+
+static bool pg_col_null(db_stmt *st, int i)
+{
+    struct pstmt *s = PS(st);
+    return !s->res || s->row < 0 || s->row >= s->n_rows || PQgetisnull(s->res, s->row, i);
+}
+
+static int64_t pg_col_int(db_stmt *st, int i)
+{
+    if (pg_col_null(st, i)) return 0;
+    const char *v = PQgetvalue(PS(st)->res, PS(st)->row, i);
+    if (v[0] == 't' && !v[1]) return 1; /* a boolean expression's value */
+    if (v[0] == 'f' && !v[1]) return 0;
+    return strtoll(v, NULL, 10);
+}
+
+static const char *pg_col_text(db_stmt *st, int i)
+{
+    if (pg_col_null(st, i)) return NULL;
+    return PQgetvalue(PS(st)->res, PS(st)->row, i);
+}
+
+static const void *pg_col_blob(db_stmt *st, int i, size_t *n)
+{
+    struct pstmt *s = PS(st);
+    *n = 0;
+    if (pg_col_null(st, i)) return NULL;
+    const char *v = PQgetvalue(s->res, s->row, i);
+    if (PQftype(s->res, i) != OID_BYTEA) {
+        *n = (size_t)PQgetlength(s->res, s->row, i);
+        return v;
+    }
+    PQfreemem(s->blob);
+    s->blob = PQunescapeBytea((const unsigned char *)v, n);
+    return s->blob;
+}
+
+static void pg_reset(db_stmt *st)
+{
+    struct pstmt *s = PS(st);
+    clear_run(s);
+    clear_values(s);
+}
+
+static status pg_exec(db *base, const char *sql)
+{
+    struct pconn *c = (struct pconn *)base;
+    if (ensure(c)) return ST_UNAVAILABLE;
+    PGresult *r = PQexec(c->h, sql);
+    ExecStatusType es = PQresultStatus(r);
+    status st = ST_OK;
+    if (es != PGRES_COMMAND_OK && es != PGRES_TUPLES_OK) {
+        struct pstmt probe = {.c = c, .sql = (char *)sql};
+        st = (status)-failure(&probe, r);
+    }
+    PQclear(r);
+    return st;
+}
+
+static status pg_begin(db *base)
+{
+    return pg_exec(base, "BEGIN");
+}
+
+/* One snapshot for the whole read, as SQLite's read transaction gives. */
+static status pg_begin_read(db *base)
+{
+    return pg_exec(base, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+}
+
+static status pg_commit(db *base)
+{
+    return pg_exec(base, "COMMIT");
+}
+
+static void pg_rollback(db *base)
+{
+    struct pconn *c = (struct pconn *)base;
+    if (PQstatus(c->h) == CONNECTION_OK && PQtransactionStatus(c->h) != PQTRANS_IDLE)
+        (void)pg_exec(base, "ROLLBACK");
+}
+
+static status pg_backup(db *base, const char *file, diag *d)
+{
+    (void)base, (void)file;
+    return diag_set(d, ST_INVALID, "db", "back up a PostgreSQL store with pg_dump");
+}
+
+/* Several nodes may start at once on one database: one applies the migrations, the others
+ * wait here and then find them applied. The lock is the session's, released on unlock. */
+static status pg_lock_migrations(db *base, bool lock)
+{
+    return pg_exec(base, lock ? "SELECT pg_advisory_lock(7405896523)"
+                              : "SELECT pg_advisory_unlock(7405896523)");
+}
+
+static status pg_nothing(db *base)
+{
+    (void)base; /* PostgreSQL checkpoints by itself */
+    return ST_OK;
+}
+
+const struct db_driver db_pg_driver = {
+    .name = "postgres",
+    .open = pg_open,
+    .close = pg_close,
+    .prepare = pg_prepare,
+    .bind_int = pg_bind_int,
+    .bind_text = pg_bind_text,
+    .bind_blob = pg_bind_blob,
+    .bind_null = pg_bind_null,
+    .step = pg_step,
+    .col_null = pg_col_null,
+    .col_int = pg_col_int,
+    .col_text = pg_col_text,
+    .col_blob = pg_col_blob,
+    .reset = pg_reset,
+    .exec = pg_exec,
+    .begin = pg_begin,
+    .begin_read = pg_begin_read,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .backup = pg_backup,
+    .checkpoint = pg_nothing,
+    .writer_no_autocheckpoint = pg_nothing,
+    .migrations = schema_pg,
+    .n_migrations = &schema_pg_count,
+    .lock_migrations = pg_lock_migrations,
+    .ids_in = "IN (SELECT value::bigint FROM json_array_elements_text(?::json))",
+    .fts_key = "ticket_id",
+    .fts_match = ".doc @@ ticket_fts_query(?)", /* schema/pg/003: FTS5 terms to a tsquery */
+    .lock_rows = " FOR UPDATE SKIP LOCKED",
+};
