@@ -20,7 +20,12 @@
 #include "util/text.h"
 #include "util/timeutil.h"
 
-#define DUE_BATCH      16
+/* The worker claims one due row at a time in a write transaction that moves its next_at a lease
+ * ahead, so no other worker (another node on the same database) takes it meanwhile; the lease
+ * outlasts one delivery (libcurl gives up after 10 s to connect, 30 s in all). A node that dies
+ * mid-delivery leaves the row to be tried again once the lease ends (at least once). */
+#define DUE_BATCH      1
+#define CLAIM_LEASE_MS 60000
 #define MAX_WAIT_MS    3600000LL /* the worker re-reads the queue at least hourly */
 #define STORE_RETRY_MS 1000      /* after a store error, before looking again */
 #define DAY_MS         86400000LL
@@ -405,6 +410,33 @@ static status deliver(const notification_row *n, diag *d)
     return net_mail_send(&worker.net, &m, d);
 }
 
+typedef struct {
+    notification_row *rows;
+    size_t n;
+    bool release; /* put next_at back instead */
+} claim_arg;
+
+static status do_claim(core_ctx *cx, void *p)
+{
+    claim_arg *c = p;
+    status st = ST_OK;
+    if (!c->release)
+        st = store_notification_due(cx->db, cx->now, config.smtp_url != NULL,
+                                    config.sms_gateway != NULL, DUE_BATCH, cx->a, &c->rows, &c->n);
+    for (size_t i = 0; !st && i < c->n; i++)
+        st = store_notification_set_next(
+            cx->db, c->rows[i].id, c->release ? c->rows[i].next_at : cx->now + CLAIM_LEASE_MS);
+    return st;
+}
+
+static status claim(core_ctx *cx, claim_arg *c)
+{
+    cx->ws = 0; /* rows of every workspace */
+    cx->actor = ACTOR_SYSTEM;
+    cx->now = time_now_ms();
+    return core_txn(cx, do_claim, c);
+}
+
 status notify_run_due(store *st, size_t *handled)
 {
     *handled = 0;
@@ -413,10 +445,11 @@ status notify_run_due(store *st, size_t *handled)
     core_ctx cx;
     notification_row *rows = NULL;
     size_t n = 0;
+    claim_arg c = {0};
     status s = core_ctx_init(&cx, st, a, &d);
-    if (!s)
-        s = store_notification_due(cx.db, time_now_ms(), config.smtp_url != NULL,
-                                   config.sms_gateway != NULL, DUE_BATCH, a, &rows, &n);
+    if (!s) s = claim(&cx, &c);
+    rows = c.rows;
+    n = c.n;
     worker.net.smtp_url = config.smtp_url;
     worker.net.sms_url = config.sms_gateway;
     worker.net.from = config.mail_from;
@@ -424,8 +457,13 @@ status notify_run_due(store *st, size_t *handled)
     for (size_t i = 0; !s && i < n && !atomic_load(&worker.stop); i++) {
         diag why = {0};
         status sent = deliver(&rows[i], &why);
-        /* Stopping mid-transfer: the row stays as it was and goes out after the restart. */
-        if (sent && atomic_load(&worker.stop)) break;
+        /* Stopping mid-transfer: the row goes back as it was and out after the restart. */
+        if (sent && atomic_load(&worker.stop)) {
+            claim_arg back = {.rows = rows + i, .n = n - i, .release = true};
+            if (claim(&cx, &back))
+                log_error("notify: cannot release notification %s", rows[i].uuid);
+            break;
+        }
         if (sent)
             log_info("notify: %s %s to %s failed: %s", rows[i].kind, rows[i].channel,
                      rows[i].recipient, why.msg);

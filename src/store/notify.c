@@ -54,7 +54,7 @@ status store_notification_insert(db *c, int64_t ws, notification_row *n)
 }
 
 /* The channels a worker may deliver on, as the SQL tests them (?1 email, ?2 sms). */
-#define CHANNELS "((channel = 'email' AND ?1) OR (channel = 'sms' AND ?2))"
+#define CHANNELS "((channel = 'email' AND ?1 = 1) OR (channel = 'sms' AND ?2 = 1))"
 
 /* Runs s and reads every row it gives into *rows (arena). */
 static status collect(db_stmt *s, arena *a, notification_row **rows, size_t *n)
@@ -75,8 +75,11 @@ status store_notification_due(db *c, int64_t now, bool email, bool sms, size_t l
     *rows = NULL;
     *n = 0;
     db_stmt *s =
-        db_prepare(c, "SELECT " NOTIFICATION_COLS " FROM notifications WHERE status = "
-                      "'queued' AND next_at <= ?3 AND " CHANNELS " ORDER BY next_at, id LIMIT ?4");
+        db_prepare(c, arena_printf(a,
+                                   "SELECT " NOTIFICATION_COLS " FROM notifications "
+                                   "WHERE status = 'queued' AND next_at <= ?3 AND " CHANNELS
+                                   " ORDER BY next_at, id LIMIT ?4%s",
+                                   c->drv->lock_rows));
     if (!s) return ST_INTERNAL;
     db_bind_int(s, 1, email);
     db_bind_int(s, 2, sms);
@@ -98,6 +101,15 @@ status store_notification_next(db *c, bool email, bool sms, int64_t *next_at)
     db_reset(s);
     if (rc < 0) return step_status(rc);
     return none ? ST_NOT_FOUND : ST_OK;
+}
+
+status store_notification_set_next(db *c, int64_t id, int64_t next_at)
+{
+    db_stmt *s = db_prepare(c, "UPDATE notifications SET next_at = ? WHERE id = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, next_at);
+    db_bind_int(s, 2, id);
+    return run_done(s);
 }
 
 status store_notification_update(db *c, const notification_row *n)
