@@ -25,6 +25,7 @@
 typedef struct {
     const char *data, *listen, *workspace, *db, *public_url;
     const char *smtp, *mail_from, *sms_gateway;
+    const char *from, *to; /* copy */
     long long threads, max_body, max_upload, tickets, teammates, clients;
     long long notify_attempts, notify_backoff_ms;
     bool quiet;
@@ -45,6 +46,10 @@ static int usage(void)
           "                [--db URL] [--smtp URL] [--mail-from ADDR] [--sms-gateway URL]\n"
           "                [--notify-attempts N] [--notify-backoff-ms MS]\n"
           "  ticketd backup FILE [--data DIR]\n"
+          "  ticketd migrate --db URL\n"
+          "  ticketd copy --from DIR --to URL\n"
+          "every command takes --db URL (or TICKETD_DB): a PostgreSQL store instead of\n"
+          "DIR/ticketd.db; DIR still holds the files\n"
           "  ticketd seed --tickets N [--teammates N] [--clients N] [--data DIR]\n",
           stderr);
     return 2;
@@ -72,6 +77,10 @@ static bool parse_options(int argc, char **argv, int first, options *o)
             o->workspace = v;
         else if (strcmp(a, "--db") == 0)
             o->db = v;
+        else if (strcmp(a, "--from") == 0)
+            o->from = v;
+        else if (strcmp(a, "--to") == 0)
+            o->to = v;
         else if (strcmp(a, "--threads") == 0) {
             if (!parse_num(a, v, 1, 256, &o->threads)) return false;
         } else if (strcmp(a, "--max-body") == 0) {
@@ -118,13 +127,10 @@ static bool parse_options(int argc, char **argv, int first, options *o)
     return true;
 }
 
-/* Opens (and migrates) the store of the data directory, creating the directory if asked. */
+/* Opens (and migrates) the store: the PostgreSQL database of --db, or the SQLite file of the
+ * data directory (which also holds the files either way), creating the directory if asked. */
 static store *open_store(const options *o, bool create_dir)
 {
-    if (o->db) {
-        fprintf(stderr, "ticketd: --db: only the SQLite store is built in so far\n");
-        return NULL;
-    }
     if (create_dir && mkdir(o->data, 0700) != 0 && errno != EEXIST) {
         fprintf(stderr, "ticketd: cannot create %s: %s\n", o->data, strerror(errno));
         return NULL;
@@ -132,7 +138,9 @@ static store *open_store(const options *o, bool create_dir)
     char path[4096];
     snprintf(path, sizeof path, "%s/ticketd.db", o->data);
     struct stat sb;
-    if (!create_dir && stat(path, &sb) != 0) {
+    if (o->db) {
+        snprintf(path, sizeof path, "%s", o->db);
+    } else if (!create_dir && stat(path, &sb) != 0) {
         fprintf(stderr, "ticketd: no store at %s: run `ticketd init --data %s` first\n", path,
                 o->data);
         return NULL;
@@ -334,6 +342,44 @@ static int cmd_serve(const options *o)
     return rc;
 }
 
+/* Applies the schema (what every command does first) and says which version it is at. */
+static int cmd_migrate(const options *o)
+{
+    if (!o->db) {
+        fprintf(stderr, "ticketd: migrate needs --db URL (an SQLite store migrates on open)\n");
+        return 2;
+    }
+    store *st = open_store(o, false);
+    if (!st) return 1;
+    db *c = store_conn(st);
+    printf("%d\n", c ? store_schema_version(c) : -1);
+    store_close(st);
+    return c ? 0 : 1;
+}
+
+/* The rows of DIR's SQLite store into the (migrated, empty) PostgreSQL store at URL, counts
+ * compared; files stay in DIR, which the PostgreSQL nodes then serve with --data DIR. */
+static int cmd_copy(const options *o)
+{
+    if (!o->from || !o->to) {
+        fprintf(stderr, "ticketd: copy needs --from DIR (an SQLite store) and --to URL\n");
+        return 2;
+    }
+    options src = *o, dst = *o;
+    src.data = o->from;
+    src.db = NULL;
+    dst.db = o->to;
+    store *a = open_store(&src, false);
+    store *b = a ? open_store(&dst, false) : NULL;
+    db *ca = a ? store_conn(a) : NULL, *cb = b ? store_conn(b) : NULL;
+    diag d = {0};
+    int rc = 1;
+    if (ca && cb) rc = store_copy(ca, cb, stdout, &d) ? fail(&d) : 0;
+    store_close(b);
+    store_close(a);
+    return rc;
+}
+
 static int cmd_backup(const options *o)
 {
     if (o->n_args != 1) return usage();
@@ -512,6 +558,8 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "key") == 0) return cmd_key(&o);
     if (strcmp(cmd, "serve") == 0) return cmd_serve(&o);
     if (strcmp(cmd, "backup") == 0) return cmd_backup(&o);
+    if (strcmp(cmd, "migrate") == 0) return cmd_migrate(&o);
+    if (strcmp(cmd, "copy") == 0) return cmd_copy(&o);
     if (strcmp(cmd, "seed") == 0) return cmd_seed(&o);
     return usage();
 }
