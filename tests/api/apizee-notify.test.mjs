@@ -11,10 +11,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
-import { startServer, fixtures, freePort, show } from './lib/harness.mjs';
+import { startServer, fixtures, freePort, show, sql } from './lib/harness.mjs';
 
 const GIVE_UP_MS = 20000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -289,17 +288,16 @@ describe('apizee invitations', () => {
       assert.match(r.json.message, new RegExp(`^${field}\\b`), show(r));
     }
     assert.equal(await count(), before);
-    const db = path.join(s.dataDir, 'ticketd.db');
-    assert.equal(execFileSync('sqlite3', [db, 'SELECT count(*) FROM notifications']).toString().trim(), '0');
+    assert.equal(sql(s.dataDir, 'SELECT count(*) FROM notifications'), '0');
   });
 
   test('queued rows survive a kill -9 and go out after the restart', async () => {
     const dead = await freePort(); // nothing listens there
     const a = await serve(['--smtp', `smtp://127.0.0.1:${dead}`, '--notify-backoff-ms', '200', '--notify-attempts', '50']);
     const t = await createTicket(a, { email: 'later@example.com', send_invitation: 'true' });
-    const db = path.join(a.dataDir, 'ticketd.db');
+
     await until('a failed attempt', async () =>
-      Number(execFileSync('sqlite3', [db, 'SELECT attempts FROM notifications']).toString().trim()) >= 1);
+      Number(sql(a.dataDir, 'SELECT attempts FROM notifications')) >= 1);
     await a.kill();
     const sink = await startSink();
     closers.push(sink.close);
@@ -322,11 +320,10 @@ describe('apizee invitations', () => {
     const s = await serve(['--smtp', `smtp://127.0.0.1:${port}`, ...FAST]);
     const t = await createTicket(s, { email: 'stuck@example.com', send_invitation: 'true' });
     await until('the worker to connect', async () => conns.length > 0);
-    const db = path.join(s.dataDir, 'ticketd.db');
     await s.stop({ keepData: true }); // asserts exit code 0
-    const row = execFileSync('sqlite3', [db, 'SELECT status, attempts FROM notifications']).toString().trim();
+    const row = sql(s.dataDir, 'SELECT status, attempts FROM notifications');
     assert.equal(row, 'queued|0');
-    const evs = execFileSync('sqlite3', [db, "SELECT count(*) FROM events WHERE type LIKE 'invitation.%'"]).toString().trim();
+    const evs = sql(s.dataDir, "SELECT count(*) FROM events WHERE type LIKE 'invitation.%'");
     assert.equal(evs, '1', `only invitation.queued for ${t.id}`);
     fs.rmSync(s.dataDir, { recursive: true, force: true });
   });

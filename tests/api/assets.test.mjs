@@ -12,7 +12,7 @@ import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import {
   startServer, fixtures, assertOk, assertErr, assertAssetShape, A, UUID_RE, UNAUTHORIZED, TOO_LARGE,
-  SEED_ASSET, show, uuid,
+  SEED_ASSET, show, uuid, sql,
 } from './lib/harness.mjs';
 
 const MAX_UPLOAD = 200000;
@@ -303,8 +303,7 @@ const blobPath = (hash, server = s) => path.join(server.dataDir, 'blobs', hash.s
 const blobExists = (hash, server = s) => fs.existsSync(blobPath(hash, server));
 
 function assetRows(server = s) {
-  return Number(execFileSync('sqlite3', [path.join(server.dataDir, 'ticketd.db'), 'SELECT count(*) FROM assets'])
-    .toString().trim());
+  return Number(sql(server.dataDir, 'SELECT count(*) FROM assets'));
 }
 
 // A request's temp file is unlinked when the server releases the request, which may be just
@@ -728,8 +727,7 @@ describe('access control', () => {
   test('URLs signed as documented: an expired one -> 403, a later expiry works (file and thumbnail)', async () => {
     // FILES.md: HMAC-SHA256 (first 128 bits, hex) of "<asset id>/<variant>/<expires>" under the
     // key kept in the database's settings.
-    const key = execFileSync('sqlite3', [path.join(s.dataDir, 'ticketd.db'),
-      "SELECT value FROM settings WHERE name = 'file_url_key'"]).toString().trim();
+    const key = sql(s.dataDir, "SELECT value FROM settings WHERE name = 'file_url_key'");
     const signed = (url, variant, exp) => {
       const u = new URL(noQuery(url));
       const mac = createHmac('sha256', key).update(`${a.id}/${variant}/${exp}`).digest('hex').slice(0, 32);

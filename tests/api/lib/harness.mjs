@@ -29,10 +29,46 @@ export function freePort() {
   });
 }
 
+// PostgreSQL runs (scripts/test-pg.sh): TICKETD_TEST_PG=1 inside a throwaway cluster (PGHOST,
+// PGPORT, PGUSER set by pg_virtualenv). Every data directory then gets a database of its own,
+// created on first use and passed as --db to every command; the directory still holds files.
+export const PG = !!process.env.TICKETD_TEST_PG;
+export const NODES = PG ? Number(process.env.TICKETD_TEST_NODES || 1) : 1;
+const pgUrls = new Map();
+const sqliteDirs = new Set(); // stores kept on SQLite in a PostgreSQL run (`ticketd copy` tests)
+export function dbArgs(dataDir) {
+  if (!PG || sqliteDirs.has(dataDir)) return [];
+  let url = pgUrls.get(dataDir);
+  if (!url) {
+    const name = `t_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
+    // C.UTF-8: text sorts by code point, as SQLite's BINARY collation does.
+    execFileSync('createdb', ['-T', 'template0', '-E', 'UTF8', '--locale=C.UTF-8', name]);
+    url = `postgresql:///${name}`;
+    pgUrls.set(dataDir, url);
+  }
+  return ['--db', url];
+}
+
+// From now on dataDir's store is PostgreSQL (a new database): answers its URL.
+export function pgUrlFor(dataDir) {
+  sqliteDirs.delete(dataDir);
+  return dbArgs(dataDir)[1];
+}
+
+// One SQL statement against the store of dataDir (sqlite3 or psql, both print rows as a|b|c);
+// returns the trimmed output.
+export function sql(dataDir, query) {
+  const url = dbArgs(dataDir)[1];
+  const out = url
+    ? execFileSync('psql', ['-XAtq', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', query])
+    : execFileSync('sqlite3', ['-bail', path.join(dataDir, 'ticketd.db'), query]);
+  return out.toString().trim();
+}
+
 // Runs the CLI; returns trimmed stdout. Throws (with stderr) on a non-zero exit.
 export function runCli(args, dataDir) {
   try {
-    return execFileSync(BIN, [...args, '--data', dataDir], {
+    return execFileSync(BIN, [...args, '--data', dataDir, ...dbArgs(dataDir)], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     }).trim();
@@ -134,7 +170,7 @@ async function waitHealthy(base, child, stderrRef) {
 }
 
 function spawnServe(dataDir, port, maxBody, extraArgs = []) {
-  const args = ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, '--quiet'];
+  const args = ['serve', '--data', dataDir, ...dbArgs(dataDir), '--listen', `127.0.0.1:${port}`, '--quiet'];
   if (maxBody !== undefined) args.push('--max-body', String(maxBody));
   args.push(...extraArgs);
   const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -153,6 +189,29 @@ function spawnServe(dataDir, port, maxBody, extraArgs = []) {
   return { child, stderrRef, exited };
 }
 
+// haproxy in front of the nodes (two-node runs): HTTP mode, keep-alive, round-robin.
+function spawnProxy(port, backends) {
+  const cfg = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ticketd-haproxy-')), 'haproxy.cfg');
+  fs.writeFileSync(cfg, [
+    'global', '  maxconn 4096',
+    'defaults', '  mode http', '  timeout connect 5s', '  timeout client 120s', '  timeout server 120s',
+    '  option http-keep-alive',
+    'frontend fe', `  bind 127.0.0.1:${port}`, '  default_backend nodes',
+    'backend nodes', '  balance roundrobin',
+    ...backends.map((p, i) => `  server n${i + 1} 127.0.0.1:${p}`), '',
+  ].join('\n'));
+  const child = spawn('haproxy', ['-db', '-f', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderrRef = { text: '' };
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d) => {
+    stderrRef.text += d;
+  });
+  const exited = new Promise((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+  });
+  return { child, stderrRef, exited };
+}
+
 // startServer({maxBody, dataDir, key, args}): a fresh store unless dataDir is given (then it
 // reuses that store and its key). args: extra `serve` arguments (e.g. ['--max-upload', '200000']).
 export async function startServer(opts = {}) {
@@ -163,17 +222,43 @@ export async function startServer(opts = {}) {
   let key = opts.key;
   if (!dataDir) {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketd-api-'));
+    if (opts.sqlite) sqliteDirs.add(dataDir);
     key = runCli(['init'], dataDir);
   }
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const proc = spawnServe(dataDir, port, opts.maxBody, opts.args || []);
-  try {
-    await waitHealthy(base, proc.child, proc.stderrRef);
-  } catch (e) {
-    if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
-    throw e;
+  // One ticketd, or (TICKETD_TEST_NODES=2, PostgreSQL) two on the same database and data
+  // directory behind an haproxy that spreads requests round-robin.
+  const procs = [];
+  const ports = [];
+  const nodes = sqliteDirs.has(dataDir) ? 1 : NODES;
+  const proxyPort = nodes > 1 ? await freePort() : 0;
+  const args = [...(opts.args || [])];
+  // Behind a load balancer the links a node writes (file URLs, join links) name the balancer.
+  if (nodes > 1 && !args.includes('--public-url')) args.push('--public-url', `http://127.0.0.1:${proxyPort}`);
+  for (let i = 0; i < nodes; i++) {
+    const p = await freePort();
+    const proc = spawnServe(dataDir, p, opts.maxBody, args);
+    procs.push(proc);
+    ports.push(p);
+    try {
+      await waitHealthy(`http://127.0.0.1:${p}`, proc.child, proc.stderrRef);
+    } catch (e) {
+      for (const q of procs) if (q.child.exitCode === null) q.child.kill('SIGKILL');
+      throw e;
+    }
   }
+  let proxy = null;
+  let port = ports[0];
+  if (nodes > 1) {
+    port = proxyPort;
+    proxy = spawnProxy(port, ports);
+    try {
+      await waitHealthy(`http://127.0.0.1:${port}`, proxy.child, proxy.stderrRef);
+    } catch (e) {
+      for (const q of [...procs, proxy]) if (q.child.exitCode === null) q.child.kill('SIGKILL');
+      throw e;
+    }
+  }
+  const base = `http://127.0.0.1:${port}`;
   let stopped = false;
 
   const server = {
@@ -181,8 +266,9 @@ export async function startServer(opts = {}) {
     key,
     dataDir,
     port,
+    nodes: ports.length,
     get stderr() {
-      return proc.stderrRef.text;
+      return procs.map((q) => q.stderrRef.text).join('');
     },
     cli: (args) => runCli(args, dataDir),
     api: (method, p, body, o) => request(base, key, method, p, body, o),
@@ -198,25 +284,32 @@ export async function startServer(opts = {}) {
     async stop({ keepData = false } = {}) {
       if (stopped) return;
       stopped = true;
-      if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGTERM');
-      const { code, signal } = await proc.exited;
-      const err = proc.stderrRef.text;
-      if (code !== 0 || signal !== null) {
-        process.stderr.write(`\n--- ticketd stderr (exit code ${code}, signal ${signal}) ---\n${err}\n---\n`);
+      for (const q of procs)
+        if (q.child.exitCode === null && q.child.signalCode === null) q.child.kill('SIGTERM');
+      for (const q of procs) {
+        const { code, signal } = await q.exited;
+        const err = q.stderrRef.text;
+        if (code !== 0 || signal !== null) {
+          process.stderr.write(`\n--- ticketd stderr (exit code ${code}, signal ${signal}) ---\n${err}\n---\n`);
+        }
+        assert.equal(
+          code,
+          0,
+          `ticketd serve must exit 0 on SIGTERM; got code ${code} signal ${signal}\nstderr:\n${err}`,
+        );
       }
-      assert.equal(
-        code,
-        0,
-        `ticketd serve must exit 0 on SIGTERM; got code ${code} signal ${signal}\nstderr:\n${err}`,
-      );
+      if (proxy) {
+        proxy.child.kill('SIGKILL');
+        await proxy.exited;
+      }
       if (!keepData) fs.rmSync(dataDir, { recursive: true, force: true });
     },
     // Hard kill (durability test only): no exit-code assertion.
     async kill() {
       if (stopped) return;
       stopped = true;
-      proc.child.kill('SIGKILL');
-      await proc.exited;
+      for (const q of [...procs, ...(proxy ? [proxy] : [])]) q.child.kill('SIGKILL');
+      for (const q of [...procs, ...(proxy ? [proxy] : [])]) await q.exited;
     },
   };
   lastServer = server;
@@ -454,7 +547,7 @@ export function fixtures(s, key) {
       return assertOk(r, 'ticket create').ticket;
     },
     // Uploads arrive with a later issue (blob store); until then an asset is a row written
-    // straight into the server's real SQLite file with the sqlite3 CLI, as an upload would
+    // straight into the server's real store (sqlite3 or psql: sql() above), as an upload would
     // leave it. Answers what the Asset object should show.
     async asset({ name = 'screenshot.png', type = 'image/png', bytes, alt_text, folder } = {}) {
       const k = key || s.key;
@@ -464,13 +557,13 @@ export function fixtures(s, key) {
       const image = type.startsWith('image/');
       const now = Date.now();
       const q = (v) => (v === undefined || v === null ? 'NULL' : `'${String(v).replaceAll("'", "''")}'`);
-      const sql = `INSERT INTO assets (uuid, workspace_id, filename, extension, filesize, type,
+      const insert = `INSERT INTO assets (uuid, workspace_id, filename, extension, filesize, type,
         mime_type, version, status, alt_text, width, height, public_url, folder, created_at,
         updated_at) SELECT ${q(id)}, workspace_id, ${q(name)}, ${q(ext)}, ${size},
         ${q(image ? 'image' : 'document')}, ${q(type)}, 1, 'ready', ${q(alt_text)},
         ${image ? 1 : 'NULL'}, ${image ? 1 : 'NULL'}, ${q(`https://assets.example/${id}/${name}`)},
         ${q(folder)}, ${now}, ${now} FROM api_keys WHERE prefix = ${q(k.slice(0, 12))};`;
-      execFileSync('sqlite3', ['-bail', path.join(s.dataDir, 'ticketd.db'), sql]);
+      sql(s.dataDir, insert);
       return {
         id, object: 'asset', filename: name, extension: ext, filesize: size,
         type: image ? 'image' : 'document', version: 1, status: 'ready',
