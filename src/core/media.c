@@ -9,6 +9,7 @@
 #include "core/ticket.h"
 #include "doc/doc.h"
 #include "util/limits.h"
+#include "util/text.h"
 
 #define LIMIT_TAG_CHARS 64
 
@@ -147,9 +148,7 @@ typedef struct {
 
 static bool name_add(name_set *s, const char *name)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (const char *p = name; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    uint64_t h = text_hash(name);
     for (size_t i = h & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
         if (!s->slot[i]) {
             s->slot[i] = name;

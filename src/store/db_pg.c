@@ -14,6 +14,7 @@
 #include "store/schema.h"
 #include "util/limits.h"
 #include "util/log.h"
+#include "util/text.h"
 
 #define OID_INT8  20
 #define OID_TEXT  25
@@ -50,14 +51,6 @@ struct pconn {
     bool broken;
     struct pstmt cache[LIMIT_STMT_CACHE];
 };
-
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
 
 static void notice(void *arg, const char *msg)
 {
@@ -204,7 +197,7 @@ static char *number_placeholders(const char *sql, int *n, bool *used, size_t n_u
 static db_stmt *pg_prepare(db *base, const char *sql)
 {
     struct pconn *c = (struct pconn *)base;
-    uint64_t h = fnv1a(sql);
+    uint64_t h = text_hash(sql);
     size_t slot = h % LIMIT_STMT_CACHE;
     /* As in db_sqlite.c: open addressing with a short probe; a statement not in a run is
      * the victim when the neighbourhood is full. */

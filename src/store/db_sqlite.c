@@ -10,6 +10,7 @@
 #include "store/schema.h"
 #include "util/limits.h"
 #include "util/log.h"
+#include "util/text.h"
 
 struct stmt {
     struct db_stmt_head head; /* must be first: db.h dispatches through it */
@@ -23,14 +24,6 @@ struct sconn {
     sqlite3 *h;
     struct stmt cache[LIMIT_STMT_CACHE];
 };
-
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
 
 static status sq_exec(db *c, const char *sql);
 
@@ -89,7 +82,7 @@ static void sq_close(db *base)
 static db_stmt *sq_prepare(db *base, const char *sql)
 {
     struct sconn *c = (struct sconn *)base;
-    uint64_t h = fnv1a(sql);
+    uint64_t h = text_hash(sql);
     size_t slot = h % LIMIT_STMT_CACHE;
     /* Open addressing with a short probe. A full neighbourhood evicts a statement that is not
      * running: callers step a statement right after binding it, so an idle one is free. */

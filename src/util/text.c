@@ -150,3 +150,11 @@ char *text_url_encode(arena *a, const char *s)
     *o = '\0';
     return out;
 }
+
+uint64_t text_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}

@@ -1,14 +1,18 @@
 /* Text checks shared by every dialect's validation: UTF-8 well-formedness, character counts,
- * and the small shapes (email, language tag, country code) the domain uses. Pure functions. */
+ * the small shapes (email, language tag, country code) the domain uses, and a string hash. Pure
+ * functions. */
 #ifndef TICKETD_UTIL_TEXT_H
 #define TICKETD_UTIL_TEXT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/arena.h"
 
 bool text_utf8_valid(const char *s, size_t n);
+/* FNV-1a of a NUL-terminated string: for hash tables (statement caches, name sets). */
+uint64_t text_hash(const char *s);
 /* Valid UTF-8 but for a sequence cut short at the end (the head of a longer text). */
 bool text_utf8_prefix_valid(const char *s, size_t n);
 /* s with every byte but A-Z a-z 0-9 - . _ ~ written %XX (a URL path segment, RFC 5987). */
