@@ -153,7 +153,7 @@ char *text_url_encode(arena *a, const char *s)
 
 uint64_t text_hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = 14695981039346656037ull; /* the FNV offset basis */
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ull;
     return h;

@@ -1,6 +1,6 @@
 /* Tests of util/text.c: UTF-8 well-formedness (boundaries, overlong forms, surrogates,
  * out-of-range, truncated and broken sequences, NUL), code point counts, and the small shapes:
- * email, language tag, country code, whole-string integers. */
+ * email, language tag, country code, whole-string integers; the FNV-1a hash. */
 #include "unit.h"
 
 #include "util/text.h"
@@ -190,6 +190,15 @@ static void test_parse_int(void **state)
     assert_int_equal(v, 99); /* untouched on failure */
 }
 
+/* FNV-1a 64-bit reference values. */
+static void test_hash(void **state)
+{
+    assert_true(text_hash("") == 0xcbf29ce484222325ull);
+    assert_true(text_hash("a") == 0xaf63dc4c8601ec8cull);
+    assert_true(text_hash("foobar") == 0x85944171f73967e8ull);
+    assert_true(text_hash("ab") != text_hash("ba"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -203,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_country),
         cmocka_unit_test(test_parse_int),
         cmocka_unit_test(test_utf8_decode_and_word_chars),
+        cmocka_unit_test(test_hash),
     };
     return cmocka_run_group_tests_name("util/text", tests, NULL, NULL);
 }
