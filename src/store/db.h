@@ -43,7 +43,7 @@ struct db_driver {
     void (*rollback)(db *c);
     status (*backup)(db *c, const char *file, diag *d); /* online, consistent copy */
     /* Background upkeep: moves committed changes from the log into the database without
-     * blocking writers (SQLite: a PASSIVE WAL checkpoint). */
+     * blocking writers (SQLite: a PASSIVE WAL checkpoint). NULL: the engine needs none. */
     status (*checkpoint)(db *c);
     /* Called on the writer connection when checkpoints run in the background instead. */
     status (*writer_no_autocheckpoint)(db *c);

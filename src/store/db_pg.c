@@ -443,12 +443,6 @@ static status pg_lock_migrations(db *base, bool lock)
                               : "SELECT pg_advisory_unlock(7405896523)");
 }
 
-static status pg_nothing(db *base)
-{
-    (void)base; /* PostgreSQL checkpoints by itself */
-    return ST_OK;
-}
-
 const struct db_driver db_pg_driver = {
     .name = "postgres",
     .open = pg_open,
@@ -470,8 +464,8 @@ const struct db_driver db_pg_driver = {
     .commit = pg_commit,
     .rollback = pg_rollback,
     .backup = pg_backup,
-    .checkpoint = pg_nothing,
-    .writer_no_autocheckpoint = pg_nothing,
+    .checkpoint = NULL, /* PostgreSQL checkpoints by itself: no upkeep thread */
+    .writer_no_autocheckpoint = NULL,
     .migrations = schema_pg,
     .n_migrations = &schema_pg_count,
     .lock_migrations = pg_lock_migrations,

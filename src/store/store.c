@@ -223,6 +223,7 @@ static void *maintain(void *arg)
 
 status store_start_maintenance(store *s)
 {
+    if (!s->drv->checkpoint) return ST_OK; /* the engine keeps its own log (PostgreSQL) */
     pthread_mutex_lock(&s->write_lock);
     s->maint_running = true;
     /* A writer opened before now still checkpoints itself; close it so the next opens without. */
