@@ -84,7 +84,11 @@ static status pg_open(const char *dsn, db **out, diag *d)
     if (!c) bug_at(__FILE__, __LINE__, "out of memory");
     c->base.drv = &db_pg_driver;
     c->dsn = strdup(dsn);
-    c->h = PQconnectdb(dsn);
+    /* connect_timeout first, so a DSN that names its own wins: a database that cannot be
+     * reached answers 503 within seconds instead of holding the request until TCP gives up. */
+    const char *const keys[] = {"connect_timeout", "dbname", NULL};
+    const char *const vals[] = {"5", dsn, NULL};
+    c->h = PQconnectdbParams(keys, vals, 1);
     if (!c->dsn || !c->h) bug_at(__FILE__, __LINE__, "out of memory");
     status st = session(c, d);
     if (st) {
