@@ -19,6 +19,9 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT_DIR=$(cd "$BENCH_DIR/.." && pwd)
 export BENCH_DIR
+LOG_NAME=files
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$BENCH_DIR/lib.sh"
 
 usage() { sed -n '3,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
@@ -51,98 +54,22 @@ JPEG_Q=87
 JPEG_MIN=180000
 JPEG_MAX=230000
 
-log() { printf '[files %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
 for c in $UPLOAD_CONNS "$DL_CONNS" "$LAT_CONNS"; do
     case $c in *[!0-9]*|''|0) die "connection counts must be positive integers (got '$c')" ;; esac
 done
 case $RANGE in bytes=[0-9]*-[0-9]*) ;; *) die "RANGE must be bytes=A-B (got '$RANGE')" ;; esac
 
 # ---------------------------------------------------------------- cleanup
-WORK=""
-SHM=""
-TICKETD_PID=""
-NGINX_PID=""
-
-stop_pid() { # pid name: SIGTERM, wait up to 10 s, then SIGKILL
-    local pid=$1 name=$2 _
-    [ -n "$pid" ] || return 0
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 100); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        log "$name ($pid) did not stop on SIGTERM within 10 s; killing it"
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    stop_pid "$TICKETD_PID" ticketd
-    stop_pid "$NGINX_PID" nginx
-    [ -n "$SHM" ] && rm -rf "$SHM"
-    [ -n "$WORK" ] && rm -rf "$WORK"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+cleanup_on_exit
 
 # ---------------------------------------------------------------- tools
 need_apt=()
-command -v wrk >/dev/null || need_apt+=(wrk)
-[ -x "$NGINX" ] || command -v "$NGINX" >/dev/null || need_apt+=(nginx-light)
 { command -v vips >/dev/null && command -v vipsheader >/dev/null; } || need_apt+=(libvips-tools)
-if [ ${#need_apt[@]} -gt 0 ]; then
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO=sudo
-    log "installing ${need_apt[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    $SUDO apt-get install -y "${need_apt[@]}" >&2 ||
-        { $SUDO apt-get update >&2 && $SUDO apt-get install -y "${need_apt[@]}" >&2; } ||
-        die "could not install ${need_apt[*]}"
-    NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-fi
+install_wrk_nginx ${need_apt[@]+"${need_apt[@]}"}
 command -v curl >/dev/null || die "curl is needed"
 command -v cmp >/dev/null || die "cmp (diffutils) is needed"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/ticketd-files.XXXXXX")
-SHM=$(mktemp -d /dev/shm/ticketd-files.XXXXXX)
-# nginx started as root runs its workers as nobody: let them in
-chmod 755 "$WORK" "$SHM"
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { # first free port from $1 up, skipping $2
-    local p=$1
-    while port_in_use "$p" || [ "$p" = "${2:-}" ]; do
-        p=$((p + 1))
-        [ "$p" -lt 65000 ] || die "no free port"
-    done
-    echo "$p"
-}
-
-wait_http() { # url pid name logfile: poll until the server answers
-    local url=$1 pid=$2 name=$3 logf=$4 _
-    for _ in $(seq 300); do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            tail -n 20 "$logf" >&2 || true
-            die "$name exited before answering (log above)"
-        fi
-        if curl -s -o /dev/null --max-time 1 "$url"; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    tail -n 20 "$logf" >&2 || true
-    die "$name did not answer $url within 30 s"
-}
-size_of() { wc -c <"$1" | tr -d ' '; }
+make_dirs files shm
 
 # ---------------------------------------------------------------- the JPEG
 # Deterministic (gaussnoise has fixed seeds): per-band gaussian noise (sigma
@@ -195,23 +122,13 @@ log "JPEG: $JPEG_BYTES B, $JPEG_DIMS, Q$JPEG_Q"
 cp "$JPEG" "$SHM/bench.jpg"
 
 # ---------------------------------------------------------------- ticketd
-if [ ! -x "$TICKETD" ]; then
-    log "building $TICKETD (make build)"
-    make -C "$ROOT_DIR" build >&2 || die "make build failed"
-    [ -x "$TICKETD" ] || die "make build did not produce $TICKETD"
-fi
+build_ticketd
 DATA="$WORK/data"
 mkdir -p "$DATA"
-KEY=$("$TICKETD" init --data "$DATA" 2>"$WORK/init.log" | tail -n 1 | tr -d '[:space:]') ||
-    { cat "$WORK/init.log" >&2; die "ticketd init failed"; }
-[ -n "$KEY" ] || { cat "$WORK/init.log" >&2; die "ticketd init printed no API key"; }
+ticketd_init KEY "$DATA" "$WORK/init.log" ""
 
-TP=${TICKETD_PORT:-$(free_port 18080)}
-log "starting ticketd on 127.0.0.1:$TP"
-"$TICKETD" serve --data "$DATA" --listen "127.0.0.1:$TP" --quiet \
-    --threads "$SERVER_THREADS" >"$WORK/ticketd.log" 2>&1 &
-TICKETD_PID=$!
-wait_http "http://127.0.0.1:$TP/healthz" "$TICKETD_PID" ticketd "$WORK/ticketd.log"
+free_port TP 18080 "${TICKETD_PORT:-}"
+start_ticketd ticketd ticketd "$TP" /healthz "$DATA"
 
 UPLOAD_PATH=/v2/agency/assets/upload
 code=$(curl -s -o "$WORK/upload.json" -w '%{http_code}' --max-time 60 \
@@ -262,17 +179,8 @@ check_get ticketd "http://127.0.0.1:$TP"
 log "ticketd download is byte-exact ($JPEG_BYTES B; the range $RANGE too)"
 
 # ---------------------------------------------------------------- nginx
-NP=${NGINX_PORT:-$(free_port 18090 "$TP")}
-NPREFIX="$WORK/nginx"
-mkdir -p "$NPREFIX"
-chmod 755 "$NPREFIX"
-sed -e "s|@PREFIX@|$NPREFIX|g" -e "s|@PORT@|$NP|g" -e "s|@ROOT@|$SHM|g" \
-    "$BENCH_DIR/nginx-files.conf.in" >"$NPREFIX/nginx.conf"
-log "starting nginx on 127.0.0.1:$NP"
-"$NGINX" -p "$NPREFIX" -c "$NPREFIX/nginx.conf" -e "$NPREFIX/error.log" \
-    >"$NPREFIX/stdout.log" 2>&1 &
-NGINX_PID=$!
-wait_http "http://127.0.0.1:$NP/health" "$NGINX_PID" nginx "$NPREFIX/error.log"
+free_port NP 18090 "${NGINX_PORT:-}"
+start_nginx nginx-files.conf.in "$NP"
 check_get nginx "http://127.0.0.1:$NP"
 code=$(curl -s -o "$WORK/nginx-upload.json" -w '%{http_code}' --max-time 30 \
     -F "file=@$JPEG;type=image/jpeg;filename=bench.jpg" "http://127.0.0.1:$NP$UPLOAD_PATH") || code=000
@@ -280,8 +188,7 @@ code=$(curl -s -o "$WORK/nginx-upload.json" -w '%{http_code}' --max-time 30 \
 cmp -s "$WORK/nginx-upload.json" "$SHM/upload.json" || die "nginx did not answer upload.json to the upload POST"
 
 # ---------------------------------------------------------------- wrk
-declare -A RPS P99 ERRS WRKARGS SPLIT
-ERROR_LINES=()
+declare -A ERRS WRKARGS SPLIT
 
 # How ticketd's connections are spread over its server threads, e.g. "2+0":
 # libmicrohttpd's thread pool gives each worker its own epoll set and a
@@ -295,13 +202,13 @@ workers_sample() { # one line: the count of each epoll set, in fd order
     command -v ss >/dev/null || return 0
     local fds f fd n out=""
     fds=" $(ss -tnpH state established "( sport = :$TP )" 2>/dev/null |
-        grep -o "pid=$TICKETD_PID,fd=[0-9]*" | cut -d= -f3 | tr '\n' ' ')"
-    for f in /proc/"$TICKETD_PID"/fd/*; do
+        grep -o "pid=${PIDS[ticketd]},fd=[0-9]*" | cut -d= -f3 | tr '\n' ' ')"
+    for f in /proc/"${PIDS[ticketd]}"/fd/*; do
         [ "$(readlink "$f" 2>/dev/null)" = "anon_inode:[eventpoll]" ] || continue
         n=0
         while read -r _ fd _; do
             case $fds in *" $fd "*) n=$((n + 1)) ;; esac
-        done < <(grep '^tfd:' "/proc/$TICKETD_PID/fdinfo/${f##*/}" 2>/dev/null || true)
+        done < <(grep '^tfd:' "/proc/${PIDS[ticketd]}/fdinfo/${f##*/}" 2>/dev/null || true)
         out="${out:+$out }$n"
     done
     echo "$out"
@@ -326,9 +233,7 @@ run_wrk() { # key server conns url script [extra wrk args...] [-- script args...
     local out="$WORK/wrk-$key-$server.txt"
     local cmd=(wrk -t"$t" -c"$conns" --latency --timeout "$WRK_TIMEOUT" -s "$BENCH_DIR/$script")
     WRKARGS[$key]="-t$t -c$conns"
-    if [ "$WARMUP" != 0 ] && [ "$WARMUP" != 0s ]; then
-        "${cmd[@]}" -d "$WARMUP" "${opts[@]}" "$url" "${sargs[@]}" >/dev/null 2>&1 || true
-    fi
+    wrk_warmup "${cmd[@]}" "${opts[@]}" "$url" "${sargs[@]}"
     log "wrk $key -> $server (-t$t -c$conns -d$DURATION)"
     local sampler=""
     if [ "$server" = ticketd ]; then
@@ -341,33 +246,18 @@ run_wrk() { # key server conns url script [extra wrk args...] [-- script args...
         wait "$sampler" 2>/dev/null || true
         SPLIT[$key]=$(cat "$WORK/split-$key" 2>/dev/null || true)
     fi
-    local line
-    line=$(grep '^BENCH ' "$out" | tail -n 1) || { cat "$out" >&2; die "no BENCH line from wrk"; }
-    local kv k v errs=0 detail=""
-    declare -A m=()
-    for kv in ${line#BENCH }; do m[${kv%%=*}]=${kv#*=}; done
-    line=$(grep '^UPLOAD ' "$out" | tail -n 1 || true)
-    for kv in ${line#UPLOAD }; do m[${kv%%=*}]=${kv#*=}; done
-    RPS[$key.$server]=${m[rps]}
-    P99[$key.$server]=${m[p99_us]}
-    [ "${m[requests]}" -gt 0 ] || { errs=1; detail=" no request answered"; }
-    for k in err_status err_connect err_read err_write err_timeout bad; do
-        v=${m[$k]:-0}
-        if [ "$v" -gt 0 ]; then
-            errs=$((errs + v))
-            detail="$detail ${k#err_}=$v"
-        fi
-    done
-    ERRS[$key.$server]=$errs
-    if [ "$errs" -gt 0 ]; then
-        ERROR_LINES+=("$key on $server: ${m[requests]} requests,$detail")
-        log "ERROR: $key on $server:$detail (of ${m[requests]} requests); wrk said:"
+    read_wrk "$out" "$key" "$server" bad
+    if [ "${WRK[requests]}" -le 0 ]; then
+        WRK_ERRS=$((WRK_ERRS + 1))
+        WRK_DETAIL=" no request answered$WRK_DETAIL"
+    fi
+    ERRS[$key.$server]=$WRK_ERRS
+    note_errors "$key on $server"
+    if [ "$WRK_ERRS" -gt 0 ]; then
+        log "ERROR: $key on $server:$WRK_DETAIL (of ${WRK[requests]} requests); wrk said:"
         sed 's/^/    /' "$out" >&2
     fi
-    if [ "$server" = ticketd ] && ! kill -0 "$TICKETD_PID" 2>/dev/null; then
-        tail -n 20 "$WORK/ticketd.log" >&2 || true
-        die "ticketd died during the $key run (log above)"
-    fi
+    [ "$server" != ticketd ] || check_alive ticketd "$key run (log above)"
 }
 
 KEYS=()
@@ -406,31 +296,19 @@ fi
 LOG_LINES=$(grep -v ' info ticketd serving on ' "$WORK/ticketd.log" || true)
 
 # ---------------------------------------------------------------- report
+# uploads/s are small: one decimal below 100 (the lib's fmt_rps has none)
 fmt_rps() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { printf (x < 100 ? "%.1f" : "%.0f"), x }' || echo "-"; }
-fmt_ms() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { printf "%.2f ms", x / 1000 }' || echo "-"; }
 fmt_mbs() { [ -n "${1:-}" ] && awk -v x="$1" -v b="$2" 'BEGIN { m = x * b / 1e6; printf (m < 10 ? "%.1f" : "%.0f"), m }' || echo "-"; }
-ratio() {
-    if [ -n "${1:-}" ] && [ -n "${2:-}" ]; then
-        awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'
-    else
-        echo "-"
-    fi
-}
 
-COMMIT=$(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo "no commit")
-if [ -n "$(git -C "$ROOT_DIR" status --porcelain -- src Makefile 2>/dev/null)" ]; then
-    COMMIT="$COMMIT+dirty"
-fi
-CPU=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//' || true)
+describe_system
 FS=$(df -PT "$DATA" 2>/dev/null | awk 'NR == 2 { print $2 }' || true)
-NOW=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 report() {
     local key bytes r
     echo "- JPEG $JPEG_BYTES B, $JPEG_DIMS, Q$JPEG_Q (vips $(vips --version 2>/dev/null | sed 's/^vips-//'): seeded noise over a gradient); ticketd's thumbnails $THUMBS; commit $COMMIT, $NOW"
     [ -z "$TICKETD_GIVEN" ] ||
         echo "- ticketd binary: $TICKETD (given with TICKETD; the commit above is the checkout's, the binary may differ)"
-    echo "- wrk -d$DURATION (warm-up $WARMUP), ticketd --threads $SERVER_THREADS (data dir on ${FS:-?}), nginx 2 workers (file in /dev/shm); $(nproc) cores${CPU:+, $CPU}"
+    echo "- wrk -d$DURATION (warm-up $WARMUP), ticketd --threads $SERVER_THREADS (data dir on ${FS:-?}), nginx 2 workers (file in /dev/shm); $(nproc) cores${CPU_MODEL:+, $CPU_MODEL}"
     echo "- after the runs: $ASSETS asset rows, $BLOBS blob files (the JPEG + its thumbnails, content-addressed), $TMP_LEFT temp files left"
     echo "- upload rows: nginx reads the multipart body and drops it (the cost of moving the bytes; no ratio). conns/worker: ticketd's connections per server thread, sampled 1 s into the run"
     echo
@@ -445,18 +323,8 @@ report() {
             "$(fmt_mbs "${RPS[$key.ticketd]:-}" "$bytes")" "${SPLIT[$key]:--}" \
             "$(fmt_rps "${RPS[$key.nginx]:-}")" "$(fmt_ms "${P99[$key.nginx]:-}")" "$r"
     done
-    if [ ${#ERROR_LINES[@]} -gt 0 ]; then
-        echo
-        echo "errors (non-2xx answers, bad upload answers or socket errors; these runs do not measure what they should):"
-        printf -- '- %s\n' "${ERROR_LINES[@]}"
-    fi
-    if [ -n "$LOG_LINES" ]; then
-        echo
-        echo "ticketd logged ($(wc -l <<<"$LOG_LINES" | tr -d ' ') lines; first 10):"
-        echo '```'
-        head -n 10 <<<"$LOG_LINES"
-        echo '```'
-    fi
+    print_errors "non-2xx answers, bad upload answers or socket errors"
+    print_logged ticketd "" 10 "$LOG_LINES"
 }
 
 REPORT=$(report)
@@ -464,19 +332,9 @@ echo
 echo "$REPORT"
 
 if [ "$RECORD" -eq 1 ]; then
-    RESULTS="$BENCH_DIR/RESULTS.md"
-    if [ ! -f "$RESULTS" ]; then
-        printf '# ticketd benchmark results\n\nAppended by %s (newest last); see README.md.\n' \
-            '`bench/run.sh --record`' >"$RESULTS"
-    fi
-    cmdline="bench/files.sh --record"
-    for v in DURATION WARMUP UPLOAD_CONNS DL_CONNS LAT_CONNS RANGE SERVER_THREADS THREADS TICKETD; do
-        # only the settings given in the environment (the defaults are in the report)
-        if env | grep -q "^$v="; then cmdline="$v=${!v@Q} $cmdline"; fi
-    done
-    { echo; echo "## $NOW: files (upload + download of a $JPEG_BYTES B JPEG), commit $COMMIT"; echo
-      echo "Command: \`$cmdline\`"; echo; echo "$REPORT"; } >>"$RESULTS"
-    log "appended to $RESULTS"
+    record_results "$NOW: files (upload + download of a $JPEG_BYTES B JPEG), commit $COMMIT" \
+        "$(env_cmdline "bench/files.sh --record" DURATION WARMUP UPLOAD_CONNS DL_CONNS LAT_CONNS \
+            RANGE SERVER_THREADS THREADS TICKETD)"
 fi
 
 # wrong answers from ticketd make the numbers meaningless: say so in the exit code

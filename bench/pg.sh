@@ -20,6 +20,9 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT_DIR=$(cd "$BENCH_DIR/.." && pwd)
 SELF="$BENCH_DIR/$(basename "${BASH_SOURCE[0]}")"
 export BENCH_DIR
+LOG_NAME=pg-bench
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$BENCH_DIR/lib.sh"
 
 usage() { sed -n '3,16p' "$SELF" | sed 's/^# \{0,1\}//'; }
 
@@ -53,32 +56,17 @@ PG_OPTS=${PG_OPTS:-}
 # the cluster's settings (the issue's); pg_virtualenv itself adds fsync=off before these
 PG_SETTINGS=(-o shared_buffers=1GB -o max_connections=200 -o synchronous_commit=on)
 
-log() { printf '[pg-bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
 # ---------------------------------------------------------------- outside: tools, re-exec
 if [ -z "${TICKETD_BENCH_PG_INSIDE:-}" ]; then
     need_apt=()
     command -v wrk >/dev/null || need_apt+=(wrk)
     command -v haproxy >/dev/null || need_apt+=(haproxy)
-    if [ ${#need_apt[@]} -gt 0 ]; then
-        SUDO=""
-        [ "$(id -u)" -eq 0 ] || SUDO=sudo
-        log "installing ${need_apt[*]}"
-        export DEBIAN_FRONTEND=noninteractive
-        $SUDO apt-get install -y "${need_apt[@]}" >&2 ||
-            { $SUDO apt-get update >&2 && $SUDO apt-get install -y "${need_apt[@]}" >&2; } ||
-            die "could not install ${need_apt[*]}"
-    fi
+    apt_install ${need_apt[@]+"${need_apt[@]}"}
     for t in curl psql createdb pg_virtualenv sqlite3; do
         command -v "$t" >/dev/null ||
             die "$t is needed (scripts/deps.sh installs postgresql, postgresql-common and sqlite3)"
     done
-    if [ ! -x "$TICKETD" ]; then
-        log "building $TICKETD (make build)"
-        make -C "$ROOT_DIR" build >&2 || die "make build failed"
-        [ -x "$TICKETD" ] || die "make build did not produce $TICKETD"
-    fi
+    build_ticketd
     log "starting a throwaway PostgreSQL cluster (pg_virtualenv -t ${PG_SETTINGS[*]} $PG_OPTS)"
     # -t: a cluster in a temp directory, dropped when this script exits
     # shellcheck disable=SC2086  # PG_OPTS: words on purpose
@@ -87,72 +75,8 @@ if [ -z "${TICKETD_BENCH_PG_INSIDE:-}" ]; then
 fi
 
 # ---------------------------------------------------------------- inside the cluster
-WORK=""
-declare -A PIDS=()      # name -> pid of what this script started (nodes, haproxy)
-
-stop_pid() { # pid name: SIGTERM, wait up to 10 s, then SIGKILL
-    local pid=$1 name=$2 i
-    [ -n "$pid" ] || return 0
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 100); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        log "$name ($pid) did not stop on SIGTERM within 10 s; killing it"
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-}
-stop() { # name...: stop what was started under these names
-    local n
-    for n in "$@"; do
-        stop_pid "${PIDS[$n]:-}" "$n"
-        unset "PIDS[$n]"
-    done
-}
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    stop "${!PIDS[@]}"
-    [ -n "$WORK" ] && rm -rf "$WORK"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/ticketd-pgbench.XXXXXX")
-chmod 755 "$WORK"
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-USED_PORTS=" "
-free_port() { # var start: the first free port from start up not handed out yet, into var
-    local p=$2
-    while port_in_use "$p" || [[ $USED_PORTS == *" $p "* ]]; do
-        p=$((p + 1))
-        [ "$p" -lt 65000 ] || die "no free port"
-    done
-    USED_PORTS="$USED_PORTS$p "
-    printf -v "$1" '%s' "$p"
-}
-
-wait_http() { # url pid name logfile: poll until the server answers
-    local url=$1 pid=$2 name=$3 logf=$4 i
-    for i in $(seq 300); do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            tail -n 20 "$logf" >&2 || true
-            die "$name exited before answering (log above)"
-        fi
-        if curl -s -o /dev/null --max-time 1 "$url"; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    tail -n 20 "$logf" >&2 || true
-    die "$name did not answer $url within 30 s"
-}
+cleanup_on_exit
+make_dirs pgbench
 
 # ---------------------------------------------------------------- PostgreSQL
 DBNAME=ticketd_bench
@@ -173,9 +97,7 @@ seed_store() { # name dir [--db URL]: init + seed; sets APIKEY[name] and SEED[na
     local name=$1 dir=$2 key t0 t1
     shift 2
     mkdir -p "$dir"
-    key=$("$TICKETD" init --data "$dir" "$@" 2>"$WORK/init-$name.log" | tail -n 1 | tr -d '[:space:]') ||
-        { cat "$WORK/init-$name.log" >&2; die "ticketd init ($name) failed"; }
-    [ -n "$key" ] || { cat "$WORK/init-$name.log" >&2; die "ticketd init ($name) printed no API key"; }
+    ticketd_init key "$dir" "$WORK/init-$name.log" " ($name)" "$@"
     log "seeding $N tickets into $name ($TEAMMATES teammates, $CLIENTS clients)"
     t0=$(date +%s.%N)
     "$TICKETD" seed --data "$dir" "$@" --tickets "$N" --teammates "$TEAMMATES" \
@@ -213,14 +135,9 @@ fi
 
 # ---------------------------------------------------------------- servers
 start_node() { # name port data [--db URL]
-    local name=$1 port=$2 data=$3
-    shift 3
-    log "starting ticketd $name on 127.0.0.1:$port"
-    "$TICKETD" serve --data "$data" "$@" --listen "127.0.0.1:$port" --quiet \
-        --threads "$SERVER_THREADS" >"$WORK/$name.log" 2>&1 &
-    PIDS[$name]=$!
-    wait_http "http://127.0.0.1:$port/v2/agency/tickets/list?page=1&per_page=1" \
-        "${PIDS[$name]}" "ticketd $name" "$WORK/$name.log"
+    local name=$1 port=$2
+    shift 2
+    start_ticketd "$name" "ticketd $name" "$port" "/v2/agency/tickets/list?page=1&per_page=1" "$@"
 }
 start_proxy() { # name port backend_port...
     local name=$1 port=$2 i=0 b cfg="$WORK/$1.cfg"
@@ -239,27 +156,7 @@ start_proxy() { # name port backend_port...
         "${PIDS[$name]}" "haproxy $name" "$WORK/$name.log"
 }
 
-KEY=""
-BASE=""
-api() { # METHOD PATH [BODY] -> body on stdout; HTTP code in $WORK/code
-    local method=$1 path=$2 body=${3:-}
-    local args=(-s -o "$WORK/answer" -w '%{http_code}' --max-time 30
-                -H "Authorization: Bearer $KEY" -X "$method")
-    [ -z "$body" ] || args+=(-H 'Content-Type: application/json' --data-binary "$body")
-    curl "${args[@]}" "$BASE$path" >"$WORK/code" || echo 000 >"$WORK/code"
-    cat "$WORK/answer" 2>/dev/null || true
-}
-api_ok() { # like api, but dies unless the answer is HTTP 200
-    local out
-    out=$(api "$@")
-    if [ "$(cat "$WORK/code")" != 200 ]; then
-        die "$1 $BASE$2 answered HTTP $(cat "$WORK/code"): $(head -c 500 <<<"$out")"
-    fi
-    printf '%s' "$out"
-}
-json_uuid() { # key json -> first "key":"<uuid>"
-    grep -o "\"$1\": *\"[0-9a-fA-F-]\{36\}\"" <<<"$2" | head -n 1 | grep -o '[0-9a-fA-F-]\{36\}' | tr 'A-F' 'a-f'
-}
+API_ERROR_URL=1     # api_ok names the node or proxy it asked
 store_setup() { # store (pg|sq), at $BASE with $KEY: a client and a category for create,
     # the list path, and one answer of each kind (must be 200)
     local s=$1 out ids="$WORK/ids-$1.txt"
@@ -316,8 +213,7 @@ children_ticks() { # file written by `times` -> this shell's reaped children's C
 }
 
 # ---------------------------------------------------------------- wrk
-declare -A RPS P99 CPU XPR
-ERROR_LINES=()
+declare -A CPU XPR
 CUR_PROXY=""
 CUR_NODE1=""
 CUR_NODE2=""
@@ -328,9 +224,7 @@ run_wrk() { # key setup store base script path conns [script args...]
     local out="$WORK/wrk-$key-$setup.txt"
     local cmd=(wrk -t"$THREADS" -c"$conns" --latency --timeout "$WRK_TIMEOUT"
                -H "Authorization: Bearer ${APIKEY[$store]}" -s "$BENCH_DIR/$script")
-    if [ "$WARMUP" != 0 ] && [ "$WARMUP" != 0s ]; then
-        "${cmd[@]}" -d "$WARMUP" "$base$path" -- "$@" >/dev/null 2>&1 || true
-    fi
+    wrk_warmup "${cmd[@]}" "$base$path" -- "$@"
     log "wrk $key -> $setup ($DURATION, -c$conns)"
     local a b wa wb wpid x0="" x1=""
     [ "$store" != pg ] || x0=$(pg_xacts)
@@ -345,32 +239,18 @@ run_wrk() { # key setup store base script path conns [script args...]
     wa=$(children_ticks "$WORK/times.a")
     wb=$(children_ticks "$WORK/times.b")
     CPU[$key.$setup]="$a $wa $b $wb"
-    local line
-    line=$(grep '^BENCH ' "$out" | tail -n 1) || { cat "$out" >&2; die "no BENCH line from wrk"; }
-    local kv k v errs=0 detail=""
-    declare -A m=()
-    for kv in ${line#BENCH }; do m[${kv%%=*}]=${kv#*=}; done
-    RPS[$key.$setup]=${m[rps]}
-    [ -z "$x0" ] || XPR[$key.$setup]=$(awk -v a="$x0" -v b="$x1" -v n="${m[requests]}" \
+    read_wrk "$out" "$key" "$setup"
+    [ -z "$x0" ] || XPR[$key.$setup]=$(awk -v a="$x0" -v b="$x1" -v n="${WRK[requests]}" \
         'BEGIN { if (n > 0) printf "%.1f", (b - a) / n }')
-    P99[$key.$setup]=${m[p99_us]}
-    for k in err_status err_connect err_read err_write err_timeout; do
-        v=${m[$k]}
-        if [ "$v" -gt 0 ]; then
-            errs=$((errs + v))
-            detail="$detail ${k#err_}=$v"
-        fi
-    done
     # wrk's own line, in case report.lua and wrk ever disagree
     if grep -q 'Non-2xx or 3xx responses' "$out"; then
-        detail="$detail ($(grep -o 'Non-2xx or 3xx responses: *[0-9]*' "$out"))"
-        [ "$errs" -gt 0 ] || errs=1
+        WRK_DETAIL="$WRK_DETAIL ($(grep -o 'Non-2xx or 3xx responses: *[0-9]*' "$out"))"
+        [ "$WRK_ERRS" -gt 0 ] || WRK_ERRS=1
     fi
-    if [ "$errs" -gt 0 ]; then
-        ERROR_LINES+=("$key on $setup: ${m[requests]} requests,$detail")
-    fi
+    note_errors "$key on $setup"
+    local k
     for k in $CUR_NODE1 $CUR_NODE2 $CUR_PROXY; do
-        kill -0 "${PIDS[$k]}" 2>/dev/null || { tail -n 20 "$WORK/$k.log" >&2 || true; die "$k died during the $key run"; }
+        check_alive "$k" "$key run"
     done
 }
 
@@ -437,16 +317,6 @@ SQ_LOG=$(node_log_lines sqnode)
 HAPROXY_LOG=$(cat "$WORK"/haproxy*.log 2>/dev/null || true)
 
 # ---------------------------------------------------------------- report
-fmt_rps() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { printf "%.0f", x }' || echo "-"; }
-fmt_ms() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { printf "%.2f ms", x / 1000 }' || echo "-"; }
-ratio() {
-    if [ -n "${1:-}" ] && [ -n "${2:-}" ]; then
-        awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'
-    else
-        echo "-"
-    fi
-}
-ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 cpu_row() { # key.setup [2-node] -> "| wrk | haproxy | postgres | ticketd | irq+softirq | other | idle |"
     # shares of the machine (all cores = 100 %) between the two snapshots
     awk -v nodes2="$2" '{
@@ -465,14 +335,8 @@ cpu_row() { # key.setup [2-node] -> "| wrk | haproxy | postgres | ticketd | irq+
     }' <<<"${CPU[$1]}"
 }
 
-COMMIT=$(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo "no commit")
-if [ -n "$(git -C "$ROOT_DIR" status --porcelain -- src Makefile 2>/dev/null)" ]; then
-    COMMIT="$COMMIT+dirty"
-fi
-CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//' || true)
-NOW=$(date -u '+%Y-%m-%d %H:%M UTC')
+describe_system
 HAPROXY_VERSION=$(haproxy -v 2>/dev/null | awk 'NR == 1 { print $3 }')
-size_of() { [ -f "$1" ] && wc -c <"$1" | tr -d ' ' || echo "?"; }
 
 declare -A LABEL=(
     [retrieve]="GET /v2/agency/tickets/retrieve/{id}"
@@ -527,28 +391,10 @@ report() {
                 "$(cpu_row "$key.$s" "$([ "$s" = nodes2 ] && echo 1 || echo "")")" "${XPR[$key.$s]:--}"
         done
     done
-    if [ ${#ERROR_LINES[@]} -gt 0 ]; then
-        echo
-        echo "errors (non-2xx answers or socket errors; these runs do not measure what they should):"
-        printf -- '- %s\n' "${ERROR_LINES[@]}"
-    fi
-    local logs
-    logs=$(printf '%s\n%s\n' "$PG_LOG" "$SQ_LOG" | grep -v '^[a-z0-9]*: .*info' | grep -v '^$' || true)
-    if [ -n "$logs" ]; then
-        echo
-        echo "ticketd logged ($(wc -l <<<"$logs" | tr -d ' ') lines beyond info; first 10):"
-        echo '```'
-        head -n 10 <<<"$logs"
-        echo '```'
-    fi
-    logs=$(grep -iv '^\[NOTICE\]\|^$' <<<"$HAPROXY_LOG" || true)
-    if [ -n "$logs" ]; then
-        echo
-        echo "haproxy logged ($(wc -l <<<"$logs" | tr -d ' ') lines beyond notices; first 5):"
-        echo '```'
-        head -n 5 <<<"$logs"
-        echo '```'
-    fi
+    print_errors "non-2xx answers or socket errors"
+    print_logged ticketd " beyond info" 10 \
+        "$(printf '%s\n%s\n' "$PG_LOG" "$SQ_LOG" | grep -v '^[a-z0-9]*: .*info' | grep -v '^$' || true)"
+    print_logged haproxy " beyond notices" 5 "$(grep -iv '^\[NOTICE\]\|^$' <<<"$HAPROXY_LOG" || true)"
 }
 
 REPORT=$(report)
@@ -556,19 +402,9 @@ echo
 echo "$REPORT"
 
 if [ "$RECORD" -eq 1 ]; then
-    RESULTS="$BENCH_DIR/RESULTS.md"
-    if [ ! -f "$RESULTS" ]; then
-        printf '# ticketd benchmark results\n\nAppended by %s (newest last); see README.md.\n' \
-            '`bench/run.sh --record`' >"$RESULTS"
-    fi
-    cmdline="bench/pg.sh --record $N"
-    for v in DURATION WARMUP CONNS LAT_CONNS THREADS SERVER_THREADS SETUPS PG_OPTS TICKETD; do
-        # only the settings given in the environment (the defaults are in the report)
-        if env | grep -q "^$v="; then cmdline="$v=${!v@Q} $cmdline"; fi
-    done
-    { echo; echo "## $NOW: PostgreSQL, 1 and 2 nodes, N=$N, commit $COMMIT"; echo
-      echo "Command: \`$cmdline\`"; echo; echo "$REPORT"; } >>"$RESULTS"
-    log "appended to $RESULTS"
+    record_results "$NOW: PostgreSQL, 1 and 2 nodes, N=$N, commit $COMMIT" \
+        "$(env_cmdline "bench/pg.sh --record $N" DURATION WARMUP CONNS LAT_CONNS THREADS \
+            SERVER_THREADS SETUPS PG_OPTS TICKETD)"
 fi
 
 # wrong answers make the numbers meaningless: say so in the exit code

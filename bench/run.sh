@@ -19,6 +19,9 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT_DIR=$(cd "$BENCH_DIR/.." && pwd)
 export BENCH_DIR
+LOG_NAME=bench
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$BENCH_DIR/lib.sh"
 
 usage() { sed -n '3,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
@@ -50,96 +53,22 @@ TICKETD=${TICKETD:-$ROOT_DIR/build/ticketd}
 NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 DATA_DIR=${DATA_DIR:-}
 
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
 # ---------------------------------------------------------------- cleanup
-WORK=""
-SHM=""
-TICKETD_PID=""
-NGINX_PID=""
-
-stop_pid() { # pid name: SIGTERM, wait up to 10 s, then SIGKILL
-    local pid=$1 name=$2 i
-    [ -n "$pid" ] || return 0
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 100); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        log "$name ($pid) did not stop on SIGTERM within 10 s; killing it"
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    stop_pid "$TICKETD_PID" ticketd
-    stop_pid "$NGINX_PID" nginx
-    [ -n "$SHM" ] && rm -rf "$SHM"
-    [ -n "$WORK" ] && rm -rf "$WORK"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+cleanup_on_exit
 
 # ---------------------------------------------------------------- tools
-need_apt=()
-command -v wrk >/dev/null || need_apt+=(wrk)
-[ -x "$NGINX" ] || command -v "$NGINX" >/dev/null || need_apt+=(nginx-light)
-if [ ${#need_apt[@]} -gt 0 ]; then
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO=sudo
-    log "installing ${need_apt[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    $SUDO apt-get install -y "${need_apt[@]}" >&2 ||
-        { $SUDO apt-get update >&2 && $SUDO apt-get install -y "${need_apt[@]}" >&2; } ||
-        die "could not install ${need_apt[*]}"
-    NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-fi
+# shellcheck disable=SC2119  # no packages beyond wrk and nginx
+install_wrk_nginx
 command -v curl >/dev/null || die "curl is needed"
 [ "$NGINX_ONLY" -eq 1 ] || command -v sqlite3 >/dev/null ||
     die "the sqlite3 CLI is needed to pick ticket ids (Debian package sqlite3)"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/ticketd-bench.XXXXXX")
-SHM=$(mktemp -d /dev/shm/ticketd-bench.XXXXXX)
-# nginx started as root runs its workers as nobody: let them in
-chmod 755 "$WORK" "$SHM"
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { # first free port from $1 up, skipping $2
-    local p=$1
-    while port_in_use "$p" || [ "$p" = "${2:-}" ]; do
-        p=$((p + 1))
-        [ "$p" -lt 65000 ] || die "no free port"
-    done
-    echo "$p"
-}
-
-wait_http() { # url pid name logfile: poll until the server answers
-    local url=$1 pid=$2 name=$3 logf=$4 i
-    for i in $(seq 300); do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            tail -n 20 "$logf" >&2 || true
-            die "$name exited before answering (log above)"
-        fi
-        if curl -s -o /dev/null --max-time 1 "$url"; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    tail -n 20 "$logf" >&2 || true
-    die "$name did not answer $url within 30 s"
-}
+make_dirs bench shm
 
 # ---------------------------------------------------------------- ticketd
 KEY="none"
 TP=""
+NP=""
 CLIENT_ID=""
 CATEGORY_ID=""
 TEAMMATE_ID=""
@@ -156,32 +85,8 @@ SEARCH_PREFIX=""
 SEARCH_HITS=""
 SEARCH_ROWS=""
 
-api() { # METHOD PATH [BODY] -> body on stdout; HTTP code in $WORK/code
-    local method=$1 path=$2 body=${3:-}
-    local args=(-s -o "$WORK/answer" -w '%{http_code}' --max-time 30
-                -H "Authorization: Bearer $KEY" -X "$method")
-    [ -z "$body" ] || args+=(-H 'Content-Type: application/json' --data-binary "$body")
-    curl "${args[@]}" "http://127.0.0.1:$TP$path" >"$WORK/code" || echo 000 >"$WORK/code"
-    cat "$WORK/answer" 2>/dev/null || true
-}
-api_ok() { # like api, but dies unless the answer is HTTP 200
-    local out
-    out=$(api "$@")
-    if [ "$(cat "$WORK/code")" != 200 ]; then
-        die "$1 $2 answered HTTP $(cat "$WORK/code"): $(head -c 500 <<<"$out")"
-    fi
-    printf '%s' "$out"
-}
-json_uuid() { # key json -> first "key":"<uuid>"
-    grep -o "\"$1\": *\"[0-9a-fA-F-]\{36\}\"" <<<"$2" | head -n 1 | grep -o '[0-9a-fA-F-]\{36\}' | tr 'A-F' 'a-f' 
-}
-
 if [ "$NGINX_ONLY" -eq 0 ]; then
-    if [ ! -x "$TICKETD" ]; then
-        log "building $TICKETD (make build)"
-        make -C "$ROOT_DIR" build >&2 || die "make build failed"
-        [ -x "$TICKETD" ] || die "make build did not produce $TICKETD"
-    fi
+    build_ticketd
     if [ -n "$DATA_DIR" ] && [ -f "$DATA_DIR/ticketd.db" ] && [ -s "$DATA_DIR/bench.key" ]; then
         DATA=$DATA_DIR
         KEY=$(cat "$DATA/bench.key")
@@ -190,9 +95,7 @@ if [ "$NGINX_ONLY" -eq 0 ]; then
         DATA=${DATA_DIR:-$WORK/data}
         mkdir -p "$DATA"
         [ ! -e "$DATA/ticketd.db" ] || die "$DATA/ticketd.db exists but $DATA/bench.key does not"
-        KEY=$("$TICKETD" init --data "$DATA" 2>"$WORK/init.log" | tail -n 1 | tr -d '[:space:]') ||
-            { cat "$WORK/init.log" >&2; die "ticketd init failed"; }
-        [ -n "$KEY" ] || { cat "$WORK/init.log" >&2; die "ticketd init printed no API key"; }
+        ticketd_init KEY "$DATA" "$WORK/init.log" ""
         printf '%s\n' "$KEY" >"$DATA/bench.key"
         log "seeding $N tickets ($TEAMMATES teammates, $CLIENTS clients)"
         t0=$(date +%s.%N)
@@ -211,13 +114,9 @@ if [ "$NGINX_ONLY" -eq 0 ]; then
     [ -s "$IDS_FILE" ] || die "could not read ticket ids from $DB"
     sqlite3 "$DB" 'SELECT uuid FROM users' >"$WORK/teammates.txt" || true
 
-    TP=${TICKETD_PORT:-$(free_port 18080)}
-    log "starting ticketd on 127.0.0.1:$TP"
-    "$TICKETD" serve --data "$DATA" --listen "127.0.0.1:$TP" --quiet \
-        --threads "$SERVER_THREADS" >"$WORK/ticketd.log" 2>&1 &
-    TICKETD_PID=$!
-    wait_http "http://127.0.0.1:$TP/v2/agency/tickets/list?page=1&per_page=1" \
-        "$TICKETD_PID" ticketd "$WORK/ticketd.log"
+    free_port TP 18080 "${TICKETD_PORT:-}"
+    BASE="http://127.0.0.1:$TP"
+    start_ticketd ticketd ticketd "$TP" "/v2/agency/tickets/list?page=1&per_page=1" "$DATA"
 
     # the teammate with the most open tickets: from the schema if it has the
     # columns we expect, else by asking the list endpoint for each teammate
@@ -354,7 +253,6 @@ else
     CATEGORY_ID=00000000-0000-4000-8000-000000000002
 fi
 chmod 644 "$SHM"/*.json
-size_of() { wc -c <"$1" | tr -d ' '; }
 RETRIEVE_BYTES=$(size_of "$SHM/retrieve.json")
 LIST_BYTES=$(size_of "$SHM/list.json")
 CREATE_BYTES=$(size_of "$SHM/create.json")
@@ -363,17 +261,8 @@ FILTER_BYTES=$(size_of "$SHM/details_filter.json")
 SEARCH_BYTES=$(size_of "$SHM/details_search.json")
 
 # ---------------------------------------------------------------- nginx
-NP=${NGINX_PORT:-$(free_port 18090 "$TP")}
-NPREFIX="$WORK/nginx"
-mkdir -p "$NPREFIX"
-chmod 755 "$NPREFIX"
-sed -e "s|@PREFIX@|$NPREFIX|g" -e "s|@PORT@|$NP|g" -e "s|@ROOT@|$SHM|g" \
-    "$BENCH_DIR/nginx.conf.in" >"$NPREFIX/nginx.conf"
-log "starting nginx on 127.0.0.1:$NP"
-"$NGINX" -p "$NPREFIX" -c "$NPREFIX/nginx.conf" -e "$NPREFIX/error.log" \
-    >"$NPREFIX/stdout.log" 2>&1 &
-NGINX_PID=$!
-wait_http "http://127.0.0.1:$NP/health" "$NGINX_PID" nginx "$NPREFIX/error.log"
+free_port NP 18090 "${NGINX_PORT:-}"
+start_nginx nginx.conf.in "$NP"
 nginx_check() { # path expected_file: nginx must answer 200 with that file
     local code
     code=$(curl -s -o "$WORK/nginx.answer" -w '%{http_code}' "http://127.0.0.1:$NP$1")
@@ -390,8 +279,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary '{}' \
 [ "$code" = 200 ] || die "nginx answered $code for POST create"
 
 # ---------------------------------------------------------------- wrk
-declare -A RPS P99 ERRS
-ERROR_LINES=()
+declare -A ERRS
 
 run_wrk() { # key server base_url script url_path [script args...]
     local key=$1 server=$2 base=$3 script=$4 path=$5
@@ -399,34 +287,14 @@ run_wrk() { # key server base_url script url_path [script args...]
     local out="$WORK/wrk-$key-$server.txt"
     local cmd=(wrk -t"$THREADS" -c"${RUN_CONNS:-$CONNS}" --latency --timeout "$WRK_TIMEOUT"
                -H "Authorization: Bearer $KEY" -s "$BENCH_DIR/$script")
-    if [ "$WARMUP" != 0 ] && [ "$WARMUP" != 0s ]; then
-        "${cmd[@]}" -d "$WARMUP" "$base$path" -- "$@" >/dev/null 2>&1 || true
-    fi
+    wrk_warmup "${cmd[@]}" "$base$path" -- "$@"
     log "wrk $key -> $server ($DURATION)"
     "${cmd[@]}" -d "$DURATION" "$base$path" -- "$@" >"$out" 2>&1 ||
         { cat "$out" >&2; die "wrk failed against $server ($key)"; }
-    local line
-    line=$(grep '^BENCH ' "$out" | tail -n 1) || { cat "$out" >&2; die "no BENCH line from wrk"; }
-    local kv k v errs=0 detail=""
-    declare -A m=()
-    for kv in ${line#BENCH }; do m[${kv%%=*}]=${kv#*=}; done
-    RPS[$key.$server]=${m[rps]}
-    P99[$key.$server]=${m[p99_us]}
-    for k in err_status err_connect err_read err_write err_timeout; do
-        v=${m[$k]}
-        if [ "$v" -gt 0 ]; then
-            errs=$((errs + v))
-            detail="$detail ${k#err_}=$v"
-        fi
-    done
-    ERRS[$key.$server]=$errs
-    if [ "$errs" -gt 0 ]; then
-        ERROR_LINES+=("$key on $server: ${m[requests]} requests,$detail")
-    fi
-    if [ "$server" = ticketd ] && ! kill -0 "$TICKETD_PID" 2>/dev/null; then
-        tail -n 20 "$WORK/ticketd.log" >&2 || true
-        die "ticketd died during the $key run (log above)"
-    fi
+    read_wrk "$out" "$key" "$server"
+    ERRS[$key.$server]=$WRK_ERRS
+    note_errors "$key on $server"
+    [ "$server" != ticketd ] || check_alive ticketd "$key run (log above)"
 }
 
 # list_lat: the list again with one connection per server thread, so its p99 is the time
@@ -466,24 +334,7 @@ for key in "${ENDPOINTS[@]}"; do
 done
 
 # ---------------------------------------------------------------- report
-fmt_rps() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { printf "%.0f", x }' || echo "-"; }
-fmt_ms() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { printf "%.2f ms", x / 1000 }' || echo "-"; }
-ratio() {
-    if [ -n "${1:-}" ] && [ -n "${2:-}" ]; then
-        awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'
-    else
-        echo "-"
-    fi
-}
-ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
-lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
-
-COMMIT=$(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo "no commit")
-if [ -n "$(git -C "$ROOT_DIR" status --porcelain -- src Makefile 2>/dev/null)" ]; then
-    COMMIT="$COMMIT+dirty"
-fi
-CPU=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//' || true)
-NOW=$(date -u '+%Y-%m-%d %H:%M UTC')
+describe_system
 
 report() {
     local key
@@ -492,7 +343,7 @@ report() {
     else
         echo "- N=$N tickets (seeded in ${SEED_SECS:-n/a} s), commit $COMMIT, $NOW"
     fi
-    echo "- wrk -t$THREADS -c$CONNS -d$DURATION (warm-up $WARMUP), ticketd --threads $SERVER_THREADS, nginx 2 workers; $(nproc) cores${CPU:+, $CPU}"
+    echo "- wrk -t$THREADS -c$CONNS -d$DURATION (warm-up $WARMUP), ticketd --threads $SERVER_THREADS, nginx 2 workers; $(nproc) cores${CPU_MODEL:+, $CPU_MODEL}"
     echo "- answer sizes (nginx serves the same): retrieve $RETRIEVE_BYTES B, list $LIST_BYTES B (${TEAMMATE_OPEN:-?} open tickets of the teammate), create $CREATE_BYTES B"
     echo "- Zaia answer sizes: details $DETAILS_BYTES B, filtered list $FILTER_BYTES B (${FILTER_ROWS:-?} tickets; seed teammate #${FILTER_USER_IDX:-?}, ${FILTER_TAG:-?}), search $SEARCH_BYTES B (${SEARCH_ROWS:-?} tickets; ${SEARCH_HITS:-?} of 1000 $SEARCH_WORD<NNN> words have ongoing matches and are drawn at random)"
     echo
@@ -522,11 +373,7 @@ report() {
         echo "- Zaia filtered list p99 < 3 ms (at -c$LAT_CONNS): $(lt "$zf" 3000 && echo PASS || echo FAIL) ($(fmt_ms "$zf"))$note"
         echo "- Zaia search p99 < 3 ms (at -c$LAT_CONNS): $(lt "$zs" 3000 && echo PASS || echo FAIL) ($(fmt_ms "$zs"))$note"
     fi
-    if [ ${#ERROR_LINES[@]} -gt 0 ]; then
-        echo
-        echo "errors (non-2xx answers or socket errors; these runs do not measure what they should):"
-        printf -- '- %s\n' "${ERROR_LINES[@]}"
-    fi
+    print_errors "non-2xx answers or socket errors"
 }
 
 REPORT=$(report)
@@ -534,13 +381,7 @@ echo
 echo "$REPORT"
 
 if [ "$RECORD" -eq 1 ]; then
-    RESULTS="$BENCH_DIR/RESULTS.md"
-    if [ ! -f "$RESULTS" ]; then
-        printf '# ticketd benchmark results\n\nAppended by %s (newest last); see README.md.\n' \
-            '`bench/run.sh --record`' >"$RESULTS"
-    fi
-    { echo; echo "## $NOW: N=$N, commit $COMMIT"; echo; echo "$REPORT"; } >>"$RESULTS"
-    log "appended to $RESULTS"
+    record_results "$NOW: N=$N, commit $COMMIT"
 fi
 
 # wrong answers from ticketd make the numbers meaningless: say so in the exit code
