@@ -8,13 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { show, uniq, UUID_RE, A } from './harness.mjs';
+import { show, uniq, A, ISO_RE, checkValue } from './harness.mjs';
 
 export const V = '/api/v3';
 export const Z = '/api/v1';
 
 // ISO 8601 UTC, as Apizee documents it (2020-01-01T15:00:00Z), milliseconds allowed.
-export const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
+export { ISO_RE };
 
 export const STATES = ['new', 'open', 'invited', 'inprogress', 'done', 'closed', 'rejected', 'declined',
   'expired', 'cancelled'];
@@ -54,58 +54,11 @@ export const SHAPE = {
   thumbnail: { url: 'string', width: 'integer', height: 'integer' },
 };
 
-function checkValue(v, spec, where) {
-  if (Array.isArray(spec)) {
-    assert.ok(spec.includes(v), `${where} must be one of ${JSON.stringify(spec)}, got ${JSON.stringify(v)}`);
-    return;
-  }
-  if (typeof spec === 'object') {
-    if (v === null) {
-      assert.ok(spec.nullable, `${where} must not be null`);
-      return;
-    }
-    assertAShape(v, spec.shape, where);
-    return;
-  }
-  const nullable = spec.endsWith('?');
-  const base = nullable ? spec.slice(0, -1) : spec;
-  if (v === null) {
-    assert.ok(nullable, `${where} must not be null`);
-    return;
-  }
-  switch (base) {
-    case 'uuid':
-      assert.ok(typeof v === 'string' && UUID_RE.test(v), `${where} must be a lower-case uuid, got ${JSON.stringify(v)}`);
-      break;
-    case 'iso':
-      assert.ok(typeof v === 'string' && ISO_RE.test(v), `${where} must be ISO 8601 UTC, got ${JSON.stringify(v)}`);
-      assert.ok(!Number.isNaN(Date.parse(v)), `${where} must be a real date: ${v}`);
-      break;
-    case 'string':
-      assert.equal(typeof v, 'string', `${where} must be a string, got ${JSON.stringify(v)}`);
-      break;
-    case 'boolean':
-      assert.equal(typeof v, 'boolean', `${where} must be a boolean, got ${JSON.stringify(v)}`);
-      break;
-    case 'integer':
-      assert.ok(Number.isInteger(v), `${where} must be an integer, got ${JSON.stringify(v)}`);
-      break;
-    case 'array':
-      assert.ok(Array.isArray(v), `${where} must be an array, got ${JSON.stringify(v)}`);
-      break;
-    case 'object':
-      assert.ok(v && typeof v === 'object' && !Array.isArray(v), `${where} must be an object, got ${JSON.stringify(v)}`);
-      break;
-    default:
-      throw new Error(`unknown spec ${spec}`);
-  }
-}
-
 // Every key of the shape, with its type, and no other key.
 export function assertAShape(obj, shape, where = '$') {
   assert.ok(obj && typeof obj === 'object' && !Array.isArray(obj), `${where} must be an object, got ${JSON.stringify(obj)}`);
   assert.deepEqual(Object.keys(obj).sort(), Object.keys(shape).sort(), `${where} keys: ${JSON.stringify(obj)}`);
-  for (const [k, spec] of Object.entries(shape)) checkValue(obj[k], spec, `${where}.${k}`);
+  for (const [k, spec] of Object.entries(shape)) checkValue(obj[k], spec, `${where}.${k}`, assertAShape);
 }
 
 export const assertTicket = (t, w = 'ticket') => assertAShape(t, SHAPE.ticket, w);

@@ -505,6 +505,62 @@ export const NOT_FOUND = { status: 404, error: 'Not found', error_code: 404 };
 export const METHOD_NOT_ALLOWED = { status: 405, error: 'Method not allowed', error_code: 405 };
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// ISO 8601 UTC: 'iso' allows milliseconds (Apizee), 'date' requires them (Zaia).
+export const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
+export const ISO_MS_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+// One value against a type spec, for the dialects' shape assertions: 'uuid', 'iso', 'date',
+// 'string', 'integer', 'boolean', 'array', 'object' (a trailing '?' allows null), an array of
+// allowed values, or {nullable, shape} checked by nested(value, shape, where).
+export function checkValue(v, spec, where, nested) {
+  if (Array.isArray(spec)) {
+    assert.ok(spec.includes(v), `${where} must be one of ${JSON.stringify(spec)}, got ${JSON.stringify(v)}`);
+    return;
+  }
+  if (typeof spec === 'object') {
+    if (v === null) {
+      assert.ok(spec.nullable, `${where} must not be null`);
+      return;
+    }
+    nested(v, spec.shape, where);
+    return;
+  }
+  const nullable = spec.endsWith('?');
+  const base = nullable ? spec.slice(0, -1) : spec;
+  if (v === null) {
+    assert.ok(nullable, `${where} must not be null`);
+    return;
+  }
+  const got = JSON.stringify(v);
+  switch (base) {
+    case 'uuid':
+      assert.ok(typeof v === 'string' && UUID_RE.test(v), `${where} must be a lower-case uuid, got ${got}`);
+      break;
+    case 'iso':
+    case 'date':
+      assert.ok(typeof v === 'string' && (base === 'iso' ? ISO_RE : ISO_MS_RE).test(v),
+        `${where} must be ISO 8601 UTC${base === 'date' ? ' with milliseconds' : ''}, got ${got}`);
+      assert.ok(!Number.isNaN(Date.parse(v)), `${where} must be a real date: ${v}`);
+      break;
+    case 'string':
+      assert.equal(typeof v, 'string', `${where} must be a string, got ${got}`);
+      break;
+    case 'boolean':
+      assert.equal(typeof v, 'boolean', `${where} must be a boolean, got ${got}`);
+      break;
+    case 'integer':
+      assert.ok(Number.isInteger(v), `${where} must be an integer, got ${got}`);
+      break;
+    case 'array':
+      assert.ok(Array.isArray(v), `${where} must be an array, got ${got}`);
+      break;
+    case 'object':
+      assert.ok(v && typeof v === 'object' && !Array.isArray(v), `${where} must be an object, got ${got}`);
+      break;
+    default:
+      throw new Error(`unknown spec ${spec}`);
+  }
+}
 export const uuid = () => randomUUID();
 
 // ---------------------------------------------------------------------------------------------

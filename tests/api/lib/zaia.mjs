@@ -2,12 +2,12 @@
 // docs/ZAIA.md), error assertions, and fixtures that build users, external users, channels,
 // responders, chats, tags, ticketing teams and tickets through the API (asserting 200).
 import assert from 'node:assert/strict';
-import { show, uniq, UUID_RE } from './harness.mjs';
+import { show, uniq, ISO_MS_RE, checkValue } from './harness.mjs';
 
 export const Z = '/api/v1';
 
 // ISO 8601 UTC with milliseconds: 2026-11-22T10:00:00.123Z
-export const ISO_MS_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+export { ISO_MS_RE };
 
 export const REASON = {
   400: 'Bad Request',
@@ -112,45 +112,12 @@ export const SHAPE = {
   },
 };
 
-function checkValue(v, spec, where) {
-  if (Array.isArray(spec)) {
-    assert.ok(spec.includes(v), `${where} must be one of ${JSON.stringify(spec)}, got ${JSON.stringify(v)}`);
-    return;
-  }
-  const nullable = spec.endsWith('?');
-  const base = nullable ? spec.slice(0, -1) : spec;
-  if (v === null) {
-    assert.ok(nullable, `${where} must not be null`);
-    return;
-  }
-  switch (base) {
-    case 'uuid':
-      assert.ok(typeof v === 'string' && UUID_RE.test(v), `${where} must be a lower-case uuid, got ${JSON.stringify(v)}`);
-      break;
-    case 'date':
-      assert.ok(typeof v === 'string' && ISO_MS_RE.test(v), `${where} must be ISO 8601 UTC with milliseconds, got ${JSON.stringify(v)}`);
-      assert.ok(!Number.isNaN(Date.parse(v)), `${where} must be a real date: ${v}`);
-      break;
-    case 'string':
-      assert.equal(typeof v, 'string', `${where} must be a string, got ${JSON.stringify(v)}`);
-      break;
-    case 'boolean':
-      assert.equal(typeof v, 'boolean', `${where} must be a boolean, got ${JSON.stringify(v)}`);
-      break;
-    case 'integer':
-      assert.ok(Number.isInteger(v), `${where} must be an integer, got ${JSON.stringify(v)}`);
-      break;
-    default:
-      throw new Error(`unknown spec ${spec}`);
-  }
-}
-
 // Asserts every key of shape is present with its type (extra keys are allowed).
 export function assertZShape(obj, shape, where = '$') {
   assert.ok(obj && typeof obj === 'object' && !Array.isArray(obj), `${where} must be an object, got ${JSON.stringify(obj)}`);
   for (const [k, spec] of Object.entries(shape)) {
     assert.ok(Object.hasOwn(obj, k), `${where}.${k} is missing in ${JSON.stringify(obj)}`);
-    checkValue(obj[k], spec, `${where}.${k}`);
+    checkValue(obj[k], spec, `${where}.${k}`, assertZShape);
   }
 }
 
