@@ -219,9 +219,14 @@ static status requestor(core_ctx *cx, const assist_in *in, const checked_in *c, 
     return st ? st : store_contact_set_requestor(cx->db, cx->ws, out);
 }
 
-/* Queues what the ticket asks for: invitations and the reminder (core/notify.c). The
- * templates are checked even when nothing is sent, so a bad name is refused either way. */
-static status invite(core_ctx *cx, const assist_in *in, const ticket_row *t, const checked_in *c,
+/* What a create's write needs: the input and the templates read before it. */
+typedef struct {
+    const assist_in *in;
+    const notify_templates *templates;
+} create_arg;
+
+/* Queues what the ticket asks for: invitations and the reminder (core/notify.c). */
+static status invite(core_ctx *cx, const create_arg *in, const ticket_row *t, const checked_in *c,
                      const contact_row *client)
 {
     notify_in n = {
@@ -232,8 +237,7 @@ static status invite(core_ctx *cx, const assist_in *in, const ticket_row *t, con
         .n_phones = c->n_phones,
         .requestor_name = client->name,
         .agent = c->agent.id != NULL_INT && c->invite_organizer ? &c->agent : NULL,
-        .agent_template = in->agent_template,
-        .requestor_template = in->requestor_template,
+        .templates = in->templates,
         .send_invitation = c->send_invitation,
         .reminder_min = c->reminder,
     };
@@ -243,7 +247,8 @@ static status invite(core_ctx *cx, const assist_in *in, const ticket_row *t, con
 static status do_create(core_ctx *cx, void *p)
 {
     const write_arg *w = p;
-    const assist_in *in = w->in;
+    const create_arg *arg = w->in;
+    const assist_in *in = arg->in;
     ticket_row *t = w->out;
     checked_in c;
     contact_row client;
@@ -307,14 +312,23 @@ static status do_create(core_ctx *cx, void *p)
         reply_row r;
         st = ticket_add_reply(cx, t, &r, description, true, NULL_INT, NULL, 0, true);
     }
-    if (!st) st = invite(cx, in, t, &c, &client);
+    if (!st) st = invite(cx, arg, t, &c, &client);
     if (st) return st;
     /* Answer with the row as any read shows it (joins included). */
     return store_ticket_get(cx->db, cx->ws, t->uuid, cx->a, t);
 }
 
-CORE_WRITE(assist_create(core_ctx *cx, const assist_in *in, ticket_row *out), do_create, NULL, in,
-           out)
+status assist_create(core_ctx *cx, const assist_in *in, ticket_row *out)
+{
+    /* Template files are read (and checked, even when nothing is sent) before the write: no
+     * file I/O on the single writer thread. */
+    notify_templates templates;
+    status st = notify_templates_load(cx, in->requestor_template, in->agent_template, &templates);
+    if (st) return st;
+    create_arg arg = {in, &templates};
+    write_arg w = {NULL, &arg, out};
+    return core_txn(cx, do_create, &w);
+}
 
 /* ---- read, change, delete ---- */
 

@@ -283,6 +283,21 @@ static void wake_after_commit(db *c, void *arg)
     notify_wake();
 }
 
+status notify_templates_load(core_ctx *cx, const char *requestor_name, const char *agent_name,
+                             notify_templates *out)
+{
+    const char *names[2] = {requestor_name, agent_name};
+    const char *fields[2] = {"requestor_template", "agent_template"};
+    *out = (notify_templates){0};
+    for (int a = 0; a < 2; a++) {
+        if (!names[a]) continue;
+        out->custom[a] = ARENA_NEW(cx->a, notify_template);
+        status st = notify_template_load(cx, fields[a], names[a], out->custom[a]);
+        if (st) return st;
+    }
+    return ST_OK;
+}
+
 status notify_queue(core_ctx *cx, const notify_in *in)
 {
     const ticket_row *t = in->t;
@@ -290,16 +305,12 @@ status notify_queue(core_ctx *cx, const notify_in *in)
     bool has_subject = t->title && *t->title, has_start = t->start_date != NULL_INT;
     static const char *const audiences[] = {"requestor", "agent"};
     static const char *const kinds[] = {"invitation", "reminder"};
-    const char *names[2] = {in->requestor_template, in->agent_template};
-    const char *fields[2] = {"requestor_template", "agent_template"};
     for (int a = 0; a < 2; a++) {
-        if (names[a]) {
-            notify_template custom;
-            status st = notify_template_load(cx, fields[a], names[a], &custom);
-            if (st) return st;
-            q.tpl[a][0] = custom;
-            q.tpl[a][1] =
-                (notify_template){arena_printf(cx->a, "Reminder: %s", custom.subject), custom.body};
+        const notify_template *custom = in->templates ? in->templates->custom[a] : NULL;
+        if (custom) {
+            q.tpl[a][0] = *custom;
+            q.tpl[a][1] = (notify_template){arena_printf(cx->a, "Reminder: %s", custom->subject),
+                                            custom->body};
         } else {
             for (int k = 0; k < 2; k++)
                 q.tpl[a][k] =

@@ -53,6 +53,14 @@ typedef struct {
  * placeholder other than those of notify_vars. */
 status notify_template_load(core_ctx *cx, const char *field, const char *name,
                             notify_template *out) WUR;
+/* A ticket's custom templates, by audience ([0] requestor, [1] agent); NULL: the built-in. */
+typedef struct {
+    notify_template *custom[2];
+} notify_templates;
+/* Loads the templates named by requestor_template and agent_template (either may be NULL) with
+ * notify_template_load. Call it before the write transaction: it reads files. */
+status notify_templates_load(core_ctx *cx, const char *requestor_name, const char *agent_name,
+                             notify_templates *out) WUR;
 /* The built-in template for an audience ("requestor" or "agent") and kind ("invitation" or
  * "reminder"); whether the ticket has a subject and a start date picks its wording. */
 notify_template notify_template_builtin(arena *a, const char *audience, const char *kind,
@@ -67,9 +75,9 @@ typedef struct {
     const char *const *emails, *const *phones; /* the requestor's */
     size_t n_emails, n_phones;
     const char *requestor_name;
-    const user_row *agent; /* NULL when the ticket has no agent, or it is not invited */
-    const char *agent_template, *requestor_template; /* names, or NULL for the built-ins */
-    bool send_invitation; /* false: templates are checked, nothing is queued */
+    const user_row *agent;             /* NULL when the ticket has no agent, or it is not invited */
+    const notify_templates *templates; /* from notify_templates_load */
+    bool send_invitation;              /* false: templates are checked, nothing is queued */
     int64_t reminder_min; /* minutes before t->start_date; 0 or NULL_INT: no reminder */
 } notify_in;
 
