@@ -46,20 +46,26 @@ static dialect dialect_of_path(const char *path)
     return DIALECT_OPS;
 }
 
-static void ops_error(api_call *c, status st)
+int call_http_status(status st)
 {
     static const int codes[] = {
         [ST_OK] = 200,        [ST_INVALID] = 400,   [ST_NOT_FOUND] = 404,
         [ST_CONFLICT] = 409,  [ST_FORBIDDEN] = 403, [ST_UNAUTHORIZED] = 401,
         [ST_TOO_LARGE] = 413, [ST_INTERNAL] = 500,  [ST_UNAVAILABLE] = 503,
     };
+    return codes[st];
+}
+
+static void ops_error(api_call *c, status st)
+{
+    int http = call_http_status(st);
     json_t *o = json_object();
-    json_object_set_new(o, "status", json_integer(codes[st]));
+    json_object_set_new(o, "status", json_integer(http));
     if (c->d.field[0] && c->d.msg[0])
         json_object_set_new(o, "error", json_sprintf("%s %s", c->d.field, c->d.msg));
     else
         json_object_set_new(o, "error", json_string(c->d.msg[0] ? c->d.msg : status_name(st)));
-    (void)reply_json(c, codes[st], o);
+    (void)reply_json(c, http, o);
 }
 
 static void render_error(api_call *c, dialect dl, status st)

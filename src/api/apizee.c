@@ -30,12 +30,7 @@ static void error_body(api_call *c, int http)
 
 void apizee_error(api_call *c, status st)
 {
-    static const int codes[] = {
-        [ST_OK] = 400,        [ST_INVALID] = 400,   [ST_NOT_FOUND] = 404,
-        [ST_CONFLICT] = 409,  [ST_FORBIDDEN] = 403, [ST_UNAUTHORIZED] = 401,
-        [ST_TOO_LARGE] = 413, [ST_INTERNAL] = 500,  [ST_UNAVAILABLE] = 503,
-    };
-    int http = codes[st];
+    int http = st ? call_http_status(st) : 400;
     /* An unknown id in the input is a bad request; only the path's object is "not found". */
     if (st == ST_NOT_FOUND && c->d.reason == REASON_BODY_REF) http = 400;
     if (st == ST_UNAUTHORIZED && !c->d.msg[0])

@@ -89,6 +89,8 @@ const char *call_disposition(arena *a, const char *filename, bool show);
 status call_send_file(api_call *c, const asset_blob *b, const char *mime, bool show) WUR;
 /* "k": ISO 8601 UTC with milliseconds, or null for NULL_INT. */
 void call_iso(jw *w, const char *k, int64_t ms);
+/* The HTTP status a core status stands for where a dialect has no code of its own. */
+int call_http_status(status st);
 /* An asset's "width" and "height" (null unless an image we decode). */
 void call_dims(jw *w, const asset_row *a);
 /* "thumbnails": [{url, width, height}, …] of an asset (signed URLs). */
