@@ -50,7 +50,8 @@ static int usage(void)
           "  ticketd copy --from DIR --to URL\n"
           "every command takes --db URL (or TICKETD_DB): a PostgreSQL store instead of\n"
           "DIR/ticketd.db; DIR still holds the files\n"
-          "  ticketd seed --tickets N [--teammates N] [--clients N] [--data DIR]\n",
+          "  ticketd seed --tickets N [--teammates N] [--clients N] [--data DIR]\n"
+          "  ticketd routes   (every route: method, path, resource, operation)\n",
           stderr);
     return 2;
 }
@@ -343,6 +344,19 @@ static int cmd_serve(const options *o)
 }
 
 /* Applies the schema (what every command does first) and says which version it is at. */
+/* The route table with what each route touches, for the access policy's tests and for the
+ * curious: method, path, resource, operation. */
+static int cmd_routes(void)
+{
+    api_init(&(api_config){0});
+    for (size_t i = 0; i < api_route_count; i++) {
+        const api_route *r = &api_routes[i];
+        printf("%s %s %s %s\n", r->method, r->path, policy_resource_name(r->res),
+               policy_op_name(r->op));
+    }
+    return 0;
+}
+
 static int cmd_migrate(const options *o)
 {
     if (!o->db) {
@@ -561,5 +575,6 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "migrate") == 0) return cmd_migrate(&o);
     if (strcmp(cmd, "copy") == 0) return cmd_copy(&o);
     if (strcmp(cmd, "seed") == 0) return cmd_seed(&o);
+    if (strcmp(cmd, "routes") == 0) return cmd_routes();
     return usage();
 }

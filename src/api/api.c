@@ -23,6 +23,9 @@ size_t api_route_count;
 static void add_routes(const api_route *r, size_t n)
 {
     BUG_ON(api_route_count + n > sizeof route_table / sizeof route_table[0]);
+    /* Every route says what it touches, for the access policy; a public one says so. */
+    for (size_t i = 0; i < n; i++)
+        BUG_ON(r[i].res == RES_UNDECLARED || (r[i].res == RES_PUBLIC) != r[i].public_);
     memcpy(route_table + api_route_count, r, n * sizeof *r);
     api_route_count += n;
 }
@@ -157,6 +160,7 @@ void api_invoke(const api_route *r, api_req *req, api_resp *resp)
         if ((st = core_read_begin(&c.cx))) goto out;
         reading = true;
         if (!r->key_optional || req->authorization) st = authenticate(&c.cx, req);
+        if (!st && c.cx.ws) st = policy_route(&c.cx, r->res, r->op);
         if (st) goto out;
     }
     if ((st = check_query(&c))) goto out;
@@ -178,6 +182,7 @@ static status write_run(db *writer, void *arg)
     api_call c = {.req = w->req, .resp = w->resp, .route = w->route, .body = w->body};
     core_ctx_init_job(&c.cx, config.st, writer, w->req->a, &c.d);
     status st = authenticate(&c.cx, w->req);
+    if (!st) st = policy_route(&c.cx, w->route->res, w->route->op);
     if (!st) st = check_query(&c);
     if (!st) st = w->route->fn(&c);
     if (st) render_error(&c, w->route->dl, st);
@@ -276,6 +281,7 @@ void api_upload_begin(const api_route *r, api_req *req)
     if (!f->st) f->st = core_read_begin(&cx);
     if (f->st) return;
     f->st = authenticate(&cx, req);
+    if (!f->st) f->st = policy_route(&cx, r->res, r->op);
     core_read_end(&cx);
 }
 

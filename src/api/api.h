@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/core.h"
+#include "core/policy.h"
 #include "util/arena.h"
 #include "util/limits.h"
 #include "util/status.h"
@@ -62,6 +63,10 @@ typedef struct {
     bool public_;      /* no key needed */
     bool key_optional; /* a key is checked when one is presented; the handler decides else */
     bool upload;       /* a multipart/form-data body, streamed through api_upload_* */
+    /* What the route reads or changes, for the access policy (core/policy.h): checked before
+     * the handler runs; a non-public route that declares no resource never starts. */
+    policy_resource res;
+    policy_op op;
 } api_route;
 
 /* Every dialect's routes, in one table (valid after api_init). */

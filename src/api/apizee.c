@@ -602,20 +602,23 @@ static status h_export(api_call *c)
     return reply_jw(c, 200, &w);
 }
 
-#define V "/api/v3"
+#define V         "/api/v3"
+#define TICKET(o) .res = RES_TICKET, .op = o
 const api_route apizee_routes[] = {
-    {"POST", V "/token", h_token, DIALECT_APIZEE, .public_ = true},
-    {"POST", V "/token/revoke", h_token_revoke, DIALECT_APIZEE, .public_ = true},
-    {"POST", V "/tickets", h_create, DIALECT_APIZEE},
-    {"GET", V "/tickets", h_list, DIALECT_APIZEE},
-    {"GET", V "/tickets/{id}", h_get, DIALECT_APIZEE},
-    {"PATCH", V "/tickets/{id}", h_update, DIALECT_APIZEE},
-    {"PUT", V "/tickets/{id}", h_update, DIALECT_APIZEE},
-    {"DELETE", V "/tickets/{id}", h_delete, DIALECT_APIZEE},
-    {"GET", V "/tickets/{id}/medias", h_medias, DIALECT_APIZEE},
-    {"POST", V "/tickets/{id}/medias", h_media_upload, DIALECT_APIZEE, .upload = true},
-    {"GET", V "/tickets/{id}/medias/download", h_media_download, DIALECT_APIZEE},
-    {"GET", V "/tickets/{id}/events", h_events, DIALECT_APIZEE},
-    {"GET", V "/tickets/{id}/export", h_export, DIALECT_APIZEE},
+    {"POST", V "/token", h_token, DIALECT_APIZEE, .public_ = true, .res = RES_PUBLIC},
+    {"POST", V "/token/revoke", h_token_revoke, DIALECT_APIZEE, .public_ = true, .res = RES_PUBLIC},
+    {"POST", V "/tickets", h_create, DIALECT_APIZEE, TICKET(OP_CREATE)},
+    {"GET", V "/tickets", h_list, DIALECT_APIZEE, TICKET(OP_READ)},
+    {"GET", V "/tickets/{id}", h_get, DIALECT_APIZEE, TICKET(OP_READ)},
+    {"PATCH", V "/tickets/{id}", h_update, DIALECT_APIZEE, TICKET(OP_CHANGE)},
+    {"PUT", V "/tickets/{id}", h_update, DIALECT_APIZEE, TICKET(OP_CHANGE)},
+    {"DELETE", V "/tickets/{id}", h_delete, DIALECT_APIZEE, TICKET(OP_DELETE)},
+    {"GET", V "/tickets/{id}/medias", h_medias, DIALECT_APIZEE, TICKET(OP_READ)},
+    {"POST", V "/tickets/{id}/medias", h_media_upload, DIALECT_APIZEE, .upload = true,
+     TICKET(OP_CHANGE)},
+    {"GET", V "/tickets/{id}/medias/download", h_media_download, DIALECT_APIZEE, TICKET(OP_READ)},
+    {"GET", V "/tickets/{id}/events", h_events, DIALECT_APIZEE, TICKET(OP_READ)},
+    {"GET", V "/tickets/{id}/export", h_export, DIALECT_APIZEE, TICKET(OP_READ)},
 };
+#undef TICKET
 const size_t apizee_route_count = sizeof apizee_routes / sizeof apizee_routes[0];

@@ -103,7 +103,8 @@ static status h_thumbnail(api_call *c)
 }
 
 const api_route files_routes[] = {
-    {"GET", "/files/{id}/{name}", h_file, DIALECT_OPS, .key_optional = true},
-    {"GET", "/files/{id}/thumbnails/{name}", h_thumbnail, DIALECT_OPS, .key_optional = true},
+    {"GET", "/files/{id}/{name}", h_file, DIALECT_OPS, .key_optional = true, .res = RES_FILE},
+    {"GET", "/files/{id}/thumbnails/{name}", h_thumbnail, DIALECT_OPS, .key_optional = true,
+     .res = RES_FILE},
 };
 const size_t files_route_count = sizeof files_routes / sizeof files_routes[0];

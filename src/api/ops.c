@@ -7,6 +7,6 @@ static status h_healthz(api_call *c)
 }
 
 const api_route ops_routes[] = {
-    {"GET", "/healthz", h_healthz, DIALECT_OPS, true},
+    {"GET", "/healthz", h_healthz, DIALECT_OPS, true, .res = RES_PUBLIC},
 };
 const size_t ops_route_count = sizeof ops_routes / sizeof ops_routes[0];

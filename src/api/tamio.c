@@ -218,7 +218,7 @@ void tamio_error(api_call *c, status st)
         code = 409;
         break;
     case ST_FORBIDDEN:
-        code = 403;
+        http = code = 403;
         break;
     case ST_INTERNAL:
         http = code = 500;
@@ -594,35 +594,72 @@ static status h_asset_delete(api_call *c)
 
 #define A "/v2/agency"
 const api_route tamio_routes[] = {
-    {"POST", A "/tickets/create", h_ticket_create, DIALECT_TAMIO, false},
-    {"GET", A "/tickets/list", h_ticket_list, DIALECT_TAMIO, false},
-    {"GET", A "/tickets/retrieve/{uuid}", h_ticket_retrieve, DIALECT_TAMIO, false},
-    {"POST", A "/tickets/assign/{uuid}", h_ticket_assign, DIALECT_TAMIO, false},
-    {"POST", A "/tickets/reply/create/{uuid}", h_ticket_reply, DIALECT_TAMIO, false},
-    {"POST", A "/tickets/close/{uuid}", h_ticket_close, DIALECT_TAMIO, false},
-    {"POST", A "/tickets/reopen/{uuid}", h_ticket_reopen, DIALECT_TAMIO, false},
-    {"DELETE", A "/tickets/{uuid}", h_ticket_delete, DIALECT_TAMIO, false},
-    {"POST", A "/ticket-categories/create", h_category_create, DIALECT_TAMIO, false},
-    {"GET", A "/ticket-categories/list", h_category_list, DIALECT_TAMIO, false},
-    {"GET", A "/ticket-categories/retrieve/{uuid}", h_category_retrieve, DIALECT_TAMIO, false},
-    {"POST", A "/ticket-categories/update/{uuid}", h_category_update, DIALECT_TAMIO, false},
-    {"DELETE", A "/ticket-categories/{uuid}", h_category_delete, DIALECT_TAMIO, false},
-    {"POST", A "/plans/create", h_plan_create, DIALECT_TAMIO, false},
-    {"GET", A "/plans/list", h_plan_list, DIALECT_TAMIO, false},
-    {"DELETE", A "/plans/{uuid}", h_plan_delete, DIALECT_TAMIO, false},
-#define PEOPLE_ROUTES(P)                                                                           \
-    {"POST", P "/teammates/create", h_teammate_create, DIALECT_TAMIO, false},                      \
-        {"GET", P "/teammates/list", h_teammate_list, DIALECT_TAMIO, false},                       \
-        {"GET", P "/teammates/retrieve/{uuid}", h_teammate_retrieve, DIALECT_TAMIO, false},        \
-        {"POST", P "/teammates/update/{uuid}", h_teammate_update, DIALECT_TAMIO, false},           \
-        {"DELETE", P "/teammates/{uuid}", h_teammate_delete, DIALECT_TAMIO, false},                \
-        {"POST", P "/clients/create", h_client_create, DIALECT_TAMIO, false},                      \
-        {"GET", P "/clients/list", h_client_list, DIALECT_TAMIO, false},                           \
-        {"GET", P "/clients/retrieve/{uuid}", h_client_retrieve, DIALECT_TAMIO, false},            \
-        {"POST", P "/clients/update/{uuid}", h_client_update, DIALECT_TAMIO, false},               \
-        {"DELETE", P "/clients/{uuid}", h_client_delete, DIALECT_TAMIO, false},                    \
-        {"POST", P "/assets/upload", h_asset_upload, DIALECT_TAMIO, .upload = true},               \
-        {"GET", P "/assets/retrieve/{uuid}", h_asset_retrieve, DIALECT_TAMIO, false},              \
-        {"DELETE", P "/assets/{uuid}", h_asset_delete, DIALECT_TAMIO, false},
+    {"POST", A "/tickets/create", h_ticket_create, DIALECT_TAMIO, .res = RES_TICKET,
+     .op = OP_CREATE},
+    {"GET", A "/tickets/list", h_ticket_list, DIALECT_TAMIO, .res = RES_TICKET, .op = OP_READ},
+    {"GET", A "/tickets/retrieve/{uuid}", h_ticket_retrieve, DIALECT_TAMIO, .res = RES_TICKET,
+     .op = OP_READ},
+    {"POST", A "/tickets/assign/{uuid}", h_ticket_assign, DIALECT_TAMIO, .res = RES_TICKET,
+     .op = OP_CHANGE},
+    {"POST", A "/tickets/reply/create/{uuid}", h_ticket_reply, DIALECT_TAMIO, .res = RES_TICKET,
+     .op = OP_CHANGE},
+    {"POST", A "/tickets/close/{uuid}", h_ticket_close, DIALECT_TAMIO, .res = RES_TICKET,
+     .op = OP_CHANGE},
+    {"POST", A "/tickets/reopen/{uuid}", h_ticket_reopen, DIALECT_TAMIO, .res = RES_TICKET,
+     .op = OP_CHANGE},
+    {"DELETE", A "/tickets/{uuid}", h_ticket_delete, DIALECT_TAMIO, .res = RES_TICKET,
+     .op = OP_DELETE},
+    {"POST", A "/ticket-categories/create", h_category_create, DIALECT_TAMIO, .res = RES_SETTINGS,
+     .op = OP_CREATE},
+    {"GET", A "/ticket-categories/list", h_category_list, DIALECT_TAMIO, .res = RES_SETTINGS,
+     .op = OP_READ},
+    {"GET", A "/ticket-categories/retrieve/{uuid}", h_category_retrieve, DIALECT_TAMIO,
+     .res = RES_SETTINGS, .op = OP_READ},
+    {"POST", A "/ticket-categories/update/{uuid}", h_category_update, DIALECT_TAMIO,
+     .res = RES_SETTINGS, .op = OP_CHANGE},
+    {"DELETE", A "/ticket-categories/{uuid}", h_category_delete, DIALECT_TAMIO, .res = RES_SETTINGS,
+     .op = OP_DELETE},
+    {"POST", A "/plans/create", h_plan_create, DIALECT_TAMIO, .res = RES_SETTINGS, .op = OP_CREATE},
+    {"GET", A "/plans/list", h_plan_list, DIALECT_TAMIO, .res = RES_SETTINGS, .op = OP_READ},
+    {"DELETE", A "/plans/{uuid}", h_plan_delete, DIALECT_TAMIO, .res = RES_SETTINGS,
+     .op = OP_DELETE},
+#define PEOPLE_ROUTES(P)                                                                            \
+    {"POST",        P "/teammates/create", h_teammate_create,                                       \
+     DIALECT_TAMIO, .res = RES_TEAMMATE,   .op = OP_CREATE},                                        \
+        {"GET",         P "/teammates/list", h_teammate_list,                                       \
+         DIALECT_TAMIO, .res = RES_TEAMMATE, .op = OP_READ},                                        \
+        {"GET",                                                                                     \
+         P "/teammates/retrieve/{uuid}",                                                            \
+         h_teammate_retrieve,                                                                       \
+         DIALECT_TAMIO,                                                                             \
+         .res = RES_TEAMMATE,                                                                       \
+         .op = OP_READ},                                                                            \
+        {"POST",        P "/teammates/update/{uuid}", h_teammate_update,                            \
+         DIALECT_TAMIO, .res = RES_TEAMMATE,          .op = OP_CHANGE},                             \
+        {"DELETE",      P "/teammates/{uuid}", h_teammate_delete,                                   \
+         DIALECT_TAMIO, .res = RES_TEAMMATE,   .op = OP_DELETE},                                    \
+        {"POST",        P "/clients/create", h_client_create,                                       \
+         DIALECT_TAMIO, .res = RES_CLIENT,   .op = OP_CREATE},                                      \
+        {"GET", P "/clients/list", h_client_list, DIALECT_TAMIO, .res = RES_CLIENT, .op = OP_READ}, \
+        {"GET",                                                                                     \
+         P "/clients/retrieve/{uuid}",                                                              \
+         h_client_retrieve,                                                                         \
+         DIALECT_TAMIO,                                                                             \
+         .res = RES_CLIENT,                                                                         \
+         .op = OP_READ},                                                                            \
+        {"POST",        P "/clients/update/{uuid}", h_client_update,                                \
+         DIALECT_TAMIO, .res = RES_CLIENT,          .op = OP_CHANGE},                               \
+        {"DELETE",      P "/clients/{uuid}", h_client_delete,                                       \
+         DIALECT_TAMIO, .res = RES_CLIENT,   .op = OP_DELETE},                                      \
+        {"POST",         P "/assets/upload", h_asset_upload, DIALECT_TAMIO,                         \
+         .upload = true, .res = RES_ASSET,   .op = OP_CREATE},                                      \
+        {"GET",                                                                                     \
+         P "/assets/retrieve/{uuid}",                                                               \
+         h_asset_retrieve,                                                                          \
+         DIALECT_TAMIO,                                                                             \
+         .res = RES_ASSET,                                                                          \
+         .op = OP_READ},                                                                            \
+        {"DELETE",      P "/assets/{uuid}", h_asset_delete,                                         \
+         DIALECT_TAMIO, .res = RES_ASSET,   .op = OP_DELETE},
     PEOPLE_ROUTES(A) PEOPLE_ROUTES("/v2")};
 const size_t tamio_route_count = sizeof tamio_routes / sizeof tamio_routes[0];

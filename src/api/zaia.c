@@ -603,29 +603,35 @@ ENTITY_HANDLERS(team, team_row, team_in, team_input, team_w, team_create, team_u
                 team_remove, team_list, "The ticketing team was removed.")
 
 #define V "/api/v1"
-#define ENTITY_ROUTES(P, name)                                                                     \
-    {"POST", V P, h_##name##_create, DIALECT_ZAIA, false},                                         \
-        {"GET", V P, h_##name##_list, DIALECT_ZAIA, false},                                        \
-        {"GET", V P "/{id}", h_##name##_get, DIALECT_ZAIA, false},                                 \
-        {"PATCH", V P "/{id}", h_##name##_update, DIALECT_ZAIA, false},                            \
-        {"DELETE", V P "/{id}", h_##name##_delete, DIALECT_ZAIA, false},
+#define ENTITY_ROUTES(P, name, R)                                                                  \
+    {"POST", V P, h_##name##_create, DIALECT_ZAIA, .res = R, .op = OP_CREATE},                     \
+        {"GET", V P, h_##name##_list, DIALECT_ZAIA, .res = R, .op = OP_READ},                      \
+        {"GET", V P "/{id}", h_##name##_get, DIALECT_ZAIA, .res = R, .op = OP_READ},               \
+        {"PATCH", V P "/{id}", h_##name##_update, DIALECT_ZAIA, .res = R, .op = OP_CHANGE},        \
+        {"DELETE", V P "/{id}", h_##name##_delete, DIALECT_ZAIA, .res = R, .op = OP_DELETE},
 
+#define TICKET(o) .res = RES_TICKET, .op = o
 const api_route zaia_routes[] = {
-    {"GET", V "/tickets/details", h_details_list, DIALECT_ZAIA, false},
-    {"GET", V "/tickets/{id}/details", h_details, DIALECT_ZAIA, false},
-    {"POST", V "/tickets", h_ticket_create, DIALECT_ZAIA, false},
-    {"GET", V "/tickets/{id}", h_ticket_get, DIALECT_ZAIA, false},
-    {"PATCH", V "/tickets/{id}/complete", h_ticket_complete, DIALECT_ZAIA, false},
-    {"PATCH", V "/tickets/{id}/takeover", h_ticket_takeover, DIALECT_ZAIA, false},
-    {"PATCH", V "/tickets/{id}/assignee", h_ticket_assignee, DIALECT_ZAIA, false},
-    {"POST", V "/tickets/{ticketId}/tags", h_ticket_tag_add, DIALECT_ZAIA, false},
-    {"DELETE", V "/tickets/{ticketId}/tags/{tagId}", h_ticket_tag_remove, DIALECT_ZAIA, false},
+    {"GET", V "/tickets/details", h_details_list, DIALECT_ZAIA, TICKET(OP_READ)},
+    {"GET", V "/tickets/{id}/details", h_details, DIALECT_ZAIA, TICKET(OP_READ)},
+    {"POST", V "/tickets", h_ticket_create, DIALECT_ZAIA, TICKET(OP_CREATE)},
+    {"GET", V "/tickets/{id}", h_ticket_get, DIALECT_ZAIA, TICKET(OP_READ)},
+    {"PATCH", V "/tickets/{id}/complete", h_ticket_complete, DIALECT_ZAIA, TICKET(OP_CHANGE)},
+    {"PATCH", V "/tickets/{id}/takeover", h_ticket_takeover, DIALECT_ZAIA, TICKET(OP_CHANGE)},
+    {"PATCH", V "/tickets/{id}/assignee", h_ticket_assignee, DIALECT_ZAIA, TICKET(OP_CHANGE)},
+    {"POST", V "/tickets/{ticketId}/tags", h_ticket_tag_add, DIALECT_ZAIA, TICKET(OP_CHANGE)},
+    {"DELETE", V "/tickets/{ticketId}/tags/{tagId}", h_ticket_tag_remove, DIALECT_ZAIA,
+     TICKET(OP_CHANGE)},
     {"POST", V "/super-identities/responders/{id}/versions", h_responder_version, DIALECT_ZAIA,
-     false},
-    {"POST", V "/chats/{id}/messages", h_message_create, DIALECT_ZAIA, false},
-    {"GET", V "/chats/{id}/messages", h_message_list, DIALECT_ZAIA, false},
-    ENTITY_ROUTES("/users", user) ENTITY_ROUTES("/external-users", external_user)
-        ENTITY_ROUTES("/channels", channel) ENTITY_ROUTES("/super-identities/responders", responder)
-            ENTITY_ROUTES("/chats", chat) ENTITY_ROUTES("/tags", tag)
-                ENTITY_ROUTES("/ticketing-teams", team)};
+     .res = RES_SETTINGS, .op = OP_CHANGE},
+    {"POST", V "/chats/{id}/messages", h_message_create, DIALECT_ZAIA, .res = RES_CHAT,
+     .op = OP_CHANGE},
+    {"GET", V "/chats/{id}/messages", h_message_list, DIALECT_ZAIA, .res = RES_CHAT, .op = OP_READ},
+    ENTITY_ROUTES("/users", user, RES_TEAMMATE) ENTITY_ROUTES("/external-users", external_user,
+                                                              RES_CLIENT)
+        ENTITY_ROUTES("/channels", channel, RES_SETTINGS)
+            ENTITY_ROUTES("/super-identities/responders", responder, RES_SETTINGS)
+                ENTITY_ROUTES("/chats", chat, RES_CHAT) ENTITY_ROUTES("/tags", tag, RES_SETTINGS)
+                    ENTITY_ROUTES("/ticketing-teams", team, RES_SETTINGS)};
+#undef TICKET
 const size_t zaia_route_count = sizeof zaia_routes / sizeof zaia_routes[0];

@@ -10,6 +10,7 @@
 
 #include "core/chat.h"
 #include "core/notify.h"
+#include "core/policy.h"
 #include "core/ticket.h"
 #include "util/limits.h"
 #include "util/text.h"
@@ -102,13 +103,6 @@ static status flag_field(diag *d, const char *field, const char *v, bool dflt, b
     else
         return diag_set(d, ST_INVALID, field, "must be 1, true, TRUE, 0, false or FALSE");
     return ST_OK;
-}
-
-/* A token's user who is not an admin works only on tickets assigned to them or to nobody. */
-status assist_may_touch(core_ctx *cx, const ticket_row *t)
-{
-    if (core_is_admin(cx) || t->user_id == NULL_INT || t->user_id == cx->user_id) return ST_OK;
-    return diag_set(cx->d, ST_FORBIDDEN, "id", "the ticket is assigned to another agent");
 }
 
 static status find_agent(core_ctx *cx, const char *key, user_row *out)
@@ -335,7 +329,6 @@ status assist_create(core_ctx *cx, const assist_in *in, ticket_row *out)
 status assist_get(core_ctx *cx, const char *id, ticket_row *out, int64_t *medias)
 {
     status st = ticket_load(cx, "id", id, out);
-    if (!st) st = assist_may_touch(cx, out);
     int64_t *counts;
     if (!st) st = store_media_counts(cx->db, out, 1, cx->a, &counts);
     if (!st) *medias = counts[0];
@@ -349,7 +342,6 @@ static status do_update(core_ctx *cx, void *p)
     diag *d = cx->d;
     ticket_row t;
     status st = ticket_load(cx, "id", w->id, &t);
-    if (!st) st = assist_may_touch(cx, &t);
     if (!st) st = check_text(d, "subject", in->subject.v, false, LIMIT_NAME_CHARS);
     if (!st) st = check_text(d, "description", in->description.v, false, LIMIT_TEXT_CHARS);
     if (!st) st = check_text(d, "reference", in->reference.v, false, LIMIT_NAME_CHARS);
@@ -423,7 +415,6 @@ static status do_delete(core_ctx *cx, void *p)
     const write_arg *w = p;
     ticket_row t;
     status st = ticket_load(cx, "id", w->id, &t);
-    if (!st) st = assist_may_touch(cx, &t);
     return st ? st : ticket_delete(cx, w->id);
 }
 
@@ -466,16 +457,9 @@ status assist_list(core_ctx *cx, const assist_list_in *in, ticket_row **rows, si
 
     /* user: a token lists its own tickets unless it asks for all (admins only). */
     const char *user = in->user;
-    if (user && !strcmp(user, "all")) {
-        if (!core_is_admin(cx))
-            return diag_set(d, ST_FORBIDDEN, "user", "all needs the admin role");
-    } else if (user && *user) {
-        if ((st = filter_user(cx, user, &f.user_id))) return st;
-        if (!core_is_admin(cx) && f.user_id != cx->user_id)
-            return diag_set(d, ST_FORBIDDEN, "user", "another agent's tickets need the admin role");
-    } else if (cx->user_id) {
-        f.user_id = cx->user_id;
-    }
+    bool all = user && !strcmp(user, "all");
+    if (user && *user && !all && (st = filter_user(cx, user, &f.user_id))) return st;
+    if ((st = policy_list_user(cx, "user", all, &f.user_id))) return st;
     if (in->group) {
         char uuid[UUID_STR_LEN + 1];
         team_row g;

@@ -4,9 +4,9 @@
  * dialects, found by email or phone, else created. Every field comes in as the client sent it
  * (a string, from a query string, a form or JSON) and is checked here, naming the field.
  *
- * Who may do what: a workspace key is an administrator; a bearer token acts as its user, and a
- * user who is not an admin sees and changes only tickets assigned to them or to nobody
- * (ST_FORBIDDEN otherwise, and for user=all). */
+ * Who may do what is core/policy.h's rule, as in every dialect: a user who is not an admin
+ * sees and changes only tickets assigned to them or to nobody (ST_FORBIDDEN otherwise, and for
+ * user=all). */
 #ifndef TICKETD_CORE_ASSIST_H
 #define TICKETD_CORE_ASSIST_H
 
@@ -44,9 +44,6 @@ status assist_paging(diag *d, const char *limit, const char *offset, int64_t dfl
                      int64_t *lim, int64_t *off) WUR;
 /* An ISO 8601 UTC date named `field` (NULL_INT when absent). */
 status assist_date(diag *d, const char *field, const char *v, int64_t *ms) WUR;
-
-/* ST_FORBIDDEN (naming `id`) when the caller may not work on t (the rule above). */
-status assist_may_touch(core_ctx *cx, const ticket_row *t) WUR;
 
 /* ---- validators (exposed for the unit tests) ---- */
 bool assist_is_e164(const char *s);        /* "+" then 8 to 15 digits, no leading 0 */

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "core/policy.h"
 #include "util/limits.h"
 
 static const char *const channel_types[] = {"widget", "whatsapp", "instagram", "telegram",
@@ -168,7 +169,13 @@ status chat_get(core_ctx *cx, const char *id, chat_row *out)
 {
     char uuid[UUID_STR_LEN + 1];
     status st = check_uuid(cx->d, "id", id, uuid);
-    return st ? st : path_found(cx->d, "chat", store_chat_get(cx->db, cx->ws, uuid, cx->a, out));
+    if (!st) st = path_found(cx->d, "chat", store_chat_get(cx->db, cx->ws, uuid, cx->a, out));
+    if (!st && !core_is_admin(cx)) {
+        int64_t others = 0;
+        st = store_chat_others_tickets(cx->db, cx->ws, out->id, cx->user_id, &others);
+        if (!st) st = policy_chat(cx, others);
+    }
+    return st;
 }
 
 status chat_resolve(core_ctx *cx, const char *field, const char *id, chat_row *out)

@@ -37,6 +37,7 @@ typedef struct {
 status chat_create(core_ctx *cx, const chat_in *in, chat_row *out) WUR;
 /* Changes the summary and/or the responder (which brings its current version). */
 status chat_update(core_ctx *cx, const char *id, const chat_in *in, chat_row *out) WUR;
+/* The chat the path names; ST_FORBIDDEN when the caller may not work in it (policy_chat). */
 status chat_get(core_ctx *cx, const char *id, chat_row *out) WUR;
 status chat_remove(core_ctx *cx, const char *id) WUR;
 status chat_list(core_ctx *cx, const list_in *in, chat_row **rows, size_t *n) WUR;

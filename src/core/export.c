@@ -15,16 +15,10 @@
 
 #define EXPORT_MAX_ROWS 100000 /* medias or events in one export */
 
-static status load_ticket(core_ctx *cx, const char *id, ticket_row *t)
-{
-    status st = ticket_load(cx, "id", id, t);
-    return st ? st : assist_may_touch(cx, t);
-}
-
 status export_events(core_ctx *cx, const char *id, int64_t offset, int64_t limit, ticket_row *t,
                      event_row **rows, size_t *n, int64_t *total)
 {
-    status st = load_ticket(cx, id, t);
+    status st = ticket_load(cx, "id", id, t);
     return st ? st : store_event_list(cx->db, cx->ws, t->id, offset, limit, cx->a, rows, n, total);
 }
 
@@ -48,7 +42,7 @@ status export_events(core_ctx *cx, const char *id, int64_t offset, int64_t limit
 status export_load(core_ctx *cx, const char *id, bool timeline, export_data *x)
 {
     *x = (export_data){0};
-    status st = load_ticket(cx, id, &x->ticket);
+    status st = ticket_load(cx, "id", id, &x->ticket);
     media_filter f = {
         .limit = LIMIT_PAGE_SIZE, .since = NULL_INT, .until = NULL_INT, .user_id = NULL_INT};
     GATHER((f.offset = off_,

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "core/policy.h"
 #include "util/crypto.h"
 #include "util/limits.h"
 #include "util/text.h"
@@ -94,6 +95,7 @@ static status do_user_update(core_ctx *cx, void *arg)
     const user_in *in = w->in;
     user_row *out = w->out;
     status st = user_get(cx, id, out);
+    if (!st) st = policy_teammate(cx, out->id, in->role.set);
     if (!st) st = check_user(cx, in, false);
     if (st) return st;
     apply_user(cx, in, out);

@@ -9,6 +9,7 @@
 #include "core/category.h"
 #include "core/chat.h"
 #include "core/people.h"
+#include "core/policy.h"
 #include "util/limits.h"
 
 static const char *const state_names[TS_COUNT] = {
@@ -81,8 +82,8 @@ status ticket_load(core_ctx *cx, const char *field, const char *id, ticket_row *
 {
     char uuid[UUID_STR_LEN + 1];
     status st = check_uuid(cx->d, field, id, uuid);
-    if (st) return st;
-    return path_found(cx->d, "ticket", store_ticket_get(cx->db, cx->ws, uuid, cx->a, out));
+    if (!st) st = path_found(cx->d, "ticket", store_ticket_get(cx->db, cx->ws, uuid, cx->a, out));
+    return st ? st : policy_ticket(cx, out->user_id);
 }
 
 /* A user named in the input field `field`. */
@@ -286,14 +287,17 @@ status ticket_list(core_ctx *cx, const ticket_list_in *in, ticket_row **rows, si
     *n = 0;
     *total = 0;
     *rows = NULL;
+    bool none = false; /* an unknown teammate or client has no tickets */
     if (in->teammate_id) {
         user_row u;
         if ((st = check_uuid(cx->d, "teammate_id", in->teammate_id, uuid))) return st;
         st = store_user_get(cx->db, cx->ws, uuid, cx->a, &u);
-        if (st == ST_NOT_FOUND) return ST_OK; /* an unknown teammate has no tickets */
-        if (st) return st;
-        f.user_id = u.id;
+        if (st && st != ST_NOT_FOUND) return st;
+        f.user_id = st ? -1 : u.id;
+        none = st == ST_NOT_FOUND;
     }
+    if ((st = policy_list_user(cx, "teammate_id", false, &f.user_id))) return st;
+    if (none) return ST_OK;
     if (in->client_id) {
         contact_row c;
         if ((st = check_uuid(cx->d, "client_id", in->client_id, uuid))) return st;
@@ -564,6 +568,10 @@ status ticket_details(core_ctx *cx, const char *id, details_row *out)
 {
     char uuid[UUID_STR_LEN + 1];
     status st = check_uuid(cx->d, "id", id, uuid);
+    if (!st && !core_is_admin(cx)) {
+        ticket_row t; /* the access rule reads the ticket's assignee */
+        st = ticket_load(cx, "id", id, &t);
+    }
     return st ? st
               : path_found(cx->d, "ticket", store_details_get(cx->db, cx->ws, uuid, cx->a, out));
 }
@@ -598,6 +606,18 @@ status ticket_details_list(core_ctx *cx, const details_list_in *in, details_row 
         return diag_set(cx->d, ST_INVALID, "status", "must be one of pending, ongoing, completed");
     bool none = false;
     status st = resolve_ids(cx, REF_USER, &in->assignees, &f.users, &none);
+    if (!st && !core_is_admin(cx)) {
+        /* An agent lists their own tickets: no assignee filter means theirs, and one naming
+         * anybody else is refused. */
+        int64_t self = f.users.n == 1 ? f.users.ids[0] : NULL_INT;
+        if (none || f.users.n > 1) self = -1;
+        st = policy_list_user(cx, "assigneeIds", false, &self);
+        if (!st && !f.users.n) {
+            int64_t *ids = ARENA_NEW(cx->a, int64_t);
+            *ids = self;
+            f.users = (id_set){ids, 1};
+        }
+    }
     if (!st) st = resolve_ids(cx, REF_CHAT, &in->chats, &f.chats, &none);
     if (!st) st = resolve_ids(cx, REF_RESPONDER, &in->responders, &f.responders, &none);
     if (!st) st = resolve_ids(cx, REF_VERSION, &in->versions, &f.versions, &none);

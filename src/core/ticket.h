@@ -82,7 +82,8 @@ typedef struct {
 } details_list_in;
 
 /* ---- for core/'s other ticket modules (a dialect calls the operations above) ---- */
-/* The ticket a wire id names (`field` in errors), without replies. */
+/* The ticket a wire id names (`field` in errors), without replies; ST_FORBIDDEN when the
+ * caller may not work on it (policy_ticket): every operation on a ticket loads it here. */
 status ticket_load(core_ctx *cx, const char *field, const char *id, ticket_row *out) WUR;
 /* Moves t to state s with ongoing_at / completed_at, adding the change to e; *changed false
  * when t was in s already. Does not write the row. */

@@ -395,3 +395,17 @@ status store_message_list(db *c, int64_t ws, int64_t chat_id, const list_page *p
                     &q, &p, "m.created_at", "m.id", "m.created_at", a, sizeof(message_row),
                     read_message, (void **)rows, n, NULL);
 }
+
+status store_chat_others_tickets(db *c, int64_t ws, int64_t chat_id, int64_t user_id, int64_t *n)
+{
+    db_stmt *s = db_prepare(c, "SELECT count(*) FROM tickets WHERE chat_id = ? AND workspace_id "
+                               "= ? AND user_id IS NOT NULL AND user_id <> ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, chat_id);
+    db_bind_int(s, 2, ws);
+    db_bind_int(s, 3, user_id);
+    int rc = db_step(s);
+    *n = rc == DB_ROW ? db_col_int(s, 0) : 0;
+    db_reset(s);
+    return rc < 0 ? step_status(rc) : ST_OK;
+}

@@ -331,6 +331,10 @@ status store_chat_insert(db *c, int64_t ws, chat_row *r) WUR;
 /* Writes responder, version, summary, is_removed, updated_at. */
 status store_chat_update(db *c, int64_t ws, const chat_row *r) WUR;
 status store_chat_get(db *c, int64_t ws, const char *uuid, arena *a, chat_row *out) WUR;
+/* How many of the chat's tickets are assigned to someone other than user_id (the access rule
+ * of an agent on a chat). */
+status store_chat_others_tickets(db *c, int64_t ws, int64_t chat_id, int64_t user_id,
+                                 int64_t *n) WUR;
 status store_chat_list(db *c, int64_t ws, const list_page *pg, arena *a, chat_row **rows,
                        size_t *n) WUR;
 
