@@ -318,6 +318,9 @@ status asset_open(core_ctx *cx, const char *id, const char *variant, const char 
     status st = check_uuid(cx->d, "id", id, uuid);
     if (st) return st;
     /* Without a signature: a workspace key or an admin only (the access policy). */
+    if (cx->ws && !policy_file_unsigned(cx) && !signature)
+        return diag_set(cx->d, ST_FORBIDDEN, "signature",
+                        "is required: a teammate who is not an admin opens files by signed URL");
     if (!cx->ws || !policy_file_unsigned(cx))
         st = check_signature(cx, uuid, variant ? variant : "file", expires, signature);
     if (st) return st;
