@@ -52,6 +52,7 @@ int call_http_status(status st)
         [ST_OK] = 200,        [ST_INVALID] = 400,   [ST_NOT_FOUND] = 404,
         [ST_CONFLICT] = 409,  [ST_FORBIDDEN] = 403, [ST_UNAUTHORIZED] = 401,
         [ST_TOO_LARGE] = 413, [ST_INTERNAL] = 500,  [ST_UNAVAILABLE] = 503,
+        [ST_RATE_LIMITED] = 429,
     };
     return codes[st];
 }
@@ -73,6 +74,9 @@ static void render_error(api_call *c, dialect dl, status st)
     if (st == ST_INTERNAL && !c->d.msg[0]) diag_set(&c->d, st, "", "internal error");
     if (st == ST_UNAVAILABLE && !c->d.msg[0])
         diag_set(&c->d, st, "", "the database is unavailable; retry the request");
+    if (st == ST_RATE_LIMITED)
+        call_header(c->resp, "Retry-After",
+                    arena_printf(c->req->a, "%lld", (long long)c->d.retry_after_s));
     switch (dl) {
     case DIALECT_TAMIO:
         tamio_error(c, st);
