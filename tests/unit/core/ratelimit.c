@@ -14,9 +14,8 @@ static void teardown_rules(void)
 
 static void init_rules(int64_t key, int64_t address, int64_t login)
 {
-    ratelimit_init(&(ratelimit_config){.key = {key, 3600},
-                                       .address = {address, 3600},
-                                       .login = {login, 3600}});
+    ratelimit_init(&(ratelimit_config){
+        .key = {key, 3600}, .address = {address, 3600}, .login = {login, 3600}});
 }
 
 static core_ctx actor(actor_type t, const char *uuid, diag *d)

@@ -8,7 +8,7 @@
 
 #include "util/rate.h"
 
-#define S 1000000LL /* µs */
+#define S  1000000LL /* µs */
 #define T0 (1000 * S)
 
 static bool take(rate_table *t, const char *key, int64_t now, int64_t *retry)
@@ -101,7 +101,7 @@ static void test_bounded_and_evicts_what_carries_least(void **state)
         assert_true(take(t, key, T0, NULL)); /* a new key always starts full */
     }
     assert_int_equal(rate_table_busy(t, T0), 64); /* never more than the slots */
-    assert_false(take(t, "heavy", T0, NULL));    /* still remembered: still empty */
+    assert_false(take(t, "heavy", T0, NULL));     /* still remembered: still empty */
     /* Once every bucket has refilled the table is as good as empty. */
     assert_int_equal(rate_table_busy(t, T0 + 1000 * S), 0);
     rate_table_free(t);
