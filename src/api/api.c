@@ -30,6 +30,7 @@ static void add_routes(const api_route *r, size_t n)
 void api_init(const api_config *cfg)
 {
     config = *cfg;
+    ratelimit_init(&cfg->rate);
     api_route_count = 0;
     add_routes(ops_routes, ops_route_count);
     add_routes(tamio_routes, tamio_route_count);
@@ -147,6 +148,15 @@ static status authenticate(core_ctx *cx, const api_req *req)
     return ST_OK;
 }
 
+/* A request is charged to its key's or teammate's bucket once authenticated, else to its
+ * client address's; the ops routes that need no key (/healthz) are never limited. */
+static status charge(api_call *c, bool keyed)
+{
+    if (keyed) return ratelimit_actor(&c->cx);
+    if (c->route->public_ && c->route->dl == DIALECT_OPS) return ST_OK;
+    return ratelimit_address(c->req->peer, &c->d);
+}
+
 void api_invoke(const api_route *r, api_req *req, api_resp *resp)
 {
     BUG_ON(api_route_writes(r));
@@ -155,14 +165,17 @@ void api_invoke(const api_route *r, api_req *req, api_resp *resp)
     c.cx.d = &c.d;
     status st = ST_OK;
     bool reading = false; /* a read transaction is open and must be ended */
+    bool keyed = false;
     if (!r->public_) {
         if ((st = core_ctx_init(&c.cx, config.st, req->a, &c.d))) goto out;
         /* A read's queries, the key check included, share one snapshot. */
         if ((st = core_read_begin(&c.cx))) goto out;
         reading = true;
-        if (!r->key_optional || req->authorization) st = authenticate(&c.cx, req);
+        keyed = !r->key_optional || req->authorization;
+        if (keyed) st = authenticate(&c.cx, req);
         if (st) goto out;
     }
+    if ((st = charge(&c, keyed))) goto out;
     if ((st = check_query(&c))) goto out;
     st = r->fn(&c);
 out:
@@ -182,6 +195,7 @@ static status write_run(db *writer, void *arg)
     api_call c = {.req = w->req, .resp = w->resp, .route = w->route, .body = w->body};
     core_ctx_init_job(&c.cx, config.st, writer, w->req->a, &c.d);
     status st = authenticate(&c.cx, w->req);
+    if (!st && !w->route->upload) st = ratelimit_actor(&c.cx); /* an upload paid at its start */
     if (!st) st = check_query(&c);
     if (!st) st = w->route->fn(&c);
     if (st) render_error(&c, w->route->dl, st);
@@ -280,6 +294,7 @@ void api_upload_begin(const api_route *r, api_req *req)
     if (!f->st) f->st = core_read_begin(&cx);
     if (f->st) return;
     f->st = authenticate(&cx, req);
+    if (!f->st) f->st = ratelimit_actor(&cx);
     core_read_end(&cx);
 }
 
