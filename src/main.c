@@ -28,6 +28,7 @@ typedef struct {
     const char *from, *to; /* copy */
     long long threads, max_body, max_upload, tickets, teammates, clients;
     long long notify_attempts, notify_backoff_ms;
+    ratelimit_config rate; /* --rate, --rate-ip, --login-failures */
     bool quiet;
     const char *args[4]; /* positional arguments after the command */
     int n_args;
@@ -45,6 +46,8 @@ static int usage(void)
           "                [--max-body BYTES] [--max-upload BYTES] [--public-url URL]\n"
           "                [--db URL] [--smtp URL] [--mail-from ADDR] [--sms-gateway URL]\n"
           "                [--notify-attempts N] [--notify-backoff-ms MS]\n"
+          "                [--rate N[/SECONDS]] [--rate-ip N[/SECONDS]]\n"
+          "                [--login-failures N[/MINUTES]]\n"
           "  ticketd backup FILE [--data DIR]\n"
           "  ticketd migrate --db URL\n"
           "  ticketd copy --from DIR --to URL\n"
@@ -62,6 +65,32 @@ static bool parse_num(const char *flag, const char *v, long long lo, long long h
         fprintf(stderr, "ticketd: %s needs a number from %lld to %lld\n", flag, lo, hi);
         return false;
     }
+    return true;
+}
+
+/* N[/PERIOD]: n requests per PERIOD units of unit_s seconds (default dflt units); 0 is off. */
+static bool parse_rule(const char *flag, const char *v, long long unit_s, long long dflt,
+                       ratelimit_rule *out)
+{
+    char n[32];
+    const char *slash = v ? strchr(v, '/') : NULL;
+    long long num, per = dflt;
+    size_t len = v ? (slash ? (size_t)(slash - v) : strlen(v)) : 0;
+    bool ok = v && len < sizeof n;
+    if (ok) {
+        memcpy(n, v, len);
+        n[len] = '\0';
+        ok = text_parse_int(n, &num) && num >= 0 && num <= RATELIMIT_MAX_N &&
+             (!slash || (text_parse_int(slash + 1, &per) && per >= 1 &&
+                         per <= RATELIMIT_MAX_PERIOD_S / unit_s));
+    }
+    if (!ok) {
+        fprintf(stderr, "ticketd: %s needs N or N/%s: N from 0 (off) to %d, %s from 1 to %lld\n",
+                flag, unit_s == 60 ? "MINUTES" : "SECONDS", RATELIMIT_MAX_N,
+                unit_s == 60 ? "MINUTES" : "SECONDS", RATELIMIT_MAX_PERIOD_S / unit_s);
+        return false;
+    }
+    *out = (ratelimit_rule){.n = num, .period_s = per * unit_s};
     return true;
 }
 
@@ -100,6 +129,12 @@ static bool parse_options(int argc, char **argv, int first, options *o)
             if (!parse_num(a, v, 1, 100, &o->notify_attempts)) return false;
         } else if (strcmp(a, "--notify-backoff-ms") == 0) {
             if (!parse_num(a, v, 1, 86400000, &o->notify_backoff_ms)) return false;
+        } else if (strcmp(a, "--rate") == 0) {
+            if (!parse_rule(a, v, 1, 1, &o->rate.key)) return false;
+        } else if (strcmp(a, "--rate-ip") == 0) {
+            if (!parse_rule(a, v, 1, 1, &o->rate.address)) return false;
+        } else if (strcmp(a, "--login-failures") == 0) {
+            if (!parse_rule(a, v, 60, RATELIMIT_LOGIN_PERIOD_S / 60, &o->rate.login)) return false;
         } else if (strcmp(a, "--tickets") == 0) {
             if (!parse_num(a, v, 0, 100000000, &o->tickets)) return false;
         } else if (strcmp(a, "--teammates") == 0) {
@@ -323,8 +358,10 @@ static int cmd_serve(const options *o)
     int rc = files_start(o, st, &bs, &d) ? fail(&d) : 0;
     if (!rc && notify_begin(o, st, &d)) rc = fail(&d);
     if (!rc) {
-        api_config ac = {
-            .st = st, .max_body = (size_t)o->max_body, .max_upload = (uint64_t)o->max_upload};
+        api_config ac = {.st = st,
+                         .max_body = (size_t)o->max_body,
+                         .max_upload = (uint64_t)o->max_upload,
+                         .rate = o->rate};
         api_init(&ac);
         http_config hc = {
             .listen = o->listen,
@@ -335,6 +372,7 @@ static int cmd_serve(const options *o)
         };
         rc = http_serve(&hc, &d) ? fail(&d) : 0;
     }
+    ratelimit_release();
     notify_stop(); /* before the store closes: it records outcomes through it */
     store_close(st);
     net_cleanup();
@@ -555,6 +593,7 @@ int main(int argc, char **argv)
                  .listen = "127.0.0.1:8080",
                  .max_body = LIMIT_BODY_DEFAULT,
                  .max_upload = LIMIT_UPLOAD_DEFAULT,
+                 .rate.login = {RATELIMIT_LOGIN_N, RATELIMIT_LOGIN_PERIOD_S},
                  .teammates = 200,
                  .clients = 1000};
     const char *env_db = getenv("TICKETD_DB");

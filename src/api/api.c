@@ -33,6 +33,7 @@ static void add_routes(const api_route *r, size_t n)
 void api_init(const api_config *cfg)
 {
     config = *cfg;
+    ratelimit_init(&cfg->rate);
     api_route_count = 0;
     add_routes(ops_routes, ops_route_count);
     add_routes(tamio_routes, tamio_route_count);
@@ -55,6 +56,7 @@ int call_http_status(status st)
         [ST_OK] = 200,        [ST_INVALID] = 400,   [ST_NOT_FOUND] = 404,
         [ST_CONFLICT] = 409,  [ST_FORBIDDEN] = 403, [ST_UNAUTHORIZED] = 401,
         [ST_TOO_LARGE] = 413, [ST_INTERNAL] = 500,  [ST_UNAVAILABLE] = 503,
+        [ST_RATE_LIMITED] = 429,
     };
     return codes[st];
 }
@@ -76,6 +78,9 @@ static void render_error(api_call *c, dialect dl, status st)
     if (st == ST_INTERNAL && !c->d.msg[0]) diag_set(&c->d, st, "", "internal error");
     if (st == ST_UNAVAILABLE && !c->d.msg[0])
         diag_set(&c->d, st, "", "the database is unavailable; retry the request");
+    if (st == ST_RATE_LIMITED)
+        call_header(c->resp, "Retry-After",
+                    arena_printf(c->req->a, "%lld", (long long)c->d.retry_after_s));
     switch (dl) {
     case DIALECT_TAMIO:
         tamio_error(c, st);
@@ -146,6 +151,15 @@ static status authenticate(core_ctx *cx, const api_req *req)
     return ST_OK;
 }
 
+/* A request is charged to its key's or teammate's bucket once authenticated, else to its
+ * client address's; the ops routes that need no key (/healthz) are never limited. */
+static status charge(api_call *c, bool keyed)
+{
+    if (keyed) return ratelimit_actor(&c->cx);
+    if (c->route->public_ && c->route->dl == DIALECT_OPS) return ST_OK;
+    return ratelimit_address(c->req->peer, &c->d);
+}
+
 void api_invoke(const api_route *r, api_req *req, api_resp *resp)
 {
     BUG_ON(api_route_writes(r));
@@ -154,15 +168,18 @@ void api_invoke(const api_route *r, api_req *req, api_resp *resp)
     c.cx.d = &c.d;
     status st = ST_OK;
     bool reading = false; /* a read transaction is open and must be ended */
+    bool keyed = false;
     if (!r->public_) {
         if ((st = core_ctx_init(&c.cx, config.st, req->a, &c.d))) goto out;
         /* A read's queries, the key check included, share one snapshot. */
         if ((st = core_read_begin(&c.cx))) goto out;
         reading = true;
-        if (!r->key_optional || req->authorization) st = authenticate(&c.cx, req);
-        if (!st && c.cx.ws) st = policy_route(&c.cx, r->res, r->op);
+        keyed = !r->key_optional || req->authorization;
+        if (keyed) st = authenticate(&c.cx, req);
         if (st) goto out;
     }
+    if ((st = charge(&c, keyed))) goto out;
+    if (c.cx.ws && (st = policy_route(&c.cx, r->res, r->op))) goto out;
     if ((st = check_query(&c))) goto out;
     st = r->fn(&c);
 out:
@@ -182,6 +199,7 @@ static status write_run(db *writer, void *arg)
     api_call c = {.req = w->req, .resp = w->resp, .route = w->route, .body = w->body};
     core_ctx_init_job(&c.cx, config.st, writer, w->req->a, &c.d);
     status st = authenticate(&c.cx, w->req);
+    if (!st && !w->route->upload) st = ratelimit_actor(&c.cx); /* an upload paid at its start */
     if (!st) st = policy_route(&c.cx, w->route->res, w->route->op);
     if (!st) st = check_query(&c);
     if (!st) st = w->route->fn(&c);
@@ -281,6 +299,7 @@ void api_upload_begin(const api_route *r, api_req *req)
     if (!f->st) f->st = core_read_begin(&cx);
     if (f->st) return;
     f->st = authenticate(&cx, req);
+    if (!f->st) f->st = ratelimit_actor(&cx);
     if (!f->st) f->st = policy_route(&cx, r->res, r->op);
     core_read_end(&cx);
 }

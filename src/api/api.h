@@ -10,6 +10,7 @@
 
 #include "core/core.h"
 #include "core/policy.h"
+#include "core/ratelimit.h"
 #include "util/arena.h"
 #include "util/limits.h"
 #include "util/status.h"
@@ -36,6 +37,7 @@ typedef struct {
     const char *range;   /* the Range header, or NULL */
     const char *if_none_match, *if_range;
     api_form *form; /* an upload route's fields and file (api_upload_*), else NULL */
+    const char *peer; /* the client's address as text (IPv4 or IPv6), or NULL */
 } api_req;
 
 #define API_MAX_HEADERS 8
@@ -78,7 +80,9 @@ typedef struct {
     store *st;
     size_t max_body;
     uint64_t max_upload;
+    ratelimit_config rate; /* core/ratelimit.h; zero: nothing limited */
 } api_config;
+/* Also sets the rate limits (ratelimit_init); ratelimit_release undoes that. */
 void api_init(const api_config *cfg);
 
 /* Runs a matched route that only reads (or needs no key), on the calling thread. */

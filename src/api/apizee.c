@@ -28,8 +28,16 @@ static void error_body(api_call *c, int http)
     (void)reply_json(c, http, o);
 }
 
+static status oauth_error(api_call *c, const char *code, const char *description);
+
 void apizee_error(api_call *c, status st)
 {
+    /* The token endpoints (the public routes) answer OAuth's shape, with HTTP 429. */
+    if (st == ST_RATE_LIMITED && c->route && c->route->public_) {
+        (void)oauth_error(c, "slow_down", c->d.msg);
+        c->resp->status = 429;
+        return;
+    }
     int http = st ? call_http_status(st) : 400;
     /* An unknown id in the input is a bad request; only the path's object is "not found". */
     if (st == ST_NOT_FOUND && c->d.reason == REASON_BODY_REF) http = 400;

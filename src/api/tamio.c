@@ -226,6 +226,9 @@ void tamio_error(api_call *c, status st)
     case ST_UNAVAILABLE:
         http = code = 503;
         break;
+    case ST_RATE_LIMITED:
+        http = code = 429;
+        break;
     case ST_OK:
         break;
     }

@@ -274,6 +274,9 @@ void zaia_error(api_call *c, status st)
     case ST_UNAVAILABLE:
         error_body(c, 503, "Service Unavailable");
         return;
+    case ST_RATE_LIMITED:
+        error_body(c, 429, "Too Many Requests");
+        return;
     }
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/ratelimit.h"
 #include "util/crypto.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"
@@ -104,16 +105,24 @@ status token_issue(core_ctx *cx, const char *login, const char *password, token_
 {
     if (!login || !*login || !password || !*password)
         return diag_set(cx->d, ST_UNAUTHORIZED, "username", "and password are required");
+    /* A failure is taken from the login's budget first, and given back unless the password
+     * was wrong, so a login out of budget is refused before any password is checked. */
+    status st = ratelimit_login_take(login, cx->d);
+    if (st) return st;
     user_row *users;
     int64_t *ws;
     size_t n;
-    status st = store_users_by_login(cx->db, login, cx->a, &users, &ws, &n);
-    if (st) return st;
+    st = store_users_by_login(cx->db, login, cx->a, &users, &ws, &n);
+    if (st) {
+        ratelimit_login_ok(login);
+        return st;
+    }
     size_t i = 0;
     /* The slow hash runs here, on the request's thread, never inside the write. */
     while (i < n && !crypto_password_check(password, users[i].password_hash))
         i++;
     if (i == n) return diag_set(cx->d, ST_UNAUTHORIZED, "password", "wrong username or password");
+    ratelimit_login_ok(login);
     unsigned char raw[32];
     char hex[65];
     crypto_random(raw, sizeof raw);

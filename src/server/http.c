@@ -131,6 +131,22 @@ static enum MHD_Result form_part(void *cls, enum MHD_ValueKind kind, const char 
     return MHD_YES;
 }
 
+/* The client's address as text (arena), for the per-address rate limits; NULL if unknown. */
+static const char *peer_text(struct MHD_Connection *conn, arena *a)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    char *out = arena_alloc(a, INET6_ADDRSTRLEN);
+    if (sa && sa->sa_family == AF_INET &&
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, INET6_ADDRSTRLEN))
+        return out;
+    if (sa && sa->sa_family == AF_INET6 &&
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, INET6_ADDRSTRLEN))
+        return out;
+    return NULL;
+}
+
 /* Called on the writer thread when a write's outcome is durable (or failed). */
 static void write_ready(void *ctx)
 {
@@ -163,6 +179,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         *req = (api_req){.method = r->method, .path = r->path, .a = r->a};
         req->authorization =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+        req->peer = peer_text(conn, r->a);
         if (strlen(url) <= LIMIT_PATH)
             r->route = router_match(api_routes, api_route_count, method, url, r->a, req->params,
                                     &req->n_params, &r->path_known);

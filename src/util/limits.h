@@ -33,5 +33,6 @@
 #define LIMIT_STMT_CACHE       256   /* prepared statements per connection */
 #define LIMIT_BUSY_TIMEOUT_MS  10000
 #define LIMIT_SHUTDOWN_WAIT_MS 10000
+#define LIMIT_RATE_BUCKETS     16384 /* rate-limit buckets per kind (key, address, login) */
 
 #endif

@@ -43,6 +43,8 @@ const char *status_name(status st)
         return "internal";
     case ST_UNAVAILABLE:
         return "unavailable";
+    case ST_RATE_LIMITED:
+        return "rate_limited";
     }
     return "unknown";
 }

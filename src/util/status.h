@@ -5,6 +5,7 @@
 #define TICKETD_UTIL_STATUS_H
 
 #include <stdarg.h>
+#include <stdint.h>
 
 #define WUR __attribute__((warn_unused_result))
 
@@ -18,6 +19,7 @@ typedef enum {
     ST_TOO_LARGE,    /* body over the configured limit */
     ST_INTERNAL,     /* a bug or an I/O failure; logged */
     ST_UNAVAILABLE,  /* the database cannot be reached now; the next request may succeed */
+    ST_RATE_LIMITED, /* over a rate limit; the diag says when to retry (retry_after_s) */
 } status;
 
 /* Why a request failed, beyond the status, where a dialect documents a distinct code. */
@@ -32,6 +34,7 @@ typedef struct {
     char field[64];
     char msg[256];
     diag_reason reason;
+    int64_t retry_after_s; /* ST_RATE_LIMITED: seconds until a retry can succeed */
 } diag;
 
 /* Fills d (may be NULL) and returns st, so errors read `return diag_set(d, ST_INVALID, ...)`. */
