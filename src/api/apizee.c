@@ -189,7 +189,7 @@ static void ticket_w(jw *w, const ticket_row *t, int64_t medias)
     jw_obj(w);
     jw_kstr(w, "id", t->uuid);
     jw_kstr(w, "reference", t->reference);
-    jw_kstr(w, "type", t->type);
+    jw_kstr(w, "type", assist_type(t));
     jw_kstr(w, "subject", t->title);
     jw_kstr(w, "description", t->description);
     jw_kstr(w, "state", t->state);

@@ -342,6 +342,11 @@ status assist_get(core_ctx *cx, const char *id, ticket_row *out, int64_t *medias
     return st;
 }
 
+const char *assist_type(const ticket_row *t)
+{
+    return t->type ? t->type : t->category_title;
+}
+
 static status do_update(core_ctx *cx, void *p)
 {
     const write_arg *w = p;

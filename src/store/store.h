@@ -460,7 +460,8 @@ typedef struct {
     int64_t since, until;                 /* created_at bounds, ms inclusive, or NULL_INT */
     int64_t started_after, ended_before;  /* on start_date and start_date + duration */
     int64_t user_id, team_id, contact_id; /* NULL_INT: any; -1 matches nothing */
-    const char *reference, *type, *service_key;
+    const char *reference, *service_key;
+    const char *type;  /* the ticket's type, else its category's title (core assist_type) */
     const char *match; /* a full-text query (store_fts_query), or NULL */
 } call_filter;
 status store_call_list(db *c, int64_t ws, const call_filter *f, arena *a, ticket_row **rows,
