@@ -238,7 +238,7 @@ typedef struct {
     char *title, *description, *state, *subcategory, *language, *circumstance;
     bool is_open;
     int64_t category_id, user_id, contact_id, chat_id, team_id;
-    char *category_title, *user_uuid, *chat_uuid, *team_uuid;
+    char *category_title, *category_uuid, *user_uuid, *chat_uuid, *team_uuid;
     char *contact_uuid, *contact_name, *contact_email;
     int64_t created_at, updated_at, ongoing_at, completed_at, last_viewed_at;
     /* The call's schedule and Apizee's fields (written by store_ticket_set_call only). */
