@@ -1,6 +1,6 @@
 /* SQL for tickets, their replies and reply assets, and the append-only event timeline.
- * A ticket row joins its category title, assignee uuid and client in one statement; replies and
- * assets of a whole page of tickets load in a fixed number of queries. */
+ * A ticket row joins its category (title, uuid), assignee uuid and client in one statement;
+ * replies and assets of a whole page of tickets load in a fixed number of queries. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
