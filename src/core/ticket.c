@@ -11,6 +11,7 @@
 #include "core/chat.h"
 #include "core/people.h"
 #include "util/limits.h"
+#include "util/timeutil.h"
 
 static const char *const state_names[TS_COUNT] = {
     "new",    "open",     "invited",  "inprogress", "done",
@@ -62,6 +63,7 @@ static const struct {
     const char *key;    /* stored, whichever dialect acted */
     const char *apizee; /* the name of Apizee's Ticket object, NULL: the same */
     const char *old[2]; /* keys events carried before this vocabulary */
+    bool time;          /* ms: Apizee shows ISO 8601 */
 } fields[TF_COUNT] = {
     [TF_TITLE] = {"title", "subject", {"subject"}},
     [TF_DESCRIPTION] = {"description"},
@@ -77,13 +79,13 @@ static const struct {
     [TF_TYPE] = {"type"},
     [TF_REFERENCE] = {"reference"},
     [TF_SERVICE_KEY] = {"service_key"},
-    [TF_START_DATE] = {"start_date"},
+    [TF_START_DATE] = {"start_date", .time = true},
     [TF_DURATION] = {"duration"},
     [TF_REMINDER] = {"reminder"},
     [TF_SEND_INVITATION] = {"send_invitation"},
-    [TF_ONGOING_AT] = {"ongoing_at", "started_at"},
-    [TF_COMPLETED_AT] = {"completed_at", "ended_at"},
-    [TF_DELETED_AT] = {"deleted_at"},
+    [TF_ONGOING_AT] = {"ongoing_at", "started_at", .time = true},
+    [TF_COMPLETED_AT] = {"completed_at", "ended_at", .time = true},
+    [TF_DELETED_AT] = {"deleted_at", .time = true},
     [TF_REPLY_ID] = {"reply_id"},
     [TF_TEXT] = {"text"},
     [TF_IS_CLIENT_REPLY] = {"is_client_reply"},
@@ -138,19 +140,16 @@ status ticket_ev_created(core_ctx *cx, const ticket_row *t)
     return ev_commit(cx, t->id, "ticket.created", &e);
 }
 
-/* The name a stored key k (len n, old keys included) is shown under; NULL: not a field of the
- * vocabulary (kept as it is). */
-static const char *shown_key(const char *k, size_t n, ticket_names names)
+/* The field a stored key k (n bytes; old keys included) records, or -1. */
+static int field_of(const char *k, size_t n)
 {
     for (int f = 0; f < TF_COUNT; f++) {
         bool hit = strlen(fields[f].key) == n && !memcmp(fields[f].key, k, n);
         for (size_t i = 0; !hit && i < 2 && fields[f].old[i]; i++)
             hit = strlen(fields[f].old[i]) == n && !memcmp(fields[f].old[i], k, n);
-        if (hit)
-            return names == TICKET_NAMES_APIZEE && fields[f].apizee ? fields[f].apizee
-                                                                    : fields[f].key;
+        if (hit) return f;
     }
-    return NULL;
+    return -1;
 }
 
 /* The end of the JSON string opening at s[i] (the index of its closing quote), or len. */
@@ -161,36 +160,71 @@ static size_t string_end(const char *s, size_t i, size_t len)
     return i < len ? i : len;
 }
 
+/* An arena string that grows as it is written. */
 typedef struct {
-    size_t start, end; /* the key's characters, between its quotes */
-    const char *name;  /* what it becomes */
-} key_move;
+    arena *a;
+    char *p;
+    size_t n, cap;
+} out_text;
+
+static void put(out_text *o, const char *s, size_t n)
+{
+    while (o->n + n + 1 > o->cap)
+        o->p = arena_grow(o->a, o->p, &o->cap, o->cap, 1);
+    memcpy(o->p + o->n, s, n);
+    o->n += n;
+    o->p[o->n] = '\0';
+}
 
 char *ticket_ev_data(arena *a, char *data, ticket_names names)
 {
     if (!data) return data;
-    size_t len = strlen(data), i = strspn(data, " \t\r\n");
+    size_t len = strlen(data), i = strspn(data, " \t\r\n"), from = 0;
     if (i >= len || data[i] != '{') return data;
-    /* Pass 1: the top-level keys that change, and the length they make. */
-    key_move *r = NULL;
-    size_t n = 0, cap = 0, out_len = len;
+    bool apizee = names == TICKET_NAMES_APIZEE, changed = false, want_key = false, in_time = false;
+    out_text o = {.a = a};
     int depth = 0;
-    bool want_key = false;
     for (; i < len; i++) {
         char ch = data[i];
         if (ch == '"') {
             size_t end = string_end(data, i, len);
             if (end == len) return data; /* unterminated: not JSON we wrote */
             if (depth == 1 && want_key) {
-                const char *to = shown_key(data + i + 1, end - i - 1, names);
+                int f = field_of(data + i + 1, end - i - 1);
+                const char *to = f < 0                        ? NULL
+                                 : apizee && fields[f].apizee ? fields[f].apizee
+                                                              : fields[f].key;
                 if (to && (strlen(to) != end - i - 1 || memcmp(to, data + i + 1, end - i - 1))) {
-                    r = arena_grow(a, r, &cap, n, sizeof *r);
-                    r[n++] = (key_move){i + 1, end, to};
-                    out_len = out_len - (end - i - 1) + strlen(to);
+                    put(&o, data + from, i + 1 - from);
+                    put(&o, to, strlen(to));
+                    from = end;
+                    changed = true;
                 }
+                in_time = apizee && f >= 0 && fields[f].time;
                 want_key = false;
             }
             i = end;
+        } else if (in_time && (ch == '-' || (ch >= '0' && ch <= '9'))) {
+            /* A time's integer (ms) becomes its ISO 8601 string; anything else stays. */
+            size_t end = i + (ch == '-');
+            int64_t ms = 0;
+            while (end < len && data[end] >= '0' && data[end] <= '9' && end - i < 16)
+                ms = ms * 10 + (data[end++] - '0');
+            bool whole =
+                end > i + (ch == '-') && (end == len || !strchr("0123456789.eE", data[end]));
+            if (whole) {
+                char iso[TIME_ISO_LEN + 1];
+                time_format_iso(ch == '-' ? -ms : ms, iso);
+                put(&o, data + from, i - from);
+                put(&o, "\"", 1);
+                put(&o, iso, strlen(iso));
+                put(&o, "\"", 1);
+                from = end;
+                changed = true;
+            }
+            i = end - 1;
+            while (i + 1 < len && strchr("0123456789.eE+-", data[i + 1]))
+                i++;
         } else if (ch == '{' || ch == '[') {
             depth++;
             want_key = ch == '{' && depth == 1;
@@ -198,25 +232,12 @@ char *ticket_ev_data(arena *a, char *data, ticket_names names)
             depth--;
         } else if (ch == ',' && depth == 1) {
             want_key = true;
+            in_time = false;
         }
     }
-    if (!n || depth != 0) return data;
-    /* Pass 2: the copy with the new names. */
-    char *out = arena_alloc(a, out_len + 1), *p = out;
-    size_t from = 0;
-    for (size_t k = 0; k < n; k++) {
-        memcpy(p, data + from, r[k].start - from);
-        p += r[k].start - from;
-        size_t m = strlen(r[k].name);
-        memcpy(p, r[k].name, m);
-        p += m;
-        from = r[k].end;
-    }
-    memcpy(p, data + from, len - from);
-    p += len - from;
-    *p = '\0';
-    BUG_ON((size_t)(p - out) != out_len);
-    return out;
+    if (!changed || depth != 0) return data;
+    put(&o, data + from, len - from);
+    return o.p;
 }
 
 /* Moves t to state s with the timestamps that go with it: ongoing_at the first time it is in

@@ -130,9 +130,10 @@ status ticket_ev_created(core_ctx *cx, const ticket_row *t) WUR;
 typedef enum { TICKET_NAMES_CORE = 0, TICKET_NAMES_APIZEE } ticket_names;
 /* A stored event's data ({"key":{"before":…,"after":…},…}) with its top-level keys in the
  * given names: Apizee's are its Ticket object's (subject, agent, requestor, group, started_at,
- * ended_at). Keys of events written before the one vocabulary (teammate_id, category, subject,
- * agent, requestor, group) are read as their field. Returns data itself when nothing is
- * renamed, else an arena copy; data that is not a whole JSON object is returned unchanged. */
+ * ended_at), and its times (ms as stored) are ISO 8601 strings. Keys of events written before
+ * the one vocabulary (teammate_id, category, subject, agent, requestor, group) are read as
+ * their field. Returns data itself when nothing changes, else an arena copy; data that is not
+ * a whole JSON object is returned unchanged. */
 char *ticket_ev_data(arena *a, char *data, ticket_names names);
 
 /* ---- for core/'s other ticket modules (a dialect calls the operations above) ---- */

@@ -1,8 +1,9 @@
 // One vocabulary of ticket events across the dialects (docs/ARCHITECTURE.md "Ticket events"):
 // ticket.created and ticket.assigned carry the same keys whether Tamio, Zaia or Apizee acted,
 // and Apizee's timeline (/events, the export's JSON and CSV) shows them under the names of its
-// Ticket object (subject, agent, requestor, group, started_at, ended_at); events stored before
-// the vocabulary (Tamio's teammate_id / category, Apizee's subject / agent …) read the same.
+// Ticket object (subject, agent, requestor, group, started_at, ended_at; times in ISO 8601);
+// events stored before the vocabulary (Tamio's teammate_id / category, Apizee's subject /
+// agent …) read the same.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, fixtures, show, A, uniq, uuid, sql } from './lib/harness.mjs';
@@ -93,6 +94,7 @@ test('ticket.assigned: one key, agent, whether Tamio, Zaia (assignee, takeover) 
   // the takeover's state change: Apizee's started_at, not the core's ongoing_at
   const moved = (await ofType(t.id, 'ticket.state_changed')).find((e) => e.data.state.after === 'inprogress');
   assert.deepEqual(keys(moved.data), ['circumstance', 'started_at', 'state']);
+  assert.deepEqual(moved.data.started_at, { before: null, after: (await fx.get(t.id)).started_at }, 'an ISO time, as the ticket shows it');
   // the export's JSON and CSV timeline show the same names
   const x = ok(await fx.call('GET', `/tickets/${t.id}/export?timeline=true`), 200, 'export');
   assert.deepEqual(x.events, (await fx.events(t.id, { limit: 1000 })).data);

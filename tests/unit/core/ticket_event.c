@@ -283,11 +283,20 @@ static void test_data_under_each_face_names(void **state)
          "{\"subject\":{\"before\":null,\"after\":\"T\"},\"requestor\":{\"before\":null,\"after\":"
          "\"c\"},\"agent\":{\"before\":\"a\",\"after\":null},\"group\":{\"before\":null,"
          "\"after\":\"g\"},\"chat_id\":{\"before\":null,\"after\":\"h\"}}"},
+        /* times: Apizee's names and ISO 8601; null and what is no whole ms stay */
         {"{\"state\":{\"before\":\"new\",\"after\":\"done\"},\"ongoing_at\":{\"before\":null,"
-         "\"after\":1},\"completed_at\":{\"before\":null,\"after\":2}}",
+         "\"after\":1700000000000},\"completed_at\":{\"before\":1, \"after\":2},\"duration\":"
+         "{\"before\":null,\"after\":30}}",
          NULL,
          "{\"state\":{\"before\":\"new\",\"after\":\"done\"},\"started_at\":{\"before\":null,"
-         "\"after\":1},\"ended_at\":{\"before\":null,\"after\":2}}"},
+         "\"after\":\"2023-11-14T22:13:20.000Z\"},\"ended_at\":{\"before\":\"1970-01-01T00:00:00."
+         "001Z\", \"after\":\"1970-01-01T00:00:00.002Z\"},\"duration\":{\"before\":null,\"after\":"
+         "30}}"},
+        {"{\"start_date\":{\"before\":1.5,\"after\":12345678901234567890},\"deleted_at\":"
+         "{\"before\":null,\"after\":-1000}}",
+         NULL,
+         "{\"start_date\":{\"before\":1.5,\"after\":12345678901234567890},\"deleted_at\":"
+         "{\"before\":null,\"after\":\"1969-12-31T23:59:59.000Z\"}}"},
         /* keys of events stored before the vocabulary: Tamio's, Zaia's, Apizee's */
         {"{\"teammate_id\":{\"before\":null,\"after\":\"a\"},\"category\":{\"before\":null,"
          "\"after\":\"k\"}}",
