@@ -197,7 +197,7 @@ static void ticket_w(jw *w, const ticket_row *t, int64_t medias)
     jw_obj(w);
     jw_kstr(w, "id", t->uuid);
     jw_kstr(w, "reference", t->reference);
-    jw_kstr(w, "type", t->type);
+    jw_kstr(w, "type", assist_type(t));
     jw_kstr(w, "subject", t->title);
     jw_kstr(w, "description", t->description);
     jw_kstr(w, "state", t->state);
@@ -542,6 +542,14 @@ static status h_media_download(api_call *c)
 
 /* ---- events and export ---- */
 
+/* The timeline under the names of Apizee's Ticket object (core/ticket.h's vocabulary; keys of
+ * events stored before it are read too). */
+static void apizee_names(arena *a, event_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        rows[i].data = ticket_ev_data(a, rows[i].data, TICKET_NAMES_APIZEE);
+}
+
 static status h_events(api_call *c)
 {
     const char *limit, *offset;
@@ -554,6 +562,7 @@ static status h_events(api_call *c)
     if (!st) st = assist_paging(c->cx.d, limit, offset, 100, 1000, &lim, &off);
     if (!st) st = export_events(&c->cx, c->req->params[0], off, lim, &t, &rows, &n, &total);
     if (st) return st;
+    apizee_names(c->req->a, rows, n);
     jw w;
     envelope_begin(&w);
     for (size_t i = 0; i < n; i++)
@@ -574,6 +583,7 @@ static status h_export(api_call *c)
         return diag_set(&c->d, ST_INVALID, "timeline", "must be true or false");
     export_data x;
     if ((st = export_load(&c->cx, c->req->params[0], with_events, &x))) return st;
+    apizee_names(c->req->a, x.events, x.n_events);
     if (format && !strcmp(format, "pdf")) {
         asset_blob b;
         if ((st = export_pdf(&c->cx, &x, &b))) return st;

@@ -285,31 +285,14 @@ static status do_create(core_ctx *cx, void *p)
     uuid_v4(t->uuid);
     if ((st = store_ticket_insert(cx->db, cx->ws, t))) return st;
     if ((st = store_ticket_set_call(cx->db, cx->ws, t))) return st;
-
-    evdata e;
-    ev_init(&e);
-    ev_str(&e, "subject", NULL, t->title);
-    ev_str(&e, "description", NULL, t->description);
-    ev_str(&e, "state", NULL, t->state);
-    ev_str(&e, "requestor", NULL, client.uuid);
-    ev_str(&e, "agent", NULL, c.agent.id != NULL_INT ? c.agent.uuid : NULL);
-    ev_str(&e, "group", NULL, c.group.id != NULL_INT ? c.group.uuid : NULL);
-    ev_str(&e, "type", NULL, t->type);
-    ev_str(&e, "reference", NULL, t->reference);
-    ev_str(&e, "language", NULL, t->language);
-    ev_int(&e, "start_date", NULL_INT, t->start_date);
-    ev_int(&e, "duration", NULL_INT, t->duration);
-    ev_int(&e, "reminder", NULL_INT, t->reminder);
-    ev_bool(&e, "send_invitation", t->send_invitation);
-    if ((st = ev_commit(cx, t->id, "ticket.created", &e))) return st;
+    /* The row as any read shows it (joins included): the event's uuids and the answer. */
+    if ((st = store_ticket_get(cx->db, cx->ws, t->uuid, cx->a, t))) return st;
+    if ((st = ticket_ev_created(cx, t))) return st;
     if (*description) {
         reply_row r;
         st = ticket_add_reply(cx, t, &r, description, true, NULL_INT, NULL, 0, true);
     }
-    if (!st) st = invite(cx, arg, t, &c, &client);
-    if (st) return st;
-    /* Answer with the row as any read shows it (joins included). */
-    return store_ticket_get(cx->db, cx->ws, t->uuid, cx->a, t);
+    return st ? st : invite(cx, arg, t, &c, &client);
 }
 
 status assist_create(core_ctx *cx, const assist_in *in, ticket_row *out)
@@ -335,6 +318,11 @@ status assist_get(core_ctx *cx, const char *id, ticket_row *out, int64_t *medias
     return st;
 }
 
+const char *assist_type(const ticket_row *t)
+{
+    return t->type ? t->type : t->category_title;
+}
+
 static status do_update(core_ctx *cx, void *p)
 {
     const write_arg *w = p;
@@ -356,18 +344,18 @@ static status do_update(core_ctx *cx, void *p)
     evdata e;
     ev_init(&e);
     if (in->subject.set && in->subject.v && strcmp(t.title, in->subject.v)) {
-        ev_str(&e, "subject", t.title, in->subject.v);
+        ticket_ev_str(&e, TF_TITLE, t.title, in->subject.v);
         t.title = (char *)in->subject.v;
         changed = true;
     }
     if (in->description.set && in->description.v && strcmp(t.description, in->description.v)) {
-        ev_str(&e, "description", t.description, in->description.v);
+        ticket_ev_str(&e, TF_DESCRIPTION, t.description, in->description.v);
         t.description = (char *)in->description.v;
         changed = true;
     }
     const char *ref = in->reference.v && *in->reference.v ? in->reference.v : NULL;
     if (in->reference.set && !same_text(t.reference, ref)) {
-        ev_str(&e, "reference", t.reference, ref);
+        ticket_ev_str(&e, TF_REFERENCE, t.reference, ref);
         t.reference = (char *)ref;
         changed = true;
     }
@@ -375,7 +363,7 @@ static status do_update(core_ctx *cx, void *p)
         team_row g = {.id = NULL_INT};
         if (in->group.v && *in->group.v && (st = find_group(cx, in->group.v, &g))) goto out;
         if (g.id != t.team_id) {
-            ev_str(&e, "group", t.team_uuid, g.id != NULL_INT ? g.uuid : NULL);
+            ticket_ev_str(&e, TF_TEAM, t.team_uuid, g.id != NULL_INT ? g.uuid : NULL);
             t.team_id = g.id;
             changed = true;
         }

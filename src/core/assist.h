@@ -30,6 +30,9 @@ status assist_update(core_ctx *cx, const char *id, const assist_patch *in) WUR;
 status assist_delete(core_ctx *cx, const char *id) WUR;
 /* The ticket and how many medias it has; ST_FORBIDDEN per the rule above. */
 status assist_get(core_ctx *cx, const char *id, ticket_row *out, int64_t *medias) WUR;
+/* Apizee's `type` of t: its own, else the title of its category (a ticket made through Tamio),
+ * else NULL. The list's `type` filter matches the same (store_call_list). */
+const char *assist_type(const ticket_row *t);
 
 typedef struct {
     const char *since, *until, *started_after, *ended_before, *search, *orderby, *order;

@@ -124,7 +124,7 @@ status export_csv(core_ctx *cx, const export_data *x, char **csv, size_t *len)
                                        "medias_count"};
     const char *vals[] = {t->uuid,
                           t->reference,
-                          t->type,
+                          assist_type(t),
                           t->title,
                           t->description,
                           t->state,
@@ -206,7 +206,7 @@ status export_pdf(core_ctx *cx, const export_data *x, asset_blob *out)
         arena_printf(cx->a, "Ticket %s, exported %s", t.uuid, iso(cx, cx->now)));
     put(&l, DOC_HEADING, NULL, "Ticket");
     put(&l, DOC_FIELD, "Reference", t.reference);
-    put(&l, DOC_FIELD, "Type", t.type);
+    put(&l, DOC_FIELD, "Type", assist_type(&t));
     put(&l, DOC_FIELD, "State", t.state);
     put(&l, DOC_FIELD, "Language", t.language);
     put(&l, DOC_FIELD, "Agent", person(cx, t.user_name, t.user_email));

@@ -183,8 +183,8 @@ static status do_tag_link(core_ctx *cx, void *arg)
     }
     evdata e;
     ev_init(&e);
-    ev_str(&e, "tag_id", l->body_tag ? NULL : g.uuid, l->body_tag ? g.uuid : NULL);
-    ev_str(&e, "tag", l->body_tag ? NULL : g.name, l->body_tag ? g.name : NULL);
+    ticket_ev_str(&e, TF_TAG_ID, l->body_tag ? NULL : g.uuid, l->body_tag ? g.uuid : NULL);
+    ticket_ev_str(&e, TF_TAG, l->body_tag ? NULL : g.name, l->body_tag ? g.name : NULL);
     return ev_commit(cx, t.id, l->body_tag ? "tag.added" : "tag.removed", &e);
 }
 

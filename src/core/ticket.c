@@ -1,6 +1,7 @@
 /* Ticket rules and lifecycle; see ticket.h. Every write goes through core_txn and records its
  * events (ticket.created, reply.created, ticket.assigned, ticket.state_changed,
- * ticket.deleted) in the same transaction. */
+ * ticket.deleted) in the same transaction. Owns the one vocabulary of ticket events (the keys
+ * every dialect's writes record, and their Apizee names for its timeline). */
 #include "core/ticket.h"
 
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "core/people.h"
 #include "core/policy.h"
 #include "util/limits.h"
+#include "util/timeutil.h"
 
 static const char *const state_names[TS_COUNT] = {
     "new",    "open",     "invited",  "inprogress", "done",
@@ -56,6 +58,189 @@ int phase_parse(const char *name)
     return -1;
 }
 
+/* ---- the one vocabulary of ticket events ---- */
+
+static const struct {
+    const char *key;    /* stored, whichever dialect acted */
+    const char *apizee; /* the name of Apizee's Ticket object, NULL: the same */
+    const char *old[2]; /* keys events carried before this vocabulary */
+    bool time;          /* ms: Apizee shows ISO 8601 */
+} fields[TF_COUNT] = {
+    [TF_TITLE] = {"title", "subject", {"subject"}},
+    [TF_DESCRIPTION] = {"description"},
+    [TF_STATE] = {"state"},
+    [TF_CLIENT] = {"client_id", "requestor", {"requestor"}},
+    [TF_ASSIGNEE] = {"assignee_id", "agent", {"teammate_id", "agent"}},
+    [TF_TEAM] = {"team_id", "group", {"group"}},
+    [TF_CHAT] = {"chat_id"},
+    [TF_CATEGORY] = {"category_id", NULL, {"category"}},
+    [TF_SUBCATEGORY] = {"subcategory"},
+    [TF_LANGUAGE] = {"language"},
+    [TF_CIRCUMSTANCE] = {"circumstance"},
+    [TF_TYPE] = {"type"},
+    [TF_REFERENCE] = {"reference"},
+    [TF_SERVICE_KEY] = {"service_key"},
+    [TF_START_DATE] = {"start_date", .time = true},
+    [TF_DURATION] = {"duration"},
+    [TF_REMINDER] = {"reminder"},
+    [TF_SEND_INVITATION] = {"send_invitation"},
+    [TF_ONGOING_AT] = {"ongoing_at", "started_at", .time = true},
+    [TF_COMPLETED_AT] = {"completed_at", "ended_at", .time = true},
+    [TF_DELETED_AT] = {"deleted_at", .time = true},
+    [TF_REPLY_ID] = {"reply_id"},
+    [TF_TEXT] = {"text"},
+    [TF_IS_CLIENT_REPLY] = {"is_client_reply"},
+    [TF_ASSETS] = {"assets"},
+    [TF_TAG_ID] = {"tag_id"},
+    [TF_TAG] = {"tag"},
+};
+
+const char *ticket_field_key(ticket_field f)
+{
+    BUG_ON(f < 0 || f >= TF_COUNT || !fields[f].key);
+    return fields[f].key;
+}
+
+void ticket_ev_str(evdata *e, ticket_field f, const char *before, const char *after)
+{
+    ev_str(e, ticket_field_key(f), before, after);
+}
+
+void ticket_ev_int(evdata *e, ticket_field f, int64_t before, int64_t after)
+{
+    ev_int(e, ticket_field_key(f), before, after);
+}
+
+void ticket_ev_bool(evdata *e, ticket_field f, bool after)
+{
+    ev_bool(e, ticket_field_key(f), after);
+}
+
+status ticket_ev_created(core_ctx *cx, const ticket_row *t)
+{
+    evdata e;
+    ev_init(&e);
+    ticket_ev_str(&e, TF_TITLE, NULL, t->title);
+    ticket_ev_str(&e, TF_DESCRIPTION, NULL, t->description);
+    ticket_ev_str(&e, TF_STATE, NULL, t->state);
+    ticket_ev_str(&e, TF_CLIENT, NULL, t->contact_uuid);
+    ticket_ev_str(&e, TF_ASSIGNEE, NULL, t->user_uuid);
+    ticket_ev_str(&e, TF_TEAM, NULL, t->team_uuid);
+    ticket_ev_str(&e, TF_CHAT, NULL, t->chat_uuid);
+    ticket_ev_str(&e, TF_CATEGORY, NULL, t->category_uuid);
+    ticket_ev_str(&e, TF_SUBCATEGORY, NULL, t->subcategory);
+    ticket_ev_str(&e, TF_LANGUAGE, NULL, t->language);
+    ticket_ev_str(&e, TF_CIRCUMSTANCE, NULL, t->circumstance);
+    ticket_ev_str(&e, TF_TYPE, NULL, t->type);
+    ticket_ev_str(&e, TF_REFERENCE, NULL, t->reference);
+    ticket_ev_str(&e, TF_SERVICE_KEY, NULL, t->service_key);
+    ticket_ev_int(&e, TF_START_DATE, NULL_INT, t->start_date);
+    ticket_ev_int(&e, TF_DURATION, NULL_INT, t->duration);
+    ticket_ev_int(&e, TF_REMINDER, NULL_INT, t->reminder);
+    ticket_ev_bool(&e, TF_SEND_INVITATION, t->send_invitation);
+    return ev_commit(cx, t->id, "ticket.created", &e);
+}
+
+/* The field a stored key k (n bytes; old keys included) records, or -1. */
+static int field_of(const char *k, size_t n)
+{
+    for (int f = 0; f < TF_COUNT; f++) {
+        bool hit = strlen(fields[f].key) == n && !memcmp(fields[f].key, k, n);
+        for (size_t i = 0; !hit && i < 2 && fields[f].old[i]; i++)
+            hit = strlen(fields[f].old[i]) == n && !memcmp(fields[f].old[i], k, n);
+        if (hit) return f;
+    }
+    return -1;
+}
+
+/* The end of the JSON string opening at s[i] (the index of its closing quote), or len. */
+static size_t string_end(const char *s, size_t i, size_t len)
+{
+    for (i++; i < len && s[i] != '"'; i++)
+        if (s[i] == '\\') i++;
+    return i < len ? i : len;
+}
+
+/* An arena string that grows as it is written. */
+typedef struct {
+    arena *a;
+    char *p;
+    size_t n, cap;
+} out_text;
+
+static void put(out_text *o, const char *s, size_t n)
+{
+    while (o->n + n + 1 > o->cap)
+        o->p = arena_grow(o->a, o->p, &o->cap, o->cap, 1);
+    memcpy(o->p + o->n, s, n);
+    o->n += n;
+    o->p[o->n] = '\0';
+}
+
+char *ticket_ev_data(arena *a, char *data, ticket_names names)
+{
+    if (!data) return data;
+    size_t len = strlen(data), i = strspn(data, " \t\r\n"), from = 0;
+    if (i >= len || data[i] != '{') return data;
+    bool apizee = names == TICKET_NAMES_APIZEE, changed = false, want_key = false, in_time = false;
+    out_text o = {.a = a};
+    int depth = 0;
+    for (; i < len; i++) {
+        char ch = data[i];
+        if (ch == '"') {
+            size_t end = string_end(data, i, len);
+            if (end == len) return data; /* unterminated: not JSON we wrote */
+            if (depth == 1 && want_key) {
+                int f = field_of(data + i + 1, end - i - 1);
+                const char *to = f < 0                        ? NULL
+                                 : apizee && fields[f].apizee ? fields[f].apizee
+                                                              : fields[f].key;
+                if (to && (strlen(to) != end - i - 1 || memcmp(to, data + i + 1, end - i - 1))) {
+                    put(&o, data + from, i + 1 - from);
+                    put(&o, to, strlen(to));
+                    from = end;
+                    changed = true;
+                }
+                in_time = apizee && f >= 0 && fields[f].time;
+                want_key = false;
+            }
+            i = end;
+        } else if (in_time && (ch == '-' || (ch >= '0' && ch <= '9'))) {
+            /* A time's integer (ms) becomes its ISO 8601 string; anything else stays. */
+            size_t end = i + (ch == '-');
+            int64_t ms = 0;
+            while (end < len && data[end] >= '0' && data[end] <= '9' && end - i < 16)
+                ms = ms * 10 + (data[end++] - '0');
+            bool whole =
+                end > i + (ch == '-') && (end == len || !strchr("0123456789.eE", data[end]));
+            if (whole) {
+                char iso[TIME_ISO_LEN + 1];
+                time_format_iso(ch == '-' ? -ms : ms, iso);
+                put(&o, data + from, i - from);
+                put(&o, "\"", 1);
+                put(&o, iso, strlen(iso));
+                put(&o, "\"", 1);
+                from = end;
+                changed = true;
+            }
+            i = end - 1;
+            while (i + 1 < len && strchr("0123456789.eE+-", data[i + 1]))
+                i++;
+        } else if (ch == '{' || ch == '[') {
+            depth++;
+            want_key = ch == '{' && depth == 1;
+        } else if (ch == '}' || ch == ']') {
+            depth--;
+        } else if (ch == ',' && depth == 1) {
+            want_key = true;
+            in_time = false;
+        }
+    }
+    if (!changed || depth != 0) return data;
+    put(&o, data + from, len - from);
+    return o.p;
+}
+
 /* Moves t to state s with the timestamps that go with it: ongoing_at the first time it is in
  * progress, completed_at each time it enters the closed family (cleared when it reopens).
  * Records ticket.state_changed; false when t was already in s. */
@@ -64,15 +249,15 @@ status ticket_enter_state(core_ctx *cx, ticket_row *t, ticket_state s, evdata *e
     const char *after = state_name(s);
     *changed = strcmp(t->state, after) != 0;
     if (!*changed) return ST_OK;
-    ev_str(e, "state", t->state, after);
+    ticket_ev_str(e, TF_STATE, t->state, after);
     t->state = (char *)after;
     t->is_open = state_is_open(s);
     if (s == TS_INPROGRESS && t->ongoing_at == NULL_INT) {
-        ev_int(e, "ongoing_at", NULL_INT, cx->now);
+        ticket_ev_int(e, TF_ONGOING_AT, NULL_INT, cx->now);
         t->ongoing_at = cx->now;
     }
     int64_t completed = t->is_open ? NULL_INT : cx->now;
-    if (completed != t->completed_at) ev_int(e, "completed_at", t->completed_at, completed);
+    if (completed != t->completed_at) ticket_ev_int(e, TF_COMPLETED_AT, t->completed_at, completed);
     t->completed_at = completed;
     return ST_OK;
 }
@@ -152,10 +337,10 @@ status ticket_add_reply(core_ctx *cx, ticket_row *t, reply_row *r, const char *t
     if (st) return st;
     evdata e;
     ev_init(&e);
-    ev_str(&e, "reply_id", NULL, r->uuid);
-    ev_str(&e, "text", NULL, text);
-    ev_bool(&e, "is_client_reply", is_client);
-    ev_int(&e, "assets", NULL_INT, (int64_t)n_assets);
+    ticket_ev_str(&e, TF_REPLY_ID, NULL, r->uuid);
+    ticket_ev_str(&e, TF_TEXT, NULL, text);
+    ticket_ev_bool(&e, TF_IS_CLIENT_REPLY, is_client);
+    ticket_ev_int(&e, TF_ASSETS, NULL_INT, (int64_t)n_assets);
     return ev_commit(cx, t->id, "reply.created", &e);
 }
 
@@ -224,20 +409,17 @@ static status do_create(core_ctx *cx, void *p)
     t->user_id = cat.user_id; /* auto-assign */
     t->contact_id = client.id;
     t->language = cat.language;
+    t->start_date = t->duration = t->reminder = NULL_INT;
     t->created_at = t->updated_at = cx->now;
     if ((st = store_ticket_insert(cx->db, cx->ws, t))) return st;
-
-    evdata e;
-    ev_init(&e);
-    ev_str(&e, "title", NULL, t->title);
-    ev_str(&e, "description", NULL, t->description);
-    ev_str(&e, "state", NULL, t->state);
-    ev_str(&e, "category", NULL, cat.uuid);
-    ev_str(&e, "subcategory", NULL, t->subcategory);
-    ev_str(&e, "teammate_id", NULL, cat.user_uuid);
-    ev_str(&e, "client_id", NULL, client.uuid);
-    ev_str(&e, "language", NULL, t->language);
-    if ((st = ev_commit(cx, t->id, "ticket.created", &e))) return st;
+    /* The answer (and the event) is built from what was written, not read back. */
+    t->category_title = cat.title;
+    t->category_uuid = arena_strdup(cx->a, cat.uuid);
+    t->user_uuid = cat.user_uuid;
+    t->contact_uuid = arena_strdup(cx->a, client.uuid);
+    t->contact_name = client.name;
+    t->contact_email = client.email;
+    if ((st = ticket_ev_created(cx, t))) return st;
 
     /* The description is the client's first message; an automated reply answers it. */
     t->replies = ARENA_ARRAY(cx->a, reply_row, 2);
@@ -246,12 +428,6 @@ static status do_create(core_ctx *cx, void *p)
     if (!st && cat.auto_reply)
         st = ticket_add_reply(cx, t, &t->replies[t->n_replies++], cat.auto_reply, false,
                               cat.user_id, NULL, 0, false);
-    /* The answer is built from what was written, not read back. */
-    t->category_title = cat.title;
-    t->user_uuid = cat.user_uuid;
-    t->contact_uuid = arena_strdup(cx->a, client.uuid);
-    t->contact_name = client.name;
-    t->contact_email = client.email;
     return st;
 }
 
@@ -339,7 +515,7 @@ status ticket_set_user(core_ctx *cx, ticket_row *t, const user_row *u, bool *cha
     if (!*changed) return ST_OK;
     evdata e;
     ev_init(&e);
-    ev_str(&e, "teammate_id", t->user_uuid, u ? u->uuid : NULL);
+    ticket_ev_str(&e, TF_ASSIGNEE, t->user_uuid, u ? u->uuid : NULL);
     status st = ev_commit(cx, t->id, "ticket.assigned", &e);
     if (st) return st;
     t->user_id = id;
@@ -431,7 +607,7 @@ static status do_delete(core_ctx *cx, void *p)
     if (st) return st;
     evdata e;
     ev_init(&e);
-    ev_int(&e, "deleted_at", NULL_INT, cx->now);
+    ticket_ev_int(&e, TF_DELETED_AT, NULL_INT, cx->now);
     return ev_commit(cx, c->out->id, "ticket.deleted", &e);
 }
 
@@ -490,19 +666,10 @@ static status do_open(core_ctx *cx, void *p)
     t->circumstance = "handover";
     t->ongoing_at = s == TS_INPROGRESS ? cx->now : NULL_INT;
     t->completed_at = t->last_viewed_at = NULL_INT;
+    t->start_date = t->duration = t->reminder = NULL_INT;
     t->created_at = t->updated_at = cx->now;
     if ((st = store_ticket_insert(cx->db, cx->ws, t))) return st;
-
-    evdata e;
-    ev_init(&e);
-    ev_str(&e, "title", NULL, t->title);
-    ev_str(&e, "state", NULL, t->state);
-    ev_str(&e, "chat_id", NULL, t->chat_uuid);
-    ev_str(&e, "teammate_id", NULL, t->user_uuid);
-    ev_str(&e, "team_id", NULL, t->team_uuid);
-    ev_str(&e, "client_id", NULL, t->contact_uuid);
-    ev_str(&e, "circumstance", NULL, t->circumstance);
-    return ev_commit(cx, t->id, "ticket.created", &e);
+    return ticket_ev_created(cx, t);
 }
 
 CORE_WRITE(ticket_open(core_ctx *cx, const ticket_open_in *in, ticket_row *out), do_open, NULL, in,
@@ -521,7 +688,7 @@ static status do_takeover(core_ctx *cx, void *p)
     ev_init(&e);
     st = ticket_enter_state(cx, t, TS_INPROGRESS, &e, &moved);
     bool circ = strcmp(t->circumstance, "takeover") != 0;
-    if (circ) ev_str(&e, "circumstance", t->circumstance, "takeover");
+    if (circ) ticket_ev_str(&e, TF_CIRCUMSTANCE, t->circumstance, "takeover");
     t->circumstance = "takeover";
     if (!st && (moved || circ))
         st = ev_commit(cx, t->id, "ticket.state_changed", &e);

@@ -81,6 +81,61 @@ typedef struct {
     const char *search; /* NULL or blank: no search */
 } details_list_in;
 
+/* ---- the one vocabulary of ticket events ----
+ * Every event about a ticket is written with these keys, whichever dialect acted (uuids for the
+ * things it points at); a face translates them on the way out (ticket_ev_data). The table of
+ * names, with Apizee's, is in docs/ARCHITECTURE.md. */
+typedef enum {
+    TF_TITLE = 0,
+    TF_DESCRIPTION,
+    TF_STATE,
+    TF_CLIENT,   /* client_id: the contact (Tamio client, Zaia chat owner, Apizee requestor) */
+    TF_ASSIGNEE, /* assignee_id: the user (teammate, assignee, agent) */
+    TF_TEAM,     /* team_id: Zaia's ticketing team, Apizee's group */
+    TF_CHAT,
+    TF_CATEGORY,
+    TF_SUBCATEGORY,
+    TF_LANGUAGE,
+    TF_CIRCUMSTANCE,
+    TF_TYPE,
+    TF_REFERENCE,
+    TF_SERVICE_KEY,
+    TF_START_DATE, /* ms */
+    TF_DURATION,   /* minutes */
+    TF_REMINDER,   /* minutes */
+    TF_SEND_INVITATION,
+    TF_ONGOING_AT,   /* ms */
+    TF_COMPLETED_AT, /* ms */
+    TF_DELETED_AT,   /* ms */
+    TF_REPLY_ID,
+    TF_TEXT,
+    TF_IS_CLIENT_REPLY,
+    TF_ASSETS, /* how many assets a reply carries */
+    TF_TAG_ID,
+    TF_TAG, /* the tag's name */
+    TF_COUNT
+} ticket_field;
+
+/* The key a field is stored under. */
+const char *ticket_field_key(ticket_field f);
+/* A field's change in an event being built (before NULL / NULL_INT: null). */
+void ticket_ev_str(evdata *e, ticket_field f, const char *before, const char *after);
+void ticket_ev_int(evdata *e, ticket_field f, int64_t before, int64_t after);
+void ticket_ev_bool(evdata *e, ticket_field f, bool after); /* before: null */
+/* Records ticket.created with every field of t, the same keys for every dialect: t carries the
+ * uuids it points at (contact_uuid, user_uuid, team_uuid, chat_uuid, category_uuid). */
+status ticket_ev_created(core_ctx *cx, const ticket_row *t) WUR;
+
+/* The names a face shows event data under. */
+typedef enum { TICKET_NAMES_CORE = 0, TICKET_NAMES_APIZEE } ticket_names;
+/* A stored event's data ({"key":{"before":…,"after":…},…}) with its top-level keys in the
+ * given names: Apizee's are its Ticket object's (subject, agent, requestor, group, started_at,
+ * ended_at), and its times (ms as stored) are ISO 8601 strings. Keys of events written before
+ * the one vocabulary (teammate_id, category, subject, agent, requestor, group) are read as
+ * their field. Returns data itself when nothing changes, else an arena copy; data that is not
+ * a whole JSON object is returned unchanged. */
+char *ticket_ev_data(arena *a, char *data, ticket_names names);
+
 /* ---- for core/'s other ticket modules (a dialect calls the operations above) ---- */
 /* The ticket a wire id names (`field` in errors), without replies; ST_FORBIDDEN when the
  * caller may not work on it (policy_ticket): every operation on a ticket loads it here. */

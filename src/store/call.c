@@ -35,7 +35,9 @@ status store_call_list(db *c, int64_t ws, const call_filter *f, arena *a, ticket
         size_t off;
     } texts[] = {
         {"t.reference = ?", offsetof(call_filter, reference)},
-        {"t.type = ?", offsetof(call_filter, type)},
+        /* A ticket without a type of its own shows its category's title as one. */
+        {"coalesce(t.type, (SELECT k.title FROM categories k WHERE k.id = t.category_id)) = ?",
+         offsetof(call_filter, type)},
         {"t.service_key = ?", offsetof(call_filter, service_key)},
     };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {

@@ -238,7 +238,7 @@ typedef struct {
     char *title, *description, *state, *subcategory, *language, *circumstance;
     bool is_open;
     int64_t category_id, user_id, contact_id, chat_id, team_id;
-    char *category_title, *user_uuid, *chat_uuid, *team_uuid;
+    char *category_title, *category_uuid, *user_uuid, *chat_uuid, *team_uuid;
     char *contact_uuid, *contact_name, *contact_email;
     int64_t created_at, updated_at, ongoing_at, completed_at, last_viewed_at;
     /* The call's schedule and Apizee's fields (written by store_ticket_set_call only). */
@@ -464,7 +464,8 @@ typedef struct {
     int64_t since, until;                 /* created_at bounds, ms inclusive, or NULL_INT */
     int64_t started_after, ended_before;  /* on start_date and start_date + duration */
     int64_t user_id, team_id, contact_id; /* NULL_INT: any; -1 matches nothing */
-    const char *reference, *type, *service_key;
+    const char *reference, *service_key;
+    const char *type;  /* the ticket's type, else its category's title (core assist_type) */
     const char *match; /* a full-text query (store_fts_query), or NULL */
 } call_filter;
 status store_call_list(db *c, int64_t ws, const call_filter *f, arena *a, ticket_row **rows,

@@ -153,3 +153,28 @@ test('a Tamio category title as Apizee type links the category', async () => {
   const plain = await fx.ticket({ subject: 'Untyped', type: 'assistance' });
   assert.equal((await tfx.retrieveTicket(plain.id)).category, null, 'a plain type is no category');
 });
+
+test("a Tamio ticket with no type shows its category's title as Apizee type (get, list, type filter, export); a Zaia ticket has none", async () => {
+  const cat = await tfx.category({ title: uniq('Heating') });
+  const tm = await tfx.ticket({ title: 'In a category', category: cat.id });
+  const g = await fx.get(tm.id);
+  assert.equal(g.type, cat.title);
+  const l = await fx.list({ type: cat.title });
+  assert.deepEqual(l.data.map((x) => x.id), [tm.id], 'type=<the title> lists it');
+  assert.equal(l.total, 1);
+  assert.deepEqual(l.data[0], g);
+  const x = ok(await fx.call('GET', `/tickets/${tm.id}/export`), 200, 'export');
+  assert.equal(x.ticket.type, cat.title);
+  // an Apizee type that names the category links it: both list under the title
+  const at = await fx.ticket({ subject: 'Typed', type: cat.title });
+  assert.deepEqual((await fx.list({ type: cat.title, orderby: 'date', order: 'asc' })).data.map((y) => y.id), [tm.id, at.id]);
+  // a Zaia ticket is in no category: no type, and no title lists it
+  const zr = await fx.call('POST', `${Z}/chats`, {
+    channelId: ok(await fx.call('POST', `${Z}/channels`, { name: uniq('ch'), type: 'widget' }, { auth: 'raw' })).id,
+    ownerId: (await tfx.client()).id,
+    responderId: ok(await fx.call('POST', `${Z}/super-identities/responders`, { name: 'Bot', entity: 'agents' }, { auth: 'raw' })).id,
+  }, { auth: 'raw' });
+  const zt = ok(await fx.call('POST', `${Z}/tickets`, { chatId: ok(zr).id, assigneeId: agent.id, ticketingTeamId: null, status: 'pending' }, { auth: 'raw' }));
+  assert.equal((await fx.get(zt.id)).type, null);
+  assert.ok(!(await fx.list({ type: cat.title })).data.some((y) => y.id === zt.id));
+});

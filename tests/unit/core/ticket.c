@@ -449,7 +449,7 @@ static void test_assign_and_unassign(void **state)
     assert_int_equal(n, n0 + 1);
     assert_string_equal(ev[n - 1].type, "ticket.assigned");
     char *want =
-        arena_printf(e->a, "{\"teammate_id\":{\"before\":null,\"after\":\"%s\"}}", w.agent.uuid);
+        arena_printf(e->a, "{\"assignee_id\":{\"before\":null,\"after\":\"%s\"}}", w.agent.uuid);
     assert_string_equal(ev[n - 1].data, want);
 
     /* the same teammate again: nothing changes, no event, updated_at kept */
@@ -467,7 +467,7 @@ static void test_assign_and_unassign(void **state)
     assert_int_equal(ticket_assign(&e->cx, t.uuid, "teammate_id", other.uuid, &out), ST_OK);
     ev = events(e, t.id, &n);
     assert_int_equal(n, n0 + 2);
-    want = arena_printf(e->a, "{\"teammate_id\":{\"before\":\"%s\",\"after\":\"%s\"}}",
+    want = arena_printf(e->a, "{\"assignee_id\":{\"before\":\"%s\",\"after\":\"%s\"}}",
                         w.agent.uuid, other.uuid);
     assert_string_equal(ev[n - 1].data, want);
 
