@@ -14,6 +14,7 @@
 #include "core/asset.h"
 #include "core/auth.h"
 #include "core/notify.h"
+#include "core/seed.h"
 #include "core/ticket.h"
 #include "net/net.h"
 #include "server/http.h"
@@ -443,144 +444,31 @@ static int cmd_backup(const options *o)
     return rc;
 }
 
-/* The benchmark's fast path: bulk rows through the store, 10,000 per transaction, each ticket
- * with its chat, its client reply (also the chat's message) and its ticket.created event,
- * spread one second apart up to now. States cycle through new, open, inprogress and closed;
- * every ticket carries one of 20 tags; each message holds a word shared by 1 in 1000 tickets
- * ("kiwi" + 3 digits) for the search benchmark. */
+/* The benchmark's fast path: core_seed (core/seed.h) into the workspace --workspace names. */
 static int cmd_seed(const options *o)
 {
     store *st = open_store(o, false);
     if (!st) return 1;
-    db *c = store_conn(st);
-    arena *a = arena_new(1 << 16), *batch = arena_new(1 << 16);
+    arena *a = arena_new(1 << 16);
     diag d = {0};
+    core_ctx cx;
     ws_row w;
-    int rc = 1;
-    int64_t now = time_now_ms(), nt = o->teammates, nc = o->clients, n = o->tickets;
-    int64_t *users = ARENA_ARRAY(a, int64_t, (size_t)nt),
-            *contacts = ARENA_ARRAY(a, int64_t, (size_t)nc);
-    int64_t cats[4], tags[20];
-    channel_row channel;
-    responder_row responder;
-    status s = workspace_find(c, o->workspace, a, &w, &d);
-    if (!s) s = store_begin(c);
-    if (!s) s = store_channel_builtin(c, w.id, "tamio", now, a, &channel);
-    if (!s) s = store_responder_builtin(c, w.id, now, a, &responder);
-    for (int i = 0; !s && i < 20; i++) {
-        tag_row g = {.name = arena_printf(a, "tag-%d", i),
-                     .description = "",
-                     .color = arena_printf(a, "%d", i % 10),
-                     .created_at = now,
-                     .updated_at = now};
-        uuid_v4(g.uuid);
-        s = store_tag_insert(c, w.id, &g);
-        tags[i] = g.id;
+    status s = core_ctx_init(&cx, st, a, &d);
+    if (!s) s = workspace_find(cx.db, o->workspace, a, &w, &d);
+    if (!s) {
+        cx.ws = w.id;
+        memcpy(cx.ws_uuid, w.uuid, sizeof cx.ws_uuid);
+        seed_in in = {.tickets = o->tickets,
+                      .teammates = o->teammates,
+                      .clients = o->clients,
+                      .per_txn = 10000};
+        s = core_seed(&cx, &in);
     }
-    for (int64_t i = 0; !s && i < nt; i++) {
-        user_row u = {
-            .name = "Teammate",
-            .email = arena_printf(a, "seed-%lld-%lld@example.com", (long long)now, (long long)i),
-            .role = "agent",
-            .created_at = now,
-            .updated_at = now,
-            .last_login = NULL_INT};
-        uuid_v4(u.uuid);
-        s = store_user_insert(c, w.id, &u);
-        users[i] = u.id;
-    }
-    for (int64_t i = 0; !s && i < nc; i++) {
-        contact_row r = {.name = "Client",
-                         .email = "client@example.com",
-                         .plan_id = NULL_INT,
-                         .user_id = NULL_INT,
-                         .created_at = now,
-                         .updated_at = now};
-        uuid_v4(r.uuid);
-        s = store_contact_insert(c, w.id, &r);
-        contacts[i] = r.id;
-    }
-    static const char *titles[] = {"Billing", "Technical", "Account", "Other"};
-    for (int i = 0; !s && i < 4; i++) {
-        category_row k = {.title = (char *)titles[i],
-                          .language = "en",
-                          .user_id = NULL_INT,
-                          .created_at = now,
-                          .updated_at = now};
-        uuid_v4(k.uuid);
-        s = store_category_insert(c, w.id, &k);
-        cats[i] = k.id;
-    }
-    for (int64_t i = 0; !s && i < n; i++) {
-        int64_t at = now - (n - i) * 1000;
-        static const ticket_state cycle[] = {TS_NEW, TS_OPEN, TS_INPROGRESS, TS_OPEN, TS_CLOSED};
-        ticket_state ts = cycle[i % 5];
-        chat_row chat = {.channel_id = channel.id,
-                         .contact_id = contacts[(i * 7919) % nc],
-                         .owner_entity = "external-users",
-                         .responder_id = responder.id,
-                         .version_id = responder.version_id,
-                         .created_at = at,
-                         .updated_at = at};
-        uuid_v4(chat.uuid);
-        if ((s = store_chat_insert(c, w.id, &chat))) break;
-        ticket_row t = {.chat_id = chat.id,
-                        .team_id = NULL_INT,
-                        .circumstance = "handover",
-                        .ongoing_at = ts == TS_INPROGRESS ? at : NULL_INT,
-                        .completed_at = state_is_open(ts) ? NULL_INT : at,
-                        .title = arena_printf(batch, "Seeded ticket %lld about %s", (long long)i,
-                                              titles[i % 4]),
-                        .description = "Seeded by ticketd seed for the benchmark.",
-                        .state = (char *)state_name(ts),
-                        .is_open = state_is_open(ts),
-                        .category_id = cats[i % 4],
-                        .user_id = users[i % nt],
-                        .contact_id = contacts[(i * 7919) % nc],
-                        .language = "en",
-                        .created_at = at,
-                        .updated_at = at};
-        uuid_v4(t.uuid);
-        /* The message first: the ticket's search document then reads it in one go. */
-        message_row m = {
-            .text = arena_printf(batch, "%s kiwi%03lld", t.description, (long long)(i % 1000)),
-            .from_owner = true,
-            .created_at = at};
-        uuid_v4(m.uuid);
-        s = store_message_insert(c, w.id, chat.id, &m);
-        if (!s) s = store_ticket_insert(c, w.id, &t);
-        reply_row r = {.text = t.description,
-                       .is_client = true,
-                       .user_id = NULL_INT,
-                       .contact_id = t.contact_id,
-                       .created_at = at};
-        uuid_v4(r.uuid);
-        if (!s) s = store_reply_insert(c, w.id, t.id, &r);
-        ticket_tag_row link;
-        if (!s) s = store_ticket_tag_add(c, t.id, tags[i % 20], at, &link);
-        event_row e = {.ticket_id = t.id,
-                       .type = "ticket.created",
-                       .actor_type = "system",
-                       .data = "{\"seed\":{\"before\":null,\"after\":true}}",
-                       .created_at = at};
-        uuid_v4(e.uuid);
-        if (!s) s = store_event_insert(c, w.id, &e);
-        if (!s && i % 10000 == 9999) {
-            s = store_commit(c);
-            if (!s) s = store_begin(c);
-            arena_free(batch); /* this batch's titles are written */
-            batch = arena_new(1 << 16);
-        }
-    }
-    if (!s) s = store_commit(c);
+    int rc = 0;
     if (s) {
-        store_rollback(c);
         if (!d.msg[0]) diag_set(&d, s, "seed", "failed: %s", status_name(s));
-        fail(&d);
-    } else {
-        rc = 0;
+        rc = fail(&d);
     }
-    arena_free(batch);
     arena_free(a);
     store_close(st);
     return rc;
