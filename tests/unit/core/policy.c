@@ -107,11 +107,11 @@ static void test_files(void **state)
     (void)state;
     diag d = {0};
     core_ctx key = ctx(ACTOR_KEY, 0, false, &d), adm = ctx(ACTOR_USER, 7, true, &d),
-             agent = ctx(ACTOR_USER, 9, false, &d), nobody = ctx(ACTOR_SYSTEM, 0, false, &d);
+             agent = ctx(ACTOR_USER, 9, false, &d), system = ctx(ACTOR_SYSTEM, 0, false, &d);
     assert_true(policy_file_unsigned(&key));
     assert_true(policy_file_unsigned(&adm));
     assert_false(policy_file_unsigned(&agent));
-    assert_false(policy_file_unsigned(&nobody)); /* no credentials at all */
+    assert_true(policy_file_unsigned(&system)); /* the command line, the workers */
 }
 
 int main(void)
