@@ -10,6 +10,7 @@
 #include "store/sql.h"
 #include "util/log.h"
 #include "util/timeutil.h"
+#include "util/xalloc.h"
 
 struct conn_node {
     struct conn_node *next;
@@ -101,9 +102,8 @@ int store_schema_version(db *c)
 
 status store_open(const char *dsn, store **out, diag *d)
 {
-    store *s = calloc(1, sizeof *s);
-    if (!s) bug_at(__FILE__, __LINE__, "out of memory");
-    s->dsn = strdup(dsn);
+    store *s = xcalloc(1, sizeof *s);
+    s->dsn = xstrdup(dsn);
     s->drv = db_driver_for(dsn);
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->write_lock, NULL);
@@ -167,8 +167,7 @@ db *store_conn(store *s)
         log_error("store: %s", d.msg);
         return NULL;
     }
-    struct conn_node *n = malloc(sizeof *n);
-    if (!n) bug_at(__FILE__, __LINE__, "out of memory");
+    struct conn_node *n = xmalloc(sizeof *n);
     n->c = c;
     pthread_mutex_lock(&s->lock);
     n->next = s->conns;

@@ -9,6 +9,7 @@
 #include "store/sql.h"
 #include "util/limits.h"
 #include "util/text.h"
+#include "util/xalloc.h"
 
 #define TICKET_COLS                                                                                \
     "t.id, t.uuid, t.title, t.description, t.state, t.is_open, t.category_id, k.title, "           \
@@ -228,8 +229,7 @@ static const char *replies_sql(size_t n)
                          "ra.asset_id WHERE r.ticket_id%s ORDER BY "
                          "r.ticket_id, r.created_at, r.id, ra.pos",
                          in_list(a, n));
-        sql[n] = strdup(text);
-        BUG_ON(!sql[n]);
+        sql[n] = xstrdup(text);
         arena_free(a);
     }
     const char *out = sql[n];
