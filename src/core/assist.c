@@ -12,6 +12,7 @@
 #include "core/notify.h"
 #include "core/policy.h"
 #include "core/ticket.h"
+#include "store/store.h"
 #include "util/limits.h"
 #include "util/text.h"
 #include "util/timeutil.h"

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store/store.h"
 #include "util/crypto.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"

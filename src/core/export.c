@@ -9,6 +9,7 @@
 #include "core/assist.h"
 #include "core/ticket.h"
 #include "doc/doc.h"
+#include "store/store.h"
 #include "util/buf.h"
 #include "util/limits.h"
 #include "util/timeutil.h"

@@ -8,6 +8,7 @@
 #include "core/export.h"
 #include "core/ticket.h"
 #include "doc/doc.h"
+#include "store/store.h"
 #include "util/limits.h"
 #include "util/text.h"
 

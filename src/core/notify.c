@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "net/net.h"
+#include "store/store.h"
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/text.h"

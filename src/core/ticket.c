@@ -10,6 +10,7 @@
 #include "core/chat.h"
 #include "core/people.h"
 #include "core/policy.h"
+#include "store/store.h"
 #include "util/limits.h"
 
 static const char *const state_names[TS_COUNT] = {
