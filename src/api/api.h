@@ -38,13 +38,12 @@ typedef struct {
     api_form *form; /* an upload route's fields and file (api_upload_*), else NULL */
 } api_req;
 
-#define API_MAX_HEADERS 8
 typedef struct {
     int status;
     char *body; /* malloc'd; the server frees it with the response */
     size_t len;
     const char *content_type;
-    api_kv headers[API_MAX_HEADERS];
+    api_kv headers[LIMIT_API_HEADERS];
     size_t n_headers;
     /* A file answer instead of body: `file_len` bytes of file_fd from file_off (the server
      * sends them and closes the fd; a HEAD gets the headers only). */

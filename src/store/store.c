@@ -8,6 +8,7 @@
 
 #include "store/schema.h"
 #include "store/sql.h"
+#include "util/limits.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -235,8 +236,6 @@ status store_start_maintenance(store *s)
     return ST_OK;
 }
 
-#define BATCH_MAX 256 /* jobs per transaction */
-
 /* Runs a parameterless statement through the statement cache. */
 static status exec_cached(db *c, const char *sql)
 {
@@ -282,9 +281,9 @@ static void *writer_main(void *arg)
         while (!s->q_head && !s->w_stop)
             pthread_cond_wait(&s->q_wake, &s->q_lock);
         if (!s->q_head) break; /* stopping, and nothing left */
-        /* Take up to BATCH_MAX jobs; the rest wait for the next transaction. */
+        /* Take up to LIMIT_WRITE_BATCH jobs; the rest wait for the next transaction. */
         store_job *batch = s->q_head, *last = batch;
-        for (int n = 1; n < BATCH_MAX && last->next; n++)
+        for (int n = 1; n < LIMIT_WRITE_BATCH && last->next; n++)
             last = last->next;
         s->q_head = last->next;
         if (!s->q_head) s->q_tail = NULL;
@@ -436,14 +435,14 @@ void qb_and(qb *q, const char *cond)
 
 void qb_int(qb *q, int64_t v)
 {
-    BUG_ON(q->n >= QB_MAX_ARGS);
+    BUG_ON(q->n >= LIMIT_QB_ARGS);
     q->args[q->n].is_text = false;
     q->args[q->n++].i = v;
 }
 
 void qb_text(qb *q, const char *v)
 {
-    BUG_ON(q->n >= QB_MAX_ARGS);
+    BUG_ON(q->n >= LIMIT_QB_ARGS);
     q->args[q->n].is_text = true;
     q->args[q->n++].s = v;
 }
