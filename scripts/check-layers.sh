@@ -38,6 +38,17 @@ done
 for f in $(inc "src/net/*.[ch]" '"(server|api|core|store|blob)/'); do fail "$f includes a layer above net/"; done
 for f in $(inc "src/store/*.[ch] src/blob/*.[ch] src/util/*.[ch]" '"net/'); do fail "$f includes net/"; done
 for f in $(inc "src/api/*.[ch] src/server/*.[ch]" '"net/'); do fail "$f includes net/ (delivery goes through core/notify.h)"; done
+# A core/ header hands its includes to every api/ file: it may name store/'s types (store/rows.h)
+# but not store/'s functions, so api/ cannot reach past core/ into the store.
+for f in $(grep -lE '#include [<"]store/' src/core/*.h 2>/dev/null); do
+  grep -E '#include [<"]store/' "$f" | grep -qvE '#include [<"]store/rows\.h[">]' &&
+    fail "$f includes a store/ header other than store/rows.h (core/ headers must not re-export store/)"
+done
+# The heap is asked through util/xalloc.h (never NULL, aborts with file:line); only the bare libc
+# names are matched, so library wrappers (sqlite3_malloc, xmalloc) pass.
+raw=$(grep -nE '\b(malloc|calloc|realloc|strdup|strndup)\s*\(' src/*/*.[ch] src/*.c 2>/dev/null | grep -v '^src/util/')
+[ -n "$raw" ] && fail "raw allocation outside src/util/ (use util/xalloc.h):
+$raw"
 banned=$(grep -nE '\b(strcpy|strcat|sprintf|atoi|atol|strtok|gets)\s*\(' src/*/*.[ch] src/*.c 2>/dev/null)
 [ -n "$banned" ] && fail "banned calls:
 $banned"

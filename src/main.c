@@ -18,6 +18,7 @@
 #include "core/ticket.h"
 #include "net/net.h"
 #include "server/http.h"
+#include "store/store.h"
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/text.h"

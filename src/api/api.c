@@ -656,7 +656,7 @@ status call_open(api_call *c)
 
 void call_header(api_resp *r, const char *name, const char *value)
 {
-    BUG_ON(r->n_headers == API_MAX_HEADERS);
+    BUG_ON(r->n_headers == LIMIT_API_HEADERS);
     r->headers[r->n_headers++] = (api_kv){name, value};
 }
 

@@ -40,13 +40,12 @@ typedef struct {
     const char *peer; /* the client's address as text (IPv4 or IPv6), or NULL */
 } api_req;
 
-#define API_MAX_HEADERS 8
 typedef struct {
     int status;
     char *body; /* malloc'd; the server frees it with the response */
     size_t len;
     const char *content_type;
-    api_kv headers[API_MAX_HEADERS];
+    api_kv headers[LIMIT_API_HEADERS];
     size_t n_headers;
     /* A file answer instead of body: `file_len` bytes of file_fd from file_off (the server
      * sends them and closes the fd; a HEAD gets the headers only). */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "util/crypto.h"
+#include "util/limits.h"
 #include "util/log.h"
 
 struct blob_store {
@@ -27,7 +28,7 @@ struct blob_writer {
     crypto_sha256_ctx *sha;
     uint64_t size, max;
     bool too_large;
-    unsigned char head[BLOB_HEAD_LEN];
+    unsigned char head[LIMIT_BLOB_HEAD];
     size_t head_len;
 };
 
@@ -163,8 +164,8 @@ status blob_writer_write(blob_writer *w, const void *p, size_t n)
         unlink(w->path);
         return ST_TOO_LARGE;
     }
-    if (w->head_len < BLOB_HEAD_LEN) {
-        size_t k = BLOB_HEAD_LEN - w->head_len < n ? BLOB_HEAD_LEN - w->head_len : n;
+    if (w->head_len < LIMIT_BLOB_HEAD) {
+        size_t k = LIMIT_BLOB_HEAD - w->head_len < n ? LIMIT_BLOB_HEAD - w->head_len : n;
         memcpy(w->head + w->head_len, p, k);
         w->head_len += k;
     }

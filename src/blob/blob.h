@@ -17,10 +17,10 @@
 #include <stdint.h>
 
 #include "util/arena.h"
+#include "util/limits.h"
 #include "util/status.h"
 
-#define BLOB_HASH_LEN 64   /* lower-case hex SHA-256 */
-#define BLOB_HEAD_LEN 4096 /* leading bytes kept for content sniffing */
+#define BLOB_HASH_LEN 64 /* lower-case hex SHA-256 */
 
 typedef struct blob_store blob_store;
 
@@ -29,7 +29,7 @@ typedef struct {
     char hash[BLOB_HASH_LEN + 1];
     uint64_t size;
     char *tmp; /* arena; NULL once committed */
-    unsigned char head[BLOB_HEAD_LEN];
+    unsigned char head[LIMIT_BLOB_HEAD];
     size_t head_len;
 } blob_file;
 

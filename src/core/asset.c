@@ -14,6 +14,7 @@
 
 #include "blob/media.h"
 #include "core/policy.h"
+#include "store/store.h"
 #include "util/crypto.h"
 #include "util/limits.h"
 #include "util/log.h"

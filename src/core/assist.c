@@ -12,12 +12,11 @@
 #include "core/notify.h"
 #include "core/policy.h"
 #include "core/ticket.h"
+#include "store/store.h"
 #include "util/limits.h"
 #include "util/text.h"
 #include "util/timeutil.h"
 
-#define LIMIT_TYPE_CHARS     64
-#define LIMIT_MINUTES        (60 * 24 * 365) /* a duration or reminder: at most a year */
 #define DEFAULT_REMINDER_MIN 30
 
 bool assist_is_e164(const char *s)
@@ -157,7 +156,7 @@ static status check_create(core_ctx *cx, const assist_in *in, checked_in *c)
     if (!st) st = check_text(d, "gender", in->gender, false, 32);
     if (!st && in->country) st = check_country(d, "country", arena_strdup(cx->a, in->country));
     if (!st) st = check_language(d, "language", in->language, false);
-    if (!st) st = check_text(d, "type", in->type, false, LIMIT_TYPE_CHARS);
+    if (!st) st = check_text(d, "type", in->type, false, LIMIT_CALL_TYPE_CHARS);
     if (!st) st = check_text(d, "subject", in->subject, false, LIMIT_NAME_CHARS);
     if (!st) st = check_text(d, "reference", in->reference, false, LIMIT_NAME_CHARS);
     if (!st) st = check_text(d, "description", in->description, false, LIMIT_TEXT_CHARS);
@@ -167,8 +166,8 @@ static status check_create(core_ctx *cx, const assist_in *in, checked_in *c)
     if (!st)
         st = flag_field(d, "invite_organizer", in->invite_organizer, true, &c->invite_organizer);
     if (!st) st = assist_date(d, "start_date", in->start_date, &c->start_date);
-    if (!st) st = int_field(d, "duration", in->duration, 0, LIMIT_MINUTES, &c->duration);
-    if (!st) st = int_field(d, "reminder", in->reminder, 0, LIMIT_MINUTES, &c->reminder);
+    if (!st) st = int_field(d, "duration", in->duration, 0, LIMIT_CALL_MINUTES, &c->duration);
+    if (!st) st = int_field(d, "reminder", in->reminder, 0, LIMIT_CALL_MINUTES, &c->reminder);
     if (!st) st = check_text(d, "scopes", in->scopes, false, LIMIT_NAME_CHARS);
     if (st) return st;
     if (c->reminder == NULL_INT) c->reminder = DEFAULT_REMINDER_MIN;

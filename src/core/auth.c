@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/ratelimit.h"
+#include "store/store.h"
 #include "util/crypto.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"

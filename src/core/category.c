@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/people.h"
+#include "store/store.h"
 #include "util/limits.h"
 
 static status apply(core_ctx *cx, const category_in *in, category_row *r)

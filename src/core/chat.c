@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/policy.h"
+#include "store/store.h"
 #include "util/limits.h"
 
 static const char *const channel_types[] = {"widget", "whatsapp", "instagram", "telegram",

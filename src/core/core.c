@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store.h"
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/text.h"

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store/store.h"
+#include "store/rows.h"
 #include "util/arena.h"
 #include "util/jsonw.h"
 #include "util/status.h"

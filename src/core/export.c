@@ -9,11 +9,10 @@
 #include "core/assist.h"
 #include "core/ticket.h"
 #include "doc/doc.h"
+#include "store/store.h"
 #include "util/buf.h"
 #include "util/limits.h"
 #include "util/timeutil.h"
-
-#define EXPORT_MAX_ROWS 100000 /* medias or events in one export */
 
 status export_events(core_ctx *cx, const char *id, int64_t offset, int64_t limit, ticket_row *t,
                      event_row **rows, size_t *n, int64_t *total)
@@ -26,7 +25,7 @@ status export_events(core_ctx *cx, const char *id, int64_t offset, int64_t limit
 #define GATHER(fetch, T, rows, n)                                                                  \
     do {                                                                                           \
         size_t cap_ = 0;                                                                           \
-        for (int64_t off_ = 0, total_ = 1; !st && off_ < total_ && off_ < EXPORT_MAX_ROWS;) {      \
+        for (int64_t off_ = 0, total_ = 1; !st && off_ < total_ && off_ < LIMIT_EXPORT_ROWS;) {    \
             T *page_;                                                                              \
             size_t got_;                                                                           \
             st = fetch;                                                                            \

@@ -8,10 +8,9 @@
 #include "core/export.h"
 #include "core/ticket.h"
 #include "doc/doc.h"
+#include "store/store.h"
 #include "util/limits.h"
 #include "util/text.h"
-
-#define LIMIT_TAG_CHARS 64
 
 static const char *const sources[] = {"snapshot", "recording", "upload", NULL};
 static const char *const types[] = {"image", "video", "audio", "document", NULL};
@@ -25,7 +24,7 @@ static status tag_list(core_ctx *cx, const char *v, char **out)
     size_t n = assist_split(cx->a, v, &tags);
     size_t len = 2;
     for (size_t i = 0; i < n; i++) {
-        status st = check_text(cx->d, "tag", tags[i], true, LIMIT_TAG_CHARS);
+        status st = check_text(cx->d, "tag", tags[i], true, LIMIT_MEDIA_TAG_CHARS);
         if (st) return st;
         len += strlen(tags[i]) + 1;
     }

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "net/net.h"
+#include "store/store.h"
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -81,7 +82,7 @@ static bool template_name_ok(const char *s)
         if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') || s[n] == '_' ||
               s[n] == '-'))
             return false;
-    return n >= 1 && n <= NOTIFY_TEMPLATE_NAME_MAX;
+    return n >= 1 && n <= LIMIT_NOTIFY_TEMPLATE_NAME;
 }
 
 /* The value of placeholder [p, p+n) in v; false when there is no such placeholder. */
@@ -109,7 +110,7 @@ static bool placeholder(const notify_vars *v, const char *p, size_t n, const cha
 char *notify_render(arena *a, const char *text, const notify_vars *v)
 {
     buf b;
-    buf_init(&b, 4 * (NOTIFY_TEMPLATE_MAX + 4 * LIMIT_TEXT_CHARS));
+    buf_init(&b, 4 * (LIMIT_NOTIFY_TEMPLATE + 4 * LIMIT_TEXT_CHARS));
     status st = ST_OK;
     char *out = NULL;
     for (const char *p = text; !st && *p;) {
@@ -162,17 +163,17 @@ status notify_template_load(core_ctx *cx, const char *field, const char *name, n
         f = fopen(path, "rb");
     }
     if (!f) return diag_set(cx->d, ST_INVALID, field, "names no template (%s.txt)", name);
-    char *text = arena_alloc(cx->a, NOTIFY_TEMPLATE_MAX + 1);
-    size_t n = fread(text, 1, NOTIFY_TEMPLATE_MAX + 1, f);
+    char *text = arena_alloc(cx->a, LIMIT_NOTIFY_TEMPLATE + 1);
+    size_t n = fread(text, 1, LIMIT_NOTIFY_TEMPLATE + 1, f);
     bool failed = ferror(f);
     fclose(f);
-    text[n <= NOTIFY_TEMPLATE_MAX ? n : NOTIFY_TEMPLATE_MAX] = '\0';
+    text[n <= LIMIT_NOTIFY_TEMPLATE ? n : LIMIT_NOTIFY_TEMPLATE] = '\0';
     notify_vars probe = {0};
     if (failed)
         st = diag_set(cx->d, ST_INVALID, field, "template %s cannot be read", name);
-    else if (n > NOTIFY_TEMPLATE_MAX)
+    else if (n > LIMIT_NOTIFY_TEMPLATE)
         st = diag_set(cx->d, ST_INVALID, field, "template %s is over %d bytes", name,
-                      NOTIFY_TEMPLATE_MAX);
+                      LIMIT_NOTIFY_TEMPLATE);
     else if (memchr(text, '\0', n) || !text_utf8_valid(text, n))
         st = diag_set(cx->d, ST_INVALID, field, "template %s is not UTF-8 text", name);
     else if (!split_template(cx->a, text, out))

@@ -20,8 +20,6 @@
 
 #define NOTIFY_ATTEMPTS_DEFAULT   5
 #define NOTIFY_BACKOFF_MS_DEFAULT 30000
-#define NOTIFY_TEMPLATE_MAX       (64 * 1024) /* a template file, bytes */
-#define NOTIFY_TEMPLATE_NAME_MAX  64
 
 typedef struct {
     const char *data_dir;    /* templates are <data_dir>/templates/<name>.txt; NULL: none */
@@ -49,7 +47,7 @@ typedef struct {
 
 /* The template named `name` from <data_dir>/templates/<name>.txt: "Subject: …", a blank line,
  * then the body. ST_INVALID naming `field` when the name is not [a-z0-9_-]{1,64}, the file does
- * not exist or is not such a template (or not UTF-8, or over NOTIFY_TEMPLATE_MAX), or it uses a
+ * not exist or is not such a template (or not UTF-8, or over LIMIT_NOTIFY_TEMPLATE), or it uses a
  * placeholder other than those of notify_vars. */
 status notify_template_load(core_ctx *cx, const char *field, const char *name,
                             notify_template *out) WUR;

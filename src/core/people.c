@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/policy.h"
+#include "store/store.h"
 #include "util/crypto.h"
 #include "util/limits.h"
 #include "util/text.h"

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/ticket.h"
+#include "store/store.h"
 #include "util/limits.h"
 
 static const char *const tag_colors[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", NULL};

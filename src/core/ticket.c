@@ -11,6 +11,7 @@
 #include "core/chat.h"
 #include "core/people.h"
 #include "core/policy.h"
+#include "store/store.h"
 #include "util/limits.h"
 #include "util/timeutil.h"
 

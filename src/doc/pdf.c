@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "util/log.h"
+#include "util/xalloc.h"
 
 #define PAGE_W  595.28 /* A4 in points */
 #define PAGE_H  841.89
@@ -127,8 +128,7 @@ static void paragraph(layout *l, double x, double max_w, double h, const char *s
 /* Draws text (line breaks kept, other control characters shown as spaces). */
 static void text(layout *l, double x, double max_w, double h, const char *s)
 {
-    char *t = strdup(s);
-    if (!t) return;
+    char *t = xstrdup(s);
     for (char *p = t; *p; p++)
         if ((unsigned char)*p < 0x20 && *p != '\n') *p = ' ';
     double before = l->y;
@@ -150,35 +150,33 @@ status doc_pdf_write(const char *path, const char *title, const doc_line *lines,
         if (lines[i].text && strlen(lines[i].text) > longest) longest = strlen(lines[i].text);
     cairo_surface_t *sf = cairo_pdf_surface_create(path, PAGE_W, PAGE_H);
     cairo_t *cr = cairo_create(sf);
-    layout l = {.cr = cr, .y = MARGIN, .line = malloc(longest + 2)};
-    if (l.line) {
-        cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, title);
-        cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "ticketd");
-        const double full = PAGE_W - 2 * MARGIN;
-        for (size_t i = 0; i < n && cairo_status(cr) == CAIRO_STATUS_SUCCESS; i++) {
-            const doc_line *ln = &lines[i];
-            double size = styles[ln->style].size, h = size * LEADING;
-            l.y += styles[ln->style].space_before;
-            if (ln->style == DOC_FIELD) {
-                if (l.y + h > PAGE_H - MARGIN) { /* label and value start on the same page */
-                    cairo_show_page(cr);
-                    l.y = MARGIN;
-                }
-                font(cr, size, true, 0.25);
-                double label_y = l.y;
-                text(&l, MARGIN, LABEL_W - 8, h, ln->label ? ln->label : "");
-                double label_end = l.y;
-                l.y = label_y;
-                font(cr, size, false, 0);
-                text(&l, MARGIN + LABEL_W, full - LABEL_W, h, ln->text ? ln->text : "-");
-                if (label_end > l.y) l.y = label_end;
-            } else {
-                font(cr, size, styles[ln->style].bold, styles[ln->style].grey);
-                if (ln->text) text(&l, MARGIN, full, h, ln->text);
+    layout l = {.cr = cr, .y = MARGIN, .line = xmalloc(longest + 2)};
+    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, title);
+    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "ticketd");
+    const double full = PAGE_W - 2 * MARGIN;
+    for (size_t i = 0; i < n && cairo_status(cr) == CAIRO_STATUS_SUCCESS; i++) {
+        const doc_line *ln = &lines[i];
+        double size = styles[ln->style].size, h = size * LEADING;
+        l.y += styles[ln->style].space_before;
+        if (ln->style == DOC_FIELD) {
+            if (l.y + h > PAGE_H - MARGIN) { /* label and value start on the same page */
+                cairo_show_page(cr);
+                l.y = MARGIN;
             }
+            font(cr, size, true, 0.25);
+            double label_y = l.y;
+            text(&l, MARGIN, LABEL_W - 8, h, ln->label ? ln->label : "");
+            double label_end = l.y;
+            l.y = label_y;
+            font(cr, size, false, 0);
+            text(&l, MARGIN + LABEL_W, full - LABEL_W, h, ln->text ? ln->text : "-");
+            if (label_end > l.y) l.y = label_end;
+        } else {
+            font(cr, size, styles[ln->style].bold, styles[ln->style].grey);
+            if (ln->text) text(&l, MARGIN, full, h, ln->text);
         }
     }
-    cairo_status_t cs = l.line ? cairo_status(cr) : CAIRO_STATUS_NO_MEMORY;
+    cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
     cairo_surface_finish(sf);
     if (cs == CAIRO_STATUS_SUCCESS) cs = cairo_surface_status(sf);

@@ -7,8 +7,8 @@
 #include <time.h>
 
 #include "net/easy.h"
+#include "util/limits.h"
 
-#define SUBJECT_RAW_MAX 900 /* a raw Subject line stays well under the 998-byte line limit */
 #define WORD_BYTES                                                                                 \
     39 /* bytes per encoded word: 52 base64 chars, 64 with the wrapper, so                         \
         * "Subject: " and the first word fit in 78 */
@@ -46,11 +46,11 @@ static status clean_subject(const char *s, buf *out)
 static status subject_header(buf *out, const char *subject)
 {
     buf clean;
-    buf_init(&clean, NET_MESSAGE_MAX);
+    buf_init(&clean, LIMIT_MAIL_MESSAGE);
     status st = clean_subject(subject ? subject : "", &clean);
     const char *s = clean.data ? clean.data : "";
     size_t n = clean.len;
-    bool raw = n <= SUBJECT_RAW_MAX && !strstr(s, "=?");
+    bool raw = n <= LIMIT_MAIL_SUBJECT_RAW && !strstr(s, "=?");
     for (size_t i = 0; raw && i < n; i++)
         if ((unsigned char)s[i] >= 0x7f) raw = false;
     if (!st) st = buf_puts(out, "Subject: ");
@@ -89,7 +89,7 @@ static status date_header(buf *out, int64_t ms)
 static status body_part(buf *out, const char *body)
 {
     buf crlf;
-    buf_init(&crlf, NET_MESSAGE_MAX);
+    buf_init(&crlf, LIMIT_MAIL_MESSAGE);
     status st = ST_OK;
     for (const char *p = body ? body : ""; !st && *p; p++) {
         if (*p == '\r' && p[1] == '\n') continue; /* the LF writes the pair */
@@ -144,7 +144,7 @@ static size_t read_message(char *dst, size_t size, size_t nitems, void *arg)
 status net_mail_send(const net_config *cf, const net_mail *m, diag *d)
 {
     buf msg;
-    buf_init(&msg, NET_MESSAGE_MAX);
+    buf_init(&msg, LIMIT_MAIL_MESSAGE);
     net_easy e = {0};
     struct curl_slist *rcpt = NULL;
     char from[300], to[300];

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "net/easy.h"
+#include "util/limits.h"
 
 status net_init(void)
 {
@@ -43,8 +44,9 @@ status net_easy_init(net_easy *e, const net_config *cf, const char *url, const c
     if (!url) return diag_set(d, ST_INTERNAL, "", "no URL is configured");
     e->h = curl_easy_init();
     if (!e->h) return diag_set(d, ST_INTERNAL, "", "libcurl cannot make a handle");
-    long connect = cf->connect_timeout_ms > 0 ? cf->connect_timeout_ms : NET_CONNECT_TIMEOUT_MS;
-    long total = cf->timeout_ms > 0 ? cf->timeout_ms : NET_TIMEOUT_MS;
+    long connect =
+        cf->connect_timeout_ms > 0 ? cf->connect_timeout_ms : LIMIT_NET_CONNECT_TIMEOUT_MS;
+    long total = cf->timeout_ms > 0 ? cf->timeout_ms : LIMIT_NET_TIMEOUT_MS;
     CURLcode rc = curl_easy_setopt(e->h, CURLOPT_URL, url);
     if (!rc) rc = curl_easy_setopt(e->h, CURLOPT_PROTOCOLS_STR, protocols);
     if (!rc) rc = curl_easy_setopt(e->h, CURLOPT_NOSIGNAL, 1L);

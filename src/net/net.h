@@ -21,15 +21,11 @@
 #include "util/buf.h"
 #include "util/status.h"
 
-#define NET_CONNECT_TIMEOUT_MS 10000         /* a dead server is given up on after this */
-#define NET_TIMEOUT_MS         30000         /* a whole transfer, at most */
-#define NET_MESSAGE_MAX        (1024 * 1024) /* a built email, bytes */
-
 typedef struct {
     const char *smtp_url; /* smtp://host:port (plain) or smtps://host:port; NULL: no email */
     const char *from;     /* envelope sender and From: address (net_address_ok) */
     const char *sms_url;  /* http(s):// URL that takes {"to","body"} as JSON; NULL: no SMS */
-    long connect_timeout_ms, timeout_ms; /* 0: the NET_ defaults */
+    long connect_timeout_ms, timeout_ms; /* 0: util/limits.h's LIMIT_NET_ */
     atomic_bool *cancel; /* borrowed, may be NULL: a transfer stops once it reads true */
 } net_config;
 

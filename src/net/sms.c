@@ -6,23 +6,21 @@
 
 #include "net/easy.h"
 #include "util/jsonw.h"
+#include "util/limits.h"
 
-#define SMS_JSON_MAX   (64 * 1024)
-#define SMS_ANSWER_MAX (64 * 1024)
-
-/* Drops the gateway's answer; more than SMS_ANSWER_MAX bytes ends the transfer (an error). */
+/* Drops the gateway's answer; more than LIMIT_SMS_ANSWER bytes ends the transfer (an error). */
 static size_t drop(char *p, size_t size, size_t n, void *arg)
 {
     (void)p;
     size_t *seen = arg;
     *seen += size * n;
-    return *seen > SMS_ANSWER_MAX ? 0 : size * n;
+    return *seen > LIMIT_SMS_ANSWER ? 0 : size * n;
 }
 
 status net_sms_send(const net_config *cf, const char *to, const char *body, diag *d)
 {
     jw w;
-    jw_init(&w, SMS_JSON_MAX);
+    jw_init(&w, LIMIT_SMS_JSON);
     jw_obj(&w);
     jw_kstr(&w, "to", to);
     jw_kstr(&w, "body", body);

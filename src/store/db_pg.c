@@ -16,6 +16,7 @@
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/text.h"
+#include "util/xalloc.h"
 
 #define OID_INT8  20
 #define OID_TEXT  25
@@ -80,16 +81,15 @@ static status session(struct pconn *c, diag *d)
 
 static status pg_open(const char *dsn, db **out, diag *d)
 {
-    struct pconn *c = calloc(1, sizeof *c);
-    if (!c) bug_at(__FILE__, __LINE__, "out of memory");
+    struct pconn *c = xcalloc(1, sizeof *c);
     c->base.drv = &db_pg_driver;
-    c->dsn = strdup(dsn);
+    c->dsn = xstrdup(dsn);
     /* connect_timeout first, so a DSN that names its own wins: a database that cannot be
      * reached answers 503 within seconds instead of holding the request until TCP gives up. */
     const char *const keys[] = {"connect_timeout", "dbname", NULL};
     const char *const vals[] = {"5", dsn, NULL};
     c->h = PQconnectdbParams(keys, vals, 1);
-    if (!c->dsn || !c->h) bug_at(__FILE__, __LINE__, "out of memory");
+    if (!c->h) bug_at(__FILE__, __LINE__, "out of memory");
     status st = session(c, d);
     if (st) {
         PQfinish(c->h);
@@ -170,8 +170,7 @@ static char *number_placeholders(const char *sql, int *n, bool *used, size_t n_u
     size_t len = strlen(sql), q = 0;
     for (const char *p = sql; *p; p++)
         q += *p == '?';
-    char *out = malloc(len + q * 6 + 1), *o = out;
-    if (!out) bug_at(__FILE__, __LINE__, "out of memory");
+    char *out = xmalloc(len + q * 6 + 1), *o = out;
     *n = 0;
     char quote = 0;
     for (const char *p = sql; *p; p++) {
@@ -225,24 +224,20 @@ static db_stmt *pg_prepare(db *base, const char *sql)
     stmt_free(e);
     e->head.drv = &db_pg_driver;
     e->c = c;
-    e->sql = strdup(sql);
-    if (!e->sql) bug_at(__FILE__, __LINE__, "out of memory");
+    e->sql = xstrdup(sql);
     e->hash = h;
     size_t marks = 1;
     for (const char *p = sql; *p; p++)
         marks += *p == '?';
-    bool *used = calloc(marks + 999, sizeof *used); /* ?NNN goes up to 999 */
-    if (!used) bug_at(__FILE__, __LINE__, "out of memory");
+    bool *used = xcalloc(marks + 999, sizeof *used); /* ?NNN goes up to 999 */
     e->text = number_placeholders(sql, &e->n_params, used, marks + 999);
     e->used = used;
     size_t n = e->n_params ? (size_t)e->n_params : 1;
-    e->vals = calloc(n, sizeof *e->vals);
-    e->lens = calloc(n, sizeof *e->lens);
-    e->fmts = calloc(n, sizeof *e->fmts);
-    e->types = calloc(n, sizeof *e->types);
-    e->num = calloc(n, sizeof *e->num);
-    if (!e->vals || !e->lens || !e->fmts || !e->types || !e->num)
-        bug_at(__FILE__, __LINE__, "out of memory");
+    e->vals = xcalloc(n, sizeof *e->vals);
+    e->lens = xcalloc(n, sizeof *e->lens);
+    e->fmts = xcalloc(n, sizeof *e->fmts);
+    e->types = xcalloc(n, sizeof *e->types);
+    e->num = xcalloc(n, sizeof *e->num);
     e->id = ++c->next_id;
     return (db_stmt *)e;
 }
@@ -274,8 +269,7 @@ static void pg_bind_text(db_stmt *st, int i, const char *v)
 {
     struct pstmt *s = PS(st);
     if (!param_ok(s, i)) return;
-    s->vals[i - 1] = v ? strdup(v) : NULL;
-    if (v && !s->vals[i - 1]) bug_at(__FILE__, __LINE__, "out of memory");
+    s->vals[i - 1] = v ? xstrdup(v) : NULL;
     s->fmts[i - 1] = 0;
     s->types[i - 1] = v ? OID_TEXT : 0;
 }
@@ -284,8 +278,7 @@ static void pg_bind_blob(db_stmt *st, int i, const void *p, size_t n)
 {
     struct pstmt *s = PS(st);
     if (!param_ok(s, i)) return;
-    s->vals[i - 1] = malloc(n ? n : 1);
-    if (!s->vals[i - 1]) bug_at(__FILE__, __LINE__, "out of memory");
+    s->vals[i - 1] = xmalloc(n);
     memcpy(s->vals[i - 1], p, n);
     s->lens[i - 1] = (int)n;
     s->fmts[i - 1] = 1;

@@ -11,6 +11,7 @@
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/text.h"
+#include "util/xalloc.h"
 
 struct stmt {
     struct db_stmt_head head; /* must be first: db.h dispatches through it */
@@ -38,8 +39,7 @@ static void configure(void)
 static status sq_open(const char *path, db **out, diag *d)
 {
     pthread_once(&configured, configure);
-    struct sconn *c = calloc(1, sizeof *c);
-    if (!c) bug_at(__FILE__, __LINE__, "out of memory");
+    struct sconn *c = xcalloc(1, sizeof *c);
     c->base.drv = &db_sqlite_driver;
     int rc = sqlite3_open_v2(
         path, &c->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -108,8 +108,7 @@ static db_stmt *sq_prepare(db *base, const char *sql)
     free(e->sql);
     e->head.drv = &db_sqlite_driver;
     e->st = st;
-    e->sql = strdup(sql);
-    if (!e->sql) bug_at(__FILE__, __LINE__, "out of memory");
+    e->sql = xstrdup(sql);
     e->hash = h;
     return (db_stmt *)e;
 }

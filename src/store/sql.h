@@ -6,6 +6,7 @@
 #include "store/db.h"
 #include "store/store.h"
 #include "util/buf.h"
+#include "util/limits.h"
 
 /* Column i as an arena copy, or NULL for SQL NULL. */
 char *col_str(db_stmt *s, int i, arena *a);
@@ -34,7 +35,6 @@ char *in_list(arena *a, size_t n);
 status run_insert(db_stmt *s, int64_t *id);
 
 /* A WHERE clause built from optional conditions, with their arguments. */
-#define QB_MAX_ARGS 16
 typedef struct {
     char where[1024];
     size_t len;
@@ -43,7 +43,7 @@ typedef struct {
         bool is_text;
         int64_t i;
         const char *s;
-    } args[QB_MAX_ARGS];
+    } args[LIMIT_QB_ARGS];
 } qb;
 
 void qb_init(qb *q, const char *first_cond);

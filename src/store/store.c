@@ -8,8 +8,10 @@
 
 #include "store/schema.h"
 #include "store/sql.h"
+#include "util/limits.h"
 #include "util/log.h"
 #include "util/timeutil.h"
+#include "util/xalloc.h"
 
 struct conn_node {
     struct conn_node *next;
@@ -101,9 +103,8 @@ int store_schema_version(db *c)
 
 status store_open(const char *dsn, store **out, diag *d)
 {
-    store *s = calloc(1, sizeof *s);
-    if (!s) bug_at(__FILE__, __LINE__, "out of memory");
-    s->dsn = strdup(dsn);
+    store *s = xcalloc(1, sizeof *s);
+    s->dsn = xstrdup(dsn);
     s->drv = db_driver_for(dsn);
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->write_lock, NULL);
@@ -167,8 +168,7 @@ db *store_conn(store *s)
         log_error("store: %s", d.msg);
         return NULL;
     }
-    struct conn_node *n = malloc(sizeof *n);
-    if (!n) bug_at(__FILE__, __LINE__, "out of memory");
+    struct conn_node *n = xmalloc(sizeof *n);
     n->c = c;
     pthread_mutex_lock(&s->lock);
     n->next = s->conns;
@@ -236,8 +236,6 @@ status store_start_maintenance(store *s)
     return ST_OK;
 }
 
-#define BATCH_MAX 256 /* jobs per transaction */
-
 /* Runs a parameterless statement through the statement cache. */
 static status exec_cached(db *c, const char *sql)
 {
@@ -283,9 +281,9 @@ static void *writer_main(void *arg)
         while (!s->q_head && !s->w_stop)
             pthread_cond_wait(&s->q_wake, &s->q_lock);
         if (!s->q_head) break; /* stopping, and nothing left */
-        /* Take up to BATCH_MAX jobs; the rest wait for the next transaction. */
+        /* Take up to LIMIT_WRITE_BATCH jobs; the rest wait for the next transaction. */
         store_job *batch = s->q_head, *last = batch;
-        for (int n = 1; n < BATCH_MAX && last->next; n++)
+        for (int n = 1; n < LIMIT_WRITE_BATCH && last->next; n++)
             last = last->next;
         s->q_head = last->next;
         if (!s->q_head) s->q_tail = NULL;
@@ -437,14 +435,14 @@ void qb_and(qb *q, const char *cond)
 
 void qb_int(qb *q, int64_t v)
 {
-    BUG_ON(q->n >= QB_MAX_ARGS);
+    BUG_ON(q->n >= LIMIT_QB_ARGS);
     q->args[q->n].is_text = false;
     q->args[q->n++].i = v;
 }
 
 void qb_text(qb *q, const char *v)
 {
-    BUG_ON(q->n >= QB_MAX_ARGS);
+    BUG_ON(q->n >= LIMIT_QB_ARGS);
     q->args[q->n].is_text = true;
     q->args[q->n++].s = v;
 }

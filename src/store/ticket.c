@@ -9,6 +9,7 @@
 #include "store/sql.h"
 #include "util/limits.h"
 #include "util/text.h"
+#include "util/xalloc.h"
 
 #define TICKET_COLS                                                                                \
     "t.id, t.uuid, t.title, t.description, t.state, t.is_open, t.category_id, k.title, "           \
@@ -229,8 +230,7 @@ static const char *replies_sql(size_t n)
                          "ra.asset_id WHERE r.ticket_id%s ORDER BY "
                          "r.ticket_id, r.created_at, r.id, ra.pos",
                          in_list(a, n));
-        sql[n] = strdup(text);
-        BUG_ON(!sql[n]);
+        sql[n] = xstrdup(text);
         arena_free(a);
     }
     const char *out = sql[n];
@@ -475,10 +475,7 @@ static void and_ids(db *c, qb *q, const char *col, const id_set *ids, arena *a)
     and_ids_in(c, q, "", "", col, ids, a);
 }
 
-/* A search first reads this many of its newest matches from the word index. */
-#define SEARCH_SCAN 2000
-
-/* The row id of the SEARCH_SCAN-th newest match (*all false), or *all true when there are
+/* The row id of the LIMIT_SEARCH_SCAN-th newest match (*all false), or *all true when there are
  * fewer matches than that. */
 static status match_floor(db *c, const char *match, arena *a, int64_t *floor_id, bool *all)
 {
@@ -489,7 +486,7 @@ static status match_floor(db *c, const char *match, arena *a, int64_t *floor_id,
                                             key, sql_fts_match(c, "ticket_fts", a), key));
     if (!s) return ST_INTERNAL;
     db_bind_text(s, 1, match);
-    db_bind_int(s, 2, SEARCH_SCAN - 1);
+    db_bind_int(s, 2, LIMIT_SEARCH_SCAN - 1);
     int rc = db_step(s);
     *all = rc != DB_ROW;
     *floor_id = rc == DB_ROW ? db_col_int(s, 0) : 0;
@@ -512,7 +509,7 @@ static status collect_ids(db_stmt *s, int64_t **ids, size_t *n, size_t *cap, int
 }
 
 /* A search reads its matches from the word index newest first (ticket ids grow with
- * created_at), down to the SEARCH_SCAN-th newest match: the page is among the first
+ * created_at), down to the LIMIT_SEARCH_SCAN-th newest match: the page is among the first
  * offset+limit that pass the filters, plus the tickets sharing the last one's millisecond (their
  * order is by uuid). Those few are then read and ordered exactly like any list. *done is false
  * when the scan was cut short before filling the page: the caller walks the tickets instead. */

@@ -1,5 +1,5 @@
-/* Bump allocator over a chain of blocks, plus a deferred-cleanup list; see arena.h. The only
- * place besides buf.c that calls malloc directly. */
+/* Bump allocator over a chain of blocks, plus a deferred-cleanup list; see arena.h. Its blocks
+ * come from util/xalloc.h, so running out of memory aborts there. */
 #include "util/arena.h"
 
 #include <stdint.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/status.h"
+#include "util/xalloc.h"
 
 struct block {
     struct block *next;
@@ -29,8 +30,7 @@ struct arena {
 
 static struct block *block_new(size_t size)
 {
-    struct block *b = malloc(sizeof *b + size);
-    if (!b) bug_at(__FILE__, __LINE__, "out of memory");
+    struct block *b = xmalloc(sizeof *b + size);
     b->next = NULL;
     b->size = size;
     b->used = 0;
@@ -39,8 +39,7 @@ static struct block *block_new(size_t size)
 
 arena *arena_new(size_t first_block)
 {
-    arena *a = malloc(sizeof *a);
-    if (!a) bug_at(__FILE__, __LINE__, "out of memory");
+    arena *a = xmalloc(sizeof *a);
     a->block_size = first_block ? first_block : 4096;
     a->head = block_new(a->block_size);
     a->cleanups = NULL;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xalloc.h"
+
 void buf_init(buf *b, size_t max)
 {
     b->data = NULL;
@@ -33,9 +35,7 @@ static status grow(buf *b, size_t extra)
     size_t c = b->cap_alloc ? b->cap_alloc : 256;
     while (c < need)
         c *= 2;
-    char *p = realloc(b->data, c);
-    if (!p) bug_at(__FILE__, __LINE__, "out of memory");
-    b->data = p;
+    b->data = xrealloc(b->data, c);
     b->cap_alloc = c;
     return ST_OK;
 }
@@ -75,8 +75,7 @@ char *buf_steal(buf *b)
 {
     char *p = b->data;
     if (!p) {
-        p = malloc(1);
-        if (!p) bug_at(__FILE__, __LINE__, "out of memory");
+        p = xmalloc(1);
         p[0] = '\0';
     }
     buf_init(b, b->max);

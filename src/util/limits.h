@@ -3,6 +3,31 @@
 #ifndef TICKETD_UTIL_LIMITS_H
 #define TICKETD_UTIL_LIMITS_H
 
+/* Responses and files */
+#define LIMIT_API_HEADERS 8    /* headers a handler adds to one response */
+#define LIMIT_BLOB_HEAD   4096 /* leading bytes of a file kept for content sniffing */
+
+/* The store */
+#define LIMIT_WRITE_BATCH 256  /* group-commit jobs in one transaction */
+#define LIMIT_QB_ARGS     16   /* arguments of one built WHERE clause (store/sql.h's qb) */
+#define LIMIT_SEARCH_SCAN 2000 /* newest matches a search reads from the word index first */
+
+/* Video-assistance calls, medias, exports */
+#define LIMIT_CALL_TYPE_CHARS 64
+#define LIMIT_CALL_MINUTES    (60 * 24 * 365) /* a call's duration or reminder: at most a year */
+#define LIMIT_MEDIA_TAG_CHARS 64
+#define LIMIT_EXPORT_ROWS     100000 /* medias or events in one export */
+
+/* Notifications and their delivery (core/notify.c, net/) */
+#define LIMIT_NOTIFY_TEMPLATE        (64 * 1024)   /* a template file, bytes */
+#define LIMIT_NOTIFY_TEMPLATE_NAME   64            /* characters of a template's name */
+#define LIMIT_MAIL_MESSAGE           (1024 * 1024) /* a built email, bytes */
+#define LIMIT_MAIL_SUBJECT_RAW       900 /* longer subjects become encoded words (998-byte lines) */
+#define LIMIT_SMS_JSON               (64 * 1024) /* the JSON posted to the SMS gateway */
+#define LIMIT_SMS_ANSWER             (64 * 1024) /* the gateway's answer; more is an error */
+#define LIMIT_NET_CONNECT_TIMEOUT_MS 10000       /* a dead server is given up on after this */
+#define LIMIT_NET_TIMEOUT_MS         30000       /* a whole transfer, at most */
+
 #define LIMIT_BODY_DEFAULT   (1024 * 1024)      /* JSON or form body, bytes */
 #define LIMIT_UPLOAD_DEFAULT (50 * 1024 * 1024) /* multipart upload, bytes */
 #define LIMIT_CONN_MEMORY                                                                          \

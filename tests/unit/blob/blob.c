@@ -113,8 +113,8 @@ static void test_pieces_hash_like_whole(void **state)
     }
     assert_int_equal(blob_writer_finish(w, &parts), ST_OK);
     assert_string_equal(parts.hash, whole.hash);
-    assert_int_equal(parts.head_len, BLOB_HEAD_LEN); /* only the head is kept */
-    assert_memory_equal(parts.head, data, BLOB_HEAD_LEN);
+    assert_int_equal(parts.head_len, LIMIT_BLOB_HEAD); /* only the head is kept */
+    assert_memory_equal(parts.head, data, LIMIT_BLOB_HEAD);
 }
 
 static void test_limit_removes_temp_at_once(void **state)

@@ -5,6 +5,7 @@
 #include "unit.h"
 
 #include "net/net.h"
+#include "util/limits.h"
 #include "util/text.h"
 
 static const char *const LONG_SUBJECT =
@@ -14,7 +15,7 @@ static const char *const LONG_SUBJECT =
 static char *build(const net_mail *m, status want)
 {
     buf b;
-    buf_init(&b, NET_MESSAGE_MAX);
+    buf_init(&b, LIMIT_MAIL_MESSAGE);
     diag d = {0};
     assert_int_equal(net_mail_build(m, &b, &d), want);
     if (want) {

@@ -1,0 +1,313 @@
+/* The store's vocabulary without its functions: the row structs, list pages, filters and
+ * constants that core/ takes and returns, and so api/ sees through core/'s headers. The
+ * functions that fill them are in store/store.h, which only store/, core/'s .c files and the
+ * command line include: a file that has only this header cannot reach the database.
+ * Ownership: a row's pointers are borrowed (arena memory of whoever filled it; store.h's
+ * functions fill them from the caller's arena). Integers that may be NULL hold NULL_INT. */
+#ifndef TICKETD_STORE_ROWS_H
+#define TICKETD_STORE_ROWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/status.h"
+#include "util/uuid.h"
+
+#define NULL_INT INT64_MIN /* an integer column that is NULL */
+
+typedef struct store store;
+typedef struct db db;
+
+/* A group-commit job: store_submit (store.h) says how it runs. */
+typedef struct store_job {
+    status (*run)(db *writer, void *arg);
+    void (*done)(void *arg, status committed);
+    /* Optional: runs on the writer thread once the COMMIT succeeded, for a job whose run
+     * succeeded, before any later transaction (work outside the database that must follow
+     * the commit, e.g. removing a file no row names any more). The writer connection is
+     * outside any transaction then. */
+    void (*after)(db *writer, void *arg);
+    void *arg;
+    bool ran_ok;            /* the writer's */
+    struct store_job *next; /* the queue's */
+} store_job;
+
+/* A page of a list: [offset, offset+limit). Lists order and filter by the whole second of
+ * created_at (the resolution the wire shows), so equal seconds tie-break on the uuid. */
+/* SORT_CREATED orders by the whole second (Tamio shows seconds), SORT_CREATED_MS by the
+ * millisecond (Zaia shows milliseconds). */
+enum { SORT_CREATED = 0, SORT_TITLE, SORT_NAME, SORT_CREATED_MS };
+typedef struct {
+    int64_t offset, limit;
+    bool desc;
+    int sort;
+    int64_t from_s, to_s; /* inclusive unix seconds on created_at; NULL_INT when absent */
+} list_page;
+
+/* ---- workspaces and API keys ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *name;
+    int64_t created_at;
+} ws_row;
+
+typedef struct {
+    int64_t id, ws;
+    char uuid[UUID_STR_LEN + 1];
+    char prefix[16];
+    char *ws_name;
+    char ws_uuid[UUID_STR_LEN + 1];
+    int64_t created_at, revoked_at;
+} key_row;
+
+/* ---- teammates / users ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *name, *last_name, *email, *username, *role, *country, *password_hash, *picture;
+    bool verified;
+    int64_t last_login, created_at, updated_at;
+} user_row;
+
+/* ---- clients / contacts ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *name, *email, *country, *identifier;
+    bool is_blocked;
+    int64_t plan_id;
+    char *plan_uuid;
+    int64_t user_id; /* the platform user this contact stands for (a chat owner), or NULL_INT */
+    int64_t created_at, updated_at;
+    char *phone, *firstname, *company, *gender; /* a requestor's (store_contact_set_requestor) */
+} contact_row;
+
+/* ---- billing plans ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *name, *attrs; /* attrs: JSON object text, kept as given */
+    int64_t created_at;
+} plan_row;
+
+/* ---- ticket categories ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *title, *language, *auto_reply;
+    int64_t user_id;
+    char *user_uuid;
+    char **subcategories;
+    size_t n_subcategories;
+    int64_t *plan_ids;
+    char **plan_uuids;
+    size_t n_plans;
+    int64_t created_at, updated_at;
+} category_row;
+
+/* ---- assets ---- */
+typedef struct {
+    char *url;                  /* a stored URL (rows made before files were served), else empty */
+    char *blob;                 /* the hash of its bytes, or NULL */
+    int64_t width, height, box; /* box: the long side it was made to fit, or NULL_INT */
+} thumb_row;
+
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *filename, *extension, *type, *mime_type, *status, *alt_text, *public_url, *folder;
+    char *blob; /* the hash of its bytes, or NULL for a row made before files were stored */
+    int64_t filesize, version, width, height, created_at, updated_at;
+    thumb_row *thumbs;
+    size_t n_thumbs;
+} asset_row;
+
+/* ---- tickets and replies ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *text;
+    bool is_client;
+    int64_t user_id, contact_id, created_at;
+    asset_row *assets;
+    size_t n_assets;
+} reply_row;
+
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *title, *description, *state, *subcategory, *language, *circumstance;
+    bool is_open;
+    int64_t category_id, user_id, contact_id, chat_id, team_id;
+    char *category_title, *category_uuid, *user_uuid, *chat_uuid, *team_uuid;
+    char *contact_uuid, *contact_name, *contact_email;
+    int64_t created_at, updated_at, ongoing_at, completed_at, last_viewed_at;
+    /* The call's schedule and Apizee's fields (written by store_ticket_set_call only). */
+    char *reference, *type, *service_key;
+    int64_t start_date, duration, reminder; /* ms; minutes; minutes — or NULL_INT */
+    bool send_invitation;
+    /* Joined for Apizee's agent, group and requestor objects. */
+    char *user_name, *user_email, *user_username, *team_name;
+    char *contact_phone, *contact_firstname, *contact_company, *contact_gender, *contact_country;
+    reply_row *replies; /* filled by store_ticket_load_replies */
+    size_t n_replies;
+} ticket_row;
+
+typedef struct {
+    list_page pg;
+    const char *title_contains;  /* case-insensitive substring; NULL for any */
+    int is_open;                 /* -1 any, 0, 1 */
+    int64_t user_id, contact_id; /* NULL_INT for any */
+} ticket_filter;
+
+/* ---- channels, responders, chats and their messages ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *name, *type;
+    int64_t created_at, updated_at;
+} channel_row;
+
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *entity, *name, *picture;
+    int64_t version_id, version_number;
+    char *version_uuid;
+    int64_t created_at, updated_at;
+} responder_row;
+
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    int64_t channel_id, contact_id, responder_id, version_id;
+    char *channel_uuid, *owner_uuid, *owner_entity, *responder_uuid, *version_uuid, *summary;
+    bool is_removed;
+    int64_t pending, created_at, updated_at;
+} chat_row;
+
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *chat_uuid, *text;
+    bool from_owner;
+    int64_t created_at;
+} message_row;
+
+/* ---- ticketing teams and tags ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *name, *description, *picture;
+    bool is_removed;
+    int64_t created_at, updated_at;
+} team_row;
+
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    char *name, *description, *color;
+    int64_t active; /* tickets carrying the tag that are pending or ongoing */
+    int64_t created_at, updated_at;
+} tag_row;
+
+typedef struct {
+    char ticket_uuid[UUID_STR_LEN + 1], tag_uuid[UUID_STR_LEN + 1]; /* set by core */
+    int64_t created_at, updated_at;
+} ticket_tag_row;
+
+/* ---- a ticket as Zaia shows it: with its chat, owner, responder, assignee and team ---- */
+typedef struct {
+    char uuid[UUID_STR_LEN + 1];
+    char *state, *summary;
+    int64_t created_at, ongoing_at, completed_at;
+    char *assignee_uuid, *assignee_email, *assignee_name, *assignee_picture;
+    char *channel_uuid, *channel_name, *channel_type;
+    char *chat_uuid, *owner_uuid, *owner_entity, *owner_name, *owner_email, *owner_identifier;
+    bool chat_removed, owner_blocked;
+    int64_t pending;
+    char *responder_entity, *responder_uuid, *responder_name, *responder_picture;
+    char *version_uuid;
+    int64_t version_number;
+    char *team_uuid, *team_name, *team_picture;
+} details_row;
+
+/* A set of row ids to match (one value of a multi-valued filter each); n == 0: no filter. */
+typedef struct {
+    const int64_t *ids;
+    size_t n;
+} id_set;
+
+typedef struct {
+    list_page pg;
+    int phase; /* 0 pending, 1 ongoing, 2 completed */
+    id_set users, chats, responders, versions, tags;
+    bool include_removed;
+    const char *match; /* a full-text query (store_fts_query), or NULL */
+} details_filter;
+
+typedef enum { REF_USER = 0, REF_CHAT, REF_RESPONDER, REF_VERSION, REF_TAG } ref_kind;
+
+/* ---- Apizee: requestors, agents, tokens, the call list, medias ---- */
+typedef struct {
+    int64_t id, ws, user_id, created_at, expires_at, revoked_at;
+    char ws_uuid[UUID_STR_LEN + 1]; /* filled by store_token_by_hash */
+} token_row;
+
+enum { CALL_ORDER_DATE = 0, CALL_ORDER_START, CALL_ORDER_SUBJECT };
+typedef struct {
+    int64_t offset, limit;
+    int order; /* CALL_ORDER_* */
+    bool desc;
+    int64_t since, until;                 /* created_at bounds, ms inclusive, or NULL_INT */
+    int64_t started_after, ended_before;  /* on start_date and start_date + duration */
+    int64_t user_id, team_id, contact_id; /* NULL_INT: any; -1 matches nothing */
+    const char *reference, *service_key;
+    const char *type;  /* the ticket's type, else its category's title (core assist_type) */
+    const char *match; /* a full-text query (store_fts_query), or NULL */
+} call_filter;
+
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    int64_t ticket_id, asset_id, user_id;
+    char *title, *source, *status, *tags; /* tags: ",a,b," */
+    char *user_uuid;
+    int64_t created_at, updated_at;
+    asset_row asset;
+} media_row;
+typedef struct {
+    int64_t offset, limit;
+    bool by_title, desc;
+    int64_t since, until; /* ms inclusive or NULL_INT */
+    const char *status;   /* comma-separated statuses, or NULL */
+    const char *search, *media_type, *tag, *source;
+    int64_t user_id; /* NULL_INT any */
+} media_filter;
+
+/* ---- the event timeline (append-only) ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    int64_t ticket_id;
+    char *type, *actor_type, *actor_id, *data;
+    int64_t created_at;
+} event_row;
+
+/* ---- notifications: invitations and reminders waiting for (or done with) delivery ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    int64_t ws, ticket_id;
+    char *kind;     /* invitation, reminder */
+    char *channel;  /* email, sms */
+    char *audience; /* requestor, agent */
+    char *recipient, *subject, *body;
+    char *status;                                   /* queued, sent, failed */
+    int64_t attempts, next_at, sent_at, created_at; /* ms; sent_at NULL_INT until sent */
+    char *last_error;                               /* NULL until an attempt fails */
+} notification_row;
+
+#endif
