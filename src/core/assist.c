@@ -149,6 +149,10 @@ static status check_create(core_ctx *cx, const assist_in *in, checked_in *c)
     status st = ST_OK;
     c->n_emails = assist_split(cx->a, in->email, &c->emails);
     c->n_phones = assist_split(cx->a, in->phone, &c->phones);
+    /* each address may get an invitation and a reminder: one request must not queue thousands */
+    if (c->n_emails + c->n_phones > LIMIT_RECIPIENTS)
+        st = diag_set(d, ST_INVALID, c->n_emails > LIMIT_RECIPIENTS ? "email" : "phone",
+                      "takes at most %d recipients (email and phone together)", LIMIT_RECIPIENTS);
     for (size_t i = 0; !st && i < c->n_emails; i++)
         st = check_email(d, "email", c->emails[i], true);
     for (size_t i = 0; !st && i < c->n_phones; i++)
