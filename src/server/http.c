@@ -70,6 +70,48 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     atomic_fetch_sub(&in_flight, 1);
 }
 
+/* A decoded %00 is kept as these two bytes (the overlong NUL of Modified UTF-8, never valid
+ * UTF-8 text), so a path or query value is never cut short at it and can be refused instead. */
+#define NUL_MARK "\xC0\x80"
+
+static int hexval(char ch)
+{
+    return ch >= '0' && ch <= '9'   ? ch - '0'
+           : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+           : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                    : -1;
+}
+
+/* libmicrohttpd's percent-decoding of the path and of query names and values (in place; an
+ * invalid escape stays as it is), except for what a %00 becomes: NUL_MARK. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    char *w = s;
+    for (const char *p = s; *p;) {
+        int hi, lo;
+        if (p[0] == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0) {
+            if (hi || lo) {
+                *w++ = (char)(hi * 16 + lo);
+            } else {
+                memcpy(w, NUL_MARK, 2);
+                w += 2;
+            }
+            p += 3;
+        } else {
+            *w++ = *p++;
+        }
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
+
+/* s up to a decoded NUL, when it holds one; else NULL. */
+static const char *cut_at_nul(arena *a, const char *s)
+{
+    const char *m = strstr(s, NUL_MARK);
+    return m ? arena_strndup(a, s, (size_t)(m - s)) : NULL;
+}
+
 struct query_walk {
     api_req *req;
     size_t cap;
@@ -90,6 +132,13 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
     api_kv *kv = &w->req->query[w->req->n_query++];
     kv->name = arena_strdup(w->req->a, key ? key : "");
     kv->value = value ? arena_strdup(w->req->a, value) : NULL;
+    if (!w->req->nul_field) {
+        const char *cut = cut_at_nul(w->req->a, kv->name);
+        if (cut)
+            w->req->nul_field = cut;
+        else if (kv->value && strstr(kv->value, NUL_MARK))
+            w->req->nul_field = kv->name;
+    }
     return MHD_YES;
 }
 
@@ -166,6 +215,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         if (strlen(url) <= LIMIT_PATH)
             r->route = router_match(api_routes, api_route_count, method, url, r->a, req->params,
                                     &req->n_params, &r->path_known);
+        for (size_t i = 0; r->route && i < req->n_params && !req->nul_field; i++)
+            if (strstr(req->params[i], NUL_MARK))
+                req->nul_field = router_param_name(r->route->path, i, r->a);
         bool upload = r->route && r->route->upload;
         uint64_t cap = upload ? cfg->max_upload + LIMIT_FORM_OVERHEAD : cfg->max_body;
         const char *cl =
@@ -326,7 +378,8 @@ status http_serve(const http_config *config, diag *d)
         (unsigned)LIMIT_CONN_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)LIMIT_CONN_MEMORY, MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIMIT_CONNECTIONS,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-        MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL, MHD_OPTION_END);
+        MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+        MHD_OPTION_END);
     if (!daemon) return diag_set(d, ST_INTERNAL, "listen", "cannot listen on %s", cfg->listen);
     log_info("ticketd serving on http://%s with %u threads", cfg->listen, threads);
 

@@ -175,6 +175,25 @@ test('strings are stored verbatim (quotes, backslashes, SQL, emoji, control char
   assert.equal(t.replies[1].text, samples[3]);
 });
 
+test('a NUL byte (%00) in a path parameter or a query value -> 400 naming it, never read cut short', async () => {
+  const t = await fx.ticket({ client_id: client.id, category: cat.id });
+  assertErr(await s.api('GET', `${A}/tickets/retrieve/${t.id}%00`), 400, 'uuid', 'path');
+  assertErr(await s.api('GET', `${A}/tickets/retrieve/${t.id}%00x`), 400, 'uuid', 'path, bytes after');
+  assertErr(await s.api('POST', `${A}/tickets/close/${t.id}%00`), 400, undefined, 'a write route');
+  assert.equal((await fx.retrieveTicket(t.id)).is_open, true, 'not closed');
+  assertErr(await s.api('GET', `${A}/tickets/list?page=1%00&per_page=10`), 400, 'page', 'a number');
+  assertErr(await s.api('GET', `${A}/tickets/list?page=1&per_page=10&filter=card%00x`), 400, 'filter', 'text');
+  assertErr(await s.api('GET', `${A}/tickets/list?page=1&per_page=10&client_id=${client.id}%00`), 400, 'client_id', 'an id');
+  assertErr(await s.api('GET', `${A}/tickets/list?pa%00ge=1&page=1&per_page=10`), 400, 'pa', 'a name');
+  // the same values without the NUL are fine, and %2500 is the three characters "%00"
+  assert.equal((await fx.tickets({ filter: 'card' })).total_results, 0);
+  assert.equal((await fx.tickets({ filter: '%00' })).total_results, 0);
+  // a NUL in a JSON body (\u0000) is refused too
+  const n = await count();
+  assertErr(await create(`{"client_id":"${client.id}","category":"${cat.id}","title":"a\\u0000b","description":"x"}`, { raw: true }), 400, 'body');
+  assert.equal(await count(), n);
+});
+
 test('escaped JSON input is decoded (\\u escapes, surrogate pairs)', async () => {
   const raw = `{"client_id":"${client.id}","category":"${cat.id}","title":"\\u00e9\\ud83d\\ude00\\"\\\\\\/","description":"x"}`;
   const t = assertOk(await create(raw, { raw: true })).ticket;
