@@ -42,6 +42,7 @@ struct req_state {
     bool path_known;
     struct MHD_PostProcessor *pp; /* an upload route's multipart parser */
     bool upload_stopped;          /* the parser failed or the form refused a part */
+    bool close;                   /* answered before the body: the connection cannot go on */
 };
 
 static const http_config *cfg;
@@ -158,6 +159,7 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct req_state *r,
     }
     if (!m) return MHD_NO;
     if (resp->content_type) MHD_add_response_header(m, "Content-Type", resp->content_type);
+    if (r->close) MHD_add_response_header(m, MHD_HTTP_HEADER_CONNECTION, "close");
     for (size_t i = 0; i < resp->n_headers; i++)
         MHD_add_response_header(m, resp->headers[i].name, resp->headers[i].value);
     r->status = resp->status;
@@ -222,8 +224,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         uint64_t cap = upload ? cfg->max_upload + LIMIT_FORM_OVERHEAD : cfg->max_body;
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > cap) r->too_large = true;
-        if (upload && !r->too_large) {
+        if (cl && strtoull(cl, NULL, 10) > cap) {
+            /* Refused from the headers: queued now, the answer goes before any 100 Continue
+             * and no byte of the body is read; the connection is closed after it rather than
+             * drained of a body that may still be coming. */
+            r->too_large = r->close = true;
+            api_too_large(req, &r->resp, upload ? cfg->max_upload : cfg->max_body);
+            return respond(conn, r, &r->resp);
+        }
+        if (upload) {
             api_upload_begin(r->route, req);
             /* The parser takes urlencoded forms too; an upload must be multipart. */
             const char *ct =

@@ -2,6 +2,7 @@
 // strings stored verbatim.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import {
   startServer, fixtures, assertOk, assertErr, A, uuid, show, TOO_LARGE,
 } from './lib/harness.mjs';
@@ -256,6 +257,74 @@ test('--max-body 1024: 1024 bytes accepted, 1025 -> 413 exact body (also chunked
     const ok = await small.api('POST', `${A}/tickets/create`, mk(1024), { raw: true });
     assertOk(ok, '1024 bytes');
     assert.equal((await sfx.tickets()).total_results, n0 + 1);
+  } finally {
+    await small.stop();
+  }
+});
+
+// Sends only a request's head on a raw socket, then collects what the server writes until it
+// closes the connection, or until the text matches `stopAt` (the give-up bound only ends a test
+// that would otherwise hang).
+function headOnly(server, head, { stopAt, giveUpMs = 20000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(server.port, '127.0.0.1');
+    const chunks = [];
+    const stop = () => {
+      sock.destroy();
+      resolve({ text: Buffer.concat(chunks).toString('latin1'), closed: false });
+    };
+    const timer = setTimeout(stop, giveUpMs);
+    sock.on('data', (d) => {
+      chunks.push(d);
+      if (stopAt && stopAt.test(Buffer.concat(chunks).toString('latin1'))) {
+        clearTimeout(timer);
+        stop();
+      }
+    });
+    sock.on('error', (e) => (e.code === 'ECONNRESET' ? null : reject(e)));
+    sock.on('close', () => {
+      clearTimeout(timer);
+      resolve({ text: Buffer.concat(chunks).toString('latin1'), closed: true });
+    });
+    sock.write(head);
+  });
+}
+
+const rawHead = (method, p, key, headers) =>
+  [`${method} ${p} HTTP/1.1`, 'Host: 127.0.0.1', `Authorization: Bearer ${key}`, ...headers, '', ''].join('\r\n');
+
+test('a Content-Length over --max-body / --max-upload -> 413 from the headers (never 100 Continue), connection closed, no body read', async () => {
+  const small = await startServer({ maxBody: 1024, args: ['--max-upload', '4096'] });
+  try {
+    const sfx = fixtures(small);
+    const cl = await sfx.client();
+    const n0 = (await sfx.tickets()).total_results;
+    const huge = 'Content-Length: 1000000000';
+    const cases = [
+      ['POST', `${A}/tickets/create`, ['Content-Type: application/json', huge, 'Expect: 100-continue'], 'Tamio, Expect'],
+      ['POST', `${A}/tickets/create`, ['Content-Type: application/json', huge], 'Tamio, no Expect'],
+      ['POST', `${A}/clients/update/${cl.id}`, ['Content-Type: application/json', 'Content-Length: 1025', 'Expect: 100-continue'], 'one byte over'],
+      ['PATCH', `/api/v1/tags/${uuid()}`, ['Content-Type: application/json', huge, 'Expect: 100-continue'], 'Zaia PATCH'],
+      ['PUT', `/api/v3/tickets/${uuid()}`, ['Content-Type: application/json', huge, 'Expect: 100-continue'], 'Apizee PUT'],
+      ['POST', `${A}/assets/upload`, ['Content-Type: multipart/form-data; boundary=x', huge, 'Expect: 100-continue'], 'upload, Expect'],
+      ['POST', `${A}/assets/upload`, ['Content-Type: multipart/form-data; boundary=x', huge], 'upload, no Expect'],
+    ];
+    for (const [m, p, h, what] of cases) {
+      const r = await headOnly(small, rawHead(m, p, small.key, h));
+      const first = r.text.split('\r\n')[0];
+      assert.match(first, /^HTTP\/1\.1 413 /, `${what}: the first answer is the 413: ${JSON.stringify(r.text.slice(0, 300))}`);
+      assert.doesNotMatch(r.text, /100 Continue/i, `${what}: no 100 Continue`);
+      assert.match(r.text, /\r\nConnection: close\r\n/i, `${what}: Connection: close`);
+      assert.ok(r.closed, `${what}: the server closes the connection without waiting for the body`);
+      const body = JSON.parse(r.text.slice(r.text.indexOf('\r\n\r\n') + 4));
+      assert.equal(body.code ?? body.status ?? body.statusCode, 413, `${what}: the dialect's 413 body`);
+    }
+    // the limit itself still gets the 100 Continue and the request goes on
+    const under = await headOnly(small, rawHead('POST', `${A}/tickets/create`, small.key,
+      ['Content-Type: application/json', 'Content-Length: 1024', 'Expect: 100-continue']), { stopAt: /\r\n\r\n/ });
+    assert.match(under.text, /^HTTP\/1\.1 100 Continue\r\n/, `at the limit: ${JSON.stringify(under.text.slice(0, 200))}`);
+    assert.equal((await sfx.tickets()).total_results, n0, 'nothing written');
+    assertOk(await small.api('GET', `${A}/tickets/list?page=1&per_page=1`), 'still serving');
   } finally {
     await small.stop();
   }
