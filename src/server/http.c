@@ -1,7 +1,7 @@
 /* libmicrohttpd glue; see http.h. A request's state (its arena, body buffer, start time) is
  * made on the first access-handler call, the body is gathered under the cap on the following
  * calls, the response is queued on the last call (keeping keep-alive), and everything is freed
- * in the completion callback, which also writes the request's log line. */
+ * in the completion callback (an answer never queued too), which also writes the log line. */
 #include "server/http.h"
 
 #include <arpa/inet.h>
@@ -65,6 +65,10 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && r->status == 0) r->status = 499;
     finish_log(r);
     if (r->pp) MHD_destroy_post_processor(r->pp);
+    /* An answer never handed to libmicrohttpd (the client left while its write was waiting
+     * for the group commit) is still ours. */
+    free(r->resp.body);
+    if (r->resp.has_file) close(r->resp.file_fd);
     buf_release(&r->body);
     arena_free(r->a);
     *con_cls = NULL;
@@ -156,6 +160,7 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct req_state *r,
                                             resp->body ? MHD_RESPMEM_MUST_FREE
                                                        : MHD_RESPMEM_PERSISTENT);
         if (!m) free(resp->body);
+        resp->body = NULL; /* libmicrohttpd's now (or freed) */
     }
     if (!m) return MHD_NO;
     if (resp->content_type) MHD_add_response_header(m, "Content-Type", resp->content_type);
