@@ -260,6 +260,27 @@ test('download: the default name is the ticket id; repeated file names are numbe
   assert.ok(entries['blob.bin'].equals(c));
 });
 
+test('download: filename keeps only its last path component (after / or \\); nothing left -> the default name', async () => {
+  const disposition = async (filename) => {
+    const r = await downloadZip(T.id, { filename });
+    assert.equal(r.status, 200, `filename=${JSON.stringify(filename)}: HTTP ${r.status} ${r.buf.toString('utf8', 0, 300)}`);
+    return r.headers.get('content-disposition') || '';
+  };
+  for (const [given, want] of [
+    ['../../x', 'x'],
+    ['/etc/passwd', 'passwd'],
+    ['a/b/report', 'report'],
+    ['..\\..\\windows\\evil', 'evil'],
+    ['mixed/..\\name', 'name'],
+    ['../', T.id],
+    ['dir\\', T.id],
+    ['/', T.id],
+  ]) {
+    const cd = await disposition(given);
+    assert.equal(cd, `attachment; filename="${want}.zip"; filename*=UTF-8''${want}.zip`, `filename=${JSON.stringify(given)}`);
+  }
+});
+
 test('download: unknown ticket 404, malformed id 400, no credentials 401', async () => {
   aErr(await fx.call('GET', `/tickets/${uuid()}/medias/download?filename=x`), 404, undefined, 'unknown ticket');
   aErr(await fx.call('GET', '/tickets/bad/medias/download'), 400, 'id', 'malformed id');
