@@ -435,7 +435,7 @@ CORE_WRITE(assist_delete(core_ctx *cx, const char *id), do_delete, id, NULL, NUL
 
 /* ---- list ---- */
 
-/* A user named by id, email or username, in a filter: unknown matches nothing (-1). */
+/* A user named by id, email or username, in a filter: unknown is -1 (the caller refuses it). */
 static status filter_user(core_ctx *cx, const char *key, int64_t *id)
 {
     user_row u;
@@ -477,6 +477,8 @@ status assist_list(core_ctx *cx, const assist_list_in *in, ticket_row **rows, si
         if ((st = filter_user(cx, user, &f.user_id))) return st;
         if (!core_is_admin(cx) && f.user_id != cx->user_id)
             return diag_set(d, ST_FORBIDDEN, "user", "another agent's tickets need the admin role");
+        /* After the role check, so only those who may list anyone learn who exists. */
+        if (f.user_id == -1) return body_found(d, "user", ST_NOT_FOUND);
     } else if (cx->user_id) {
         f.user_id = cx->user_id;
     }
