@@ -103,9 +103,9 @@ static void test_create_checks_each_field(void **state)
     for (int i = 0; i < LIMIT_RECIPIENTS; i++)
         emails = arena_printf(e->a, "%s%sr%d@x.io", emails, i ? "," : "", i);
     char *one_more = arena_printf(e->a, "%s,last@x.io", emails);
-    assert_diag(e,
-                assist_create(&e->cx, &(assist_in){.email = one_more, .send_invitation = "true"}, &t),
-                ST_INVALID, "email");
+    assert_diag(
+        e, assist_create(&e->cx, &(assist_in){.email = one_more, .send_invitation = "true"}, &t),
+        ST_INVALID, "email");
     for (int i = 0; i < 10; i++)
         phones = arena_printf(e->a, "%s%s+3361234567%d", phones, i ? "," : "", i);
     assert_diag(e, assist_create(&e->cx, &(assist_in){.email = emails, .phone = phones}, &t),

@@ -53,9 +53,9 @@ static void test_csv_neutralises_formulas(void **state)
         {"@SUM(A1)", "'@SUM(A1)"},
         {"\t=1", "'\t=1"},
         {"\r=1", "\"'\r=1\""},
-        {"a=1", "a=1"},        /* only the first character counts */
-        {"'=1", "'=1"},        /* already neutral */
-        {"", ""},              /* empty stays empty */
+        {"a=1", "a=1"}, /* only the first character counts */
+        {"'=1", "'=1"}, /* already neutral */
+        {"", ""},       /* empty stays empty */
     };
     for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
         export_data x = ticket_with(cells[i].in, "d", "+33612345678");
@@ -66,7 +66,10 @@ static void test_csv_neutralises_formulas(void **state)
     }
     /* the events' rows too (a type or data cell from a client) */
     export_data x = ticket_with("t", "d", NULL);
-    event_row ev = {.type = "@cmd", .actor_type = "key", .actor_id = "-1", .data = "=2*3",
+    event_row ev = {.type = "@cmd",
+                    .actor_type = "key",
+                    .actor_id = "-1",
+                    .data = "=2*3",
                     .created_at = 1700000000000};
     snprintf(ev.uuid, sizeof ev.uuid, "%s", "1b0f3a8e-7c61-4e1a-b2a9-0f5b9d3f7e21");
     x.events = &ev;
