@@ -309,13 +309,18 @@ test('a Content-Length over --max-body / --max-upload -> 413 from the headers (n
       ['POST', `${A}/assets/upload`, ['Content-Type: multipart/form-data; boundary=x', huge, 'Expect: 100-continue'], 'upload, Expect'],
       ['POST', `${A}/assets/upload`, ['Content-Type: multipart/form-data; boundary=x', huge], 'upload, no Expect'],
     ];
+    // Behind haproxy (two-node runs) the client's connection is haproxy's to keep or close: there
+    // only the answer itself is checked, read up to the end of its body.
+    const proxied = small.nodes > 1;
     for (const [m, p, h, what] of cases) {
-      const r = await headOnly(small, rawHead(m, p, small.key, h));
+      const r = await headOnly(small, rawHead(m, p, small.key, h), proxied ? { stopAt: /\r\n\r\n\{.*\}$/s } : {});
       const first = r.text.split('\r\n')[0];
       assert.match(first, /^HTTP\/1\.1 413 /, `${what}: the first answer is the 413: ${JSON.stringify(r.text.slice(0, 300))}`);
       assert.doesNotMatch(r.text, /100 Continue/i, `${what}: no 100 Continue`);
-      assert.match(r.text, /\r\nConnection: close\r\n/i, `${what}: Connection: close`);
-      assert.ok(r.closed, `${what}: the server closes the connection without waiting for the body`);
+      if (!proxied) {
+        assert.match(r.text, /\r\nConnection: close\r\n/i, `${what}: Connection: close`);
+        assert.ok(r.closed, `${what}: the server closes the connection without waiting for the body`);
+      }
       const body = JSON.parse(r.text.slice(r.text.indexOf('\r\n\r\n') + 4));
       assert.equal(body.code ?? body.status ?? body.statusCode, 413, `${what}: the dialect's 413 body`);
     }

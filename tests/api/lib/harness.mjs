@@ -114,20 +114,22 @@ export async function request(base, defaultKey, method, p, body, opts = {}) {
   return { status: res.status, json, text, headers: res.headers };
 }
 
-// A request with a Content-Length body on a raw socket. A server may answer (413) from the
-// headers and close without reading the body; node:http then fails the request with EPIPE or
-// ECONNRESET before it reads the answer, so here write errors are ignored and the answer is read
-// from the socket (status line, headers, a Content-Length body) as curl would.
+// A request with a Content-Length body on a raw socket, sent as curl sends a large one: the
+// headers with `Expect: 100-continue`, the body only after `100 Continue`. A server refuses an
+// over-limit Content-Length (413) from the headers and closes; node:http would fail that with
+// EPIPE, and a body already on its way would be reset (behind haproxy: no answer at all). Write
+// errors are ignored; the answer (status line, headers, a Content-Length body) is read here.
 export function socketHttp(base, method, p, { headers = {}, body = '' } = {}) {
   const u = new URL(base + p);
   const payload = Buffer.isBuffer(body) ? body : Buffer.from(body);
   const lines = [`${method} ${u.pathname}${u.search} HTTP/1.1`, `Host: ${u.host}`];
   for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() !== 'content-length') lines.push(`${k}: ${v}`);
-  lines.push(`Content-Length: ${payload.length}`, 'Connection: close', '', '');
+  lines.push(`Content-Length: ${payload.length}`, 'Expect: 100-continue', 'Connection: close', '', '');
   return new Promise((resolve, reject) => {
     const sock = net.connect(Number(u.port), u.hostname);
-    const chunks = [];
+    let chunks = [];
     let done = false;
+    let sent = false; // the body, after 100 Continue
     const finish = (err) => {
       if (done) return;
       const buf = Buffer.concat(chunks);
@@ -167,11 +169,21 @@ export function socketHttp(base, method, p, { headers = {}, body = '' } = {}) {
     };
     sock.on('data', (d) => {
       chunks.push(d);
+      if (!sent) {
+        const buf = Buffer.concat(chunks);
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        if (/^HTTP\/1\.1 100 /.test(buf.toString('latin1', 0, 13))) {
+          sent = true;
+          chunks = [buf.subarray(end + 4)];
+          sock.write(payload, () => {});
+        }
+      }
       finish();
     });
     sock.on('error', (e) => (e.code === 'EPIPE' ? null : finish(e))); // an EPIPE: the server stopped reading
     sock.on('close', () => finish(null));
-    sock.write(Buffer.concat([Buffer.from(lines.join('\r\n')), payload]), () => {});
+    sock.write(lines.join('\r\n'));
   });
 }
 
