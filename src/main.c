@@ -275,8 +275,8 @@ static int cmd_key(const options *o)
         for (size_t i = 0; !rc && i < n; i++) {
             char ts[TIME_ISO_LEN + 1];
             time_format_iso(rows[i].created_at, ts);
-            printf("%s %s %s %s\n", rows[i].prefix, rows[i].ws_name, ts,
-                   rows[i].revoked_at == NULL_INT ? "active" : "revoked");
+            printf("%s %s %s %s %s\n", rows[i].prefix, rows[i].ws_name, ts,
+                   rows[i].revoked_at == NULL_INT ? "active" : "revoked", rows[i].uuid);
         }
     } else {
         rc = key_revoke(c, o->args[1], &d) ? fail(&d) : 0;

@@ -111,9 +111,12 @@ static const char *presented_key(const char *h)
     return h;
 }
 
-/* Every query value must be UTF-8 before any handler reads it. */
+/* Every query value must be UTF-8 before any handler reads it, and no path or query value
+ * may hold a NUL (a C string would end there and read as something else). */
 static status check_query(api_call *c)
 {
+    if (c->req->nul_field)
+        return diag_set(&c->d, ST_INVALID, c->req->nul_field, "must not contain a NUL byte (%%00)");
     for (size_t i = 0; i < c->req->n_query; i++) {
         const api_kv *kv = &c->req->query[i];
         if (!text_utf8_valid(kv->name, strlen(kv->name)) ||
@@ -302,6 +305,8 @@ void api_upload_begin(const api_route *r, api_req *req)
     if (!f->st) f->st = ratelimit_actor(&cx);
     if (!f->st) f->st = policy_route(&cx, r->res, r->op);
     core_read_end(&cx);
+    if (!f->st && req->nul_field)
+        f->st = diag_set(&f->d, ST_INVALID, req->nul_field, "must not contain a NUL byte (%%00)");
 }
 
 void api_upload_fail(api_req *req, const char *field, const char *msg)

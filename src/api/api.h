@@ -38,6 +38,10 @@ typedef struct {
     const char *if_none_match, *if_range;
     api_form *form; /* an upload route's fields and file (api_upload_*), else NULL */
     const char *peer; /* the client's address as text (IPv4 or IPv6), or NULL */
+    /* The path parameter or query name whose decoded text held a NUL byte (%00), or NULL:
+     * such a request is refused (400 naming it) before its handler runs, never read cut short
+     * at the NUL. */
+    const char *nul_field;
 } api_req;
 
 typedef struct {

@@ -65,8 +65,9 @@ static int hexval(char ch)
                                     : -1;
 }
 
-/* application/x-www-form-urlencoded: '+' is a space, %XX a byte. */
-static char *url_decode(arena *a, const char *s, size_t n)
+/* application/x-www-form-urlencoded: '+' is a space, %XX a byte. *nul tells whether a %00
+ * was decoded (the text then ends early). */
+static char *url_decode(arena *a, const char *s, size_t n, bool *nul)
 {
     char *out = arena_alloc(a, n + 1), *o = out;
     for (size_t i = 0; i < n; i++) {
@@ -80,6 +81,7 @@ static char *url_decode(arena *a, const char *s, size_t n)
         }
     }
     *o = '\0';
+    *nul = strlen(out) != (size_t)(o - out);
     return out;
 }
 
@@ -104,8 +106,11 @@ static void form_read(api_call *c)
         if (stop > b) {
             c->form = arena_grow(c->req->a, c->form, &cap, c->n_form, sizeof *c->form);
             api_kv *kv = &c->form[c->n_form++];
-            kv->name = url_decode(c->req->a, b, (size_t)((eq ? eq : stop) - b));
-            kv->value = eq ? url_decode(c->req->a, eq + 1, (size_t)(stop - eq - 1)) : "";
+            bool nul_name, nul_value = false;
+            kv->name = url_decode(c->req->a, b, (size_t)((eq ? eq : stop) - b), &nul_name);
+            kv->value =
+                eq ? url_decode(c->req->a, eq + 1, (size_t)(stop - eq - 1), &nul_value) : "";
+            if ((nul_name || nul_value) && !c->form_nul) c->form_nul = kv->name;
         }
         b = stop + 1;
     }
@@ -119,6 +124,8 @@ static status param(api_call *c, const char *name, const char **out)
     *out = NULL;
     if (is_form(c)) {
         form_read(c);
+        if (c->form_nul)
+            return diag_set(&c->d, ST_INVALID, c->form_nul, "must not contain a NUL byte (%%00)");
         *out = kv_join(c->req->a, c->form, c->n_form, name);
         if (*out && !text_utf8_valid(*out, strlen(*out)))
             return diag_set(&c->d, ST_INVALID, name, "must be UTF-8 text");

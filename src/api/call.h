@@ -37,6 +37,7 @@ struct api_call {
     api_kv *form; /* an urlencoded body, decoded on demand by a dialect (arena) */
     size_t n_form;
     bool form_read;
+    const char *form_nul; /* the form field whose decoded name or value held a NUL, or NULL */
 };
 
 /* ---- bodies ---- */

@@ -142,6 +142,10 @@ static status check_create(core_ctx *cx, const assist_in *in, checked_in *c)
     status st = ST_OK;
     c->n_emails = assist_split(cx->a, in->email, &c->emails);
     c->n_phones = assist_split(cx->a, in->phone, &c->phones);
+    /* each address may get an invitation and a reminder: one request must not queue thousands */
+    if (c->n_emails + c->n_phones > LIMIT_RECIPIENTS)
+        st = diag_set(d, ST_INVALID, c->n_emails > LIMIT_RECIPIENTS ? "email" : "phone",
+                      "takes at most %d recipients (email and phone together)", LIMIT_RECIPIENTS);
     for (size_t i = 0; !st && i < c->n_emails; i++)
         st = check_email(d, "email", c->emails[i], true);
     for (size_t i = 0; !st && i < c->n_phones; i++)
@@ -409,7 +413,7 @@ CORE_WRITE(assist_delete(core_ctx *cx, const char *id), do_delete, id, NULL, NUL
 
 /* ---- list ---- */
 
-/* A user named by id, email or username, in a filter: unknown matches nothing (-1). */
+/* A user named by id, email or username, in a filter: unknown is -1 (the caller refuses it). */
 static status filter_user(core_ctx *cx, const char *key, int64_t *id)
 {
     user_row u;
@@ -447,6 +451,8 @@ status assist_list(core_ctx *cx, const assist_list_in *in, ticket_row **rows, si
     bool all = user && !strcmp(user, "all");
     if (user && *user && !all && (st = filter_user(cx, user, &f.user_id))) return st;
     if ((st = policy_list_user(cx, "user", all, &f.user_id))) return st;
+    /* After the role check, so only those who may list anyone learn who exists. */
+    if (f.user_id == -1) return body_found(d, "user", ST_NOT_FOUND);
     if (in->group) {
         char uuid[UUID_STR_LEN + 1];
         team_row g;

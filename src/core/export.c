@@ -1,5 +1,6 @@
 /* A ticket's export; see export.h. Owns what an export contains and the CSV layout (RFC 4180:
- * CRLF rows, fields with a comma, quote or line break quoted, quotes doubled) and what the PDF
+ * CRLF rows, fields with a comma, quote or line break quoted, quotes doubled; a cell starting
+ * with = + - @ tab or CR prefixed with ' so no spreadsheet runs it) and what the PDF
  * shows, in which order (doc/pdf.c lays it out). */
 #include "core/export.h"
 
@@ -58,12 +59,22 @@ status export_load(core_ctx *cx, const char *id, bool timeline, export_data *x)
 
 /* ---- CSV ---- */
 
+/* A cell a spreadsheet would run as a formula (OWASP's CSV injection list). */
+static bool formula(const char *v)
+{
+    return v[0] && strchr("=+-@\t\r", v[0]);
+}
+
 static status field(buf *b, const char *v, bool first)
 {
     status st = first ? ST_OK : buf_puts(b, ",");
     if (st || !v) return st;
-    if (!strpbrk(v, ",\"\r\n")) return buf_puts(b, v);
-    st = buf_puts(b, "\"");
+    bool quote = strpbrk(v, ",\"\r\n");
+    if (quote) st = buf_puts(b, "\"");
+    /* a leading ' makes the cell text to Excel, LibreOffice and Sheets; other readers see it */
+    if (!st && formula(v)) st = buf_puts(b, "'");
+    if (st) return st;
+    if (!quote) return buf_puts(b, v);
     for (const char *p = v; !st && *p; p++)
         st = *p == '"' ? buf_puts(b, "\"\"") : buf_append(b, p, 1);
     return st ? st : buf_puts(b, "\"");

@@ -191,6 +191,10 @@ status media_zip(core_ctx *cx, const char *ticket_id, const char *filename, asse
     }
     char *tmp = asset_temp_path(cx);
     if ((st = doc_zip_write(tmp, e, n, cx->d))) return st;
+    /* A file name, never a path: the last component, after any / or \ (a client would take
+     * "../../x" as where to write); nothing left is the default. */
+    for (const char *p = filename; p && *p; p++)
+        if (*p == '/' || *p == '\\') filename = p + 1;
     const char *stem = filename && *filename ? filename : x.ticket.uuid;
     return asset_temp_open(cx, tmp, "application/zip", arena_printf(cx->a, "%s.zip", stem), out);
 }

@@ -1,7 +1,7 @@
 /* libmicrohttpd glue; see http.h. A request's state (its arena, body buffer, start time) is
  * made on the first access-handler call, the body is gathered under the cap on the following
  * calls, the response is queued on the last call (keeping keep-alive), and everything is freed
- * in the completion callback, which also writes the request's log line. */
+ * in the completion callback (an answer never queued too), which also writes the log line. */
 #include "server/http.h"
 
 #include <arpa/inet.h>
@@ -42,6 +42,7 @@ struct req_state {
     bool path_known;
     struct MHD_PostProcessor *pp; /* an upload route's multipart parser */
     bool upload_stopped;          /* the parser failed or the form refused a part */
+    bool close;                   /* answered before the body: the connection cannot go on */
 };
 
 static const http_config *cfg;
@@ -64,10 +65,56 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && r->status == 0) r->status = 499;
     finish_log(r);
     if (r->pp) MHD_destroy_post_processor(r->pp);
+    /* An answer never handed to libmicrohttpd (the client left while its write was waiting
+     * for the group commit) is still ours. */
+    free(r->resp.body);
+    if (r->resp.has_file) close(r->resp.file_fd);
     buf_release(&r->body);
     arena_free(r->a);
     *con_cls = NULL;
     atomic_fetch_sub(&in_flight, 1);
+}
+
+/* A decoded %00 is kept as these two bytes (the overlong NUL of Modified UTF-8, never valid
+ * UTF-8 text), so a path or query value is never cut short at it and can be refused instead. */
+#define NUL_MARK "\xC0\x80"
+
+static int hexval(char ch)
+{
+    return ch >= '0' && ch <= '9'   ? ch - '0'
+           : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+           : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                    : -1;
+}
+
+/* libmicrohttpd's percent-decoding of the path and of query names and values (in place; an
+ * invalid escape stays as it is), except for what a %00 becomes: NUL_MARK. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    char *w = s;
+    for (const char *p = s; *p;) {
+        int hi, lo;
+        if (p[0] == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0) {
+            if (hi || lo) {
+                *w++ = (char)(hi * 16 + lo);
+            } else {
+                memcpy(w, NUL_MARK, 2);
+                w += 2;
+            }
+            p += 3;
+        } else {
+            *w++ = *p++;
+        }
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
+
+/* s up to a decoded NUL, when it holds one; else NULL. */
+static const char *cut_at_nul(arena *a, const char *s)
+{
+    const char *m = strstr(s, NUL_MARK);
+    return m ? arena_strndup(a, s, (size_t)(m - s)) : NULL;
 }
 
 struct query_walk {
@@ -90,6 +137,13 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
     api_kv *kv = &w->req->query[w->req->n_query++];
     kv->name = arena_strdup(w->req->a, key ? key : "");
     kv->value = value ? arena_strdup(w->req->a, value) : NULL;
+    if (!w->req->nul_field) {
+        const char *cut = cut_at_nul(w->req->a, kv->name);
+        if (cut)
+            w->req->nul_field = cut;
+        else if (kv->value && strstr(kv->value, NUL_MARK))
+            w->req->nul_field = kv->name;
+    }
     return MHD_YES;
 }
 
@@ -106,9 +160,11 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct req_state *r,
                                             resp->body ? MHD_RESPMEM_MUST_FREE
                                                        : MHD_RESPMEM_PERSISTENT);
         if (!m) free(resp->body);
+        resp->body = NULL; /* libmicrohttpd's now (or freed) */
     }
     if (!m) return MHD_NO;
     if (resp->content_type) MHD_add_response_header(m, "Content-Type", resp->content_type);
+    if (r->close) MHD_add_response_header(m, MHD_HTTP_HEADER_CONNECTION, "close");
     for (size_t i = 0; i < resp->n_headers; i++)
         MHD_add_response_header(m, resp->headers[i].name, resp->headers[i].value);
     r->status = resp->status;
@@ -183,12 +239,22 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         if (strlen(url) <= LIMIT_PATH)
             r->route = router_match(api_routes, api_route_count, method, url, r->a, req->params,
                                     &req->n_params, &r->path_known);
+        for (size_t i = 0; r->route && i < req->n_params && !req->nul_field; i++)
+            if (strstr(req->params[i], NUL_MARK))
+                req->nul_field = router_param_name(r->route->path, i, r->a);
         bool upload = r->route && r->route->upload;
         uint64_t cap = upload ? cfg->max_upload + LIMIT_FORM_OVERHEAD : cfg->max_body;
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > cap) r->too_large = true;
-        if (upload && !r->too_large) {
+        if (cl && strtoull(cl, NULL, 10) > cap) {
+            /* Refused from the headers: queued now, the answer goes before any 100 Continue
+             * and no byte of the body is read; the connection is closed after it rather than
+             * drained of a body that may still be coming. */
+            r->too_large = r->close = true;
+            api_too_large(req, &r->resp, upload ? cfg->max_upload : cfg->max_body);
+            return respond(conn, r, &r->resp);
+        }
+        if (upload) {
             api_upload_begin(r->route, req);
             /* The parser takes urlencoded forms too; an upload must be multipart. */
             const char *ct =
@@ -343,7 +409,8 @@ status http_serve(const http_config *config, diag *d)
         (unsigned)LIMIT_CONN_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)LIMIT_CONN_MEMORY, MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIMIT_CONNECTIONS,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-        MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL, MHD_OPTION_END);
+        MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+        MHD_OPTION_END);
     if (!daemon) return diag_set(d, ST_INTERNAL, "listen", "cannot listen on %s", cfg->listen);
     log_info("ticketd serving on http://%s with %u threads", cfg->listen, threads);
 

@@ -54,3 +54,13 @@ const api_route *router_match(const api_route *routes, size_t n, const char *met
     match(best->path, path, a, params, n_params);
     return best;
 }
+
+const char *router_param_name(const char *tpl, size_t k, arena *a)
+{
+    for (const char *t = strchr(tpl, '{'); t; t = strchr(t + 1, '{')) {
+        const char *end = strchr(t, '}');
+        if (!end) return NULL;
+        if (k-- == 0) return arena_strndup(a, t + 1, (size_t)(end - t - 1));
+    }
+    return NULL;
+}

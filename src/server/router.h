@@ -14,5 +14,7 @@
 const api_route *router_match(const api_route *routes, size_t n, const char *method,
                               const char *path, arena *a, const char **params, size_t *n_params,
                               bool *path_known);
+/* The name of the k-th {…} capture of a template (an arena copy), or NULL. */
+const char *router_param_name(const char *tpl, size_t k, arena *a);
 
 #endif

@@ -54,6 +54,7 @@
 #define LIMIT_ARRAY_ITEMS      100           /* subcategories, billing plans per category */
 #define LIMIT_NAME_CHARS       255           /* titles, names */
 #define LIMIT_EMAIL_CHARS      254
+#define LIMIT_RECIPIENTS       50    /* a ticket's requestor emails and phones together */
 #define LIMIT_TEXT_CHARS       65535 /* descriptions, replies, automated replies */
 #define LIMIT_STMT_CACHE       256   /* prepared statements per connection */
 #define LIMIT_BUSY_TIMEOUT_MS  10000

@@ -201,6 +201,36 @@ test('export csv with timeline=true: a blank line, then an events header and one
   });
 });
 
+test("export csv: a cell starting with = + - @ tab or CR gets a leading ' (no formula runs); json and pdf stay verbatim", async () => {
+  const cells = {
+    subject: '=HYPERLINK("http://evil.example","click")',
+    description: '@SUM(1+1)*cmd|" /C calc"!A0',
+    reference: '-2+3',
+    type: '\t=1+1',
+  };
+  const t = await fx.ticket({ ...cells, phone: '+33612345678', name: '+Plus Name' });
+  const csv = await fx.call('GET', `/tickets/${t.id}/export?format=csv&timeline=true`);
+  assert.equal(csv.status, 200, show(csv));
+  const rows = parseCsv(csv.text);
+  const rec = Object.fromEntries(rows[0].map((h, i) => [h, rows[1][i]]));
+  for (const [k, v] of Object.entries(cells)) assert.equal(rec[k], `'${v}`, `${k} neutralised`);
+  assert.equal(rec.requestor_phone, "'+33612345678");
+  assert.equal(rec.requestor_name, "'+Plus Name");
+  assert.equal(rec.id, t.id, 'other cells untouched');
+  assert.equal(rec.created_at, t.created_at);
+  for (const row of rows) for (const c of row) assert.doesNotMatch(c, /^[=+\-@\t\r]/, `no cell opens a formula: ${JSON.stringify(c)}`);
+  const j = ok(await fx.call('GET', `/tickets/${t.id}/export?format=json`), 200);
+  for (const [k, v] of Object.entries(cells)) assert.equal(j.ticket[k], v, `json ${k} verbatim`);
+  assert.equal(j.ticket.requestor.phone, '+33612345678');
+  const r = await fetch(`${s.base}/api/v3/tickets/${t.id}/export?format=pdf`, { headers: { authorization: `Bearer ${s.key}` } });
+  const buf = Buffer.from(await r.arrayBuffer());
+  assert.equal(r.status, 200);
+  const txt = pdfText(buf);
+  assert.ok(txt.includes('=HYPERLINK('), `pdf subject verbatim: ${txt.slice(0, 400)}`);
+  assert.ok(!txt.includes("'=HYPERLINK("), 'no quote prefix in the pdf');
+  assert.ok(txt.includes('@SUM(1+1)'), 'pdf description verbatim');
+});
+
 test('export pdf: application/pdf, %PDF, the subject and the requestor readable by pdftotext', async () => {
   const t = await exportTicket();
   const r = await fetch(`${s.base}/api/v3/tickets/${t.id}/export?format=pdf&timeline=true`, { headers: { authorization: `Bearer ${s.key}` } });

@@ -190,15 +190,21 @@ test('search: words of the subject, prefixes, accents ignored, the requestor, th
   assert.equal(sq.next_offset, 2);
 });
 
-test('user (id, email, username, all; unknown matches nothing), group, reference, type, requestor, service_key', async () => {
+test('user (id, email, username, all; unknown 400), group, reference, type, requestor, service_key', async () => {
   const l = async (query) => sortIds(idsOf(await fx.list({ limit: 100, ...query })));
   const mine = sortIds([T.alpha.id, T.charlie.id]);
   assert.deepEqual(await l({ user: a1.id }), mine);
   assert.deepEqual(await l({ user: a1.email }), mine);
   assert.deepEqual(await l({ user: a1.username }), mine);
   assert.deepEqual(await l({ user: a2.id }), [T.bravo.id]);
-  assert.deepEqual(await l({ user: uuid() }), [], 'unknown user: nothing');
-  assert.deepEqual(await l({ user: 'nobody' }), []);
+  // an unknown user is refused like an unknown agent or group elsewhere, not an empty page
+  for (const u of [uuid(), 'nobody', 'nobody@example.com']) {
+    aErr(await fx.call('GET', `/tickets${qs({ user: u })}`), 400, 'user', `unknown user ${u}`);
+  }
+  // an agent's token: another user is 403 whether or not it exists (no way to probe for users)
+  const tokA = apx(s, await fx.token(a1.email, a1.password));
+  aErr(await tokA.call('GET', `/tickets${qs({ user: uuid() })}`), 403, 'user', 'unknown user, agent token');
+  aErr(await tokA.call('GET', `/tickets${qs({ user: a2.id })}`), 403, 'user', 'another user, agent token');
   assert.equal((await fx.list({ user: 'all' })).total, 13, 'all: the workspace');
   assert.equal((await fx.list()).total, 13, 'a key lists the workspace by default');
   assert.deepEqual(await l({ group: g1.id }), [T.alpha.id]);

@@ -291,6 +291,38 @@ describe('apizee invitations', () => {
     assert.equal(sql(s.dataDir, 'SELECT count(*) FROM notifications'), '0');
   });
 
+  test('at most 50 recipients (email and phone together): 5,000 addresses are a 400 naming the field, nothing queued', async () => {
+    const gw = await startGateway();
+    closers.push(gw.close);
+    const s = await serve(['--sms-gateway', gw.url, ...FAST]);
+    const count = async () => (await s.api('GET', '/api/v3/tickets?user=all')).json.total;
+    const clients = async () => (await s.api('GET', '/v2/agency/clients/list?page=1&per_page=1')).json.total_results;
+    const [tickets0, clients0] = [await count(), await clients()];
+    const emails = (n, p = 'r') => Array.from({ length: n }, (_, i) => `${p}${i}@example.com`).join(',');
+    const phones = (n) => Array.from({ length: n }, (_, i) => `+3361234${String(i).padStart(4, '0')}`).join(',');
+    for (const [body, field] of [
+      [{ email: emails(5000) }, 'email'],
+      [{ email: emails(51) }, 'email'],
+      [{ phone: phones(51) }, 'phone'],
+      [{ email: emails(40), phone: phones(11) }, 'phone'],
+    ]) {
+      const what = `${body.email?.split(',').length ?? 0} emails, ${body.phone?.split(',').length ?? 0} phones`;
+      const json = await s.api('POST', '/api/v3/tickets', { ...body, send_invitation: 'true' });
+      assert.equal(json.status, 400, `${what}: ${show(json)}`);
+      assert.match(json.json.message, new RegExp(`^${field}\\b.*50`), `${what}: ${show(json)}`);
+      const q = new URLSearchParams({ ...body, send_invitation: 'true' }).toString();
+      const form = await s.api('POST', '/api/v3/tickets', q, { raw: true, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      assert.equal(form.status, 400, `${what} as a form: ${show(form)}`);
+      assert.match(form.json.message, new RegExp(`^${field}\\b`), show(form));
+    }
+    assert.equal(await count(), tickets0, 'no ticket');
+    assert.equal(await clients(), clients0, 'no client');
+    assert.equal(sql(s.dataDir, 'SELECT count(*) FROM notifications'), '0', 'nothing queued');
+    // exactly 50 is fine: 50 invitations
+    const t = await createTicket(s, { email: emails(30, 'ok'), phone: phones(20), send_invitation: 'true' });
+    assert.equal(sql(s.dataDir, `SELECT count(*) FROM notifications n JOIN tickets t ON t.id = n.ticket_id WHERE t.uuid = '${t.id}'`), '50');
+  });
+
   test('queued rows survive a kill -9 and go out after the restart', async () => {
     const dead = await freePort(); // nothing listens there
     const a = await serve(['--smtp', `smtp://127.0.0.1:${dead}`, '--notify-backoff-ms', '200', '--notify-attempts', '50']);

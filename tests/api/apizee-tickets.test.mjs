@@ -210,6 +210,28 @@ test('bad create parameters as JSON and as a form -> 400 naming them, nothing wr
   assert.deepEqual(await counts(), before0, 'nothing written');
 });
 
+test('a NUL byte (%00) in a path parameter, a query value or a form value -> 400 naming it, nothing written', async () => {
+  const t = await fx.ticket({ subject: 'Nul' });
+  const before0 = await counts();
+  aErr(await fx.call('GET', `/tickets/${t.id}%00`), 400, 'id', 'path');
+  aErr(await fx.call('GET', `/tickets/${t.id}%00/events`), 400, 'id', 'path, middle segment');
+  aErr(await fx.call('PATCH', `/tickets/${t.id}%00`, { subject: 'changed' }), 400, 'id', 'a write');
+  aErr(await fx.call('GET', '/tickets?limit=5%00'), 400, 'limit', 'a number');
+  aErr(await fx.call('GET', '/tickets?search=boiler%00x'), 400, 'search', 'text');
+  aErr(await fx.call('GET', `/tickets/${t.id}/export?format=csv%00`), 400, 'format', 'an enum');
+  aErr(await fx.call('POST', '/tickets?email=a@b.example%00evil@x.example'), 400, 'email', 'query email');
+  aErr(await fx.call('POST', `/tickets?email=${uniq('q')}@example.com&subject=a%00b`), 400, 'subject', 'query text');
+  aErr(await fx.form('POST', '/tickets', { email: 'a@b.example\0evil@x.example' }), 400, 'email', 'form email');
+  aErr(await fx.form('POST', '/tickets', { email: `${uniq('f')}@example.com`, name: 'Paul\0' }), 400, 'name', 'form text');
+  aErr(await fx.form('PATCH', `/tickets/${t.id}`, { subject: 'x\0y' }), 400, 'subject', 'form update');
+  aErr(await fx.call('POST', '/tickets', `email=${uniq('g')}@example.com&sub%00ject=x`, { raw: true, headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 400, 'sub', 'form name');
+  assert.deepEqual(await counts(), before0, 'nothing written');
+  assert.equal((await fx.get(t.id)).subject, 'Nul', 'nothing changed');
+  // %2500 is the three characters "%00", a value like any other
+  const ok3 = ok(await fx.call('POST', `/tickets?email=${uniq('p')}@example.com&subject=100%2500`), 201);
+  assert.equal(ok3.subject, '100%00');
+});
+
 test('the requestor is reused by email (any case) or phone, and its details are updated', async () => {
   const email = `${uniq('Reuse')}@Example.com`;
   const a = ok(await fx.call('POST', '/tickets', { email, name: 'First Name', company: 'Old Co' }), 201);

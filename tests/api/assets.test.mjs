@@ -12,7 +12,7 @@ import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import {
   startServer, fixtures, assertOk, assertErr, assertAssetShape, A, UUID_RE, UNAUTHORIZED, TOO_LARGE,
-  SEED_ASSET, show, uuid, sql,
+  SEED_ASSET, show, uuid, sql, socketHttp,
 } from './lib/harness.mjs';
 
 const MAX_UPLOAD = 200000;
@@ -199,17 +199,16 @@ function multipart(parts, boundary = `----ticketd${randomBytes(8).toString('hex'
   return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-// POST with node:http. chunked: Transfer-Encoding chunked, written in pieces; else Content-Length.
-// Resolves on the answer, tolerating the server closing the connection before reading it all.
-// pieces: Buffers sent as one chunk each (implies chunked).
+// POST with node:http. chunked: Transfer-Encoding chunked, written in pieces; else Content-Length
+// (on a raw socket: socketHttp). Resolves on the answer, tolerating the server closing the
+// connection before reading it all. pieces: Buffers sent as one chunk each (implies chunked).
 function rawPost(p, body, { headers = {}, chunked = false, pieces, server = s } = {}) {
   if (pieces) chunked = true;
+  if (!chunked) return socketHttp(server.base, 'POST', p, { headers, body });
   const u = new URL(server.base + p);
   return new Promise((resolve, reject) => {
     let answered = false;
-    const h = { ...headers };
-    if (chunked) h['transfer-encoding'] = 'chunked';
-    else h['content-length'] = String(body.length);
+    const h = { ...headers, 'transfer-encoding': 'chunked' };
     const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: h, agent: false },
       (res) => {
         answered = true;
@@ -224,10 +223,6 @@ function rawPost(p, body, { headers = {}, chunked = false, pieces, server = s } 
     req.on('error', (e) => {
       if (!answered) reject(e);
     });
-    if (!chunked) {
-      req.end(body); // headers and body in one write
-      return;
-    }
     const parts = pieces || [];
     if (!pieces) for (let o = 0; o < body.length; o += 16384) parts.push(body.subarray(o, o + 16384));
     (async () => {

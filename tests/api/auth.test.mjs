@@ -69,7 +69,7 @@ test('unknown key, malformed key and empty bearer -> 401 exact body', async () =
   assert.deepEqual(r.json, UNAUTHORIZED);
 });
 
-test('key create prints a new key; key list shows "<prefix> <workspace> <created ISO> active|revoked"', () => {
+test('key create prints a new key; key list shows "<prefix> <workspace> <created ISO> active|revoked <id>"', () => {
   const k2 = s.cli(['key', 'create', '--workspace', 'default']);
   assert.match(k2, /^tkd_[0-9a-f]{64}$/);
   const lines = s.cli(['key', 'list']).split('\n').filter((l) => l.trim() !== '');
@@ -82,8 +82,17 @@ test('key create prints a new key; key list shows "<prefix> <workspace> <created
     assert.match(parts[2], /^\d{4}-\d{2}-\d{2}T/);
     assert.ok(!Number.isNaN(Date.parse(parts[2])), `created must be ISO: ${parts[2]}`);
     assert.equal(parts[3], 'active');
-    assert.equal(parts.length, 4, `exactly four fields expected: ${JSON.stringify(line)}`);
+    assert.match(parts[4] ?? '', UUID_RE, `the key's id: ${JSON.stringify(line)}`);
+    assert.equal(parts.length, 5, `exactly five fields expected: ${JSON.stringify(line)}`);
   }
+  const ids = lines.map((l) => l.trim().split(/\s+/)[4]);
+  assert.equal(new Set(ids).size, ids.length, 'one id per key');
+  // the id is what `key revoke ID` takes
+  const line2 = lines.find((l) => l.startsWith(k2.slice(0, 12) + ' '));
+  const id = line2.trim().split(/\s+/)[4];
+  s.cli(['key', 'revoke', id]);
+  const after = s.cli(['key', 'list']).split('\n').find((l) => l.startsWith(k2.slice(0, 12) + ' '));
+  assert.deepEqual(after.trim().split(/\s+/).slice(3), ['revoked', id]);
 });
 
 test('key revoke PREFIX: the revoked key fails with 401 at once while serving', async () => {

@@ -103,7 +103,7 @@ test('hostile but well-formed requests never crash the server or answer 5xx', as
     return r;
   };
   const nul = await noCrash('NUL in filter', s.api('GET', `${A}/tickets/list?page=1&per_page=10&filter=a%00b`));
-  assert.ok(nul.status === 200 || nul.status === 400, show(nul));
+  assertErr(nul, 400, 'filter', 'a NUL is refused, not read as the text before it');
   await noCrash('8 KiB filter', s.api('GET', `${A}/tickets/list?page=1&per_page=10&filter=${'x'.repeat(8192)}`));
   await noCrash('long path', s.api('GET', `${A}/tickets/retrieve/${'a'.repeat(10000)}`));
   await noCrash('long key', s.api('GET', `${A}/tickets/list?page=1&per_page=1`, undefined, { key: 'k'.repeat(10000) }));

@@ -2,6 +2,7 @@
 // strings stored verbatim.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import {
   startServer, fixtures, assertOk, assertErr, A, uuid, show, TOO_LARGE,
 } from './lib/harness.mjs';
@@ -175,6 +176,25 @@ test('strings are stored verbatim (quotes, backslashes, SQL, emoji, control char
   assert.equal(t.replies[1].text, samples[3]);
 });
 
+test('a NUL byte (%00) in a path parameter or a query value -> 400 naming it, never read cut short', async () => {
+  const t = await fx.ticket({ client_id: client.id, category: cat.id });
+  assertErr(await s.api('GET', `${A}/tickets/retrieve/${t.id}%00`), 400, 'uuid', 'path');
+  assertErr(await s.api('GET', `${A}/tickets/retrieve/${t.id}%00x`), 400, 'uuid', 'path, bytes after');
+  assertErr(await s.api('POST', `${A}/tickets/close/${t.id}%00`), 400, undefined, 'a write route');
+  assert.equal((await fx.retrieveTicket(t.id)).is_open, true, 'not closed');
+  assertErr(await s.api('GET', `${A}/tickets/list?page=1%00&per_page=10`), 400, 'page', 'a number');
+  assertErr(await s.api('GET', `${A}/tickets/list?page=1&per_page=10&filter=card%00x`), 400, 'filter', 'text');
+  assertErr(await s.api('GET', `${A}/tickets/list?page=1&per_page=10&client_id=${client.id}%00`), 400, 'client_id', 'an id');
+  assertErr(await s.api('GET', `${A}/tickets/list?pa%00ge=1&page=1&per_page=10`), 400, 'pa', 'a name');
+  // the same values without the NUL are fine, and %2500 is the three characters "%00"
+  assert.equal((await fx.tickets({ filter: 'card' })).total_results, 0);
+  assert.equal((await fx.tickets({ filter: '%00' })).total_results, 0);
+  // a NUL in a JSON body (\u0000) is refused too
+  const n = await count();
+  assertErr(await create(`{"client_id":"${client.id}","category":"${cat.id}","title":"a\\u0000b","description":"x"}`, { raw: true }), 400, 'body');
+  assert.equal(await count(), n);
+});
+
 test('escaped JSON input is decoded (\\u escapes, surrogate pairs)', async () => {
   const raw = `{"client_id":"${client.id}","category":"${cat.id}","title":"\\u00e9\\ud83d\\ude00\\"\\\\\\/","description":"x"}`;
   const t = assertOk(await create(raw, { raw: true })).ticket;
@@ -237,6 +257,79 @@ test('--max-body 1024: 1024 bytes accepted, 1025 -> 413 exact body (also chunked
     const ok = await small.api('POST', `${A}/tickets/create`, mk(1024), { raw: true });
     assertOk(ok, '1024 bytes');
     assert.equal((await sfx.tickets()).total_results, n0 + 1);
+  } finally {
+    await small.stop();
+  }
+});
+
+// Sends only a request's head on a raw socket, then collects what the server writes until it
+// closes the connection, or until the text matches `stopAt` (the give-up bound only ends a test
+// that would otherwise hang).
+function headOnly(server, head, { stopAt, giveUpMs = 20000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(server.port, '127.0.0.1');
+    const chunks = [];
+    const stop = () => {
+      sock.destroy();
+      resolve({ text: Buffer.concat(chunks).toString('latin1'), closed: false });
+    };
+    const timer = setTimeout(stop, giveUpMs);
+    sock.on('data', (d) => {
+      chunks.push(d);
+      if (stopAt && stopAt.test(Buffer.concat(chunks).toString('latin1'))) {
+        clearTimeout(timer);
+        stop();
+      }
+    });
+    sock.on('error', (e) => (e.code === 'ECONNRESET' ? null : reject(e)));
+    sock.on('close', () => {
+      clearTimeout(timer);
+      resolve({ text: Buffer.concat(chunks).toString('latin1'), closed: true });
+    });
+    sock.write(head);
+  });
+}
+
+const rawHead = (method, p, key, headers) =>
+  [`${method} ${p} HTTP/1.1`, 'Host: 127.0.0.1', `Authorization: Bearer ${key}`, ...headers, '', ''].join('\r\n');
+
+test('a Content-Length over --max-body / --max-upload -> 413 from the headers (never 100 Continue), connection closed, no body read', async () => {
+  const small = await startServer({ maxBody: 1024, args: ['--max-upload', '4096'] });
+  try {
+    const sfx = fixtures(small);
+    const cl = await sfx.client();
+    const n0 = (await sfx.tickets()).total_results;
+    const huge = 'Content-Length: 1000000000';
+    const cases = [
+      ['POST', `${A}/tickets/create`, ['Content-Type: application/json', huge, 'Expect: 100-continue'], 'Tamio, Expect'],
+      ['POST', `${A}/tickets/create`, ['Content-Type: application/json', huge], 'Tamio, no Expect'],
+      ['POST', `${A}/clients/update/${cl.id}`, ['Content-Type: application/json', 'Content-Length: 1025', 'Expect: 100-continue'], 'one byte over'],
+      ['PATCH', `/api/v1/tags/${uuid()}`, ['Content-Type: application/json', huge, 'Expect: 100-continue'], 'Zaia PATCH'],
+      ['PUT', `/api/v3/tickets/${uuid()}`, ['Content-Type: application/json', huge, 'Expect: 100-continue'], 'Apizee PUT'],
+      ['POST', `${A}/assets/upload`, ['Content-Type: multipart/form-data; boundary=x', huge, 'Expect: 100-continue'], 'upload, Expect'],
+      ['POST', `${A}/assets/upload`, ['Content-Type: multipart/form-data; boundary=x', huge], 'upload, no Expect'],
+    ];
+    // Behind haproxy (two-node runs) the client's connection is haproxy's to keep or close: there
+    // only the answer itself is checked, read up to the end of its body.
+    const proxied = small.nodes > 1;
+    for (const [m, p, h, what] of cases) {
+      const r = await headOnly(small, rawHead(m, p, small.key, h), proxied ? { stopAt: /\r\n\r\n\{.*\}$/s } : {});
+      const first = r.text.split('\r\n')[0];
+      assert.match(first, /^HTTP\/1\.1 413 /, `${what}: the first answer is the 413: ${JSON.stringify(r.text.slice(0, 300))}`);
+      assert.doesNotMatch(r.text, /100 Continue/i, `${what}: no 100 Continue`);
+      if (!proxied) {
+        assert.match(r.text, /\r\nConnection: close\r\n/i, `${what}: Connection: close`);
+        assert.ok(r.closed, `${what}: the server closes the connection without waiting for the body`);
+      }
+      const body = JSON.parse(r.text.slice(r.text.indexOf('\r\n\r\n') + 4));
+      assert.equal(body.code ?? body.status ?? body.statusCode, 413, `${what}: the dialect's 413 body`);
+    }
+    // the limit itself still gets the 100 Continue and the request goes on
+    const under = await headOnly(small, rawHead('POST', `${A}/tickets/create`, small.key,
+      ['Content-Type: application/json', 'Content-Length: 1024', 'Expect: 100-continue']), { stopAt: /\r\n\r\n/ });
+    assert.match(under.text, /^HTTP\/1\.1 100 Continue\r\n/, `at the limit: ${JSON.stringify(under.text.slice(0, 200))}`);
+    assert.equal((await sfx.tickets()).total_results, n0, 'nothing written');
+    assertOk(await small.api('GET', `${A}/tickets/list?page=1&per_page=1`), 'still serving');
   } finally {
     await small.stop();
   }

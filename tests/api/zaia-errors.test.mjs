@@ -214,3 +214,16 @@ test('a body over 1 MiB -> 413 in the Zaia shape; nothing written', async () => 
   zErr(r, 413, undefined, '1 MiB + 1');
   assert.equal((await fx.list('/tags')).length, n);
 });
+
+test('a NUL byte (%00) in a path parameter or a query value -> 400 naming it (Zaia shape); nothing written', async () => {
+  const before0 = await snapshot();
+  zErr(await fx.call('GET', `/tickets/${W.ticket.id}%00/details`), 400, 'id', 'path');
+  zErr(await fx.call('GET', `/users/${W.user.id}%00`), 400, 'id', 'path, last segment');
+  zErr(await fx.call('PATCH', `/tickets/${W.ticket.id}%00/complete`, { userId: W.user.id }), 400, 'id', 'a write');
+  zErr(await fx.call('DELETE', `/tickets/${W.ticket.id}/tags/${W.tag.id}%00`), 400, 'tagId', 'second parameter');
+  zErr(await fx.call('GET', `/tickets/details?status=pending&pageSize=10%00`), 400, 'pageSize', 'a number');
+  zErr(await fx.call('GET', `/tickets/details?status=pending%00x`), 400, 'status', 'an enum');
+  zErr(await fx.call('GET', `/tickets/details?status=pending&search=boiler%00`), 400, 'search', 'text');
+  zErr(await fx.call('GET', `/tickets/details?assigneeIds=${W.user.id}%00`), 400, 'assigneeIds', 'an id list');
+  assert.deepEqual(await snapshot(), before0);
+});

@@ -114,9 +114,85 @@ export async function request(base, defaultKey, method, p, body, opts = {}) {
   return { status: res.status, json, text, headers: res.headers };
 }
 
-// Low-level request with node:http (for large bodies: resolves as soon as a response arrives,
-// tolerating the server closing the connection before it read the whole body).
+// A request with a Content-Length body on a raw socket, sent as curl sends a large one: the
+// headers with `Expect: 100-continue`, the body only after `100 Continue`. A server refuses an
+// over-limit Content-Length (413) from the headers and closes; node:http would fail that with
+// EPIPE, and a body already on its way would be reset (behind haproxy: no answer at all). Write
+// errors are ignored; the answer (status line, headers, a Content-Length body) is read here.
+export function socketHttp(base, method, p, { headers = {}, body = '' } = {}) {
+  const u = new URL(base + p);
+  const payload = Buffer.isBuffer(body) ? body : Buffer.from(body);
+  const lines = [`${method} ${u.pathname}${u.search} HTTP/1.1`, `Host: ${u.host}`];
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() !== 'content-length') lines.push(`${k}: ${v}`);
+  lines.push(`Content-Length: ${payload.length}`, 'Expect: 100-continue', 'Connection: close', '', '');
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(Number(u.port), u.hostname);
+    let chunks = [];
+    let done = false;
+    let sent = false; // the body, after 100 Continue
+    const finish = (err) => {
+      if (done) return;
+      const buf = Buffer.concat(chunks);
+      const end = buf.indexOf('\r\n\r\n');
+      if (end < 0) {
+        if (err !== undefined) {
+          done = true;
+          reject(err || new Error(`no answer: ${JSON.stringify(buf.toString('latin1'))}`));
+        }
+        return;
+      }
+      const [statusLine, ...hl] = buf.toString('latin1', 0, end).split('\r\n');
+      const hdrs = {};
+      for (const l of hl) {
+        const i = l.indexOf(':');
+        hdrs[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+      }
+      const want = hdrs['content-length'] === undefined ? null : Number(hdrs['content-length']);
+      const rest = buf.subarray(end + 4);
+      const over = err !== undefined; // the connection ended
+      if (want === null ? !over : rest.length < want) {
+        if (!over) return; // more to come
+        done = true;
+        reject(err || new Error(`answer cut short: ${JSON.stringify(buf.toString('latin1', 0, 300))}`));
+        return;
+      }
+      done = true;
+      sock.destroy();
+      const text = rest.subarray(0, want ?? rest.length).toString('utf8');
+      let json;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      resolve({ status: Number(statusLine.split(' ')[1]), text, json, headers: hdrs });
+    };
+    sock.on('data', (d) => {
+      chunks.push(d);
+      if (!sent) {
+        const buf = Buffer.concat(chunks);
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        if (/^HTTP\/1\.1 100 /.test(buf.toString('latin1', 0, 13))) {
+          sent = true;
+          chunks = [buf.subarray(end + 4)];
+          sock.write(payload, () => {});
+        }
+      }
+      finish();
+    });
+    sock.on('error', (e) => (e.code === 'EPIPE' ? null : finish(e))); // an EPIPE: the server stopped reading
+    sock.on('close', () => finish(null));
+    sock.write(lines.join('\r\n'));
+  });
+}
+
+// Low-level request (for large bodies): resolves as soon as a response arrives, tolerating the
+// server closing the connection before it read the whole body. A Content-Length body goes
+// through socketHttp; a chunked one (a transfer-encoding header) through node:http.
 export function rawHttp(base, method, p, { headers = {}, body } = {}) {
+  const chunked = Object.keys(headers).some((k) => k.toLowerCase() === 'transfer-encoding');
+  if (body !== undefined && !chunked) return socketHttp(base, method, p, { headers, body });
   const u = new URL(base + p);
   return new Promise((resolve, reject) => {
     let answered = false;

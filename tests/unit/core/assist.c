@@ -11,6 +11,7 @@
 #include "core/people.h"
 #include "core/tag.h"
 #include "core/ticket.h"
+#include "util/limits.h"
 #include "util/uuid.h"
 
 static void assert_diag(unit_env *e, status got, status st, const char *field)
@@ -97,8 +98,23 @@ static void test_create_checks_each_field(void **state)
     assert_string_equal(e->d.field, "agent");
     assert_int_equal(e->d.reason, REASON_BODY_REF);
     unit_diag_clear(e);
+    /* at most LIMIT_RECIPIENTS addresses, emails and phones together, whatever send_invitation */
+    char *emails = "", *phones = "";
+    for (int i = 0; i < LIMIT_RECIPIENTS; i++)
+        emails = arena_printf(e->a, "%s%sr%d@x.io", emails, i ? "," : "", i);
+    char *one_more = arena_printf(e->a, "%s,last@x.io", emails);
+    assert_diag(
+        e, assist_create(&e->cx, &(assist_in){.email = one_more, .send_invitation = "true"}, &t),
+        ST_INVALID, "email");
+    for (int i = 0; i < 10; i++)
+        phones = arena_printf(e->a, "%s%s+3361234567%d", phones, i ? "," : "", i);
+    assert_diag(e, assist_create(&e->cx, &(assist_in){.email = emails, .phone = phones}, &t),
+                ST_INVALID, "phone");
     assert_int_equal(unit_count(e->db, "SELECT count(*) FROM tickets"), before);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM notifications"), 0);
     assert_int_equal(unit_count(e->db, "SELECT count(*) FROM contacts WHERE user_id IS NULL"), 0);
+    ticket_row full = create(e, (assist_in){.email = emails});
+    assert_string_equal(full.contact_email, "r0@x.io");
 }
 
 static void test_create_and_requestor(void **state)
@@ -280,12 +296,17 @@ static void test_list_filters_and_orders(void **state)
         {{.search = "printer"}, 1},
         {{.search = "charlie"}, 1},
         {{.search = "nothing-like-it"}, 0},
-        {{.user = "nobody@example.com"}, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         assert_int_equal(assist_list(&e->cx, &cases[i].in, &rows, &n, &total, &medias), ST_OK);
         assert_int_equal(total, cases[i].want);
     }
+    /* an unknown user is an unknown reference (400 naming it), not an empty page */
+    in = (assist_list_in){.user = "nobody@example.com"};
+    assert_int_equal(assist_list(&e->cx, &in, &rows, &n, &total, &medias), ST_NOT_FOUND);
+    assert_string_equal(e->d.field, "user");
+    assert_int_equal(e->d.reason, REASON_BODY_REF);
+    unit_diag_clear(e);
     in = (assist_list_in){.orderby = "priority"};
     assert_diag(e, assist_list(&e->cx, &in, &rows, &n, &total, &medias), ST_INVALID, "orderby");
     in = (assist_list_in){.since = "yesterday"};

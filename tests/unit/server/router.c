@@ -86,6 +86,16 @@ static void test_captures_in_order(void **state)
     assert_string_equal(x->params[3], "4444");
 }
 
+static void test_param_names(void **state)
+{
+    m *x = *state;
+    const char *tpl = routes[6].path; /* /v2/agency/tickets/{id}/replies/{reply} */
+    assert_string_equal(router_param_name(tpl, 0, x->a), "id");
+    assert_string_equal(router_param_name(tpl, 1, x->a), "reply");
+    assert_null(router_param_name(tpl, 2, x->a));
+    assert_null(router_param_name("/healthz", 0, x->a));
+}
+
 static void test_captures_are_copies(void **state)
 {
     m *x = *state;
@@ -208,6 +218,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_literal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_capture, setup, teardown),
         cmocka_unit_test_setup_teardown(test_captures_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_param_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_captures_are_copies, setup, teardown),
         cmocka_unit_test_setup_teardown(test_literal_beats_capture, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_match_404, setup, teardown),
