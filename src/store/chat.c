@@ -404,8 +404,5 @@ status store_chat_others_tickets(db *c, int64_t ws, int64_t chat_id, int64_t use
     db_bind_int(s, 1, chat_id);
     db_bind_int(s, 2, ws);
     db_bind_int(s, 3, user_id);
-    int rc = db_step(s);
-    *n = rc == DB_ROW ? db_col_int(s, 0) : 0;
-    db_reset(s);
-    return rc < 0 ? step_status(rc) : ST_OK;
+    return count_run(s, n);
 }

@@ -74,6 +74,8 @@ status list_run(db *c, const char *cols, const char *from, const char *count_fro
 
 /* Runs a statement bound with (?1 = id, ?2 = ws) and no result rows. */
 status delete_by_id(db *c, const char *sql, int64_t ws, int64_t id);
+/* Steps a bound count query once and resets it: *n is its one value (0 without a row). */
+status count_run(db_stmt *s, int64_t *n);
 /* Runs a count query bound with (?1 = id, ?2 = ws) and returns the count. */
 status count_refs(db *c, const char *sql, int64_t ws, int64_t id, int64_t *n);
 

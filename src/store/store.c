@@ -528,16 +528,21 @@ status delete_by_id(db *c, const char *sql, int64_t ws, int64_t id)
     return run_done(s);
 }
 
+status count_run(db_stmt *s, int64_t *n)
+{
+    int rc = db_step(s);
+    *n = rc == DB_ROW ? db_col_int(s, 0) : 0;
+    db_reset(s);
+    return rc < 0 ? step_status(rc) : ST_OK;
+}
+
 status count_refs(db *c, const char *sql, int64_t ws, int64_t id, int64_t *n)
 {
     db_stmt *s = db_prepare(c, sql);
     if (!s) return ST_INTERNAL;
     db_bind_int(s, 1, id);
     db_bind_int(s, 2, ws);
-    int rc = db_step(s);
-    *n = rc == DB_ROW ? db_col_int(s, 0) : 0;
-    db_reset(s);
-    return rc < 0 ? step_status(rc) : ST_OK;
+    return count_run(s, n);
 }
 
 status get_one(db *c, const char *sql, int64_t ws, const char *uuid, arena *a, row_reader read,
