@@ -30,7 +30,7 @@ static void error_body(api_call *c, int http)
 
 static status oauth_error(api_call *c, const char *code, const char *description);
 
-void apizee_error(api_call *c, status st)
+static void apizee_error(api_call *c, status st)
 {
     /* The token endpoints (the public routes) answer OAuth's shape, with HTTP 429. */
     if (st == ST_RATE_LIMITED && c->route && c->route->public_) {
@@ -46,6 +46,12 @@ void apizee_error(api_call *c, status st)
     error_body(c, http);
 }
 
+static void apizee_no_route(api_call *c, bool method_not_allowed)
+{
+    diag_set(&c->d, ST_NOT_FOUND, "", "%s", method_not_allowed ? "Method not allowed" : "Not found");
+    error_body(c, method_not_allowed ? 405 : 404);
+}
+
 /* OAuth 2 (RFC 6749 section 5.2): {"error": code, "error_description": …}, HTTP 400. */
 static status oauth_error(api_call *c, const char *code, const char *description)
 {
@@ -57,79 +63,15 @@ static status oauth_error(api_call *c, const char *code, const char *description
 
 /* ---- input: a parameter from the body (JSON or form) or else the query string ---- */
 
-static int hexval(char ch)
-{
-    return ch >= '0' && ch <= '9'   ? ch - '0'
-           : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
-           : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
-                                    : -1;
-}
-
-/* application/x-www-form-urlencoded: '+' is a space, %XX a byte. *nul tells whether a %00
- * was decoded (the text then ends early). */
-static char *url_decode(arena *a, const char *s, size_t n, bool *nul)
-{
-    char *out = arena_alloc(a, n + 1), *o = out;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '+') {
-            *o++ = ' ';
-        } else if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-            *o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-            i += 2;
-        } else {
-            *o++ = s[i];
-        }
-    }
-    *o = '\0';
-    *nul = strlen(out) != (size_t)(o - out);
-    return out;
-}
-
-static bool is_form(const api_call *c)
-{
-    const char *ct = c->req->content_type;
-    return ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
-}
-
-/* The form body's pairs, decoded once per call into c->form. */
-static void form_read(api_call *c)
-{
-    if (c->form_read) return;
-    c->form_read = true;
-    if (!is_form(c) || !c->req->body) return;
-    const char *b = c->req->body, *end = b + c->req->body_len;
-    size_t cap = 0;
-    while (b < end) {
-        const char *amp = memchr(b, '&', (size_t)(end - b));
-        const char *stop = amp ? amp : end;
-        const char *eq = memchr(b, '=', (size_t)(stop - b));
-        if (stop > b) {
-            c->form = arena_grow(c->req->a, c->form, &cap, c->n_form, sizeof *c->form);
-            api_kv *kv = &c->form[c->n_form++];
-            bool nul_name, nul_value = false;
-            kv->name = url_decode(c->req->a, b, (size_t)((eq ? eq : stop) - b), &nul_name);
-            kv->value =
-                eq ? url_decode(c->req->a, eq + 1, (size_t)(stop - eq - 1), &nul_value) : "";
-            if ((nul_name || nul_value) && !c->form_nul) c->form_nul = kv->name;
-        }
-        b = stop + 1;
-    }
-}
-
 /* A parameter as text: a JSON string as is, a number or boolean spelled out, an array of
  * strings joined with commas (emails, phones); in a form or the query string every value of
  * name and name[] joined with commas. NULL when absent or null. */
 static status param(api_call *c, const char *name, const char **out)
 {
     *out = NULL;
-    if (is_form(c)) {
-        form_read(c);
-        if (c->form_nul)
-            return diag_set(&c->d, ST_INVALID, c->form_nul, "must not contain a NUL byte (%%00)");
-        *out = kv_join(c->req->a, c->form, c->n_form, name);
-        if (*out && !text_utf8_valid(*out, strlen(*out)))
-            return diag_set(&c->d, ST_INVALID, name, "must be UTF-8 text");
-        if (*out) return ST_OK;
+    if (call_is_form(c)) {
+        status st = call_form_get(c, name, out);
+        if (st || *out) return st;
     } else if (c->req->body_len) {
         json_t *b;
         status st = call_body(c, &b);
@@ -189,7 +131,7 @@ static status opt_param(api_call *c, const char *name, opt_str *out)
     const char *v;
     status st = param(c, name, &v);
     bool present = v != NULL;
-    if (!present && !is_form(c) && c->req->body_len) {
+    if (!present && !call_is_form(c) && c->req->body_len) {
         json_t *b;
         if (!call_body(c, &b)) present = json_object_get(b, name) != NULL; /* null */
     }
@@ -371,11 +313,7 @@ static status h_token_revoke(api_call *c)
     const char *token;
     status st = param(c, "token", &token);
     if (st) return st;
-    if (!token) {
-        const char *h = c->req->authorization;
-        if (h && !strncasecmp(h, "Bearer ", 7)) h += 7;
-        token = h;
-    }
+    if (!token) token = call_bearer(c->req->authorization);
     if ((st = call_open(c))) return st;
     if ((st = token_revoke(&c->cx, token))) return st;
     return reply_json(c, 200, json_pack("{s:b}", "revoked", 1));
@@ -629,7 +567,7 @@ static status h_export(api_call *c)
 
 #define V         "/api/v3"
 #define TICKET(o) .res = RES_TICKET, .op = o
-const api_route apizee_routes[] = {
+static const api_route apizee_routes[] = {
     {"POST", V "/token", h_token, DIALECT_APIZEE, .public_ = true, .res = RES_PUBLIC},
     {"POST", V "/token/revoke", h_token_revoke, DIALECT_APIZEE, .public_ = true, .res = RES_PUBLIC},
     {"POST", V "/tickets", h_create, DIALECT_APIZEE, TICKET(OP_CREATE)},
@@ -646,4 +584,6 @@ const api_route apizee_routes[] = {
     {"GET", V "/tickets/{id}/export", h_export, DIALECT_APIZEE, TICKET(OP_READ)},
 };
 #undef TICKET
-const size_t apizee_route_count = sizeof apizee_routes / sizeof apizee_routes[0];
+const api_dialect apizee_dialect = {DIALECT_APIZEE, "/api/v3", apizee_routes,
+                                     sizeof apizee_routes / sizeof apizee_routes[0],
+                                     apizee_error, apizee_no_route};

@@ -240,7 +240,7 @@ static void error_body(api_call *c, int http, const char *phrase)
     (void)reply_json(c, http, o);
 }
 
-void zaia_error(api_call *c, status st)
+static void zaia_error(api_call *c, status st)
 {
     switch (st) {
     case ST_OK:
@@ -280,9 +280,13 @@ void zaia_error(api_call *c, status st)
     }
 }
 
-void zaia_no_route(api_call *c, int http_status)
+/* Express's "Cannot GET /path" as Zaia's 404 (405 for a path with other methods). */
+static void zaia_no_route(api_call *c, bool method_not_allowed)
 {
-    error_body(c, http_status, http_status == 405 ? "Method Not Allowed" : "Not Found");
+    diag_set(&c->d, method_not_allowed ? ST_INVALID : ST_NOT_FOUND, "", "Cannot %s %s",
+             c->req->method, c->req->path);
+    error_body(c, method_not_allowed ? 405 : 404,
+               method_not_allowed ? "Method Not Allowed" : "Not Found");
 }
 
 /* ---- input ---- */
@@ -614,7 +618,7 @@ ENTITY_HANDLERS(team, team_row, team_in, team_input, team_w, team_create, team_u
         {"DELETE", V P "/{id}", h_##name##_delete, DIALECT_ZAIA, .res = R, .op = OP_DELETE},
 
 #define TICKET(o) .res = RES_TICKET, .op = o
-const api_route zaia_routes[] = {
+static const api_route zaia_routes[] = {
     {"GET", V "/tickets/details", h_details_list, DIALECT_ZAIA, TICKET(OP_READ)},
     {"GET", V "/tickets/{id}/details", h_details, DIALECT_ZAIA, TICKET(OP_READ)},
     {"POST", V "/tickets", h_ticket_create, DIALECT_ZAIA, TICKET(OP_CREATE)},
@@ -637,4 +641,6 @@ const api_route zaia_routes[] = {
                 ENTITY_ROUTES("/chats", chat, RES_CHAT) ENTITY_ROUTES("/tags", tag, RES_SETTINGS)
                     ENTITY_ROUTES("/ticketing-teams", team, RES_SETTINGS)};
 #undef TICKET
-const size_t zaia_route_count = sizeof zaia_routes / sizeof zaia_routes[0];
+const api_dialect zaia_dialect = {DIALECT_ZAIA, "/api/v1", zaia_routes,
+                                   sizeof zaia_routes / sizeof zaia_routes[0], zaia_error,
+                                   zaia_no_route};
