@@ -54,7 +54,7 @@ static void ticket_w(jw *w, const api_call *c, const void *row)
 
 static void details_w(jw *w, const api_call *c, const void *row)
 {
-    const details_row *d = row;
+    const ticket_detail_row *d = row;
     bool user_owner = d->owner_entity && strcmp(d->owner_entity, "users") == 0;
     jw_obj(w);
     jw_kstr(w, "assigneeEmail", d->assignee_email);
@@ -385,7 +385,7 @@ static status h_ticket_assignee(api_call *c)
 
 static status h_details(api_call *c)
 {
-    details_row d;
+    ticket_detail_row d;
     status st = ticket_details(&c->cx, c->req->params[0], &d);
     return st ? st : ok_one(c, details_w, &d);
 }
@@ -405,10 +405,10 @@ static status h_details_list(api_call *c)
     in.include_removed = removed == 1;
     in.status = q_get(c, "status");
     in.search = q_get(c, "search");
-    details_row *rows;
+    ticket_detail_row *rows;
     size_t n;
     if ((st = ticket_details_list(&c->cx, &in, &rows, &n))) return st;
-    return ok_list(c, details_w, rows, sizeof(details_row), n);
+    return ok_list(c, details_w, rows, sizeof(ticket_detail_row), n);
 }
 
 static status h_ticket_tag_add(api_call *c)

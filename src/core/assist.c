@@ -259,7 +259,7 @@ static status do_create(core_ctx *cx, void *p)
     };
     uuid_v4(t->uuid);
     if ((st = store_ticket_insert(cx->db, cx->ws, t))) return st;
-    if ((st = store_ticket_set_call(cx->db, cx->ws, t))) return st;
+    if ((st = store_ticket_set_schedule(cx->db, cx->ws, t))) return st;
     /* The row as any read shows it (joins included): the event's uuids and the answer. */
     if ((st = store_ticket_get(cx->db, cx->ws, t->uuid, cx->a, t))) return st;
     if ((st = ticket_ev_created(cx, t))) return st;
@@ -364,7 +364,7 @@ static status do_update(core_ctx *cx, void *p)
     if (!changed && !moved && !assigned) return ST_OK;
     t.updated_at = cx->now;
     st = store_ticket_update(cx->db, cx->ws, &t);
-    return st ? st : store_ticket_set_call(cx->db, cx->ws, &t);
+    return st ? st : store_ticket_set_schedule(cx->db, cx->ws, &t);
 out:
     ev_discard(&e);
     return st;
@@ -398,7 +398,7 @@ status assist_list(core_ctx *cx, const assist_list_in *in, ticket_row **rows, si
                    int64_t *total, int64_t **medias)
 {
     diag *d = cx->d;
-    call_filter f = {.user_id = NULL_INT, .team_id = NULL_INT, .contact_id = NULL_INT};
+    ticket_query f = {.user_id = NULL_INT, .team_id = NULL_INT, .contact_id = NULL_INT};
     status st = assist_paging(d, in->limit, in->offset, 10, LIMIT_PAGE_SIZE, &f.limit, &f.offset);
     f.since = in->since.set ? in->since.v : NULL_INT;
     f.until = in->until.set ? in->until.v : NULL_INT;
@@ -409,9 +409,9 @@ status assist_list(core_ctx *cx, const assist_list_in *in, ticket_row **rows, si
     if (!st && in->orderby) st = check_enum(d, "orderby", in->orderby, orders);
     if (!st && in->order) st = check_enum(d, "order", in->order, dirs);
     if (st) return st;
-    f.order = !in->orderby || !strcmp(in->orderby, "start_time") ? CALL_ORDER_START
-              : !strcmp(in->orderby, "date")                     ? CALL_ORDER_DATE
-                                                                 : CALL_ORDER_SUBJECT;
+    f.order = !in->orderby || !strcmp(in->orderby, "start_time") ? TICKET_ORDER_START
+              : !strcmp(in->orderby, "date")                     ? TICKET_ORDER_CREATED
+                                                                 : TICKET_ORDER_TITLE;
     f.desc = !in->order || !strcmp(in->order, "desc");
     f.reference = in->reference;
     f.type = in->type;
@@ -443,6 +443,6 @@ status assist_list(core_ctx *cx, const assist_list_in *in, ticket_row **rows, si
     }
     if (in->service_key && !assist_is_service_key(in->service_key))
         return diag_set(d, ST_INVALID, "service_key", "must be 32 lower-case letters or digits");
-    st = store_call_list(cx->db, cx->ws, &f, cx->a, rows, n, total);
+    st = store_ticket_query(cx->db, cx->ws, &f, cx->a, rows, n, total);
     return st ? st : store_media_counts(cx->db, *rows, *n, cx->a, medias);
 }

@@ -35,7 +35,7 @@ status assist_delete(core_ctx *cx, const char *id) WUR;
 /* The ticket and how many medias it has; ST_FORBIDDEN per the rule above. */
 status assist_get(core_ctx *cx, const char *id, ticket_row *out, int64_t *medias) WUR;
 /* Apizee's `type` of t: its own, else the title of its category (a ticket made through Tamio),
- * else NULL. The list's `type` filter matches the same (store_call_list). */
+ * else NULL. The list's `type` filter matches the same (store_ticket_query). */
 const char *assist_type(const ticket_row *t);
 
 typedef struct {
