@@ -333,4 +333,3 @@ void api_too_large(api_req *req, api_resp *resp, uint64_t limit)
     diag_set(&c.d, ST_TOO_LARGE, "body", "is larger than %llu bytes", (unsigned long long)limit);
     call_error(&c, ST_TOO_LARGE);
 }
-
