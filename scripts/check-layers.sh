@@ -31,6 +31,14 @@ for f in $(grep -lE '#include [<"](zip|cairo|cairo-pdf|fontconfig/fontconfig)\.h
   case "$f" in src/doc/zip.c|src/doc/pdf.c) ;; *) fail "$f includes libzip, cairo or fontconfig (only src/doc/ may)";; esac
 done
 for f in $(inc "src/api/*.[ch]" '"(server|store)/'); do fail "$f includes server/ or store/"; done
+# api/: the dispatcher (api.c, api.h) calls down into the dialects, and they into the helpers of
+# call.c; the helpers reach a dialect only through the api_dialect the dispatcher put in the call.
+for f in $(inc "src/api/call.[ch] src/api/request.h" '"api/(api|dialects)\.h'); do
+  fail "$f includes the dispatcher's api.h or dialects.h (helpers must not call back up)"
+done
+for f in $(inc "src/api/tamio.c src/api/zaia.c src/api/apizee.c src/api/files.c src/api/ops.c" '"api/api\.h'); do
+  fail "$f includes the dispatcher's api.h (a dialect uses api/call.h)"
+done
 # net/ (outbound email and SMS) sits on util/ only; core/ is the only layer that calls it.
 for f in $(grep -lE '#include [<"]curl/' src/*/*.[ch] src/*.c 2>/dev/null); do
   case "$f" in src/net/*) ;; *) fail "$f includes curl (only src/net/ may)";; esac

@@ -14,6 +14,7 @@
 #include "core/media.h"
 #include "core/ticket.h"
 #include "util/text.h"
+#include "util/timeutil.h"
 
 /* ---- errors ---- */
 
@@ -30,7 +31,7 @@ static void error_body(api_call *c, int http)
 
 static status oauth_error(api_call *c, const char *code, const char *description);
 
-void apizee_error(api_call *c, status st)
+static void apizee_error(api_call *c, status st)
 {
     /* The token endpoints (the public routes) answer OAuth's shape, with HTTP 429. */
     if (st == ST_RATE_LIMITED && c->route && c->route->public_) {
@@ -46,6 +47,12 @@ void apizee_error(api_call *c, status st)
     error_body(c, http);
 }
 
+static void apizee_no_route(api_call *c, bool method_not_allowed)
+{
+    diag_set(&c->d, ST_NOT_FOUND, "", "%s", method_not_allowed ? "Method not allowed" : "Not found");
+    error_body(c, method_not_allowed ? 405 : 404);
+}
+
 /* OAuth 2 (RFC 6749 section 5.2): {"error": code, "error_description": …}, HTTP 400. */
 static status oauth_error(api_call *c, const char *code, const char *description)
 {
@@ -57,79 +64,15 @@ static status oauth_error(api_call *c, const char *code, const char *description
 
 /* ---- input: a parameter from the body (JSON or form) or else the query string ---- */
 
-static int hexval(char ch)
-{
-    return ch >= '0' && ch <= '9'   ? ch - '0'
-           : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
-           : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
-                                    : -1;
-}
-
-/* application/x-www-form-urlencoded: '+' is a space, %XX a byte. *nul tells whether a %00
- * was decoded (the text then ends early). */
-static char *url_decode(arena *a, const char *s, size_t n, bool *nul)
-{
-    char *out = arena_alloc(a, n + 1), *o = out;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '+') {
-            *o++ = ' ';
-        } else if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-            *o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-            i += 2;
-        } else {
-            *o++ = s[i];
-        }
-    }
-    *o = '\0';
-    *nul = strlen(out) != (size_t)(o - out);
-    return out;
-}
-
-static bool is_form(const api_call *c)
-{
-    const char *ct = c->req->content_type;
-    return ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
-}
-
-/* The form body's pairs, decoded once per call into c->form. */
-static void form_read(api_call *c)
-{
-    if (c->form_read) return;
-    c->form_read = true;
-    if (!is_form(c) || !c->req->body) return;
-    const char *b = c->req->body, *end = b + c->req->body_len;
-    size_t cap = 0;
-    while (b < end) {
-        const char *amp = memchr(b, '&', (size_t)(end - b));
-        const char *stop = amp ? amp : end;
-        const char *eq = memchr(b, '=', (size_t)(stop - b));
-        if (stop > b) {
-            c->form = arena_grow(c->req->a, c->form, &cap, c->n_form, sizeof *c->form);
-            api_kv *kv = &c->form[c->n_form++];
-            bool nul_name, nul_value = false;
-            kv->name = url_decode(c->req->a, b, (size_t)((eq ? eq : stop) - b), &nul_name);
-            kv->value =
-                eq ? url_decode(c->req->a, eq + 1, (size_t)(stop - eq - 1), &nul_value) : "";
-            if ((nul_name || nul_value) && !c->form_nul) c->form_nul = kv->name;
-        }
-        b = stop + 1;
-    }
-}
-
 /* A parameter as text: a JSON string as is, a number or boolean spelled out, an array of
  * strings joined with commas (emails, phones); in a form or the query string every value of
  * name and name[] joined with commas. NULL when absent or null. */
 static status param(api_call *c, const char *name, const char **out)
 {
     *out = NULL;
-    if (is_form(c)) {
-        form_read(c);
-        if (c->form_nul)
-            return diag_set(&c->d, ST_INVALID, c->form_nul, "must not contain a NUL byte (%%00)");
-        *out = kv_join(c->req->a, c->form, c->n_form, name);
-        if (*out && !text_utf8_valid(*out, strlen(*out)))
-            return diag_set(&c->d, ST_INVALID, name, "must be UTF-8 text");
-        if (*out) return ST_OK;
+    if (call_is_form(c)) {
+        status st = call_form_get(c, name, out);
+        if (st || *out) return st;
     } else if (c->req->body_len) {
         json_t *b;
         status st = call_body(c, &b);
@@ -169,17 +112,82 @@ static status param(api_call *c, const char *name, const char **out)
     return ST_OK;
 }
 
-/* Reads each named parameter into the matching `const char *` of a struct. */
+/* ---- typed parameters: core/ takes flags, numbers and dates, read here off the wire ---- */
+
+/* '1', 'true', 'TRUE' (and '0', 'false', 'FALSE', ''); unset when absent. */
+static status flag_param(api_call *c, const char *name, opt_bool *out)
+{
+    const char *v;
+    status st = param(c, name, &v);
+    *out = (opt_bool){.set = v != NULL};
+    if (st || !v) return st;
+    if (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "TRUE"))
+        out->v = true;
+    else if (!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "FALSE") || !*v)
+        out->v = false;
+    else
+        return diag_set(&c->d, ST_INVALID, name, "must be 1, true, TRUE, 0, false or FALSE");
+    return ST_OK;
+}
+
+/* A whole number from lo to hi; unset when absent. */
+static status int_param(api_call *c, const char *name, long long lo, long long hi, opt_int *out)
+{
+    const char *v;
+    long long n;
+    status st = param(c, name, &v);
+    *out = (opt_int){0};
+    if (st || !v) return st;
+    if (!text_parse_int(v, &n) || n < lo || n > hi)
+        return diag_set(&c->d, ST_INVALID, name, "must be an integer from %lld to %lld", lo, hi);
+    *out = (opt_int){.set = true, .v = n};
+    return ST_OK;
+}
+
+/* An ISO 8601 UTC date, as ms; unset when absent. */
+static status date_param(api_call *c, const char *name, opt_int *out)
+{
+    const char *v;
+    status st = param(c, name, &v);
+    *out = (opt_int){0};
+    if (st || !v) return st;
+    if (!time_parse_iso(v, &out->v))
+        return diag_set(&c->d, ST_INVALID, name,
+                        "must be an ISO 8601 UTC date such as 2020-01-01T15:00:00Z");
+    out->set = true;
+    return ST_OK;
+}
+
+/* How a parameter is read into its field of an input struct: text (`const char *`), a flag
+ * (opt_bool), a number from lo to hi or a date (opt_int). */
+typedef enum { PARAM_TEXT = 0, PARAM_FLAG, PARAM_INT, PARAM_DATE } param_kind;
 typedef struct {
     const char *name;
     size_t off;
+    param_kind kind;
+    long long lo, hi;
 } param_spec;
 
 static status params(api_call *c, void *dst, const param_spec *spec, size_t n)
 {
     status st = ST_OK;
-    for (size_t i = 0; !st && i < n; i++)
-        st = param(c, spec[i].name, (const char **)((char *)dst + spec[i].off));
+    for (size_t i = 0; !st && i < n; i++) {
+        void *field = (char *)dst + spec[i].off;
+        switch (spec[i].kind) {
+        case PARAM_TEXT:
+            st = param(c, spec[i].name, field);
+            break;
+        case PARAM_FLAG:
+            st = flag_param(c, spec[i].name, field);
+            break;
+        case PARAM_INT:
+            st = int_param(c, spec[i].name, spec[i].lo, spec[i].hi, field);
+            break;
+        case PARAM_DATE:
+            st = date_param(c, spec[i].name, field);
+            break;
+        }
+    }
     return st;
 }
 
@@ -189,7 +197,7 @@ static status opt_param(api_call *c, const char *name, opt_str *out)
     const char *v;
     status st = param(c, name, &v);
     bool present = v != NULL;
-    if (!present && !is_form(c) && c->req->body_len) {
+    if (!present && !call_is_form(c) && c->req->body_len) {
         json_t *b;
         if (!call_body(c, &b)) present = json_object_get(b, name) != NULL; /* null */
     }
@@ -371,11 +379,7 @@ static status h_token_revoke(api_call *c)
     const char *token;
     status st = param(c, "token", &token);
     if (st) return st;
-    if (!token) {
-        const char *h = c->req->authorization;
-        if (h && !strncasecmp(h, "Bearer ", 7)) h += 7;
-        token = h;
-    }
+    if (!token) token = call_bearer(c->req->authorization);
     if ((st = call_open(c))) return st;
     if ((st = token_revoke(&c->cx, token))) return st;
     return reply_json(c, 200, json_pack("{s:b}", "revoked", 1));
@@ -383,10 +387,10 @@ static status h_token_revoke(api_call *c)
 
 /* ---- tickets ---- */
 
-#define P(field)                                                                                   \
-    {                                                                                              \
-#field, offsetof(assist_in, field)                                                         \
-    }
+#define P(field)           {#field, offsetof(assist_in, field), PARAM_TEXT, 0, 0}
+#define FLAG(field)        {#field, offsetof(assist_in, field), PARAM_FLAG, 0, 0}
+#define DATE(field)        {#field, offsetof(assist_in, field), PARAM_DATE, 0, 0}
+#define INT(field, lo, hi) {#field, offsetof(assist_in, field), PARAM_INT, lo, hi}
 static const param_spec create_params[] = {
     P(name),
     P(phone),
@@ -398,13 +402,13 @@ static const param_spec create_params[] = {
     P(description),
     P(group),
     P(agent),
-    P(send_invitation),
+    FLAG(send_invitation),
     P(agent_template),
     P(requestor_template),
-    P(invite_organizer),
-    P(start_date),
-    P(duration),
-    P(reminder),
+    FLAG(invite_organizer),
+    DATE(start_date),
+    INT(duration, 0, LIMIT_CALL_MINUTES),
+    INT(reminder, 0, LIMIT_CALL_MINUTES),
     P(firstname),
     P(company),
     P(gender),
@@ -413,6 +417,9 @@ static const param_spec create_params[] = {
     P(scopes),
 };
 #undef P
+#undef FLAG
+#undef DATE
+#undef INT
 
 static status ticket_answer(api_call *c, int http, const ticket_row *t, int64_t medias)
 {
@@ -458,16 +465,18 @@ static status h_delete(api_call *c)
     return st ? st : no_content(c);
 }
 
-#define P(field)                                                                                   \
-    {                                                                                              \
-#field, offsetof(assist_list_in, field)                                                    \
-    }
+#define P(field)           {#field, offsetof(assist_list_in, field), PARAM_TEXT, 0, 0}
+#define DATE(field)        {#field, offsetof(assist_list_in, field), PARAM_DATE, 0, 0}
+#define INT(field, lo, hi) {#field, offsetof(assist_list_in, field), PARAM_INT, lo, hi}
 static const param_spec list_params[] = {
-    P(since),   P(until),     P(started_after), P(ended_before), P(search),
-    P(orderby), P(order),     P(limit),         P(offset),       P(user),
-    P(group),   P(reference), P(type),          P(requestor),    P(service_key),
+    INT(limit, 1, LIMIT_PAGE_SIZE), INT(offset, 0, INT32_MAX), DATE(since),   DATE(until),
+    DATE(started_after),            DATE(ended_before),        P(search),     P(orderby),
+    P(order),                       P(user),                   P(group),      P(reference),
+    P(type),                        P(requestor),              P(service_key),
 };
 #undef P
+#undef DATE
+#undef INT
 
 static status h_list(api_call *c)
 {
@@ -478,8 +487,7 @@ static status h_list(api_call *c)
     status st = params(c, &in, list_params, sizeof list_params / sizeof list_params[0]);
     if (!st) st = assist_list(&c->cx, &in, &rows, &n, &total, &medias);
     if (st) return st;
-    int64_t offset = 0;
-    if (in.offset) (void)text_parse_int(in.offset, (long long *)&offset);
+    int64_t offset = in.offset.set ? in.offset.v : 0;
     jw w;
     envelope_begin(&w);
     for (size_t i = 0; i < n; i++)
@@ -489,15 +497,19 @@ static status h_list(api_call *c)
 
 /* ---- medias ---- */
 
-#define P(field)                                                                                   \
-    {                                                                                              \
-#field, offsetof(media_list_in, field)                                                     \
-    }
+#define P(field)           {#field, offsetof(media_list_in, field), PARAM_TEXT, 0, 0}
+#define DATE(field)        {#field, offsetof(media_list_in, field), PARAM_DATE, 0, 0}
+#define INT(field, lo, hi) {#field, offsetof(media_list_in, field), PARAM_INT, lo, hi}
 static const param_spec media_params[] = {
-    P(status), P(offset),     P(limit), P(since), P(until), P(search), P(orderby),
-    P(order),  P(media_type), P(tag),   P(user),  P(group), P(source),
+    P(status),      INT(offset, 0, INT32_MAX), INT(limit, 1, LIMIT_PAGE_SIZE),
+    DATE(since),    DATE(until),               P(search),
+    P(orderby),     P(order),                  P(media_type),
+    P(tag),         P(user),                   P(group),
+    P(source),
 };
 #undef P
+#undef DATE
+#undef INT
 
 static status h_medias(api_call *c)
 {
@@ -508,8 +520,7 @@ static status h_medias(api_call *c)
     status st = params(c, &in, media_params, sizeof media_params / sizeof media_params[0]);
     if (!st) st = media_list(&c->cx, c->req->params[0], &in, &rows, &n, &total);
     if (st) return st;
-    int64_t offset = 0;
-    if (in.offset) (void)text_parse_int(in.offset, (long long *)&offset);
+    int64_t offset = in.offset.set ? in.offset.v : 0;
     char uuid[UUID_STR_LEN + 1];
     (void)uuid_parse(c->req->params[0], uuid); /* media_list accepted it */
     jw w;
@@ -559,13 +570,13 @@ static void apizee_names(arena *a, event_row *rows, size_t n)
 
 static status h_events(api_call *c)
 {
-    const char *limit, *offset;
+    opt_int limit, offset;
     event_row *rows;
     size_t n;
     int64_t total, lim, off;
     ticket_row t;
-    status st = param(c, "limit", &limit);
-    if (!st) st = param(c, "offset", &offset);
+    status st = int_param(c, "limit", 1, 1000, &limit);
+    if (!st) st = int_param(c, "offset", 0, INT32_MAX, &offset);
     if (!st) st = assist_paging(c->cx.d, limit, offset, 100, 1000, &lim, &off);
     if (!st) st = export_events(&c->cx, c->req->params[0], off, lim, &t, &rows, &n, &total);
     if (st) return st;
@@ -629,7 +640,7 @@ static status h_export(api_call *c)
 
 #define V         "/api/v3"
 #define TICKET(o) .res = RES_TICKET, .op = o
-const api_route apizee_routes[] = {
+static const api_route apizee_routes[] = {
     {"POST", V "/token", h_token, DIALECT_APIZEE, .public_ = true, .res = RES_PUBLIC},
     {"POST", V "/token/revoke", h_token_revoke, DIALECT_APIZEE, .public_ = true, .res = RES_PUBLIC},
     {"POST", V "/tickets", h_create, DIALECT_APIZEE, TICKET(OP_CREATE)},
@@ -646,4 +657,6 @@ const api_route apizee_routes[] = {
     {"GET", V "/tickets/{id}/export", h_export, DIALECT_APIZEE, TICKET(OP_READ)},
 };
 #undef TICKET
-const size_t apizee_route_count = sizeof apizee_routes / sizeof apizee_routes[0];
+const api_dialect apizee_dialect = {DIALECT_APIZEE, "/api/v3", apizee_routes,
+                                     sizeof apizee_routes / sizeof apizee_routes[0],
+                                     apizee_error, apizee_no_route};

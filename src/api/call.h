@@ -1,12 +1,16 @@
 /* What a dialect handler works with: the request, the response, the core context, and the
- * shared helpers that read JSON bodies and query strings with the documented checks (each
- * failure names the field) and write JSON answers. Internal to src/api/. */
+ * shared helpers (call.c) that read JSON bodies, urlencoded forms, query strings and the
+ * Authorization header with the documented checks (each failure names the field) and write JSON
+ * answers. The helpers never call the dispatcher (api.h): the dispatcher fills an api_call
+ * (its dialect, its store) and calls down into the dialects and these helpers. Internal to
+ * src/api/. */
 #ifndef TICKETD_API_CALL_H
 #define TICKETD_API_CALL_H
 
 #include <jansson.h>
 
-#include "api/api.h"
+#include "api/request.h"
+#include "core/core.h"
 #include "core/asset.h"
 #include "util/jsonw.h"
 
@@ -27,10 +31,26 @@ struct api_form {
     diag d;
 };
 
+/* A dialect as the dispatcher sees it: declared by each dialect file (dialects.h), listed by
+ * the dispatcher, which joins the route tables and hands the renderers to call_error and
+ * api_no_route through api_call.dialect. */
+typedef struct {
+    dialect dl;
+    const char *prefix; /* the paths it answers: prefix or prefix/...; NULL: every other path */
+    const api_route *routes;
+    size_t n_routes;
+    /* Writes the error body for st (the diag says why); called through call_error. */
+    void (*error)(api_call *c, status st);
+    /* The 404 (or 405: a path that has other methods) of a path that matched no route. */
+    void (*no_route)(api_call *c, bool method_not_allowed);
+} api_dialect;
+
 struct api_call {
     api_req *req;
     api_resp *resp;
-    const api_route *route;
+    const api_route *route;           /* NULL when no route matched */
+    const api_dialect *dialect;       /* whose error shape call_error writes (NULL: the plain one) */
+    store *st;                        /* the process's store, for call_open */
     core_ctx cx;
     diag d;
     json_t *body; /* parsed on demand by call_body; freed with the arena */
@@ -49,6 +69,20 @@ status in_str(api_call *c, json_t *obj, const char *key, opt_str *out) WUR;
 status in_req_str(api_call *c, json_t *obj, const char *key, const char **out) WUR;
 /* An array of strings, or null (treated as []), or absent. */
 status in_strs(api_call *c, json_t *obj, const char *key, opt_strs *out) WUR;
+
+/* An application/x-www-form-urlencoded body? */
+bool call_is_form(const api_call *c);
+/* Every value of name and name[] of an urlencoded body, joined with commas (kv_join), decoded
+ * once per call into c->form: NULL when absent or when the body is no form. A NUL (%00) in any
+ * field's name or value is ST_INVALID naming that field; a value that is not UTF-8, naming
+ * name. */
+status call_form_get(api_call *c, const char *name, const char **out) WUR;
+/* Parses a request body: {} when empty, a JSON object, else ST_INVALID naming `body`. Released
+ * with the request's arena. */
+status call_parse_body(api_req *req, json_t **out, diag *d) WUR;
+
+/* The key or token of an Authorization header: "Bearer <key>" or the raw key (NULL if h is). */
+const char *call_bearer(const char *h);
 
 /* A text field of an upload's form: absent (set false) or its value (UTF-8 checked). */
 status form_str(api_call *c, const char *name, opt_str *out) WUR;
@@ -96,8 +130,13 @@ int call_http_status(status st);
 void call_dims(jw *w, const asset_row *a);
 /* "thumbnails": [{url, width, height}, …] of an asset (signed URLs). */
 void call_thumbnails(jw *w, const asset_row *a);
-/* Renders a failure in the dialect of the call's route. */
+/* Renders a failure in the shape of c->dialect (the plain one when NULL), after the defaults
+ * every dialect shares: a message for 500 and 503, Retry-After for 429. */
 void call_error(api_call *c, status st);
+/* The plain shape of /healthz and /files: {"status": http, "error": "field message"}, and its
+ * 404/405. */
+void call_plain_error(api_call *c, status st);
+void call_plain_no_route(api_call *c, bool method_not_allowed);
 /* Serialises root (stolen) as the response body with the given HTTP status. */
 status reply_json(api_call *c, int http_status, json_t *root);
 /* Sends the writer's text (released either way) with the given HTTP status. */

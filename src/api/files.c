@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "api/call.h"
 #include "api/dialects.h"
 
 /* Parses "bytes=a-b", "bytes=a-" or "bytes=-n" against size into [*off, *off + *len). Returns
@@ -102,9 +101,11 @@ static status h_thumbnail(api_call *c)
     return serve(c, arena_strndup(c->req->a, name, n - 5));
 }
 
-const api_route files_routes[] = {
+static const api_route files_routes[] = {
     {"GET", "/files/{id}/{name}", h_file, DIALECT_OPS, .key_optional = true, .res = RES_FILE},
     {"GET", "/files/{id}/thumbnails/{name}", h_thumbnail, DIALECT_OPS, .key_optional = true,
      .res = RES_FILE},
 };
-const size_t files_route_count = sizeof files_routes / sizeof files_routes[0];
+const api_dialect files_dialect = {DIALECT_OPS, "/files", files_routes,
+                                    sizeof files_routes / sizeof files_routes[0],
+                                    call_plain_error, call_plain_no_route};

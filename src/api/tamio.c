@@ -194,7 +194,7 @@ static status ok_empty(api_call *c)
     return reply_json(c, 200, json_pack("{s:i}", "status", 200));
 }
 
-void tamio_error(api_call *c, status st)
+static void tamio_error(api_call *c, status st)
 {
     json_t *o = json_object();
     int http = 400, code = 400;
@@ -241,6 +241,17 @@ void tamio_error(api_call *c, status st)
         json_object_set_new(o, "error", json_string(c->d.msg));
     json_object_set_new(o, "error_code", json_integer(code));
     (void)reply_json(c, http, o);
+}
+
+static void tamio_no_route(api_call *c, bool method_not_allowed)
+{
+    int code = method_not_allowed ? 405 : 404;
+    json_t *o = json_object();
+    json_object_set_new(o, "status", json_integer(code));
+    json_object_set_new(o, "error",
+                        json_string(method_not_allowed ? "Method not allowed" : "Not found"));
+    json_object_set_new(o, "error_code", json_integer(code));
+    (void)reply_json(c, code, o);
 }
 
 /* ---- tickets ---- */
@@ -596,7 +607,7 @@ static status h_asset_delete(api_call *c)
 }
 
 #define A "/v2/agency"
-const api_route tamio_routes[] = {
+static const api_route tamio_routes[] = {
     {"POST", A "/tickets/create", h_ticket_create, DIALECT_TAMIO, .res = RES_TICKET,
      .op = OP_CREATE},
     {"GET", A "/tickets/list", h_ticket_list, DIALECT_TAMIO, .res = RES_TICKET, .op = OP_READ},
@@ -665,4 +676,6 @@ const api_route tamio_routes[] = {
         {"DELETE",      P "/assets/{uuid}", h_asset_delete,                                         \
          DIALECT_TAMIO, .res = RES_ASSET,   .op = OP_DELETE},
     PEOPLE_ROUTES(A) PEOPLE_ROUTES("/v2")};
-const size_t tamio_route_count = sizeof tamio_routes / sizeof tamio_routes[0];
+const api_dialect tamio_dialect = {DIALECT_TAMIO, "/v2", tamio_routes,
+                                    sizeof tamio_routes / sizeof tamio_routes[0], tamio_error,
+                                    tamio_no_route};

@@ -54,7 +54,7 @@ static void ticket_w(jw *w, const api_call *c, const void *row)
 
 static void details_w(jw *w, const api_call *c, const void *row)
 {
-    const details_row *d = row;
+    const ticket_detail_row *d = row;
     bool user_owner = d->owner_entity && strcmp(d->owner_entity, "users") == 0;
     jw_obj(w);
     jw_kstr(w, "assigneeEmail", d->assignee_email);
@@ -240,7 +240,7 @@ static void error_body(api_call *c, int http, const char *phrase)
     (void)reply_json(c, http, o);
 }
 
-void zaia_error(api_call *c, status st)
+static void zaia_error(api_call *c, status st)
 {
     switch (st) {
     case ST_OK:
@@ -280,9 +280,13 @@ void zaia_error(api_call *c, status st)
     }
 }
 
-void zaia_no_route(api_call *c, int http_status)
+/* Express's "Cannot GET /path" as Zaia's 404 (405 for a path with other methods). */
+static void zaia_no_route(api_call *c, bool method_not_allowed)
 {
-    error_body(c, http_status, http_status == 405 ? "Method Not Allowed" : "Not Found");
+    diag_set(&c->d, method_not_allowed ? ST_INVALID : ST_NOT_FOUND, "", "Cannot %s %s",
+             c->req->method, c->req->path);
+    error_body(c, method_not_allowed ? 405 : 404,
+               method_not_allowed ? "Method Not Allowed" : "Not Found");
 }
 
 /* ---- input ---- */
@@ -381,7 +385,7 @@ static status h_ticket_assignee(api_call *c)
 
 static status h_details(api_call *c)
 {
-    details_row d;
+    ticket_detail_row d;
     status st = ticket_details(&c->cx, c->req->params[0], &d);
     return st ? st : ok_one(c, details_w, &d);
 }
@@ -401,10 +405,10 @@ static status h_details_list(api_call *c)
     in.include_removed = removed == 1;
     in.status = q_get(c, "status");
     in.search = q_get(c, "search");
-    details_row *rows;
+    ticket_detail_row *rows;
     size_t n;
     if ((st = ticket_details_list(&c->cx, &in, &rows, &n))) return st;
-    return ok_list(c, details_w, rows, sizeof(details_row), n);
+    return ok_list(c, details_w, rows, sizeof(ticket_detail_row), n);
 }
 
 static status h_ticket_tag_add(api_call *c)
@@ -614,7 +618,7 @@ ENTITY_HANDLERS(team, team_row, team_in, team_input, team_w, team_create, team_u
         {"DELETE", V P "/{id}", h_##name##_delete, DIALECT_ZAIA, .res = R, .op = OP_DELETE},
 
 #define TICKET(o) .res = RES_TICKET, .op = o
-const api_route zaia_routes[] = {
+static const api_route zaia_routes[] = {
     {"GET", V "/tickets/details", h_details_list, DIALECT_ZAIA, TICKET(OP_READ)},
     {"GET", V "/tickets/{id}/details", h_details, DIALECT_ZAIA, TICKET(OP_READ)},
     {"POST", V "/tickets", h_ticket_create, DIALECT_ZAIA, TICKET(OP_CREATE)},
@@ -637,4 +641,6 @@ const api_route zaia_routes[] = {
                 ENTITY_ROUTES("/chats", chat, RES_CHAT) ENTITY_ROUTES("/tags", tag, RES_SETTINGS)
                     ENTITY_ROUTES("/ticketing-teams", team, RES_SETTINGS)};
 #undef TICKET
-const size_t zaia_route_count = sizeof zaia_routes / sizeof zaia_routes[0];
+const api_dialect zaia_dialect = {DIALECT_ZAIA, "/api/v1", zaia_routes,
+                                   sizeof zaia_routes / sizeof zaia_routes[0], zaia_error,
+                                   zaia_no_route};

@@ -15,7 +15,6 @@
 #include "store/store.h"
 #include "util/limits.h"
 #include "util/text.h"
-#include "util/timeutil.h"
 
 #define DEFAULT_REMINDER_MIN 30
 
@@ -57,51 +56,25 @@ size_t assist_split(arena *a, const char *list, const char ***out)
     return n;
 }
 
-status assist_date(diag *d, const char *field, const char *v, int64_t *ms)
+status assist_range(diag *d, const char *field, opt_int v, int64_t lo, int64_t hi, int64_t *out)
 {
-    *ms = NULL_INT;
-    if (!v) return ST_OK;
-    if (!time_parse_iso(v, ms))
-        return diag_set(d, ST_INVALID, field,
-                        "must be an ISO 8601 UTC date such as 2020-01-01T15:00:00Z");
-    return ST_OK;
-}
-
-/* A whole number from lo to hi (NULL_INT when absent). */
-static status int_field(diag *d, const char *field, const char *v, long long lo, long long hi,
-                        int64_t *out)
-{
-    long long n;
     *out = NULL_INT;
-    if (!v) return ST_OK;
-    if (!text_parse_int(v, &n) || n < lo || n > hi)
-        return diag_set(d, ST_INVALID, field, "must be an integer from %lld to %lld", lo, hi);
-    *out = n;
+    if (!v.set) return ST_OK;
+    if (v.v < lo || v.v > hi)
+        return diag_set(d, ST_INVALID, field, "must be an integer from %lld to %lld",
+                        (long long)lo, (long long)hi);
+    *out = v.v;
     return ST_OK;
 }
 
-status assist_paging(diag *d, const char *limit, const char *offset, int64_t dflt, int64_t max,
+status assist_paging(diag *d, opt_int limit, opt_int offset, int64_t dflt, int64_t max,
                      int64_t *lim, int64_t *off)
 {
-    status st = int_field(d, "limit", limit, 1, max, lim);
-    if (!st) st = int_field(d, "offset", offset, 0, INT32_MAX, off);
+    status st = assist_range(d, "limit", limit, 1, max, lim);
+    if (!st) st = assist_range(d, "offset", offset, 0, INT32_MAX, off);
     if (*lim == NULL_INT) *lim = dflt;
     if (*off == NULL_INT) *off = 0;
     return st;
-}
-
-/* '1', 'true', 'TRUE' (and '0', 'false', 'FALSE'); dflt when absent. */
-static status flag_field(diag *d, const char *field, const char *v, bool dflt, bool *out)
-{
-    *out = dflt;
-    if (!v) return ST_OK;
-    if (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "TRUE"))
-        *out = true;
-    else if (!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "FALSE") || !*v)
-        *out = false;
-    else
-        return diag_set(d, ST_INVALID, field, "must be 1, true, TRUE, 0, false or FALSE");
-    return ST_OK;
 }
 
 static status find_agent(core_ctx *cx, const char *key, user_row *out)
@@ -166,12 +139,11 @@ static status check_create(core_ctx *cx, const assist_in *in, checked_in *c)
     if (!st) st = check_text(d, "description", in->description, false, LIMIT_TEXT_CHARS);
     if (!st && in->service_key && !assist_is_service_key(in->service_key))
         st = diag_set(d, ST_INVALID, "service_key", "must be 32 lower-case letters or digits");
-    if (!st) st = flag_field(d, "send_invitation", in->send_invitation, false, &c->send_invitation);
-    if (!st)
-        st = flag_field(d, "invite_organizer", in->invite_organizer, true, &c->invite_organizer);
-    if (!st) st = assist_date(d, "start_date", in->start_date, &c->start_date);
-    if (!st) st = int_field(d, "duration", in->duration, 0, LIMIT_CALL_MINUTES, &c->duration);
-    if (!st) st = int_field(d, "reminder", in->reminder, 0, LIMIT_CALL_MINUTES, &c->reminder);
+    c->send_invitation = in->send_invitation.set && in->send_invitation.v;
+    c->invite_organizer = !in->invite_organizer.set || in->invite_organizer.v;
+    c->start_date = in->start_date.set ? in->start_date.v : NULL_INT;
+    if (!st) st = assist_range(d, "duration", in->duration, 0, LIMIT_CALL_MINUTES, &c->duration);
+    if (!st) st = assist_range(d, "reminder", in->reminder, 0, LIMIT_CALL_MINUTES, &c->reminder);
     if (!st) st = check_text(d, "scopes", in->scopes, false, LIMIT_NAME_CHARS);
     if (st) return st;
     if (c->reminder == NULL_INT) c->reminder = DEFAULT_REMINDER_MIN;
@@ -287,7 +259,7 @@ static status do_create(core_ctx *cx, void *p)
     };
     uuid_v4(t->uuid);
     if ((st = store_ticket_insert(cx->db, cx->ws, t))) return st;
-    if ((st = store_ticket_set_call(cx->db, cx->ws, t))) return st;
+    if ((st = store_ticket_set_schedule(cx->db, cx->ws, t))) return st;
     /* The row as any read shows it (joins included): the event's uuids and the answer. */
     if ((st = store_ticket_get(cx->db, cx->ws, t->uuid, cx->a, t))) return st;
     if ((st = ticket_ev_created(cx, t))) return st;
@@ -392,7 +364,7 @@ static status do_update(core_ctx *cx, void *p)
     if (!changed && !moved && !assigned) return ST_OK;
     t.updated_at = cx->now;
     st = store_ticket_update(cx->db, cx->ws, &t);
-    return st ? st : store_ticket_set_call(cx->db, cx->ws, &t);
+    return st ? st : store_ticket_set_schedule(cx->db, cx->ws, &t);
 out:
     ev_discard(&e);
     return st;
@@ -426,20 +398,20 @@ status assist_list(core_ctx *cx, const assist_list_in *in, ticket_row **rows, si
                    int64_t *total, int64_t **medias)
 {
     diag *d = cx->d;
-    call_filter f = {.user_id = NULL_INT, .team_id = NULL_INT, .contact_id = NULL_INT};
+    ticket_query f = {.user_id = NULL_INT, .team_id = NULL_INT, .contact_id = NULL_INT};
     status st = assist_paging(d, in->limit, in->offset, 10, LIMIT_PAGE_SIZE, &f.limit, &f.offset);
-    if (!st) st = assist_date(d, "since", in->since, &f.since);
-    if (!st) st = assist_date(d, "until", in->until, &f.until);
-    if (!st) st = assist_date(d, "started_after", in->started_after, &f.started_after);
-    if (!st) st = assist_date(d, "ended_before", in->ended_before, &f.ended_before);
+    f.since = in->since.set ? in->since.v : NULL_INT;
+    f.until = in->until.set ? in->until.v : NULL_INT;
+    f.started_after = in->started_after.set ? in->started_after.v : NULL_INT;
+    f.ended_before = in->ended_before.set ? in->ended_before.v : NULL_INT;
     static const char *const orders[] = {"date", "start_time", "subject", NULL};
     static const char *const dirs[] = {"asc", "desc", NULL};
     if (!st && in->orderby) st = check_enum(d, "orderby", in->orderby, orders);
     if (!st && in->order) st = check_enum(d, "order", in->order, dirs);
     if (st) return st;
-    f.order = !in->orderby || !strcmp(in->orderby, "start_time") ? CALL_ORDER_START
-              : !strcmp(in->orderby, "date")                     ? CALL_ORDER_DATE
-                                                                 : CALL_ORDER_SUBJECT;
+    f.order = !in->orderby || !strcmp(in->orderby, "start_time") ? TICKET_ORDER_START
+              : !strcmp(in->orderby, "date")                     ? TICKET_ORDER_CREATED
+                                                                 : TICKET_ORDER_TITLE;
     f.desc = !in->order || !strcmp(in->order, "desc");
     f.reference = in->reference;
     f.type = in->type;
@@ -471,6 +443,6 @@ status assist_list(core_ctx *cx, const assist_list_in *in, ticket_row **rows, si
     }
     if (in->service_key && !assist_is_service_key(in->service_key))
         return diag_set(d, ST_INVALID, "service_key", "must be 32 lower-case letters or digits");
-    st = store_call_list(cx->db, cx->ws, &f, cx->a, rows, n, total);
+    st = store_ticket_query(cx->db, cx->ws, &f, cx->a, rows, n, total);
     return st ? st : store_media_counts(cx->db, *rows, *n, cx->a, medias);
 }

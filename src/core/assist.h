@@ -1,8 +1,9 @@
 /* Video-assistance tickets (Apizee's tickets): a ticket made for a requestor reached by email
  * and/or phone, with an optional agent and group, a schedule (start_date, duration, reminder)
  * and the invitations it sends. The requestor is a client (contact) row shared with the other
- * dialects, found by email or phone, else created. Every field comes in as the client sent it
- * (a string, from a query string, a form or JSON) and is checked here, naming the field.
+ * dialects, found by email or phone, else created. Text fields come as the client sent them and
+ * are checked here, naming the field (lengths, E.164 phones, emails, service keys, languages);
+ * flags, numbers and dates come typed: api/apizee.c reads them off the wire.
  *
  * Who may do what is core/policy.h's rule, as in every dialect: a user who is not an admin
  * sees and changes only tickets assigned to them or to nobody (ST_FORBIDDEN otherwise, and for
@@ -14,9 +15,12 @@
 
 typedef struct {
     const char *name, *phone, *email, *language, *type, *subject, *reference, *description;
-    const char *group, *agent, *send_invitation, *agent_template, *requestor_template;
-    const char *invite_organizer, *start_date, *duration, *reminder, *firstname, *company;
-    const char *gender, *country, *service_key, *scopes;
+    const char *group, *agent, *agent_template, *requestor_template;
+    const char *firstname, *company, *gender, *country, *service_key, *scopes;
+    opt_bool send_invitation;  /* default false */
+    opt_bool invite_organizer; /* default true */
+    opt_int start_date;        /* ms */
+    opt_int duration, reminder; /* minutes, 0..LIMIT_CALL_MINUTES; reminder default 30 */
 } assist_in;
 
 /* Creates the ticket (201); out is the ticket as read back, with its joins. */
@@ -31,22 +35,27 @@ status assist_delete(core_ctx *cx, const char *id) WUR;
 /* The ticket and how many medias it has; ST_FORBIDDEN per the rule above. */
 status assist_get(core_ctx *cx, const char *id, ticket_row *out, int64_t *medias) WUR;
 /* Apizee's `type` of t: its own, else the title of its category (a ticket made through Tamio),
- * else NULL. The list's `type` filter matches the same (store_call_list). */
+ * else NULL. The list's `type` filter matches the same (store_ticket_query). */
 const char *assist_type(const ticket_row *t);
 
 typedef struct {
-    const char *since, *until, *started_after, *ended_before, *search, *orderby, *order;
-    const char *limit, *offset, *user, *group, *reference, *type, *requestor, *service_key;
+    opt_int since, until, started_after, ended_before; /* ms */
+    opt_int limit;  /* 1..LIMIT_PAGE_SIZE, default 10 */
+    opt_int offset; /* 0..INT32_MAX, default 0 */
+    const char *search, *orderby, *order;
+    const char *user, *group, *reference, *type, *requestor, *service_key;
 } assist_list_in;
 /* medias[i] counts the medias of rows[i]. */
 status assist_list(core_ctx *cx, const assist_list_in *in, ticket_row **rows, size_t *n,
                    int64_t *total, int64_t **medias) WUR;
 
-/* limit (default dflt, 1..max) and offset (default 0) as Apizee lists take them. */
-status assist_paging(diag *d, const char *limit, const char *offset, int64_t dflt, int64_t max,
+/* limit (default dflt, 1..max) and offset (default 0, 0..INT32_MAX) of a list; a value out of
+ * range is ST_INVALID naming limit or offset. */
+status assist_paging(diag *d, opt_int limit, opt_int offset, int64_t dflt, int64_t max,
                      int64_t *lim, int64_t *off) WUR;
-/* An ISO 8601 UTC date named `field` (NULL_INT when absent). */
-status assist_date(diag *d, const char *field, const char *v, int64_t *ms) WUR;
+/* A number named `field` from lo to hi (NULL_INT when absent; else ST_INVALID naming it). */
+status assist_range(diag *d, const char *field, opt_int v, int64_t lo, int64_t hi,
+                    int64_t *out) WUR;
 
 /* ---- validators (exposed for the unit tests) ---- */
 bool assist_is_e164(const char *s);        /* "+" then 8 to 15 digits, no leading 0 */

@@ -61,6 +61,16 @@ typedef struct {
     const char *v;
 } opt_str;
 
+/* A typed input parsed by api/ from the wire: absent (set false) or a value. */
+typedef struct {
+    bool set;
+    int64_t v;
+} opt_int;
+typedef struct {
+    bool set;
+    bool v;
+} opt_bool;
+
 typedef struct {
     bool set; /* present; null and [] both clear */
     const char **v;

@@ -94,8 +94,8 @@ status media_list(core_ctx *cx, const char *ticket_id, const media_list_in *in, 
     *rows = NULL;
     status st = ticket_load(cx, "id", ticket_id, &t);
     if (!st) st = assist_paging(d, in->limit, in->offset, 10, LIMIT_PAGE_SIZE, &f.limit, &f.offset);
-    if (!st) st = assist_date(d, "since", in->since, &f.since);
-    if (!st) st = assist_date(d, "until", in->until, &f.until);
+    f.since = in->since.set ? in->since.v : NULL_INT;
+    f.until = in->until.set ? in->until.v : NULL_INT;
     static const char *const orders[] = {"date", "title", NULL};
     static const char *const dirs[] = {"asc", "desc", NULL};
     if (!st && in->orderby) st = check_enum(d, "orderby", in->orderby, orders);

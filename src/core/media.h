@@ -19,7 +19,9 @@ typedef struct {
 status media_create(core_ctx *cx, const char *ticket_id, const media_in *in, media_row *out) WUR;
 
 typedef struct {
-    const char *status, *offset, *limit, *since, *until, *search, *orderby, *order;
+    opt_int offset, limit; /* as assist_paging: default 0 and 10 */
+    opt_int since, until;  /* ms */
+    const char *status, *search, *orderby, *order;
     const char *media_type, *tag, *user, *group, *source;
 } media_list_in;
 /* The ticket's medias, filtered (status defaults to completed), URLs signed. */

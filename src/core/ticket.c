@@ -732,7 +732,7 @@ static status do_complete(core_ctx *cx, void *p)
 CORE_WRITE(ticket_complete(core_ctx *cx, const char *id, const char *user_id, ticket_row *out),
            do_complete, id, user_id, out)
 
-status ticket_details(core_ctx *cx, const char *id, details_row *out)
+status ticket_details(core_ctx *cx, const char *id, ticket_detail_row *out)
 {
     char uuid[UUID_STR_LEN + 1];
     status st = check_uuid(cx->d, "id", id, uuid);
@@ -741,7 +741,8 @@ status ticket_details(core_ctx *cx, const char *id, details_row *out)
         st = ticket_load(cx, "id", id, &t);
     }
     return st ? st
-              : path_found(cx->d, "ticket", store_details_get(cx->db, cx->ws, uuid, cx->a, out));
+              : path_found(cx->d, "ticket",
+                           store_ticket_detail_get(cx->db, cx->ws, uuid, cx->a, out));
 }
 
 /* Resolves a filter's uuids to row ids; unknown ones match nothing, so they are dropped (and
@@ -762,9 +763,10 @@ static status resolve_ids(core_ctx *cx, ref_kind k, const uuid_list *in, id_set 
     return ST_OK;
 }
 
-status ticket_details_list(core_ctx *cx, const details_list_in *in, details_row **rows, size_t *n)
+status ticket_details_list(core_ctx *cx, const details_list_in *in, ticket_detail_row **rows,
+                           size_t *n)
 {
-    details_filter f = {.pg = core_page(&in->page), .include_removed = in->include_removed};
+    ticket_detail_filter f = {.pg = core_page(&in->page), .include_removed = in->include_removed};
     f.pg.desc = true; /* newest first */
     f.pg.from_s = f.pg.to_s = NULL_INT;
     *rows = NULL;
@@ -796,5 +798,5 @@ status ticket_details_list(core_ctx *cx, const details_list_in *in, details_row 
         f.match = store_fts_query(in->search, cx->a);
         /* A search with no word in it is no search. */
     }
-    return store_details_list(cx->db, cx->ws, &f, cx->a, rows, n);
+    return store_ticket_detail_list(cx->db, cx->ws, &f, cx->a, rows, n);
 }

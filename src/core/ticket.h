@@ -152,8 +152,8 @@ status ticket_add_reply(core_ctx *cx, ticket_row *t, reply_row *r, const char *t
 /* Writes t when changed (bumping updated_at) and loads its replies. */
 status ticket_save(core_ctx *cx, ticket_row *t, bool changed) WUR;
 
-status ticket_details(core_ctx *cx, const char *id, details_row *out) WUR;
-status ticket_details_list(core_ctx *cx, const details_list_in *in, details_row **rows,
+status ticket_details(core_ctx *cx, const char *id, ticket_detail_row *out) WUR;
+status ticket_details_list(core_ctx *cx, const details_list_in *in, ticket_detail_row **rows,
                            size_t *n) WUR;
 
 #endif

@@ -175,3 +175,17 @@ status store_category_list(db *c, int64_t ws, const list_page *pg, arena *a, cat
                          sizeof(category_row), read_category, (void **)rows, n, total);
     return st ? st : load_lists(c, *rows, *n, a);
 }
+
+status store_category_by_title(db *c, int64_t ws, const char *title, int64_t *id)
+{
+    db_stmt *s = db_prepare(c, "SELECT id FROM categories WHERE workspace_id = ? AND title = ? "
+                               "AND deleted_at IS NULL ORDER BY id LIMIT 1");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, ws);
+    db_bind_text(s, 2, title);
+    int rc = db_step(s);
+    if (rc == DB_ROW) *id = db_col_int(s, 0);
+    db_reset(s);
+    if (rc < 0) return step_status(rc);
+    return rc == DB_ROW ? ST_OK : ST_NOT_FOUND;
+}

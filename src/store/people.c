@@ -415,7 +415,7 @@ status store_plan_list(db *c, int64_t ws, const list_page *pg, arena *a, plan_ro
                     "created_at", a, sizeof(plan_row), read_plan, (void **)rows, n, total);
 }
 
-/* ---- Apizee: requestors found by address, agents by any of their names, tokens ---- */
+/* ---- requestors found by address, users by any of their names, tokens ---- */
 
 status store_contact_find(db *c, int64_t ws, const char *email, const char *phone, arena *a,
                           contact_row *out)

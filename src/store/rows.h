@@ -35,8 +35,8 @@ typedef struct store_job {
 
 /* A page of a list: [offset, offset+limit). Lists order and filter by the whole second of
  * created_at (the resolution the wire shows), so equal seconds tie-break on the uuid. */
-/* SORT_CREATED orders by the whole second (Tamio shows seconds), SORT_CREATED_MS by the
- * millisecond (Zaia shows milliseconds). */
+/* SORT_CREATED orders by the whole second (for answers that show seconds), SORT_CREATED_MS by
+ * the millisecond. */
 enum { SORT_CREATED = 0, SORT_TITLE, SORT_NAME, SORT_CREATED_MS };
 typedef struct {
     int64_t offset, limit;
@@ -144,11 +144,12 @@ typedef struct {
     char *category_title, *category_uuid, *user_uuid, *chat_uuid, *team_uuid;
     char *contact_uuid, *contact_name, *contact_email;
     int64_t created_at, updated_at, ongoing_at, completed_at, last_viewed_at;
-    /* The call's schedule and Apizee's fields (written by store_ticket_set_call only). */
+    /* The video call's schedule and its reference, type and service key (written by
+     * store_ticket_set_schedule only). */
     char *reference, *type, *service_key;
     int64_t start_date, duration, reminder; /* ms; minutes; minutes — or NULL_INT */
     bool send_invitation;
-    /* Joined for Apizee's agent, group and requestor objects. */
+    /* Joined: the assignee's, the team's and the client's details. */
     char *user_name, *user_email, *user_username, *team_name;
     char *contact_phone, *contact_firstname, *contact_company, *contact_gender, *contact_country;
     reply_row *replies; /* filled by store_ticket_load_replies */
@@ -218,7 +219,7 @@ typedef struct {
     int64_t created_at, updated_at;
 } ticket_tag_row;
 
-/* ---- a ticket as Zaia shows it: with its chat, owner, responder, assignee and team ---- */
+/* ---- a ticket in detail: with its chat, owner, responder, assignee and team ---- */
 typedef struct {
     char uuid[UUID_STR_LEN + 1];
     char *state, *summary;
@@ -232,7 +233,7 @@ typedef struct {
     char *version_uuid;
     int64_t version_number;
     char *team_uuid, *team_name, *team_picture;
-} details_row;
+} ticket_detail_row;
 
 /* A set of row ids to match (one value of a multi-valued filter each); n == 0: no filter. */
 typedef struct {
@@ -246,17 +247,17 @@ typedef struct {
     id_set users, chats, responders, versions, tags;
     bool include_removed;
     const char *match; /* a full-text query (store_fts_query), or NULL */
-} details_filter;
+} ticket_detail_filter;
 
 typedef enum { REF_USER = 0, REF_CHAT, REF_RESPONDER, REF_VERSION, REF_TAG } ref_kind;
 
-/* ---- Apizee: requestors, agents, tokens, the call list, medias ---- */
+/* ---- tokens, the ticket query (schedule, reference, type, service key), medias ---- */
 typedef struct {
     int64_t id, ws, user_id, created_at, expires_at, revoked_at;
     char ws_uuid[UUID_STR_LEN + 1]; /* filled by store_token_by_hash */
 } token_row;
 
-enum { CALL_ORDER_DATE = 0, CALL_ORDER_START, CALL_ORDER_SUBJECT };
+enum { TICKET_ORDER_CREATED = 0, TICKET_ORDER_START, TICKET_ORDER_TITLE };
 typedef struct {
     int64_t offset, limit;
     int order; /* CALL_ORDER_* */
@@ -267,7 +268,7 @@ typedef struct {
     const char *reference, *service_key;
     const char *type;  /* the ticket's type, else its category's title (core assist_type) */
     const char *match; /* a full-text query (store_fts_query), or NULL */
-} call_filter;
+} ticket_query;
 
 typedef struct {
     int64_t id;

@@ -126,8 +126,8 @@ status store_ticket_insert(db *c, int64_t ws, ticket_row *t) WUR;
 /* Writes the mutable columns: title, description, state, is_open, category, subcategory,
  * user, language, team, circumstance, ongoing_at, completed_at, updated_at. */
 status store_ticket_update(db *c, int64_t ws, const ticket_row *t) WUR;
-/* Writes the schedule and Apizee fields (reference … send_invitation) of t. */
-status store_ticket_set_call(db *c, int64_t ws, const ticket_row *t) WUR;
+/* Writes the schedule and the video-call fields (reference … send_invitation) of t. */
+status store_ticket_set_schedule(db *c, int64_t ws, const ticket_row *t) WUR;
 status store_ticket_get(db *c, int64_t ws, const char *uuid, arena *a, ticket_row *out) WUR;
 status store_ticket_delete(db *c, int64_t ws, int64_t id, int64_t now) WUR; /* soft */
 status store_ticket_list(db *c, int64_t ws, const ticket_filter *f, arena *a, ticket_row **rows,
@@ -201,18 +201,20 @@ status store_ticket_tag_add(db *c, int64_t ticket_id, int64_t tag_id, int64_t no
 /* ST_NOT_FOUND when the tag was not attached. */
 status store_ticket_tag_remove(db *c, int64_t ticket_id, int64_t tag_id) WUR;
 
-/* ---- a ticket as Zaia shows it: with its chat, owner, responder, assignee and team ---- */
+/* ---- a ticket in detail: with its chat, owner, responder, assignee and team ---- */
 /* The row id of the object a filter names; ST_NOT_FOUND when it names nothing here. */
 status store_ref_id(db *c, int64_t ws, ref_kind k, const char *uuid, int64_t *id) WUR;
 
-status store_details_get(db *c, int64_t ws, const char *uuid, arena *a, details_row *out) WUR;
-status store_details_list(db *c, int64_t ws, const details_filter *f, arena *a, details_row **rows,
-                          size_t *n) WUR;
+status store_ticket_detail_get(db *c, int64_t ws, const char *uuid, arena *a,
+                               ticket_detail_row *out) WUR;
+status store_ticket_detail_list(db *c, int64_t ws, const ticket_detail_filter *f, arena *a,
+                                ticket_detail_row **rows, size_t *n) WUR;
 /* Turns a user's search text into the full-text query that matches every word as a prefix,
  * case- and accent-insensitively; NULL when the text has no word. */
 char *store_fts_query(const char *text, arena *a);
 
-/* ---- Apizee: requestors, agents, tokens, the call list, medias ---- */
+/* ---- requestors (clients found by address), users by login, tokens, the ticket query,
+ * medias ---- */
 /* The contact with this email (case-insensitive) or else this phone; ST_NOT_FOUND. Either may
  * be NULL. Shadow contacts of platform users are skipped. */
 status store_contact_find(db *c, int64_t ws, const char *email, const char *phone, arena *a,
@@ -231,8 +233,8 @@ status store_token_revoke(db *c, int64_t id, int64_t now) WUR;
 /* The user row of a token's user (any workspace: the token names it). */
 status store_user_by_id(db *c, int64_t ws, int64_t id, arena *a, user_row *out) WUR;
 
-status store_call_list(db *c, int64_t ws, const call_filter *f, arena *a, ticket_row **rows,
-                       size_t *n, int64_t *total) WUR;
+status store_ticket_query(db *c, int64_t ws, const ticket_query *f, arena *a, ticket_row **rows,
+                          size_t *n, int64_t *total) WUR;
 /* The category titled exactly `title` (not deleted); ST_NOT_FOUND. */
 status store_category_by_title(db *c, int64_t ws, const char *title, int64_t *id) WUR;
 /* counts[i]: medias of t[i]. */

@@ -124,7 +124,7 @@ status store_ticket_update(db *c, int64_t ws, const ticket_row *t)
     return run_done(s);
 }
 
-status store_ticket_set_call(db *c, int64_t ws, const ticket_row *t)
+status store_ticket_set_schedule(db *c, int64_t ws, const ticket_row *t)
 {
     db_stmt *s = db_prepare(c, "UPDATE tickets SET reference = ?, type = ?, service_key = ?, "
                                "start_date = ?, duration = ?, reminder = ?, send_invitation = ? "
@@ -370,7 +370,7 @@ status store_event_list(db *c, int64_t ws, int64_t ticket_id, int64_t offset, in
                     read_event, (void **)rows, n, total);
 }
 
-/* ---- tickets as Zaia shows them ---- */
+/* ---- tickets in detail (ticket_detail_row) ---- */
 
 #define DETAILS_COLS                                                                               \
     "t.uuid, t.state, t.title, t.created_at, t.ongoing_at, t.completed_at, u.uuid, u.email, "      \
@@ -385,7 +385,7 @@ status store_event_list(db *c, int64_t ws, int64_t ticket_id, int64_t offset, in
 
 static void read_details(db_stmt *s, arena *a, void *row)
 {
-    details_row *d = row;
+    ticket_detail_row *d = row;
     col_uuid(s, 0, d->uuid);
     d->state = col_str(s, 1, a);
     d->summary = col_str(s, 2, a);
@@ -439,7 +439,8 @@ status store_ref_id(db *c, int64_t ws, ref_kind k, const char *uuid, int64_t *id
     return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : step_status(rc);
 }
 
-status store_details_get(db *c, int64_t ws, const char *uuid, arena *a, details_row *out)
+status store_ticket_detail_get(db *c, int64_t ws, const char *uuid, arena *a,
+                               ticket_detail_row *out)
 {
     return get_one(c,
                    "SELECT " DETAILS_COLS " FROM " DETAILS_FROM
@@ -513,8 +514,9 @@ static status collect_ids(db_stmt *s, int64_t **ids, size_t *n, size_t *cap, int
  * offset+limit that pass the filters, plus the tickets sharing the last one's millisecond (their
  * order is by uuid). Those few are then read and ordered exactly like any list. *done is false
  * when the scan was cut short before filling the page: the caller walks the tickets instead. */
-static status search_newest(db *c, int64_t ws, const details_filter *f, qb *q, int64_t floor_id,
-                            bool all, arena *a, details_row **rows, size_t *n, bool *done)
+static status search_newest(db *c, int64_t ws, const ticket_detail_filter *f, qb *q,
+                            int64_t floor_id, bool all, arena *a, ticket_detail_row **rows,
+                            size_t *n, bool *done)
 {
     int64_t want = f->pg.offset + f->pg.limit, last_at = NULL_INT;
     int64_t *ids = NULL;
@@ -564,12 +566,12 @@ static status search_newest(db *c, int64_t ws, const details_filter *f, qb *q, i
     and_ids(c, &only, "t.id", &candidates, a);
     q = &only;
     return list_run_counted(c, NULL, DETAILS_COLS, DETAILS_FROM, "tickets t", q, &f->pg,
-                            "t.created_at", "t.uuid", "t.created_at", a, sizeof(details_row),
+                            "t.created_at", "t.uuid", "t.created_at", a, sizeof(ticket_detail_row),
                             read_details, (void **)rows, n, NULL);
 }
 
-status store_details_list(db *c, int64_t ws, const details_filter *f, arena *a, details_row **rows,
-                          size_t *n)
+status store_ticket_detail_list(db *c, int64_t ws, const ticket_detail_filter *f, arena *a,
+                                ticket_detail_row **rows, size_t *n)
 {
     qb q;
     qb_init(&q, "t.workspace_id = ? AND t.deleted_at IS NULL AND t.phase = ?");
@@ -594,7 +596,7 @@ status store_details_list(db *c, int64_t ws, const details_filter *f, arena *a, 
         qb_text(&q, f->match);
     }
     return list_run_counted(c, NULL, DETAILS_COLS, DETAILS_FROM, "tickets t", &q, &f->pg,
-                            "t.created_at", "t.uuid", "t.created_at", a, sizeof(details_row),
+                            "t.created_at", "t.uuid", "t.created_at", a, sizeof(ticket_detail_row),
                             read_details, (void **)rows, n, NULL);
 }
 

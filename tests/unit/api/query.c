@@ -1,4 +1,4 @@
-/* Tests of q_uuids and kv_join (api/api.c, declared in api/call.h). q_uuids: the multi-valued
+/* Tests of q_uuids and kv_join (api/call.c, declared in api/call.h). q_uuids: the multi-valued
  * uuid filters of Zaia's GET /tickets/details. One value, repeated keys, a comma list, the
  * `key[]` form and any mix of them, in arrival order; other keys ignored; empty pieces skipped;
  * a malformed uuid or more than LIMIT_PAGE_SIZE values -> ST_INVALID naming the key; values come

@@ -44,20 +44,20 @@ static void test_validators(void **state)
     assert_int_equal(assist_split(a, "", &items), 0);
     assert_int_equal(assist_split(a, NULL, &items), 0);
     diag d = {0};
-    int64_t ms, lim, off;
-    assert_int_equal(assist_date(&d, "start_date", "2020-01-01T15:00:00Z", &ms), ST_OK);
-    assert_int_equal(ms, 1577890800000LL);
-    assert_int_equal(assist_date(&d, "start_date", "tomorrow", &ms), ST_INVALID);
-    assert_string_equal(d.field, "start_date");
-    assert_int_equal(assist_date(&d, "x", NULL, &ms), ST_OK);
-    assert_int_equal(ms, NULL_INT);
-    assert_int_equal(assist_paging(&d, NULL, NULL, 10, 100, &lim, &off), ST_OK);
+    int64_t lim, off;
+    opt_int none = {0};
+    assert_int_equal(assist_paging(&d, none, none, 10, 100, &lim, &off), ST_OK);
     assert_int_equal(lim, 10);
     assert_int_equal(off, 0);
-    assert_int_equal(assist_paging(&d, "101", NULL, 10, 100, &lim, &off), ST_INVALID);
+    assert_int_equal(assist_paging(&d, (opt_int){true, 101}, none, 10, 100, &lim, &off), ST_INVALID);
     assert_string_equal(d.field, "limit");
-    assert_int_equal(assist_paging(&d, "5", "-1", 10, 100, &lim, &off), ST_INVALID);
+    assert_int_equal(assist_paging(&d, (opt_int){true, 5}, (opt_int){true, -1}, 10, 100, &lim, &off),
+                     ST_INVALID);
     assert_string_equal(d.field, "offset");
+    assert_int_equal(assist_paging(&d, (opt_int){true, 5}, (opt_int){true, 7}, 10, 100, &lim, &off),
+                     ST_OK);
+    assert_int_equal(lim, 5);
+    assert_int_equal(off, 7);
     arena_free(a);
 }
 
@@ -84,10 +84,8 @@ static void test_create_checks_each_field(void **state)
     } bad[] = {
         {{.email = "p@x.io", .country = "France"}, "country"},
         {{.email = "p@x.io", .service_key = "ABC"}, "service_key"},
-        {{.email = "p@x.io", .start_date = "2020-13-01T00:00:00Z"}, "start_date"},
-        {{.email = "p@x.io", .duration = "-5"}, "duration"},
-        {{.email = "p@x.io", .reminder = "soon"}, "reminder"},
-        {{.email = "p@x.io", .send_invitation = "yes"}, "send_invitation"},
+        {{.email = "p@x.io", .duration = {true, -5}}, "duration"},
+        {{.email = "p@x.io", .reminder = {true, LIMIT_CALL_MINUTES + 1}}, "reminder"},
         {{.email = "p@x.io", .language = "french!"}, "language"},
         {{.email = "p@x.io", .group = "not-a-uuid"}, "group"},
     };
@@ -104,7 +102,7 @@ static void test_create_checks_each_field(void **state)
         emails = arena_printf(e->a, "%s%sr%d@x.io", emails, i ? "," : "", i);
     char *one_more = arena_printf(e->a, "%s,last@x.io", emails);
     assert_diag(
-        e, assist_create(&e->cx, &(assist_in){.email = one_more, .send_invitation = "true"}, &t),
+        e, assist_create(&e->cx, &(assist_in){.email = one_more, .send_invitation = {true, true}}, &t),
         ST_INVALID, "email");
     for (int i = 0; i < 10; i++)
         phones = arena_printf(e->a, "%s%s+3361234567%d", phones, i ? "," : "", i);
@@ -143,9 +141,9 @@ static void test_create_and_requestor(void **state)
                                          .service_key = "sfa6mdbzx9vigfvryihfokt9khux8qan",
                                          .agent = "ANN@example.com",
                                          .group = team.uuid,
-                                         .start_date = "2024-01-01T15:00:00Z",
-                                         .duration = "45",
-                                         .send_invitation = "TRUE",
+                                         .start_date = {true, 1704121200000LL /* 2024-01-01T15:00:00Z */},
+                                         .duration = {true, 45},
+                                         .send_invitation = {true, true},
                                          .language = "fr"});
     assert_string_equal(t.state, "new");
     assert_string_equal(t.title, "Camera check");
@@ -245,15 +243,15 @@ static void test_list_filters_and_orders(void **state)
     ticket_row a = create(e, (assist_in){.email = "a@x.io",
                                          .subject = "Bravo",
                                          .reference = "R1",
-                                         .start_date = "2024-03-01T10:00:00Z",
-                                         .duration = "60",
+                                         .start_date = {true, 1709287200000LL /* 2024-03-01T10:00:00Z */},
+                                         .duration = {true, 60},
                                          .type = "assistance"});
     e->cx.now += 1000;
     ticket_row b = create(e, (assist_in){.email = "b@x.io",
                                          .subject = "Alpha",
                                          .reference = "R2",
-                                         .start_date = "2024-02-01T10:00:00Z",
-                                         .duration = "30",
+                                         .start_date = {true, 1706781600000LL /* 2024-02-01T10:00:00Z */},
+                                         .duration = {true, 30},
                                          .service_key = "sfa6mdbzx9vigfvryihfokt9khux8qan"});
     e->cx.now += 1000;
     ticket_row c = create(e, (assist_in){.email = "c@x.io",
@@ -275,7 +273,7 @@ static void test_list_filters_and_orders(void **state)
     in = (assist_list_in){.orderby = "subject", .order = "asc"};
     assert_int_equal(assist_list(&e->cx, &in, &rows, &n, &total, &medias), ST_OK);
     assert_string_equal(rows[0].title, "Alpha");
-    in = (assist_list_in){.orderby = "date", .order = "desc", .limit = "1", .offset = "1"};
+    in = (assist_list_in){.orderby = "date", .order = "desc", .limit = {true, 1}, .offset = {true, 1}};
     assert_int_equal(assist_list(&e->cx, &in, &rows, &n, &total, &medias), ST_OK);
     assert_int_equal(n, 1);
     assert_int_equal(total, 3);
@@ -288,11 +286,11 @@ static void test_list_filters_and_orders(void **state)
         {{.reference = "R1"}, 1},
         {{.type = "assistance"}, 1},
         {{.service_key = "sfa6mdbzx9vigfvryihfokt9khux8qan"}, 1},
-        {{.started_after = "2024-02-15T00:00:00Z"}, 1},
-        {{.ended_before = "2024-02-01T10:30:00Z"}, 1},
-        {{.ended_before = "2024-02-01T10:29:59Z"}, 0},
-        {{.since = "2023-11-14T22:13:21Z"}, 2},
-        {{.until = "2023-11-14T22:13:20Z"}, 1},
+        {{.started_after = {true, 1707955200000LL /* 2024-02-15T00:00:00Z */}}, 1},
+        {{.ended_before = {true, 1706783400000LL /* 2024-02-01T10:30:00Z */}}, 1},
+        {{.ended_before = {true, 1706783399000LL /* 2024-02-01T10:29:59Z */}}, 0},
+        {{.since = {true, 1700000001000LL /* 2023-11-14T22:13:21Z */}}, 2},
+        {{.until = {true, 1700000000000LL /* 2023-11-14T22:13:20Z */}}, 1},
         {{.search = "printer"}, 1},
         {{.search = "charlie"}, 1},
         {{.search = "nothing-like-it"}, 0},
@@ -309,8 +307,8 @@ static void test_list_filters_and_orders(void **state)
     unit_diag_clear(e);
     in = (assist_list_in){.orderby = "priority"};
     assert_diag(e, assist_list(&e->cx, &in, &rows, &n, &total, &medias), ST_INVALID, "orderby");
-    in = (assist_list_in){.since = "yesterday"};
-    assert_diag(e, assist_list(&e->cx, &in, &rows, &n, &total, &medias), ST_INVALID, "since");
+    in = (assist_list_in){.limit = {true, LIMIT_PAGE_SIZE + 1}};
+    assert_diag(e, assist_list(&e->cx, &in, &rows, &n, &total, &medias), ST_INVALID, "limit");
     in = (assist_list_in){.requestor = "x"};
     assert_diag(e, assist_list(&e->cx, &in, &rows, &n, &total, &medias), ST_INVALID, "requestor");
     in = (assist_list_in){.requestor = a.contact_uuid};

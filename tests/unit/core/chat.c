@@ -407,7 +407,7 @@ static void test_chat_user_owner(void **state)
     ti.team_id = (opt_str)NUL;
     ticket_row t;
     assert_int_equal(ticket_open(&e->cx, &ti, &t), ST_OK);
-    details_row d;
+    ticket_detail_row d;
     assert_int_equal(ticket_details(&e->cx, t.uuid, &d), ST_OK);
     assert_string_equal(d.owner_uuid, u.uuid);
     assert_string_equal(d.owner_entity, "users");
@@ -446,7 +446,7 @@ static void test_pending(void **state)
     ti.team_id = (opt_str)NUL;
     ticket_row t;
     assert_int_equal(ticket_open(&e->cx, &ti, &t), ST_OK);
-    details_row d;
+    ticket_detail_row d;
 
     assert_int_equal(get_chat(e, w.chat.uuid).pending, 0);
     add_message(e, w.chat.uuid, "one", true);
@@ -600,7 +600,7 @@ static void test_tamio_chat(void **state)
     assert_string_equal(c.summary, "Printer");
     assert_int_equal(c.pending, 0); /* the automated reply answered the description */
 
-    details_row d;
+    ticket_detail_row d;
     assert_int_equal(ticket_details(&e->cx, t.uuid, &d), ST_OK);
     assert_string_equal(d.channel_name, "tamio");
     assert_string_equal(d.channel_type, "api");

@@ -117,16 +117,15 @@ static void test_create_queues_rows_and_events(void **state)
     configure(e, "http://127.0.0.1:1/sms", 3);
     user_row ag = unit_user(e, "Ann", "ann@agents.example");
     int64_t now = time_now_ms();
-    char start[TIME_ISO_LEN + 1];
-    time_format_iso(now + 2 * 3600 * 1000, start);
+    opt_int start = {true, now + 2 * 3600 * 1000};
     assist_in in = {.email = "paul@x.io, jean@y.io",
                     .phone = "+33612345678",
                     .name = "Paul",
                     .subject = "Broken boiler\r\nBcc: evil@x.io",
                     .agent = "ann@agents.example",
-                    .send_invitation = "true",
+                    .send_invitation = {true, true},
                     .start_date = start,
-                    .reminder = "60"};
+                    .reminder = {true, 60}};
     ticket_row t;
     assert_int_equal(assist_create(&e->cx, &in, &t), ST_OK);
     notification_row *rows;
@@ -176,13 +175,12 @@ static void test_what_is_queued_when(void **state)
     assert_int_equal(count(e, "SELECT count(*) FROM notifications"), 0);
     /* no gateway: the phone receives nothing; invite_organizer=false: the agent neither; the
      * start date is past its reminder time: no reminder */
-    char start[TIME_ISO_LEN + 1];
-    time_format_iso(time_now_ms() + 10 * 60000, start);
+    opt_int start = {true, time_now_ms() + 10 * 60000};
     assist_in in = {.email = "a@x.io",
                     .phone = "+33612345678",
                     .agent = "ann@agents.example",
-                    .invite_organizer = "false",
-                    .send_invitation = "1",
+                    .invite_organizer = {true, false},
+                    .send_invitation = {true, true},
                     .start_date = start};
     assert_int_equal(assist_create(&e->cx, &in, &t), ST_OK);
     assert_int_equal(count(e, "SELECT count(*) FROM notifications"), 1);
@@ -190,9 +188,9 @@ static void test_what_is_queued_when(void **state)
                               "audience = 'requestor' AND kind = 'invitation'"),
                      1);
     /* reminder=0: none either */
-    time_format_iso(time_now_ms() + 3 * 3600 * 1000, start);
+    start.v = time_now_ms() + 3 * 3600 * 1000;
     in = (assist_in){
-        .email = "b@x.io", .send_invitation = "TRUE", .start_date = start, .reminder = "0"};
+        .email = "b@x.io", .send_invitation = {true, true}, .start_date = start, .reminder = {true, 0}};
     assert_int_equal(assist_create(&e->cx, &in, &t), ST_OK);
     assert_int_equal(count(e, "SELECT count(*) FROM notifications WHERE kind = 'reminder'"), 0);
 }
@@ -206,8 +204,8 @@ static void test_custom_template_and_refusal(void **state)
     ticket_row t;
     assist_in in = {.email = "a@x.io",
                     .reference = "R-7",
-                    .send_invitation = "true",
-                    .start_date = "2099-01-01T15:00:00Z",
+                    .send_invitation = {true, true},
+                    .start_date = {true, 4070962800000LL /* 2099-01-01T15:00:00Z */},
                     .requestor_template = "visit"};
     assert_int_equal(assist_create(&e->cx, &in, &t), ST_OK);
     notification_row *rows;
@@ -227,7 +225,7 @@ static void test_custom_template_and_refusal(void **state)
     in.agent_template = "absent";
     assert_invalid(e, assist_create(&e->cx, &in, &t), "agent_template");
     /* checked even when nothing is sent */
-    in.send_invitation = NULL;
+    in.send_invitation = (opt_bool){0};
     assert_invalid(e, assist_create(&e->cx, &in, &t), "agent_template");
     assert_int_equal(count(e, "SELECT count(*) FROM tickets"), tickets);
     assert_int_equal(count(e, "SELECT count(*) FROM events"), events);
@@ -248,7 +246,7 @@ static void test_backoff_schedule(void **state)
 static notification_row first_row(unit_env *e, const char *email)
 {
     ticket_row t;
-    assist_in in = {.email = email, .send_invitation = "true"};
+    assist_in in = {.email = email, .send_invitation = {true, true}};
     assert_int_equal(assist_create(&e->cx, &in, &t), ST_OK);
     notification_row *rows;
     size_t n;
@@ -309,7 +307,7 @@ static void test_due_order_and_channels(void **state)
     unit_env *e = *state;
     configure(e, "http://127.0.0.1:1/sms", 3);
     ticket_row t;
-    assist_in in = {.email = "a@x.io", .phone = "+33612345678", .send_invitation = "true"};
+    assist_in in = {.email = "a@x.io", .phone = "+33612345678", .send_invitation = {true, true}};
     assert_int_equal(assist_create(&e->cx, &in, &t), ST_OK);
     notification_row *due;
     size_t n;

@@ -128,7 +128,7 @@ static void test_teams(void **state)
     team_row other;
     assert_int_equal(team_create(&e->cx, &other_in, &other), ST_OK);
     ticket_row t = open_ticket(e, &w, "pending", tm.uuid);
-    details_row d;
+    ticket_detail_row d;
     assert_int_equal(ticket_details(&e->cx, t.uuid, &d), ST_OK);
     assert_string_equal(d.team_uuid, tm.uuid);
     assert_string_equal(d.team_name, "Billing");
@@ -413,7 +413,7 @@ static void test_delete_detaches(void **state)
     /* the deleted tag's id now filters nothing in */
     details_list_in in = {.page = unit_list_in(1, 10), .status = "pending"};
     in.tags = (uuid_list){(const char *[]){g.uuid}, 1};
-    details_row *rows;
+    ticket_detail_row *rows;
     size_t n;
     assert_int_equal(ticket_details_list(&e->cx, &in, &rows, &n), ST_OK);
     assert_int_equal(n, 0);
@@ -429,7 +429,7 @@ static void test_delete_detaches(void **state)
     unit_diag_clear(e);
     assert_diag(e, tag_delete(&e->cx, g.uuid), ST_NOT_FOUND, "tag", REASON_NONE);
     /* the tickets are still there */
-    details_row d;
+    ticket_detail_row d;
     assert_int_equal(ticket_details(&e->cx, t[0].uuid, &d), ST_OK);
     assert_int_equal(ticket_details(&e->cx, t[1].uuid, &d), ST_OK);
 }

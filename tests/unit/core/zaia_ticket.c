@@ -215,7 +215,7 @@ static void test_open_pending(void **state)
     assert_int_equal(t.ongoing_at, NULL_INT);
     assert_int_equal(t.created_at, 1700000005000LL);
 
-    details_row d;
+    ticket_detail_row d;
     assert_int_equal(ticket_details(&e->cx, t.uuid, &d), ST_OK);
     assert_string_equal(d.state, "new");
     assert_string_equal(d.summary, "Chat summary");
@@ -443,7 +443,7 @@ static void test_tamio_close_reopen(void **state)
     assert_int_equal(ticket_set_state(&e->cx, t.uuid, TS_CLOSED, &out), ST_OK);
     assert_int_equal(out.completed_at, 1700000201000LL);
     assert_int_equal(reload(e, t.uuid).completed_at, 1700000201000LL);
-    details_row d;
+    ticket_detail_row d;
     assert_int_equal(ticket_details(&e->cx, t.uuid, &d), ST_OK);
     assert_string_equal(d.state, "closed");
     assert_int_equal(d.completed_at, 1700000201000LL);
@@ -518,7 +518,7 @@ static void test_references(void **state)
     unit_diag_clear(e);
     assert_diag(e, ticket_complete(&e->cx, unknown, w.agent.uuid, &out), ST_NOT_FOUND, "ticket",
                 REASON_NONE);
-    details_row d;
+    ticket_detail_row d;
     unit_diag_clear(e);
     assert_diag(e, ticket_details(&e->cx, unknown, &d), ST_NOT_FOUND, "ticket", REASON_NONE);
     unit_diag_clear(e);
@@ -551,7 +551,7 @@ static void test_tamio_pending(void **state)
     unit_env *e = *state;
     tworld w = make_tworld(e, NULL);
     ticket_row t = tamio_ticket(e, &w, "Printer"), out;
-    details_row d;
+    ticket_detail_row d;
     assert_int_equal(ticket_details(&e->cx, t.uuid, &d), ST_OK);
     assert_int_equal(d.pending, 1); /* the description */
     assert_int_equal(ticket_reply(&e->cx, t.uuid, "On it", NULL, 0, false, &out), ST_OK);
@@ -574,7 +574,7 @@ static void test_tamio_pending(void **state)
 /* The tickets of t[0..nt) that the list answers, as a bit mask (and none twice, none else). */
 static unsigned details_mask(unit_env *e, const details_list_in *in, const ticket_row *t, size_t nt)
 {
-    details_row *rows;
+    ticket_detail_row *rows;
     size_t n;
     unit_diag_clear(e);
     assert_int_equal(ticket_details_list(&e->cx, in, &rows, &n), ST_OK);
@@ -612,7 +612,7 @@ static void test_details_list_status(void **state)
     in.status = "completed";
     assert_int_equal(details_mask(e, &in, t, 3), 4u);
 
-    details_row *rows = (details_row *)1;
+    ticket_detail_row *rows = (ticket_detail_row *)1;
     size_t n = 99;
     const char *bad[] = {"done", "Pending", "", "all"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -665,7 +665,7 @@ static void test_details_list_filters(void **state)
     assert_int_equal(details_mask(e, &in, t, 3), 7u);
 
     /* newest first, paged */
-    details_row *rows;
+    ticket_detail_row *rows;
     size_t n;
     assert_int_equal(ticket_details_list(&e->cx, &in, &rows, &n), ST_OK);
     assert_int_equal(n, 3);
@@ -759,7 +759,7 @@ static void test_details_list_filters(void **state)
     assert_true(rows[0].chat_removed);
     assert_false(rows[1].chat_removed);
     /* ticket_details answers a removed chat's ticket */
-    details_row d;
+    ticket_detail_row d;
     assert_int_equal(ticket_details(&e->cx, t[2].uuid, &d), ST_OK);
     assert_true(d.chat_removed);
 
@@ -868,7 +868,7 @@ static void test_search(void **state)
     for (size_t i = 0; i < sizeof hostile / sizeof *hostile; i++) {
         details_list_in in = dl_in("pending");
         in.search = hostile[i];
-        details_row *rows;
+        ticket_detail_row *rows;
         size_t n;
         unit_diag_clear(e);
         assert_int_equal(ticket_details_list(&e->cx, &in, &rows, &n), ST_OK);
@@ -905,7 +905,7 @@ static void test_search(void **state)
     memset(longtext, 'a', 399);
     in = dl_in("pending");
     in.search = longtext;
-    details_row *rows;
+    ticket_detail_row *rows;
     size_t n;
     unit_diag_clear(e);
     assert_diag(e, ticket_details_list(&e->cx, &in, &rows, &n), ST_INVALID, "search", REASON_NONE);
@@ -939,7 +939,7 @@ static void test_search_user_owner(void **state)
     user_row u = unit_user(e, "Uma", "uma@corp.example");
     chat_row c = make_chat(e, w.channel.uuid, u.uuid, w.responder.uuid, "Laptop");
     ticket_row t[1] = {open_ok(e, c.uuid, w.agent.uuid, "pending")};
-    details_row d;
+    ticket_detail_row d;
     assert_int_equal(ticket_details(&e->cx, t[0].uuid, &d), ST_OK);
     assert_string_equal(d.owner_entity, "users");
     assert_string_equal(d.owner_uuid, u.uuid);
@@ -980,7 +980,7 @@ static void test_search_common_term(void **state)
     assert_int_equal(search(e, &s, "printer refund"), 0u);
     /* newest first and paged, the same way */
     details_list_in in = dl_in("pending");
-    details_row *rows;
+    ticket_detail_row *rows;
     size_t n;
     in.search = "refund printer";
     assert_int_equal(ticket_details_list(&e->cx, &in, &rows, &n), ST_OK);
@@ -1023,7 +1023,7 @@ static void test_search_pages_split_a_millisecond(void **state)
         q.page.page = page;
         q.page.per_page = 2;
         q.search = "PRINTER";
-        details_row *rows;
+        ticket_detail_row *rows;
         size_t n;
         assert_int_equal(ticket_details_list(&e->cx, &q, &rows, &n), ST_OK);
         for (size_t i = 0; i < n; i++)

@@ -1,0 +1,75 @@
+/* The HTTP-neutral request, response and route of api/: what server/ fills from a
+ * libmicrohttpd request and reads back, and what a dialect's route table and handlers are made
+ * of. Types only: the dispatcher (api.h) and the dialects' helpers (call.h) both build on it. */
+#ifndef TICKETD_API_REQUEST_H
+#define TICKETD_API_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/policy.h"
+#include "util/arena.h"
+#include "util/limits.h"
+#include "util/status.h"
+
+typedef struct api_form api_form;
+typedef enum { DIALECT_OPS = 0, DIALECT_TAMIO, DIALECT_ZAIA, DIALECT_APIZEE } dialect;
+
+typedef struct {
+    const char *name, *value; /* value may be NULL ("?flag") */
+} api_kv;
+
+typedef struct {
+    const char *method, *path;             /* path without the query string */
+    const char *params[LIMIT_PATH_PARAMS]; /* the {…} segments of the matched template */
+    size_t n_params;
+    api_kv *query; /* in arrival order; repeated keys repeat */
+    size_t n_query;
+    const char *authorization; /* the header, or NULL */
+    const char *content_type;  /* or NULL */
+    const char *body;          /* NUL-terminated copy of the body, or NULL */
+    size_t body_len;
+    bool body_too_large; /* the body went over the limit and was dropped */
+    arena *a;            /* the request's arena */
+    const char *range;   /* the Range header, or NULL */
+    const char *if_none_match, *if_range;
+    api_form *form; /* an upload route's fields and file (api_upload_*), else NULL */
+    const char *peer; /* the client's address as text (IPv4 or IPv6), or NULL */
+    /* The path parameter or query name whose decoded text held a NUL byte (%00), or NULL:
+     * such a request is refused (400 naming it) before its handler runs, never read cut short
+     * at the NUL. */
+    const char *nul_field;
+} api_req;
+
+typedef struct {
+    int status;
+    char *body; /* malloc'd; the server frees it with the response */
+    size_t len;
+    const char *content_type;
+    api_kv headers[LIMIT_API_HEADERS];
+    size_t n_headers;
+    /* A file answer instead of body: `file_len` bytes of file_fd from file_off (the server
+     * sends them and closes the fd; a HEAD gets the headers only). */
+    bool has_file;
+    int file_fd;
+    uint64_t file_off, file_len;
+} api_resp;
+
+typedef struct api_call api_call;
+typedef status (*api_handler)(api_call *call);
+
+typedef struct {
+    const char *method, *path; /* path template: literal segments and {name} captures */
+    api_handler fn;
+    dialect dl;
+    bool public_;      /* no key needed */
+    bool key_optional; /* a key is checked when one is presented; the handler decides else */
+    bool upload;       /* a multipart/form-data body, streamed through api_upload_* */
+    /* What the route reads or changes, for the access policy (core/policy.h): checked before
+     * the handler runs; a non-public route that declares no resource never starts. */
+    policy_resource res;
+    policy_op op;
+} api_route;
+
+#endif
