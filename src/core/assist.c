@@ -61,8 +61,8 @@ status assist_range(diag *d, const char *field, opt_int v, int64_t lo, int64_t h
     *out = NULL_INT;
     if (!v.set) return ST_OK;
     if (v.v < lo || v.v > hi)
-        return diag_set(d, ST_INVALID, field, "must be an integer from %lld to %lld",
-                        (long long)lo, (long long)hi);
+        return diag_set(d, ST_INVALID, field, "must be an integer from %lld to %lld", (long long)lo,
+                        (long long)hi);
     *out = v.v;
     return ST_OK;
 }
@@ -416,7 +416,8 @@ status assist_list(core_ctx *cx, const assist_list_in *in, ticket_row **rows, si
     f.reference = in->reference;
     f.type = in->type;
     f.service_key = in->service_key;
-    if (in->search && (f.match = store_fts_query(in->search, cx->a)) == NULL) f.user_id = -1;
+    /* A search with no word in it matches nothing. */
+    bool nothing = in->search && (f.match = store_fts_query(in->search, cx->a)) == NULL;
 
     /* user: a token lists its own tickets unless it asks for all (admins only). */
     const char *user = in->user;
@@ -425,6 +426,7 @@ status assist_list(core_ctx *cx, const assist_list_in *in, ticket_row **rows, si
     if ((st = policy_list_user(cx, "user", all, &f.user_id))) return st;
     /* After the role check, so only those who may list anyone learn who exists. */
     if (f.user_id == -1) return body_found(d, "user", ST_NOT_FOUND);
+    if (nothing) f.user_id = -1;
     if (in->group) {
         char uuid[UUID_STR_LEN + 1];
         team_row g;

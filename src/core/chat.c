@@ -166,26 +166,32 @@ status responder_list(core_ctx *cx, const list_in *in, responder_row **rows, siz
 
 /* ---- chats ---- */
 
+/* The access rule on a chat (policy_chat): an agent works only in chats none of whose tickets
+ * is another teammate's. */
+static status chat_allowed(core_ctx *cx, const chat_row *ch)
+{
+    if (core_is_admin(cx)) return ST_OK;
+    int64_t others = 0;
+    status st = store_chat_others_tickets(cx->db, cx->ws, ch->id, cx->user_id, &others);
+    return st ? st : policy_chat(cx, others);
+}
+
 status chat_get(core_ctx *cx, const char *id, chat_row *out)
 {
     char uuid[UUID_STR_LEN + 1];
     status st = check_uuid(cx->d, "id", id, uuid);
     if (!st) st = path_found(cx->d, "chat", store_chat_get(cx->db, cx->ws, uuid, cx->a, out));
-    if (!st && !core_is_admin(cx)) {
-        int64_t others = 0;
-        st = store_chat_others_tickets(cx->db, cx->ws, out->id, cx->user_id, &others);
-        if (!st) st = policy_chat(cx, others);
-    }
-    return st;
+    return st ? st : chat_allowed(cx, out);
 }
 
 status chat_resolve(core_ctx *cx, const char *field, const char *id, chat_row *out)
 {
     char uuid[UUID_STR_LEN + 1];
     status st = check_uuid(cx->d, field, id, uuid);
-    if (st) return st;
-    st = store_chat_get(cx->db, cx->ws, uuid, cx->a, out);
-    return body_found(cx->d, field, st);
+    if (!st) st = body_found(cx->d, field, store_chat_get(cx->db, cx->ws, uuid, cx->a, out));
+    if (!st && (st = chat_allowed(cx, out)) == ST_FORBIDDEN) /* name the input's field */
+        diag_set(cx->d, st, field, "the chat's ticket is assigned to another teammate");
+    return st;
 }
 
 /* The responder named in the input, with its current version. */
@@ -293,7 +299,9 @@ static status do_chat_remove(core_ctx *cx, void *arg)
 status chat_list(core_ctx *cx, const list_in *in, chat_row **rows, size_t *n)
 {
     list_page pg = core_page(in);
-    return store_chat_list(cx->db, cx->ws, &pg, cx->a, rows, n);
+    /* An agent lists the chats it may work in (policy_chat). */
+    int64_t visible_to = core_is_admin(cx) ? NULL_INT : cx->user_id;
+    return store_chat_list(cx->db, cx->ws, &pg, visible_to, cx->a, rows, n);
 }
 
 status chat_add_message(core_ctx *cx, int64_t chat_id, const char *text, bool from_owner,

@@ -23,6 +23,10 @@ static status check_user(core_ctx *cx, const user_in *in, bool create)
     if (!st) st = check_text(d, "picture", in->picture.v, false, LIMIT_TEXT_CHARS);
     if (!st && in->username.v && !*in->username.v)
         st = diag_set(d, ST_INVALID, "username", "must not be empty");
+    /* A login is an email or a username: a username that reads as an email could stand for
+     * another teammate's (agent=, user=, the token grant). */
+    if (!st && in->username.v && strchr(in->username.v, '@'))
+        st = diag_set(d, ST_INVALID, "username", "must not contain @");
     if (!st && in->role.v && strcmp(in->role.v, "admin") && strcmp(in->role.v, "agent"))
         st = diag_set(d, ST_INVALID, "role", "must be admin or agent");
     if (!st && in->role.set && !in->role.v)

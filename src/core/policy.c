@@ -85,6 +85,14 @@ status policy_teammate(const core_ctx *cx, int64_t target_id, bool role_set)
     return ST_OK;
 }
 
+status policy_act_as(const core_ctx *cx, const char *field, int64_t user_id)
+{
+    if (core_is_admin(cx) || user_id == cx->user_id) return ST_OK;
+    return diag_set(cx->d, ST_FORBIDDEN, field,
+                    "must be the caller: acting as another teammate "
+                    "needs the admin role");
+}
+
 bool policy_file_unsigned(const core_ctx *cx)
 {
     return core_is_admin(cx); /* a request without credentials has no workspace: signed only */

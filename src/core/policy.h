@@ -58,6 +58,9 @@ status policy_chat(const core_ctx *cx, int64_t n_others) WUR;
 status policy_list_user(const core_ctx *cx, const char *field, bool all, int64_t *user_id) WUR;
 /* May the caller change teammate `target_id`'s record (and its role, when role_set)? */
 status policy_teammate(const core_ctx *cx, int64_t target_id, bool role_set) WUR;
+/* May the caller record teammate user_id (named `field`) as the one who acted? An agent only
+ * itself; a key or an admin anyone. */
+status policy_act_as(const core_ctx *cx, const char *field, int64_t user_id) WUR;
 /* May the caller open a file without a signed URL? (A workspace key or an admin.) */
 bool policy_file_unsigned(const core_ctx *cx);
 

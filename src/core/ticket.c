@@ -709,6 +709,7 @@ static status do_complete(core_ctx *cx, void *p)
     bool moved;
     status st = ticket_load(cx, "id", w->id, t);
     if (!st) st = resolve_user(cx, "userId", w->in, &u);
+    if (!st) st = policy_act_as(cx, "userId", u.id);
     if (st) return st;
     evdata e;
     ev_init(&e);
@@ -779,10 +780,12 @@ status ticket_details_list(core_ctx *cx, const details_list_in *in, ticket_detai
     if (!st && !core_is_admin(cx)) {
         /* An agent lists their own tickets: no assignee filter means theirs, and one naming
          * anybody else is refused. */
-        int64_t self = f.users.n == 1 ? f.users.ids[0] : NULL_INT;
-        if (none || f.users.n > 1) self = -1;
+        int64_t self = f.users.n ? f.users.ids[0] : NULL_INT;
+        for (size_t i = 1; i < f.users.n; i++)
+            if (f.users.ids[i] != self) self = -1; /* someone else among them */
+        if (none) self = -1;
         st = policy_list_user(cx, "assigneeIds", false, &self);
-        if (!st && !f.users.n) {
+        if (!st && f.users.n != 1) {
             int64_t *ids = ARENA_NEW(cx->a, int64_t);
             *ids = self;
             f.users = (id_set){ids, 1};

@@ -342,11 +342,17 @@ status store_chat_get(db *c, int64_t ws, const char *uuid, arena *a, chat_row *o
         uuid, a, read_chat, out);
 }
 
-status store_chat_list(db *c, int64_t ws, const list_page *pg, arena *a, chat_row **rows, size_t *n)
+status store_chat_list(db *c, int64_t ws, const list_page *pg, int64_t visible_to, arena *a,
+                       chat_row **rows, size_t *n)
 {
     qb q;
     qb_init(&q, "ch.workspace_id = ?");
     qb_int(&q, ws);
+    if (visible_to != NULL_INT) {
+        qb_and(&q, "NOT EXISTS (SELECT 1 FROM tickets t WHERE t.chat_id = ch.id AND t.user_id IS "
+                   "NOT NULL AND t.user_id <> ?)");
+        qb_int(&q, visible_to);
+    }
     list_page p = newest_first(pg);
     return list_run(c, CHAT_COLS, CHAT_FROM, "chats ch", &q, &p, "ch.created_at", "ch.uuid",
                     "ch.created_at", a, sizeof(chat_row), read_chat, (void **)rows, n, NULL);

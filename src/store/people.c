@@ -208,9 +208,12 @@ status store_user_get(db *c, int64_t ws, const char *uuid, arena *a, user_row *o
 
 status store_user_delete(db *c, int64_t ws, int64_t id)
 {
-    /* The contact standing for the user goes with it (nothing refers to it, see refs). */
+    /* The contact standing for the user goes with it (nothing refers to it, see refs), and so
+     * do its bearer tokens: credentials of nobody. */
     status st =
         delete_by_id(c, "DELETE FROM contacts WHERE user_id = ? AND workspace_id = ?", ws, id);
+    if (!st)
+        st = delete_by_id(c, "DELETE FROM tokens WHERE user_id = ? AND workspace_id = ?", ws, id);
     return st ? st : delete_by_id(c, "DELETE FROM users WHERE id = ? AND workspace_id = ?", ws, id);
 }
 

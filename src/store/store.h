@@ -173,8 +173,10 @@ status store_chat_get(db *c, int64_t ws, const char *uuid, arena *a, chat_row *o
  * of an agent on a chat). */
 status store_chat_others_tickets(db *c, int64_t ws, int64_t chat_id, int64_t user_id,
                                  int64_t *n) WUR;
-status store_chat_list(db *c, int64_t ws, const list_page *pg, arena *a, chat_row **rows,
-                       size_t *n) WUR;
+/* visible_to: NULL_INT for every chat, else only those none of whose tickets is assigned to
+ * someone other than that user. */
+status store_chat_list(db *c, int64_t ws, const list_page *pg, int64_t visible_to, arena *a,
+                       chat_row **rows, size_t *n) WUR;
 
 status store_message_insert(db *c, int64_t ws, int64_t chat_id, message_row *r) WUR;
 status store_message_list(db *c, int64_t ws, int64_t chat_id, const list_page *pg, arena *a,

@@ -301,3 +301,54 @@ test('files: an agent token needs a signed URL; the key and an admin token do no
   const r2 = await s.api('GET', signed.pathname + signed.search, undefined, { key: agentTok });
   assert.equal(r2.status, 200, `signed, agent: ${show(r2)}`);
 });
+
+// What an attacker's probe of the first version found: chats reached around the chat rule, a
+// username standing for another teammate's email, an agent recording an admin as the actor.
+test('chats: an agent lists only chats it may work in, and cannot open a ticket on another teammate\'s chat', async () => {
+  const list = await s.api('GET', `${Z}/chats?pageSize=100`, undefined, { key: agentTok });
+  assert.equal(list.status, 200, show(list));
+  const ids = list.json.map((c) => c.id);
+  assert.ok(!ids.includes(w.zForeign.chatId), 'another teammate\'s chat is not listed');
+  assert.ok(ids.includes(w.zOwn.chatId), 'its own chat is listed');
+  const all = await s.api('GET', `${Z}/chats?pageSize=100`);
+  assert.ok(all.json.map((c) => c.id).includes(w.zForeign.chatId), 'the key lists every chat');
+  const before = fingerprint();
+  const r = await s.api('POST', `${Z}/tickets`, { chatId: w.zForeign.chatId, assigneeId: agent.id, ticketingTeamId: null, status: 'pending' }, { key: agentTok });
+  assertForbidden(r, Z, 'a ticket on another teammate\'s chat');
+  assert.match(r.json.message, /^chatId /);
+  assert.equal(fingerprint(), before, 'nothing written');
+});
+
+test('a username cannot read as an email (it would stand for another teammate in agent=, user= and the grant)', async () => {
+  const r = await s.api('POST', `${A}/teammates/update/${agent.id}`, { username: other.email }, { key: agentTok });
+  assert.equal(r.status, 400, show(r));
+  assert.match(r.json.error, /^username /);
+  const c = await fx.call('POST', `${A}/teammates/create`, { name: 'X', email: `${uniq('x')}@example.com`, username: 'x@y.example' });
+  assert.equal(c.status, 400, show(c));
+});
+
+test('an agent cannot record another teammate as the actor (Zaia complete userId); the key can', async () => {
+  const t = await zk.ticket({ assigneeId: agent.id });
+  const r = await s.api('PATCH', `${Z}/tickets/${t.id}/complete`, { userId: admin.id }, { key: agentTok });
+  assertForbidden(r, Z, 'complete as the admin');
+  assert.match(r.json.message, /^userId /);
+  const ok = await s.api('PATCH', `${Z}/tickets/${t.id}/complete`, { userId: agent.id }, { key: agentTok });
+  assert.equal(ok.status, 200, show(ok));
+});
+
+test('lists: an Apizee search with no word is an empty page for an agent; assigneeIds naming itself twice is its own list', async () => {
+  const r = await s.api('GET', `${V}/tickets?search=!!!`, undefined, { key: agentTok });
+  assert.equal(r.status, 200, show(r));
+  assert.equal(r.json.total, 0);
+  const z = await s.api('GET', `${Z}/tickets/details?status=pending&assigneeIds=${agent.id}&assigneeIds=${agent.id}`, undefined, { key: agentTok });
+  assert.equal(z.status, 200, show(z));
+});
+
+test('a teammate who has had a token can be deleted; the token dies with it', async () => {
+  const t = await fx.teammate({ name: 'Temp', password: 'temp-pass-12' });
+  const tok = await fx.token(t.email, t.password);
+  assert.equal((await s.api('GET', `${V}/tickets`, undefined, { key: tok })).status, 200);
+  const d = await fx.call('DELETE', `${A}/teammates/${t.id}`);
+  assert.equal(d.status, 200, show(d));
+  assert.equal((await s.api('GET', `${V}/tickets`, undefined, { key: tok })).status, 401, 'the token is gone');
+});

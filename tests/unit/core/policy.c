@@ -77,6 +77,13 @@ static void test_objects(void **state)
     assert_int_equal(policy_teammate(&agent, 7, false), ST_FORBIDDEN);
     assert_int_equal(policy_teammate(&adm, 9, true), ST_OK);
     assert_int_equal(policy_teammate(&key, 9, true), ST_OK);
+    /* Acting as: an agent only as itself. */
+    assert_int_equal(policy_act_as(&agent, "userId", 9), ST_OK);
+    d = (diag){0};
+    assert_int_equal(policy_act_as(&agent, "userId", 7), ST_FORBIDDEN);
+    assert_string_equal(d.field, "userId");
+    assert_int_equal(policy_act_as(&adm, "userId", 9), ST_OK);
+    assert_int_equal(policy_act_as(&key, "userId", 9), ST_OK);
 }
 
 static void test_lists(void **state)
