@@ -20,6 +20,7 @@
 #include "server/http.h"
 #include "server/router.h"
 #include "store/store.h"
+#include "util/uuid.h"
 
 char *fuzz_take(fuzz_in *in, arena *a, char sep, size_t *len_out)
 {
@@ -287,9 +288,45 @@ int fuzz_upload(const char *path, const fuzz_part *parts, size_t n, arena *a, ap
 
 /* ---- routes by template ---- */
 
+/* Ids the harness's own creates answered, by the create's path (POST /api/v1/users ->
+ * PATCH /api/v1/users/{id}), so updates meet a row of their kind; the latest wins. */
+#define MADE_MAX 32
+static struct {
+    char path[96], id[UUID_STR_LEN + 1];
+} made[MADE_MAX];
+
+static void remember(const char *path, const api_resp *r)
+{
+    json_t *j = r->body ? json_loadb(r->body, r->len, 0, NULL) : NULL;
+    json_t *id = json_object_get(j, "id");
+    const char *k;
+    json_t *v;
+    json_object_foreach(j, k, v) if (!id) id = json_object_get(v, "id"); /* {"ticket":{"id"…}} */
+    if (json_is_string(id) && strlen(json_string_value(id)) == UUID_STR_LEN &&
+        strlen(path) < sizeof made[0].path) {
+        size_t i = 0;
+        while (i < MADE_MAX && made[i].path[0] && strcmp(made[i].path, path))
+            i++;
+        if (i < MADE_MAX) {
+            snprintf(made[i].path, sizeof made[i].path, "%s", path);
+            snprintf(made[i].id, sizeof made[i].id, "%s", json_string_value(id));
+        }
+    }
+    json_decref(j);
+}
+
 /* The world's id for the capture `i` of route r's template. */
 static const char *world_id(const api_route *r, size_t i)
 {
+    const char *brace = strstr(r->path, "/{");
+    size_t best = 0;
+    const char *id = NULL;
+    for (size_t k = 0; brace && i == 0 && k < MADE_MAX && made[k].path[0]; k++) {
+        size_t n = strlen(made[k].path);
+        if (n > best && n == (size_t)(brace - r->path) && !strncmp(made[k].path, r->path, n))
+            best = n, id = made[k].id;
+    }
+    if (id) return id;
     if (strstr(r->path, "/files/")) return i == 0 ? world.asset : world.asset_name;
     if (strstr(r->path, "categories")) return world.category;
     if (strstr(r->path, "teammates")) return world.teammate;
@@ -353,7 +390,11 @@ int fuzz_route_request(const uint8_t *data, size_t size, bool (*keep)(const api_
     path[pl < LIMIT_PATH ? pl : LIMIT_PATH] = '\0';
     fuzz_req fr = {.method = r->method, .path = path, .query = query,
                    .content_type = content_type, .body = body, .body_len = body_len};
-    int http = fuzz_request(&fr, a, NULL);
+    api_resp resp;
+    int http = fuzz_request(&fr, a, &resp);
+    if (http < 300 && !strcmp(r->method, "POST") && !strchr(r->path, '{'))
+        remember(r->path, &resp);
+    free(resp.body);
     arena_free(a);
     return http;
 }
