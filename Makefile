@@ -26,7 +26,8 @@ UNITSRC := $(sort $(wildcard tests/unit/*/*.c))
 UNITS   := $(patsubst tests/unit/%.c,build/unit/%,$(UNITSRC))
 AUNITS  := $(patsubst tests/unit/%.c,build/asan/unit/%,$(UNITSRC))
 
-.PHONY: all build asan deps test test-unit test-api test-asan test-pg run bench clean layers format
+.PHONY: all build asan deps test test-unit test-api test-asan test-pg run bench clean layers format \
+        fuzz test-fuzz-replay
 all: build
 build: build/ticketd
 asan: build/asan/ticketd
@@ -80,6 +81,7 @@ test: deps
 	$(MAKE) build $(UNITS)
 	$(MAKE) test-unit test-api
 	$(MAKE) test-asan
+	$(MAKE) test-fuzz-replay
 	$(MAKE) test-pg
 
 test-unit: $(UNITS)
@@ -99,6 +101,43 @@ test-pg: build/ticketd build/asan/ticketd $(NODE_DEPS)
 
 layers:
 	@scripts/check-layers.sh
+
+# Fuzzing (docs/FUZZING.md): one libFuzzer harness per parser of client bytes, tests/fuzz/*.c,
+# built with clang over the sources compiled for it; `make fuzz` runs each FUZZ_SECONDS over a
+# scratch copy of its committed corpus. test-fuzz-replay runs every corpus file through each
+# harness on the ASan+UBSan build (tests/fuzz/replay.c), like SQLite's fuzzcheck.
+FUZZCC    := clang
+FUZZ_SECONDS ?= 60
+FUZZSAN   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZCFLAGS = $(CSTD) $(WARN) -Wno-format-nonliteral -Wno-string-concatenation -Isrc -Ibuild/gen \
+             -Itests/fuzz $(PKGCFLAGS) -pthread $(FUZZSAN)
+FUZZSUP   := tests/fuzz/fuzz.c
+FUZZSRC   := $(filter-out tests/fuzz/replay.c $(FUZZSUP),$(wildcard tests/fuzz/*.c))
+FUZZERS   := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZSRC))
+REPLAYS   := $(patsubst tests/fuzz/%.c,build/asan/fuzz/%,$(FUZZSRC))
+FOBJS     := $(patsubst src/%.c,build/fuzz/obj/%.o,$(SRCS)) build/fuzz/obj/gen/schema_sql.o
+
+build/fuzz/obj/gen/schema_sql.o: $(GEN)
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(FUZZCFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+build/fuzz/obj/%.o: src/%.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(FUZZCFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+build/fuzz/%: tests/fuzz/%.c $(FUZZSUP) tests/fuzz/fuzz.h $(FOBJS)
+	$(FUZZCC) $(FUZZCFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZSUP) $(FOBJS) $(LDLIBS)
+build/asan/fuzz/%: tests/fuzz/%.c $(FUZZSUP) tests/fuzz/fuzz.h tests/fuzz/replay.c $(AOBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) $(SAN) -Itests/fuzz -o $@ $< $(FUZZSUP) tests/fuzz/replay.c $(AOBJS) $(LDLIBS)
+
+test-fuzz-replay: $(REPLAYS)
+	@for h in $(REPLAYS); do ASAN_OPTIONS=detect_leaks=1 $$h tests/fuzz/corpus/$${h##*/} || exit 1; done
+
+fuzz: $(FUZZERS)
+	@for h in $(FUZZERS); do n=$${h##*/}; rm -rf build/fuzz/run/$$n; mkdir -p build/fuzz/run/$$n; \
+	  cp tests/fuzz/corpus/$$n/* build/fuzz/run/$$n/ 2>/dev/null; \
+	  $$h -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -artifact_prefix=build/fuzz/$$n- \
+	    build/fuzz/run/$$n || exit 1; \
+	  $$h -merge=1 tests/fuzz/corpus/$$n build/fuzz/run/$$n 2>&1 | tail -1; done
 
 run: deps build
 	@scripts/run.sh

@@ -277,11 +277,13 @@ const char *kv_join(arena *a, const api_kv *kv, size_t n, const char *name)
         }
     if (hits < 2) return one;
     char *out = arena_alloc(a, total), *p = out; /* one copy: a long list stays linear */
+    bool first = true; /* not p != out: an empty first value still takes its comma */
     for (size_t i = 0; i < n; i++)
         if (kv_is(kv[i].name, name, len)) {
             const char *v = kv[i].value ? kv[i].value : "";
             size_t k = strlen(v);
-            if (p != out) *p++ = ',';
+            if (!first) *p++ = ',';
+            first = false;
             memcpy(p, v, k);
             p += k;
         }

@@ -51,6 +51,11 @@ static int days_in_month(int64_t y, int m)
     return m == 2 && leap ? 29 : dm[m - 1];
 }
 
+/* The instants four year digits can write: 0000-01-01T00:00:00.000Z .. 9999-12-31T23:59:59.999Z
+ * (days_from_civil(0, 1, 1) and (10000, 1, 1) days from the epoch). */
+#define ISO_MIN_MS (-719528LL * 86400000)
+#define ISO_MAX_MS (2932897LL * 86400000 - 1)
+
 /* Reads exactly n digits. */
 static bool digits(const char **p, int n, int *out)
 {
@@ -103,6 +108,8 @@ bool time_parse_iso(const char *s, int64_t *ms_out)
     if (*p) return false;
     int64_t days = days_from_civil(y, mo, d);
     int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - offset_min * 60;
+    /* An offset can carry year 0000 or 9999 past what the wire format renders back. */
+    if (secs * 1000 + ms < ISO_MIN_MS || secs * 1000 + ms > ISO_MAX_MS) return false;
     *ms_out = secs * 1000 + ms;
     return true;
 }
@@ -135,6 +142,10 @@ int64_t time_unix_s(int64_t ms)
 
 void time_format_iso(int64_t ms, char out[TIME_ISO_LEN + 1])
 {
+    /* The wire format has four year digits: an instant outside them is written as the nearest
+     * one inside (clamping the year alone would keep a wrong month and day). */
+    if (ms < ISO_MIN_MS) ms = ISO_MIN_MS;
+    if (ms > ISO_MAX_MS) ms = ISO_MAX_MS;
     int64_t secs = time_unix_s(ms);
     int msec = (int)(ms - secs * 1000);
     int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
@@ -142,7 +153,6 @@ void time_format_iso(int64_t ms, char out[TIME_ISO_LEN + 1])
     int64_t y;
     int m, d;
     civil_from_days(days, &y, &m, &d);
-    if (y < 0 || y > 9999) y = y < 0 ? 0 : 9999; /* the wire format has four year digits */
     char tmp[64];
     snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)y, m, d,
              (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), msec);

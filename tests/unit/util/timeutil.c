@@ -224,6 +224,27 @@ static void test_format_parse_round_trip(void **state)
     }
 }
 
+/* Found by tests/fuzz/isodate.c: an offset carried year 0000 back into year -1, which was
+ * written as 0000-12-31 (the year clamped, the month and day kept): a later instant. Every
+ * accepted ISO date now writes back as itself; an instant outside years 0000..9999 is refused
+ * by the parser and written as the nearest bound. */
+static void test_iso_year_bounds(void **state)
+{
+    assert_int_equal(iso("0000-01-01T00:00:00Z"), -62167219200000LL);
+    assert_int_equal(iso("0000-01-01T05:00+05:00"), -62167219200000LL);
+    assert_int_equal(iso("9999-12-31T23:59:59.999Z"), 253402300799999LL);
+    assert_int_equal(iso("9999-12-31T18:59:59.999-05:00"), 253402300799999LL);
+    rejects_iso("0000-01-01T15:00+20:00");
+    rejects_iso("0000-01-01T00:00:00+00:01");
+    rejects_iso("9999-12-31T23:00-05:00");
+    rejects_iso("9999-12-31T23:59:59.999-00:01");
+    fmt(-62167219200000LL, "0000-01-01T00:00:00.000Z");
+    fmt(-62167219200001LL, "0000-01-01T00:00:00.000Z");
+    fmt(-999999999999000LL, "0000-01-01T00:00:00.000Z");
+    fmt(253402300800000LL, "9999-12-31T23:59:59.999Z");
+    fmt(999999999999000LL, "9999-12-31T23:59:59.999Z");
+}
+
 static void test_clocks(void **state)
 {
     int64_t now = time_now_ms();
@@ -242,7 +263,7 @@ int main(void)
         cmocka_unit_test(test_iso_junk),      cmocka_unit_test(test_unix),
         cmocka_unit_test(test_any),           cmocka_unit_test(test_unix_s_floors),
         cmocka_unit_test(test_format),        cmocka_unit_test(test_format_parse_round_trip),
-        cmocka_unit_test(test_clocks),
+        cmocka_unit_test(test_iso_year_bounds), cmocka_unit_test(test_clocks),
     };
     return cmocka_run_group_tests_name("util/timeutil", tests, NULL, NULL);
 }
