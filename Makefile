@@ -19,9 +19,12 @@ SAN     := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sani
 SRCS    := $(filter-out src/main.c,$(wildcard src/*/*.c))
 SCHEMA  := $(sort $(wildcard src/store/schema/*.sql))
 SCHEMA_PG := $(sort $(wildcard src/store/schema/pg/*.sql))
+# Files compiled into the binary (util/embed.h), served from memory.
+EMBED   := docs/openapi/ticketd-v1.json
 GEN     := build/gen/schema_sql.c
-OBJS    := $(patsubst src/%.c,build/obj/%.o,$(SRCS)) build/obj/gen/schema_sql.o
-AOBJS   := $(patsubst src/%.c,build/asan/obj/%.o,$(SRCS)) build/asan/obj/gen/schema_sql.o
+GENSRC  := $(GEN) build/gen/embed.c
+OBJS    := $(patsubst src/%.c,build/obj/%.o,$(SRCS)) $(patsubst build/%.c,build/obj/%.o,$(GENSRC))
+AOBJS   := $(patsubst src/%.c,build/asan/obj/%.o,$(SRCS)) $(patsubst build/%.c,build/asan/obj/%.o,$(GENSRC))
 UNITSRC := $(sort $(wildcard tests/unit/*/*.c))
 UNITS   := $(patsubst tests/unit/%.c,build/unit/%,$(UNITSRC))
 AUNITS  := $(patsubst tests/unit/%.c,build/asan/unit/%,$(UNITSRC))
@@ -47,10 +50,14 @@ $(GEN): $(SCHEMA) $(SCHEMA_PG) scripts/embed-sql.sh
 	@mkdir -p $(dir $@)
 	{ scripts/embed-sql.sh schema_sqlite $(SCHEMA); scripts/embed-sql.sh schema_pg $(SCHEMA_PG); } > $@
 
-build/obj/gen/schema_sql.o: $(GEN)
+build/gen/embed.c: $(EMBED) scripts/embed-files.sh
+	@mkdir -p $(dir $@)
+	scripts/embed-files.sh $(EMBED) > $@
+
+build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) -c $< -o $@
-build/asan/obj/gen/schema_sql.o: $(GEN)
+build/asan/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) $(SAN) -c $< -o $@
 
@@ -115,9 +122,9 @@ FUZZSUP   := tests/fuzz/fuzz.c
 FUZZSRC   := $(filter-out tests/fuzz/replay.c $(FUZZSUP),$(wildcard tests/fuzz/*.c))
 FUZZERS   := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZSRC))
 REPLAYS   := $(patsubst tests/fuzz/%.c,build/asan/fuzz/%,$(FUZZSRC))
-FOBJS     := $(patsubst src/%.c,build/fuzz/obj/%.o,$(SRCS)) build/fuzz/obj/gen/schema_sql.o
+FOBJS     := $(patsubst src/%.c,build/fuzz/obj/%.o,$(SRCS)) $(patsubst build/%.c,build/fuzz/obj/%.o,$(GENSRC))
 
-build/fuzz/obj/gen/schema_sql.o: $(GEN)
+build/fuzz/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZCC) $(FUZZCFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 build/fuzz/obj/%.o: src/%.c $(wildcard src/*/*.h)

@@ -14,7 +14,7 @@
 #include "util/status.h"
 
 typedef struct api_form api_form;
-typedef enum { DIALECT_OPS = 0, DIALECT_TAMIO, DIALECT_ZAIA, DIALECT_APIZEE } dialect;
+typedef enum { DIALECT_OPS = 0, DIALECT_TAMIO, DIALECT_ZAIA, DIALECT_APIZEE, DIALECT_NATIVE } dialect;
 
 typedef struct {
     const char *name, *value; /* value may be NULL ("?flag") */

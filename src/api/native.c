@@ -1,0 +1,153 @@
+/* ticketd's own API (/ticketd/v1): its error shape (RFC 9457 problem details), the caller
+ * (`GET /me`) and its OpenAPI document. The resources live in the other native*.c files; like
+ * every dialect this one is a translation table over core/ (docs/NATIVE.md). */
+#include "api/native.h"
+
+#include <string.h>
+
+#include "api/dialects.h"
+#include "core/people.h"
+#include "util/embed.h"
+#include "util/xalloc.h"
+
+/* ---- errors: RFC 9457 ---- */
+
+static const char *const problem_slug[] = {
+    [ST_OK] = "ok",
+    [ST_INVALID] = "invalid",
+    [ST_NOT_FOUND] = "not-found",
+    [ST_CONFLICT] = "conflict",
+    [ST_FORBIDDEN] = "forbidden",
+    [ST_UNAUTHORIZED] = "unauthorized",
+    [ST_TOO_LARGE] = "too-large",
+    [ST_INTERNAL] = "internal",
+    [ST_UNAVAILABLE] = "unavailable",
+    [ST_RATE_LIMITED] = "rate-limited",
+};
+
+static const char *const problem_title[] = {
+    [ST_OK] = "OK",
+    [ST_INVALID] = "The request is not valid",
+    [ST_NOT_FOUND] = "Not found",
+    [ST_CONFLICT] = "Conflict",
+    [ST_FORBIDDEN] = "Forbidden",
+    [ST_UNAUTHORIZED] = "Authentication required",
+    [ST_TOO_LARGE] = "The request is too large",
+    [ST_INTERNAL] = "Internal error",
+    [ST_UNAVAILABLE] = "Service unavailable",
+    [ST_RATE_LIMITED] = "Too many requests",
+};
+
+static void problem(api_call *c, status st, int http)
+{
+    jw w;
+    jw_init(&w, 4096);
+    jw_obj(&w);
+    jw_key(&w, "type");
+    jw_str(&w, arena_printf(c->req->a, "urn:ticketd:problem:%s", problem_slug[st]));
+    jw_kstr(&w, "title", problem_title[st]);
+    jw_kint(&w, "status", http);
+    const char *detail = c->d.msg[0] ? c->d.msg : problem_title[st];
+    if (c->d.field[0]) detail = arena_printf(c->req->a, "%s %s", c->d.field, detail);
+    jw_kstr(&w, "detail", detail);
+    if (c->d.field[0]) {
+        jw_key(&w, "errors");
+        jw_arr(&w);
+        jw_obj(&w);
+        jw_kstr(&w, "field", c->d.field);
+        jw_kstr(&w, "message", c->d.msg);
+        jw_end_obj(&w);
+        jw_end_arr(&w);
+    }
+    jw_end_obj(&w);
+    if (reply_jw(c, http, &w)) bug_at(__FILE__, __LINE__, "a problem body is small");
+    c->resp->content_type = "application/problem+json";
+}
+
+void native_error(api_call *c, status st)
+{
+    BUG_ON(st == ST_OK || (size_t)st >= sizeof problem_slug / sizeof problem_slug[0]);
+    if (st == ST_UNAUTHORIZED && !c->d.msg[0])
+        diag_set(&c->d, st, "", "a workspace key, a teammate token or a session is required");
+    problem(c, st, call_http_status(st));
+}
+
+void native_no_route(api_call *c, bool method_not_allowed)
+{
+    if (method_not_allowed) {
+        diag_set(&c->d, ST_NOT_FOUND, "", "this path does not take the method %s", c->req->method);
+        problem(c, ST_NOT_FOUND, 405);
+        return;
+    }
+    diag_set(&c->d, ST_NOT_FOUND, "", "no such path: %s", c->req->path);
+    problem(c, ST_NOT_FOUND, 404);
+}
+
+/* ---- shared shapes ---- */
+
+void native_teammate(jw *w, const user_row *u)
+{
+    jw_obj(w);
+    jw_kstr(w, "id", u->uuid);
+    jw_kstr(w, "name", u->name);
+    jw_kstr(w, "last_name", u->last_name);
+    jw_kstr(w, "email", u->email);
+    jw_kstr(w, "username", u->username);
+    jw_kstr(w, "role", u->role && strcmp(u->role, "admin") == 0 ? "admin" : "agent");
+    jw_kstr(w, "picture", u->picture);
+    call_iso(w, "created_at", u->created_at);
+    call_iso(w, "updated_at", u->updated_at);
+    jw_end_obj(w);
+}
+
+/* ---- the caller and the document ---- */
+
+/* GET /me: who the credentials stand for. A workspace key acts as an administrator and is no
+ * teammate. */
+static status h_me(api_call *c)
+{
+    user_row u;
+    bool teammate = c->cx.actor == ACTOR_USER;
+    if (teammate) {
+        status st = user_get(&c->cx, c->cx.actor_id, &u);
+        if (st) return st;
+    }
+    jw w;
+    jw_init(&w, 4096);
+    jw_obj(&w);
+    jw_kstr(&w, "kind", teammate ? "teammate" : "key");
+    jw_kstr(&w, "role", core_is_admin(&c->cx) ? "admin" : "agent");
+    jw_key(&w, "workspace");
+    jw_obj(&w);
+    jw_kstr(&w, "id", c->cx.ws_uuid);
+    jw_end_obj(&w);
+    jw_key(&w, "teammate");
+    if (teammate)
+        native_teammate(&w, &u);
+    else
+        jw_null(&w);
+    jw_end_obj(&w);
+    return reply_jw(c, 200, &w);
+}
+
+/* GET /openapi.json: this API's OpenAPI 3.1 document, docs/openapi/ticketd-v1.json as built. */
+static status h_openapi(api_call *c)
+{
+    const embed_file *f = embed_find("docs/openapi/ticketd-v1.json");
+    BUG_ON(!f);
+    c->resp->status = 200;
+    c->resp->body = xmalloc(f->len);
+    memcpy(c->resp->body, f->data, f->len);
+    c->resp->len = f->len;
+    c->resp->content_type = "application/json";
+    call_header(c->resp, "Cache-Control", "public, max-age=3600");
+    return ST_OK;
+}
+
+static const api_route native_routes[] = {
+    {"GET", NATIVE "/me", h_me, DIALECT_NATIVE, .res = RES_TEAMMATE, .op = OP_READ},
+    {"GET", NATIVE "/openapi.json", h_openapi, DIALECT_NATIVE, .public_ = true, .res = RES_PUBLIC},
+};
+const api_dialect native_dialect = {DIALECT_NATIVE, NATIVE, native_routes,
+                                    sizeof native_routes / sizeof native_routes[0], native_error,
+                                    native_no_route};
