@@ -30,6 +30,7 @@ typedef struct {
     const char *from, *to; /* copy */
     long long threads, max_body, max_upload, tickets, teammates, clients;
     long long notify_attempts, notify_backoff_ms;
+    long long idem_ttl_s;  /* --idempotency-ttl (undocumented, for tests); 0: 24 h */
     ratelimit_config rate; /* --rate, --rate-ip, --login-failures */
     bool quiet;
     const char *args[4]; /* positional arguments after the command */
@@ -131,6 +132,8 @@ static bool parse_options(int argc, char **argv, int first, options *o)
             if (!parse_num(a, v, 1, 100, &o->notify_attempts)) return false;
         } else if (strcmp(a, "--notify-backoff-ms") == 0) {
             if (!parse_num(a, v, 1, 86400000, &o->notify_backoff_ms)) return false;
+        } else if (strcmp(a, "--idempotency-ttl") == 0) {
+            if (!parse_num(a, v, 1, 86400, &o->idem_ttl_s)) return false;
         } else if (strcmp(a, "--rate") == 0) {
             if (!parse_rule(a, v, 1, 1, &o->rate.key)) return false;
         } else if (strcmp(a, "--rate-ip") == 0) {
@@ -363,7 +366,8 @@ static int cmd_serve(const options *o)
         api_config ac = {.st = st,
                          .max_body = (size_t)o->max_body,
                          .max_upload = (uint64_t)o->max_upload,
-                         .rate = o->rate};
+                         .rate = o->rate,
+                         .idem_ttl_ms = (int64_t)o->idem_ttl_s * 1000};
         api_init(&ac);
         http_config hc = {
             .listen = o->listen,

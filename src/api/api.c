@@ -6,13 +6,17 @@
  * in here. */
 #include "api/api.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/dialects.h"
 #include "core/auth.h"
+#include "core/idem.h"
+#include "util/crypto.h"
 #include "util/log.h"
 #include "util/text.h"
+#include "util/xalloc.h"
 
 static api_config config;
 
@@ -164,6 +168,129 @@ bool api_route_writes(const api_route *r)
     return !r->public_ && strcmp(r->method, "GET") != 0;
 }
 
+/* ---- Idempotency-Key (core/idem.h, docs/IDEMPOTENCY.md) ---- */
+
+/* Every POST that needs a key honours the header; other methods and public POSTs ignore it. */
+static bool idem_applies(const api_route *r, const api_req *req)
+{
+    return req->idempotency_key && !r->public_ && strcmp(r->method, "POST") == 0;
+}
+
+/* One piece of the fingerprint, length first, so no two requests' pieces run together. */
+static void fp_add(crypto_sha256_ctx *h, const void *p, size_t n)
+{
+    uint64_t len = n;
+    crypto_sha256_update(h, &len, sizeof len);
+    if (n) crypto_sha256_update(h, p, n);
+}
+
+static void fp_str(crypto_sha256_ctx *h, const char *s)
+{
+    fp_add(h, s ? "1" : "0", 1); /* absent and empty differ */
+    if (s) fp_add(h, s, strlen(s));
+}
+
+/* SHA-256 of the method, the path, the query (as decoded, in order) and the body: the bytes
+ * of a JSON or form body, or an upload's fields and its file's hash and name. */
+static void fingerprint(const api_req *req, unsigned char out[IDEM_FINGERPRINT_LEN])
+{
+    crypto_sha256_ctx *h = crypto_sha256_new();
+    fp_str(h, req->method);
+    fp_str(h, req->path);
+    fp_add(h, &req->n_query, sizeof req->n_query);
+    for (size_t i = 0; i < req->n_query; i++) {
+        fp_str(h, req->query[i].name);
+        fp_str(h, req->query[i].value);
+    }
+    const api_form *f = req->form;
+    if (f) {
+        fp_add(h, &f->n_fields, sizeof f->n_fields);
+        for (size_t i = 0; i < f->n_fields; i++) {
+            fp_str(h, f->fields[i].name);
+            fp_add(h, f->fields[i].v, f->fields[i].len);
+        }
+        fp_str(h, f->file ? asset_file_hash(f->file) : NULL);
+        fp_str(h, f->filename);
+    } else {
+        fp_add(h, req->body, req->body ? req->body_len : 0);
+    }
+    crypto_sha256_final(h, out);
+}
+
+/* The handler's headers as stored: one "name: value" line each. */
+static char *headers_text(arena *a, const api_resp *r)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < r->n_headers; i++)
+        n += strlen(r->headers[i].name) + strlen(r->headers[i].value) + 3;
+    char *s = arena_alloc(a, n), *p = s;
+    for (size_t i = 0; i < r->n_headers; i++)
+        p += snprintf(p, n - (size_t)(p - s), "%s: %s\n", r->headers[i].name, r->headers[i].value);
+    *p = '\0';
+    return r->n_headers ? s : NULL;
+}
+
+/* The stored answer as the response, plus Idempotent-Replayed. */
+static void replay(api_call *c, const idem_row *row)
+{
+    api_resp *r = c->resp;
+    free(r->body);
+    *r = (api_resp){.status = (int)row->status};
+    r->content_type = row->content_type ? arena_strdup(c->req->a, row->content_type) : NULL;
+    r->body = xmalloc(row->body_len);
+    if (row->body_len) memcpy(r->body, row->body, row->body_len);
+    r->len = row->body_len;
+    char *h = row->headers ? arena_strdup(c->req->a, row->headers) : NULL;
+    while (h && *h && r->n_headers < LIMIT_API_HEADERS - 1) {
+        char *eol = strchr(h, '\n'), *colon = strstr(h, ": ");
+        if (!eol || !colon || colon > eol) break; /* not ours: stop rather than guess */
+        *colon = *eol = '\0';
+        call_header(r, h, colon + 2);
+        h = eol + 1;
+    }
+    call_header(r, "Idempotent-Replayed", "true");
+}
+
+/* Before the handler: claims the key (ST_OK, *replayed false), or fills the response with the
+ * stored answer (*replayed true), or fails (a bad key, a key used for another request, one
+ * still held). */
+static status idem_start(api_call *c, bool *replayed)
+{
+    *replayed = false;
+    status st = idem_check_key(c->req->idempotency_key, &c->d);
+    if (st) return st;
+    unsigned char fp[IDEM_FINGERPRINT_LEN];
+    fingerprint(c->req, fp);
+    const idem_row *row;
+    st = idem_begin(&c->cx, c->req->idempotency_key, fp,
+                    config.idem_ttl_ms ? config.idem_ttl_ms : IDEM_TTL_MS, &row);
+    if (!st && row) {
+        replay(c, row);
+        *replayed = true;
+    }
+    return st;
+}
+
+/* After a handler that did not fail: its answer, in the same savepoint as its writes. */
+static status idem_end(api_call *c)
+{
+    const api_resp *r = c->resp;
+    /* A file answer (none of today's POSTs) is not kept: status 0 drops the claim. */
+    idem_row ans = {.status = r->has_file ? 0 : r->status,
+                    .content_type =
+                        r->content_type ? arena_strdup(c->req->a, r->content_type) : NULL,
+                    .headers = headers_text(c->req->a, r),
+                    .body = r->body,
+                    .body_len = r->len};
+    status st = idem_finish(&c->cx, c->req->idempotency_key, &ans);
+    if (st) {
+        /* The answer said it worked; the rollback makes it untrue: answer the failure. */
+        free(c->resp->body);
+        *c->resp = (api_resp){0};
+    }
+    return st;
+}
+
 /* Runs on the writer thread, inside the job's savepoint: the key check, then the handler. */
 static status write_run(db *writer, void *arg)
 {
@@ -175,7 +302,10 @@ static status write_run(db *writer, void *arg)
     if (!st && !w->route->upload) st = ratelimit_actor(&c.cx); /* an upload paid at its start */
     if (!st) st = policy_route(&c.cx, w->route->res, w->route->op);
     if (!st) st = check_query(&c);
-    if (!st) st = w->route->fn(&c);
+    bool keyed = !st && c.cx.ws && idem_applies(w->route, w->req), replayed = false;
+    if (keyed) st = idem_start(&c, &replayed);
+    if (!st && !replayed) st = w->route->fn(&c);
+    if (!st && keyed && !replayed) st = idem_end(&c);
     if (st) call_error(&c, st);
     w->ran = st;
     w->after = c.cx.after;
@@ -249,6 +379,9 @@ void api_upload_begin(const api_route *r, api_req *req)
     f->st = authenticate(&cx, req);
     if (!f->st) f->st = ratelimit_actor(&cx);
     if (!f->st) f->st = policy_route(&cx, r->res, r->op);
+    /* A bad Idempotency-Key is refused before the file arrives (write_run checks it again). */
+    if (!f->st && cx.ws && idem_applies(r, req))
+        f->st = idem_check_key(req->idempotency_key, &f->d);
     core_read_end(&cx);
     if (!f->st && req->nul_field)
         f->st = diag_set(&f->d, ST_INVALID, req->nul_field, "must not contain a NUL byte (%%00)");

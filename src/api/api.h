@@ -27,6 +27,7 @@ typedef struct {
     size_t max_body;
     uint64_t max_upload;
     ratelimit_config rate; /* core/ratelimit.h; zero: nothing limited */
+    int64_t idem_ttl_ms;   /* how long an Idempotency-Key answer replays; 0: IDEM_TTL_MS */
 } api_config;
 /* Also sets the rate limits (ratelimit_init); ratelimit_release undoes that. */
 void api_init(const api_config *cfg);

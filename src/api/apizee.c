@@ -42,6 +42,7 @@ static void apizee_error(api_call *c, status st)
     int http = st ? call_http_status(st) : 400;
     /* An unknown id in the input is a bad request; only the path's object is "not found". */
     if (st == ST_NOT_FOUND && c->d.reason == REASON_BODY_REF) http = 400;
+    if (st == ST_CONFLICT && c->d.reason == REASON_IDEM_KEY_REUSED) http = 422;
     if (st == ST_UNAUTHORIZED && !c->d.msg[0])
         diag_set(&c->d, st, "", "a valid access token or API key is required");
     error_body(c, http);

@@ -27,6 +27,7 @@ typedef struct {
     api_kv *query; /* in arrival order; repeated keys repeat */
     size_t n_query;
     const char *authorization; /* the header, or NULL */
+    const char *idempotency_key; /* the Idempotency-Key header, or NULL (api.c: keyed POSTs) */
     const char *content_type;  /* or NULL */
     const char *body;          /* NUL-terminated copy of the body, or NULL */
     size_t body_len;

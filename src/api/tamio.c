@@ -215,7 +215,11 @@ static void tamio_error(api_call *c, status st)
         code = c->d.reason == REASON_PLAN_NOT_ALLOWED ? 10401 : 400;
         break;
     case ST_CONFLICT:
-        code = 409;
+        /* Idempotency-Key sent with another request: 422 (docs/IDEMPOTENCY.md). */
+        if (c->d.reason == REASON_IDEM_KEY_REUSED)
+            http = code = 422;
+        else
+            code = 409;
         break;
     case ST_FORBIDDEN:
         http = code = 403;

@@ -256,7 +256,10 @@ static void zaia_error(api_call *c, status st)
             error_body(c, 404, "Not Found");
         return;
     case ST_CONFLICT:
-        error_body(c, 409, "Conflict");
+        if (c->d.reason == REASON_IDEM_KEY_REUSED)
+            error_body(c, 422, "Unprocessable Entity"); /* docs/IDEMPOTENCY.md */
+        else
+            error_body(c, 409, "Conflict");
         return;
     case ST_FORBIDDEN:
         error_body(c, 403, "Forbidden");

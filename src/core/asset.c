@@ -79,6 +79,11 @@ uint64_t asset_file_size(const asset_file *f)
     return blob_writer_size(f->w);
 }
 
+const char *asset_file_hash(const asset_file *f)
+{
+    return f->processed ? f->f.hash : "";
+}
+
 /* The last path component, without control characters or quotes, at most 255 bytes (whole
  * UTF-8 sequences); NULL when nothing usable is left. */
 static char *clean_name(arena *a, const char *name)

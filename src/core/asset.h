@@ -28,6 +28,8 @@ status asset_file_new(arena *a, asset_file **out, diag *d) WUR;
 /* Appends bytes. ST_TOO_LARGE (naming `file`) past the limit: the temp file is gone at once. */
 status asset_file_write(asset_file *f, const void *p, size_t n, diag *d) WUR;
 uint64_t asset_file_size(const asset_file *f); /* bytes written so far */
+/* A processed file's SHA-256 (lower-case hex; borrowed), or "" before asset_file_process. */
+const char *asset_file_hash(const asset_file *f);
 /* Ends the upload: syncs it, types it, and for an image reads its size and makes the
  * thumbnails. `filename` is the client's name for it (sanitised here; may be NULL).
  * ST_INVALID naming `file` for an image that cannot be decoded or is too large. */

@@ -235,6 +235,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         *req = (api_req){.method = r->method, .path = r->path, .a = r->a};
         req->authorization =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+        req->idempotency_key =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key");
         req->peer = peer_text(conn, r->a);
         if (strlen(url) <= LIMIT_PATH)
             r->route = router_match(api_routes, api_route_count, method, url, r->a, req->params,

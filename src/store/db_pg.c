@@ -290,11 +290,19 @@ static void pg_bind_null(db_stmt *st, int i)
     pg_bind_text(st, i, NULL);
 }
 
-/* SQLSTATE classes: 23505 unique, 23503 foreign key, 08… connection, 57P01 admin shutdown. */
+/* SQLSTATE classes: 23505 unique, 23503 foreign key, 40P01 deadlock, 08… connection, 57P01 admin
+ * shutdown. */
 static int failure(struct pstmt *s, PGresult *r)
 {
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     if (state && (!strcmp(state, "23505") || !strcmp(state, "23503"))) return -ST_CONFLICT;
+    /* Two nodes' transactions waiting on each other's rows (e.g. an Idempotency-Key claim
+     * and a counter): PostgreSQL aborts one. Nothing of it was written and a retry can
+     * succeed, as after a lost connection (503), but this connection is fine. */
+    if (state && !strcmp(state, "40P01")) {
+        log_error("pg: %s in: %s", r ? PQresultErrorMessage(r) : "deadlock", s->sql);
+        return -ST_UNAVAILABLE;
+    }
     if (PQstatus(s->c->h) != CONNECTION_OK || (state && !strncmp(state, "08", 2)) ||
         (state && !strncmp(state, "57P", 3))) {
         s->c->broken = true;

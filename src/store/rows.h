@@ -311,4 +311,16 @@ typedef struct {
     char *last_error;                               /* NULL until an attempt fails */
 } notification_row;
 
+/* ---- Idempotency-Key: the stored answer of a keyed POST (store_idem_*) ---- */
+#define IDEM_FINGERPRINT_LEN 32 /* SHA-256 of the request (util/crypto.h's SHA256_LEN) */
+typedef struct {
+    unsigned char fingerprint[IDEM_FINGERPRINT_LEN];
+    int64_t status;     /* the answer's HTTP status; NULL_INT: a claim not finished */
+    char *content_type; /* or NULL */
+    char *headers;      /* "name: value\n" lines, or NULL */
+    void *body;         /* body_len bytes (NULL when empty) */
+    size_t body_len;
+    int64_t created_at; /* ms */
+} idem_row;
+
 #endif

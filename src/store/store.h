@@ -271,4 +271,21 @@ status store_notification_set_next(db *c, int64_t id, int64_t next_at) WUR;
 status store_notification_list(db *c, int64_t ws, int64_t ticket_id, arena *a,
                                notification_row **rows, size_t *n) WUR;
 
+/* ---- Idempotency-Key: stored answers of keyed POSTs (store/idem.c), in a write ---- */
+/* Claims (ws, key) for a request with fingerprint fp: inserts an unfinished row, or takes over
+ * one created before `expired_before` (ms). *claimed tells which; when false, *out is the row
+ * that holds the key (finished, or a claim this transaction cannot see end). On PostgreSQL
+ * the insert waits for another transaction that claimed the same key, then sees its row (it
+ * committed) or claims (it rolled back). ST_CONFLICT when the row changed under us twice;
+ * ST_UNAVAILABLE when PostgreSQL broke a deadlock between nodes by aborting us. */
+status store_idem_claim(db *c, int64_t ws, const char *key, const unsigned char *fp, int64_t now,
+                        int64_t expired_before, arena *a, bool *claimed, idem_row *out) WUR;
+/* Stores the answer in the row this transaction claimed. */
+status store_idem_finish(db *c, int64_t ws, const char *key, const idem_row *answer) WUR;
+/* Drops the row this transaction claimed (a request that answered no success). */
+status store_idem_release(db *c, int64_t ws, const char *key) WUR;
+/* Deletes up to `limit` rows created before `expired_before`, oldest first (an index range on
+ * created_at; rows another node's transaction holds are skipped). */
+status store_idem_sweep(db *c, int64_t expired_before, int limit, arena *a) WUR;
+
 #endif

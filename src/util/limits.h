@@ -5,6 +5,7 @@
 
 /* Responses and files */
 #define LIMIT_API_HEADERS 8    /* headers a handler adds to one response */
+#define LIMIT_IDEM_KEY    255  /* bytes of an Idempotency-Key header */
 #define LIMIT_BLOB_HEAD   4096 /* leading bytes of a file kept for content sniffing */
 
 /* The store */

@@ -28,6 +28,7 @@ typedef enum {
     REASON_PLAN_UNKNOWN,     /* a billing plan id that does not exist */
     REASON_PLAN_NOT_ALLOWED, /* the client's plan may not open tickets in that category */
     REASON_BODY_REF,         /* an id given in the request body names nothing */
+    REASON_IDEM_KEY_REUSED,  /* ST_CONFLICT: an Idempotency-Key sent with another request */
 } diag_reason;
 
 typedef struct {

@@ -16,6 +16,7 @@ export const REASON = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Payload Too Large',
+  422: 'Unprocessable Entity',
 };
 
 export const CHANNEL_TYPES = ['widget', 'whatsapp', 'instagram', 'telegram', 'email', 'api'];
