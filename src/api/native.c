@@ -38,14 +38,16 @@ static const char *const problem_title[] = {
     [ST_RATE_LIMITED] = "Too many requests",
 };
 
-static void problem(api_call *c, status st, int http)
+/* A problem of kind st, or of the slug and title given (a reason with a problem type of its
+ * own). */
+static void problem_as(api_call *c, status st, int http, const char *slug, const char *title)
 {
     jw w;
     jw_init(&w, 4096);
     jw_obj(&w);
     jw_key(&w, "type");
-    jw_str(&w, arena_printf(c->req->a, "urn:ticketd:problem:%s", problem_slug[st]));
-    jw_kstr(&w, "title", problem_title[st]);
+    jw_str(&w, arena_printf(c->req->a, "urn:ticketd:problem:%s", slug ? slug : problem_slug[st]));
+    jw_kstr(&w, "title", title ? title : problem_title[st]);
     jw_kint(&w, "status", http);
     const char *detail = c->d.msg[0] ? c->d.msg : problem_title[st];
     if (c->d.field[0]) detail = arena_printf(c->req->a, "%s %s", c->d.field, detail);
@@ -64,11 +66,21 @@ static void problem(api_call *c, status st, int http)
     c->resp->content_type = "application/problem+json";
 }
 
+static void problem(api_call *c, status st, int http)
+{
+    problem_as(c, st, http, NULL, NULL);
+}
+
 void native_error(api_call *c, status st)
 {
     BUG_ON(st == ST_OK || (size_t)st >= sizeof problem_slug / sizeof problem_slug[0]);
     if (st == ST_UNAUTHORIZED && !c->d.msg[0])
         diag_set(&c->d, st, "", "a workspace key, a teammate token or a session is required");
+    if (st == ST_CONFLICT && c->d.reason == REASON_IDEM_KEY_REUSED) {
+        problem_as(c, st, 422, "idempotency-key-reused",
+                   "The Idempotency-Key was used for another request");
+        return;
+    }
     problem(c, st, call_http_status(st));
 }
 
