@@ -253,9 +253,9 @@ static uint32_t cursor_check(int sort, long long key, long long id)
 static const char *cursor_make(api_call *c, int sort, const ticket_row *last)
 {
     long long key = sort == TICKET_SORT_UPDATED ? last->updated_at : last->created_at;
-    return b64url(c->req->a, arena_printf(c->req->a, "t1.%d.%lld.%lld.%u", sort, key,
-                                          (long long)last->id,
-                                          cursor_check(sort, key, (long long)last->id)));
+    return b64url(c->req->a,
+                  arena_printf(c->req->a, "t1.%d.%lld.%lld.%u", sort, key, (long long)last->id,
+                               cursor_check(sort, key, (long long)last->id)));
 }
 
 static status cursor_read(api_call *c, const char *text, ticket_find_in *in)
@@ -266,7 +266,8 @@ static status cursor_read(api_call *c, const char *text, ticket_find_in *in)
     unsigned check;
     char tail;
     if (!s || sscanf(s, "t1.%d.%lld.%lld.%u%c", &sort, &key, &id, &check, &tail) != 4 ||
-        check != cursor_check(sort, key, id) || strcmp(s, arena_printf(c->req->a, "t1.%d.%lld.%lld.%u", sort, key, id, check)))
+        check != cursor_check(sort, key, id) ||
+        strcmp(s, arena_printf(c->req->a, "t1.%d.%lld.%lld.%u", sort, key, id, check)))
         return diag_set(&c->d, ST_INVALID, "cursor", "is not a cursor this API gave");
     if (sort != in->sort)
         return diag_set(&c->d, ST_INVALID, "cursor", "was given for another sort");
@@ -504,6 +505,6 @@ static const api_route routes[] = {
     {"GET", NATIVE "/views", h_views, DIALECT_NATIVE, TICKET(OP_READ)},
 };
 #undef TICKET
-const api_dialect native_tickets_dialect = {DIALECT_NATIVE, NATIVE, routes,
-                                            sizeof routes / sizeof routes[0], native_error,
-                                            native_no_route};
+const api_dialect native_tickets_dialect = {DIALECT_NATIVE, NATIVE,
+                                            routes,         sizeof routes / sizeof routes[0],
+                                            native_error,   native_no_route};

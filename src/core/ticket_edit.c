@@ -135,8 +135,7 @@ static status resolve_assignees(core_ctx *cx, const uuid_list *in, ticket_page_f
     return ST_OK;
 }
 
-status ticket_find(core_ctx *cx, const ticket_find_in *in, ticket_row **rows, size_t *n,
-                   bool *more)
+status ticket_find(core_ctx *cx, const ticket_find_in *in, ticket_row **rows, size_t *n, bool *more)
 {
     *rows = NULL;
     *n = 0;
@@ -220,8 +219,7 @@ static status find_category(core_ctx *cx, const char *id, category_row *out)
     char uuid[UUID_STR_LEN + 1];
     status st = check_uuid(cx->d, "category", id, uuid);
     return st ? st
-              : body_found(cx->d, "category",
-                           store_category_get(cx->db, cx->ws, uuid, cx->a, out));
+              : body_found(cx->d, "category", store_category_get(cx->db, cx->ws, uuid, cx->a, out));
 }
 
 static status parse_state(core_ctx *cx, const char *v, ticket_state *out)
@@ -246,8 +244,7 @@ static bool has_subcategory(const category_row *c, const char *name)
 static status check_category(core_ctx *cx, const category_row *c, const char *subcategory,
                              int64_t plan_id)
 {
-    if (subcategory && !c)
-        return diag_set(cx->d, ST_INVALID, "subcategory", "needs a category");
+    if (subcategory && !c) return diag_set(cx->d, ST_INVALID, "subcategory", "needs a category");
     if (subcategory && !has_subcategory(c, subcategory))
         return diag_set(cx->d, ST_INVALID, "subcategory",
                         "must be one of the category's subcategories");
@@ -302,8 +299,7 @@ static status link_tag(core_ctx *cx, const ticket_row *t, const tag_row *g, bool
 
 /* Locks ticket `id` and loads it (the policy's object rule applies), then holds the write to
  * its If-Match: ST_PRECONDITION_FAILED with the ticket (and tags) in *t when it fails. */
-static status load_for_write(core_ctx *cx, const char *id, const ticket_precond *p,
-                             ticket_row *t)
+static status load_for_write(core_ctx *cx, const char *id, const ticket_precond *p, ticket_row *t)
 {
     char uuid[UUID_STR_LEN + 1];
     int64_t version;
@@ -421,8 +417,8 @@ static status do_make(core_ctx *cx, void *p)
     return reload(cx, uuid, t);
 }
 
-CORE_WRITE(ticket_make(core_ctx *cx, const ticket_make_in *in, ticket_row *out), do_make, NULL,
-           in, out)
+CORE_WRITE(ticket_make(core_ctx *cx, const ticket_make_in *in, ticket_row *out), do_make, NULL, in,
+           out)
 
 /* ---- update ---- */
 
@@ -466,7 +462,8 @@ static status do_update(core_ctx *cx, void *p)
         st = check_category(cx, catp, sub, NULL_INT);
         if (st && cx->d->reason == REASON_PLAN_NOT_ALLOWED) st = ST_OK, cx->d->reason = 0;
     }
-    if (!st && in->assignee.set && in->assignee.v) st = find_user(cx, "assignee", in->assignee.v, &u);
+    if (!st && in->assignee.set && in->assignee.v)
+        st = find_user(cx, "assignee", in->assignee.v, &u);
     if (!st && in->team.set && in->team.v) st = find_team(cx, in->team.v, &team);
     if (!st && in->tags.set) st = find_tags(cx, &in->tags, &tags);
     if (st) return st;
@@ -497,8 +494,7 @@ static status do_update(core_ctx *cx, void *p)
     }
     if (changed && (st = ev_commit(cx, t->id, "ticket.updated", &e))) return st;
     if (!changed) ev_discard(&e);
-    if (in->assignee.set &&
-        (st = ticket_set_user(cx, t, in->assignee.v ? &u : NULL, &assigned)))
+    if (in->assignee.set && (st = ticket_set_user(cx, t, in->assignee.v ? &u : NULL, &assigned)))
         return st;
     if (in->state.set) {
         evdata se;
@@ -541,8 +537,7 @@ static status do_update(core_ctx *cx, void *p)
     return reload(cx, uuid, t);
 }
 
-CORE_WRITE(ticket_update(core_ctx *cx, const char *id, const ticket_patch_in *in,
-                         ticket_row *out),
+CORE_WRITE(ticket_update(core_ctx *cx, const char *id, const ticket_patch_in *in, ticket_row *out),
            do_update, id, in, out)
 
 static status do_remove(core_ctx *cx, void *p)

@@ -64,8 +64,7 @@ typedef struct {
     ticket_precond if_match;
 } ticket_patch_in;
 
-status ticket_update(core_ctx *cx, const char *id, const ticket_patch_in *in,
-                     ticket_row *out) WUR;
+status ticket_update(core_ctx *cx, const char *id, const ticket_patch_in *in, ticket_row *out) WUR;
 /* Deletes (softly) with ticket.deleted; out: the current ticket when the If-Match fails. */
 status ticket_remove(core_ctx *cx, const char *id, const ticket_precond *if_match,
                      ticket_row *out) WUR;

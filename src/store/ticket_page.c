@@ -46,8 +46,8 @@ static const char *ids_json(const id_set *ids, arena *a)
     char *json = arena_alloc(a, cap);
     json[len++] = '[';
     for (size_t i = 0; i < ids->n; i++)
-        len += (size_t)snprintf(json + len, cap - len, "%s%lld", i ? "," : "",
-                                (long long)ids->ids[i]);
+        len +=
+            (size_t)snprintf(json + len, cap - len, "%s%lld", i ? "," : "", (long long)ids->ids[i]);
     json[len++] = ']';
     json[len] = '\0';
     return json;
@@ -134,9 +134,9 @@ status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *
         w_int(&w, f->after_key);
         w_int(&w, f->after_id);
     }
-    const char *sql = arena_printf(a, "SELECT %s FROM %s WHERE %s ORDER BY %s%s, t.id%s LIMIT ?",
-                                   store_ticket_cols, store_ticket_from, w.sql,
-                                   key[f->sort], dir, dir);
+    const char *sql =
+        arena_printf(a, "SELECT %s FROM %s WHERE %s ORDER BY %s%s, t.id%s LIMIT ?",
+                     store_ticket_cols, store_ticket_from, w.sql, key[f->sort], dir, dir);
     db_stmt *s = db_prepare(c, sql);
     if (!s) return ST_INTERNAL;
     for (int i = 0; i < w.n; i++) {
