@@ -8,7 +8,7 @@
 
 #include "api/dialects.h"
 #include "api/native.h"
-#include "core/ticket_edit.h"
+#include "api/native_ticket.h"
 #include "util/text.h"
 #include "util/timeutil.h"
 
@@ -138,7 +138,7 @@ static bool inm_one(void *arg, const char *tag, size_t n, bool weak)
 }
 
 /* If-None-Match matches etag (`*` or a tag in the list)? */
-static bool none_match_hits(const char *h, const char *etag)
+bool native_none_match(const char *h, const char *etag)
 {
     if (!h) return false;
     while (*h == ' ')
@@ -174,7 +174,7 @@ static bool im_one(void *arg, const char *tag, size_t n, bool weak)
 }
 
 /* If-Match as a ticket_precond; ST_INVALID naming If-Match when it is not a list of tags. */
-static status if_match(api_call *c, ticket_precond *out)
+status native_if_match(api_call *c, ticket_precond *out)
 {
     const char *h = c->req->if_match;
     *out = (ticket_precond){0};
@@ -250,7 +250,7 @@ static uint32_t cursor_check(int sort, long long key, long long id)
     return h;
 }
 
-static const char *cursor_make(api_call *c, int sort, const ticket_row *last)
+const char *native_cursor_make(api_call *c, int sort, const ticket_row *last)
 {
     long long key = sort == TICKET_SORT_UPDATED ? last->updated_at : last->created_at;
     return b64url(c->req->a,
@@ -258,7 +258,7 @@ static const char *cursor_make(api_call *c, int sort, const ticket_row *last)
                                cursor_check(sort, key, (long long)last->id)));
 }
 
-static status cursor_read(api_call *c, const char *text, ticket_find_in *in)
+status native_cursor_read(api_call *c, const char *text, ticket_find_in *in)
 {
     char *s = unb64url(c->req->a, text);
     int sort;
@@ -326,7 +326,7 @@ static status h_list(api_call *c)
         for (int i = 0; sorts[i]; i++)
             if (!strcmp(v, sorts[i])) in.sort = i;
     }
-    if ((v = q_get(c, "cursor")) && (st = cursor_read(c, v, &in))) return st;
+    if ((v = q_get(c, "cursor")) && (st = native_cursor_read(c, v, &in))) return st;
     uuid_list states;
     if (!st) st = q_list_of(c, "state", &states);
     in.states = states.v;
@@ -354,7 +354,7 @@ static status h_list(api_call *c)
     for (size_t i = 0; i < got; i++)
         ticket_w(&w, &rows[i]);
     jw_end_arr(&w);
-    jw_kstr(&w, "next_cursor", more ? cursor_make(c, in.sort, &rows[got - 1]) : NULL);
+    jw_kstr(&w, "next_cursor", more ? native_cursor_make(c, in.sort, &rows[got - 1]) : NULL);
     jw_end_obj(&w);
     return reply_jw(c, 200, &w);
 }
@@ -367,7 +367,7 @@ static status h_get(api_call *c)
     status st = ticket_fetch(&c->cx, c->req->params[0], &t);
     if (st) return st;
     const char *etag = etag_of(c, &t);
-    if (none_match_hits(c->req->if_none_match, etag)) {
+    if (native_none_match(c->req->if_none_match, etag)) {
         call_header(c->resp, "ETag", etag);
         c->resp->status = 304;
         return ST_OK;
@@ -448,7 +448,7 @@ static status h_patch(api_call *c)
                                         "assignee", "team",  "tags",     NULL};
     json_t *b;
     ticket_patch_in in = {0};
-    status st = if_match(c, &in.if_match);
+    status st = native_if_match(c, &in.if_match);
     if (!st) st = call_body(c, &b);
     if (!st) st = only_members(c, b, known);
     if (!st) st = in_str(c, b, "title", &in.title);
@@ -469,7 +469,7 @@ static status h_delete(api_call *c)
 {
     ticket_precond p;
     ticket_row t;
-    status st = if_match(c, &p);
+    status st = native_if_match(c, &p);
     if (!st) st = ticket_remove(&c->cx, c->req->params[0], &p, &t);
     if (st == ST_PRECONDITION_FAILED) return precondition_failed(c, &t);
     if (st) return st;
