@@ -22,7 +22,7 @@ failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 ok() { echo "ok: $*"; }
 
-# The path every new database takes: the five files, in order, each in one transaction.
+# The path every new database takes: the files, in order, each in one transaction.
 createdb -T template0 -E UTF8 ticketd_fresh
 for f in "$here"/0*.sql; do
   psql -X -q -v ON_ERROR_STOP=1 -1 -d ticketd_fresh -f "$f" >/dev/null || fail "fresh: $(basename "$f")"
@@ -30,7 +30,7 @@ done
 n=$(psql -X -q -A -t -d ticketd_fresh -c "SELECT (SELECT count(*) FROM chats) || ',' ||
   (SELECT count(*) FROM channels) || ',' || (SELECT count(*) FROM ticket_fts) || ',' ||
   (SELECT count(*) FROM settings)")
-[ "$n" = "0,0,0,1" ] && ok "the five files apply to an empty database (no rows but the key)" ||
+[ "$n" = "0,0,0,1" ] && ok "the files apply to an empty database (no rows but the key)" ||
   fail "fresh database: $n"
 
 DB=ticketd_check
@@ -194,6 +194,23 @@ SELECT 'ticket', id, chat_id, completed_at, phase FROM tickets ORDER BY id;
 SELECT 'event', id, type FROM events ORDER BY id;
 EOF
 both "post-003 writes: chats, messages, pending, contacts, search text" "$work/c.sql"
+
+# 006: the ticket version, bumped once by every write of a ticket's row and by its tags.
+mig 6 6
+G="(SELECT id FROM tags WHERE uuid = 'g1')"
+cat >"$work/d.sql" <<EOF
+INSERT INTO tags (uuid, workspace_id, name, description, color, created_at, updated_at)
+  VALUES ('g1', 1, 'one', 'd', '1', 4000, 4000);
+SELECT 'v0', id, version FROM tickets ORDER BY id;
+UPDATE tickets SET title = title || '!' WHERE id = 1;
+UPDATE tickets SET user_id = NULL, updated_at = 4001 WHERE id = 7;
+INSERT INTO ticket_tags (ticket_id, tag_id, created_at, updated_at) VALUES (1, $G, 4002, 4002);
+INSERT INTO ticket_tags (ticket_id, tag_id, created_at, updated_at) VALUES (7, $G, 4002, 4002);
+DELETE FROM ticket_tags WHERE ticket_id = 7;
+UPDATE tickets SET version = version + 5 WHERE id = 6;
+SELECT 'v1', id, version FROM tickets ORDER BY id;
+EOF
+both "006 versions: row writes and tag links bump once" "$work/d.sql"
 
 # Searches: the string the application binds on SQLite (store_fts_query's form) on both.
 queries=('"printer"*' '"PRINT"*' '"cafe"*' '"café"*' '"zoe"*' '"angstrom"*' '"ÅNGSTRÖM"*'

@@ -23,6 +23,7 @@ static const char *const problem_slug[] = {
     [ST_INTERNAL] = "internal",
     [ST_UNAVAILABLE] = "unavailable",
     [ST_RATE_LIMITED] = "rate-limited",
+    [ST_PRECONDITION_FAILED] = "precondition-failed",
 };
 
 static const char *const problem_title[] = {
@@ -36,11 +37,13 @@ static const char *const problem_title[] = {
     [ST_INTERNAL] = "Internal error",
     [ST_UNAVAILABLE] = "Service unavailable",
     [ST_RATE_LIMITED] = "Too many requests",
+    [ST_PRECONDITION_FAILED] = "The resource has changed",
 };
 
 /* A problem of kind st, or of the slug and title given (a reason with a problem type of its
- * own). */
-static void problem_as(api_call *c, status st, int http, const char *slug, const char *title)
+ * own); current: a member `current` (raw JSON) to add, or NULL. */
+static void problem_as(api_call *c, status st, int http, const char *slug, const char *title,
+                       const char *current)
 {
     jw w;
     jw_init(&w, 4096);
@@ -61,14 +64,18 @@ static void problem_as(api_call *c, status st, int http, const char *slug, const
         jw_end_obj(&w);
         jw_end_arr(&w);
     }
+    if (current) {
+        jw_key(&w, "current");
+        jw_raw(&w, current);
+    }
     jw_end_obj(&w);
     if (reply_jw(c, http, &w)) bug_at(__FILE__, __LINE__, "a problem body is small");
     c->resp->content_type = "application/problem+json";
 }
 
-static void problem(api_call *c, status st, int http)
+static void problem(api_call *c, status st, int http, const char *current)
 {
-    problem_as(c, st, http, NULL, NULL);
+    problem_as(c, st, http, NULL, NULL, current);
 }
 
 void native_error(api_call *c, status st)
@@ -76,23 +83,31 @@ void native_error(api_call *c, status st)
     BUG_ON(st == ST_OK || (size_t)st >= sizeof problem_slug / sizeof problem_slug[0]);
     if (st == ST_UNAUTHORIZED && !c->d.msg[0])
         diag_set(&c->d, st, "", "a workspace key, a teammate token or a session is required");
+    /* An unknown id in a body is bad input (400 naming the field); only the path's is 404. */
+    if (st == ST_NOT_FOUND && c->d.reason == REASON_BODY_REF) st = ST_INVALID;
     if (st == ST_CONFLICT && c->d.reason == REASON_IDEM_KEY_REUSED) {
         problem_as(c, st, 422, "idempotency-key-reused",
-                   "The Idempotency-Key was used for another request");
+                   "The Idempotency-Key was used for another request", NULL);
         return;
     }
-    problem(c, st, call_http_status(st));
+    problem(c, st, call_http_status(st), NULL);
+}
+
+void native_error_current(api_call *c, status st, const char *current)
+{
+    BUG_ON(st == ST_OK || (size_t)st >= sizeof problem_slug / sizeof problem_slug[0]);
+    problem(c, st, call_http_status(st), current);
 }
 
 void native_no_route(api_call *c, bool method_not_allowed)
 {
     if (method_not_allowed) {
         diag_set(&c->d, ST_NOT_FOUND, "", "this path does not take the method %s", c->req->method);
-        problem(c, ST_NOT_FOUND, 405);
+        problem(c, ST_NOT_FOUND, 405, NULL);
         return;
     }
     diag_set(&c->d, ST_NOT_FOUND, "", "no such path: %s", c->req->path);
-    problem(c, ST_NOT_FOUND, 404);
+    problem(c, ST_NOT_FOUND, 404, NULL);
 }
 
 /* ---- shared shapes ---- */

@@ -13,6 +13,9 @@
  * detail, and errors: [{field, message}] when the diag names a field. */
 void native_error(api_call *c, status st);
 void native_no_route(api_call *c, bool method_not_allowed);
+/* The same problem with a member `current`: the resource as it is now (raw JSON text), e.g.
+ * the 412 of a stale If-Match. */
+void native_error_current(api_call *c, status st, const char *current);
 
 /* A teammate as this API shows it: {id, name, last_name, email, username, role, picture,
  * created_at, updated_at}; never a password hash. */

@@ -233,6 +233,9 @@ static void tamio_error(api_call *c, status st)
     case ST_RATE_LIMITED:
         http = code = 429;
         break;
+    case ST_PRECONDITION_FAILED:
+        http = code = 412;
+        break;
     case ST_OK:
         break;
     }

@@ -280,6 +280,9 @@ static void zaia_error(api_call *c, status st)
     case ST_RATE_LIMITED:
         error_body(c, 429, "Too Many Requests");
         return;
+    case ST_PRECONDITION_FAILED:
+        error_body(c, 412, "Precondition Failed");
+        return;
     }
 }
 

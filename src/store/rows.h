@@ -154,6 +154,9 @@ typedef struct {
     char *contact_phone, *contact_firstname, *contact_company, *contact_gender, *contact_country;
     reply_row *replies; /* filled by store_ticket_load_replies */
     size_t n_replies;
+    int64_t version;   /* bumped by every change to the ticket or its tags (migration 006) */
+    struct tag_ref *tags; /* filled by store_ticket_load_tags */
+    size_t n_tags;
 } ticket_row;
 
 typedef struct {
@@ -162,6 +165,12 @@ typedef struct {
     int is_open;                 /* -1 any, 0, 1 */
     int64_t user_id, contact_id; /* NULL_INT for any */
 } ticket_filter;
+
+/* A tag as a ticket carries it (store_ticket_load_tags). */
+typedef struct tag_ref {
+    char uuid[UUID_STR_LEN + 1];
+    char *name;
+} tag_ref;
 
 /* ---- channels, responders, chats and their messages ---- */
 typedef struct {
@@ -287,6 +296,30 @@ typedef struct {
     const char *search, *media_type, *tag, *source;
     int64_t user_id; /* NULL_INT any */
 } media_filter;
+
+/* ---- /ticketd/v1's ticket list: filters, a sort and a keyset cursor (store_ticket_page) ---- */
+enum { TICKET_SORT_NEWEST = 0, TICKET_SORT_OLDEST, TICKET_SORT_UPDATED, TICKET_SORT_COUNT };
+typedef struct {
+    int sort;      /* TICKET_SORT_*: (created_at, id) down or up, or (updated_at, id) down */
+    int64_t limit; /* rows wanted; the store reads one more to tell whether a page follows */
+    bool after;    /* resume after (after_key, after_id) in the sort's order */
+    int64_t after_key, after_id;
+    const char *const *states; /* any of them; n_states == 0: any state */
+    size_t n_states;
+    id_set users;    /* assignees: any of them ... */
+    bool unassigned; /* ... or nobody; neither set: any assignee */
+    id_set teams, categories, contacts; /* any of each */
+    id_set tags;                        /* every one of them */
+    const char *match;                  /* a full-text query (store_fts_query), or NULL */
+    int64_t created_from, created_to, updated_from, updated_to; /* [from, to) ms, or NULL_INT */
+} ticket_page_filter;
+
+/* The ticket_counts of a workspace (migration 002) as an inbox shows them. */
+typedef struct {
+    int64_t open, closed;                       /* every ticket */
+    int64_t mine_open, mine_closed;             /* assigned to the user asked about */
+    int64_t unassigned_open, unassigned_closed; /* assigned to nobody */
+} ticket_counts_row;
 
 /* ---- the event timeline (append-only) ---- */
 typedef struct {

@@ -247,6 +247,21 @@ status store_media_insert(db *c, int64_t ws, media_row *m) WUR;
 status store_media_list(db *c, int64_t ws, int64_t ticket_id, const media_filter *f, arena *a,
                         media_row **rows, size_t *n, int64_t *total) WUR;
 
+/* ---- /ticketd/v1's tickets (store/ticket_page.c) ---- */
+/* A page of tickets in f's order after f's cursor: up to f->limit + 1 rows (one more than
+ * asked: the caller tells from it whether a page follows). Every filter with every sort is a
+ * range scan of one index of migration 006. */
+status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *a,
+                         ticket_row **rows, size_t *n) WUR;
+/* Fills tags (by name) of n tickets, in one query. */
+status store_ticket_load_tags(db *c, ticket_row *t, size_t n, arena *a) WUR;
+/* The version of ticket `uuid` (not deleted), its row locked until the transaction ends where
+ * the engine has row locks (PostgreSQL: FOR UPDATE; SQLite's one writer excludes the rest).
+ * ST_NOT_FOUND when there is no such ticket. */
+status store_ticket_lock(db *c, int64_t ws, const char *uuid, int64_t *version) WUR;
+/* The workspace's ticket counts, user_id's among them (NULL_INT: nobody's). */
+status store_ticket_counts(db *c, int64_t ws, int64_t user_id, ticket_counts_row *out) WUR;
+
 /* ---- the event timeline (append-only) ---- */
 status store_event_insert(db *c, int64_t ws, event_row *e) WUR;
 status store_event_list(db *c, int64_t ws, int64_t ticket_id, int64_t offset, int64_t limit,

@@ -18,7 +18,7 @@
     "t.ongoing_at, t.completed_at, t.last_viewed_at, t.reference, t.type, t.service_key, "         \
     "t.start_date, t.duration, t.reminder, t.send_invitation, "                                    \
     "trim(u.name || ' ' || coalesce(u.last_name, '')), u.email, u.username, tm.name, c.phone, "    \
-    "c.firstname, c.company, c.gender, c.country, k.uuid"
+    "c.firstname, c.company, c.gender, c.country, k.uuid, t.version"
 #define TICKET_FROM                                                                                \
     "tickets t LEFT JOIN categories k ON k.id = t.category_id LEFT JOIN users u ON u.id = "        \
     "t.user_id JOIN contacts c ON c.id = t.contact_id LEFT JOIN chats ch ON ch.id = t.chat_id "    \
@@ -73,6 +73,7 @@ void store_read_ticket(db_stmt *s, arena *a, void *row)
     t->contact_gender = col_str(s, 40, a);
     t->contact_country = col_str(s, 41, a);
     t->category_uuid = col_str(s, 42, a);
+    t->version = db_col_int(s, 43);
 }
 
 /* Binds the mutable ticket columns at 1..13 in the order of the INSERT and UPDATE below. */

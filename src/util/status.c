@@ -45,6 +45,8 @@ const char *status_name(status st)
         return "unavailable";
     case ST_RATE_LIMITED:
         return "rate_limited";
+    case ST_PRECONDITION_FAILED:
+        return "precondition_failed";
     }
     return "unknown";
 }

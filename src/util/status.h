@@ -20,6 +20,7 @@ typedef enum {
     ST_INTERNAL,     /* a bug or an I/O failure; logged */
     ST_UNAVAILABLE,  /* the database cannot be reached now; the next request may succeed */
     ST_RATE_LIMITED, /* over a rate limit; the diag says when to retry (retry_after_s) */
+    ST_PRECONDITION_FAILED, /* a conditional write (If-Match) on an object that has changed */
 } status;
 
 /* Why a request failed, beyond the status, where a dialect documents a distinct code. */

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { startServer, show, A, uniq, sql, BIN, PNG_1x1 } from './lib/harness.mjs';
 import { V, Z, apx, qs } from './lib/apizee.mjs';
 import { zfx } from './lib/zaia.mjs';
+import { N } from './lib/native.mjs';
 
 let s;
 let fx; // the workspace key (an administrator)
@@ -169,6 +170,12 @@ const R = () => ({
   'PUT /api/v3/tickets/{id}': { deny: ['PUT', `${V}/tickets/${w.aForeign.id}`, { subject: 'x' }] },
   'DELETE /api/v3/tickets/{id}': { deny: ['DELETE', `${V}/tickets/${w.aForeign.id}`] },
   'POST /api/v3/tickets/{id}/medias': { deny: ['POST', `${V}/tickets/${w.aForeign.id}/medias`, pngForm] },
+
+  'POST /ticketd/v1/tickets': { allow: ['POST', `${N}/tickets`, { title: 'Mine', client: w.client.id }] },
+  'PATCH /ticketd/v1/tickets/{id}': {
+    deny: ['PATCH', `${N}/tickets/${w.foreign.id}`, { title: 'x' }],
+    allow: ['PATCH', `${N}/tickets/${w.own.id}`, { title: 'renamed' }] },
+  'DELETE /ticketd/v1/tickets/{id}': { deny: ['DELETE', `${N}/tickets/${w.foreign.id}`] },
 });
 
 // The refusal each dialect documents for 403.
@@ -178,6 +185,9 @@ function assertForbidden(r, path, what) {
     assert.equal(r.json.status, 403, what);
     assert.equal(r.json.error_code, 403, what);
     assert.equal(typeof r.json.error, 'string', what);
+  } else if (path.startsWith('/ticketd/v1')) {
+    assert.equal(r.json.status, 403, what);
+    assert.equal(r.json.type, 'urn:ticketd:problem:forbidden', what);
   } else if (path.startsWith('/api/v1')) {
     assert.equal(r.json.statusCode, 403, what);
     assert.equal(r.json.error, 'Forbidden', what);

@@ -1,0 +1,242 @@
+/* SQL for /ticketd/v1's tickets: the keyset-paged list (filters, three sorts, a cursor on the
+ * sort key and the row id, read through the indexes of migration 006), the tags a ticket
+ * carries, the version read under a row lock for If-Match writes, and the inbox counts from
+ * ticket_counts. Rows are read with the columns every ticket query uses (store_ticket_cols). */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/sql.h"
+
+/* A WHERE clause with more arguments than sql.h's qb holds (states, tags, ranges, cursor). */
+typedef struct {
+    arena *a;
+    const char *sql; /* arena */
+    int n;
+    struct {
+        bool is_text;
+        int64_t i;
+        const char *s;
+    } args[48];
+} where;
+
+static void w_and(where *w, const char *cond)
+{
+    w->sql = arena_printf(w->a, "%s AND %s", w->sql, cond);
+}
+
+static void w_int(where *w, int64_t v)
+{
+    BUG_ON(w->n >= (int)(sizeof w->args / sizeof w->args[0]));
+    w->args[w->n].is_text = false;
+    w->args[w->n++].i = v;
+}
+
+static void w_text(where *w, const char *v)
+{
+    BUG_ON(w->n >= (int)(sizeof w->args / sizeof w->args[0]));
+    w->args[w->n].is_text = true;
+    w->args[w->n++].s = v;
+}
+
+/* ids as a JSON array of integers, for the engine's ids_in fragment (one parameter, so the
+ * statement text does not depend on how many ids there are). */
+static const char *ids_json(const id_set *ids, arena *a)
+{
+    size_t cap = 3 + ids->n * 21, len = 0;
+    char *json = arena_alloc(a, cap);
+    json[len++] = '[';
+    for (size_t i = 0; i < ids->n; i++)
+        len +=
+            (size_t)snprintf(json + len, cap - len, "%s%lld", i ? "," : "", (long long)ids->ids[i]);
+    json[len++] = ']';
+    json[len] = '\0';
+    return json;
+}
+
+/* `col = ?` for one id, `col IN (…)` for several; nothing for none. */
+static void w_ids(db *c, where *w, const char *col, const id_set *ids, arena *a)
+{
+    if (!ids->n) return;
+    if (ids->n == 1) {
+        w_and(w, arena_printf(a, "%s = ?", col));
+        w_int(w, ids->ids[0]);
+        return;
+    }
+    w_and(w, arena_printf(a, "%s %s", col, c->drv->ids_in));
+    w_text(w, ids_json(ids, a));
+}
+
+status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *a,
+                         ticket_row **rows, size_t *n)
+{
+    BUG_ON(f->sort < 0 || f->sort >= TICKET_SORT_COUNT || f->limit < 1);
+    where w = {.a = a, .sql = "t.workspace_id = ? AND t.deleted_at IS NULL"};
+    w_int(&w, ws);
+    if (f->n_states == 1) {
+        w_and(&w, "t.state = ?");
+        w_text(&w, f->states[0]);
+    } else if (f->n_states > 1) {
+        w_and(&w, arena_printf(a, "t.state%s", in_list(a, f->n_states)));
+        for (size_t i = 0; i < f->n_states; i++)
+            w_text(&w, f->states[i]);
+    }
+    if (f->users.n && f->unassigned) {
+        w_and(&w, arena_printf(a, "(t.user_id %s OR t.user_id IS NULL)", c->drv->ids_in));
+        w_text(&w, ids_json(&f->users, a));
+    } else if (f->unassigned) {
+        w_and(&w, "t.user_id IS NULL");
+    } else {
+        w_ids(c, &w, "t.user_id", &f->users, a);
+    }
+    w_ids(c, &w, "t.team_id", &f->teams, a);
+    w_ids(c, &w, "t.category_id", &f->categories, a);
+    w_ids(c, &w, "t.contact_id", &f->contacts, a);
+    if (f->tags.n == 1) {
+        w_and(&w, "EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND "
+                  "tt.tag_id = ?)");
+        w_int(&w, f->tags.ids[0]);
+    } else if (f->tags.n > 1) {
+        /* Every one of them: the ticket's links among the tags asked for, counted (the ids
+         * are distinct). */
+        w_and(&w, arena_printf(a,
+                               "(SELECT count(*) FROM ticket_tags tt WHERE tt.ticket_id = t.id "
+                               "AND tt.tag_id %s) = ?",
+                               c->drv->ids_in));
+        w_text(&w, ids_json(&f->tags, a));
+        w_int(&w, (int64_t)f->tags.n);
+    }
+    if (f->match) {
+        w_and(&w, sql_fts_ids(c, "t.id", a));
+        w_text(&w, f->match);
+    }
+    static const struct {
+        const char *cond;
+        size_t off;
+    } ranges[] = {
+        {"t.created_at >= ?", offsetof(ticket_page_filter, created_from)},
+        {"t.created_at < ?", offsetof(ticket_page_filter, created_to)},
+        {"t.updated_at >= ?", offsetof(ticket_page_filter, updated_from)},
+        {"t.updated_at < ?", offsetof(ticket_page_filter, updated_to)},
+    };
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        int64_t v = *(const int64_t *)((const char *)f + ranges[i].off);
+        if (v == NULL_INT) continue;
+        w_and(&w, ranges[i].cond);
+        w_int(&w, v);
+    }
+    static const char *const key[] = {"t.created_at", "t.created_at", "t.updated_at"};
+    static const char *const after[] = {"(t.created_at, t.id) < (?, ?)",
+                                        "(t.created_at, t.id) > (?, ?)",
+                                        "(t.updated_at, t.id) < (?, ?)"};
+    const char *dir = f->sort == TICKET_SORT_OLDEST ? "" : " DESC";
+    if (f->after) {
+        w_and(&w, after[f->sort]);
+        w_int(&w, f->after_key);
+        w_int(&w, f->after_id);
+    }
+    const char *sql =
+        arena_printf(a, "SELECT %s FROM %s WHERE %s ORDER BY %s%s, t.id%s LIMIT ?",
+                     store_ticket_cols, store_ticket_from, w.sql, key[f->sort], dir, dir);
+    db_stmt *s = db_prepare(c, sql);
+    if (!s) return ST_INTERNAL;
+    for (int i = 0; i < w.n; i++) {
+        if (w.args[i].is_text)
+            db_bind_text(s, i + 1, w.args[i].s);
+        else
+            db_bind_int(s, i + 1, w.args[i].i);
+    }
+    db_bind_int(s, w.n + 1, f->limit + 1);
+    size_t cap = 0, got = 0;
+    ticket_row *out = NULL;
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        out = arena_grow(a, out, &cap, got, sizeof *out);
+        memset(&out[got], 0, sizeof *out);
+        store_read_ticket(s, a, &out[got++]);
+    }
+    db_reset(s);
+    *rows = out;
+    *n = got;
+    return rc < 0 ? step_status(rc) : ST_OK;
+}
+
+status store_ticket_load_tags(db *c, ticket_row *t, size_t n, arena *a)
+{
+    for (size_t i = 0; i < n; i++)
+        t[i].tags = NULL, t[i].n_tags = 0;
+    if (!n) return ST_OK;
+    int64_t *ids = ARENA_ARRAY(a, int64_t, n);
+    for (size_t i = 0; i < n; i++)
+        ids[i] = t[i].id;
+    id_set set = {ids, n};
+    db_stmt *s = db_prepare(c, arena_printf(a,
+                                            "SELECT tt.ticket_id, g.uuid, g.name FROM "
+                                            "ticket_tags tt JOIN tags g ON g.id = tt.tag_id "
+                                            "WHERE tt.ticket_id %s ORDER BY tt.ticket_id, "
+                                            "g.name, g.uuid",
+                                            c->drv->ids_in));
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, 1, ids_json(&set, a));
+    tag_ref *all = NULL;
+    int64_t *owner = NULL;
+    size_t got = 0, cap = 0, ocap = 0;
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        all = arena_grow(a, all, &cap, got, sizeof *all);
+        owner = arena_grow(a, owner, &ocap, got, sizeof *owner);
+        owner[got] = db_col_int(s, 0);
+        col_uuid(s, 1, all[got].uuid);
+        all[got].name = col_str(s, 2, a);
+        got++;
+    }
+    db_reset(s);
+    if (rc < 0) return step_status(rc);
+    /* Rows come grouped by ticket: point each ticket at its slice. */
+    for (size_t i = 0; i < got;) {
+        size_t j = i;
+        while (j < got && owner[j] == owner[i])
+            j++;
+        for (size_t k = 0; k < n; k++)
+            if (t[k].id == owner[i]) t[k].tags = &all[i], t[k].n_tags = j - i;
+        i = j;
+    }
+    return ST_OK;
+}
+
+status store_ticket_lock(db *c, int64_t ws, const char *uuid, int64_t *version)
+{
+    /* SQLite: the one writer connection already excludes every other writer. */
+    db_stmt *s = db_prepare(c, c->drv == &db_pg_driver
+                                   ? "SELECT version FROM tickets WHERE workspace_id = ? AND "
+                                     "uuid = ? AND deleted_at IS NULL FOR UPDATE"
+                                   : "SELECT version FROM tickets WHERE workspace_id = ? AND "
+                                     "uuid = ? AND deleted_at IS NULL");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, ws);
+    db_bind_text(s, 2, uuid);
+    int rc = db_step(s);
+    if (rc == DB_ROW) *version = db_col_int(s, 0);
+    db_reset(s);
+    return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : step_status(rc);
+}
+
+status store_ticket_counts(db *c, int64_t ws, int64_t user_id, ticket_counts_row *out)
+{
+    /* A few rows per workspace: one per (assignee, open) with tickets. */
+    db_stmt *s = db_prepare(c, "SELECT user_id, is_open, n FROM ticket_counts WHERE "
+                               "workspace_id = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, ws);
+    *out = (ticket_counts_row){0};
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        int64_t who = db_col_int(s, 0), n = db_col_int(s, 2);
+        bool open = db_col_int(s, 1) != 0;
+        *(open ? &out->open : &out->closed) += n;
+        if (who == 0) *(open ? &out->unassigned_open : &out->unassigned_closed) += n;
+        if (user_id != NULL_INT && who == user_id)
+            *(open ? &out->mine_open : &out->mine_closed) += n;
+    }
+    db_reset(s);
+    return rc < 0 ? step_status(rc) : ST_OK;
+}
