@@ -169,6 +169,8 @@ const R = () => ({
   'PUT /api/v3/tickets/{id}': { deny: ['PUT', `${V}/tickets/${w.aForeign.id}`, { subject: 'x' }] },
   'DELETE /api/v3/tickets/{id}': { deny: ['DELETE', `${V}/tickets/${w.aForeign.id}`] },
   'POST /api/v3/tickets/{id}/medias': { deny: ['POST', `${V}/tickets/${w.aForeign.id}/medias`, pngForm] },
+  // Signing out is one's own business: a token has no session to end (204).
+  'DELETE /ticketd/v1/sessions': { allow: ['DELETE', '/ticketd/v1/sessions'] },
 });
 
 // The refusal each dialect documents for 403.
