@@ -163,7 +163,7 @@ static status touch(core_ctx *cx, int64_t id)
 status session_authenticate(core_ctx *cx, const char *secret)
 {
     if (!session_shaped(secret))
-        return diag_set(cx->d, ST_UNAUTHORIZED, "", "the session is unknown: sign in");
+        return diag_set(cx->d, ST_UNAUTHORIZED, "", "the session is unknown or has ended: sign in");
     unsigned char hash[SHA256_LEN];
     crypto_sha256(secret, SESSION_STR_LEN, hash);
     session_row s;
@@ -173,7 +173,7 @@ status session_authenticate(core_ctx *cx, const char *secret)
         st = ST_NOT_FOUND;
     if (!st) st = store_user_by_id(cx->db, s.ws, s.user_id, cx->a, &u);
     if (st == ST_NOT_FOUND)
-        return diag_set(cx->d, ST_UNAUTHORIZED, "", "the session has ended: sign in again");
+        return diag_set(cx->d, ST_UNAUTHORIZED, "", "the session is unknown or has ended: sign in");
     if (st) return st;
     cx->ws = s.ws;
     memcpy(cx->ws_uuid, s.ws_uuid, sizeof cx->ws_uuid);
