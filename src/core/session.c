@@ -14,6 +14,10 @@
 #include "util/limits.h"
 #include "util/xalloc.h"
 
+/* The bytes a host[:port] may hold (names, IPv4, [IPv6]); anything else is no origin's. */
+#define AUTHORITY_CHARS                                                                            \
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]"
+
 static session_config config;
 static char own_origin[300]; /* the public URL's origin, or "" */
 
@@ -26,7 +30,7 @@ static bool origin_of(const char *url, char *out, size_t cap)
     const char *host = sep + 3;
     size_t hl = strcspn(host, "/?#");
     size_t sl = (size_t)(sep - url);
-    if (!hl || sl + 3 + hl >= cap) return false;
+    if (!hl || sl + 3 + hl >= cap || strspn(host, AUTHORITY_CHARS) < hl) return false;
     for (size_t i = 0; i < sl + 3 + hl; i++) {
         char ch = url[i];
         out[i] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
@@ -202,7 +206,8 @@ bool session_same_origin(const char *origin, const char *host)
         snprintf(want, sizeof want, "%s", own_origin);
     } else {
         char url[300];
-        if (!host || !*host || strlen(host) > 250) return false;
+        if (!host || !*host || strlen(host) > 250 || strspn(host, AUTHORITY_CHARS) != strlen(host))
+            return false;
         snprintf(url, sizeof url, "http://%s", host);
         if (!origin_of(url, want, sizeof want)) return false;
     }
