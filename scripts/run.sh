@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# `make run`: creates ./data with a first workspace if there is none (printing its API key once)
-# and serves on 127.0.0.1:8080. DATA and LISTEN override the defaults.
+# `make run`: creates ./data with a first workspace if there is none (printing its API key and
+# the first administrator's sign-in once) and serves on 127.0.0.1:8080. DATA and LISTEN
+# override the defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${DATA:-./data}
 listen=${LISTEN:-127.0.0.1:8080}
 if [ ! -f "$data/ticketd.db" ]; then
-  key=$(build/ticketd init --data "$data")
-  echo "Created $data with workspace 'default'. Its API key (shown once):"
-  echo "  $key"
+  # The key is init's standard output; the administrator's sign-in its standard error.
+  err=$(mktemp)
+  trap 'rm -f "$err"' EXIT
+  key=$(build/ticketd init --data "$data" 2>"$err") || { cat "$err" >&2; exit 1; }
+  signin=$(grep -o 'first administrator: .*' "$err" || true)
+  echo "Created $data with workspace 'default'. Shown once:"
+  echo "  API key:  $key"
+  echo "  Console:  http://$listen/app  (the web console; until it lands, the API: http://$listen/ticketd/v1)"
+  echo "  Sign in:  ${signin#first administrator: }"
 fi
 exec build/ticketd serve --data "$data" --listen "$listen"

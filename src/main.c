@@ -1,11 +1,12 @@
-/* The ticketd command line: init, workspace create, key create|list|revoke, serve, backup, and
- * seed (the benchmark's bulk loader). It owns the process-wide objects (the store) and wires
+/* The ticketd command line: init, workspace create, key create|list|revoke, teammate
+ * role|password, serve, backup, and seed (the benchmark's bulk loader). It owns the process-wide objects (the store) and wires
  * the layers together; see ../shared/DESIGN.md "Operating it". */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "blob/blob.h"
@@ -14,11 +15,14 @@
 #include "core/asset.h"
 #include "core/auth.h"
 #include "core/notify.h"
+#include "core/people.h"
+#include "core/session.h"
 #include "core/seed.h"
 #include "core/ticket.h"
 #include "net/net.h"
 #include "server/http.h"
 #include "store/store.h"
+#include "util/crypto.h"
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -28,6 +32,8 @@ typedef struct {
     const char *data, *listen, *workspace, *db, *public_url;
     const char *smtp, *mail_from, *sms_gateway;
     const char *from, *to; /* copy */
+    const char *admin_email; /* init */
+    long long session_ttl, session_idle;
     long long threads, max_body, max_upload, tickets, teammates, clients;
     long long notify_attempts, notify_backoff_ms;
     long long idem_ttl_s;  /* --idempotency-ttl (undocumented, for tests); 0: 24 h */
@@ -40,17 +46,21 @@ typedef struct {
 static int usage(void)
 {
     fputs("usage:\n"
-          "  ticketd init [--data DIR]\n"
+          "  ticketd init [--data DIR] [--admin-email EMAIL]\n"
           "  ticketd workspace create NAME [--data DIR]\n"
           "  ticketd key create --workspace NAME|ID [--data DIR]\n"
           "  ticketd key list [--data DIR]\n"
           "  ticketd key revoke ID|PREFIX [--data DIR]\n"
+          "  ticketd teammate role EMAIL admin|agent [--workspace NAME|ID] [--data DIR]\n"
+          "  ticketd teammate password EMAIL [--workspace NAME|ID] [--data DIR]\n"
+          "                (the new password: one line on standard input)\n"
           "  ticketd serve [--data DIR] [--listen HOST:PORT] [--threads N] [--quiet]\n"
           "                [--max-body BYTES] [--max-upload BYTES] [--public-url URL]\n"
           "                [--db URL] [--smtp URL] [--mail-from ADDR] [--sms-gateway URL]\n"
           "                [--notify-attempts N] [--notify-backoff-ms MS]\n"
           "                [--rate N[/SECONDS]] [--rate-ip N[/SECONDS]]\n"
           "                [--login-failures N[/MINUTES]]\n"
+          "                [--session-ttl SECONDS] [--session-idle SECONDS]\n"
           "  ticketd backup FILE [--data DIR]\n"
           "  ticketd migrate --db URL\n"
           "  ticketd copy --from DIR --to URL\n"
@@ -114,7 +124,13 @@ static bool parse_options(int argc, char **argv, int first, options *o)
             o->from = v;
         else if (strcmp(a, "--to") == 0)
             o->to = v;
-        else if (strcmp(a, "--threads") == 0) {
+        else if (strcmp(a, "--admin-email") == 0)
+            o->admin_email = v;
+        else if (strcmp(a, "--session-ttl") == 0) {
+            if (!parse_num(a, v, 1, LIMIT_SESSION_MAX_S, &o->session_ttl)) return false;
+        } else if (strcmp(a, "--session-idle") == 0) {
+            if (!parse_num(a, v, 1, LIMIT_SESSION_MAX_S, &o->session_idle)) return false;
+        } else if (strcmp(a, "--threads") == 0) {
             if (!parse_num(a, v, 1, 256, &o->threads)) return false;
         } else if (strcmp(a, "--max-body") == 0) {
             if (!parse_num(a, v, 1, 1LL << 32, &o->max_body)) return false;
@@ -204,13 +220,55 @@ static int fail(const diag *d)
     return 1;
 }
 
+/* A password of PASSWORD_CHARS characters from an alphabet without look-alikes (about 113
+ * bits), for the first administrator. */
+#define PASSWORD_CHARS 20
+static void random_password(char out[PASSWORD_CHARS + 1])
+{
+    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    const unsigned n = sizeof alphabet - 1; /* 56: bytes >= 224 are drawn again (no bias) */
+    for (int i = 0; i < PASSWORD_CHARS;) {
+        unsigned char b;
+        crypto_random(&b, 1);
+        if (b < 256 / n * n) out[i++] = alphabet[b % n];
+    }
+    out[PASSWORD_CHARS] = '\0';
+}
+
+/* The first administrator teammate of workspace w: email, a random password shown once on
+ * standard error (standard output stays the key line scripts read). */
+static status init_admin(store *st, const ws_row *w, const char *email, arena *a, diag *d)
+{
+    core_ctx cx;
+    status s = core_ctx_init(&cx, st, a, d);
+    if (s) return s;
+    cx.ws = w->id;
+    memcpy(cx.ws_uuid, w->uuid, sizeof cx.ws_uuid);
+    char pw[PASSWORD_CHARS + 1];
+    random_password(pw);
+    user_in in = {.name = {true, "Administrator"},
+                  .email = {true, email},
+                  .role = {true, "admin"},
+                  .password = {true, pw}};
+    user_row u;
+    if ((s = user_create(&cx, &in, &u))) return s;
+    fprintf(stderr,
+            "ticketd: first administrator: %s, password: %s (shown once; `ticketd teammate "
+            "password %s` sets another)\n",
+            email, pw, email);
+    return ST_OK;
+}
+
 static int cmd_init(const options *o)
 {
+    diag d = {0};
+    const char *admin = o->admin_email ? o->admin_email : "admin@localhost";
+    /* Checked before anything is written. */
+    if (check_email(&d, "--admin-email", admin, true)) return fail(&d);
     store *st = open_store(o, true);
     if (!st) return 1;
     arena *a = arena_new(4096);
     db *c = store_conn(st);
-    diag d = {0};
     ws_row w;
     char key[KEY_STR_LEN + 1];
     int rc = 1;
@@ -221,7 +279,8 @@ static int cmd_init(const options *o)
                 o->data, w.name);
         goto out;
     }
-    if (workspace_create(c, "default", a, &w, &d) || key_create(c, w.id, key, &d)) {
+    if (workspace_create(c, "default", a, &w, &d) || key_create(c, w.id, key, &d) ||
+        init_admin(st, &w, admin, a, &d)) {
         fail(&d);
         goto out;
     }
@@ -284,6 +343,75 @@ static int cmd_key(const options *o)
     } else {
         rc = key_revoke(c, o->args[1], &d) ? fail(&d) : 0;
     }
+    arena_free(a);
+    store_close(st);
+    return rc;
+}
+
+/* One line of standard input (its end of line dropped) into out; false when it is longer than
+ * LIMIT_PASSWORD_LINE bytes or there is none. */
+static bool read_line(char out[LIMIT_PASSWORD_LINE + 2])
+{
+    if (!fgets(out, LIMIT_PASSWORD_LINE + 2, stdin)) return false;
+    size_t n = strlen(out);
+    bool whole = n && out[n - 1] == '\n';
+    if (!whole && n > LIMIT_PASSWORD_LINE) return false;
+    while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+        out[--n] = '\0';
+    return true;
+}
+
+/* teammate role EMAIL admin|agent, teammate password EMAIL (the password on standard input):
+ * the teammate named by email (or username, or id) in --workspace (default: the first). A
+ * password change signs the teammate out of its sessions (core/session.h). */
+static int cmd_teammate(const options *o)
+{
+    if (o->n_args < 2) return usage();
+    bool role = strcmp(o->args[0], "role") == 0;
+    if (role ? o->n_args != 3 : strcmp(o->args[0], "password") || o->n_args != 2) return usage();
+    const char *who = o->args[1];
+    char line[LIMIT_PASSWORD_LINE + 2];
+    user_in in = {0};
+    if (role) {
+        in.role = (opt_str){true, o->args[2]};
+    } else {
+        if (isatty(STDIN_FILENO)) fprintf(stderr, "New password for %s: ", who);
+        if (!read_line(line)) {
+            fprintf(stderr, "ticketd: password must be one line of at most %d bytes on standard "
+                            "input\n",
+                    LIMIT_PASSWORD_LINE);
+            return 1;
+        }
+        if (!*line) {
+            fprintf(stderr, "ticketd: password must not be empty\n");
+            return 1;
+        }
+        in.password = (opt_str){true, line};
+    }
+    store *st = open_store(o, false);
+    if (!st) return 1;
+    arena *a = arena_new(4096);
+    diag d = {0};
+    core_ctx cx;
+    ws_row w;
+    user_row u, out;
+    status s = core_ctx_init(&cx, st, a, &d);
+    if (!s) s = workspace_find(cx.db, o->workspace, a, &w, &d);
+    if (!s) {
+        cx.ws = w.id;
+        memcpy(cx.ws_uuid, w.uuid, sizeof cx.ws_uuid);
+        s = store_user_find(cx.db, w.id, who, a, &u);
+        if (s == ST_NOT_FOUND)
+            diag_set(&d, s, "teammate", "%s is not in workspace %s", who, w.name);
+        else if (s)
+            diag_set(&d, s, "teammate", "cannot be read");
+    }
+    if (!s) s = user_update(&cx, u.uuid, &in, &out);
+    int rc = s ? fail(&d) : 0;
+    if (!rc && role) fprintf(stderr, "ticketd: %s is now %s\n", out.email, out.role);
+    if (!rc && !role)
+        fprintf(stderr, "ticketd: the password of %s is changed; its sessions are signed out\n",
+                out.email);
     arena_free(a);
     store_close(st);
     return rc;
@@ -369,6 +497,9 @@ static int cmd_serve(const options *o)
                          .rate = o->rate,
                          .idem_ttl_ms = (int64_t)o->idem_ttl_s * 1000};
         api_init(&ac);
+        session_init(&(session_config){.ttl_s = o->session_ttl,
+                                       .idle_s = o->session_idle,
+                                       .public_url = o->public_url});
         http_config hc = {
             .listen = o->listen,
             .threads = (unsigned)o->threads,
@@ -502,6 +633,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "init") == 0) return cmd_init(&o);
     if (strcmp(cmd, "workspace") == 0) return cmd_workspace(&o);
     if (strcmp(cmd, "key") == 0) return cmd_key(&o);
+    if (strcmp(cmd, "teammate") == 0) return cmd_teammate(&o);
     if (strcmp(cmd, "serve") == 0) return cmd_serve(&o);
     if (strcmp(cmd, "backup") == 0) return cmd_backup(&o);
     if (strcmp(cmd, "migrate") == 0) return cmd_migrate(&o);

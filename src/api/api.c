@@ -14,6 +14,7 @@
 #include "core/auth.h"
 #include "core/idem.h"
 #include "util/crypto.h"
+#include "core/session.h"
 #include "util/log.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -40,6 +41,7 @@ static const api_dialect *const dialects[] = {
     &ops_dialect, &tamio_dialect, &zaia_dialect, &files_dialect, &apizee_dialect,
     &native_dialect,
     &native_tickets_dialect,
+    &native_session_dialect,
 };
 #define N_DIALECTS (sizeof dialects / sizeof dialects[0])
 
@@ -100,10 +102,31 @@ static status check_query(api_call *c)
     return ST_OK;
 }
 
-/* Checks the request's key (or bearer token) on cx->db and makes its workspace the
- * context's; a token also makes its user the actor. */
-static status authenticate(core_ctx *cx, const api_req *req)
+/* The session cookie of a request that has no Authorization header, on the routes that take
+ * one: ticketd's own API and /files, the only paths the console uses (the vendor dialects take
+ * keys and tokens alone); else NULL. */
+static const char *session_of(const api_req *req, const api_route *r)
 {
+    if (req->authorization || (r->dl != DIALECT_NATIVE && r->res != RES_FILE)) return NULL;
+    return call_cookie(req->a, req->cookie, SESSION_COOKIE);
+}
+
+/* Checks the request's key (or bearer token, or session cookie) on cx->db and makes its
+ * workspace the context's; a token or a session also makes its user the actor. A write signed
+ * in by the cookie alone must come from this server's own origin (CSRF: a browser sends the
+ * cookie with another site's form too, but not that site's Origin). */
+static status authenticate(core_ctx *cx, const api_req *req, const api_route *r)
+{
+    const char *session = session_of(req, r);
+    if (session) {
+        status st = session_authenticate(cx, session);
+        if (!st && (api_route_writes(r) || r->upload) &&
+            !session_same_origin(req->origin, req->host))
+            st = diag_set(cx->d, ST_FORBIDDEN, "Origin",
+                          "must be %s for a write signed in by a session cookie",
+                          session_origin(req->host, req->a));
+        return st;
+    }
     const char *presented = call_bearer(req->authorization);
     if (token_shaped(presented)) {
         token_row t;
@@ -151,8 +174,16 @@ void api_invoke(const api_route *r, api_req *req, api_resp *resp)
         /* A read's queries, the key check included, share one snapshot. */
         if ((st = core_read_begin(&c.cx))) goto out;
         reading = true;
-        keyed = !r->key_optional || req->authorization;
-        if (keyed) st = authenticate(&c.cx, req);
+        bool cookie_only = r->key_optional && session_of(req, r);
+        keyed = !r->key_optional || req->authorization || cookie_only;
+        if (keyed) st = authenticate(&c.cx, req, r);
+        /* A cookie that no longer signs in is as good as none where no key is needed (a signed
+         * file URL still opens). */
+        if (st == ST_UNAUTHORIZED && cookie_only) {
+            st = ST_OK;
+            keyed = false;
+            c.d = (diag){0};
+        }
         if (st) goto out;
     }
     if ((st = charge(&c, keyed))) goto out;
@@ -299,7 +330,7 @@ static status write_run(db *writer, void *arg)
     api_call c = new_call(w->route, w->req, w->resp);
     c.body = w->body;
     core_ctx_init_job(&c.cx, config.st, writer, w->req->a, &c.d);
-    status st = authenticate(&c.cx, w->req);
+    status st = authenticate(&c.cx, w->req, w->route);
     if (!st && !w->route->upload) st = ratelimit_actor(&c.cx); /* an upload paid at its start */
     if (!st) st = policy_route(&c.cx, w->route->res, w->route->op);
     if (!st) st = check_query(&c);
@@ -377,7 +408,7 @@ void api_upload_begin(const api_route *r, api_req *req)
     f->st = core_ctx_init(&cx, config.st, req->a, &f->d);
     if (!f->st) f->st = core_read_begin(&cx);
     if (f->st) return;
-    f->st = authenticate(&cx, req);
+    f->st = authenticate(&cx, req, r);
     if (!f->st) f->st = ratelimit_actor(&cx);
     if (!f->st) f->st = policy_route(&cx, r->res, r->op);
     /* A bad Idempotency-Key is refused before the file arrives (write_run checks it again). */

@@ -76,6 +76,23 @@ const char *call_bearer(const char *h)
     return h;
 }
 
+const char *call_cookie(arena *a, const char *header, const char *name)
+{
+    size_t nl = strlen(name);
+    for (const char *p = header; p && *p;) {
+        p += strspn(p, " \t;");
+        size_t len = strcspn(p, ";");
+        if (len > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') {
+            size_t vl = len - nl - 1;
+            while (vl && (p[nl + 1 + vl - 1] == ' ' || p[nl + 1 + vl - 1] == '\t'))
+                vl--;
+            return arena_strndup(a, p + nl + 1, vl);
+        }
+        p += len;
+    }
+    return NULL;
+}
+
 /* ---- urlencoded forms ---- */
 
 static int hexval(char ch)

@@ -83,6 +83,9 @@ status call_parse_body(api_req *req, json_t **out, diag *d) WUR;
 
 /* The key or token of an Authorization header: "Bearer <key>" or the raw key (NULL if h is). */
 const char *call_bearer(const char *h);
+/* The value of the first cookie called name in a Cookie header ("a=1; b=2"), in the arena;
+ * NULL when there is none (or no header). */
+const char *call_cookie(arena *a, const char *header, const char *name);
 
 /* A text field of an upload's form: absent (set false) or its value (UTF-8 checked). */
 status form_str(api_call *c, const char *name, opt_str *out) WUR;

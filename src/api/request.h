@@ -28,6 +28,9 @@ typedef struct {
     size_t n_query;
     const char *authorization; /* the header, or NULL */
     const char *idempotency_key; /* the Idempotency-Key header, or NULL (api.c: keyed POSTs) */
+    /* The Cookie header (NULL when absent or longer than LIMIT_COOKIE_HEADER), Origin and Host
+     * headers: a session cookie's credentials and the same-origin check of its writes. */
+    const char *cookie, *origin, *host;
     const char *content_type;  /* or NULL */
     const char *body;          /* NUL-terminated copy of the body, or NULL */
     size_t body_len;

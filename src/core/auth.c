@@ -2,6 +2,7 @@
  * the API layer to turn a presented key into a workspace. */
 #include "core/auth.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -102,18 +103,36 @@ static status do_issue(core_ctx *cx, void *p)
     return store_token_insert(cx->db, &t->row, t->hash);
 }
 
-status token_issue(core_ctx *cx, const char *login, const char *password, token_issued *out)
+/* A hash that no password matches, checked when a login names nobody so that an unknown
+ * login costs the same slow hash as a wrong password (the answer's timing says nothing). */
+static char dummy[PASSWORD_HASH_LEN];
+static void dummy_hash_make(void)
 {
-    if (!login || !*login || !password || !*password)
-        return diag_set(cx->d, ST_UNAUTHORIZED, "username", "and password are required");
+    unsigned char raw[16];
+    char hex[33];
+    crypto_random(raw, sizeof raw);
+    crypto_hex(raw, sizeof raw, hex);
+    crypto_password_hash(hex, dummy);
+}
+
+static const char *dummy_hash(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, dummy_hash_make);
+    return dummy;
+}
+
+status auth_login(core_ctx *cx, const char *login, const char *password, user_row *user,
+                  int64_t *ws)
+{
     /* A failure is taken from the login's budget first, and given back unless the password
      * was wrong, so a login out of budget is refused before any password is checked. */
     status st = ratelimit_login_take(login, cx->d);
     if (st) return st;
     user_row *users;
-    int64_t *ws;
+    int64_t *wss;
     size_t n;
-    st = store_users_by_login(cx->db, login, cx->a, &users, &ws, &n);
+    st = store_users_by_login(cx->db, login, cx->a, &users, &wss, &n);
     if (st) {
         ratelimit_login_ok(login);
         return st;
@@ -122,15 +141,29 @@ status token_issue(core_ctx *cx, const char *login, const char *password, token_
     /* The slow hash runs here, on the request's thread, never inside the write. */
     while (i < n && !crypto_password_check(password, users[i].password_hash))
         i++;
+    if (!n) (void)crypto_password_check(password, dummy_hash());
     if (i == n) return diag_set(cx->d, ST_UNAUTHORIZED, "password", "wrong username or password");
     ratelimit_login_ok(login);
+    *user = users[i];
+    *ws = wss[i];
+    return ST_OK;
+}
+
+status token_issue(core_ctx *cx, const char *login, const char *password, token_issued *out)
+{
+    if (!login || !*login || !password || !*password)
+        return diag_set(cx->d, ST_UNAUTHORIZED, "username", "and password are required");
+    user_row u;
+    int64_t ws;
+    status st = auth_login(cx, login, password, &u, &ws);
+    if (st) return st;
     unsigned char raw[32];
     char hex[65];
     crypto_random(raw, sizeof raw);
     crypto_hex(raw, sizeof raw, hex);
     snprintf(out->token, sizeof out->token, TOKEN_PREFIX "%s", hex);
-    struct issue_arg t = {.row = {.ws = ws[i],
-                                  .user_id = users[i].id,
+    struct issue_arg t = {.row = {.ws = ws,
+                                  .user_id = u.id,
                                   .created_at = cx->now,
                                   .expires_at = cx->now + (int64_t)TOKEN_TTL_S * 1000,
                                   .revoked_at = NULL_INT}};

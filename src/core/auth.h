@@ -32,6 +32,12 @@ typedef struct {
 /* login: a teammate's email or username (in any workspace: the first whose password matches).
  * ST_UNAUTHORIZED on a wrong login or password (the caller says invalid_grant). */
 status token_issue(core_ctx *cx, const char *login, const char *password, token_issued *out) WUR;
+/* The password check every sign-in shares (the token grant, agent sessions): login is a
+ * teammate's email or username (the first teammate, in any workspace, whose password matches);
+ * the login's failure budget (core/ratelimit.h) applies, ST_RATE_LIMITED once spent. An unknown
+ * login and a wrong password are the same ST_UNAUTHORIZED, and take the same time. */
+status auth_login(core_ctx *cx, const char *login, const char *password, user_row *user,
+                  int64_t *ws) WUR;
 /* Revokes the token (unknown, expired or revoked already: nothing to do, ST_OK). */
 status token_revoke(core_ctx *cx, const char *token) WUR;
 /* ST_UNAUTHORIZED for a malformed, unknown, expired or revoked token; else its row and user. */

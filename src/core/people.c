@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/policy.h"
+#include "core/session.h"
 #include "store/store.h"
 #include "util/crypto.h"
 #include "util/limits.h"
@@ -105,6 +106,8 @@ static status do_user_update(core_ctx *cx, void *arg)
     if (st) return st;
     apply_user(cx, in, out);
     if (out->country && (st = check_country(cx->d, "country", out->country))) return st;
+    /* A new (or removed) password signs the teammate out of every session; tokens stay. */
+    if (in->password.set && (st = session_end_user(cx, out->id))) return st;
     return user_conflict(cx, store_user_update(cx->db, cx->ws, out));
 }
 

@@ -237,6 +237,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
         req->idempotency_key =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key");
+        req->cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+        if (req->cookie && strlen(req->cookie) > LIMIT_COOKIE_HEADER) req->cookie = NULL;
+        req->origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ORIGIN);
+        req->host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
         req->peer = peer_text(conn, r->a);
         if (strlen(url) <= LIMIT_PATH)
             r->route = router_match(api_routes, api_route_count, method, url, r->a, req->params,

@@ -266,6 +266,12 @@ typedef struct {
     char ws_uuid[UUID_STR_LEN + 1]; /* filled by store_token_by_hash */
 } token_row;
 
+/* An agent session (a signed-in console): times in ms. */
+typedef struct {
+    int64_t id, ws, user_id, created_at, expires_at, last_seen_at;
+    char ws_uuid[UUID_STR_LEN + 1]; /* filled by store_session_by_hash */
+} session_row;
+
 enum { TICKET_ORDER_CREATED = 0, TICKET_ORDER_START, TICKET_ORDER_TITLE };
 typedef struct {
     int64_t offset, limit;

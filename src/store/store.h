@@ -235,6 +235,19 @@ status store_token_revoke(db *c, int64_t id, int64_t now) WUR;
 /* The user row of a token's user (any workspace: the token names it). */
 status store_user_by_id(db *c, int64_t ws, int64_t id, arena *a, user_row *out) WUR;
 
+/* Agent sessions (store/session.c): found by the SHA-256 of their secret. */
+status store_session_insert(db *c, session_row *r, const unsigned char hash[SHA256_LEN]) WUR;
+status store_session_by_hash(db *c, const unsigned char hash[SHA256_LEN], session_row *out) WUR;
+status store_session_touch(db *c, int64_t id, int64_t now) WUR;
+/* Deletes the session with this hash (none: ST_OK). */
+status store_session_delete(db *c, const unsigned char hash[SHA256_LEN]) WUR;
+/* Deletes every session of user_id. */
+status store_session_delete_user(db *c, int64_t ws, int64_t user_id) WUR;
+/* Deletes the sessions of user_id that have ended: expired at or before now, or last used at
+ * or before idle_before. */
+status store_session_prune(db *c, int64_t ws, int64_t user_id, int64_t now,
+                           int64_t idle_before) WUR;
+
 status store_ticket_query(db *c, int64_t ws, const ticket_query *f, arena *a, ticket_row **rows,
                           size_t *n, int64_t *total) WUR;
 /* The category titled exactly `title` (not deleted); ST_NOT_FOUND. */

@@ -61,5 +61,13 @@
 #define LIMIT_BUSY_TIMEOUT_MS  10000
 #define LIMIT_SHUTDOWN_WAIT_MS 10000
 #define LIMIT_RATE_BUCKETS     16384 /* rate-limit buckets per kind (key, address, login) */
+/* Agent sessions (core/session.h): lifetimes (serve --session-ttl, --session-idle), how often
+ * a used session's last_seen_at is written, the Cookie header read, the login's length. */
+#define LIMIT_SESSION_TTL_S     (7 * 86400) /* absolute, from sign-in (default) */
+#define LIMIT_SESSION_IDLE_S    (12 * 3600) /* with no request (default) */
+#define LIMIT_SESSION_MAX_S     (366 * 86400)
+#define LIMIT_SESSION_TOUCH_S   60   /* last_seen_at moves at most this often */
+#define LIMIT_COOKIE_HEADER     8192 /* bytes of a Cookie header searched for the session */
+#define LIMIT_PASSWORD_LINE     1024 /* bytes of `ticketd teammate password`'s input line */
 
 #endif

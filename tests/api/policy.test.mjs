@@ -176,6 +176,8 @@ const R = () => ({
     deny: ['PATCH', `${N}/tickets/${w.foreign.id}`, { title: 'x' }],
     allow: ['PATCH', `${N}/tickets/${w.own.id}`, { title: 'renamed' }] },
   'DELETE /ticketd/v1/tickets/{id}': { deny: ['DELETE', `${N}/tickets/${w.foreign.id}`] },
+  // Signing out is one's own business: a token has no session to end (204).
+  'DELETE /ticketd/v1/sessions': { allow: ['DELETE', '/ticketd/v1/sessions'] },
 });
 
 // The refusal each dialect documents for 403.
