@@ -35,6 +35,7 @@ static void add_routes(const api_route *r, size_t n)
 static const api_dialect *const dialects[] = {
     &ops_dialect, &tamio_dialect, &zaia_dialect, &files_dialect, &apizee_dialect,
     &native_dialect,
+    &native_people_dialect,
 };
 #define N_DIALECTS (sizeof dialects / sizeof dialects[0])
 
