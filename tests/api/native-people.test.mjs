@@ -107,17 +107,27 @@ test('replies: each bad input is a 400 naming its field, and nothing is written'
   assert.deepEqual([count('replies'), count('events'), count('messages')], before, 'nothing written');
 });
 
-test('a note is absent from Tamio replies, Zaia chat messages, Apizee events and exports; present in the timeline', async () => {
+// A ticket with a reply and an internal note (its text unique to it).
+async function noted() {
   const t = await ticket();
   const secret = uniq('internal-only');
   await n.ok('POST', `/tickets/${t.id}/replies`, { text: 'Public answer' });
   const note = await n.ok('POST', `/tickets/${t.id}/replies`, { text: secret, note: true });
-  // Tamio
+  return { t, secret, note };
+}
+
+test('a note is no Tamio reply', async () => {
+  const { t, secret } = await noted();
   const tm = await s.api('GET', `${A}/tickets/retrieve/${t.id}`);
   assert.equal(tm.status, 200, show(tm));
   assert.ok(!tm.text.includes(secret), 'Tamio ticket');
-  assert.ok(tm.text.includes('Public answer'), 'Tamio shows the reply');
-  // Zaia
+  assert.deepEqual(tm.json.ticket.replies.map((r) => r.reply ?? r.text), ['First words', 'Public answer']);
+  const list = await s.api('GET', `${A}/tickets/list?page=1&per_page=100`);
+  assert.ok(!list.text.includes(secret), 'Tamio list');
+});
+
+test('a note is no Zaia chat message and leaves the pending count alone', async () => {
+  const { t, secret } = await noted();
   const d = await s.api('GET', `${Z}/tickets/${t.id}/details`, undefined, { auth: 'raw' });
   assert.equal(d.status, 200, show(d));
   const msgs = await s.api('GET', `${Z}/chats/${d.json.chatId}/messages`, undefined, { auth: 'raw' });
@@ -125,7 +135,13 @@ test('a note is absent from Tamio replies, Zaia chat messages, Apizee events and
   assert.ok(!msgs.text.includes(secret), 'Zaia messages');
   assert.ok(msgs.text.includes('Public answer'), 'Zaia shows the reply');
   assert.equal(d.json.pendingChatMessages, 0);
-  // Apizee: events, export json (with the timeline), csv, pdf
+  const found = await s.api('GET', `${Z}/tickets/details?status=pending&search=${encodeURIComponent(secret)}`, undefined, { auth: 'raw' });
+  assert.equal(found.status, 200, show(found));
+  assert.ok(!found.text.includes(t.id), 'Zaia search does not find the note');
+});
+
+test('a note is in no Apizee event or export (json, csv, pdf)', async () => {
+  const { t, secret } = await noted();
   const ev = await fx.call('GET', `/tickets/${t.id}/events?limit=1000`);
   assert.equal(ev.status, 200, show(ev));
   assert.ok(!ev.text.includes(secret) && !ev.json.data.some((e) => e.type === 'note.created'), 'Apizee events');
@@ -141,11 +157,15 @@ test('a note is absent from Tamio replies, Zaia chat messages, Apizee events and
   assert.equal(pdf.status, 200);
   const txt = pdfText(Buffer.from(await pdf.arrayBuffer()));
   assert.ok(txt.includes('Public answer') && !txt.includes(secret), 'Apizee export pdf');
-  // ticketd's own timeline has it
+});
+
+test('a note is in the native timeline, as a note', async () => {
+  const { t, secret, note } = await noted();
   const tl = await n.ok('GET', `/tickets/${t.id}/timeline`);
   const item = tl.data.find((x) => x.id === note.id);
   assert.equal(item?.kind, 'note');
   assert.equal(item.text, secret);
+  assert.ok(!tl.data.some((x) => x.type === 'note.created' || x.type === 'reply.created'), 'a reply is not repeated as its event');
 });
 
 test('a reply with an uploaded image answers its size and thumbnails (signed URLs that serve)', async () => {
