@@ -318,7 +318,7 @@ status store_reply_insert(db *c, int64_t ws, int64_t ticket_id, reply_row *r)
 /* ---- one ticket's replies and notes, for ticketd's own API ---- */
 
 #define NATIVE_REPLY_COLS                                                                          \
-    "r.id, r.uuid, r.text, r.is_client, r.user_id, r.contact_id, r.created_at, r.note, "          \
+    "r.id, r.uuid, r.text, r.is_client, r.user_id, r.contact_id, r.created_at, r.note, "           \
     "coalesce(u.uuid, c.uuid), coalesce(u.name, c.name)"
 #define NATIVE_REPLY_FROM                                                                          \
     "replies r LEFT JOIN users u ON u.id = r.user_id LEFT JOIN contacts c ON c.id = r.contact_id"

@@ -619,7 +619,8 @@ static void test_note_and_timeline(void **state)
     assert_true(r.note);
     assert_string_equal(r.text, "Grumpy customer");
     assert_int_equal(unit_count(e->db, "SELECT count(*) FROM messages"), messages);
-    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM events WHERE type = 'note.created'"), 1);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM events WHERE type = 'note.created'"),
+                     1);
     e->cx.now += 1000;
     assert_int_equal(ticket_post_reply(&e->cx, t.uuid, &reply, &r), ST_OK);
     assert_false(r.note);
