@@ -398,3 +398,40 @@ test('settings lists page by cursor, newest first, without repeats', async () =>
   assert.equal(new Set(seen).size, seen.length);
   assert.deepEqual(seen.slice(0, 5), [...made].reverse());
 });
+
+test('every member of every body: a value of the wrong type is a 400 naming it, and nothing is written', async () => {
+  const t = await ticket();
+  const tm = await n.ok('POST', '/teammates', { name: 'Typed', email: `${uniq('ty')}@example.com` });
+  const cl = await n.ok('POST', '/clients', { name: 'Typed' });
+  const cat = await n.ok('POST', '/categories', { title: uniq('Typed'), language: 'en' });
+  const tag = await n.ok('POST', '/tags', { name: uniq('typed'), description: 'd', color: '1' });
+  const team = await n.ok('POST', '/teams', { name: uniq('typed') });
+  const bodies = [
+    ['POST', `/tickets/${t.id}/replies`, { text: 'x' }, { text: 1, note: 'true', assets: 'a' }],
+    ['POST', '/teammates', { name: 'X', email: `${uniq('x')}@example.com` },
+      { name: 1, last_name: 1, email: 1, username: 1, role: 1, password: 1, picture: 1, country: 1 }],
+    ['PATCH', `/teammates/${tm.id}`, {}, { name: [], last_name: {}, email: true, username: 2, role: 3, password: 4, picture: 5, country: 6 }],
+    ['POST', '/clients', { name: 'X' }, { name: 1, email: 1, country: 1, plan_id: 1, identifier: 1, is_blocked: 'no' }],
+    ['PATCH', `/clients/${cl.id}`, {}, { name: true, email: [], country: {}, plan_id: 2, identifier: 3, is_blocked: 0 }],
+    ['POST', '/categories', { title: 'X', language: 'en' }, { title: 1, language: 1, auto_reply: 1, teammate_id: 1, plan_ids: 'a', subcategories: [1] }],
+    ['PATCH', `/categories/${cat.id}`, {}, { title: [], language: {}, auto_reply: 2, teammate_id: 3, plan_ids: [2], subcategories: 'a' }],
+    ['POST', '/tags', { name: 'x', description: 'd', color: '1' }, { name: 1, description: 1, color: 1 }],
+    ['PATCH', `/tags/${tag.id}`, {}, { name: true, description: [], color: 3 }],
+    ['POST', '/teams', { name: 'x' }, { name: 1, description: 1, picture: 1 }],
+    ['PATCH', `/teams/${team.id}`, {}, { name: {}, description: 2, picture: true }],
+  ];
+  const tables = ['replies', 'events', 'users', 'contacts', 'categories', 'tags', 'teams'];
+  const snapshot = () => sql(s.dataDir, `SELECT ${tables.map((x) => `(SELECT count(*) FROM ${x})`).join(', ')}, `
+    + `${['users', 'contacts', 'categories', 'tags', 'teams'].map((x) => `(SELECT max(updated_at) FROM ${x})`).join(', ')};`);
+  const before = snapshot();
+  let tried = 0;
+  for (const [method, p, base, wrong] of bodies) {
+    for (const [member, value] of Object.entries(wrong)) {
+      const r = await n.call(method, p, { ...base, [member]: value });
+      assertProblem(r, 400, 'invalid', member);
+      tried++;
+    }
+  }
+  assert.equal(tried, 55, "every member of every body tried");
+  assert.equal(snapshot(), before, 'nothing written');
+});
