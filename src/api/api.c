@@ -42,6 +42,7 @@ static const api_dialect *const dialects[] = {
     &native_dialect,
     &native_tickets_dialect,
     &native_session_dialect,
+    &native_people_dialect,
 };
 #define N_DIALECTS (sizeof dialects / sizeof dialects[0])
 

@@ -66,6 +66,8 @@ list_page core_page(const list_in *in)
         .sort = in->sort,
         .from_s = in->from_ms == NULL_INT ? NULL_INT : time_unix_s(in->from_ms),
         .to_s = in->to_ms == NULL_INT ? NULL_INT : time_unix_s(in->to_ms),
+        .after_ms = in->after_ms,
+        .after_uuid = in->after_uuid,
     };
     return pg;
 }

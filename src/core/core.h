@@ -89,6 +89,10 @@ typedef struct {
     bool desc;
     int sort;               /* SORT_CREATED, SORT_TITLE, SORT_NAME */
     int64_t from_ms, to_ms; /* inclusive bounds in ms, NULL_INT when absent */
+    /* A keyset page (page 1): the rows after (created_at ms, uuid), by the millisecond and the
+     * uuid in the order of desc; after_uuid NULL: the first page. */
+    int64_t after_ms;
+    const char *after_uuid;
 } list_in;
 
 /* Turns dialect-neutral paging into the store's page; the bounds become inclusive whole

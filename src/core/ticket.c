@@ -313,14 +313,17 @@ static status resolve_assets(core_ctx *cx, const char *const *ids, size_t n, ass
     return ST_OK;
 }
 
-/* Inserts a reply (into *r) and links its assets; records reply.created. The reply is also a
- * message of the ticket's chat unless `in_chat` says the chat has it already. */
-status ticket_add_reply(core_ctx *cx, ticket_row *t, reply_row *r, const char *text, bool is_client,
-                        int64_t user_id, asset_row *assets, size_t n_assets, bool in_chat)
+/* Inserts a reply or an internal note (into *r) and links its assets; records reply.created
+ * (note.created). A reply is also a message of the ticket's chat unless `in_chat` says the chat
+ * has it already; a note never is. */
+static status add_reply(core_ctx *cx, ticket_row *t, reply_row *r, const char *text, bool is_client,
+                        int64_t user_id, asset_row *assets, size_t n_assets, bool in_chat,
+                        bool note)
 {
     *r = (reply_row){
         .text = (char *)text,
         .is_client = is_client,
+        .note = note,
         .user_id = is_client ? NULL_INT : user_id,
         .contact_id = is_client ? t->contact_id : NULL_INT,
         .created_at = cx->now,
@@ -333,16 +336,22 @@ status ticket_add_reply(core_ctx *cx, ticket_row *t, reply_row *r, const char *t
         st = store_reply_link_asset(cx->db, r->id, t->id, assets[i].id, (int)i);
     /* A reply is also a message of the ticket's chat: the client's come from the owner. */
     message_row m;
-    if (!st && !in_chat && t->chat_id != NULL_INT)
+    if (!st && !in_chat && !note && t->chat_id != NULL_INT)
         st = chat_add_message(cx, t->chat_id, text, is_client, &m);
     if (st) return st;
     evdata e;
     ev_init(&e);
     ticket_ev_str(&e, TF_REPLY_ID, NULL, r->uuid);
     ticket_ev_str(&e, TF_TEXT, NULL, text);
-    ticket_ev_bool(&e, TF_IS_CLIENT_REPLY, is_client);
+    if (!note) ticket_ev_bool(&e, TF_IS_CLIENT_REPLY, is_client);
     ticket_ev_int(&e, TF_ASSETS, NULL_INT, (int64_t)n_assets);
-    return ev_commit(cx, t->id, "reply.created", &e);
+    return ev_commit(cx, t->id, note ? "note.created" : "reply.created", &e);
+}
+
+status ticket_add_reply(core_ctx *cx, ticket_row *t, reply_row *r, const char *text, bool is_client,
+                        int64_t user_id, asset_row *assets, size_t n_assets, bool in_chat)
+{
+    return add_reply(cx, t, r, text, is_client, user_id, assets, n_assets, in_chat, false);
 }
 
 struct create_arg {
@@ -575,6 +584,93 @@ status ticket_reply(core_ctx *cx, const char *id, const char *text, const char *
                            .n_assets = n_assets,
                            .is_client = is_client};
     return core_txn(cx, do_reply, &c);
+}
+
+/* ---- ticketd's own API: replies and notes by their author, the timeline ---- */
+
+/* A reply as store_reply_get reads it, with signed file URLs. */
+static status load_reply(core_ctx *cx, const ticket_row *t, const char *reply_id, reply_row *out)
+{
+    char uuid[UUID_STR_LEN + 1];
+    status st = check_uuid(cx->d, "reply_id", reply_id, uuid);
+    if (!st)
+        st = path_found(cx->d, "reply", store_reply_get(cx->db, cx->ws, t->id, uuid, cx->a, out));
+    for (size_t i = 0; !st && i < out->n_assets; i++)
+        asset_sign_urls(cx, &out->assets[i]);
+    return st;
+}
+
+struct post_arg {
+    const char *id;
+    const reply_in *in;
+    reply_row *out;
+};
+
+static status do_post_reply(core_ctx *cx, void *p)
+{
+    struct post_arg *c = p;
+    asset_row *assets = ARENA_ARRAY(cx->a, asset_row, LIMIT_REPLY_ASSETS);
+    ticket_row t;
+    reply_row r;
+    status st = ticket_load(cx, "id", c->id, &t);
+    if (!st) st = check_text(cx->d, "text", c->in->text, true, LIMIT_TEXT_CHARS);
+    if (!st) st = resolve_assets(cx, c->in->assets, c->in->n_assets, assets);
+    /* The caller is the author: a teammate's token its teammate, a workspace key nobody. */
+    int64_t author = cx->actor == ACTOR_USER && cx->user_id ? cx->user_id : NULL_INT;
+    if (!st)
+        st = add_reply(cx, &t, &r, c->in->text, false, author, assets, c->in->n_assets, false,
+                       c->in->note);
+    if (!st) st = ticket_save(cx, &t, true);
+    return st ? st : load_reply(cx, &t, r.uuid, c->out);
+}
+
+status ticket_post_reply(core_ctx *cx, const char *id, const reply_in *in, reply_row *out)
+{
+    struct post_arg c = {.id = id, .in = in, .out = out};
+    return core_txn(cx, do_post_reply, &c);
+}
+
+status ticket_reply_get(core_ctx *cx, const char *id, const char *reply_id, reply_row *out)
+{
+    ticket_row t;
+    status st = ticket_load(cx, "id", id, &t);
+    return st ? st : load_reply(cx, &t, reply_id, out);
+}
+
+status ticket_timeline(core_ctx *cx, const char *id, const timeline_key *after, int64_t limit,
+                       timeline_item **items, size_t *n, bool *more)
+{
+    BUG_ON(limit < 1 || limit > LIMIT_PAGE_SIZE);
+    ticket_row t;
+    reply_row *r;
+    event_row *e;
+    size_t nr = 0, ne = 0;
+    /* One more of each than the page: whether anything follows it. */
+    status st = ticket_load(cx, "id", id, &t);
+    if (!st) st = store_reply_page(cx->db, cx->ws, t.id, after, limit + 1, cx->a, &r, &nr);
+    if (!st) st = store_event_page(cx->db, cx->ws, t.id, after, limit + 1, cx->a, &e, &ne);
+    if (st) return st;
+    timeline_item *out = ARENA_ARRAY(cx->a, timeline_item, (size_t)limit);
+    size_t i = 0, k = 0, got = 0;
+    while (got < (size_t)limit && (i < nr || k < ne)) {
+        /* Events first within a millisecond (kind 0 < 1). */
+        bool reply = i < nr && (k == ne || r[i].created_at < e[k].created_at);
+        timeline_item *it = &out[got++];
+        if (reply) {
+            for (size_t a = 0; a < r[i].n_assets; a++)
+                asset_sign_urls(cx, &r[i].assets[a]);
+            *it = (timeline_item){.key = {r[i].created_at, 1, r[i].id}, .reply = &r[i]};
+            i++;
+        } else {
+            e[k].data = ticket_ev_data(cx->a, e[k].data, TICKET_NAMES_CORE);
+            *it = (timeline_item){.key = {e[k].created_at, 0, e[k].id}, .event = &e[k]};
+            k++;
+        }
+    }
+    *items = out;
+    *n = got;
+    *more = i < nr || k < ne;
+    return ST_OK;
 }
 
 static status do_state(core_ctx *cx, void *p)

@@ -60,6 +60,35 @@ status ticket_reply(core_ctx *cx, const char *id, const char *text, const char *
 status ticket_set_state(core_ctx *cx, const char *id, ticket_state s, ticket_row *out) WUR;
 status ticket_delete(core_ctx *cx, const char *id) WUR;
 
+/* ---- ticketd's own API (/ticketd/v1): replies by their author, internal notes, the timeline */
+typedef struct {
+    const char *text;
+    bool note; /* an internal note: never a chat message, nor shown by the vendor dialects */
+    const char *const *assets;
+    size_t n_assets;
+} reply_in;
+
+/* A reply (or note) written by the caller (a token's teammate, else a workspace key: no
+ * author) to ticket `id`, with reply.created (note.created) and the ticket's updated_at.
+ * *out is the reply as store_reply_get reads it: author, assets with signed URLs. text is
+ * required (`text`); assets as ticket_reply (`assets`, REASON_BODY_REF when unknown). */
+status ticket_post_reply(core_ctx *cx, const char *id, const reply_in *in, reply_row *out) WUR;
+/* Reply or note `reply_id` of ticket `id` (ST_NOT_FOUND for either). */
+status ticket_reply_get(core_ctx *cx, const char *id, const char *reply_id, reply_row *out) WUR;
+
+/* One item of a ticket's timeline: a reply or note, or an event (its data in the stored keys,
+ * ticket_ev_data's TICKET_NAMES_CORE). */
+typedef struct {
+    timeline_key key; /* where it stands: the cursor after it */
+    reply_row *reply; /* or NULL */
+    event_row *event; /* or NULL */
+} timeline_item;
+/* Up to limit (1..LIMIT_PAGE_SIZE) items of ticket `id` after `after`, oldest first: replies,
+ * notes and events interleaved by (time, kind, id), a reply's own reply.created / note.created
+ * left out. *more: items follow the page. */
+status ticket_timeline(core_ctx *cx, const char *id, const timeline_key *after, int64_t limit,
+                       timeline_item **items, size_t *n, bool *more) WUR;
+
 /* A ticket opened on an existing chat (Zaia): its owner is the client, its summary the title. */
 typedef struct {
     const char *chat_id, *assignee_id, *status;
@@ -82,6 +111,9 @@ typedef struct {
 } details_list_in;
 
 /* ---- the one vocabulary of ticket events ----
+ * Types: ticket.created, ticket.assigned, ticket.state_changed, ticket.updated, ticket.deleted,
+ * reply.created, note.created (an internal note: reply_id, text, assets; only /ticketd/v1
+ * shows it), tag.added, tag.removed (docs/ARCHITECTURE.md).
  * Every event about a ticket is written with these keys, whichever dialect acted (uuids for the
  * things it points at); a face translates them on the way out (ticket_ev_data). The table of
  * names, with Apizee's, is in docs/ARCHITECTURE.md. */

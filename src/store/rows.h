@@ -43,6 +43,10 @@ typedef struct {
     bool desc;
     int sort;
     int64_t from_s, to_s; /* inclusive unix seconds on created_at; NULL_INT when absent */
+    /* A keyset instead of the offset: rows after (created_at ms, uuid) in the page's order
+     * (list_run then orders by the millisecond and the uuid); after_uuid NULL: none. */
+    int64_t after_ms;
+    const char *after_uuid;
 } list_page;
 
 /* ---- workspaces and API keys ---- */
@@ -130,9 +134,11 @@ typedef struct {
     char uuid[UUID_STR_LEN + 1];
     char *text;
     bool is_client;
+    bool note; /* an internal note: only /ticketd/v1 reads it (store_reply_page, _get) */
     int64_t user_id, contact_id, created_at;
     asset_row *assets;
     size_t n_assets;
+    char *author_uuid, *author_name; /* the user's or contact's (store_reply_page, _get) */
 } reply_row;
 
 typedef struct {
@@ -335,6 +341,14 @@ typedef struct {
     char *type, *actor_type, *actor_id, *data;
     int64_t created_at;
 } event_row;
+
+/* A position in a ticket's timeline (replies, notes and events, oldest first): the
+ * millisecond, the kind (0 an event, 1 a reply or note: events first within a millisecond, so
+ * ticket.created precedes the first message) and the row id. Items after it come next;
+ * {-1, 0, 0} is before everything. */
+typedef struct {
+    int64_t at, kind, id;
+} timeline_key;
 
 /* ---- notifications: invitations and reminders waiting for (or done with) delivery ---- */
 typedef struct {

@@ -486,6 +486,16 @@ status list_run_counted(db *c, db_stmt *counter, const char *cols, const char *f
         qb_int(where, pg->to_s);
     }
     if (!sort_col) sort_col = pg->sort == SORT_CREATED_MS ? created_col : created_s;
+    if (pg->after_uuid) {
+        /* A keyset page: the rows past (ms, uuid) in (created_col, uuid_col) order. */
+        sort_col = created_col;
+        const char *op = pg->desc ? "<" : ">";
+        qb_and(where, arena_printf(a, "(%s %s ? OR (%s = ? AND %s %s ?))", created_col, op,
+                                   created_col, uuid_col, op));
+        qb_int(where, pg->after_ms);
+        qb_int(where, pg->after_ms);
+        qb_text(where, pg->after_uuid);
+    }
     const char *dir = pg->desc ? " DESC" : "";
     char *count_sql = arena_printf(a, "SELECT count(*) FROM %s WHERE %s", count_from, where->where);
     char *page_sql =

@@ -135,7 +135,14 @@ status store_ticket_list(db *c, int64_t ws, const ticket_filter *f, arena *a, ti
 /* Fills replies (oldest first) and their assets for n tickets, in a fixed number of queries. */
 status store_ticket_load_replies(db *c, ticket_row *t, size_t n, arena *a) WUR;
 
-status store_reply_insert(db *c, int64_t ws, int64_t ticket_id, reply_row *r) WUR;
+status store_reply_insert(db *c, int64_t ws, int64_t ticket_id, reply_row *r) WUR; /* r->note */
+/* One reply or note of a ticket by uuid, with its author and assets; ST_NOT_FOUND. */
+status store_reply_get(db *c, int64_t ws, int64_t ticket_id, const char *uuid, arena *a,
+                       reply_row *out) WUR;
+/* Up to limit replies and notes of a ticket after `after`, oldest first, with their authors
+ * and assets. (The other reads of replies, store_ticket_load_replies, leave notes out.) */
+status store_reply_page(db *c, int64_t ws, int64_t ticket_id, const timeline_key *after,
+                        int64_t limit, arena *a, reply_row **rows, size_t *n) WUR;
 /* Links assets to a reply, in order. */
 status store_reply_link_asset(db *c, int64_t reply_id, int64_t ticket_id, int64_t asset_id,
                               int pos) WUR;
@@ -277,8 +284,13 @@ status store_ticket_counts(db *c, int64_t ws, int64_t user_id, ticket_counts_row
 
 /* ---- the event timeline (append-only) ---- */
 status store_event_insert(db *c, int64_t ws, event_row *e) WUR;
+/* A ticket's events for the vendor dialects, oldest first: note.created left out. */
 status store_event_list(db *c, int64_t ws, int64_t ticket_id, int64_t offset, int64_t limit,
                         arena *a, event_row **rows, size_t *n, int64_t *total) WUR;
+/* Up to limit events of a ticket after `after` (timeline order), reply.created and
+ * note.created left out (the timeline shows the reply itself). */
+status store_event_page(db *c, int64_t ws, int64_t ticket_id, const timeline_key *after,
+                        int64_t limit, arena *a, event_row **rows, size_t *n) WUR;
 
 /* ---- notifications: invitations and reminders waiting for (or done with) delivery ---- */
 /* Inserts n (its uuid set by the caller); fills n->id. */

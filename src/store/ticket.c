@@ -228,7 +228,7 @@ static const char *replies_sql(size_t n)
                          "r.is_client, r.user_id, r.contact_id, r.created_at, " ASSET_COLS
                          " FROM replies r LEFT JOIN reply_assets ra "
                          "ON ra.reply_id = r.id LEFT JOIN assets a ON a.id = "
-                         "ra.asset_id WHERE r.ticket_id%s ORDER BY "
+                         "ra.asset_id WHERE r.note = 0 AND r.ticket_id%s ORDER BY "
                          "r.ticket_id, r.created_at, r.id, ra.pos",
                          in_list(a, n));
         sql[n] = xstrdup(text);
@@ -301,8 +301,8 @@ status store_ticket_load_replies(db *c, ticket_row *t, size_t n, arena *a)
 status store_reply_insert(db *c, int64_t ws, int64_t ticket_id, reply_row *r)
 {
     db_stmt *s = db_prepare(c, "INSERT INTO replies (uuid, workspace_id, ticket_id, text, "
-                               "is_client, user_id, contact_id, created_at) VALUES (?, ?, ?, ?, "
-                               "?, ?, ?, ?) RETURNING id");
+                               "is_client, user_id, contact_id, created_at, note) VALUES (?, ?, "
+                               "?, ?, ?, ?, ?, ?, ?) RETURNING id");
     if (!s) return ST_INTERNAL;
     db_bind_text(s, 1, r->uuid);
     db_bind_int(s, 2, ws);
@@ -312,7 +312,98 @@ status store_reply_insert(db *c, int64_t ws, int64_t ticket_id, reply_row *r)
     bind_int_null(s, 6, r->user_id);
     bind_int_null(s, 7, r->contact_id);
     db_bind_int(s, 8, r->created_at);
+    db_bind_int(s, 9, r->note);
     return run_insert(s, &r->id);
+}
+
+/* ---- one ticket's replies and notes, for ticketd's own API ---- */
+
+#define NATIVE_REPLY_COLS                                                                          \
+    "r.id, r.uuid, r.text, r.is_client, r.user_id, r.contact_id, r.created_at, r.note, "           \
+    "coalesce(u.uuid, c.uuid), coalesce(u.name, c.name)"
+#define NATIVE_REPLY_FROM                                                                          \
+    "replies r LEFT JOIN users u ON u.id = r.user_id LEFT JOIN contacts c ON c.id = r.contact_id"
+
+static void read_native_reply(db_stmt *s, arena *a, reply_row *r)
+{
+    *r = (reply_row){0};
+    r->id = db_col_int(s, 0);
+    col_uuid(s, 1, r->uuid);
+    r->text = col_str(s, 2, a);
+    r->is_client = db_col_int(s, 3) != 0;
+    r->user_id = col_int_null(s, 4);
+    r->contact_id = col_int_null(s, 5);
+    r->created_at = db_col_int(s, 6);
+    r->note = db_col_int(s, 7) != 0;
+    r->author_uuid = col_str(s, 8, a);
+    r->author_name = col_str(s, 9, a);
+}
+
+/* The assets of each of n replies, in their order, with thumbnails. */
+static status native_reply_assets(db *c, reply_row *r, size_t n, arena *a)
+{
+    db_stmt *s = db_prepare(c, "SELECT " ASSET_COLS " FROM reply_assets ra JOIN assets a ON "
+                               "a.id = ra.asset_id WHERE ra.reply_id = ? ORDER BY ra.pos");
+    if (!s) return ST_INTERNAL;
+    status st = ST_OK;
+    for (size_t i = 0; !st && i < n; i++) {
+        size_t cap = 0;
+        int rc;
+        db_bind_int(s, 1, r[i].id);
+        while ((rc = db_step(s)) == DB_ROW) {
+            r[i].assets = arena_grow(a, r[i].assets, &cap, r[i].n_assets, sizeof *r[i].assets);
+            store_read_asset(s, 0, a, &r[i].assets[r[i].n_assets++]);
+        }
+        db_reset(s);
+        st = step_status(rc);
+        for (size_t k = 0; !st && k < r[i].n_assets; k++)
+            st = store_asset_load_thumbs(c, &r[i].assets[k], a);
+    }
+    return st;
+}
+
+status store_reply_get(db *c, int64_t ws, int64_t ticket_id, const char *uuid, arena *a,
+                       reply_row *out)
+{
+    db_stmt *s = db_prepare(c, "SELECT " NATIVE_REPLY_COLS " FROM " NATIVE_REPLY_FROM
+                               " WHERE r.workspace_id = ? AND r.ticket_id = ? AND r.uuid = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, ws);
+    db_bind_int(s, 2, ticket_id);
+    db_bind_text(s, 3, uuid);
+    int rc = db_step(s);
+    if (rc == DB_ROW) read_native_reply(s, a, out);
+    db_reset(s);
+    if (rc != DB_ROW) return rc == DB_DONE ? ST_NOT_FOUND : step_status(rc);
+    return native_reply_assets(c, out, 1, a);
+}
+
+status store_reply_page(db *c, int64_t ws, int64_t ticket_id, const timeline_key *after,
+                        int64_t limit, arena *a, reply_row **rows, size_t *n)
+{
+    /* Replies rank after events of the same millisecond (kind 1 > 0). */
+    db_stmt *s = db_prepare(c, "SELECT " NATIVE_REPLY_COLS " FROM " NATIVE_REPLY_FROM
+                               " WHERE r.workspace_id = ? AND r.ticket_id = ? AND (r.created_at "
+                               "> ? OR (r.created_at = ? AND (? = 0 OR r.id > ?))) ORDER BY "
+                               "r.created_at, r.id LIMIT ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, ws);
+    db_bind_int(s, 2, ticket_id);
+    db_bind_int(s, 3, after->at);
+    db_bind_int(s, 4, after->at);
+    db_bind_int(s, 5, after->kind);
+    db_bind_int(s, 6, after->id);
+    db_bind_int(s, 7, limit);
+    reply_row *out = ARENA_ARRAY(a, reply_row, (size_t)limit);
+    size_t got = 0;
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW && got < (size_t)limit)
+        read_native_reply(s, a, &out[got++]);
+    db_reset(s);
+    *rows = out;
+    *n = got;
+    if (rc < 0) return step_status(rc);
+    return native_reply_assets(c, out, got, a);
 }
 
 status store_reply_link_asset(db *c, int64_t reply_id, int64_t ticket_id, int64_t asset_id, int pos)
@@ -361,7 +452,8 @@ status store_event_list(db *c, int64_t ws, int64_t ticket_id, int64_t offset, in
                         arena *a, event_row **rows, size_t *n, int64_t *total)
 {
     qb q;
-    qb_init(&q, "workspace_id = ? AND ticket_id = ?");
+    /* A note's event is for ticketd's own API only (docs/NATIVE.md). */
+    qb_init(&q, "workspace_id = ? AND ticket_id = ? AND type <> 'note.created'");
     qb_int(&q, ws);
     qb_int(&q, ticket_id);
     list_page pg = {.offset = offset, .limit = limit, .from_s = NULL_INT, .to_s = NULL_INT};
@@ -369,6 +461,34 @@ status store_event_list(db *c, int64_t ws, int64_t ticket_id, int64_t offset, in
     return list_run(c, "id, uuid, ticket_id, type, actor_type, actor_id, data, created_at",
                     "events", "events", &q, &pg, "id", "uuid", "created_at", a, sizeof(event_row),
                     read_event, (void **)rows, n, total);
+}
+
+status store_event_page(db *c, int64_t ws, int64_t ticket_id, const timeline_key *after,
+                        int64_t limit, arena *a, event_row **rows, size_t *n)
+{
+    /* A reply's own event (reply.created, note.created) is not repeated beside it. */
+    db_stmt *s = db_prepare(c, "SELECT id, uuid, ticket_id, type, actor_type, actor_id, data, "
+                               "created_at FROM events WHERE workspace_id = ? AND ticket_id = ? "
+                               "AND type <> 'reply.created' AND type <> 'note.created' AND "
+                               "(created_at > ? OR (created_at = ? AND ? = 0 AND id > ?)) "
+                               "ORDER BY created_at, id LIMIT ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, ws);
+    db_bind_int(s, 2, ticket_id);
+    db_bind_int(s, 3, after->at);
+    db_bind_int(s, 4, after->at);
+    db_bind_int(s, 5, after->kind);
+    db_bind_int(s, 6, after->id);
+    db_bind_int(s, 7, limit);
+    event_row *out = ARENA_ARRAY(a, event_row, (size_t)limit);
+    size_t got = 0;
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW && got < (size_t)limit)
+        read_event(s, a, &out[got++]);
+    db_reset(s);
+    *rows = out;
+    *n = got;
+    return step_status(rc);
 }
 
 /* ---- tickets in detail (ticket_detail_row) ---- */

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { startServer, show, A, uniq, sql, BIN, PNG_1x1 } from './lib/harness.mjs';
 import { V, Z, apx, qs } from './lib/apizee.mjs';
 import { zfx } from './lib/zaia.mjs';
-import { N } from './lib/native.mjs';
+import { N, assertProblem } from './lib/native.mjs';
 
 let s;
 let fx; // the workspace key (an administrator)
@@ -178,6 +178,27 @@ const R = () => ({
   'DELETE /ticketd/v1/tickets/{id}': { deny: ['DELETE', `${N}/tickets/${w.foreign.id}`] },
   // Signing out is one's own business: a token has no session to end (204).
   'DELETE /ticketd/v1/sessions': { allow: ['DELETE', '/ticketd/v1/sessions'] },
+  'POST /ticketd/v1/tickets/{id}/replies': {
+    deny: ['POST', `${N}/tickets/${w.foreign.id}/replies`, { text: 'psst', note: true }],
+    allow: ['POST', `${N}/tickets/${w.own.id}/replies`, { text: 'mine', note: true }] },
+  'POST /ticketd/v1/assets': { allow: ['POST', `${N}/assets`, pngForm] },
+  'POST /ticketd/v1/teammates': { deny: ['POST', `${N}/teammates`, { name: 'Evil', email: `${uniq('e')}@example.com`, role: 'admin' }] },
+  'PATCH /ticketd/v1/teammates/{id}': {
+    deny: ['PATCH', `${N}/teammates/${admin.id}`, { password: 'taken-over-1' }],
+    allow: ['PATCH', `${N}/teammates/${agent.id}`, { last_name: 'Native' }] },
+  'DELETE /ticketd/v1/teammates/{id}': { deny: ['DELETE', `${N}/teammates/${other.id}`] },
+  'POST /ticketd/v1/clients': { allow: ['POST', `${N}/clients`, { name: 'New', email: `${uniq('n')}@example.com` }] },
+  'PATCH /ticketd/v1/clients/{id}': { allow: ['PATCH', `${N}/clients/${w.client.id}`, { name: 'Cleo N' }] },
+  'DELETE /ticketd/v1/clients/{id}': { deny: ['DELETE', `${N}/clients/${w.client.id}`] },
+  'POST /ticketd/v1/categories': { deny: ['POST', `${N}/categories`, { title: 'X', language: 'en' }] },
+  'PATCH /ticketd/v1/categories/{id}': { deny: ['PATCH', `${N}/categories/${w.category.id}`, { title: 'Y' }] },
+  'DELETE /ticketd/v1/categories/{id}': { deny: ['DELETE', `${N}/categories/${w.category.id}`] },
+  'POST /ticketd/v1/tags': { deny: ['POST', `${N}/tags`, { name: 'x', description: 'd', color: '1' }] },
+  'PATCH /ticketd/v1/tags/{id}': { deny: ['PATCH', `${N}/tags/${w.tag.id}`, { name: 'y' }] },
+  'DELETE /ticketd/v1/tags/{id}': { deny: ['DELETE', `${N}/tags/${w.tag.id}`] },
+  'POST /ticketd/v1/teams': { deny: ['POST', `${N}/teams`, { name: 't' }] },
+  'PATCH /ticketd/v1/teams/{id}': { deny: ['PATCH', `${N}/teams/${w.team.id}`, { name: 't2' }] },
+  'DELETE /ticketd/v1/teams/{id}': { deny: ['DELETE', `${N}/teams/${w.team.id}`] },
 });
 
 // The refusal each dialect documents for 403.
@@ -187,9 +208,8 @@ function assertForbidden(r, path, what) {
     assert.equal(r.json.status, 403, what);
     assert.equal(r.json.error_code, 403, what);
     assert.equal(typeof r.json.error, 'string', what);
-  } else if (path.startsWith('/ticketd/v1')) {
-    assert.equal(r.json.status, 403, what);
-    assert.equal(r.json.type, 'urn:ticketd:problem:forbidden', what);
+  } else if (path.startsWith(N)) {
+    assertProblem(r, 403, 'forbidden');
   } else if (path.startsWith('/api/v1')) {
     assert.equal(r.json.statusCode, 403, what);
     assert.equal(r.json.error, 'Forbidden', what);

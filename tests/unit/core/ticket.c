@@ -2,7 +2,8 @@
  * replies, auto-assign, language, events written in the same transaction; validation naming
  * the field; unknown client/category; subcategory and billing-plan gating; a failed create
  * writes nothing, even when it fails after the ticket row went in), assign/unassign, close and
- * reopen (events only when something changed), replies, delete, get and list filters. */
+ * reopen (events only when something changed), replies, internal notes and the timeline (kept
+ * out of the vendor reads; pages from each key), delete, get and list filters. */
 #include "unit.h"
 
 #include "core/category.h"
@@ -603,6 +604,68 @@ static void test_reply(void **state)
     assert_counts_equal(count_all(e), before);
 }
 
+/* ticketd's own replies: a note is a reply row no vendor read shows (no chat message, no
+ * Tamio reply, no event in store_event_list) that the timeline interleaves with the events. */
+static void test_note_and_timeline(void **state)
+{
+    unit_env *e = *state;
+    world w = make_world(e);
+    ticket_row t = create_ok(e, &w, "T"), out;
+    int64_t messages = unit_count(e->db, "SELECT count(*) FROM messages");
+    e->cx.now += 1000;
+    reply_in note = {.text = "Grumpy customer", .note = true}, reply = {.text = "On it"};
+    reply_row r;
+    assert_int_equal(ticket_post_reply(&e->cx, t.uuid, &note, &r), ST_OK);
+    assert_true(r.note);
+    assert_string_equal(r.text, "Grumpy customer");
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM messages"), messages);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM events WHERE type = 'note.created'"),
+                     1);
+    e->cx.now += 1000;
+    assert_int_equal(ticket_post_reply(&e->cx, t.uuid, &reply, &r), ST_OK);
+    assert_false(r.note);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM messages"), messages + 1);
+    assert_int_equal(ticket_get(&e->cx, t.uuid, &out), ST_OK);
+    assert_int_equal(out.n_replies, 2); /* the description and "On it": no note */
+    assert_string_equal(out.replies[1].text, "On it");
+    size_t n;
+    event_row *ev = events(e, t.id, &n);
+    for (size_t i = 0; i < n; i++)
+        assert_string_not_equal(ev[i].type, "note.created");
+    reply_row got;
+    assert_int_equal(ticket_reply_get(&e->cx, t.uuid, r.uuid, &got), ST_OK);
+    assert_string_equal(got.text, "On it");
+    unit_diag_clear(e);
+    assert_int_equal(ticket_post_reply(&e->cx, t.uuid, &(reply_in){.text = ""}, &r), ST_INVALID);
+    assert_string_equal(e->d.field, "text");
+
+    /* ticket.created, the description, the note, the reply: events first within a ms; page
+     * by page from each item's key the same items come back. */
+    timeline_key start = {-1, 0, 0};
+    timeline_item *all;
+    size_t total;
+    bool more;
+    assert_int_equal(ticket_timeline(&e->cx, t.uuid, &start, 10, &all, &total, &more), ST_OK);
+    assert_false(more);
+    assert_int_equal(total, 4);
+    assert_non_null(all[0].event);
+    assert_string_equal(all[0].event->type, "ticket.created");
+    assert_string_equal(all[1].reply->text, "Help");
+    assert_true(all[2].reply->note);
+    assert_string_equal(all[3].reply->text, "On it");
+    timeline_key at = start;
+    for (size_t i = 0; i < total; i++) {
+        timeline_item *one;
+        size_t got_n;
+        assert_int_equal(ticket_timeline(&e->cx, t.uuid, &at, 1, &one, &got_n, &more), ST_OK);
+        assert_int_equal(got_n, 1);
+        assert_int_equal(more, i + 1 < total);
+        assert_true(one[0].reply == NULL ? all[i].reply == NULL : all[i].reply != NULL);
+        assert_int_equal(one[0].key.id, all[i].key.id);
+        at = one[0].key;
+    }
+}
+
 static void test_reply_with_asset(void **state)
 {
     unit_env *e = *state;
@@ -824,6 +887,7 @@ int main(void)
         UNIT_TEST(test_close_and_reopen),
         UNIT_TEST(test_reply),
         UNIT_TEST(test_reply_with_asset),
+        UNIT_TEST(test_note_and_timeline),
         UNIT_TEST(test_delete),
         UNIT_TEST(test_get_errors),
         UNIT_TEST(test_list_filters),

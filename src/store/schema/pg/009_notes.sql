@@ -1,0 +1,7 @@
+-- ticketd schema, version 9: internal notes. A note is a reply that only ticketd's own API
+-- (/ticketd/v1) shows: it is never a chat message (Zaia), a Tamio reply, nor in Apizee's
+-- timeline and exports. The store reads that leave notes out filter on this column.
+--
+-- PostgreSQL 15 translation of ../009_notes.sql: INTEGER is BIGINT.
+
+ALTER TABLE replies ADD COLUMN note BIGINT NOT NULL DEFAULT 0;
