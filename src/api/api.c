@@ -11,6 +11,7 @@
 
 #include "api/dialects.h"
 #include "core/auth.h"
+#include "core/stream.h"
 #include "util/log.h"
 #include "util/text.h"
 
@@ -35,6 +36,7 @@ static void add_routes(const api_route *r, size_t n)
 static const api_dialect *const dialects[] = {
     &ops_dialect, &tamio_dialect, &zaia_dialect, &files_dialect, &apizee_dialect,
     &native_dialect,
+    &native_stream_dialect,
 };
 #define N_DIALECTS (sizeof dialects / sizeof dialects[0])
 
@@ -222,6 +224,22 @@ void api_finish_write(api_write *w)
                                     "written, retry the request"
                                   : "the change could not be committed");
     call_error(&c, st);
+}
+
+ssize_t api_stream_read(struct stream_sub *s, char *dst, size_t max, void (*suspend)(void *ctx),
+                        void *ctx)
+{
+    return stream_read(s, dst, max, suspend, ctx);
+}
+
+void api_stream_end(struct stream_sub *s)
+{
+    stream_unsubscribe(s);
+}
+
+void api_stream_close_all(void)
+{
+    stream_close_all();
 }
 
 void api_no_route(api_req *req, api_resp *resp, bool method_not_allowed)

@@ -9,6 +9,7 @@ extern const api_dialect tamio_dialect;  /* /v2: Tamio's agency API */
 extern const api_dialect zaia_dialect;   /* /api/v1: Zaia's public API */
 extern const api_dialect apizee_dialect; /* /api/v3: Apizee's REST API v3 */
 extern const api_dialect native_dialect; /* /ticketd/v1: ticketd's own API (native.h) */
+extern const api_dialect native_stream_dialect; /* /ticketd/v1/stream, presence */
 extern const api_dialect files_dialect;  /* /files: signed downloads (the plain error shape) */
 extern const api_dialect ops_dialect;    /* /healthz and every other path (the plain shape) */
 

@@ -580,3 +580,36 @@ const struct db_driver *db_driver_for(const char *dsn)
         return &db_pg_driver;
     return &db_sqlite_driver;
 }
+
+/* ---- the live stream's listening connection ---- */
+
+status store_listen(store *s, db **out)
+{
+    diag d = {0};
+    if (!s->drv->listen) return ST_INVALID;
+    db *c = NULL;
+    status st = s->drv->open(s->dsn, &c, &d);
+    if (st) return st;
+    st = s->drv->listen(c);
+    if (st) {
+        s->drv->close(c);
+        return st;
+    }
+    *out = c;
+    return ST_OK;
+}
+
+int store_listen_fd(db *c)
+{
+    return c->drv->listen_fd(c);
+}
+
+status store_listen_drain(db *c, void (*fn)(void *arg, const char *payload), void *arg)
+{
+    return c->drv->listen_drain(c, fn, arg);
+}
+
+void store_listen_close(db *c)
+{
+    if (c) c->drv->close(c);
+}

@@ -252,6 +252,28 @@ status store_event_insert(db *c, int64_t ws, event_row *e) WUR;
 status store_event_list(db *c, int64_t ws, int64_t ticket_id, int64_t offset, int64_t limit,
                         arena *a, event_row **rows, size_t *n, int64_t *total) WUR;
 
+/* ---- the live stream (core/stream.c) ---- */
+/* Inside a write transaction, before an event of workspace ws is inserted: on an engine shared
+ * by several processes (PostgreSQL), a lock held until COMMIT, so a workspace's event ids are
+ * handed out in commit order and `id > last seen` never skips one committed late. */
+status store_event_lock(db *c, int64_t ws) WUR;
+/* Sends payload to every process listening (store_listen) when the transaction commits; a
+ * no-op (false from store_notifies) on an engine owned by one process. */
+bool store_notifies(db *c);
+status store_notify(db *c, const char *payload) WUR;
+/* Up to limit events of ws with id > after (ticket_id: only that ticket's, NULL_INT: all),
+ * oldest first. */
+status store_stream_events(db *c, int64_t ws, int64_t after, int64_t ticket_id, size_t limit,
+                           arena *a, stream_event_row **rows, size_t *n) WUR;
+/* The id of ws's newest event (0 when none). */
+status store_event_last(db *c, int64_t ws, int64_t *out) WUR;
+/* A dedicated connection that receives store_notify payloads (ST_INVALID on an engine without
+ * them); wait on store_listen_fd, then store_listen_drain; close with store_listen_close. */
+status store_listen(store *s, db **out) WUR;
+int store_listen_fd(db *c);
+status store_listen_drain(db *c, void (*fn)(void *arg, const char *payload), void *arg) WUR;
+void store_listen_close(db *c);
+
 /* ---- notifications: invitations and reminders waiting for (or done with) delivery ---- */
 /* Inserts n (its uuid set by the caller); fills n->id. */
 status store_notification_insert(db *c, int64_t ws, notification_row *n) WUR;

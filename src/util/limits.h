@@ -34,7 +34,7 @@
     (32 * 1024)                   /* MHD per-connection pool: request line +                       \
                                      headers; MHD zeroes it per request */
 #define LIMIT_CONN_TIMEOUT_S   30 /* idle or slow connection is closed */
-#define LIMIT_CONNECTIONS      4096
+#define LIMIT_CONNECTIONS      8192               /* stream clients included */
 #define LIMIT_ARENA_BLOCK      (16 * 1024)        /* first block of a request arena */
 #define LIMIT_RESPONSE         (64 * 1024 * 1024) /* a rendered response */
 #define LIMIT_QUERY_PARAMS     32                 /* initial room; grows as needed */
@@ -60,5 +60,10 @@
 #define LIMIT_BUSY_TIMEOUT_MS  10000
 #define LIMIT_SHUTDOWN_WAIT_MS 10000
 #define LIMIT_RATE_BUCKETS     16384 /* rate-limit buckets per kind (key, address, login) */
+
+/* The live stream (core/stream.c) */
+#define LIMIT_STREAM_CLIENTS 6144         /* connected stream clients; more answer 503 */
+#define LIMIT_STREAM_QUEUE   (256 * 1024) /* unread bytes of one client; more ends its stream */
+#define LIMIT_STREAM_BATCH   256          /* events read at once for one group of clients */
 
 #endif

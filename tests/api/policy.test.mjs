@@ -169,6 +169,10 @@ const R = () => ({
   'PUT /api/v3/tickets/{id}': { deny: ['PUT', `${V}/tickets/${w.aForeign.id}`, { subject: 'x' }] },
   'DELETE /api/v3/tickets/{id}': { deny: ['DELETE', `${V}/tickets/${w.aForeign.id}`] },
   'POST /api/v3/tickets/{id}/medias': { deny: ['POST', `${V}/tickets/${w.aForeign.id}/medias`, pngForm] },
+
+  'POST /ticketd/v1/tickets/{id}/presence': {
+    deny: ['POST', `/ticketd/v1/tickets/${w.foreign.id}/presence`, { state: 'viewing' }],
+    allow: ['POST', `/ticketd/v1/tickets/${w.own.id}/presence`, { state: 'typing' }] },
 });
 
 // The refusal each dialect documents for 403.
@@ -182,6 +186,8 @@ function assertForbidden(r, path, what) {
     assert.equal(r.json.statusCode, 403, what);
     assert.equal(r.json.error, 'Forbidden', what);
     assert.equal(typeof r.json.message, 'string', what);
+  } else if (path.startsWith('/ticketd/v1')) {
+    assert.equal(r.json.type, 'urn:ticketd:problem:forbidden', what);
   } else {
     assert.equal(r.json.code, 403, what);
     assert.equal(typeof r.json.message, 'string', what);
