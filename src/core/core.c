@@ -247,7 +247,7 @@ status ev_commit(core_ctx *cx, int64_t ticket_id, const char *type, evdata *e)
         .created_at = cx->now,
     };
     uuid_v4(ev.uuid);
-    /* The live stream: the workspace's event order across nodes, and the wake-up at COMMIT. */
+    /* The live stream: its wake-up at COMMIT, on this node and the others. */
     st = stream_event_written(cx);
     if (!st) st = store_event_insert(cx->db, cx->ws, &ev);
     free(data);

@@ -1,7 +1,7 @@
 /* The live stream's broadcaster and subscribers (core/stream.h). Owns the subscriber list, the
  * broadcaster thread, its wake-up pipe and, on PostgreSQL, its LISTEN connection. Called by
  * api/native_stream.c (subscribe, presence), by the server through api/ (read, unsubscribe,
- * close), by ev_commit (the event lock and the wake-up) and by main (start, stop). */
+ * close), by ev_commit (the wake-ups) and by main (start, stop). */
 #include "core/stream.h"
 
 #include <errno.h>
@@ -417,8 +417,7 @@ static void poke_after(db *c, void *arg)
 status stream_event_written(core_ctx *cx)
 {
     if (cx->stream_noted) return ST_OK;
-    status st = store_event_lock(cx->db, cx->ws);
-    if (!st && store_notifies(cx->db)) st = store_notify(cx->db, "e");
+    status st = store_notifies(cx->db) ? store_notify(cx->db, "e") : ST_OK;
     if (st) return st;
     cx->stream_noted = true;
     core_after_commit(cx, poke_after, NULL);

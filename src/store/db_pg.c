@@ -498,9 +498,7 @@ const struct db_driver db_pg_driver = {
     .fts_key = "ticket_id",
     .fts_match = ".doc @@ ticket_fts_query(?)", /* schema/pg/003: FTS5 terms to a tsquery */
     .lock_rows = " FOR UPDATE SKIP LOCKED",
-    /* Two keys: 7405 is the stream's class, the workspace id the object (the migration lock
-     * above is a one-key lock of another space). */
-    .event_lock = "SELECT pg_advisory_xact_lock(7405, ?::int)",
+    .write_lock = "SELECT pg_advisory_xact_lock(7405896524)",
     .notify = "SELECT pg_notify('ticketd_stream', ?)",
     .listen = pg_listen,
     .listen_fd = pg_listen_fd,

@@ -242,6 +242,21 @@ static status exec_cached(db *c, const char *sql)
     return run_done(db_prepare(c, sql));
 }
 
+/* First in every write transaction of the writer: where several processes write (PostgreSQL),
+ * they take turns until COMMIT, so event ids follow commit order (db.h's write_lock). Taken
+ * before any row is touched, it cannot close a deadlock: its holder may wait only for rows of
+ * transactions that never wait for it. */
+static status lock_writes(db *c)
+{
+    if (!c->drv->write_lock) return ST_OK;
+    db_stmt *st = db_prepare(c, c->drv->write_lock);
+    if (!st) return ST_INTERNAL;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {}
+    db_reset(st);
+    return step_status(rc);
+}
+
 /* Runs one batch: BEGIN, each job in its own savepoint, COMMIT; then tells every job. */
 static void run_batch(store *s, store_job *batch)
 {
@@ -249,7 +264,9 @@ static void run_batch(store *s, store_job *batch)
     pthread_mutex_lock(&s->write_lock);
     status st = writer_open(s);
     if (!st) st = db_begin(s->writer);
+    if (!st) st = lock_writes(s->writer);
     if (st) {
+        db_rollback(s->writer);
         committed = st;
     } else {
         /* A failure here (ST_UNAVAILABLE when the connection broke) fails the batch. */
@@ -326,7 +343,9 @@ status store_write_begin(store *s, db **out)
         return st;
     }
     st = db_begin(s->writer);
+    if (!st) st = lock_writes(s->writer);
     if (st) {
+        db_rollback(s->writer);
         pthread_mutex_unlock(&s->write_lock);
         return st;
     }

@@ -1,20 +1,8 @@
 /* SQL of the live stream (core/stream.c): the events after a stream's last one, the newest
- * event of a workspace, and on PostgreSQL the per-workspace event lock and NOTIFY that keep
- * several nodes' streams complete and in order (docs/NATIVE.md "Live stream"). */
+ * event of a workspace, and on PostgreSQL the NOTIFY that wakes the other nodes' streams (the
+ * writers' lock that keeps event ids in commit order is store.c's lock_writes;
+ * docs/NATIVE.md "Live stream"). */
 #include "store/sql.h"
-
-status store_event_lock(db *c, int64_t ws)
-{
-    if (!c->drv->event_lock) return ST_OK;
-    db_stmt *s = db_prepare(c, c->drv->event_lock);
-    if (!s) return ST_INTERNAL;
-    db_bind_int(s, 1, ws);
-    int rc;
-    while ((rc = db_step(s)) == DB_ROW) {
-    }
-    db_reset(s);
-    return step_status(rc);
-}
 
 bool store_notifies(db *c)
 {
