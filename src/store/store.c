@@ -252,7 +252,8 @@ static status lock_writes(db *c)
     db_stmt *st = db_prepare(c, c->drv->write_lock);
     if (!st) return ST_INTERNAL;
     int rc;
-    while ((rc = db_step(st)) == DB_ROW) {}
+    while ((rc = db_step(st)) == DB_ROW) {
+    }
     db_reset(st);
     return step_status(rc);
 }

@@ -326,9 +326,19 @@ test('PostgreSQL: an event or presence made on one node reaches the clients of a
     extra = await startServer({ dataDir: s.dataDir, key: s.key, args: ['--heartbeat-ms', String(HEARTBEAT_MS)] });
     ports = [s.nodePorts[0], extra.nodePorts[0]];
   }
-  const [a, b] = ports.map((p) => `http://127.0.0.1:${p}`);
+  try {
+    await acrossNodes(ports.map((p) => `http://127.0.0.1:${p}`));
+  } finally {
+    if (extra) await extra.stop({ keepData: true });
+  }
+});
+
+async function acrossNodes([a, b]) {
   const onB = await openStream({ base: b });
   const onA = await openStream({ base: a });
+  const g = await s.api('POST', `${A}/ticket-categories/create`, { title: uniq('Cat'), language: 'en' });
+  assert.equal(g.status, 200, show(g));
+  const category = g.json.ticket_category.id;
   const from = lastStoredId();
   // Writes through both nodes at once: their ids come from one sequence, so a live stream that
   // read `id > last` without the per-workspace event lock could skip one committed late.
@@ -340,7 +350,7 @@ test('PostgreSQL: an event or presence made on one node reaches the clients of a
     return fetch(`${base}${A}/tickets/create`, {
       method: 'POST',
       headers: { authorization: `Bearer ${s.key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ client_id: made[i].json.client.id, title: `T${i}`, description: 'x' }),
+      body: JSON.stringify({ client_id: made[i].json.client.id, title: `T${i}`, description: 'x', category }),
     }).then((r) => r.json());
   }));
   for (const t of tickets) assert.ok(t.ticket?.id, JSON.stringify(t));
@@ -364,8 +374,7 @@ test('PostgreSQL: an event or presence made on one node reaches the clients of a
   await resumed.waitFor((f) => Number(f.id) === last, `event ${last} resumed`, 20000);
   assert.deepEqual(brief(resumed.events()), want);
   for (const st of [onA, onB, agentOnB, resumed]) st.close();
-  if (extra) await extra.stop({ keepData: true });
-});
+}
 
 test('SIGTERM ends the streams still connected and the server exits 0', async () => {
   const st = await openStream();
