@@ -486,9 +486,14 @@ status stream_start(store *st, int heartbeat_ms)
     hub.heartbeat_ms = heartbeat_ms > 0 ? heartbeat_ms : STREAM_HEARTBEAT_MS;
     atomic_store(&hub.stop, false);
     hub.closing = false;
-    if (pipe(hub.pipe) != 0) return ST_INTERNAL;
-    for (int i = 0; i < 2; i++)
-        fcntl(hub.pipe[i], F_SETFL, fcntl(hub.pipe[i], F_GETFL) | O_NONBLOCK);
+    if (hub.pipe[0] < 0) { /* kept from a start before (stream_stop leaves it open) */
+        if (pipe(hub.pipe) != 0) return ST_INTERNAL;
+        for (int i = 0; i < 2; i++)
+            fcntl(hub.pipe[i], F_SETFL, fcntl(hub.pipe[i], F_GETFL) | O_NONBLOCK);
+    }
+    char drain[256];
+    while (read(hub.pipe[0], drain, sizeof drain) > 0) {
+    }
     pthread_mutex_lock(&hub.lock);
     hub.running = true;
     pthread_mutex_unlock(&hub.lock);
