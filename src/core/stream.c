@@ -262,9 +262,10 @@ static int by_group(const void *pa, const void *pb)
 }
 
 /* One pass: every group of subscribers that share a workspace and a last event reads what
- * follows once, and each event is rendered once for the group. True when a group read a full
- * batch (there may be more: run again at once). */
-static bool round_events(db *c, int64_t now_ms)
+ * follows once, and each event is rendered once for the group. 1 when a group read a full
+ * batch (there may be more: run again at once), -1 when a read failed (that group keeps its
+ * place: try again a little later), else 0. */
+static int round_events(db *c, int64_t now_ms)
 {
     pthread_mutex_lock(&hub.lock);
     size_t n = hub.n_subs, k = 0;
@@ -274,9 +275,9 @@ static bool round_events(db *c, int64_t now_ms)
         all[k++] = s;
     }
     pthread_mutex_unlock(&hub.lock);
-    if (!k) return false;
+    if (!k) return 0;
     qsort(all, k, sizeof *all, by_group);
-    bool more = false;
+    int more = 0;
     for (size_t i = 0, j; i < k; i = j) {
         for (j = i + 1; j < k && by_group(&all[i], &all[j]) == 0; j++) {
         }
@@ -287,6 +288,7 @@ static bool round_events(db *c, int64_t now_ms)
                                         a, &ev, &m);
         if (st) {
             log_error("stream: cannot read events: %s", status_name(st));
+            more = -1;
             m = 0;
         }
         for (size_t e = 0; e < m; e++) {
@@ -307,7 +309,7 @@ static bool round_events(db *c, int64_t now_ms)
             for (size_t x = i; x < j; x++)
                 all[x]->cursor = ev[m - 1].id;
         }
-        if (m == LIMIT_STREAM_BATCH) more = true;
+        if (m == LIMIT_STREAM_BATCH && more == 0) more = 1;
         arena_free(a);
     }
     for (size_t i = 0; i < k; i++)
@@ -438,15 +440,17 @@ static void on_notice(void *arg, const char *payload)
 static void *broadcaster(void *arg)
 {
     (void)arg;
-    db *c = store_conn(hub.st);
-    db *listener = NULL;
-    bool can_listen = c && store_notifies(c);
+    db *c = NULL, *listener = NULL;
     int tick = hub.heartbeat_ms < 1000 ? hub.heartbeat_ms : 1000;
-    bool events = true;
+    bool events = true; /* read the events table now */
+    bool retry = false; /* something failed: read again after a tick, not at once */
     while (!atomic_load(&hub.stop)) {
-        if (can_listen && !listener) {
-            if (store_listen(hub.st, &listener)) listener = NULL;
-            events = true; /* what committed while no one listened is read now */
+        if (!c) c = store_conn(hub.st);
+        if (c && store_notifies(c) && !listener) {
+            if (store_listen(hub.st, &listener))
+                listener = NULL, retry = true;
+            else
+                events = true; /* what committed while no one listened is read now */
         }
         if (!events) {
             struct pollfd fds[2] = {
@@ -467,12 +471,14 @@ static void *broadcaster(void *arg)
                     listener = NULL;
                 }
             }
+            if (retry) events = true, retry = false;
         }
         if (atomic_load(&hub.stop)) break;
         int64_t now_ms = time_mono_us() / 1000;
         if (events) {
-            if (!c) c = store_conn(hub.st);
-            events = c && round_events(c, now_ms);
+            int r = c ? round_events(c, now_ms) : -1;
+            events = r > 0;
+            retry = retry || r < 0;
         }
         round_heartbeats(now_ms);
     }

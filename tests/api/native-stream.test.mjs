@@ -376,6 +376,30 @@ async function acrossNodes([a, b]) {
   for (const st of [onA, onB, agentOnB, resumed]) st.close();
 }
 
+test('PostgreSQL: after every database session is cut, the stream goes on and misses nothing', { skip: !PG }, async () => {
+  const st = await openStream();
+  await st.waitFor((f) => f.retry !== undefined, 'the retry hint');
+  const t = await tamioTicket();
+  await st.waitFor((f) => f.json?.ticket_id === t.id, 'the ticket before the cut');
+  const from = lastStoredId();
+  const cut = Number(sql(s.dataDir, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid()`));
+  assert.ok(cut >= 1, 'the server had connections to cut');
+  // The first write after the cut may meet its broken connection (503, nothing written).
+  let r;
+  for (let i = 0; i < 5; i++) {
+    r = await s.api('POST', `${A}/tickets/reply/create/${t.id}`, { reply: `after the cut ${i}` });
+    if (r.status === 200) break;
+    assert.equal(r.status, 503, show(r));
+  }
+  assert.equal(r.status, 200, show(r));
+  const want = storedEvents(from);
+  assert.ok(want.length >= 1);
+  await st.waitFor((f) => Number(f.id) === want[want.length - 1].id, 'the reply after the cut', 20000);
+  assert.deepEqual(brief(st.events().filter((f) => Number(f.id) > from)), want);
+  st.close();
+});
+
 test('SIGTERM ends the streams still connected and the server exits 0', async () => {
   const st = await openStream();
   await st.waitFor((f) => f.retry !== undefined, 'the retry hint');
