@@ -2,7 +2,8 @@
  * after it subscribed (SSE frames with id, event and one data line), a resume point gives
  * exactly the later events, an agent gets only its own or unassigned tickets' events, an empty
  * queue suspends the reader and a new event wakes it, a reader that falls too far behind is
- * ended, presence notices skip their sender, and closing ends every stream and refuses new ones. */
+ * ended, presence notices skip their sender, closing ends every stream and refuses new ones,
+ * and no more than LIMIT_STREAM_CLIENTS subscribe at once. */
 #include "unit.h"
 
 #include <stdatomic.h>
@@ -258,6 +259,23 @@ static void test_close_all_ends_and_refuses(void **state)
     stream_unsubscribe(s);
 }
 
+static void test_client_cap(void **state)
+{
+    unit_env *e = *state;
+    static stream_sub *subs[LIMIT_STREAM_CLIENTS];
+    waker w = {0};
+    for (int i = 0; i < LIMIT_STREAM_CLIENTS; i++)
+        assert_int_equal(stream_subscribe(&e->cx, 0, NULL_INT, on_wake, &w, &subs[i]), ST_OK);
+    stream_sub *one_more;
+    unit_diag_clear(e);
+    assert_int_equal(stream_subscribe(&e->cx, 0, NULL_INT, on_wake, &w, &one_more), ST_UNAVAILABLE);
+    assert_non_null(strstr(e->d.msg, "stream clients"));
+    stream_unsubscribe(subs[0]); /* a place is free again */
+    assert_int_equal(stream_subscribe(&e->cx, 0, NULL_INT, on_wake, &w, &subs[0]), ST_OK);
+    for (int i = 0; i < LIMIT_STREAM_CLIENTS; i++)
+        stream_unsubscribe(subs[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,6 +286,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_too_far_behind_is_ended, setup, teardown),
         cmocka_unit_test_setup_teardown(test_presence_skips_its_sender, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_all_ends_and_refuses, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_client_cap, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
