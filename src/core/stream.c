@@ -240,6 +240,10 @@ static status render_event(const stream_event_row *e, char **out, size_t *len)
     size_t jlen;
     status st = jw_finish(&w, &json, &jlen);
     if (st) return st;
+    /* One data line: a raw line break in valid JSON can only be whitespace between tokens
+     * (strings escape theirs), so a stored event written with any can still be sent. */
+    for (char *p = json; *p; p++)
+        if (*p == '\n' || *p == '\r') *p = ' ';
     buf b;
     buf_init(&b, LIMIT_STREAM_QUEUE);
     st = buf_printf(&b, "id: %lld\nevent: %s\ndata: %s\n\n", (long long)e->id, e->type, json);
