@@ -253,11 +253,13 @@ status store_event_list(db *c, int64_t ws, int64_t ticket_id, int64_t offset, in
                         arena *a, event_row **rows, size_t *n, int64_t *total) WUR;
 
 /* ---- the live stream (core/stream.c) ---- */
-/* Event ids follow commit order on every engine: SQLite has one writer, and on PostgreSQL every
- * write transaction of store_write_begin and of group commit first takes a lock held until its
- * COMMIT (db.h's write_lock), so `id > last seen` never skips an event committed late.
- * Sends payload to every process listening (store_listen) when the transaction commits; a
- * no-op (false from store_notifies) on an engine owned by one process. */
+/* Event ids follow commit order on every engine, so `id > last seen` never skips an event
+ * committed late: SQLite has one writer, and on PostgreSQL every write transaction of
+ * store_write_begin and of group commit first takes a lock held until its COMMIT (db.h's
+ * write_lock). Thread-safe as the connection they are given.
+ *
+ * store_notify sends payload to every process listening (store_listen) when the current
+ * transaction commits; a no-op (false from store_notifies) on an engine owned by one process. */
 bool store_notifies(db *c);
 status store_notify(db *c, const char *payload) WUR;
 /* Up to limit events of ws with id > after (ticket_id: only that ticket's, NULL_INT: all),
