@@ -89,7 +89,7 @@ status stream_subscribe(core_ctx *cx, int64_t after, int64_t ticket_id, void (*w
     s->ctx = ctx;
     atomic_init(&s->refs, 1);
     pthread_mutex_init(&s->lock, NULL);
-    buf_init(&s->q, LIMIT_STREAM_QUEUE);
+    buf_init(&s->q, LIMIT_RESPONSE); /* push() keeps it to LIMIT_STREAM_QUEUE */
     s->last_write_ms = time_mono_us() / 1000;
     char retry[32];
     snprintf(retry, sizeof retry, "retry: %d\n\n", STREAM_RETRY_MS);
@@ -128,7 +128,15 @@ ssize_t stream_read(stream_sub *s, char *dst, size_t max, void (*suspend)(void *
         n = (ssize_t)(have < max ? have : max);
         memcpy(dst, s->q.data + s->off, (size_t)n);
         s->off += (size_t)n;
-        if (s->off == s->q.len) buf_reset(&s->q), s->off = 0;
+        if (s->off == s->q.len) {
+            /* Emptied: memory a large event grew it to goes back. */
+            if (s->q.cap_alloc > 64 * 1024) {
+                buf_release(&s->q);
+                buf_init(&s->q, LIMIT_RESPONSE);
+            }
+            buf_reset(&s->q);
+            s->off = 0;
+        }
     } else if (s->ended) {
         n = -1;
     } else {
@@ -166,7 +174,9 @@ static void wake_locked(stream_sub *s)
     }
 }
 
-/* Queues text for s; a client too far behind is ended instead (it resumes on reconnect). */
+/* Queues text for s; a client too far behind (more than LIMIT_STREAM_QUEUE unread) is ended
+ * instead, and resumes on reconnect. An empty queue takes any one frame, so a reconnecting
+ * client always gets at least its next event, however large. */
 static void push(stream_sub *s, const char *text, size_t len, int64_t now_ms)
 {
     pthread_mutex_lock(&s->lock);
@@ -177,7 +187,8 @@ static void push(stream_sub *s, const char *text, size_t len, int64_t now_ms)
             s->q.data[s->q.len] = '\0';
             s->off = 0;
         }
-        if (buf_append(&s->q, text, len)) s->ended = true;
+        if ((s->q.len && s->q.len + len > LIMIT_STREAM_QUEUE) || buf_append(&s->q, text, len))
+            s->ended = true;
         s->last_write_ms = now_ms;
         wake_locked(s);
     }
@@ -219,7 +230,7 @@ static const char *actor_kind(const char *stored)
 static status render_event(const stream_event_row *e, char **out, size_t *len)
 {
     jw w;
-    jw_init(&w, LIMIT_STREAM_QUEUE);
+    jw_init(&w, LIMIT_RESPONSE);
     jw_obj(&w);
     jw_kint(&w, "id", e->id);
     jw_kstr(&w, "type", e->type);
@@ -245,7 +256,7 @@ static status render_event(const stream_event_row *e, char **out, size_t *len)
     for (char *p = json; *p; p++)
         if (*p == '\n' || *p == '\r') *p = ' ';
     buf b;
-    buf_init(&b, LIMIT_STREAM_QUEUE);
+    buf_init(&b, LIMIT_RESPONSE);
     st = buf_printf(&b, "id: %lld\nevent: %s\ndata: %s\n\n", (long long)e->id, e->type, json);
     free(json);
     if (st) {

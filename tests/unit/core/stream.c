@@ -201,6 +201,29 @@ static void test_too_far_behind_is_ended(void **state)
     stream_unsubscribe(s);
 }
 
+static void test_one_large_event_gets_through(void **state)
+{
+    unit_env *e = *state;
+    ticket_row t = make_ticket(e, "Large");
+    waker w = {0};
+    stream_sub *s;
+    assert_int_equal(stream_subscribe(&e->cx, -1, NULL_INT, on_wake, &w, &s), ST_OK);
+    read_until(s, &w, "retry: "); /* the queue is empty now */
+    /* 65,535 four-byte characters: the event's frame alone is larger than the queue's cap. */
+    static char big[LIMIT_TEXT_CHARS * 4 + 1];
+    for (int i = 0; i < LIMIT_TEXT_CHARS; i++)
+        memcpy(big + i * 4, "\xF0\x9F\x99\x82", 4);
+    assert_int_equal(ticket_reply(&e->cx, t.uuid, big, NULL, 0, false, &t), ST_OK);
+    char want[32];
+    snprintf(want, sizeof want, "id: %lld\n", (long long)last_event(e));
+    char *text = read_until(s, &w, "\"created_at\"");
+    assert_true(strlen(text) > LIMIT_STREAM_QUEUE);
+    assert_non_null(strstr(text, want));
+    assert_non_null(strstr(text, "event: reply.created"));
+    assert_true(stream_read(s, want, sizeof want, on_suspend, &w) >= 0); /* not ended */
+    stream_unsubscribe(s);
+}
+
 static status announce(core_ctx *cx, void *arg)
 {
     const ticket_row *t = arg;
@@ -284,6 +307,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_agent_sees_own_and_unassigned, setup, teardown),
         cmocka_unit_test_setup_teardown(test_too_far_behind_is_ended, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_large_event_gets_through, setup, teardown),
         cmocka_unit_test_setup_teardown(test_presence_skips_its_sender, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_all_ends_and_refuses, setup, teardown),
         cmocka_unit_test_setup_teardown(test_client_cap, setup, teardown),
