@@ -18,6 +18,7 @@
 #include "core/people.h"
 #include "core/session.h"
 #include "core/seed.h"
+#include "core/stream.h"
 #include "core/ticket.h"
 #include "net/net.h"
 #include "server/http.h"
@@ -37,6 +38,7 @@ typedef struct {
     long long threads, max_body, max_upload, tickets, teammates, clients;
     long long notify_attempts, notify_backoff_ms;
     long long idem_ttl_s;  /* --idempotency-ttl (undocumented, for tests); 0: 24 h */
+    long long heartbeat_ms; /* the live stream's heartbeat interval; 0: its default */
     ratelimit_config rate; /* --rate, --rate-ip, --login-failures */
     bool quiet;
     const char *args[4]; /* positional arguments after the command */
@@ -59,7 +61,7 @@ static int usage(void)
           "                [--db URL] [--smtp URL] [--mail-from ADDR] [--sms-gateway URL]\n"
           "                [--notify-attempts N] [--notify-backoff-ms MS]\n"
           "                [--rate N[/SECONDS]] [--rate-ip N[/SECONDS]]\n"
-          "                [--login-failures N[/MINUTES]]\n"
+          "                [--login-failures N[/MINUTES]] [--heartbeat-ms MS]\n"
           "                [--session-ttl SECONDS] [--session-idle SECONDS]\n"
           "  ticketd backup FILE [--data DIR]\n"
           "  ticketd migrate --db URL\n"
@@ -136,6 +138,8 @@ static bool parse_options(int argc, char **argv, int first, options *o)
             if (!parse_num(a, v, 1, 1LL << 32, &o->max_body)) return false;
         } else if (strcmp(a, "--max-upload") == 0) {
             if (!parse_num(a, v, 1, 1LL << 40, &o->max_upload)) return false;
+        } else if (strcmp(a, "--heartbeat-ms") == 0) {
+            if (!parse_num(a, v, 10, 3600000, &o->heartbeat_ms)) return false;
         } else if (strcmp(a, "--public-url") == 0) {
             o->public_url = v;
         } else if (strcmp(a, "--smtp") == 0) {
@@ -490,6 +494,8 @@ static int cmd_serve(const options *o)
     blob_store *bs = NULL;
     int rc = files_start(o, st, &bs, &d) ? fail(&d) : 0;
     if (!rc && notify_begin(o, st, &d)) rc = fail(&d);
+    if (!rc && stream_start(st, (int)o->heartbeat_ms))
+        rc = fail(&(diag){.msg = "cannot start the live stream"});
     if (!rc) {
         api_config ac = {.st = st,
                          .max_body = (size_t)o->max_body,
@@ -510,6 +516,7 @@ static int cmd_serve(const options *o)
         rc = http_serve(&hc, &d) ? fail(&d) : 0;
     }
     ratelimit_release();
+    stream_stop(); /* before the store closes: it reads events through it */
     notify_stop(); /* before the store closes: it records outcomes through it */
     store_close(st);
     net_cleanup();

@@ -15,6 +15,7 @@
 #include "core/idem.h"
 #include "util/crypto.h"
 #include "core/session.h"
+#include "core/stream.h"
 #include "util/log.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -43,6 +44,7 @@ static const api_dialect *const dialects[] = {
     &native_tickets_dialect,
     &native_session_dialect,
     &native_people_dialect,
+    &native_stream_dialect,
 };
 #define N_DIALECTS (sizeof dialects / sizeof dialects[0])
 
@@ -385,6 +387,22 @@ void api_finish_write(api_write *w)
                                     "written, retry the request"
                                   : "the change could not be committed");
     call_error(&c, st);
+}
+
+ssize_t api_stream_read(struct stream_sub *s, char *dst, size_t max, void (*suspend)(void *ctx),
+                        void *ctx)
+{
+    return stream_read(s, dst, max, suspend, ctx);
+}
+
+void api_stream_end(struct stream_sub *s)
+{
+    stream_unsubscribe(s);
+}
+
+void api_stream_close_all(void)
+{
+    stream_close_all();
 }
 
 void api_no_route(api_req *req, api_resp *resp, bool method_not_allowed)

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/core.h"
 #include "api/request.h"
@@ -55,6 +56,14 @@ bool api_route_writes(const api_route *r);
 void api_submit_write(api_write *w, const api_route *r, api_req *req, api_resp *resp,
                       void (*ready)(void *ctx), void *ctx);
 void api_finish_write(api_write *w);
+/* The live stream (core/stream.h): an answer whose resp.stream is set is sent as what
+ * api_stream_read gives (bytes; 0: nothing yet, and suspend(ctx) was called, req.stream_wake
+ * follows; -1: the end); api_stream_end when its connection is gone; api_stream_close_all on
+ * shutdown ends every stream (their suspended connections are woken to finish). */
+ssize_t api_stream_read(struct stream_sub *s, char *dst, size_t max, void (*suspend)(void *ctx),
+                        void *ctx);
+void api_stream_end(struct stream_sub *s);
+void api_stream_close_all(void);
 /* Answers a request that matched no route (404), or a path with other methods (405). */
 void api_no_route(api_req *req, api_resp *resp, bool method_not_allowed);
 /* Answers 413 in the dialect of the path (limit: the cap the body went over). */

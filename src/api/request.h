@@ -45,6 +45,11 @@ typedef struct {
      * such a request is refused (400 naming it) before its handler runs, never read cut short
      * at the NUL. */
     const char *nul_field;
+    /* The live stream (GET /ticketd/v1/stream): the Last-Event-ID header (or NULL), and how the
+     * server is told that a suspended stream has something to send (core/stream.h). */
+    const char *last_event_id;
+    void (*stream_wake)(void *ctx);
+    void *stream_ctx;
 } api_req;
 
 typedef struct {
@@ -59,6 +64,9 @@ typedef struct {
     bool has_file;
     int file_fd;
     uint64_t file_off, file_len;
+    /* A stream answer instead of body: the server sends what api_stream_read gives until it
+     * ends, and api_stream_end when the connection is gone. */
+    struct stream_sub *stream;
 } api_resp;
 
 typedef struct api_call api_call;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/stream.h"
 #include "store/store.h"
 #include "util/limits.h"
 #include "util/log.h"
@@ -163,6 +164,7 @@ status core_txn(core_ctx *cx, status (*fn)(core_ctx *cx, void *arg), void *arg)
     cx->txn_depth++;
     st = fn(cx, arg);
     cx->txn_depth--;
+    cx->stream_noted = false;
     status end = store_write_end(cx->st, st == ST_OK);
     cx->db = reader;
     if (!st) st = end;
@@ -247,7 +249,9 @@ status ev_commit(core_ctx *cx, int64_t ticket_id, const char *type, evdata *e)
         .created_at = cx->now,
     };
     uuid_v4(ev.uuid);
-    st = store_event_insert(cx->db, cx->ws, &ev);
+    /* The live stream: its wake-up at COMMIT, on this node and the others. */
+    st = stream_event_written(cx);
+    if (!st) st = store_event_insert(cx->db, cx->ws, &ev);
     free(data);
     if (st) log_error("event %s: %s", type, status_name(st));
     return st;

@@ -37,6 +37,7 @@ typedef struct {
     int64_t now;       /* ms; one clock reading per call keeps a call's timestamps equal */
     int txn_depth;     /* core_txn nesting: inner calls join the outer transaction */
     core_after *after; /* arena list, newest first: run once this call's write commits */
+    bool stream_noted; /* this write already queued the stream's wake-up (core/stream.h) */
 } core_ctx;
 
 const char *actor_name(actor_type t);

@@ -43,6 +43,7 @@ struct req_state {
     struct MHD_PostProcessor *pp; /* an upload route's multipart parser */
     bool upload_stopped;          /* the parser failed or the form refused a part */
     bool close;                   /* answered before the body: the connection cannot go on */
+    struct stream_sub *sub;       /* a live stream's subscription (api_stream_*), or NULL */
 };
 
 static const http_config *cfg;
@@ -65,6 +66,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && r->status == 0) r->status = 499;
     finish_log(r);
     if (r->pp) MHD_destroy_post_processor(r->pp);
+    if (r->sub) api_stream_end(r->sub);
     /* An answer never handed to libmicrohttpd (the client left while its write was waiting
      * for the group commit) is still ours. */
     free(r->resp.body);
@@ -147,10 +149,33 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
     return MHD_YES;
 }
 
+/* A live stream: its reader suspends the connection while nothing is queued (a reader that
+ * returned 0 in internal polling mode would busy-loop), and the broadcaster resumes it. */
+static void stream_suspend(void *ctx)
+{
+    MHD_suspend_connection(((struct req_state *)ctx)->conn);
+}
+
+static void stream_wake(void *ctx)
+{
+    MHD_resume_connection(((struct req_state *)ctx)->conn);
+}
+
+static ssize_t stream_reader(void *cls, uint64_t pos, char *out, size_t max)
+{
+    struct req_state *r = cls;
+    ssize_t n = api_stream_read(r->sub, out, max, stream_suspend, r);
+    return n < 0 ? MHD_CONTENT_READER_END_OF_STREAM : n;
+}
+
 static enum MHD_Result respond(struct MHD_Connection *conn, struct req_state *r, api_resp *resp)
 {
     struct MHD_Response *m;
-    if (resp->has_file) {
+    if (resp->stream) {
+        r->sub = resp->stream; /* ours from now on: ended in completed() */
+        resp->stream = NULL;
+        m = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_reader, r, NULL);
+    } else if (resp->has_file) {
         /* libmicrohttpd sends it with sendfile and closes the fd with the response. */
         m = MHD_create_response_from_fd_at_offset64(resp->file_len, resp->file_fd, resp->file_off);
         if (!m) close(resp->file_fd);
@@ -242,6 +267,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         req->origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ORIGIN);
         req->host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
         req->peer = peer_text(conn, r->a);
+        r->conn = conn;
+        req->stream_wake = stream_wake;
+        req->stream_ctx = r;
         if (strlen(url) <= LIMIT_PATH)
             r->route = router_match(api_routes, api_route_count, method, url, r->a, req->params,
                                     &req->n_params, &r->path_known);
@@ -317,6 +345,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
     req->if_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MATCH);
     req->if_range = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_RANGE);
+    req->last_event_id = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Last-Event-ID");
     req->body = r->body.data;
     req->body_len = r->body.len;
     req->query = ARENA_ARRAY(r->a, api_kv, LIMIT_QUERY_PARAMS);
@@ -431,6 +460,7 @@ status http_serve(const http_config *config, diag *d)
 
     /* Stop accepting, let requests in progress complete, then stop. */
     MHD_socket ls = MHD_quiesce_daemon(daemon);
+    api_stream_close_all(); /* stream connections end too (none may stay suspended) */
     for (int waited = 0; atomic_load(&in_flight) > 0 && waited < LIMIT_SHUTDOWN_WAIT_MS;
          waited += 5)
         usleep(5000);

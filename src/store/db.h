@@ -62,6 +62,19 @@ struct db_driver {
     /* After a SELECT in a write transaction: lock its rows, skipping those another
      * transaction holds ("" where one writer excludes the others). */
     const char *lock_rows;
+    /* The live stream (core/stream.c) across processes. NULL where one process owns the
+     * database (SQLite: its one writer already commits events in id order and wakes its own
+     * stream). write_lock: a statement, run first in every write transaction of the store's
+     * writer, that takes a lock held until COMMIT, so the writers of all processes commit one
+     * after another and event ids are handed out in commit order (`id > last seen` then never
+     * skips an event committed late); notify: a statement that sends its one text parameter to
+     * every listener when the transaction commits. listen: makes c a listening connection;
+     * listen_fd: the socket to wait on; listen_drain: reads what arrived and hands each payload to
+     * fn (ST_UNAVAILABLE when the connection broke: close it and listen again). */
+    const char *write_lock, *notify;
+    status (*listen)(db *c);
+    int (*listen_fd)(db *c);
+    status (*listen_drain)(db *c, void (*fn)(void *arg, const char *payload), void *arg);
 };
 
 /* Every driver's connection struct starts with this. */

@@ -452,6 +452,30 @@ static status pg_lock_migrations(db *base, bool lock)
                               : "SELECT pg_advisory_unlock(7405896523)");
 }
 
+/* ---- the live stream's notices: LISTEN/NOTIFY on one channel ---- */
+
+static status pg_listen(db *base)
+{
+    return pg_exec(base, "LISTEN ticketd_stream");
+}
+
+static int pg_listen_fd(db *base)
+{
+    return PQsocket(((struct pconn *)base)->h);
+}
+
+static status pg_listen_drain(db *base, void (*fn)(void *arg, const char *payload), void *arg)
+{
+    struct pconn *c = (struct pconn *)base;
+    if (!PQconsumeInput(c->h) || PQstatus(c->h) != CONNECTION_OK) return ST_UNAVAILABLE;
+    PGnotify *n;
+    while ((n = PQnotifies(c->h))) {
+        fn(arg, n->extra);
+        PQfreemem(n);
+    }
+    return ST_OK;
+}
+
 const struct db_driver db_pg_driver = {
     .name = "postgres",
     .open = pg_open,
@@ -482,4 +506,9 @@ const struct db_driver db_pg_driver = {
     .fts_key = "ticket_id",
     .fts_match = ".doc @@ ticket_fts_query(?)", /* schema/pg/003: FTS5 terms to a tsquery */
     .lock_rows = " FOR UPDATE SKIP LOCKED",
+    .write_lock = "SELECT pg_advisory_xact_lock(7405896524)",
+    .notify = "SELECT pg_notify('ticketd_stream', ?)",
+    .listen = pg_listen,
+    .listen_fd = pg_listen_fd,
+    .listen_drain = pg_listen_drain,
 };

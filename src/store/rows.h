@@ -349,6 +349,16 @@ typedef struct {
 typedef struct {
     int64_t at, kind, id;
 } timeline_key;
+/* An event as the live stream sends it: with its workspace, its ticket's uuid and current
+ * assignee (the agents' read rule is checked against it), and the acting teammate's name. */
+typedef struct {
+    int64_t id, ws;
+    int64_t ticket_id;   /* NULL_INT: no ticket */
+    char *ticket_uuid;   /* NULL: no ticket */
+    int64_t assignee_id; /* the ticket's user_id now, NULL_INT: nobody */
+    char *type, *actor_type, *actor_id, *actor_name, *data;
+    int64_t created_at;
+} stream_event_row;
 
 /* ---- notifications: invitations and reminders waiting for (or done with) delivery ---- */
 typedef struct {

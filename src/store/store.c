@@ -242,6 +242,22 @@ static status exec_cached(db *c, const char *sql)
     return run_done(db_prepare(c, sql));
 }
 
+/* First in every write transaction of the writer: where several processes write (PostgreSQL),
+ * they take turns until COMMIT, so event ids follow commit order (db.h's write_lock). Taken
+ * before any row is touched, it cannot close a deadlock: its holder may wait only for rows of
+ * transactions that never wait for it. */
+static status lock_writes(db *c)
+{
+    if (!c->drv->write_lock) return ST_OK;
+    db_stmt *st = db_prepare(c, c->drv->write_lock);
+    if (!st) return ST_INTERNAL;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+    }
+    db_reset(st);
+    return step_status(rc);
+}
+
 /* Runs one batch: BEGIN, each job in its own savepoint, COMMIT; then tells every job. */
 static void run_batch(store *s, store_job *batch)
 {
@@ -249,7 +265,9 @@ static void run_batch(store *s, store_job *batch)
     pthread_mutex_lock(&s->write_lock);
     status st = writer_open(s);
     if (!st) st = db_begin(s->writer);
+    if (!st) st = lock_writes(s->writer);
     if (st) {
+        db_rollback(s->writer);
         committed = st;
     } else {
         /* A failure here (ST_UNAVAILABLE when the connection broke) fails the batch. */
@@ -326,7 +344,9 @@ status store_write_begin(store *s, db **out)
         return st;
     }
     st = db_begin(s->writer);
+    if (!st) st = lock_writes(s->writer);
     if (st) {
+        db_rollback(s->writer);
         pthread_mutex_unlock(&s->write_lock);
         return st;
     }
@@ -589,4 +609,37 @@ const struct db_driver *db_driver_for(const char *dsn)
         strstr(dsn, "dbname=") || strstr(dsn, "host="))
         return &db_pg_driver;
     return &db_sqlite_driver;
+}
+
+/* ---- the live stream's listening connection ---- */
+
+status store_listen(store *s, db **out)
+{
+    diag d = {0};
+    if (!s->drv->listen) return ST_INVALID;
+    db *c = NULL;
+    status st = s->drv->open(s->dsn, &c, &d);
+    if (st) return st;
+    st = s->drv->listen(c);
+    if (st) {
+        s->drv->close(c);
+        return st;
+    }
+    *out = c;
+    return ST_OK;
+}
+
+int store_listen_fd(db *c)
+{
+    return c->drv->listen_fd(c);
+}
+
+status store_listen_drain(db *c, void (*fn)(void *arg, const char *payload), void *arg)
+{
+    return c->drv->listen_drain(c, fn, arg);
+}
+
+void store_listen_close(db *c)
+{
+    if (c) c->drv->close(c);
 }

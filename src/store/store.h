@@ -292,6 +292,29 @@ status store_event_list(db *c, int64_t ws, int64_t ticket_id, int64_t offset, in
 status store_event_page(db *c, int64_t ws, int64_t ticket_id, const timeline_key *after,
                         int64_t limit, arena *a, event_row **rows, size_t *n) WUR;
 
+/* ---- the live stream (core/stream.c) ---- */
+/* Event ids follow commit order on every engine, so `id > last seen` never skips an event
+ * committed late: SQLite has one writer, and on PostgreSQL every write transaction of
+ * store_write_begin and of group commit first takes a lock held until its COMMIT (db.h's
+ * write_lock). Thread-safe as the connection they are given.
+ *
+ * store_notify sends payload to every process listening (store_listen) when the current
+ * transaction commits; a no-op (false from store_notifies) on an engine owned by one process. */
+bool store_notifies(db *c);
+status store_notify(db *c, const char *payload) WUR;
+/* Up to limit events of ws with id > after (ticket_id: only that ticket's, NULL_INT: all),
+ * oldest first. */
+status store_stream_events(db *c, int64_t ws, int64_t after, int64_t ticket_id, size_t limit,
+                           arena *a, stream_event_row **rows, size_t *n) WUR;
+/* The id of ws's newest event (0 when none). */
+status store_event_last(db *c, int64_t ws, int64_t *out) WUR;
+/* A dedicated connection that receives store_notify payloads (ST_INVALID on an engine without
+ * them); wait on store_listen_fd, then store_listen_drain; close with store_listen_close. */
+status store_listen(store *s, db **out) WUR;
+int store_listen_fd(db *c);
+status store_listen_drain(db *c, void (*fn)(void *arg, const char *payload), void *arg) WUR;
+void store_listen_close(db *c);
+
 /* ---- notifications: invitations and reminders waiting for (or done with) delivery ---- */
 /* Inserts n (its uuid set by the caller); fills n->id. */
 status store_notification_insert(db *c, int64_t ws, notification_row *n) WUR;

@@ -35,7 +35,7 @@
     (32 * 1024)                   /* MHD per-connection pool: request line +                       \
                                      headers; MHD zeroes it per request */
 #define LIMIT_CONN_TIMEOUT_S   30 /* idle or slow connection is closed */
-#define LIMIT_CONNECTIONS      4096
+#define LIMIT_CONNECTIONS      8192               /* stream clients included */
 #define LIMIT_ARENA_BLOCK      (16 * 1024)        /* first block of a request arena */
 #define LIMIT_RESPONSE         (64 * 1024 * 1024) /* a rendered response */
 #define LIMIT_QUERY_PARAMS     32                 /* initial room; grows as needed */
@@ -69,5 +69,10 @@
 #define LIMIT_SESSION_TOUCH_S   60   /* last_seen_at moves at most this often */
 #define LIMIT_COOKIE_HEADER     8192 /* bytes of a Cookie header searched for the session */
 #define LIMIT_PASSWORD_LINE     1024 /* bytes of `ticketd teammate password`'s input line */
+
+/* The live stream (core/stream.c) */
+#define LIMIT_STREAM_CLIENTS 6144         /* connected stream clients; more answer 503 */
+#define LIMIT_STREAM_QUEUE   (256 * 1024) /* unread bytes of one client; more ends its stream */
+#define LIMIT_STREAM_BATCH   256          /* events read at once for one group of clients */
 
 #endif

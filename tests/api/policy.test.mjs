@@ -199,6 +199,9 @@ const R = () => ({
   'POST /ticketd/v1/teams': { deny: ['POST', `${N}/teams`, { name: 't' }] },
   'PATCH /ticketd/v1/teams/{id}': { deny: ['PATCH', `${N}/teams/${w.team.id}`, { name: 't2' }] },
   'DELETE /ticketd/v1/teams/{id}': { deny: ['DELETE', `${N}/teams/${w.team.id}`] },
+  'POST /ticketd/v1/tickets/{id}/presence': {
+    deny: ['POST', `/ticketd/v1/tickets/${w.foreign.id}/presence`, { state: 'viewing' }],
+    allow: ['POST', `/ticketd/v1/tickets/${w.own.id}/presence`, { state: 'typing' }] },
 });
 
 // The refusal each dialect documents for 403.

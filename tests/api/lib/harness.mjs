@@ -343,6 +343,8 @@ export async function startServer(opts = {}) {
     dataDir,
     port,
     nodes: ports.length,
+    nodePorts: ports, // each node's own port (behind the proxy when there are two)
+    pids: procs.map((q) => q.child.pid),
     get stderr() {
       return procs.map((q) => q.stderrRef.text).join('');
     },
