@@ -38,7 +38,7 @@ static void add_routes(const api_route *r, size_t n)
  * answers every other path. */
 static const api_dialect *const dialects[] = {
     &ops_dialect, &tamio_dialect, &zaia_dialect, &files_dialect, &apizee_dialect,
-    &native_dialect,
+    &native_dialect, &app_dialect,
 };
 #define N_DIALECTS (sizeof dialects / sizeof dialects[0])
 

@@ -84,6 +84,12 @@ status call_parse_body(api_req *req, json_t **out, diag *d) WUR;
 /* The key or token of an Authorization header: "Bearer <key>" or the raw key (NULL if h is). */
 const char *call_bearer(const char *h);
 
+/* Whether an Accept-Encoding header (RFC 9110 12.5.3) takes the content coding `coding` (e.g.
+ * "gzip", matched without regard to case; "x-gzip" counts as "gzip"): named with a q above 0,
+ * or not named and `*` with a q above 0. NULL or empty: no coding but identity. An element
+ * whose q is malformed counts as q=0. */
+bool call_accepts_coding(const char *h, const char *coding);
+
 /* A text field of an upload's form: absent (set false) or its value (UTF-8 checked). */
 status form_str(api_call *c, const char *name, opt_str *out) WUR;
 

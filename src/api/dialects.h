@@ -10,6 +10,7 @@ extern const api_dialect zaia_dialect;   /* /api/v1: Zaia's public API */
 extern const api_dialect apizee_dialect; /* /api/v3: Apizee's REST API v3 */
 extern const api_dialect native_dialect; /* /ticketd/v1: ticketd's own API (native.h) */
 extern const api_dialect files_dialect;  /* /files: signed downloads (the plain error shape) */
+extern const api_dialect app_dialect;    /* /app: the agent console's files (app.c) */
 extern const api_dialect ops_dialect;    /* /healthz and every other path (the plain shape) */
 
 #endif
