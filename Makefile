@@ -86,7 +86,7 @@ build/asan/unit/%: tests/unit/%.c $(AOBJS) tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) $(SAN) -Itests/unit -o $@ $< $(AOBJS) $(LDLIBS) -lcmocka
 
-# The whole suite: layering check, unit and API tests on the release build, then the same
+# The whole suite: layering check, unit, API and browser tests on the release build, then the same
 # suites on the ASan+UBSan build, then PostgreSQL: the schema against SQLite's, the API suite on
 # one node (ASan+UBSan build) and on two nodes behind haproxy (release build).
 test: deps
