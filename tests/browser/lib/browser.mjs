@@ -73,11 +73,17 @@ export function browserTest(env, name, fn, { contextOptions = {} } = {}) {
     } catch (e) {
       fs.mkdirSync(FAILURES, { recursive: true });
       const file = path.join(FAILURES, `${slug(name)}.png`);
+      let note;
       try {
         await page.screenshot({ path: file, fullPage: true });
-        e.message += `\n(screenshot of the page: ${path.relative(REPO_ROOT, file)})`;
+        note = `screenshot of the page: ${path.relative(REPO_ROOT, file)}`;
       } catch (shotErr) {
-        e.message += `\n(no screenshot: ${shotErr.message})`;
+        note = `no screenshot: ${shotErr.message}`;
+      }
+      // The reporter prints the stack, which holds the message as it was made.
+      if (e && typeof e === 'object') {
+        e.message = `${e.message}\n(${note})`;
+        if (typeof e.stack === 'string') e.stack = `${e.stack}\n(${note})`;
       }
       throw e;
     } finally {
