@@ -23,6 +23,7 @@ function App() {
   // phase: 'loading' (asking /me), 'signin', 'ready' (me known), 'unreachable'
   const [phase, setPhase] = useState('loading');
   const [me, setMe] = useState(null);
+  const [notice, setNotice] = useState('');
 
   async function load() {
     try {
@@ -36,6 +37,17 @@ function App() {
   useEffect(() => {
     load();
   }, []);
+  // A 401 anywhere (lib/api.js): the session is over.
+  useEffect(() => {
+    const ended = () => {
+      if (phase !== 'ready') return;
+      setMe(null);
+      setNotice('Your session has ended. Sign in again.');
+      setPhase('signin');
+    };
+    addEventListener('ticketd:signed-out', ended);
+    return () => removeEventListener('ticketd:signed-out', ended);
+  }, [phase]);
   // Back online while nothing could be asked: ask again.
   useEffect(() => onConnection((s) => s === 'online' && phase === 'unreachable' && load()), [phase]);
 
@@ -43,11 +55,13 @@ function App() {
   if (phase === 'ready') {
     view = html`<${Shell} me=${me} onSignedOut=${() => {
       setMe(null);
+      setNotice('');
       setPhase('signin');
     }} />`;
   } else if (phase === 'signin') {
-    view = html`<${SignIn} onSignedIn=${(m) => {
+    view = html`<${SignIn} notice=${notice} onSignedIn=${(m) => {
       setMe(m);
+      setNotice('');
       setPhase('ready');
     }} />`;
   } else {

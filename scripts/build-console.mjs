@@ -77,11 +77,16 @@ function emitModule(file) {
 const indexPath = path.join(SRC, 'index.html');
 let html = fs.readFileSync(indexPath, 'utf8');
 const plain = new Map(); // a non-module file -> its URL
+const entries = new Set(); // the modules index.html loads itself
 html = html.replace(/\b(src|href)="([^"]+)"/g, (all, attr, ref) => {
   if (/^[a-z]+:|^\/|^#/i.test(ref)) return all; // absolute or another origin: left alone
   const file = path.join(SRC, ref);
   if (!fs.existsSync(file)) die(`index.html names ${ref}: no such file`);
-  if (ref.endsWith('.js')) return `${attr}="${emitModule(file)}"`;
+  if (ref.endsWith('.js')) {
+    const url = emitModule(file);
+    entries.add(url);
+    return `${attr}="${url}"`;
+  }
   if (!plain.has(file)) {
     const bytes = fs.readFileSync(file);
     const ext = path.extname(file);
@@ -94,7 +99,7 @@ html = html.replace(/\b(src|href)="([^"]+)"/g, (all, attr, ref) => {
 if (/<script(?![^>]*\bsrc=)[^>]*>/i.test(html)) die('index.html has an inline script (the CSP refuses it)');
 if (/<style\b|\sstyle="/i.test(html)) die('index.html has inline style (the CSP refuses it)');
 // The whole module graph is fetched at once instead of one level of imports at a time.
-const preload = [...urlOf.values()].map((u) => `<link rel="modulepreload" href="${u}">`).join('\n');
+const preload = [...urlOf.values()].filter((u) => !entries.has(u)).map((u) => `<link rel="modulepreload" href="${u}">`).join('\n');
 if (!html.includes('</head>')) die('index.html has no </head>');
 html = html.replace('</head>', `${preload}\n</head>`);
 written.push(['index.html', Buffer.from(html)]);

@@ -4,7 +4,9 @@
 // it is: the problem's detail (RFC 9457; it names the field at fault), `fields` maps each
 // field to its message, `retryAfter` is in seconds (429). A request that gets no answer rejects
 // with `offline` (the browser has no network) or `gone` (the server does not answer) set, and
-// lib/connection.js starts watching for the server's return.
+// lib/connection.js starts watching for the server's return. A 401 from anything but the
+// sign-in itself also fires `ticketd:signed-out` on window: the session ended (expired, signed
+// out elsewhere, password changed) and the app goes back to the sign-in page.
 import { connectionLost, connectionOk } from './connection.js';
 
 export const API = '/ticketd/v1';
@@ -89,5 +91,8 @@ export async function api(method, path, { body, headers = {}, signal } = {}) {
   else connectionOk();
   const data = await readBody(res);
   if (res.ok) return { status: res.status, data, headers: res.headers };
+  if (res.status === 401 && !(method === 'POST' && path === '/sessions')) {
+    dispatchEvent(new CustomEvent('ticketd:signed-out'));
+  }
   throw failure(res, data);
 }

@@ -1,5 +1,6 @@
 // The sign-in page: a teammate's email and password -> POST /ticketd/v1/sessions (201 sets the
-// session cookie), then GET /ticketd/v1/me, handed to onSignedIn. Errors (ours before sending,
+// session cookie), then GET /ticketd/v1/me, handed to onSignedIn. `notice` says why the page
+// is shown when it was not asked for (the session ended). Errors (ours before sending,
 // the server's after) go to one live region and, when they name a field, beside that field.
 import { useRef, useState } from 'preact/hooks';
 import { api, sentence } from '../lib/api.js';
@@ -12,7 +13,7 @@ function waitText(seconds) {
   return seconds === 1 ? '1 second' : `${seconds} seconds`;
 }
 
-export function SignIn({ onSignedIn }) {
+export function SignIn({ notice = '', onSignedIn }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
@@ -64,6 +65,7 @@ export function SignIn({ onSignedIn }) {
   return html`
     <main id="main" class="signin">
       <h1>Sign in to ticketd</h1>
+      <p class="notice" role="status">${notice}</p>
       <form onSubmit=${submit} novalidate aria-describedby="signin-error">
         <p id="signin-error" class="error" role="alert" aria-live="assertive">${error}</p>
         <div class="field">
