@@ -30,7 +30,7 @@ UNITS   := $(patsubst tests/unit/%.c,build/unit/%,$(UNITSRC))
 AUNITS  := $(patsubst tests/unit/%.c,build/asan/unit/%,$(UNITSRC))
 
 .PHONY: all build asan deps test test-unit test-api test-asan test-pg run bench clean layers format \
-        fuzz test-fuzz-replay
+        fuzz test-fuzz-replay test-browser
 all: build
 build: build/ticketd
 asan: build/asan/ticketd
@@ -50,9 +50,15 @@ $(GEN): $(SCHEMA) $(SCHEMA_PG) scripts/embed-sql.sh
 	@mkdir -p $(dir $@)
 	{ scripts/embed-sql.sh schema_sqlite $(SCHEMA); scripts/embed-sql.sh schema_pg $(SCHEMA_PG); } > $@
 
-build/gen/embed.c: $(EMBED) scripts/embed-files.sh
+# The agent console (docs/CONSOLE.md): console/ and the vendor modules -> build/console/ (hashed
+# names, .gz twins, the size budget); its files.txt lists what is embedded beside EMBED.
+CONSOLE := $(shell find console -type f 2>/dev/null)
+build/console/files.txt: $(CONSOLE) scripts/build-console.sh scripts/build-console.mjs $(NODE_DEPS)
+	scripts/build-console.sh
+
+build/gen/embed.c: $(EMBED) build/console/files.txt scripts/embed-files.sh
 	@mkdir -p $(dir $@)
-	scripts/embed-files.sh $(EMBED) > $@
+	scripts/embed-files.sh $(EMBED) $$(cat build/console/files.txt) > $@
 
 build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
@@ -80,13 +86,14 @@ build/asan/unit/%: tests/unit/%.c $(AOBJS) tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) $(SAN) -Itests/unit -o $@ $< $(AOBJS) $(LDLIBS) -lcmocka
 
-# The whole suite: layering check, unit and API tests on the release build, then the same
+# The whole suite: layering check, unit, API and browser tests on the release build, then the same
 # suites on the ASan+UBSan build, then PostgreSQL: the schema against SQLite's, the API suite on
 # one node (ASan+UBSan build) and on two nodes behind haproxy (release build).
 test: deps
 	$(MAKE) layers
 	$(MAKE) build $(UNITS)
 	$(MAKE) test-unit test-api
+	$(MAKE) test-browser
 	$(MAKE) test-asan
 	$(MAKE) test-fuzz-replay
 	$(MAKE) test-pg
@@ -96,6 +103,11 @@ test-unit: $(UNITS)
 
 test-api: build/ticketd $(NODE_DEPS)
 	TICKETD_BIN=build/ticketd node --test --test-reporter=spec tests/api/
+
+# The console in Chromium (Debian's, driven by playwright-core; tests/browser/): a failing test
+# saves a screenshot under build/browser-failures/.
+test-browser: build/ticketd $(NODE_DEPS)
+	TICKETD_BIN=build/ticketd node --test --test-reporter=spec tests/browser/
 
 test-asan: build/asan/ticketd $(AUNITS) $(NODE_DEPS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 scripts/run-units.sh $(AUNITS)

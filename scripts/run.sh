@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: creates ./data with a first workspace if there is none (printing its API key and
-# the first administrator's sign-in once) and serves on 127.0.0.1:8080. DATA and LISTEN
-# override the defaults.
+# the first administrator's sign-in once) and serves on 127.0.0.1:8080, printing the agent
+# console's address. DATA and LISTEN override the defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${DATA:-./data}
@@ -14,7 +14,8 @@ if [ ! -f "$data/ticketd.db" ]; then
   signin=$(grep -o 'first administrator: .*' "$err" || true)
   echo "Created $data with workspace 'default'. Shown once:"
   echo "  API key:  $key"
-  echo "  Console:  http://$listen/app  (the web console; until it lands, the API: http://$listen/ticketd/v1)"
+  echo "  Console:  http://$listen/app"
   echo "  Sign in:  ${signin#first administrator: }"
 fi
+echo "The agent console: http://$listen/app"
 exec build/ticketd serve --data "$data" --listen "$listen"

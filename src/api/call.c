@@ -93,6 +93,94 @@ const char *call_cookie(arena *a, const char *header, const char *name)
     return NULL;
 }
 
+/* ---- Accept-Encoding ---- */
+
+static bool ows(char ch)
+{
+    return ch == ' ' || ch == '\t';
+}
+
+/* A qvalue ("0", "0.5", "1.000") in thousandths; -1 when malformed. */
+static int qvalue(const char *p, size_t n)
+{
+    if (!n || (p[0] != '0' && p[0] != '1')) return -1;
+    int q = (p[0] - '0') * 1000, scale = 100;
+    if (n == 1) return q;
+    if (p[1] != '.' || n > 5) return -1;
+    for (size_t i = 2; i < n; i++, scale /= 10) {
+        if (p[i] < '0' || p[i] > '9') return -1;
+        q += (p[i] - '0') * scale;
+    }
+    return q > 1000 ? -1 : q;
+}
+
+/* The q of one element's parameters s[0..n) (";q=0.5;…"): 1000 when absent, 0 when malformed. */
+static int element_q(const char *s, size_t n)
+{
+    int q = 1000;
+    const char *p = s, *end = s + n;
+    while (p < end) {
+        if (*p++ != ';') return 0;
+        while (p < end && ows(*p))
+            p++;
+        const char *name = p;
+        while (p < end && *p != '=' && *p != ';' && !ows(*p))
+            p++;
+        size_t nl = (size_t)(p - name);
+        while (p < end && ows(*p))
+            p++;
+        const char *val = p;
+        bool has_value = p < end && *p == '=';
+        if (has_value) {
+            p++;
+            while (p < end && ows(*p))
+                p++;
+            val = p;
+            while (p < end && *p != ';' && !ows(*p))
+                p++;
+        }
+        bool is_q = nl == 1 && (name[0] == 'q' || name[0] == 'Q');
+        if (is_q) q = has_value ? qvalue(val, (size_t)(p - val)) : -1;
+        if (q < 0) return 0;
+        while (p < end && ows(*p))
+            p++;
+    }
+    return q;
+}
+
+bool call_accepts_coding(const char *h, const char *coding)
+{
+    if (!h) return false;
+    size_t cl = strlen(coding);
+    bool gzip = cl == 4 && strncasecmp(coding, "gzip", 4) == 0;
+    int named = -1, star = -1; /* the q of the coding's own element and of `*` (-1: absent) */
+    for (const char *p = h; *p;) {
+        while (*p == ',' || ows(*p))
+            p++;
+        const char *tok = p;
+        while (*p && *p != ',' && *p != ';' && !ows(*p))
+            p++;
+        size_t tl = (size_t)(p - tok);
+        while (ows(*p))
+            p++;
+        const char *params = p;
+        while (*p && *p != ',')
+            p++;
+        size_t pl = (size_t)(p - params);
+        while (pl && ows(params[pl - 1]))
+            pl--;
+        if (!tl) continue;
+        int q = element_q(params, pl);
+        if ((tl == cl && strncasecmp(tok, coding, cl) == 0) ||
+            (gzip && tl == 6 && strncasecmp(tok, "x-gzip", 6) == 0)) {
+            if (q > named) named = q;
+        } else if (tl == 1 && tok[0] == '*') {
+            if (q > star) star = q;
+        }
+    }
+    return named >= 0 ? named > 0 : star > 0;
+}
+
 /* ---- urlencoded forms ---- */
 
 static int hexval(char ch)

@@ -87,6 +87,12 @@ const char *call_bearer(const char *h);
  * NULL when there is none (or no header). */
 const char *call_cookie(arena *a, const char *header, const char *name);
 
+/* Whether an Accept-Encoding header (RFC 9110 12.5.3) takes the content coding `coding` (e.g.
+ * "gzip", matched without regard to case; "x-gzip" counts as "gzip"): named with a q above 0,
+ * or not named and `*` with a q above 0. NULL or empty: no coding but identity. An element
+ * whose q is malformed counts as q=0. */
+bool call_accepts_coding(const char *h, const char *coding);
+
 /* A text field of an upload's form: absent (set false) or its value (UTF-8 checked). */
 status form_str(api_call *c, const char *name, opt_str *out) WUR;
 

@@ -39,6 +39,7 @@ typedef struct {
     const char *range;   /* the Range header, or NULL */
     const char *if_none_match, *if_range;
     const char *if_match; /* the If-Match header, or NULL */
+    const char *accept_encoding; /* the Accept-Encoding header, or NULL (api/app.c) */
     api_form *form; /* an upload route's fields and file (api_upload_*), else NULL */
     const char *peer; /* the client's address as text (IPv4 or IPv6), or NULL */
     /* The path parameter or query name whose decoded text held a NUL byte (%00), or NULL:

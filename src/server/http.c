@@ -346,6 +346,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     req->if_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MATCH);
     req->if_range = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_RANGE);
     req->last_event_id = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Last-Event-ID");
+    req->accept_encoding =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
     req->body = r->body.data;
     req->body_len = r->body.len;
     req->query = ARENA_ARRAY(r->a, api_kv, LIMIT_QUERY_PARAMS);

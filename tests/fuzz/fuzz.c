@@ -238,7 +238,8 @@ int fuzz_request(const fuzz_req *fr, arena *a, api_resp *resp_out)
     api_req req = {.method = fr->method, .path = fr->path, .a = a,
                    .authorization = fr->authorization ? fr->authorization : auth,
                    .content_type = fr->content_type, .range = fr->range,
-                   .if_range = fr->if_range, .body = fr->body, .body_len = fr->body_len};
+                   .if_range = fr->if_range, .accept_encoding = fr->accept_encoding,
+                   .if_none_match = fr->if_none_match, .body = fr->body, .body_len = fr->body_len};
     bool known = false;
     api_resp resp = {0};
     const api_route *route = NULL;

@@ -49,6 +49,7 @@ typedef struct {
     const char *query;         /* raw, or NULL */
     const char *authorization; /* NULL: the world's key as a bearer */
     const char *content_type, *range, *if_range;
+    const char *accept_encoding, *if_none_match;
     const char *body;
     size_t body_len;
 } fuzz_req;
