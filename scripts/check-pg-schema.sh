@@ -232,8 +232,9 @@ else
   fail "searches differ (- SQLite MATCH, + PostgreSQL doc @@ ticket_fts_query):"; cat "$work/q.diff"
 fi
 
-# The migrations after 005 (sessions, …), so the shape below covers them too.
-mig 6 999
+# The migrations after 006 (sessions, idempotency, notes, the stream…), so the shape below covers
+# them too.
+mig 7 999
 
 # Schema shape: same columns in the same order, same index names.
 sqlite3 -batch -separator ' ' "$sdb" "SELECT m.name, x.name FROM sqlite_schema m,
