@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/stream.h"
 #include "store/store.h"
 #include "util/limits.h"
 #include "util/log.h"
@@ -233,6 +232,34 @@ void ev_discard(evdata *e)
     jw_release(&e->w);
 }
 
+/* ---- events written: the live stream's wake-up ---- */
+
+static void (*event_wake)(void); /* core_on_events (the stream's broadcaster), or NULL */
+
+void core_on_events(void (*wake)(void))
+{
+    event_wake = wake;
+}
+
+static void wake_after(db *c, void *arg)
+{
+    (void)c, (void)arg;
+    if (event_wake) event_wake();
+}
+
+/* Once per transaction that writes events: where events travel between processes (PostgreSQL),
+ * queues the NOTIFY that wakes every node's broadcaster at COMMIT; and this process's wake-up
+ * after it. A CLI write on PostgreSQL still notifies the serving nodes. */
+static status events_written(core_ctx *cx)
+{
+    if (cx->stream_noted) return ST_OK;
+    status st = store_notifies(cx->db) ? store_notify(cx->db, "e") : ST_OK;
+    if (st) return st;
+    cx->stream_noted = true;
+    core_after_commit(cx, wake_after, NULL);
+    return ST_OK;
+}
+
 status ev_commit(core_ctx *cx, int64_t ticket_id, const char *type, evdata *e)
 {
     char *data;
@@ -250,7 +277,7 @@ status ev_commit(core_ctx *cx, int64_t ticket_id, const char *type, evdata *e)
     };
     uuid_v4(ev.uuid);
     /* The live stream: its wake-up at COMMIT, on this node and the others. */
-    st = stream_event_written(cx);
+    st = events_written(cx);
     if (!st) st = store_event_insert(cx->db, cx->ws, &ev);
     free(data);
     if (st) log_error("event %s: %s", type, status_name(st));

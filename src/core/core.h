@@ -37,7 +37,7 @@ typedef struct {
     int64_t now;       /* ms; one clock reading per call keeps a call's timestamps equal */
     int txn_depth;     /* core_txn nesting: inner calls join the outer transaction */
     core_after *after; /* arena list, newest first: run once this call's write commits */
-    bool stream_noted; /* this write already queued the stream's wake-up (core/stream.h) */
+    bool stream_noted; /* this write already queued the stream's wake-up (core_on_events) */
 } core_ctx;
 
 const char *actor_name(actor_type t);
@@ -129,6 +129,9 @@ status core_txn(core_ctx *cx, status (*fn)(core_ctx *cx, void *arg), void *arg) 
  * core_txn itself, or for a group-commit job by whoever submitted it (core_run_after from the
  * job's after hook), on a connection outside any transaction. */
 void core_after_commit(core_ctx *cx, void (*fn)(db *c, void *arg), void *arg);
+/* After every COMMIT that wrote events, wake() runs on the writer thread (the live stream's
+ * broadcaster registers it: core/stream.c); none is registered outside `serve`. */
+void core_on_events(void (*wake)(void));
 void core_run_after(core_after *list, db *c);
 
 /* The arguments of a write run through core_txn: the path's id, the input, the result. */

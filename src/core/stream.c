@@ -423,24 +423,6 @@ status stream_presence(core_ctx *cx, int64_t ticket_id, const char *ticket_uuid,
     return ST_OK;
 }
 
-/* ---- events written ---- */
-
-static void poke_after(db *c, void *arg)
-{
-    (void)c, (void)arg;
-    stream_poke();
-}
-
-status stream_event_written(core_ctx *cx)
-{
-    if (cx->stream_noted) return ST_OK;
-    status st = store_notifies(cx->db) ? store_notify(cx->db, "e") : ST_OK;
-    if (st) return st;
-    cx->stream_noted = true;
-    core_after_commit(cx, poke_after, NULL);
-    return ST_OK;
-}
-
 /* ---- the broadcaster ---- */
 
 static void on_notice(void *arg, const char *payload)
@@ -503,6 +485,7 @@ static void *broadcaster(void *arg)
 
 status stream_start(store *st, int heartbeat_ms)
 {
+    core_on_events(stream_poke);
     hub.st = st;
     hub.heartbeat_ms = heartbeat_ms > 0 ? heartbeat_ms : STREAM_HEARTBEAT_MS;
     atomic_store(&hub.stop, false);

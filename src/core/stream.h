@@ -61,9 +61,6 @@ void stream_unsubscribe(stream_sub *s);
 
 /* Wakes the broadcaster: events were committed (called after COMMIT; cheap, never blocks). */
 void stream_poke(void);
-/* Inside the write of ev_commit (once per transaction): where events travel between processes,
- * queues the NOTIFY that wakes every node's broadcaster at COMMIT; and the local wake-up. */
-status stream_event_written(core_ctx *cx) WUR;
 
 /* Announces that the caller (teammate `name`, NULL for a workspace key) is viewing or typing
  * on a ticket (its row id, uuid and assignee; state already checked): goes out at COMMIT to

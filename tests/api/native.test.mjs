@@ -55,3 +55,22 @@ test('GET /openapi.json needs no key and is the document in the repository', asy
   assert.deepEqual(r.json, file);
   assert.equal(r.json.openapi, '3.1.0');
 });
+
+test('Idempotency-Key on a /ticketd/v1 POST: replayed byte for byte, another body is a 422 problem', async () => {
+  const client = await n.ok('POST', '/clients', { name: 'Ida', email: `ida-${Date.now()}@example.com` });
+  const key = `native-${Date.now()}`;
+  const body = { title: 'Once only', client: client.id };
+  const first = await n.post('/tickets', body, { headers: { 'idempotency-key': key } });
+  assert.equal(first.status, 201, show(first));
+  assert.equal(first.headers.get('idempotent-replayed'), null);
+  const again = await n.post('/tickets', body, { headers: { 'idempotency-key': key } });
+  assert.equal(again.status, 201, show(again));
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.equal(again.text, first.text);
+  const mine = await n.ok('GET', `/tickets?client=${client.id}`);
+  assert.deepEqual(mine.data.map((t) => t.id), [first.json.id]);
+  const other = await n.post('/tickets', { ...body, title: 'Another' }, { headers: { 'idempotency-key': key } });
+  assertProblem(other, 422, 'idempotency-key-reused', 'Idempotency-Key');
+  const still = await n.ok('GET', `/tickets?client=${client.id}`);
+  assert.equal(still.data.length, 1);
+});
