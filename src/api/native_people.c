@@ -3,6 +3,7 @@
  * translation table over core/: bodies and query strings are parsed here (unknown members,
  * types, `limit`, opaque cursors), the rules stay in core/. Single-resource GETs carry a
  * strong ETag (a hash of the answer's bytes) and answer If-None-Match with 304. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,9 +124,41 @@ static status list_end(api_call *c, jw *w, const char *next)
     return reply_jw(c, 200, w);
 }
 
-static const char *keyset_next(api_call *c, bool more, int64_t ms, const char *uuid)
+/* How a keyset list shows its rows: their size, the offsets of their created_at (int64_t ms)
+ * and uuid (char[UUID_STR_LEN + 1]), and the writer of one. */
+typedef struct {
+    size_t size, at, uuid;
+    void (*write)(jw *w, const void *row);
+} row_shape;
+/* name: the row_shape of row_t, written by writer(jw *, const row_t *). */
+#define ROW_SHAPE(name, row_t, writer)                                                             \
+    static void name##_write(jw *w, const void *row)                                               \
+    {                                                                                              \
+        const row_t *r = row; /* writer must take row_t */                                         \
+        writer(w, r);                                                                              \
+    }                                                                                              \
+    static const row_shape name = {sizeof(row_t), offsetof(row_t, created_at),                     \
+                                   offsetof(row_t, uuid), name##_write}
+
+/* Answers a keyset page of rows (n of them: limit + 1 when there are more) with next_cursor
+ * after the last one shown. */
+static status keyset_page(api_call *c, int64_t limit, const void *rows, size_t n,
+                          const row_shape *shape)
 {
-    return more ? native_cursor_make(c, "l", &(native_pos){{ms}, uuid}) : NULL;
+    bool more = n > (size_t)limit;
+    if (more) n = (size_t)limit;
+    jw w;
+    list_begin(&w);
+    const char *row = rows;
+    for (size_t i = 0; i < n; i++)
+        shape->write(&w, row + i * shape->size);
+    const char *next = NULL;
+    if (more && n) {
+        const char *last = row + (n - 1) * shape->size;
+        native_pos p = {{*(const int64_t *)(last + shape->at)}, last + shape->uuid};
+        next = native_cursor_make(c, "l", &p);
+    }
+    return list_end(c, &w, next);
 }
 
 /* ---- single resources: strong ETags ---- */
@@ -445,6 +478,8 @@ static status teammate_body(api_call *c, user_in *in)
     return st;
 }
 
+ROW_SHAPE(teammate_shape, user_row, native_teammate);
+
 static status h_teammate_list(api_call *c)
 {
     list_in in;
@@ -453,15 +488,7 @@ static status h_teammate_list(api_call *c)
     size_t n;
     status st = q_keyset(c, &in, &limit);
     if (!st) st = user_list(&c->cx, &in, &rows, &n, NULL);
-    if (st) return st;
-    bool more = n > (size_t)limit;
-    if (more) n = (size_t)limit;
-    jw w;
-    list_begin(&w);
-    for (size_t i = 0; i < n; i++)
-        native_teammate(&w, &rows[i]);
-    return list_end(
-        c, &w, keyset_next(c, more, n ? rows[n - 1].created_at : 0, n ? rows[n - 1].uuid : ""));
+    return st ? st : keyset_page(c, limit, rows, n, &teammate_shape);
 }
 
 static status h_teammate_get(api_call *c)
@@ -517,6 +544,8 @@ static status client_body(api_call *c, contact_in *in)
     return st;
 }
 
+ROW_SHAPE(client_shape, contact_row, client_w);
+
 static status h_client_list(api_call *c)
 {
     list_in in;
@@ -525,15 +554,7 @@ static status h_client_list(api_call *c)
     size_t n;
     status st = q_keyset(c, &in, &limit);
     if (!st) st = contact_list(&c->cx, &in, &rows, &n, NULL);
-    if (st) return st;
-    bool more = n > (size_t)limit;
-    if (more) n = (size_t)limit;
-    jw w;
-    list_begin(&w);
-    for (size_t i = 0; i < n; i++)
-        client_w(&w, &rows[i]);
-    return list_end(
-        c, &w, keyset_next(c, more, n ? rows[n - 1].created_at : 0, n ? rows[n - 1].uuid : ""));
+    return st ? st : keyset_page(c, limit, rows, n, &client_shape);
 }
 
 static status h_client_get(api_call *c)
@@ -597,6 +618,8 @@ static status category_names(api_call *c, status st)
     return body_ref(c, renamed(c, st, "billing_plans", "plan_ids"), category_members);
 }
 
+ROW_SHAPE(category_shape, category_row, category_w);
+
 static status h_category_list(api_call *c)
 {
     list_in in;
@@ -605,15 +628,7 @@ static status h_category_list(api_call *c)
     size_t n;
     status st = q_keyset(c, &in, &limit);
     if (!st) st = category_list(&c->cx, &in, &rows, &n, NULL);
-    if (st) return st;
-    bool more = n > (size_t)limit;
-    if (more) n = (size_t)limit;
-    jw w;
-    list_begin(&w);
-    for (size_t i = 0; i < n; i++)
-        category_w(&w, &rows[i]);
-    return list_end(
-        c, &w, keyset_next(c, more, n ? rows[n - 1].created_at : 0, n ? rows[n - 1].uuid : ""));
+    return st ? st : keyset_page(c, limit, rows, n, &category_shape);
 }
 
 static status h_category_get(api_call *c)
@@ -669,6 +684,8 @@ static status tag_body(api_call *c, tag_in *in)
     return st;
 }
 
+ROW_SHAPE(tag_shape, tag_row, tag_w);
+
 static status h_tag_list(api_call *c)
 {
     list_in in;
@@ -677,15 +694,7 @@ static status h_tag_list(api_call *c)
     size_t n;
     status st = q_keyset(c, &in, &limit);
     if (!st) st = tag_list(&c->cx, &in, &rows, &n);
-    if (st) return st;
-    bool more = n > (size_t)limit;
-    if (more) n = (size_t)limit;
-    jw w;
-    list_begin(&w);
-    for (size_t i = 0; i < n; i++)
-        tag_w(&w, &rows[i]);
-    return list_end(
-        c, &w, keyset_next(c, more, n ? rows[n - 1].created_at : 0, n ? rows[n - 1].uuid : ""));
+    return st ? st : keyset_page(c, limit, rows, n, &tag_shape);
 }
 
 static status h_tag_get(api_call *c)
@@ -735,6 +744,8 @@ static status team_body(api_call *c, team_in *in)
     return st;
 }
 
+ROW_SHAPE(team_shape, team_row, team_w);
+
 static status h_team_list(api_call *c)
 {
     list_in in;
@@ -743,15 +754,7 @@ static status h_team_list(api_call *c)
     size_t n;
     status st = q_keyset(c, &in, &limit);
     if (!st) st = team_list(&c->cx, &in, &rows, &n);
-    if (st) return st;
-    bool more = n > (size_t)limit;
-    if (more) n = (size_t)limit;
-    jw w;
-    list_begin(&w);
-    for (size_t i = 0; i < n; i++)
-        team_w(&w, &rows[i]);
-    return list_end(
-        c, &w, keyset_next(c, more, n ? rows[n - 1].created_at : 0, n ? rows[n - 1].uuid : ""));
+    return st ? st : keyset_page(c, limit, rows, n, &team_shape);
 }
 
 static status h_team_get(api_call *c)

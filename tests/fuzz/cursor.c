@@ -4,8 +4,8 @@
  * The input: a sort byte, then the cursor text, the If-Match header and the If-None-Match
  * header, each ended by a NUL byte, then up to 16 bytes of a key and a row id. Checks that every
  * failure names its field, that a cursor read back is one the server would make for the same
- * position, and that a made cursor always reads back to its position; any cursor the codec accepts is
- * the one it makes for what it read. */
+ * position, and that a made cursor always reads back to its position; any cursor the codec accepts
+ * is the one it makes for what it read. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,8 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ticket_row t = {
         .id = (int64_t)pos[1], .created_at = (int64_t)pos[0], .updated_at = (int64_t)pos[0]};
     ticket_find_in r = {.sort = sort};
-    if (native_ticket_cursor_read(&c, native_ticket_cursor(&c, sort, &t), &r) || r.after_id != t.id ||
-        r.after_key != t.created_at)
+    if (native_ticket_cursor_read(&c, native_ticket_cursor(&c, sort, &t), &r) ||
+        r.after_id != t.id || r.after_key != t.created_at)
         abort();
     ticket_find_in other = {.sort = (sort + 1) % TICKET_SORT_COUNT};
     if (!native_ticket_cursor_read(&c, native_ticket_cursor(&c, sort, &t), &other)) abort();
