@@ -163,7 +163,7 @@ static char *b64url(arena *a, const char *s)
     return out;
 }
 
-/* NULL when s is not base64url (without padding) of printable text. */
+/* NULL when s is not the base64url (without padding, unused bits zero) of printable text. */
 static char *unb64url(arena *a, const char *s)
 {
     size_t n = strlen(s), o = 0;
@@ -183,6 +183,7 @@ static char *unb64url(arena *a, const char *s)
             out[o++] = ch;
         }
     }
+    if (v & ((1u << bits) - 1)) return NULL; /* stray low bits: one text per cursor */
     out[o] = '\0';
     return out;
 }
@@ -216,8 +217,8 @@ static bool cursor_parse(arena *a, const char *text, char *tag, native_pos *out)
     char *uuid = arena_alloc(a, UUID_STR_LEN + 1);
     long long n[3];
     unsigned check;
-    if (!s || sscanf(s, "%15[^.].%lld.%lld.%lld.%36[-0-9a-fA-F].%u%c", tag, &n[0], &n[1], &n[2],
-                     id, &check, &tail) != 6)
+    if (!s || sscanf(s, "%15[^.].%lld.%lld.%lld.%36[-0-9a-fA-F].%u%c", tag, &n[0], &n[1], &n[2], id,
+                     &check, &tail) != 6)
         return false;
     *out = (native_pos){{n[0], n[1], n[2]}, strcmp(id, "-") ? uuid : NULL};
     if (out->uuid && !uuid_parse(id, uuid)) return false;
