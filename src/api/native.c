@@ -3,11 +3,15 @@
  * every dialect this one is a translation table over core/ (docs/NATIVE.md). */
 #include "api/native.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "api/dialects.h"
 #include "core/people.h"
 #include "util/embed.h"
+#include "util/limits.h"
+#include "util/text.h"
+#include "util/uuid.h"
 #include "util/xalloc.h"
 
 /* ---- errors: RFC 9457 ---- */
@@ -125,6 +129,113 @@ void native_teammate(jw *w, const user_row *u)
     call_iso(w, "created_at", u->created_at);
     call_iso(w, "updated_at", u->updated_at);
     jw_end_obj(w);
+}
+
+/* ---- lists: limit and cursors ---- */
+
+status native_limit(api_call *c, int64_t *out)
+{
+    const char *v = q_get(c, "limit");
+    long long n = 50;
+    if (v && (!text_parse_int(v, &n) || n < 1 || n > LIMIT_PAGE_SIZE))
+        return diag_set(&c->d, ST_INVALID, "limit", "must be an integer from 1 to %d",
+                        LIMIT_PAGE_SIZE);
+    *out = n;
+    return ST_OK;
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+static char *b64url(arena *a, const char *s)
+{
+    size_t n = strlen(s), o = 0;
+    char *out = arena_alloc(a, (n + 2) / 3 * 4 + 1);
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)(unsigned char)s[i] << 16;
+        if (i + 1 < n) v |= (uint32_t)(unsigned char)s[i + 1] << 8;
+        if (i + 2 < n) v |= (unsigned char)s[i + 2];
+        out[o++] = b64[v >> 18 & 63];
+        out[o++] = b64[v >> 12 & 63];
+        if (i + 1 < n) out[o++] = b64[v >> 6 & 63];
+        if (i + 2 < n) out[o++] = b64[v & 63];
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* NULL when s is not the base64url (without padding, unused bits zero) of printable text. */
+static char *unb64url(arena *a, const char *s)
+{
+    size_t n = strlen(s), o = 0;
+    if (n % 4 == 1 || n > 200) return NULL;
+    char *out = arena_alloc(a, n + 1);
+    uint32_t v = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *p = memchr(b64, s[i], 64);
+        if (!p || !s[i]) return NULL;
+        v = v << 6 | (uint32_t)(p - b64);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            char ch = (char)(v >> bits & 255);
+            if (ch < 0x20 || ch > 0x7e) return NULL;
+            out[o++] = ch;
+        }
+    }
+    if (v & ((1u << bits) - 1)) return NULL; /* stray low bits: one text per cursor */
+    out[o] = '\0';
+    return out;
+}
+
+/* FNV-1a over a cursor's text before its check, so a garbled one is told from a real one. */
+static uint32_t cursor_check(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static const char *cursor_body(arena *a, const char *tag, const native_pos *p)
+{
+    return arena_printf(a, "%s.%lld.%lld.%lld.%s", tag, (long long)p->n[0], (long long)p->n[1],
+                        (long long)p->n[2], p->uuid ? p->uuid : "-");
+}
+
+const char *native_cursor_make(api_call *c, const char *tag, const native_pos *pos)
+{
+    const char *body = cursor_body(c->req->a, tag, pos);
+    return b64url(c->req->a, arena_printf(c->req->a, "%s.%u", body, cursor_check(body)));
+}
+
+/* Reads cursor text s into tag (of 16 bytes) and *out: false unless s is the very text this
+ * codec makes for that position. */
+static bool cursor_parse(arena *a, const char *text, char *tag, native_pos *out)
+{
+    char *s = unb64url(a, text), id[UUID_STR_LEN + 1], tail;
+    char *uuid = arena_alloc(a, UUID_STR_LEN + 1);
+    long long n[3];
+    unsigned check;
+    if (!s || sscanf(s, "%15[^.].%lld.%lld.%lld.%36[-0-9a-fA-F].%u%c", tag, &n[0], &n[1], &n[2], id,
+                     &check, &tail) != 6)
+        return false;
+    *out = (native_pos){{n[0], n[1], n[2]}, strcmp(id, "-") ? uuid : NULL};
+    if (out->uuid && !uuid_parse(id, uuid)) return false;
+    const char *body = cursor_body(a, tag, out);
+    return check == cursor_check(body) && !strcmp(s, arena_printf(a, "%s.%u", body, check));
+}
+
+status native_cursor_read(api_call *c, const char *tag, const char *text, native_pos *out)
+{
+    char got[16];
+    native_pos p;
+    if (!cursor_parse(c->req->a, text, got, &p))
+        return diag_set(&c->d, ST_INVALID, "cursor", "is not a cursor this API gave");
+    if (strcmp(got, tag))
+        return diag_set(&c->d, ST_INVALID, "cursor", "was given for another list");
+    *out = p;
+    return ST_OK;
 }
 
 /* ---- the caller and the document ---- */

@@ -3,6 +3,7 @@
  * translation table over core/: bodies and query strings are parsed here (unknown members,
  * types, `limit`, opaque cursors), the rules stay in core/. Single-resource GETs carry a
  * strong ETag (a hash of the answer's bytes) and answer If-None-Match with 304. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,76 +80,14 @@ static status body_ref(api_call *c, status st, const char *const *members)
     return st;
 }
 
-/* ---- lists: limit and opaque cursors ---- */
-
-static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/* text as unpadded base64url (arena). */
-static const char *cursor_encode(arena *a, const char *text)
-{
-    size_t n = strlen(text);
-    char *out = arena_alloc(a, (n + 2) / 3 * 4 + 1), *o = out;
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned char)text[i] << 16;
-        if (i + 1 < n) v |= (unsigned char)text[i + 1] << 8;
-        if (i + 2 < n) v |= (unsigned char)text[i + 2];
-        *o++ = b64url[v >> 18 & 63];
-        *o++ = b64url[v >> 12 & 63];
-        if (i + 1 < n) *o++ = b64url[v >> 6 & 63];
-        if (i + 2 < n) *o++ = b64url[v & 63];
-    }
-    *o = '\0';
-    return out;
-}
-
-/* The text of a base64url cursor (arena), or NULL when it is none (bad letters, length, a
- * NUL, too long). */
-static char *cursor_decode(arena *a, const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 128 || n % 4 == 1) return NULL;
-    char *out = arena_alloc(a, n), *o = out;
-    unsigned acc = 0;
-    int bits = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *p = strchr(b64url, s[i]);
-        if (!p || !s[i]) return NULL;
-        acc = (acc << 6 | (unsigned)(p - b64url)) & 0xffffff;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            char ch = (char)(acc >> bits & 0xff);
-            if (!ch) return NULL;
-            *o++ = ch;
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
-/* `limit`: 1..LIMIT_PAGE_SIZE, default 50. */
-static status q_limit(api_call *c, int64_t *out)
-{
-    const char *v = q_get(c, "limit");
-    long long n = 50;
-    if (v && (!text_parse_int(v, &n) || n < 1 || n > LIMIT_PAGE_SIZE))
-        return diag_set(&c->d, ST_INVALID, "limit", "must be an integer between 1 and %d",
-                        LIMIT_PAGE_SIZE);
-    *out = n;
-    return ST_OK;
-}
-
-static status bad_cursor(api_call *c)
-{
-    return diag_set(&c->d, ST_INVALID, "cursor", "is not a cursor this list answered");
-}
+/* ---- lists: limit and opaque cursors (native.h) ---- */
 
 /* A list of settings or people, newest first by (created_at ms, uuid): `limit` and `cursor`
- * ("l<ms>.<uuid>", base64url). One more row than the page is asked for, to know whether a
- * next page exists. */
+ * (tag "l": the last row's ms and uuid). One more row than the page is asked for, to know
+ * whether a next page exists. */
 static status q_keyset(api_call *c, list_in *in, int64_t *limit)
 {
-    status st = q_limit(c, limit);
+    status st = native_limit(c, limit);
     if (st) return st;
     *in = (list_in){.page = 1,
                     .per_page = *limit + 1,
@@ -157,18 +96,13 @@ static status q_keyset(api_call *c, list_in *in, int64_t *limit)
                     .from_ms = NULL_INT,
                     .to_ms = NULL_INT};
     const char *cur = q_get(c, "cursor");
+    native_pos p;
     if (!cur) return ST_OK;
-    char *t = cursor_decode(c->req->a, cur);
-    char *dot = t ? strchr(t, '.') : NULL;
-    if (!t || t[0] != 'l' || !dot) return bad_cursor(c);
-    *dot = '\0';
-    long long ms;
-    char *uuid = arena_alloc(c->req->a, UUID_STR_LEN + 1);
-    if (!text_parse_int(t + 1, &ms) || ms < 0 || strlen(dot + 1) != UUID_STR_LEN ||
-        !uuid_parse(dot + 1, uuid))
-        return bad_cursor(c);
-    in->after_ms = ms;
-    in->after_uuid = uuid;
+    if ((st = native_cursor_read(c, "l", cur, &p))) return st;
+    if (p.n[0] < 0 || p.n[1] || p.n[2] || !p.uuid)
+        return diag_set(&c->d, ST_INVALID, "cursor", "is not a cursor this list answered");
+    in->after_ms = p.n[0];
+    in->after_uuid = p.uuid;
     return ST_OK;
 }
 
@@ -190,10 +124,41 @@ static status list_end(api_call *c, jw *w, const char *next)
     return reply_jw(c, 200, w);
 }
 
-static const char *keyset_next(api_call *c, bool more, int64_t ms, const char *uuid)
+/* How a keyset list shows its rows: their size, the offsets of their created_at (int64_t ms)
+ * and uuid (char[UUID_STR_LEN + 1]), and the writer of one. */
+typedef struct {
+    size_t size, at, uuid;
+    void (*write)(jw *w, const void *row);
+} row_shape;
+/* name: the row_shape of row_t, written by writer(jw *, const row_t *). */
+#define ROW_SHAPE(name, row_t, writer)                                                             \
+    static void name##_write(jw *w, const void *row)                                               \
+    {                                                                                              \
+        const row_t *r = row; /* writer must take row_t */                                         \
+        writer(w, r);                                                                              \
+    }                                                                                              \
+    static const row_shape name = {sizeof(row_t), offsetof(row_t, created_at),                     \
+                                   offsetof(row_t, uuid), name##_write}
+
+/* Answers a keyset page of rows (n of them: limit + 1 when there are more) with next_cursor
+ * after the last one shown. */
+static status keyset_page(api_call *c, int64_t limit, const void *rows, size_t n,
+                          const row_shape *shape)
 {
-    if (!more) return NULL;
-    return cursor_encode(c->req->a, arena_printf(c->req->a, "l%lld.%s", (long long)ms, uuid));
+    bool more = n > (size_t)limit;
+    if (more) n = (size_t)limit;
+    jw w;
+    list_begin(&w);
+    const char *row = rows;
+    for (size_t i = 0; i < n; i++)
+        shape->write(&w, row + i * shape->size);
+    const char *next = NULL;
+    if (more && n) {
+        const char *last = row + (n - 1) * shape->size;
+        native_pos p = {{*(const int64_t *)(last + shape->at)}, last + shape->uuid};
+        next = native_cursor_make(c, "l", &p);
+    }
+    return list_end(c, &w, next);
 }
 
 /* ---- single resources: strong ETags ---- */
@@ -415,25 +380,18 @@ static status h_reply_get(api_call *c)
 
 /* ---- the timeline ---- */
 
-/* "t<ms>.<kind>.<id>" base64url; absent: the beginning. */
+/* Tag "t": the last item's ms, kind (0 or 1) and id; absent: the beginning. */
 static status q_timeline_cursor(api_call *c, timeline_key *out)
 {
     *out = (timeline_key){-1, 0, 0};
     const char *cur = q_get(c, "cursor");
+    native_pos p;
     if (!cur) return ST_OK;
-    char *t = cursor_decode(c->req->a, cur);
-    if (!t || t[0] != 't') return bad_cursor(c);
-    long long v[3];
-    char *p = t + 1;
-    for (int i = 0; i < 3; i++) {
-        char *end = strchr(p, i < 2 ? '.' : '\0');
-        if (!end) return bad_cursor(c);
-        *end = '\0';
-        if (!text_parse_int(p, &v[i]) || v[i] < 0) return bad_cursor(c);
-        p = end + 1;
-    }
-    if (v[1] > 1) return bad_cursor(c);
-    *out = (timeline_key){v[0], v[1], v[2]};
+    status st = native_cursor_read(c, "t", cur, &p);
+    if (st) return st;
+    if (p.n[0] < 0 || p.n[1] < 0 || p.n[1] > 1 || p.n[2] < 0 || p.uuid)
+        return diag_set(&c->d, ST_INVALID, "cursor", "is not a cursor this list answered");
+    *out = (timeline_key){p.n[0], p.n[1], p.n[2]};
     return ST_OK;
 }
 
@@ -444,7 +402,7 @@ static status h_timeline(api_call *c)
     timeline_item *items;
     size_t n;
     bool more;
-    status st = q_limit(c, &limit);
+    status st = native_limit(c, &limit);
     if (!st) st = q_timeline_cursor(c, &after);
     if (!st) st = ticket_timeline(&c->cx, c->req->params[0], &after, limit, &items, &n, &more);
     if (st) return st;
@@ -476,8 +434,7 @@ static status h_timeline(api_call *c)
     const char *next = NULL;
     if (more && n) {
         const timeline_key *k = &items[n - 1].key;
-        next = cursor_encode(c->req->a, arena_printf(c->req->a, "t%lld.%lld.%lld", (long long)k->at,
-                                                     (long long)k->kind, (long long)k->id));
+        next = native_cursor_make(c, "t", &(native_pos){{k->at, k->kind, k->id}});
     }
     return list_end(c, &w, next);
 }
@@ -521,6 +478,8 @@ static status teammate_body(api_call *c, user_in *in)
     return st;
 }
 
+ROW_SHAPE(teammate_shape, user_row, native_teammate);
+
 static status h_teammate_list(api_call *c)
 {
     list_in in;
@@ -529,15 +488,7 @@ static status h_teammate_list(api_call *c)
     size_t n;
     status st = q_keyset(c, &in, &limit);
     if (!st) st = user_list(&c->cx, &in, &rows, &n, NULL);
-    if (st) return st;
-    bool more = n > (size_t)limit;
-    if (more) n = (size_t)limit;
-    jw w;
-    list_begin(&w);
-    for (size_t i = 0; i < n; i++)
-        native_teammate(&w, &rows[i]);
-    return list_end(
-        c, &w, keyset_next(c, more, n ? rows[n - 1].created_at : 0, n ? rows[n - 1].uuid : ""));
+    return st ? st : keyset_page(c, limit, rows, n, &teammate_shape);
 }
 
 static status h_teammate_get(api_call *c)
@@ -593,6 +544,8 @@ static status client_body(api_call *c, contact_in *in)
     return st;
 }
 
+ROW_SHAPE(client_shape, contact_row, client_w);
+
 static status h_client_list(api_call *c)
 {
     list_in in;
@@ -601,15 +554,7 @@ static status h_client_list(api_call *c)
     size_t n;
     status st = q_keyset(c, &in, &limit);
     if (!st) st = contact_list(&c->cx, &in, &rows, &n, NULL);
-    if (st) return st;
-    bool more = n > (size_t)limit;
-    if (more) n = (size_t)limit;
-    jw w;
-    list_begin(&w);
-    for (size_t i = 0; i < n; i++)
-        client_w(&w, &rows[i]);
-    return list_end(
-        c, &w, keyset_next(c, more, n ? rows[n - 1].created_at : 0, n ? rows[n - 1].uuid : ""));
+    return st ? st : keyset_page(c, limit, rows, n, &client_shape);
 }
 
 static status h_client_get(api_call *c)
@@ -673,6 +618,8 @@ static status category_names(api_call *c, status st)
     return body_ref(c, renamed(c, st, "billing_plans", "plan_ids"), category_members);
 }
 
+ROW_SHAPE(category_shape, category_row, category_w);
+
 static status h_category_list(api_call *c)
 {
     list_in in;
@@ -681,15 +628,7 @@ static status h_category_list(api_call *c)
     size_t n;
     status st = q_keyset(c, &in, &limit);
     if (!st) st = category_list(&c->cx, &in, &rows, &n, NULL);
-    if (st) return st;
-    bool more = n > (size_t)limit;
-    if (more) n = (size_t)limit;
-    jw w;
-    list_begin(&w);
-    for (size_t i = 0; i < n; i++)
-        category_w(&w, &rows[i]);
-    return list_end(
-        c, &w, keyset_next(c, more, n ? rows[n - 1].created_at : 0, n ? rows[n - 1].uuid : ""));
+    return st ? st : keyset_page(c, limit, rows, n, &category_shape);
 }
 
 static status h_category_get(api_call *c)
@@ -745,6 +684,8 @@ static status tag_body(api_call *c, tag_in *in)
     return st;
 }
 
+ROW_SHAPE(tag_shape, tag_row, tag_w);
+
 static status h_tag_list(api_call *c)
 {
     list_in in;
@@ -753,15 +694,7 @@ static status h_tag_list(api_call *c)
     size_t n;
     status st = q_keyset(c, &in, &limit);
     if (!st) st = tag_list(&c->cx, &in, &rows, &n);
-    if (st) return st;
-    bool more = n > (size_t)limit;
-    if (more) n = (size_t)limit;
-    jw w;
-    list_begin(&w);
-    for (size_t i = 0; i < n; i++)
-        tag_w(&w, &rows[i]);
-    return list_end(
-        c, &w, keyset_next(c, more, n ? rows[n - 1].created_at : 0, n ? rows[n - 1].uuid : ""));
+    return st ? st : keyset_page(c, limit, rows, n, &tag_shape);
 }
 
 static status h_tag_get(api_call *c)
@@ -811,6 +744,8 @@ static status team_body(api_call *c, team_in *in)
     return st;
 }
 
+ROW_SHAPE(team_shape, team_row, team_w);
+
 static status h_team_list(api_call *c)
 {
     list_in in;
@@ -819,15 +754,7 @@ static status h_team_list(api_call *c)
     size_t n;
     status st = q_keyset(c, &in, &limit);
     if (!st) st = team_list(&c->cx, &in, &rows, &n);
-    if (st) return st;
-    bool more = n > (size_t)limit;
-    if (more) n = (size_t)limit;
-    jw w;
-    list_begin(&w);
-    for (size_t i = 0; i < n; i++)
-        team_w(&w, &rows[i]);
-    return list_end(
-        c, &w, keyset_next(c, more, n ? rows[n - 1].created_at : 0, n ? rows[n - 1].uuid : ""));
+    return st ? st : keyset_page(c, limit, rows, n, &team_shape);
 }
 
 static status h_team_get(api_call *c)

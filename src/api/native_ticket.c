@@ -2,7 +2,6 @@
  * keyset-paged list with its opaque cursor, get with ETag / If-None-Match, create, PATCH and
  * DELETE with If-Match (412 carrying the current ticket), and the inbox counts. A translation
  * table over core/ticket_edit.h: the rules, the version check and the events live there. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,86 +193,27 @@ status native_if_match(api_call *c, ticket_precond *out)
     return ST_OK;
 }
 
-/* ---- the cursor: base64url of "t1.<sort>.<key>.<id>.<check>" ---- */
+/* ---- the cursor: native.h's, tagged with the sort ---- */
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-static char *b64url(arena *a, const char *s)
+static const char *sort_tag(api_call *c, int sort)
 {
-    size_t n = strlen(s), o = 0;
-    char *out = arena_alloc(a, n * 4 / 3 + 4);
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)(unsigned char)s[i] << 16;
-        if (i + 1 < n) v |= (uint32_t)(unsigned char)s[i + 1] << 8;
-        if (i + 2 < n) v |= (unsigned char)s[i + 2];
-        out[o++] = b64[v >> 18 & 63];
-        out[o++] = b64[v >> 12 & 63];
-        if (i + 1 < n) out[o++] = b64[v >> 6 & 63];
-        if (i + 2 < n) out[o++] = b64[v & 63];
-    }
-    out[o] = '\0';
-    return out;
+    return arena_printf(c->req->a, "s%d", sort);
 }
 
-/* NULL when s is not base64url (without padding) of printable text. */
-static char *unb64url(arena *a, const char *s)
+const char *native_ticket_cursor(api_call *c, int sort, const ticket_row *last)
 {
-    size_t n = strlen(s), o = 0;
-    if (n % 4 == 1 || n > 200) return NULL;
-    char *out = arena_alloc(a, n + 1);
-    uint32_t v = 0;
-    int bits = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *p = memchr(b64, s[i], 64);
-        if (!p || !s[i]) return NULL;
-        v = v << 6 | (uint32_t)(p - b64);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            char ch = (char)(v >> bits & 255);
-            if (ch < 0x20 || ch > 0x7e) return NULL;
-            out[o++] = ch;
-        }
-    }
-    out[o] = '\0';
-    return out;
+    native_pos p = {{sort == TICKET_SORT_UPDATED ? last->updated_at : last->created_at, last->id}};
+    return native_cursor_make(c, sort_tag(c, sort), &p);
 }
 
-/* A check over the cursor's fields, so a garbled one is told from a real one. */
-static uint32_t cursor_check(int sort, long long key, long long id)
+status native_ticket_cursor_read(api_call *c, const char *text, ticket_find_in *in)
 {
-    char s[80];
-    uint32_t h = 2166136261u;
-    int n = snprintf(s, sizeof s, "%d.%lld.%lld", sort, key, id);
-    for (int i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
-const char *native_cursor_make(api_call *c, int sort, const ticket_row *last)
-{
-    long long key = sort == TICKET_SORT_UPDATED ? last->updated_at : last->created_at;
-    return b64url(c->req->a,
-                  arena_printf(c->req->a, "t1.%d.%lld.%lld.%u", sort, key, (long long)last->id,
-                               cursor_check(sort, key, (long long)last->id)));
-}
-
-status native_cursor_read(api_call *c, const char *text, ticket_find_in *in)
-{
-    char *s = unb64url(c->req->a, text);
-    int sort;
-    long long key, id;
-    unsigned check;
-    char tail;
-    if (!s || sscanf(s, "t1.%d.%lld.%lld.%u%c", &sort, &key, &id, &check, &tail) != 4 ||
-        check != cursor_check(sort, key, id) ||
-        strcmp(s, arena_printf(c->req->a, "t1.%d.%lld.%lld.%u", sort, key, id, check)))
-        return diag_set(&c->d, ST_INVALID, "cursor", "is not a cursor this API gave");
-    if (sort != in->sort)
-        return diag_set(&c->d, ST_INVALID, "cursor", "was given for another sort");
+    native_pos p;
+    status st = native_cursor_read(c, sort_tag(c, in->sort), text, &p);
+    if (st) return st;
     in->after = true;
-    in->after_key = key;
-    in->after_id = id;
+    in->after_key = p.n[0];
+    in->after_id = p.n[1];
     return ST_OK;
 }
 
@@ -312,21 +252,17 @@ static status q_time(api_call *c, const char *name, int64_t *out)
 
 static status h_list(api_call *c)
 {
-    ticket_find_in in = {.limit = 50};
+    ticket_find_in in = {0};
     const char *v;
-    long long n;
-    status st = ST_OK;
-    if ((v = q_get(c, "limit")) && (!text_parse_int(v, &n) || n < 1 || n > LIMIT_PAGE_SIZE))
-        return diag_set(&c->d, ST_INVALID, "limit", "must be an integer from 1 to %d",
-                        LIMIT_PAGE_SIZE);
-    if (v) in.limit = n;
+    status st = native_limit(c, &in.limit);
+    if (st) return st;
     static const char *const sorts[] = {"newest", "oldest", "updated", NULL};
     if ((v = q_get(c, "sort"))) {
         if ((st = check_enum(&c->d, "sort", v, sorts))) return st;
         for (int i = 0; sorts[i]; i++)
             if (!strcmp(v, sorts[i])) in.sort = i;
     }
-    if ((v = q_get(c, "cursor")) && (st = native_cursor_read(c, v, &in))) return st;
+    if ((v = q_get(c, "cursor")) && (st = native_ticket_cursor_read(c, v, &in))) return st;
     uuid_list states;
     if (!st) st = q_list_of(c, "state", &states);
     in.states = states.v;
@@ -354,7 +290,7 @@ static status h_list(api_call *c)
     for (size_t i = 0; i < got; i++)
         ticket_w(&w, &rows[i]);
     jw_end_arr(&w);
-    jw_kstr(&w, "next_cursor", more ? native_cursor_make(c, in.sort, &rows[got - 1]) : NULL);
+    jw_kstr(&w, "next_cursor", more ? native_ticket_cursor(c, in.sort, &rows[got - 1]) : NULL);
     jw_end_obj(&w);
     return reply_jw(c, 200, &w);
 }

@@ -7,12 +7,12 @@
 #include "api/call.h"
 #include "core/ticket_edit.h"
 
-/* The opaque cursor after `last` in sort's order: base64url of its key, id and a check
- * (arena). */
-const char *native_cursor_make(api_call *c, int sort, const ticket_row *last);
+/* The opaque cursor after `last` in sort's order (native.h's codec: its key and id, tagged
+ * with the sort; arena). */
+const char *native_ticket_cursor(api_call *c, int sort, const ticket_row *last);
 /* Reads a cursor into in->after* for in->sort; ST_INVALID naming `cursor` when it does not
  * decode, fails its check or was made for another sort. */
-status native_cursor_read(api_call *c, const char *text, ticket_find_in *in) WUR;
+status native_ticket_cursor_read(api_call *c, const char *text, ticket_find_in *in) WUR;
 /* The request's If-Match as a ticket_precond (unset when absent); ST_INVALID naming
  * `If-Match` when it is neither * nor a list of entity tags. */
 status native_if_match(api_call *c, ticket_precond *out) WUR;

@@ -324,8 +324,9 @@ status store_reply_insert(db *c, int64_t ws, int64_t ticket_id, reply_row *r)
 #define NATIVE_REPLY_FROM                                                                          \
     "replies r LEFT JOIN users u ON u.id = r.user_id LEFT JOIN contacts c ON c.id = r.contact_id"
 
-static void read_native_reply(db_stmt *s, arena *a, reply_row *r)
+static void read_native_reply(db_stmt *s, arena *a, void *row)
 {
+    reply_row *r = row;
     *r = (reply_row){0};
     r->id = db_col_int(s, 0);
     col_uuid(s, 1, r->uuid);
@@ -378,32 +379,31 @@ status store_reply_get(db *c, int64_t ws, int64_t ticket_id, const char *uuid, a
     return native_reply_assets(c, out, 1, a);
 }
 
+/* The arguments of a timeline page's condition: ws, ticket, then the position after which it
+ * starts (at, at, kind, id). */
+static void timeline_args(qb *q, int64_t ws, int64_t ticket_id, const timeline_key *after)
+{
+    qb_int(q, ws);
+    qb_int(q, ticket_id);
+    qb_int(q, after->at);
+    qb_int(q, after->at);
+    qb_int(q, after->kind);
+    qb_int(q, after->id);
+}
+
 status store_reply_page(db *c, int64_t ws, int64_t ticket_id, const timeline_key *after,
                         int64_t limit, arena *a, reply_row **rows, size_t *n)
 {
     /* Replies rank after events of the same millisecond (kind 1 > 0). */
-    db_stmt *s = db_prepare(c, "SELECT " NATIVE_REPLY_COLS " FROM " NATIVE_REPLY_FROM
-                               " WHERE r.workspace_id = ? AND r.ticket_id = ? AND (r.created_at "
-                               "> ? OR (r.created_at = ? AND (? = 0 OR r.id > ?))) ORDER BY "
-                               "r.created_at, r.id LIMIT ?");
-    if (!s) return ST_INTERNAL;
-    db_bind_int(s, 1, ws);
-    db_bind_int(s, 2, ticket_id);
-    db_bind_int(s, 3, after->at);
-    db_bind_int(s, 4, after->at);
-    db_bind_int(s, 5, after->kind);
-    db_bind_int(s, 6, after->id);
-    db_bind_int(s, 7, limit);
-    reply_row *out = ARENA_ARRAY(a, reply_row, (size_t)limit);
-    size_t got = 0;
-    int rc;
-    while ((rc = db_step(s)) == DB_ROW && got < (size_t)limit)
-        read_native_reply(s, a, &out[got++]);
-    db_reset(s);
-    *rows = out;
-    *n = got;
-    if (rc < 0) return step_status(rc);
-    return native_reply_assets(c, out, got, a);
+    qb q;
+    qb_init(&q, "r.workspace_id = ? AND r.ticket_id = ? AND (r.created_at > ? OR (r.created_at "
+                "= ? AND (? = 0 OR r.id > ?)))");
+    timeline_args(&q, ws, ticket_id, after);
+    list_page pg = {.limit = limit, .from_s = NULL_INT, .to_s = NULL_INT};
+    status st = list_run(c, NATIVE_REPLY_COLS, NATIVE_REPLY_FROM, NATIVE_REPLY_FROM, &q, &pg,
+                         "r.created_at", "r.id", "r.created_at", a, sizeof(reply_row),
+                         read_native_reply, (void **)rows, n, NULL);
+    return st ? st : native_reply_assets(c, *rows, *n, a);
 }
 
 status store_reply_link_asset(db *c, int64_t reply_id, int64_t ticket_id, int64_t asset_id, int pos)
@@ -467,28 +467,14 @@ status store_event_page(db *c, int64_t ws, int64_t ticket_id, const timeline_key
                         int64_t limit, arena *a, event_row **rows, size_t *n)
 {
     /* A reply's own event (reply.created, note.created) is not repeated beside it. */
-    db_stmt *s = db_prepare(c, "SELECT id, uuid, ticket_id, type, actor_type, actor_id, data, "
-                               "created_at FROM events WHERE workspace_id = ? AND ticket_id = ? "
-                               "AND type <> 'reply.created' AND type <> 'note.created' AND "
-                               "(created_at > ? OR (created_at = ? AND ? = 0 AND id > ?)) "
-                               "ORDER BY created_at, id LIMIT ?");
-    if (!s) return ST_INTERNAL;
-    db_bind_int(s, 1, ws);
-    db_bind_int(s, 2, ticket_id);
-    db_bind_int(s, 3, after->at);
-    db_bind_int(s, 4, after->at);
-    db_bind_int(s, 5, after->kind);
-    db_bind_int(s, 6, after->id);
-    db_bind_int(s, 7, limit);
-    event_row *out = ARENA_ARRAY(a, event_row, (size_t)limit);
-    size_t got = 0;
-    int rc;
-    while ((rc = db_step(s)) == DB_ROW && got < (size_t)limit)
-        read_event(s, a, &out[got++]);
-    db_reset(s);
-    *rows = out;
-    *n = got;
-    return step_status(rc);
+    qb q;
+    qb_init(&q, "workspace_id = ? AND ticket_id = ? AND type <> 'reply.created' AND type <> "
+                "'note.created' AND (created_at > ? OR (created_at = ? AND ? = 0 AND id > ?))");
+    timeline_args(&q, ws, ticket_id, after);
+    list_page pg = {.limit = limit, .from_s = NULL_INT, .to_s = NULL_INT};
+    return list_run(c, "id, uuid, ticket_id, type, actor_type, actor_id, data, created_at",
+                    "events", "events", &q, &pg, "created_at", "id", "created_at", a,
+                    sizeof(event_row), read_event, (void **)rows, n, NULL);
 }
 
 /* ---- tickets in detail (ticket_detail_row) ---- */

@@ -1,7 +1,7 @@
 /* Fuzzes the reads of ticketd's own API (/ticketd/v1, api/native*.c): each GET route runs its
  * real handler through api_invoke with the query string given, so `limit` and the opaque
- * cursors (base64url, then their keys: a timeline's "t<ms>.<kind>.<id>", a list's
- * "l<ms>.<uuid>") are decoded and checked before the store is asked. Input:
+ * cursors (native.h's codec, then each list's ranges: a timeline's ms, kind and id, a keyset
+ * list's ms and uuid) are decoded and checked before the store is asked. Input:
  * "METHOD TEMPLATE\nQUERY\n" (fuzz.h); path captures are ids of the world's rows. */
 #include <string.h>
 
