@@ -84,8 +84,7 @@ static status send_embedded(api_call *c, const embed_file *f, bool index)
         call_header(r, "Referrer-Policy", "same-origin");
     }
     r->content_type = content_type(f->path);
-    const char *inm = c->req->if_none_match;
-    if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
+    if (call_none_match(c->req->if_none_match, etag)) {
         r->status = 304;
         return ST_OK;
     }

@@ -618,3 +618,52 @@ void call_thumbnails(jw *w, const asset_row *a)
     }
     jw_end_arr(w);
 }
+
+/* ---- conditional requests (RFC 9110 section 13.1) ---- */
+
+/* Calls fn for each entity tag of a header's comma list (weak ones with weak set). false when
+ * the list is malformed. */
+bool call_each_etag(const char *h, bool (*fn)(void *arg, const char *tag, size_t n, bool weak),
+                    void *arg)
+{
+    const char *p = h;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (!*p) return true;
+        bool weak = !strncmp(p, "W/", 2);
+        if (weak) p += 2;
+        if (*p != '"') return false;
+        const char *end = strchr(p + 1, '"');
+        if (!end) return false;
+        if (!fn(arg, p, (size_t)(end + 1 - p), weak)) return true;
+        p = end + 1;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p && *p != ',') return false;
+    }
+}
+
+typedef struct {
+    const char *etag;
+    bool hit;
+} inm_arg;
+
+static bool inm_one(void *arg, const char *tag, size_t n, bool weak)
+{
+    inm_arg *a = arg;
+    (void)weak; /* If-None-Match compares weakly */
+    a->hit = strlen(a->etag) == n && !memcmp(a->etag, tag, n);
+    return !a->hit;
+}
+
+/* If-None-Match matches etag (`*` or a tag in the list)? */
+bool call_none_match(const char *h, const char *etag)
+{
+    if (!h) return false;
+    while (*h == ' ')
+        h++;
+    if (*h == '*') return true;
+    inm_arg a = {etag, false};
+    return call_each_etag(h, inm_one, &a) && a.hit;
+}

@@ -151,4 +151,13 @@ status reply_json(api_call *c, int http_status, json_t *root);
 /* Sends the writer's text (released either way) with the given HTTP status. */
 status reply_jw(api_call *c, int http_status, jw *w);
 
+/* ---- conditional requests ---- */
+/* Calls fn for each entity tag of a header's comma list (with its quotes; weak ones with weak
+ * set) until fn answers false. false when the list is malformed. */
+bool call_each_etag(const char *h, bool (*fn)(void *arg, const char *tag, size_t n, bool weak),
+                    void *arg);
+/* Does an If-None-Match header (NULL: none) match etag: `*`, or etag in its list (weak
+ * comparison, as RFC 9110 asks for this header)? */
+bool call_none_match(const char *h, const char *etag);
+
 #endif

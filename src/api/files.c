@@ -54,8 +54,7 @@ static status serve(api_call *c, const char *variant)
     call_header(r, "X-Content-Type-Options", "nosniff");
     call_header(r, "Content-Disposition", call_disposition(a, b.filename, b.is_media));
     r->content_type = b.mime;
-    const char *inm = c->req->if_none_match;
-    if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
+    if (call_none_match(c->req->if_none_match, etag)) {
         close(b.fd);
         r->status = 304;
         return ST_OK;

@@ -114,6 +114,22 @@ void native_no_route(api_call *c, bool method_not_allowed)
     problem(c, ST_NOT_FOUND, 404, NULL);
 }
 
+/* ---- bodies ---- */
+
+status native_only_members(api_call *c, json_t *obj, const char *const *known)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v)
+    {
+        size_t i = 0;
+        while (known[i] && strcmp(known[i], k))
+            i++;
+        if (!known[i]) return diag_set(&c->d, ST_INVALID, k, "is not a member of this body");
+    }
+    return ST_OK;
+}
+
 /* ---- shared shapes ---- */
 
 void native_teammate(jw *w, const user_row *u)

@@ -38,4 +38,7 @@ const char *native_cursor_make(api_call *c, const char *tag, const native_pos *p
  * decode, fails its check or was made for another tag. The callers check their ranges. */
 status native_cursor_read(api_call *c, const char *tag, const char *text, native_pos *out) WUR;
 
+/* Refuses a member of obj that is not in known (NULL-terminated): ST_INVALID naming it. */
+status native_only_members(api_call *c, json_t *obj, const char *const *known) WUR;
+
 #endif

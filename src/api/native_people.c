@@ -21,22 +21,11 @@
 
 /* ---- bodies ---- */
 
-/* The body as a JSON object whose members are all in `allowed` (NULL-terminated); another
- * member is ST_INVALID naming it. */
+/* The body as a JSON object whose members are all in `allowed` (NULL-terminated). */
 static status body_of(api_call *c, const char *const *allowed, json_t **out)
 {
     status st = call_body(c, out);
-    if (st) return st;
-    const char *key;
-    json_t *v;
-    json_object_foreach(*out, key, v)
-    {
-        size_t i = 0;
-        while (allowed[i] && strcmp(allowed[i], key))
-            i++;
-        if (!allowed[i]) return diag_set(&c->d, ST_INVALID, key, "is not a member of this body");
-    }
-    return ST_OK;
+    return st ? st : native_only_members(c, *out, allowed);
 }
 
 /* A boolean member: absent (*out untouched, *set false) or true/false. */
@@ -163,23 +152,6 @@ static status keyset_page(api_call *c, int64_t limit, const void *rows, size_t n
 
 /* ---- single resources: strong ETags ---- */
 
-/* Does the If-None-Match list hold etag (weak comparison, as RFC 9110 asks for this header)? */
-static bool none_match(const char *inm, const char *etag)
-{
-    size_t n = strlen(etag);
-    const char *p = inm;
-    while (*p) {
-        while (*p == ' ' || *p == '\t' || *p == ',')
-            p++;
-        if (*p == '*') return true;
-        if (strncmp(p, "W/", 2) == 0) p += 2;
-        if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' ')) return true;
-        while (*p && *p != ',')
-            p++;
-    }
-    return false;
-}
-
 /* Answers 200 with w and a strong ETag (the SHA-256 of the answer's bytes, 128 bits of it),
  * or 304 without a body when If-None-Match names it. */
 static status reply_tagged(api_call *c, jw *w)
@@ -192,7 +164,7 @@ static status reply_tagged(api_call *c, jw *w)
     crypto_hex(h, 16, hex);
     const char *etag = arena_printf(c->req->a, "\"%s\"", hex);
     call_header(c->resp, "ETag", etag);
-    if (c->req->if_none_match && none_match(c->req->if_none_match, etag)) {
+    if (call_none_match(c->req->if_none_match, etag)) {
         free(c->resp->body);
         c->resp->body = NULL;
         c->resp->len = 0;

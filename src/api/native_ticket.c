@@ -100,53 +100,6 @@ static status precondition_failed(api_call *c, const ticket_row *t)
 
 /* ---- conditional requests (RFC 9110 section 13.1) ---- */
 
-/* Calls fn for each entity tag of a header's comma list (weak ones with weak set). false when
- * the list is malformed. */
-static bool each_etag(const char *h, bool (*fn)(void *arg, const char *tag, size_t n, bool weak),
-                      void *arg)
-{
-    const char *p = h;
-    for (;;) {
-        while (*p == ' ' || *p == '\t' || *p == ',')
-            p++;
-        if (!*p) return true;
-        bool weak = !strncmp(p, "W/", 2);
-        if (weak) p += 2;
-        if (*p != '"') return false;
-        const char *end = strchr(p + 1, '"');
-        if (!end) return false;
-        if (!fn(arg, p, (size_t)(end + 1 - p), weak)) return true;
-        p = end + 1;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p && *p != ',') return false;
-    }
-}
-
-typedef struct {
-    const char *etag;
-    bool hit;
-} inm_arg;
-
-static bool inm_one(void *arg, const char *tag, size_t n, bool weak)
-{
-    inm_arg *a = arg;
-    (void)weak; /* If-None-Match compares weakly */
-    a->hit = strlen(a->etag) == n && !memcmp(a->etag, tag, n);
-    return !a->hit;
-}
-
-/* If-None-Match matches etag (`*` or a tag in the list)? */
-bool native_none_match(const char *h, const char *etag)
-{
-    if (!h) return false;
-    while (*h == ' ')
-        h++;
-    if (*h == '*') return true;
-    inm_arg a = {etag, false};
-    return each_etag(h, inm_one, &a) && a.hit;
-}
-
 typedef struct {
     arena *a;
     int64_t *v;
@@ -186,7 +139,7 @@ status native_if_match(api_call *c, ticket_precond *out)
         return ST_OK;
     }
     im_arg a = {.a = c->req->a};
-    if (!each_etag(h, im_one, &a) || a.bad)
+    if (!call_each_etag(h, im_one, &a) || a.bad)
         return diag_set(&c->d, ST_INVALID, "If-Match", "must be * or a list of entity tags");
     out->versions = a.v;
     out->n = a.n;
@@ -303,27 +256,12 @@ static status h_get(api_call *c)
     status st = ticket_fetch(&c->cx, c->req->params[0], &t);
     if (st) return st;
     const char *etag = etag_of(c, &t);
-    if (native_none_match(c->req->if_none_match, etag)) {
+    if (call_none_match(c->req->if_none_match, etag)) {
         call_header(c->resp, "ETag", etag);
         c->resp->status = 304;
         return ST_OK;
     }
     return ticket_answer(c, 200, &t);
-}
-
-/* Refuses members a body may not carry (400 naming the first). */
-static status only_members(api_call *c, json_t *body, const char *const *known)
-{
-    const char *k;
-    json_t *v;
-    json_object_foreach(body, k, v)
-    {
-        bool ok = false;
-        for (size_t i = 0; known[i] && !ok; i++)
-            ok = !strcmp(k, known[i]);
-        if (!ok) return diag_set(&c->d, ST_INVALID, k, "is not a member of this body");
-    }
-    return ST_OK;
 }
 
 static status h_create(api_call *c)
@@ -335,7 +273,7 @@ static status h_create(api_call *c)
     opt_str title, desc, state, cat, sub, who, team, lang;
     ticket_make_in in = {0};
     status st = call_body(c, &b);
-    if (!st) st = only_members(c, b, known);
+    if (!st) st = native_only_members(c, b, known);
     if (!st) st = in_str(c, b, "title", &title);
     if (!st) st = in_str(c, b, "description", &desc);
     if (!st) st = in_str(c, b, "state", &state);
@@ -352,7 +290,7 @@ static status h_create(api_call *c)
     } else if (json_is_object(client)) {
         static const char *const client_known[] = {"email", "name", NULL};
         opt_str email, name;
-        if (only_members(c, client, client_known) || in_str(c, client, "email", &email) ||
+        if (native_only_members(c, client, client_known) || in_str(c, client, "email", &email) ||
             in_str(c, client, "name", &name)) {
             const char *field = arena_printf(c->req->a, "client.%s", c->d.field);
             return diag_set(&c->d, ST_INVALID, field, "%s", c->d.msg);
@@ -386,7 +324,7 @@ static status h_patch(api_call *c)
     ticket_patch_in in = {0};
     status st = native_if_match(c, &in.if_match);
     if (!st) st = call_body(c, &b);
-    if (!st) st = only_members(c, b, known);
+    if (!st) st = native_only_members(c, b, known);
     if (!st) st = in_str(c, b, "title", &in.title);
     if (!st) st = in_str(c, b, "state", &in.state);
     if (!st) st = in_str(c, b, "category", &in.category);

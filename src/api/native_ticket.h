@@ -16,7 +16,5 @@ status native_ticket_cursor_read(api_call *c, const char *text, ticket_find_in *
 /* The request's If-Match as a ticket_precond (unset when absent); ST_INVALID naming
  * `If-Match` when it is neither * nor a list of entity tags. */
 status native_if_match(api_call *c, ticket_precond *out) WUR;
-/* Does If-None-Match header h (NULL: absent) match etag (`*`, or a tag of its list, weakly)? */
-bool native_none_match(const char *h, const char *etag);
 
 #endif

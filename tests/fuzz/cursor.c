@@ -71,8 +71,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t i = 0; i < p.n; i++)
             if (p.versions[i] < 0) abort();
     }
-    if (!native_none_match("*", "\"1\"") || native_none_match(NULL, "\"1\"")) abort();
-    (void)native_none_match(if_none, "\"5\"");
+    if (!call_none_match("*", "\"1\"") || call_none_match(NULL, "\"1\"")) abort();
+    (void)call_none_match(if_none, "\"5\"");
     arena_free(a);
     return 0;
 }
