@@ -1,6 +1,6 @@
 /* The ticketd command line: init, workspace create, key create|list|revoke, teammate
- * role|password, serve, backup, and seed (the benchmark's bulk loader). It owns the process-wide objects (the store) and wires
- * the layers together; see ../shared/DESIGN.md "Operating it". */
+ * role|password, serve, backup, and seed (the benchmark's bulk loader). It owns the process-wide
+ * objects (the store) and wires the layers together; see ../shared/DESIGN.md "Operating it". */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,14 +32,14 @@
 typedef struct {
     const char *data, *listen, *workspace, *db, *public_url;
     const char *smtp, *mail_from, *sms_gateway;
-    const char *from, *to; /* copy */
+    const char *from, *to;   /* copy */
     const char *admin_email; /* init */
     long long session_ttl, session_idle;
     long long threads, max_body, max_upload, tickets, teammates, clients;
     long long notify_attempts, notify_backoff_ms;
-    long long idem_ttl_s;  /* --idempotency-ttl (undocumented, for tests); 0: 24 h */
+    long long idem_ttl_s;   /* --idempotency-ttl (undocumented, for tests); 0: 24 h */
     long long heartbeat_ms; /* the live stream's heartbeat interval; 0: its default */
-    ratelimit_config rate; /* --rate, --rate-ip, --login-failures */
+    ratelimit_config rate;  /* --rate, --rate-ip, --login-failures */
     bool quiet;
     const char *args[4]; /* positional arguments after the command */
     int n_args;
@@ -381,8 +381,9 @@ static int cmd_teammate(const options *o)
     } else {
         if (isatty(STDIN_FILENO)) fprintf(stderr, "New password for %s: ", who);
         if (!read_line(line)) {
-            fprintf(stderr, "ticketd: password must be one line of at most %d bytes on standard "
-                            "input\n",
+            fprintf(stderr,
+                    "ticketd: password must be one line of at most %d bytes on standard "
+                    "input\n",
                     LIMIT_PASSWORD_LINE);
             return 1;
         }
@@ -503,9 +504,8 @@ static int cmd_serve(const options *o)
                          .rate = o->rate,
                          .idem_ttl_ms = (int64_t)o->idem_ttl_s * 1000};
         api_init(&ac);
-        session_init(&(session_config){.ttl_s = o->session_ttl,
-                                       .idle_s = o->session_idle,
-                                       .public_url = o->public_url});
+        session_init(&(session_config){
+            .ttl_s = o->session_ttl, .idle_s = o->session_idle, .public_url = o->public_url});
         http_config hc = {
             .listen = o->listen,
             .threads = (unsigned)o->threads,

@@ -39,7 +39,11 @@ static void add_routes(const api_route *r, size_t n)
 /* Every dialect, in the order its routes join the table; the one without a prefix (ops)
  * answers every other path. */
 static const api_dialect *const dialects[] = {
-    &ops_dialect, &tamio_dialect, &zaia_dialect, &files_dialect, &apizee_dialect,
+    &ops_dialect,
+    &tamio_dialect,
+    &zaia_dialect,
+    &files_dialect,
+    &apizee_dialect,
     &native_dialect,
     &native_tickets_dialect,
     &native_session_dialect,

@@ -50,7 +50,8 @@ static void apizee_error(api_call *c, status st)
 
 static void apizee_no_route(api_call *c, bool method_not_allowed)
 {
-    diag_set(&c->d, ST_NOT_FOUND, "", "%s", method_not_allowed ? "Method not allowed" : "Not found");
+    diag_set(&c->d, ST_NOT_FOUND, "", "%s",
+             method_not_allowed ? "Method not allowed" : "Not found");
     error_body(c, method_not_allowed ? 405 : 404);
 }
 
@@ -388,10 +389,22 @@ static status h_token_revoke(api_call *c)
 
 /* ---- tickets ---- */
 
-#define P(field)           {#field, offsetof(assist_in, field), PARAM_TEXT, 0, 0}
-#define FLAG(field)        {#field, offsetof(assist_in, field), PARAM_FLAG, 0, 0}
-#define DATE(field)        {#field, offsetof(assist_in, field), PARAM_DATE, 0, 0}
-#define INT(field, lo, hi) {#field, offsetof(assist_in, field), PARAM_INT, lo, hi}
+#define P(field)                                                                                   \
+    {                                                                                              \
+#field, offsetof(assist_in, field), PARAM_TEXT, 0, 0                                       \
+    }
+#define FLAG(field)                                                                                \
+    {                                                                                              \
+#field, offsetof(assist_in, field), PARAM_FLAG, 0, 0                                       \
+    }
+#define DATE(field)                                                                                \
+    {                                                                                              \
+#field, offsetof(assist_in, field), PARAM_DATE, 0, 0                                       \
+    }
+#define INT(field, lo, hi)                                                                         \
+    {                                                                                              \
+#field, offsetof(assist_in, field), PARAM_INT, lo, hi                                      \
+    }
 static const param_spec create_params[] = {
     P(name),
     P(phone),
@@ -466,14 +479,34 @@ static status h_delete(api_call *c)
     return st ? st : no_content(c);
 }
 
-#define P(field)           {#field, offsetof(assist_list_in, field), PARAM_TEXT, 0, 0}
-#define DATE(field)        {#field, offsetof(assist_list_in, field), PARAM_DATE, 0, 0}
-#define INT(field, lo, hi) {#field, offsetof(assist_list_in, field), PARAM_INT, lo, hi}
+#define P(field)                                                                                   \
+    {                                                                                              \
+#field, offsetof(assist_list_in, field), PARAM_TEXT, 0, 0                                  \
+    }
+#define DATE(field)                                                                                \
+    {                                                                                              \
+#field, offsetof(assist_list_in, field), PARAM_DATE, 0, 0                                  \
+    }
+#define INT(field, lo, hi)                                                                         \
+    {                                                                                              \
+#field, offsetof(assist_list_in, field), PARAM_INT, lo, hi                                 \
+    }
 static const param_spec list_params[] = {
-    INT(limit, 1, LIMIT_PAGE_SIZE), INT(offset, 0, INT32_MAX), DATE(since),   DATE(until),
-    DATE(started_after),            DATE(ended_before),        P(search),     P(orderby),
-    P(order),                       P(user),                   P(group),      P(reference),
-    P(type),                        P(requestor),              P(service_key),
+    INT(limit, 1, LIMIT_PAGE_SIZE),
+    INT(offset, 0, INT32_MAX),
+    DATE(since),
+    DATE(until),
+    DATE(started_after),
+    DATE(ended_before),
+    P(search),
+    P(orderby),
+    P(order),
+    P(user),
+    P(group),
+    P(reference),
+    P(type),
+    P(requestor),
+    P(service_key),
 };
 #undef P
 #undef DATE
@@ -498,14 +531,31 @@ static status h_list(api_call *c)
 
 /* ---- medias ---- */
 
-#define P(field)           {#field, offsetof(media_list_in, field), PARAM_TEXT, 0, 0}
-#define DATE(field)        {#field, offsetof(media_list_in, field), PARAM_DATE, 0, 0}
-#define INT(field, lo, hi) {#field, offsetof(media_list_in, field), PARAM_INT, lo, hi}
+#define P(field)                                                                                   \
+    {                                                                                              \
+#field, offsetof(media_list_in, field), PARAM_TEXT, 0, 0                                   \
+    }
+#define DATE(field)                                                                                \
+    {                                                                                              \
+#field, offsetof(media_list_in, field), PARAM_DATE, 0, 0                                   \
+    }
+#define INT(field, lo, hi)                                                                         \
+    {                                                                                              \
+#field, offsetof(media_list_in, field), PARAM_INT, lo, hi                                  \
+    }
 static const param_spec media_params[] = {
-    P(status),      INT(offset, 0, INT32_MAX), INT(limit, 1, LIMIT_PAGE_SIZE),
-    DATE(since),    DATE(until),               P(search),
-    P(orderby),     P(order),                  P(media_type),
-    P(tag),         P(user),                   P(group),
+    P(status),
+    INT(offset, 0, INT32_MAX),
+    INT(limit, 1, LIMIT_PAGE_SIZE),
+    DATE(since),
+    DATE(until),
+    P(search),
+    P(orderby),
+    P(order),
+    P(media_type),
+    P(tag),
+    P(user),
+    P(group),
     P(source),
 };
 #undef P
@@ -658,6 +708,6 @@ static const api_route apizee_routes[] = {
     {"GET", V "/tickets/{id}/export", h_export, DIALECT_APIZEE, TICKET(OP_READ)},
 };
 #undef TICKET
-const api_dialect apizee_dialect = {DIALECT_APIZEE, "/api/v3", apizee_routes,
-                                     sizeof apizee_routes / sizeof apizee_routes[0],
-                                     apizee_error, apizee_no_route};
+const api_dialect apizee_dialect = {DIALECT_APIZEE, "/api/v3",
+                                    apizee_routes,  sizeof apizee_routes / sizeof apizee_routes[0],
+                                    apizee_error,   apizee_no_route};

@@ -12,7 +12,7 @@
 #include "util/xalloc.h"
 
 #define CONSOLE_DIR "build/console/"
-#define ASSETS "/app/assets/"
+#define ASSETS      "/app/assets/"
 
 /* index.html's policy: its own scripts, styles and API only; no inline script or style. */
 static const char csp[] = "default-src 'none'; script-src 'self'; connect-src 'self'; "
@@ -113,10 +113,9 @@ static status h_asset(api_call *c)
     const char *name = c->req->params[0];
     size_t n = strlen(name);
     /* .gz twins are sent for Accept-Encoding, not by name. */
-    const embed_file *f =
-        n > 3 && strcmp(name + n - 3, ".gz") == 0
-            ? NULL
-            : embed_find(arena_printf(c->req->a, CONSOLE_DIR "assets/%s", name));
+    const embed_file *f = n > 3 && strcmp(name + n - 3, ".gz") == 0
+                              ? NULL
+                              : embed_find(arena_printf(c->req->a, CONSOLE_DIR "assets/%s", name));
     if (!f) return diag_set(&c->d, ST_NOT_FOUND, "", "no such file in the console");
     return send_embedded(c, f, false);
 }
@@ -131,6 +130,6 @@ static const api_route app_routes[] = {
     {"GET", "/app/{a}/{b}/{c}", h_index, DIALECT_OPS, true, .res = RES_PUBLIC},
     {"GET", "/app/{a}/{b}/{c}/{d}", h_index, DIALECT_OPS, true, .res = RES_PUBLIC},
 };
-const api_dialect app_dialect = {DIALECT_OPS, "/app", app_routes,
-                                 sizeof app_routes / sizeof app_routes[0], call_plain_error,
-                                 call_plain_no_route};
+const api_dialect app_dialect = {DIALECT_OPS,      "/app",
+                                 app_routes,       sizeof app_routes / sizeof app_routes[0],
+                                 call_plain_error, call_plain_no_route};

@@ -17,10 +17,17 @@
 int call_http_status(status st)
 {
     static const int codes[] = {
-        [ST_OK] = 200,        [ST_INVALID] = 400,   [ST_NOT_FOUND] = 404,
-        [ST_CONFLICT] = 409,  [ST_FORBIDDEN] = 403, [ST_UNAUTHORIZED] = 401,
-        [ST_TOO_LARGE] = 413, [ST_INTERNAL] = 500,  [ST_UNAVAILABLE] = 503,
-        [ST_RATE_LIMITED] = 429, [ST_PRECONDITION_FAILED] = 412,
+        [ST_OK] = 200,
+        [ST_INVALID] = 400,
+        [ST_NOT_FOUND] = 404,
+        [ST_CONFLICT] = 409,
+        [ST_FORBIDDEN] = 403,
+        [ST_UNAUTHORIZED] = 401,
+        [ST_TOO_LARGE] = 413,
+        [ST_INTERNAL] = 500,
+        [ST_UNAVAILABLE] = 503,
+        [ST_RATE_LIMITED] = 429,
+        [ST_PRECONDITION_FAILED] = 412,
     };
     return codes[st];
 }

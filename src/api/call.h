@@ -48,9 +48,9 @@ typedef struct {
 struct api_call {
     api_req *req;
     api_resp *resp;
-    const api_route *route;           /* NULL when no route matched */
-    const api_dialect *dialect;       /* whose error shape call_error writes (NULL: the plain one) */
-    store *st;                        /* the process's store, for call_open */
+    const api_route *route;     /* NULL when no route matched */
+    const api_dialect *dialect; /* whose error shape call_error writes (NULL: the plain one) */
+    store *st;                  /* the process's store, for call_open */
     core_ctx cx;
     diag d;
     json_t *body; /* parsed on demand by call_body; freed with the arena */

@@ -105,6 +105,6 @@ static const api_route files_routes[] = {
     {"GET", "/files/{id}/thumbnails/{name}", h_thumbnail, DIALECT_OPS, .key_optional = true,
      .res = RES_FILE},
 };
-const api_dialect files_dialect = {DIALECT_OPS, "/files", files_routes,
-                                    sizeof files_routes / sizeof files_routes[0],
-                                    call_plain_error, call_plain_no_route};
+const api_dialect files_dialect = {DIALECT_OPS,      "/files",
+                                   files_routes,     sizeof files_routes / sizeof files_routes[0],
+                                   call_plain_error, call_plain_no_route};

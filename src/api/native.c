@@ -302,6 +302,6 @@ static const api_route native_routes[] = {
     {"GET", NATIVE "/me", h_me, DIALECT_NATIVE, .res = RES_TEAMMATE, .op = OP_READ},
     {"GET", NATIVE "/openapi.json", h_openapi, DIALECT_NATIVE, .public_ = true, .res = RES_PUBLIC},
 };
-const api_dialect native_dialect = {DIALECT_NATIVE, NATIVE, native_routes,
-                                    sizeof native_routes / sizeof native_routes[0], native_error,
-                                    native_no_route};
+const api_dialect native_dialect = {DIALECT_NATIVE, NATIVE,
+                                    native_routes,  sizeof native_routes / sizeof native_routes[0],
+                                    native_error,   native_no_route};

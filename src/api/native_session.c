@@ -79,6 +79,6 @@ static const api_route routes[] = {
     /* One's own sign-in is part of one's own record. */
     {"DELETE", NATIVE "/sessions", h_delete, DIALECT_NATIVE, .res = RES_TEAMMATE, .op = OP_CHANGE},
 };
-const api_dialect native_session_dialect = {DIALECT_NATIVE, NATIVE, routes,
-                                            sizeof routes / sizeof routes[0], native_error,
-                                            native_no_route};
+const api_dialect native_session_dialect = {DIALECT_NATIVE, NATIVE,
+                                            routes,         sizeof routes / sizeof routes[0],
+                                            native_error,   native_no_route};

@@ -14,7 +14,13 @@
 #include "util/status.h"
 
 typedef struct api_form api_form;
-typedef enum { DIALECT_OPS = 0, DIALECT_TAMIO, DIALECT_ZAIA, DIALECT_APIZEE, DIALECT_NATIVE } dialect;
+typedef enum {
+    DIALECT_OPS = 0,
+    DIALECT_TAMIO,
+    DIALECT_ZAIA,
+    DIALECT_APIZEE,
+    DIALECT_NATIVE
+} dialect;
 
 typedef struct {
     const char *name, *value; /* value may be NULL ("?flag") */
@@ -26,22 +32,22 @@ typedef struct {
     size_t n_params;
     api_kv *query; /* in arrival order; repeated keys repeat */
     size_t n_query;
-    const char *authorization; /* the header, or NULL */
+    const char *authorization;   /* the header, or NULL */
     const char *idempotency_key; /* the Idempotency-Key header, or NULL (api.c: keyed POSTs) */
     /* The Cookie header (NULL when absent or longer than LIMIT_COOKIE_HEADER), Origin and Host
      * headers: a session cookie's credentials and the same-origin check of its writes. */
     const char *cookie, *origin, *host;
-    const char *content_type;  /* or NULL */
-    const char *body;          /* NUL-terminated copy of the body, or NULL */
+    const char *content_type; /* or NULL */
+    const char *body;         /* NUL-terminated copy of the body, or NULL */
     size_t body_len;
     bool body_too_large; /* the body went over the limit and was dropped */
     arena *a;            /* the request's arena */
     const char *range;   /* the Range header, or NULL */
     const char *if_none_match, *if_range;
-    const char *if_match; /* the If-Match header, or NULL */
+    const char *if_match;        /* the If-Match header, or NULL */
     const char *accept_encoding; /* the Accept-Encoding header, or NULL (api/app.c) */
-    api_form *form; /* an upload route's fields and file (api_upload_*), else NULL */
-    const char *peer; /* the client's address as text (IPv4 or IPv6), or NULL */
+    api_form *form;              /* an upload route's fields and file (api_upload_*), else NULL */
+    const char *peer;            /* the client's address as text (IPv4 or IPv6), or NULL */
     /* The path parameter or query name whose decoded text held a NUL byte (%00), or NULL:
      * such a request is refused (400 naming it) before its handler runs, never read cut short
      * at the NUL. */

@@ -683,6 +683,6 @@ static const api_route tamio_routes[] = {
         {"DELETE",      P "/assets/{uuid}", h_asset_delete,                                         \
          DIALECT_TAMIO, .res = RES_ASSET,   .op = OP_DELETE},
     PEOPLE_ROUTES(A) PEOPLE_ROUTES("/v2")};
-const api_dialect tamio_dialect = {DIALECT_TAMIO, "/v2", tamio_routes,
-                                    sizeof tamio_routes / sizeof tamio_routes[0], tamio_error,
-                                    tamio_no_route};
+const api_dialect tamio_dialect = {DIALECT_TAMIO, "/v2",
+                                   tamio_routes,  sizeof tamio_routes / sizeof tamio_routes[0],
+                                   tamio_error,   tamio_no_route};

@@ -647,6 +647,6 @@ static const api_route zaia_routes[] = {
                 ENTITY_ROUTES("/chats", chat, RES_CHAT) ENTITY_ROUTES("/tags", tag, RES_SETTINGS)
                     ENTITY_ROUTES("/ticketing-teams", team, RES_SETTINGS)};
 #undef TICKET
-const api_dialect zaia_dialect = {DIALECT_ZAIA, "/api/v1", zaia_routes,
-                                   sizeof zaia_routes / sizeof zaia_routes[0], zaia_error,
-                                   zaia_no_route};
+const api_dialect zaia_dialect = {DIALECT_ZAIA, "/api/v1",
+                                  zaia_routes,  sizeof zaia_routes / sizeof zaia_routes[0],
+                                  zaia_error,   zaia_no_route};

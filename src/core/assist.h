@@ -17,9 +17,9 @@ typedef struct {
     const char *name, *phone, *email, *language, *type, *subject, *reference, *description;
     const char *group, *agent, *agent_template, *requestor_template;
     const char *firstname, *company, *gender, *country, *service_key, *scopes;
-    opt_bool send_invitation;  /* default false */
-    opt_bool invite_organizer; /* default true */
-    opt_int start_date;        /* ms */
+    opt_bool send_invitation;   /* default false */
+    opt_bool invite_organizer;  /* default true */
+    opt_int start_date;         /* ms */
     opt_int duration, reminder; /* minutes, 0..LIMIT_CALL_MINUTES; reminder default 30 */
 } assist_in;
 
@@ -40,8 +40,8 @@ const char *assist_type(const ticket_row *t);
 
 typedef struct {
     opt_int since, until, started_after, ended_before; /* ms */
-    opt_int limit;  /* 1..LIMIT_PAGE_SIZE, default 10 */
-    opt_int offset; /* 0..INT32_MAX, default 0 */
+    opt_int limit;                                     /* 1..LIMIT_PAGE_SIZE, default 10 */
+    opt_int offset;                                    /* 0..INT32_MAX, default 0 */
     const char *search, *orderby, *order;
     const char *user, *group, *reference, *type, *requestor, *service_key;
 } assist_list_in;

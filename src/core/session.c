@@ -15,8 +15,7 @@
 #include "util/xalloc.h"
 
 /* The bytes a host[:port] may hold (names, IPv4, [IPv6]); anything else is no origin's. */
-#define AUTHORITY_CHARS                                                                            \
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]"
+#define AUTHORITY_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]"
 
 static session_config config;
 static char own_origin[300]; /* the public URL's origin, or "" */
@@ -37,7 +36,7 @@ static bool origin_of(const char *url, char *out, size_t cap)
     }
     size_t n = sl + 3 + hl;
     out[n] = '\0';
-    const char *dflt = sl == 5 && strncmp(out, "https", 5) == 0 ? ":443"
+    const char *dflt = sl == 5 && strncmp(out, "https", 5) == 0  ? ":443"
                        : sl == 4 && strncmp(out, "http", 4) == 0 ? ":80"
                                                                  : NULL;
     size_t dl = dflt ? strlen(dflt) : 0;
@@ -86,13 +85,12 @@ static status do_create(core_ctx *cx, void *p)
     struct create_arg *t = p;
     /* Sessions that ended are dropped when their teammate signs in again, so rows do not pile
      * up for anyone who signs in now and then. */
-    status st = store_session_prune(cx->db, t->row.ws, t->row.user_id, cx->now,
-                                    cx->now - idle_ms());
+    status st =
+        store_session_prune(cx->db, t->row.ws, t->row.user_id, cx->now, cx->now - idle_ms());
     return st ? st : store_session_insert(cx->db, &t->row, t->hash);
 }
 
-status session_create(core_ctx *cx, const char *login, const char *password,
-                      session_issued *out)
+status session_create(core_ctx *cx, const char *login, const char *password, session_issued *out)
 {
     if (!login || !*login) return diag_set(cx->d, ST_INVALID, "email", "is required");
     if (!password || !*password) return diag_set(cx->d, ST_INVALID, "password", "is required");

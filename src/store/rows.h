@@ -160,7 +160,7 @@ typedef struct {
     char *contact_phone, *contact_firstname, *contact_company, *contact_gender, *contact_country;
     reply_row *replies; /* filled by store_ticket_load_replies */
     size_t n_replies;
-    int64_t version;   /* bumped by every change to the ticket or its tags (migration 006) */
+    int64_t version;      /* bumped by every change to the ticket or its tags (migration 006) */
     struct tag_ref *tags; /* filled by store_ticket_load_tags */
     size_t n_tags;
 } ticket_row;
@@ -318,8 +318,8 @@ typedef struct {
     int64_t after_key, after_id;
     const char *const *states; /* any of them; n_states == 0: any state */
     size_t n_states;
-    id_set users;    /* assignees: any of them ... */
-    bool unassigned; /* ... or nobody; neither set: any assignee */
+    id_set users;                       /* assignees: any of them ... */
+    bool unassigned;                    /* ... or nobody; neither set: any assignee */
     id_set teams, categories, contacts; /* any of each */
     id_set tags;                        /* every one of them */
     const char *match;                  /* a full-text query (store_fts_query), or NULL */

@@ -32,9 +32,9 @@
 #define LIMIT_BODY_DEFAULT   (1024 * 1024)      /* JSON or form body, bytes */
 #define LIMIT_UPLOAD_DEFAULT (50 * 1024 * 1024) /* multipart upload, bytes */
 #define LIMIT_CONN_MEMORY                                                                          \
-    (32 * 1024)                   /* MHD per-connection pool: request line +                       \
-                                     headers; MHD zeroes it per request */
-#define LIMIT_CONN_TIMEOUT_S   30 /* idle or slow connection is closed */
+    (32 * 1024)                                   /* MHD per-connection pool: request line +       \
+                                                     headers; MHD zeroes it per request */
+#define LIMIT_CONN_TIMEOUT_S   30                 /* idle or slow connection is closed */
 #define LIMIT_CONNECTIONS      8192               /* stream clients included */
 #define LIMIT_ARENA_BLOCK      (16 * 1024)        /* first block of a request arena */
 #define LIMIT_RESPONSE         (64 * 1024 * 1024) /* a rendered response */
@@ -63,12 +63,12 @@
 #define LIMIT_RATE_BUCKETS     16384 /* rate-limit buckets per kind (key, address, login) */
 /* Agent sessions (core/session.h): lifetimes (serve --session-ttl, --session-idle), how often
  * a used session's last_seen_at is written, the Cookie header read, the login's length. */
-#define LIMIT_SESSION_TTL_S     (7 * 86400) /* absolute, from sign-in (default) */
-#define LIMIT_SESSION_IDLE_S    (12 * 3600) /* with no request (default) */
-#define LIMIT_SESSION_MAX_S     (366 * 86400)
-#define LIMIT_SESSION_TOUCH_S   60   /* last_seen_at moves at most this often */
-#define LIMIT_COOKIE_HEADER     8192 /* bytes of a Cookie header searched for the session */
-#define LIMIT_PASSWORD_LINE     1024 /* bytes of `ticketd teammate password`'s input line */
+#define LIMIT_SESSION_TTL_S   (7 * 86400) /* absolute, from sign-in (default) */
+#define LIMIT_SESSION_IDLE_S  (12 * 3600) /* with no request (default) */
+#define LIMIT_SESSION_MAX_S   (366 * 86400)
+#define LIMIT_SESSION_TOUCH_S 60   /* last_seen_at moves at most this often */
+#define LIMIT_COOKIE_HEADER   8192 /* bytes of a Cookie header searched for the session */
+#define LIMIT_PASSWORD_LINE   1024 /* bytes of `ticketd teammate password`'s input line */
 
 /* The live stream (core/stream.c) */
 #define LIMIT_STREAM_CLIENTS 6144         /* connected stream clients; more answer 503 */

@@ -11,15 +11,15 @@
 
 typedef enum {
     ST_OK = 0,
-    ST_INVALID,      /* bad input: the diag names the field */
-    ST_NOT_FOUND,    /* a well-formed id that does not exist in this workspace */
-    ST_CONFLICT,     /* unique key taken, or the object is still referenced */
-    ST_FORBIDDEN,    /* authenticated, but not allowed */
-    ST_UNAUTHORIZED, /* missing, unknown or revoked credentials */
-    ST_TOO_LARGE,    /* body over the configured limit */
-    ST_INTERNAL,     /* a bug or an I/O failure; logged */
-    ST_UNAVAILABLE,  /* the database cannot be reached now; the next request may succeed */
-    ST_RATE_LIMITED, /* over a rate limit; the diag says when to retry (retry_after_s) */
+    ST_INVALID,             /* bad input: the diag names the field */
+    ST_NOT_FOUND,           /* a well-formed id that does not exist in this workspace */
+    ST_CONFLICT,            /* unique key taken, or the object is still referenced */
+    ST_FORBIDDEN,           /* authenticated, but not allowed */
+    ST_UNAUTHORIZED,        /* missing, unknown or revoked credentials */
+    ST_TOO_LARGE,           /* body over the configured limit */
+    ST_INTERNAL,            /* a bug or an I/O failure; logged */
+    ST_UNAVAILABLE,         /* the database cannot be reached now; the next request may succeed */
+    ST_RATE_LIMITED,        /* over a rate limit; the diag says when to retry (retry_after_s) */
     ST_PRECONDITION_FAILED, /* a conditional write (If-Match) on an object that has changed */
 } status;
 
