@@ -10,7 +10,7 @@
 #   apt_install, install_wrk_nginx, build_ticketd
 #                       missing tools (apt-get) and build/ticketd (make build)
 #   make_dirs, free_port, wait_http, size_of
-#   ticketd_init, start_ticketd, start_nginx, check_alive
+#   ticketd_init, seed_or_reuse, start_ticketd, start_nginx, check_alive
 #   api, api_ok, json_uuid
 #                       curl against $BASE with the key $KEY
 #   wrk_warmup, read_wrk, note_errors
@@ -139,6 +139,31 @@ wait_http() { # url pid name logfile: poll until the server answers
 size_of() { [ -f "$1" ] && wc -c <"$1" | tr -d ' ' || echo "?"; }
 
 # ---------------------------------------------------------------- servers
+seed_or_reuse() { # DATA, KEY (and SEED_SECS when seeding): $DATA_DIR's store and key when it
+                  # holds both, else a fresh store in ${DATA_DIR:-$WORK/data} with N tickets,
+                  # TEAMMATES teammates and CLIENTS clients (`ticketd seed`)
+    SEED_SECS=""
+    local t0 t1
+    if [ -n "$DATA_DIR" ] && [ -f "$DATA_DIR/ticketd.db" ] && [ -s "$DATA_DIR/bench.key" ]; then
+        DATA=$DATA_DIR
+        KEY=$(cat "$DATA/bench.key")
+        log "reusing $DATA ($(sqlite3 "$DATA/ticketd.db" 'SELECT count(*) FROM tickets') tickets; not seeding)"
+    else
+        DATA=${DATA_DIR:-$WORK/data}
+        mkdir -p "$DATA"
+        [ ! -e "$DATA/ticketd.db" ] || die "$DATA/ticketd.db exists but $DATA/bench.key does not"
+        ticketd_init KEY "$DATA" "$WORK/init.log" ""
+        printf '%s\n' "$KEY" >"$DATA/bench.key"
+        log "seeding $N tickets ($TEAMMATES teammates, $CLIENTS clients)"
+        t0=$(date +%s.%N)
+        "$TICKETD" seed --data "$DATA" --tickets "$N" --teammates "$TEAMMATES" \
+            --clients "$CLIENTS" >&2 || die "ticketd seed failed"
+        t1=$(date +%s.%N)
+        SEED_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+        log "seeded in ${SEED_SECS} s ($(du -sh "$DATA" | cut -f1) on disk)"
+    fi
+}
+
 ticketd_init() { # var dir logfile what [--db URL]: ticketd init; its API key into var
     # (what: "" or " (name)", for the messages)
     # (the locals are _-prefixed: var may name the caller's own local)

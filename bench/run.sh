@@ -87,24 +87,7 @@ SEARCH_ROWS=""
 
 if [ "$NGINX_ONLY" -eq 0 ]; then
     build_ticketd
-    if [ -n "$DATA_DIR" ] && [ -f "$DATA_DIR/ticketd.db" ] && [ -s "$DATA_DIR/bench.key" ]; then
-        DATA=$DATA_DIR
-        KEY=$(cat "$DATA/bench.key")
-        log "reusing $DATA ($(sqlite3 "$DATA/ticketd.db" 'SELECT count(*) FROM tickets') tickets; not seeding)"
-    else
-        DATA=${DATA_DIR:-$WORK/data}
-        mkdir -p "$DATA"
-        [ ! -e "$DATA/ticketd.db" ] || die "$DATA/ticketd.db exists but $DATA/bench.key does not"
-        ticketd_init KEY "$DATA" "$WORK/init.log" ""
-        printf '%s\n' "$KEY" >"$DATA/bench.key"
-        log "seeding $N tickets ($TEAMMATES teammates, $CLIENTS clients)"
-        t0=$(date +%s.%N)
-        "$TICKETD" seed --data "$DATA" --tickets "$N" --teammates "$TEAMMATES" \
-            --clients "$CLIENTS" >&2 || die "ticketd seed failed"
-        t1=$(date +%s.%N)
-        SEED_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-        log "seeded in ${SEED_SECS} s ($(du -sh "$DATA" | cut -f1) on disk)"
-    fi
+    seed_or_reuse
     DB="$DATA/ticketd.db"
     NT=$(sqlite3 "$DB" 'SELECT count(*) FROM tickets')
     [ "$NT" -ge 1 ] || die "no tickets in $DB after seeding"
