@@ -5,6 +5,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './lib/api.js';
 import { html } from './lib/html.js';
 import { Link, useRoute } from './lib/router.js';
+import { Admin, title as adminTitle } from './pages/admin.js';
+import { Inbox, title as inboxTitle } from './pages/inbox.js';
+import { Ticket, title as ticketTitle } from './pages/ticket.js';
 
 function who(me) {
   const t = me.teammate;
@@ -12,16 +15,20 @@ function who(me) {
   return [t.name, t.last_name].filter(Boolean).join(' ') || t.email;
 }
 
-// Each route: its title and what the main region shows. The pages come with the next steps.
+// Each route: its title and what the main region shows. Each page lives in pages/ and owns
+// its module; this table is the one place that maps an address under /app to a page.
 function page(path, me) {
   if (path === '/' || path === '/inbox') {
-    return { title: 'Inbox', body: html`<p>Tickets will be listed here.</p>` };
+    return { title: inboxTitle(), body: html`<${Inbox} me=${me} />` };
   }
+  const t = /^\/tickets\/([^/]+)$/.exec(path);
+  if (t) return { title: ticketTitle(), body: html`<${Ticket} key=${t[1]} id=${t[1]} me=${me} />` };
   if (path === '/admin' || path.startsWith('/admin/')) {
     if (me.role !== 'admin') {
       return { title: 'Admin', body: html`<p>Only administrators can open the admin pages.</p>` };
     }
-    return { title: 'Admin', body: html`<p>Teammates, categories, tags and teams will be managed here.</p>` };
+    const sub = path.slice('/admin'.length).replace(/^\//, '');
+    return { title: adminTitle(), body: html`<${Admin} sub=${sub} me=${me} />` };
   }
   return {
     title: 'Page not found',

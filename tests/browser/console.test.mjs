@@ -196,7 +196,7 @@ browserTest(
     await h1.waitFor();
     assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no reload');
     // A path the console does not know is its own page inside the shell.
-    await page.goto(`${env.server.base}/app/tickets/x`);
+    await page.goto(`${env.server.base}/app/nowhere/x`);
     await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
     assertClean(seen, { signedOut: false });
   },
