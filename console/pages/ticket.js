@@ -77,6 +77,8 @@ export function Ticket({ id, me }) {
   const pending = useRef([]); // stream events that came before the timeline
   const ready = useRef(false);
   const lastTyping = useRef(0);
+  const listsRef = useRef(lists);
+  listsRef.current = lists;
 
   const markSeen = () => localStorage.setItem(`ticketd:seen:${id}`, new Date().toISOString());
 
@@ -149,7 +151,9 @@ export function Ticket({ id, me }) {
       if (!d || d.ticket_id !== id) return;
       if (ev.type === 'presence') {
         if (!d.teammate) return;
-        setPresence((p) => ({ ...p, [d.teammate.id]: { name: d.teammate.name || 'A teammate', state: d.state, expires: Date.parse(d.expires_at) } }));
+        const known = listsRef.current.teammates.find((t) => t.id === d.teammate.id);
+        const name = (known && personName(known)) || d.teammate.name || 'A teammate';
+        setPresence((p) => ({ ...p, [d.teammate.id]: { name, state: d.state, expires: Date.parse(d.expires_at) } }));
         return;
       }
       if (document.visibilityState === 'visible') markSeen();

@@ -64,7 +64,7 @@ export function Composer({ ticketId, control, onSent, onTyping }) {
   };
 
   useEffect(() => {
-    if (text || mode === 'note') localStorage.setItem(draftKey(ticketId), JSON.stringify({ text, mode }));
+    if (text) localStorage.setItem(draftKey(ticketId), JSON.stringify({ text, mode }));
     else localStorage.removeItem(draftKey(ticketId));
   }, [text, mode, ticketId]);
 
