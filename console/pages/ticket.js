@@ -110,8 +110,11 @@ export function Ticket({ id, me }) {
     );
   }, [id]);
 
-  // Presence: viewing now and every 5 s while the page is visible.
+  // Presence: viewing now and every 5 s while the page is visible (once the ticket loaded:
+  // a 403 or 404 page announces nothing).
+  const loaded = !!ticket;
   useEffect(() => {
+    if (!loaded) return undefined;
     const beat = () => document.visibilityState === 'visible' && api('POST', `/tickets/${id}/presence`, { body: { state: 'viewing' } }).catch(() => {});
     beat();
     const t = setInterval(beat, PRESENCE_MS);
@@ -120,7 +123,7 @@ export function Ticket({ id, me }) {
       clearInterval(t);
       document.removeEventListener('visibilitychange', beat);
     };
-  }, [id]);
+  }, [id, loaded]);
   // Others' presence goes at its expires_at.
   useEffect(() => {
     const t = setInterval(() => {
@@ -151,13 +154,14 @@ export function Ticket({ id, me }) {
       if (!d || d.ticket_id !== id) return;
       if (ev.type === 'presence') {
         if (!d.teammate) return;
-        const known = listsRef.current.teammates.find((t) => t.id === d.teammate.id);
-        const name = (known && personName(known)) || d.teammate.name || 'A teammate';
+        const tm = listsRef.current.teammates.find((t) => t.id === d.teammate.id);
+        const name = (tm && personName(tm)) || d.teammate.name || 'A teammate';
         setPresence((p) => ({ ...p, [d.teammate.id]: { name, state: d.state, expires: Date.parse(d.expires_at) } }));
         return;
       }
       if (document.visibilityState === 'visible') markSeen();
-      const actorName = d.actor?.name || (d.actor?.type === 'key' ? 'Workspace key' : d.actor?.type === 'system' ? 'ticketd' : null);
+      const known = d.actor?.type === 'teammate' && listsRef.current.teammates.find((t) => t.id === d.actor.id);
+      const actorName = (known && personName(known)) || d.actor?.name || (d.actor?.type === 'key' ? 'Workspace key' : d.actor?.type === 'system' ? 'ticketd' : null);
       if (ev.type === 'reply.created' || ev.type === 'note.created') {
         const rid = after(d.data?.reply_id);
         if (rid)
