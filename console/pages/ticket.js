@@ -110,6 +110,10 @@ export function Ticket({ id, me }) {
     );
   }, [id]);
 
+  useEffect(() => {
+    if (ticket) document.title = `${ticket.title} · ticketd`;
+  }, [ticket?.title]);
+
   // Presence: viewing now and every 5 s while the page is visible (once the ticket loaded:
   // a 403 or 404 page announces nothing).
   const loaded = !!ticket;

@@ -78,7 +78,7 @@ browserTest(env, 'a ticket opens: header, client and their other tickets, timeli
   const first = await newTicket();
   const ticket = await newTicket({ client: first.client.id });
   await open(page, context, { tm, ticket });
-  assert.equal(await page.title(), 'Ticket · ticketd');
+  await page.waitForFunction((t) => document.title === `${t} · ticketd`, ticket.title);
   assert.equal(await page.getByLabel('State').inputValue(), 'new');
   const details = page.getByRole('region', { name: 'Ticket details' });
   await details.getByText('Carla Client').waitFor();
@@ -149,6 +149,35 @@ browserTest(env, 'reply with an image from the picker: thumbnail, sent once, vie
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
   assert.ok(await thumb.evaluate((el) => el === document.activeElement), 'focus back on the thumbnail');
+});
+
+browserTest(env, 'a reply whose answer is lost is sent again under the same Idempotency-Key: posted once', async ({ page, context }) => {
+  const { ticket } = await open(page, context);
+  const keys = [];
+  let first = true;
+  // The first POST reaches the server, which posts the reply; its answer never reaches the page.
+  await page.route('**/ticketd/v1/tickets/*/replies', async (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    if (first) {
+      first = false;
+      await route.fetch();
+      await route.abort('connectionreset');
+    } else {
+      await route.continue();
+    }
+  });
+  const text = uniq('Sent over a bad network');
+  await page.getByLabel('Your reply').fill(text);
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  await page.getByRole('alert').getByText(/will not be posted twice/).waitFor();
+  assert.equal(await page.getByLabel('Your reply').inputValue(), text, 'the text is kept');
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  await page.waitForFunction(() => document.querySelector('#composer-text').value === '');
+  assert.equal(keys.length, 2);
+  assert.ok(keys[0] && keys[0] === keys[1], `the same key twice: ${keys}`);
+  const rows = (await timeline(ticket.id)).filter((r) => r.text === text);
+  assert.equal(rows.length, 1, 'posted once');
+  assert.equal(await page.locator('[data-reply-id]', { hasText: text }).count(), 1, 'shown once');
 });
 
 browserTest(env, 'images pasted and dropped upload with thumbnails, can be removed, and go with a note', async ({ page, context }) => {
