@@ -282,6 +282,31 @@ browserTest(env, 'tags added and removed, title edited in place', async ({ page,
   await page.getByText('renamed this to “Printer fixed, toner left”').waitFor();
 });
 
+browserTest(env, 'category, team and assignee selects save in place and read as sentences', async ({ page, context }) => {
+  const n = nat(env.server);
+  const cat = await n.ok('POST', '/categories', { title: uniq('Hardware'), language: 'en' });
+  const team = await n.ok('POST', '/teams', { name: uniq('Night shift') });
+  const bob = await teammate('Bob');
+  const { ticket } = await open(page, context);
+  await page.getByLabel('Category').selectOption(cat.id);
+  await page.getByText(`set the category to ${cat.title}`).waitFor();
+  await page.getByLabel('Team').selectOption(team.id);
+  await page.getByText(`moved this to team ${team.name}`).waitFor();
+  await page.getByLabel('Assignee').selectOption(bob.id);
+  await page.getByText(/assigned this to Bob Agent/).waitFor();
+  let t = await getTicket(ticket.id);
+  assert.equal(t.category.id, cat.id);
+  assert.equal(t.team.id, team.id);
+  assert.equal(t.assignee.id, bob.id);
+  await page.getByLabel('Assignee').selectOption('');
+  await page.getByText(/unassigned this/).waitFor();
+  await page.getByLabel('Team').selectOption('');
+  await page.getByText('cleared the team').waitFor();
+  t = await getTicket(ticket.id);
+  assert.equal(t.assignee, null);
+  assert.equal(t.team, null);
+});
+
 browserTest(env, 'the draft (text and mode) survives a reload and is cleared on send', async ({ page, context }) => {
   const { ticket } = await open(page, context);
   await page.getByRole('radio', { name: 'Internal note' }).check();
