@@ -102,7 +102,7 @@ browserTest(env, 'a ticket opens: header, client and their other tickets, timeli
   assert.deepEqual(seen.consoleErrors, [], 'console errors');
 });
 
-browserTest(env, 'a ticket an agent may not read (403) and an unknown one (404) say so and link back to the inbox', async ({ page, context }) => {
+browserTest(env, 'an agent: a ticket it may not read (403) and an unknown one (404) say so and link back; other tickets it may open', async ({ page, context }) => {
   const bob = await teammate('Bob');
   const ticket = await newTicket({ assignee: bob.id });
   const n = nat(env.server);
@@ -110,6 +110,16 @@ browserTest(env, 'a ticket an agent may not read (403) and an unknown one (404) 
   await signIn(context, agent);
   await page.goto(`${env.server.base}/app/tickets/${ticket.id}`);
   await page.getByRole('alert').getByText(/You may not open this ticket/).waitFor();
+  // The same client's unassigned ticket opens; its other tickets are the agent's own and
+  // unassigned ones, never Bob's.
+  const mine = await newTicket({ client: ticket.client.id, assignee: agent.id });
+  const free = await newTicket({ client: ticket.client.id });
+  const free2 = await newTicket({ client: ticket.client.id });
+  await page.goto(`${env.server.base}/app/tickets/${free.id}`);
+  const others = page.getByRole('list', { name: 'Other tickets from this client' });
+  await others.getByRole('link', { name: mine.title }).waitFor();
+  await others.getByRole('link', { name: free2.title }).waitFor();
+  assert.equal(await others.getByRole('link').count(), 2, 'the agent\'s own and the unassigned one');
   await page.goto(`${env.server.base}/app/tickets/00000000-0000-4000-8000-000000000000`);
   await page.getByRole('alert').getByText(/There is no such ticket/).waitFor();
   await page.getByRole('main').getByRole('link', { name: 'Back to the inbox' }).click();
@@ -348,6 +358,10 @@ browserTest(env, 'another teammate: presence shows, their reply appears live', a
     const r = await env.server.api('POST', `/v2/agency/tickets/reply/create/${ticket.id}`, { reply: tamioText });
     assert.ok(r.status < 300, r.text);
     await page.locator('[data-reply-id]', { hasText: tamioText }).waitFor();
+    // A field changed elsewhere updates the header at once.
+    await nat(env.server).ok('PATCH', `/tickets/${ticket.id}`, { state: 'invited', title: 'Changed elsewhere' });
+    await page.getByRole('heading', { level: 2, name: 'Changed elsewhere' }).waitFor();
+    await page.waitForFunction(() => document.querySelector('#t-state').value === 'invited');
   } finally {
     await other.close();
   }

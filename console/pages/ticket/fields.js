@@ -66,11 +66,14 @@ function opts(list, cur, text) {
   return o;
 }
 
-function OtherTickets({ ticket }) {
+function OtherTickets({ ticket, me }) {
   const [others, setOthers] = useState(null);
   useEffect(() => {
     let live = true;
-    api('GET', `/tickets?client=${encodeURIComponent(ticket.client.id)}&limit=20`)
+    // An agent's list is its own tickets unless it names assignees: its own and unassigned
+    // ones are what it may open (docs/ACCESS.md).
+    const scope = me.role === 'agent' ? '&assignee=me,none' : '';
+    api('GET', `/tickets?client=${encodeURIComponent(ticket.client.id)}&limit=20${scope}`)
       .then((r) => live && setOthers(r.data.data.filter((t) => t.id !== ticket.id)))
       .catch(() => live && setOthers([]));
     return () => (live = false);
@@ -167,7 +170,7 @@ export function Header({ ticket, etag, me, lists, save, setEditing, busy }) {
     <div class="client">
       <h3>Client</h3>
       <p><strong>${ticket.client.name}</strong>${ticket.client.email && html` · <a href=${`mailto:${ticket.client.email}`}>${ticket.client.email}</a>`}</p>
-      <${OtherTickets} ticket=${ticket} />
+      <${OtherTickets} ticket=${ticket} me=${me} />
     </div>
   </section>`;
 }
