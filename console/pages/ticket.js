@@ -94,10 +94,19 @@ export function Ticket({ id, me }) {
     refresh().catch(setFailed);
     (async () => {
       try {
-        const rows = await loadAll(`/tickets/${id}/timeline`, 50);
+        // Page by page on the cursor, each shown as it comes (oldest first).
+        let cursor = null;
+        for (let i = 0; i < 50; i++) {
+          const q = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+          const res = await api('GET', `/tickets/${id}/timeline?limit=100${q}`);
+          setItems((cur) => merge(cur, res.data.data));
+          cursor = res.data.next_cursor;
+          if (!cursor) break;
+        }
         ready.current = true;
-        setItems(merge(merge([], rows), pending.current));
+        const late = pending.current;
         pending.current = [];
+        setItems((cur) => merge(cur, late));
       } catch (e) {
         setStatus(`The timeline could not be loaded. ${e.message}`);
       } finally {

@@ -433,6 +433,18 @@ browserTest(env, 'keyboard: r and n focus the composer, a assigns to me, c close
   assert.equal((await getTicket(ticket.id)).state, 'done');
 });
 
+browserTest(env, 'a long timeline comes page by page on its cursor, oldest first, each row once', async ({ page, context }) => {
+  const ticket = await newTicket();
+  const n = nat(env.server);
+  const ids = [];
+  for (let i = 0; i < 130; i++) ids.push((await n.ok('POST', `/tickets/${ticket.id}/replies`, { text: `Reply number ${i}` })).id);
+  await open(page, context, { ticket });
+  await page.locator(`[data-reply-id="${ids.at(-1)}"]`).waitFor();
+  const shown = await page.locator('[data-reply-id]').evaluateAll((els) => els.map((e) => e.dataset.replyId));
+  assert.equal(shown.length, 131, 'the description and 130 replies');
+  assert.deepEqual(shown.slice(1), ids, 'in order, none twice');
+});
+
 browserTest(
   env,
   'phone width: nothing cut off, no horizontal scroll',
