@@ -164,7 +164,7 @@ export function Ticket({ id, me }) {
   useStream(
     (ev) => {
       const d = ev.data;
-      if (!d || d.ticket_id !== id) return;
+      if (!d || d.ticket_id !== (ticketRef.current?.id || id)) return;
       if (ev.type === 'presence') {
         if (!d.teammate) return;
         const tm = listsRef.current.teammates.find((t) => t.id === d.teammate.id);
@@ -256,7 +256,7 @@ export function Ticket({ id, me }) {
           : `The ticket could not be loaded. ${failed.message}`;
     return html`<div class="ticket-missing" role="alert"><p>${msg}</p><p><${Link} href="/">Back to the inbox</${Link}></p></div>`;
   }
-  if (!ticket) return html`<p class="muted">Loading the ticket…</p>`;
+  if (!ticket) return html`<div class="ticket-page"><p class="muted">Loading the ticket…</p></div>`;
 
   const peopleNames = (tid) => {
     const t = lists.teammates.find((x) => x.id === tid);

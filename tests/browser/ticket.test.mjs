@@ -321,6 +321,7 @@ browserTest(env, 'the draft (text and mode) survives a reload and is cleared on 
   const { ticket } = await open(page, context);
   await page.getByRole('radio', { name: 'Internal note' }).check();
   await page.getByLabel(/Your internal note/).fill('half a thought');
+  assert.deepEqual(JSON.parse(await page.evaluate((id) => localStorage.getItem(`ticketd:draft:${id}`), ticket.id)), { text: 'half a thought', mode: 'note' });
   await page.reload();
   await page.getByRole('heading', { level: 2, name: ticket.title }).waitFor();
   assert.equal(await page.getByLabel(/Your internal note/).inputValue(), 'half a thought');

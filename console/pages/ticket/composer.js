@@ -2,7 +2,7 @@
 // uploaded at once to POST /ticketd/v1/assets with progress, removable before sending), sent
 // with Ctrl+Enter or the button under an Idempotency-Key kept across retries of one message.
 // The draft (text + mode) stays in localStorage per ticket until it is sent.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { API, api } from '../../lib/api.js';
 import { html } from '../../lib/html.js';
 import { randomKey } from './util.js';
@@ -58,15 +58,20 @@ export function Composer({ ticketId, control, onSent, onTyping }) {
   // The parent's shortcuts (r, n) focus the text in a mode.
   control.current = {
     focus(m) {
-      setMode(m);
+      setModeKept(m);
       area.current?.focus();
     },
   };
 
-  useEffect(() => {
-    if (text) localStorage.setItem(draftKey(ticketId), JSON.stringify({ text, mode }));
+  // Written as it changes (not in an effect, which a reload right after typing could beat).
+  const keep = (t, m) => {
+    if (t) localStorage.setItem(draftKey(ticketId), JSON.stringify({ text: t, mode: m }));
     else localStorage.removeItem(draftKey(ticketId));
-  }, [text, mode, ticketId]);
+  };
+  const setModeKept = (m) => {
+    setMode(m);
+    keep(text, m);
+  };
 
   const change = (fn) => {
     idemKey.current = null; // another message: another key
@@ -161,8 +166,8 @@ export function Composer({ ticketId, control, onSent, onTyping }) {
     <h2 id="composer-title">${note ? 'Internal note' : 'Reply'}</h2>
     <fieldset class="mode">
       <legend>Send as</legend>
-      <label><input type="radio" name="mode" value="reply" checked=${!note} onChange=${() => change(() => setMode('reply'))} /> Reply to the client</label>
-      <label><input type="radio" name="mode" value="note" checked=${note} onChange=${() => change(() => setMode('note'))} /> Internal note</label>
+      <label><input type="radio" name="mode" value="reply" checked=${!note} onChange=${() => change(() => setModeKept('reply'))} /> Reply to the client</label>
+      <label><input type="radio" name="mode" value="note" checked=${note} onChange=${() => change(() => setModeKept('note'))} /> Internal note</label>
     </fieldset>
     <label for="composer-text">${note ? 'Your internal note (only teammates see it)' : 'Your reply'}</label>
     <textarea id="composer-text" ref=${area} rows="5" value=${text} onKeyDown=${onKeyDown} onPaste=${onPaste}
@@ -170,6 +175,7 @@ export function Composer({ ticketId, control, onSent, onTyping }) {
       onInput=${(e) => {
         const v = e.currentTarget.value;
         change(() => setText(v));
+        keep(v, mode);
         onTyping();
       }}></textarea>
     <p id="composer-hint" class="muted">Ctrl+Enter sends. Drop files here or paste an image to attach them.</p>
