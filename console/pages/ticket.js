@@ -92,24 +92,26 @@ export function Ticket({ id, me }) {
   useEffect(() => {
     markSeen();
     refresh().catch(setFailed);
+    let live = true;
     (async () => {
       try {
         // Page by page on the cursor, each shown as it comes (oldest first).
         let cursor = null;
-        for (let i = 0; i < 50; i++) {
+        for (let i = 0; i < 50 && live; i++) {
           const q = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
           const res = await api('GET', `/tickets/${id}/timeline?limit=100${q}`);
           setItems((cur) => merge(cur, res.data.data));
           cursor = res.data.next_cursor;
           if (!cursor) break;
         }
+      } catch (e) {
+        setStatus(`The timeline could not be loaded. ${e.message}`);
+      } finally {
+        // From now on live events go straight in; those that came meanwhile too.
         ready.current = true;
         const late = pending.current;
         pending.current = [];
         setItems((cur) => merge(cur, late));
-      } catch (e) {
-        setStatus(`The timeline could not be loaded. ${e.message}`);
-      } finally {
         setLoadingTimeline(false);
       }
     })();
@@ -117,6 +119,9 @@ export function Ticket({ id, me }) {
     Promise.all([get('/teammates'), get('/categories'), get('/teams'), get('/tags')]).then(([teammates, categories, teams, tags]) =>
       setLists({ teammates, categories, teams, tags }),
     );
+    return () => {
+      live = false;
+    };
   }, [id]);
 
   useEffect(() => {

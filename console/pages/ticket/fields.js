@@ -31,7 +31,9 @@ export function changeText(c, lists) {
 
 export function Conflict({ conflict, lists, onTheirs, onMine }) {
   const ref = useRef(null);
-  useEffect(() => ref.current?.focus(), [conflict]);
+  useEffect(() => {
+    ref.current?.focus();
+  }, [conflict]);
   const field = changeField(conflict.change);
   return html`<section class="conflict" aria-labelledby="conflict-title">
     <h2 id="conflict-title" tabindex="-1" ref=${ref}>Someone changed this ticket</h2>
@@ -90,7 +92,9 @@ export function Header({ ticket, etag, me, lists, save, setEditing, busy }) {
   const [tagName, setTagName] = useState('');
   const [tagError, setTagError] = useState('');
   const titleInput = useRef(null);
-  useEffect(() => titleEdit && titleInput.current?.focus(), [!!titleEdit]);
+  useEffect(() => {
+    if (titleEdit) titleInput.current?.focus();
+  }, [!!titleEdit]);
 
   const startTitle = () => {
     setTitleEdit({ draft: ticket.title, etag });
