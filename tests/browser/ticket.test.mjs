@@ -402,6 +402,12 @@ browserTest(env, 'a stale edit gets the conflict panel with both values; theirs 
   assert.equal(now.title, 'Mine again');
   assert.deepEqual(now.tags.map((x) => x.id), [t1.id], 'their tag kept');
   await page.getByRole('button', { name: `Remove tag ${t1.name}` }).waitFor();
+  // A select being edited (focused) when the stream reports its field changed: said at once,
+  // and the select shows theirs.
+  await page.getByLabel('State').focus();
+  await n.ok('PATCH', `/tickets/${ticket.id}`, { state: 'invited' });
+  await page.getByText(/changed the state while you were editing it/).waitFor();
+  await page.waitForFunction(() => document.querySelector('#t-state').value === 'invited');
 });
 
 browserTest(env, 'keyboard: r and n focus the composer, a assigns to me, c closes; not while typing', async ({ page, context }) => {
