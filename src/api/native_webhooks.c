@@ -1,6 +1,6 @@
 /* /ticketd/v1 webhooks (docs/WEBHOOKS.md): endpoints (list, create with the secret shown once,
  * get, PATCH, DELETE, rotate), an endpoint's delivery log, and a delivery's re-send. Admins and
- * workspace keys only (RES_INTEGRATION). A translation table over core/webhook.h. */
+ * workspace keys only (RES_WEBHOOK). A translation table over core/webhook.h. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -222,7 +222,7 @@ static status h_resend(api_call *c)
     return reply_jw(c, 202, &w);
 }
 
-#define R(op_) DIALECT_NATIVE, .res = RES_INTEGRATION, .op = op_
+#define R(op_) DIALECT_NATIVE, .res = RES_WEBHOOK, .op = op_
 static const api_route routes[] = {
     {"GET", NATIVE "/webhooks", h_list, R(OP_READ)},
     {"POST", NATIVE "/webhooks", h_create, R(OP_CREATE)},

@@ -19,7 +19,7 @@
  * - workspace settings (categories, plans, channels, responders, tags, teams) and assets'
  *   deletion: read only;
  * - files: only through a signed URL;
- * - integrations (webhooks, their secrets and delivery log): nothing, not even a read.
+ * - webhooks (their secrets and delivery log): nothing, not even a read.
  * Refusals are ST_FORBIDDEN with the field at fault (each dialect answers its 403 shape). */
 #ifndef TICKETD_CORE_POLICY_H
 #define TICKETD_CORE_POLICY_H
@@ -29,14 +29,14 @@
 typedef enum {
     RES_UNDECLARED = 0, /* a route that forgot to declare: refused */
     RES_PUBLIC,         /* no caller to check (health, the token grant, signed files) */
-    RES_TICKET,      /* tickets and what hangs off them: replies, tags, medias, events, exports */
-    RES_CLIENT,      /* clients, external users */
-    RES_CHAT,        /* chats and their messages */
-    RES_TEAMMATE,    /* teammates, platform users */
-    RES_SETTINGS,    /* categories, plans, channels, responders, tags, teams */
-    RES_ASSET,       /* uploaded files */
-    RES_FILE,        /* /files/…: a file's bytes */
-    RES_INTEGRATION, /* webhooks and their delivery log: admins and keys only, reads too */
+    RES_TICKET,   /* tickets and what hangs off them: replies, tags, medias, events, exports */
+    RES_CLIENT,   /* clients, external users */
+    RES_CHAT,     /* chats and their messages */
+    RES_TEAMMATE, /* teammates, platform users */
+    RES_SETTINGS, /* categories, plans, channels, responders, tags, teams */
+    RES_ASSET,    /* uploaded files */
+    RES_FILE,     /* /files/…: a file's bytes */
+    RES_WEBHOOK,  /* webhooks, their secrets and delivery log: admins and keys, reads too */
     RES_COUNT
 } policy_resource;
 

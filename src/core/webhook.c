@@ -44,6 +44,12 @@ void webhook_init(const webhook_config *cfg)
 
 /* ---- endpoints ---- */
 
+static void wake_after(db *c, void *arg)
+{
+    (void)c, (void)arg;
+    outbox_wake();
+}
+
 /* "*" or ",a,b," -> the list of types (arena). */
 static void events_split(arena *a, const char *stored, webhook_out *out)
 {
@@ -219,7 +225,12 @@ static status do_update(core_ctx *cx, void *p)
     }
     if (e.in->events.set && (st = events_join(cx, &e.in->events, &w.events))) return st;
     if (e.in->active.set) {
-        if (e.in->active.v && !w.active) w.failures = 0; /* a fresh start */
+        if (e.in->active.v && !w.active) { /* a fresh start: its queued deliveries go out now */
+            w.failures = 0;
+            if ((st = store_webhook_requeue(cx->db, w.id, cx->now)))
+                return diag_set(cx->d, st, "", "cannot store");
+            core_after_commit(cx, wake_after, NULL);
+        }
         w.active = e.in->active.v;
     }
     w.updated_at = cx->now;
@@ -293,12 +304,6 @@ status webhook_deliveries(core_ctx *cx, const char *id, int64_t before, size_t l
         st = with_attempts(cx, &(*rows)[i]);
     }
     return st;
-}
-
-static void wake_after(db *c, void *arg)
-{
-    (void)c, (void)arg;
-    outbox_wake();
 }
 
 typedef struct {

@@ -6,7 +6,7 @@
  * failing is disabled. Outcomes that concern no ticket are events of no ticket:
  * webhook.delivery_failed and webhook.disabled.
  *
- * Every function that takes a core_ctx is an administrator's (the routes' policy, RES_INTEGRATION)
+ * Every function that takes a core_ctx is an administrator's (the routes' policy, RES_WEBHOOK)
  * and writes through core_txn. Thread safety: webhook_init and webhook_register from the main
  * thread before the worker starts; the rest from any thread. */
 #ifndef TICKETD_CORE_WEBHOOK_H
@@ -55,7 +55,8 @@ status webhook_create(core_ctx *cx, const webhook_in *in, webhook_out *out) WUR;
 status webhook_get(core_ctx *cx, const char *id, webhook_out *out) WUR;
 /* Up to limit webhooks older than position `before` (NULL_INT: the newest first). */
 status webhook_list(core_ctx *cx, int64_t before, size_t limit, webhook_out **rows, size_t *n) WUR;
-/* Reactivating (active: true) also forgets the endpoint's consecutive failures. */
+/* Reactivating (active: true) also forgets the endpoint's consecutive failures and makes its
+ * queued deliveries due now. An inactive endpoint gets no new deliveries. */
 status webhook_update(core_ctx *cx, const char *id, const webhook_in *in, webhook_out *out) WUR;
 status webhook_delete(core_ctx *cx, const char *id) WUR;
 /* A new secret (in out->secret); the old one keeps signing alongside for a day. */

@@ -370,6 +370,8 @@ status store_webhook_deliveries(db *c, int64_t webhook_id, int64_t before, size_
 status store_webhook_attempts(db *c, int64_t delivery_id, size_t limit, arena *a,
                               webhook_attempt_row **rows, size_t *n) WUR;
 status store_webhook_attempt_insert(db *c, webhook_attempt_row *r) WUR;
+/* Makes every queued delivery of webhook_id due at now (an endpoint active again). */
+status store_webhook_requeue(db *c, int64_t webhook_id, int64_t now) WUR;
 /* The number of queued deliveries (the outbox's depth). */
 status store_webhook_depth(db *c, int64_t *out) WUR;
 

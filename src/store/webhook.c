@@ -340,6 +340,16 @@ status store_webhook_attempt_insert(db *c, webhook_attempt_row *r)
     return run_insert(s, &r->id);
 }
 
+status store_webhook_requeue(db *c, int64_t webhook_id, int64_t now)
+{
+    db_stmt *s = db_prepare(c, "UPDATE webhook_deliveries SET next_at = ? WHERE webhook_id = ? AND "
+                               "status = 'queued'");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, now);
+    db_bind_int(s, 2, webhook_id);
+    return run_done(s);
+}
+
 status store_webhook_depth(db *c, int64_t *out)
 {
     db_stmt *s = db_prepare(c, "SELECT count(*) FROM webhook_deliveries WHERE status = 'queued'");
