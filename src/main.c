@@ -537,6 +537,7 @@ static int cmd_serve(const options *o)
     ratelimit_release();
     stream_stop(); /* before the store closes: it reads events through it */
     outbox_stop(); /* before the store closes: it records outcomes through it */
+    webhook_release();
     store_close(st);
     net_cleanup();
     blob_store_free(bs);

@@ -495,7 +495,7 @@ static status do_record(core_ctx *cx, void *p)
 }
 
 /* Sends one claimed delivery: its event as the stream shows it, signed for its endpoint. */
-static void deliver(db *c, arena *a, atomic_bool *stop, outcome *o)
+static void deliver(db *c, arena *a, net_client *client, atomic_bool *stop, outcome *o)
 {
     diag d = {0};
     webhook_row w;
@@ -522,7 +522,8 @@ static void deliver(db *c, arena *a, atomic_bool *stop, outcome *o)
     char *sig = webhook_signature(a, &w, now / 1000, now, body, blen);
     const char *headers[] = {arena_printf(a, "ticketd-Signature: %s", sig),
                              arena_printf(a, "ticketd-Delivery: %s", o->d->uuid)};
-    net_post p = {.url = w.url,
+    net_post p = {.client = client,
+                  .url = w.url,
                   .body = body,
                   .len = blen,
                   .headers = headers,
@@ -534,6 +535,9 @@ static void deliver(db *c, arena *a, atomic_bool *stop, outcome *o)
     o->ok = st == ST_OK;
     if (!o->ok) o->error = arena_strdup(a, d.msg[0] ? d.msg : "failed");
 }
+
+/* The outbox worker's connections, kept across batches (one thread uses it). */
+static net_client *client;
 
 status webhook_run_due(store *st, atomic_bool *stop, size_t *handled)
 {
@@ -554,12 +558,13 @@ status webhook_run_due(store *st, atomic_bool *stop, size_t *handled)
     cx.actor = ACTOR_SYSTEM;
     cx.now = time_now_ms();
     if (!s) s = core_txn(&cx, do_claim, &c);
+    if (!s && c.n && !client) client = net_client_new();
     outcome *o = c.n ? ARENA_ARRAY(a, outcome, c.n) : NULL;
     size_t done = 0;
     for (; !s && done < c.n; done++) {
         if (stop && atomic_load(stop)) break; /* the rest go out after the restart (lease) */
         o[done].d = &c.rows[done];
-        deliver(cx.db, a, stop, &o[done]);
+        deliver(cx.db, a, client, stop, &o[done]);
         if (!o[done].ok && stop && atomic_load(stop)) break; /* abandoned, not failed */
     }
     if (!s && done < c.n) { /* stopping: what was not tried goes back as it was */
@@ -591,6 +596,12 @@ static status next_due(store *st, int64_t *at)
 }
 
 static const outbox_kind kind = {OUTBOX_WEBHOOK, "webhook", webhook_run_due, next_due};
+
+void webhook_release(void)
+{
+    net_client_free(client);
+    client = NULL;
+}
 
 void webhook_register(void)
 {

@@ -32,6 +32,8 @@ typedef struct {
 void webhook_init(const webhook_config *cfg);
 /* Registers the deliveries with the outbox worker. */
 void webhook_register(void);
+/* Drops the worker's kept connections; after outbox_stop. */
+void webhook_release(void);
 
 /* An endpoint's input: present members change, absent ones stay (create: url required,
  * events default ["*"], active default true). */

@@ -12,6 +12,7 @@
 
 #include "net/easy.h"
 #include "util/limits.h"
+#include "util/xalloc.h"
 
 static bool v4_public(const unsigned char *a)
 {
@@ -118,6 +119,25 @@ status net_url_check(const char *url, bool allow_private, char *addr, diag *d)
     return st;
 }
 
+struct net_client {
+    CURL *h;
+};
+
+net_client *net_client_new(void)
+{
+    net_client *c = xmalloc(sizeof *c);
+    c->h = curl_easy_init();
+    BUG_ON(!c->h);
+    return c;
+}
+
+void net_client_free(net_client *c)
+{
+    if (!c) return;
+    curl_easy_cleanup(c->h);
+    free(c);
+}
+
 typedef struct {
     char *p;
     size_t len;
@@ -160,7 +180,8 @@ status net_http_post(const net_post *p, net_post_result *r, diag *d)
                          p->timeout_ms > 0 ? p->timeout_ms : LIMIT_WEBHOOK_TIMEOUT_MS,
                      .timeout_ms = p->timeout_ms > 0 ? p->timeout_ms : LIMIT_WEBHOOK_TIMEOUT_MS,
                      .cancel = p->cancel};
-    if ((st = net_easy_init(&e, &cf, p->url, "http,https", d))) goto out;
+    if ((st = net_easy_init_on(&e, p->client ? p->client->h : NULL, &cf, p->url, "http,https", d)))
+        goto out;
     pin = curl_slist_append(NULL, line);
     hdrs = curl_slist_append(NULL, "Content-Type: application/json");
     for (size_t i = 0; hdrs && i < p->n_headers; i++) {

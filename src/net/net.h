@@ -69,7 +69,14 @@ status net_url_check(const char *url, bool allow_private, char *addr, diag *d) W
 /* Whether a numeric IPv4 or IPv6 address is a public one (as above). */
 bool net_addr_public(const char *addr);
 
+/* A connection cache for net_http_post kept across calls by one thread (the outbox worker), so
+ * consecutive deliveries to an endpoint reuse its keep-alive connection. */
+typedef struct net_client net_client;
+net_client *net_client_new(void); /* aborts when libcurl cannot make a handle */
+void net_client_free(net_client *c);
+
 typedef struct {
+    net_client *client; /* NULL: a connection for this call only */
     const char *url;
     const char *body; /* JSON */
     size_t len;
