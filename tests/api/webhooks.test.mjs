@@ -147,6 +147,8 @@ describe('webhooks', () => {
     const created = all.got.find((g) => g.json.type === 'ticket.created' && g.json.data.ticket_id === t.id);
     assert.ok(created, 'ticket.created to the * endpoint');
     for (const g of all.got) assert.deepEqual(verify(g.headers['ticketd-signature'], g.raw, [wAll.secret]), [wAll.secret]);
+    const ids = all.got.map((x) => x.json.id);
+    assert.equal(new Set(ids).size, ids.length, 'each delivery once (two nodes never send the same attempt)');
     for (const g of replies.got) {
       assert.deepEqual(verify(g.headers['ticketd-signature'], g.raw, [wRep.secret]), [wRep.secret]);
       assert.deepEqual(verify(g.headers['ticketd-signature'], g.raw, [wAll.secret]), [], 'another secret fails');
