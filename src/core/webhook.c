@@ -494,10 +494,10 @@ static status do_record(core_ctx *cx, void *p)
     return st;
 }
 
-/* Sends one claimed delivery: its event as the stream shows it, signed for its endpoint. */
-static void deliver(db *c, arena *a, net_client *client, atomic_bool *stop, outcome *o)
+/* Makes one claimed delivery's request: its event as the stream shows it, signed for its
+ * endpoint (body and headers in the arena). false (o->error set) when it cannot be made. */
+static bool prepare(db *c, arena *a, atomic_bool *stop, outcome *o, net_post *p)
 {
-    diag d = {0};
     webhook_row w;
     stream_event_row *ev = NULL;
     size_t n = 0;
@@ -509,35 +509,53 @@ static void deliver(db *c, arena *a, net_client *client, atomic_bool *stop, outc
     if (st) {
         o->error =
             arena_printf(a, "cannot read the delivery's event or endpoint: %s", status_name(st));
-        return;
+        return false;
     }
     st = stream_event_json(&ev[0], &event_json, &elen);
     if (!st) st = webhook_body(o->d->uuid, ev[0].type, ev[0].created_at, event_json, &body, &blen);
     free(event_json);
     if (st) {
         o->error = "the event is too large to send";
-        return;
+        return false;
     }
-    int64_t now = time_now_ms();
-    char *sig = webhook_signature(a, &w, now / 1000, now, body, blen);
-    const char *headers[] = {arena_printf(a, "ticketd-Signature: %s", sig),
-                             arena_printf(a, "ticketd-Delivery: %s", o->d->uuid)};
-    net_post p = {.client = client,
-                  .url = w.url,
-                  .body = body,
-                  .len = blen,
-                  .headers = headers,
-                  .n_headers = 2,
-                  .allow_private = config.allow_private,
-                  .cancel = stop};
-    st = net_http_post(&p, &o->r, &d);
+    char *kept = arena_strndup(a, body, blen);
     free(body);
-    o->ok = st == ST_OK;
-    if (!o->ok) o->error = arena_strdup(a, d.msg[0] ? d.msg : "failed");
+    int64_t now = time_now_ms();
+    char *sig = webhook_signature(a, &w, now / 1000, now, kept, blen);
+    const char **headers = ARENA_ARRAY(a, const char *, 2);
+    headers[0] = arena_printf(a, "ticketd-Signature: %s", sig);
+    headers[1] = arena_printf(a, "ticketd-Delivery: %s", o->d->uuid);
+    *p = (net_post){.url = w.url,
+                    .body = kept,
+                    .len = blen,
+                    .headers = headers,
+                    .n_headers = 2,
+                    .allow_private = config.allow_private,
+                    .cancel = stop};
+    return true;
 }
 
 /* The outbox worker's connections, kept across batches (one thread uses it). */
 static net_client *client;
+
+/* Sends the claimed deliveries side by side; fills each outcome. */
+static void deliver_all(db *c, arena *a, atomic_bool *stop, outcome *o, size_t n)
+{
+    net_post *posts = ARENA_ARRAY(a, net_post, n);
+    size_t *which = ARENA_ARRAY(a, size_t, n), m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (prepare(c, a, stop, &o[i], &posts[m])) which[m++] = i;
+    net_post_result *res = ARENA_ARRAY(a, net_post_result, m ? m : 1);
+    status *sts = ARENA_ARRAY(a, status, m ? m : 1);
+    diag *diags = ARENA_ARRAY(a, diag, m ? m : 1);
+    if (m) net_http_post_many(client, posts, m, res, sts, diags);
+    for (size_t j = 0; j < m; j++) {
+        outcome *x = &o[which[j]];
+        x->r = res[j];
+        x->ok = sts[j] == ST_OK;
+        if (!x->ok) x->error = arena_strdup(a, diags[j].msg[0] ? diags[j].msg : "failed");
+    }
+}
 
 status webhook_run_due(store *st, atomic_bool *stop, size_t *handled)
 {
@@ -560,16 +578,19 @@ status webhook_run_due(store *st, atomic_bool *stop, size_t *handled)
     if (!s) s = core_txn(&cx, do_claim, &c);
     if (!s && c.n && !client) client = net_client_new();
     outcome *o = c.n ? ARENA_ARRAY(a, outcome, c.n) : NULL;
+    for (size_t i = 0; i < c.n; i++)
+        o[i].d = &c.rows[i];
+    if (!s && c.n) deliver_all(cx.db, a, stop, o, c.n);
+    /* Stopping: transfers cut short were not failures; they go back as they were. */
+    bool stopping = stop && atomic_load(stop);
     size_t done = 0;
-    for (; !s && done < c.n; done++) {
-        if (stop && atomic_load(stop)) break; /* the rest go out after the restart (lease) */
-        o[done].d = &c.rows[done];
-        deliver(cx.db, a, client, stop, &o[done]);
-        if (!o[done].ok && stop && atomic_load(stop)) break; /* abandoned, not failed */
-    }
-    if (!s && done < c.n) { /* stopping: what was not tried goes back as it was */
-        claim_arg back = {c.rows + done, c.n - done};
-        if (core_txn(&cx, do_release, &back)) log_error("webhook: cannot release deliveries");
+    for (size_t i = 0; !s && i < c.n; i++) {
+        if (stopping && !o[i].ok) {
+            claim_arg back = {&c.rows[i], 1};
+            if (core_txn(&cx, do_release, &back)) log_error("webhook: cannot release a delivery");
+            continue;
+        }
+        o[done++] = o[i];
     }
     if (!s && done) {
         record_arg r = {o, done};

@@ -119,22 +119,34 @@ status net_url_check(const char *url, bool allow_private, char *addr, diag *d)
     return st;
 }
 
+/* Transfers run side by side on one multi handle, whose connection cache outlives a batch
+ * (keep-alive per endpoint); a slow endpoint holds one slot, not the others. */
+#define PARALLEL 16
+
 struct net_client {
-    CURL *h;
+    CURLM *m;
+    CURL *h[PARALLEL]; /* easy handles, reset and reused */
 };
 
 net_client *net_client_new(void)
 {
-    net_client *c = xmalloc(sizeof *c);
-    c->h = curl_easy_init();
-    BUG_ON(!c->h);
+    net_client *c = xcalloc(1, sizeof *c);
+    c->m = curl_multi_init();
+    BUG_ON(!c->m);
+    curl_multi_setopt(c->m, CURLMOPT_MAX_HOST_CONNECTIONS, (long)PARALLEL);
+    for (size_t i = 0; i < PARALLEL; i++) {
+        c->h[i] = curl_easy_init();
+        BUG_ON(!c->h[i]);
+    }
     return c;
 }
 
 void net_client_free(net_client *c)
 {
     if (!c) return;
-    curl_easy_cleanup(c->h);
+    for (size_t i = 0; i < PARALLEL; i++)
+        curl_easy_cleanup(c->h[i]);
+    curl_multi_cleanup(c->m);
     free(c);
 }
 
@@ -161,62 +173,144 @@ static int64_t mono_ms(void)
     return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-status net_http_post(const net_post *p, net_post_result *r, diag *d)
-{
-    memset(r, 0, sizeof *r);
+/* One transfer of a batch, from its set-up to its result. */
+typedef struct {
+    const net_post *p;
+    net_post_result *r;
+    diag *d;
+    status st;
+    net_easy e;
+    struct curl_slist *hdrs, *pin;
     url_parts u;
-    net_easy e = {0};
-    struct curl_slist *hdrs = NULL, *pin = NULL;
-    int64_t t0 = mono_ms();
-    status st = ST_OK;
-    if (!url_split(p->url, &u))
-        return diag_set(d, ST_INVALID, "url", "must be an http:// or https:// URL with a host");
+    answer a;
+    int64_t t0;
+    bool running;
+} xfer;
+
+/* Resolves, checks and sets up x on handle h; a failure is x->st (with x->d). */
+static status xfer_setup(xfer *x, CURL *h)
+{
+    const net_post *p = x->p;
+    x->t0 = mono_ms();
+    if (!url_split(p->url, &x->u))
+        return diag_set(x->d, ST_INVALID, "url", "must be an http:// or https:// URL with a host");
     char addr[NET_ADDR_LEN], line[LIMIT_WEBHOOK_URL + NET_ADDR_LEN + 16];
-    if ((st = resolve(&u, p->allow_private, addr, d))) goto out;
+    status st = resolve(&x->u, p->allow_private, addr, x->d);
+    if (st) return st;
     /* HOST:PORT:ADDRESS, the address in brackets when it is IPv6. */
-    snprintf(line, sizeof line, strchr(addr, ':') ? "%s:%ld:[%s]" : "%s:%ld:%s", u.host, u.port,
-             addr);
-    net_config cf = {.connect_timeout_ms =
-                         p->timeout_ms > 0 ? p->timeout_ms : LIMIT_WEBHOOK_TIMEOUT_MS,
-                     .timeout_ms = p->timeout_ms > 0 ? p->timeout_ms : LIMIT_WEBHOOK_TIMEOUT_MS,
-                     .cancel = p->cancel};
-    if ((st = net_easy_init_on(&e, p->client ? p->client->h : NULL, &cf, p->url, "http,https", d)))
-        goto out;
-    pin = curl_slist_append(NULL, line);
-    hdrs = curl_slist_append(NULL, "Content-Type: application/json");
-    for (size_t i = 0; hdrs && i < p->n_headers; i++) {
-        struct curl_slist *next = curl_slist_append(hdrs, p->headers[i]);
+    snprintf(line, sizeof line, strchr(addr, ':') ? "%s:%ld:[%s]" : "%s:%ld:%s", x->u.host,
+             x->u.port, addr);
+    long t = p->timeout_ms > 0 ? p->timeout_ms : LIMIT_WEBHOOK_TIMEOUT_MS;
+    net_config cf = {.connect_timeout_ms = t, .timeout_ms = t, .cancel = p->cancel};
+    if ((st = net_easy_init_on(&x->e, h, &cf, p->url, "http,https", x->d))) return st;
+    x->pin = curl_slist_append(NULL, line);
+    x->hdrs = curl_slist_append(NULL, "Content-Type: application/json");
+    for (size_t i = 0; x->hdrs && i < p->n_headers; i++) {
+        struct curl_slist *next = curl_slist_append(x->hdrs, p->headers[i]);
         if (!next) {
-            curl_slist_free_all(hdrs);
-            hdrs = NULL;
+            curl_slist_free_all(x->hdrs);
+            x->hdrs = NULL;
         } else {
-            hdrs = next;
+            x->hdrs = next;
         }
     }
-    answer a = {r->answer, 0};
-    CURLcode rc = hdrs && pin ? CURLE_OK : CURLE_OUT_OF_MEMORY;
-    if (!rc) rc = curl_easy_setopt(e.h, CURLOPT_RESOLVE, pin);
-    if (!rc) rc = curl_easy_setopt(e.h, CURLOPT_HTTPHEADER, hdrs);
-    if (!rc) rc = curl_easy_setopt(e.h, CURLOPT_POSTFIELDS, p->body);
-    if (!rc) rc = curl_easy_setopt(e.h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)p->len);
-    if (!rc) rc = curl_easy_setopt(e.h, CURLOPT_WRITEFUNCTION, keep);
-    if (!rc) rc = curl_easy_setopt(e.h, CURLOPT_WRITEDATA, &a);
-    if (!rc) rc = curl_easy_setopt(e.h, CURLOPT_FOLLOWLOCATION, 0L);
-    if (!rc) rc = curl_easy_setopt(e.h, CURLOPT_USERAGENT, "ticketd-webhooks");
-    if (rc) {
-        st = diag_set(d, ST_INTERNAL, "", "libcurl: %s", curl_easy_strerror(rc));
-        goto out;
+    x->a = (answer){x->r->answer, 0};
+    CURL *e = x->e.h;
+    CURLcode rc = x->hdrs && x->pin ? CURLE_OK : CURLE_OUT_OF_MEMORY;
+    if (!rc) rc = curl_easy_setopt(e, CURLOPT_RESOLVE, x->pin);
+    if (!rc) rc = curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
+    if (!rc) rc = curl_easy_setopt(e, CURLOPT_POSTFIELDS, p->body);
+    if (!rc) rc = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)p->len);
+    if (!rc) rc = curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, keep);
+    if (!rc) rc = curl_easy_setopt(e, CURLOPT_WRITEDATA, &x->a);
+    if (!rc) rc = curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    if (!rc) rc = curl_easy_setopt(e, CURLOPT_USERAGENT, "ticketd-webhooks");
+    if (!rc) rc = curl_easy_setopt(e, CURLOPT_PRIVATE, (void *)x);
+    if (rc) return diag_set(x->d, ST_INTERNAL, "", "libcurl: %s", curl_easy_strerror(rc));
+    return ST_OK;
+}
+
+/* Ends x: its result from curl's code rc, its latency, and what it held released. */
+static void xfer_finish(xfer *x, CURLcode rc)
+{
+    if (!x->st && x->e.h) {
+        x->r->answer[x->a.len] = '\0';
+        curl_easy_getinfo(x->e.h, CURLINFO_RESPONSE_CODE, &x->r->code);
+        if (rc == CURLE_ABORTED_BY_CALLBACK)
+            x->st =
+                diag_set(x->d, ST_INTERNAL, "", "webhook: stopped (the server is shutting down)");
+        else if (rc)
+            x->st = diag_set(x->d, ST_INTERNAL, "", "webhook: %s",
+                             x->e.err[0] ? x->e.err : curl_easy_strerror(rc));
+        else if (x->r->code < 200 || x->r->code > 299)
+            x->st = diag_set(x->d, ST_INTERNAL, "", "the endpoint answered HTTP %ld", x->r->code);
     }
-    st = net_easy_perform(&e, "webhook", d);
-    r->answer[a.len] = '\0';
-    curl_easy_getinfo(e.h, CURLINFO_RESPONSE_CODE, &r->code);
-    if (!st && (r->code < 200 || r->code > 299))
-        st = diag_set(d, ST_INTERNAL, "", "the endpoint answered HTTP %ld", r->code);
-out:
-    r->latency_ms = mono_ms() - t0;
-    curl_slist_free_all(hdrs);
-    curl_slist_free_all(pin);
-    net_easy_release(&e);
-    curl_free(u.host);
+    x->r->latency_ms = mono_ms() - x->t0;
+    curl_slist_free_all(x->hdrs);
+    curl_slist_free_all(x->pin);
+    x->hdrs = x->pin = NULL;
+    net_easy_release(&x->e);
+    curl_free(x->u.host);
+    x->u.host = NULL;
+}
+
+void net_http_post_many(net_client *c, const net_post *posts, size_t n, net_post_result *results,
+                        status *sts, diag *diags)
+{
+    xfer *xs = xcalloc(n ? n : 1, sizeof *xs);
+    size_t next = 0, running = 0;
+    bool free_slot[PARALLEL];
+    for (size_t i = 0; i < PARALLEL; i++)
+        free_slot[i] = true;
+    for (size_t i = 0; i < n; i++) {
+        memset(&results[i], 0, sizeof results[i]);
+        xs[i] = (xfer){.p = &posts[i], .r = &results[i], .d = &diags[i]};
+    }
+    for (;;) {
+        /* Fill the free slots with the next transfers. */
+        for (size_t k = 0; k < PARALLEL; k++) {
+            while (free_slot[k] && next < n) { /* one that fails to start leaves it free */
+                xfer *x = &xs[next++];
+                x->st = xfer_setup(x, c->h[k]);
+                if (!x->st && curl_multi_add_handle(c->m, x->e.h) != CURLM_OK)
+                    x->st = diag_set(x->d, ST_INTERNAL, "", "libcurl cannot start the transfer");
+                if (x->st) {
+                    xfer_finish(x, CURLE_OK);
+                    continue;
+                }
+                x->running = true;
+                free_slot[k] = false;
+                running++;
+            }
+        }
+        if (!running) break;
+        int still = 0;
+        curl_multi_perform(c->m, &still);
+        CURLMsg *msg;
+        int left;
+        while ((msg = curl_multi_info_read(c->m, &left))) {
+            if (msg->msg != CURLMSG_DONE) continue;
+            xfer *x = NULL;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+            curl_multi_remove_handle(c->m, msg->easy_handle);
+            for (size_t k = 0; k < PARALLEL; k++)
+                if (c->h[k] == msg->easy_handle) free_slot[k] = true;
+            x->running = false;
+            running--;
+            xfer_finish(x, msg->data.result);
+        }
+        if (running) curl_multi_poll(c->m, NULL, 0, 100, NULL);
+    }
+    for (size_t i = 0; i < n; i++)
+        sts[i] = xs[i].st;
+    free(xs);
+}
+
+status net_http_post(const net_post *p, net_post_result *r, diag *d)
+{
+    net_client *c = p->client ? p->client : net_client_new();
+    status st;
+    net_http_post_many(c, p, 1, r, &st, d);
+    if (!p->client) net_client_free(c);
     return st;
 }

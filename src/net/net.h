@@ -99,5 +99,10 @@ typedef struct {
  * for a URL refused by the address check; ST_INTERNAL for any other failure (d says which),
  * with r filled as far as the transfer went. */
 status net_http_post(const net_post *p, net_post_result *r, diag *d) WUR;
+/* The same for n posts (their client ignored) side by side on c's connections, up to 16 at a
+ * time: results[i], sts[i] and diags[i] are posts[i]'s. Returns once every one has ended; a
+ * post whose cancel becomes true ends early (ST_INTERNAL). */
+void net_http_post_many(net_client *c, const net_post *posts, size_t n, net_post_result *results,
+                        status *sts, diag *diags);
 
 #endif
