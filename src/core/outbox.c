@@ -72,9 +72,10 @@ outbox_counts outbox_stats(outbox_kind_id kind)
 status outbox_depth(store *st, outbox_kind_id kind, int64_t *out)
 {
     *out = 0;
-    if (kind != OUTBOX_WEBHOOK) return ST_INVALID;
+    BUG_ON((unsigned)kind >= OUTBOX_KINDS);
     db *c = store_conn(st);
-    return c ? store_webhook_depth(c, out) : ST_UNAVAILABLE;
+    if (!c) return ST_UNAVAILABLE;
+    return kind == OUTBOX_WEBHOOK ? store_webhook_depth(c, out) : store_notification_depth(c, out);
 }
 
 /* The earliest due time over every kind (NULL_INT: none); a store error shortens the sleep. */

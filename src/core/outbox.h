@@ -60,8 +60,8 @@ typedef struct {
 void outbox_count(outbox_kind_id kind, bool ok, bool gave_up);
 /* A copy of kind's counters. */
 outbox_counts outbox_stats(outbox_kind_id kind);
-/* The rows of kind waiting in its queue (depth), read from the store; ST_INVALID for a kind
- * that keeps no count. */
+/* The rows of kind waiting in its queue (depth: queued, due or not), read from the store on
+ * this thread's connection. */
 status outbox_depth(store *st, outbox_kind_id kind, int64_t *out) WUR;
 
 #endif

@@ -330,6 +330,8 @@ status store_notification_next(db *c, bool email, bool sms, int64_t *next_at) WU
 status store_notification_update(db *c, const notification_row *n) WUR;
 /* Moves a row's next_at: a claim's lease, or its release. */
 status store_notification_set_next(db *c, int64_t id, int64_t next_at) WUR;
+/* The number of queued notifications (the invitations' outbox depth). */
+status store_notification_depth(db *c, int64_t *out) WUR;
 /* A ticket's notifications, in the order they were queued. */
 status store_notification_list(db *c, int64_t ws, int64_t ticket_id, arena *a,
                                notification_row **rows, size_t *n) WUR;

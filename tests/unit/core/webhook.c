@@ -116,6 +116,21 @@ static void test_outbox_in_the_event_transaction(void **state)
     assert_int_equal(unit_count(e->db, "SELECT count(*) FROM webhook_deliveries WHERE status = "
                                        "'queued' AND attempts = 0 AND ticket_id IS NULL"),
                      3);
+    /* The metrics' view: the depth of each queue, and the counters. */
+    int64_t depth = -1;
+    assert_int_equal(outbox_depth(e->st, OUTBOX_WEBHOOK, &depth), ST_OK);
+    assert_int_equal(depth, 3);
+    assert_int_equal(outbox_depth(e->st, OUTBOX_INVITATION, &depth), ST_OK);
+    assert_int_equal(depth, 0);
+    outbox_counts c0 = outbox_stats(OUTBOX_WEBHOOK);
+    outbox_count(OUTBOX_WEBHOOK, true, false);
+    outbox_count(OUTBOX_WEBHOOK, false, true);
+    outbox_counts c1 = outbox_stats(OUTBOX_WEBHOOK);
+    assert_int_equal(c1.attempts - c0.attempts, 2);
+    assert_int_equal(c1.delivered - c0.delivered, 1);
+    assert_int_equal(c1.failures - c0.failures, 1);
+    assert_int_equal(c1.gave_up - c0.gave_up, 1);
+    assert_int_equal(outbox_stats(OUTBOX_INVITATION).attempts, 0);
     /* The private-address rule: refused (naming url) without the flag. */
     webhook_init(&(webhook_config){.allow_private = false});
     webhook_in in = {.url = {true, "http://127.0.0.1:1/hook"}};
