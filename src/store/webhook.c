@@ -139,13 +139,16 @@ status store_webhook_enqueue(db *c, int64_t ws, int64_t event_id, int64_t ticket
     /* One statement per event: the partial index webhooks_active finds the workspace's active
      * endpoints (none: one index probe, the whole cost of the outbox for a workspace without
      * webhooks); `events` is '*' or ',a,b,', so a match is the type with its commas inside it
-     * (replace() is spelled alike on both engines). */
+     * (replace() is spelled alike on both engines). '*' leaves out the webhook.* events, which
+     * an endpoint gets only by naming them: a failing '*' endpoint would otherwise be sent the
+     * news of its own failures, and several would feed each other. */
     char sql[1024];
     snprintf(sql, sizeof sql,
              "INSERT INTO webhook_deliveries (uuid, workspace_id, webhook_id, event_id, ticket_id, "
              "status, attempts, next_at, created_at) SELECT %s, workspace_id, id, ?, ?, 'queued', "
-             "0, ?, ? FROM webhooks WHERE workspace_id = ? AND active = 1 AND (events = '*' OR "
-             "length(events) <> length(replace(events, ',' || ? || ',', ''))) RETURNING id",
+             "0, ?, ? FROM webhooks WHERE workspace_id = ? AND active = 1 AND ((events = '*' AND "
+             "?6 NOT LIKE 'webhook.%%') OR length(events) <> length(replace(events, ',' || ?6 || "
+             "',', ''))) RETURNING id",
              c->drv->new_uuid);
     db_stmt *s = db_prepare(c, sql);
     if (!s) return ST_INTERNAL;
