@@ -1,17 +1,20 @@
 // bench/webhooks.mjs (run by bench/webhooks.sh): the webhook figures of issue 15.
-// 1. Create cost: /ticketd/v1 ticket creates, closed loop (CONC requests in flight on keep-alive
-//    connections) for SECS seconds each, alternating without an endpoint and with one active
-//    endpoint (every create then also queues a delivery in its transaction, and the outbox
-//    worker delivers it to a local receiver meanwhile, on the same 2 cores): req/s of each and
-//    the ratio.
+// 1. Create cost, delivering: /ticketd/v1 ticket creates, closed loop (CONC requests in flight
+//    on keep-alive connections) for SECS seconds each, alternating without an endpoint and with
+//    one active endpoint (every create then also queues a delivery in its transaction, and the
+//    outbox worker delivers it to the receiver meanwhile, on the same 2 cores): req/s, ratio.
 // 2. Delivery: RATE creates per second, open loop, for SECS seconds, one endpoint "*" (each
 //    create is one event): how many arrived, and queue-to-delivered latency measured at the
 //    receiver as its arrival time minus the event's created_at (the clock reading of the write
 //    job, before the COMMIT), median and p99.
-// SQLite, one node, everything on this machine: ticketd, the load and the receiver (a Node
-// http server in this process).
+// 3. Create cost, queueing only: as 1 on a second server whose endpoint is down with its first
+//    retry an hour away, so each delivery costs its outbox INSERT and one refused connection.
+// SQLite, one node, everything on this machine: ticketd, the load (this process) and the
+// receiver (bench/webhook-receiver.mjs, its own process). The load average is reported.
 import http from 'node:http';
-import { startServer, uniq } from '../tests/api/lib/harness.mjs';
+import { fork } from 'node:child_process';
+import os from 'node:os';
+import { startServer, freePort, uniq } from '../tests/api/lib/harness.mjs';
 
 const RATE = Number(process.env.RATE || 2000);
 const SECS = Number(process.env.SECS || 10);
@@ -35,25 +38,20 @@ function call(s, method, path, body) {
   });
 }
 
+const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
 const create = (s) => call(s, 'POST', '/ticketd/v1/tickets', { title: uniq('bench'), client: { name: 'Bench', email: 'bench@example.com' } });
 
+// The receiver runs in its own process (bench/webhook-receiver.mjs).
 async function receiver() {
-  const lat = [];
-  let count = 0;
-  const srv = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c) => (raw += c));
-    req.on('end', () => {
-      const now = Date.now();
-      count++;
-      lat.push(now - Date.parse(JSON.parse(raw).data.created_at));
-      res.writeHead(200);
-      res.end('ok');
-    });
-  });
-  srv.keepAliveTimeout = 5000;
-  const port = await new Promise((r) => srv.listen(0, '127.0.0.1', () => r(srv.address().port)));
-  return { url: `http://127.0.0.1:${port}/hook`, lat, get count() { return count; }, reset() { lat.length = 0; count = 0; }, close: () => srv.close() };
+  const child = fork(new URL('./webhook-receiver.mjs', import.meta.url));
+  const ask = (m) => new Promise((r) => { child.once('message', r); child.send(m); });
+  const { port } = await new Promise((r) => child.once('message', r));
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    report: () => ask('report'),
+    reset: () => child.send('reset'),
+    close: () => child.send('stop'),
+  };
 }
 
 async function closedLoop(s, secs) {
@@ -69,10 +67,6 @@ async function closedLoop(s, secs) {
   return n / secs;
 }
 
-const pct = (a, p) => {
-  const s = [...a].sort((x, y) => x - y);
-  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
-};
 
 const s = await startServer({ args: ['--webhook-allow-private', '--threads', THREADS, '--quiet'] });
 const rcv = await receiver();
@@ -87,7 +81,6 @@ try {
     withOne.push(await closedLoop(s, SECS));
     await call(s, 'DELETE', `/ticketd/v1/webhooks/${hook.id}`);
   }
-  const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
   // 2. delivery at RATE/s (after what phase 1 left in flight has arrived)
   await new Promise((r) => setTimeout(r, 2000));
   rcv.reset();
@@ -107,14 +100,42 @@ try {
   await Promise.all(inflight);
   const createdSecs = (Date.now() - t0) / 1000;
   const deadline = Date.now() + 60000;
-  while (rcv.count < sent - failed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  let rep = await rcv.report();
+  while (rep.count < sent - failed && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    rep = await rcv.report();
+  }
+  // 3. create cost while deliveries only queue: the endpoint is down and its first retry an
+  //    hour away (each delivery is tried once, a refused connection), so what is left of the
+  //    endpoint's cost is the outbox INSERT in the create's transaction.
+  await call(s, 'DELETE', `/ticketd/v1/webhooks/${hook.id}`);
+  const down = [];
+  const q = await startServer({ args: ['--webhook-allow-private', '--webhook-backoff-ms', '3600000', '--threads', THREADS, '--quiet'] });
+  try {
+    const deadPort = await freePort();
+    const qWithout = [], qWith = [];
+    await closedLoop(q, 2);
+    for (let round = 0; round < 2; round++) {
+      qWithout.push(await closedLoop(q, SECS));
+      const h = (await call(q, 'POST', '/ticketd/v1/webhooks', { url: `http://127.0.0.1:${deadPort}/x`, events: ['*'] })).json;
+      qWith.push(await closedLoop(q, SECS));
+      await call(q, 'DELETE', `/ticketd/v1/webhooks/${h.id}`);
+    }
+    down.push(qWithout, qWith);
+  } finally {
+    await q.stop();
+  }
   const out = {
     create: { conc: CONC, secs: SECS, without_rps: Math.round(mean(without)), with_rps: Math.round(mean(withOne)),
       runs_without: without.map(Math.round), runs_with: withOne.map(Math.round),
       added_pct: Number((100 * (mean(without) / mean(withOne) - 1)).toFixed(1)) },
-    delivery: { rate: RATE, secs: SECS, sent, failed, achieved_rps: Math.round(sent / createdSecs), delivered: rcv.count,
-      median_ms: pct(rcv.lat, 50), p99_ms: pct(rcv.lat, 99), max_ms: pct(rcv.lat, 100) },
+    queue_only: { without_rps: Math.round(mean(down[0])), with_rps: Math.round(mean(down[1])),
+      runs_without: down[0].map(Math.round), runs_with: down[1].map(Math.round),
+      added_pct: Number((100 * (mean(down[0]) / mean(down[1]) - 1)).toFixed(1)) },
+    delivery: { rate: RATE, secs: SECS, sent, failed, achieved_rps: Math.round(sent / createdSecs), delivered: rep.count,
+      median_ms: rep.median_ms, p99_ms: rep.p99_ms, max_ms: rep.max_ms },
     threads: THREADS,
+    load: os.loadavg().map((x) => x.toFixed(1)).join(' '),
   };
   console.log(JSON.stringify(out));
 } finally {
