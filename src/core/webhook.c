@@ -25,7 +25,7 @@
  * lease ahead (longer than a batch of timeouts), delivers them, and records the batch in one
  * transaction. A node that dies mid-batch leaves them to be sent again once the lease ends. */
 #define DUE_BATCH      64
-#define CLAIM_LEASE_MS (DUE_BATCH * (int64_t)LIMIT_WEBHOOK_TIMEOUT_MS + 60000)
+#define CLAIM_LEASE_MS 120000 /* 4 rounds of 16 transfers of at most 5 s, DNS, with room */
 #define BACKOFF_CAP_MS 3600000LL
 #define EVENT_TYPE_MAX 64
 
@@ -455,13 +455,13 @@ static status do_record(core_ctx *cx, void *p)
                                  .latency_ms = o->r.latency_ms,
                                  .response = o->r.answer[0] ? o->r.answer : NULL,
                                  .error = o->ok ? NULL : (char *)o->error};
-        if ((st = store_webhook_attempt_insert(cx->db, &a))) break;
         webhook_row w;
         st = store_webhook_get_id(cx->db, d->webhook_id, cx->a, &w);
         if (st == ST_NOT_FOUND) { /* deleted meanwhile: its deliveries went with it */
             st = ST_OK;
             continue;
         }
+        if (!st) st = store_webhook_attempt_insert(cx->db, &a);
         if (st) break;
         d->attempts++;
         bool gave_up = false;
