@@ -15,6 +15,8 @@
 #include "core/asset.h"
 #include "core/auth.h"
 #include "core/notify.h"
+#include "core/outbox.h"
+#include "core/webhook.h"
 #include "core/people.h"
 #include "core/session.h"
 #include "core/seed.h"
@@ -37,6 +39,8 @@ typedef struct {
     long long session_ttl, session_idle;
     long long threads, max_body, max_upload, tickets, teammates, clients;
     long long notify_attempts, notify_backoff_ms;
+    long long webhook_backoff_ms, webhook_max_age_ms; /* for tests (docs/WEBHOOKS.md) */
+    bool webhook_allow_private;
     long long idem_ttl_s;   /* --idempotency-ttl (undocumented, for tests); 0: 24 h */
     long long heartbeat_ms; /* the live stream's heartbeat interval; 0: its default */
     ratelimit_config rate;  /* --rate, --rate-ip, --login-failures */
@@ -60,6 +64,7 @@ static int usage(void)
           "                [--max-body BYTES] [--max-upload BYTES] [--public-url URL]\n"
           "                [--db URL] [--smtp URL] [--mail-from ADDR] [--sms-gateway URL]\n"
           "                [--notify-attempts N] [--notify-backoff-ms MS]\n"
+          "                [--webhook-allow-private]\n"
           "                [--rate N[/SECONDS]] [--rate-ip N[/SECONDS]]\n"
           "                [--login-failures N[/MINUTES]] [--heartbeat-ms MS]\n"
           "                [--session-ttl SECONDS] [--session-idle SECONDS]\n"
@@ -152,6 +157,13 @@ static bool parse_options(int argc, char **argv, int first, options *o)
             if (!parse_num(a, v, 1, 100, &o->notify_attempts)) return false;
         } else if (strcmp(a, "--notify-backoff-ms") == 0) {
             if (!parse_num(a, v, 1, 86400000, &o->notify_backoff_ms)) return false;
+        } else if (strcmp(a, "--webhook-backoff-ms") == 0) {
+            if (!parse_num(a, v, 1, 3600000, &o->webhook_backoff_ms)) return false;
+        } else if (strcmp(a, "--webhook-max-age-ms") == 0) {
+            if (!parse_num(a, v, 1, 86400000, &o->webhook_max_age_ms)) return false;
+        } else if (strcmp(a, "--webhook-allow-private") == 0) {
+            o->webhook_allow_private = true;
+            takes = false;
         } else if (strcmp(a, "--idempotency-ttl") == 0) {
             if (!parse_num(a, v, 1, 86400, &o->idem_ttl_s)) return false;
         } else if (strcmp(a, "--rate") == 0) {
@@ -466,7 +478,7 @@ static status files_start(const options *o, store *st, blob_store **bs, diag *d)
     return ST_OK;
 }
 
-/* Invitations and reminders: the configuration, then the delivery worker (notify.h). */
+/* Invitations, reminders and webhooks: their configuration, then the outbox worker. */
 static status notify_begin(const options *o, store *st, diag *d)
 {
     if (net_init()) return diag_set(d, ST_INTERNAL, "", "libcurl cannot start");
@@ -478,7 +490,14 @@ static status notify_begin(const options *o, store *st, diag *d)
                         .attempts = o->notify_attempts,
                         .backoff_ms = o->notify_backoff_ms};
     status s = notify_init(&nc, d);
-    if (!s && notify_start(st)) s = diag_set(d, ST_INTERNAL, "", "cannot start the notify worker");
+    if (s) return s;
+    /* One outbox worker delivers both kinds: invitations and webhooks (core/outbox.h). */
+    webhook_init(&(webhook_config){.allow_private = o->webhook_allow_private,
+                                   .backoff_ms = o->webhook_backoff_ms,
+                                   .max_age_ms = o->webhook_max_age_ms});
+    notify_register();
+    webhook_register();
+    if (outbox_start(st)) s = diag_set(d, ST_INTERNAL, "", "cannot start the outbox worker");
     return s;
 }
 
@@ -517,7 +536,8 @@ static int cmd_serve(const options *o)
     }
     ratelimit_release();
     stream_stop(); /* before the store closes: it reads events through it */
-    notify_stop(); /* before the store closes: it records outcomes through it */
+    outbox_stop(); /* before the store closes: it records outcomes through it */
+    webhook_release();
     store_close(st);
     net_cleanup();
     blob_store_free(bs);

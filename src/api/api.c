@@ -49,6 +49,7 @@ static const api_dialect *const dialects[] = {
     &native_session_dialect,
     &native_people_dialect,
     &native_stream_dialect,
+    &native_webhooks_dialect,
     &app_dialect,
 };
 #define N_DIALECTS (sizeof dialects / sizeof dialects[0])

@@ -13,7 +13,8 @@ extern const api_dialect native_tickets_dialect; /* /ticketd/v1 tickets and view
 extern const api_dialect native_session_dialect; /* /ticketd/v1/sessions: sign-in, logout */
 /* /ticketd/v1 too: replies, timeline, assets, teammates, clients, settings (native_people.c) */
 extern const api_dialect native_people_dialect;
-extern const api_dialect native_stream_dialect; /* /ticketd/v1/stream, presence */
+extern const api_dialect native_stream_dialect;   /* /ticketd/v1/stream, presence */
+extern const api_dialect native_webhooks_dialect; /* /ticketd/v1/webhooks (docs/WEBHOOKS.md) */
 extern const api_dialect files_dialect; /* /files: signed downloads (the plain error shape) */
 extern const api_dialect app_dialect;   /* /app: the agent console's files (app.c) */
 extern const api_dialect ops_dialect;   /* /healthz and every other path (the plain shape) */

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/outbox.h"
 #include "net/net.h"
 #include "store/store.h"
 #include "util/limits.h"
@@ -27,8 +28,6 @@
  * mid-delivery leaves the row to be tried again once the lease ends (at least once). */
 #define DUE_BATCH      1
 #define CLAIM_LEASE_MS 60000
-#define MAX_WAIT_MS    3600000LL /* the worker re-reads the queue at least hourly */
-#define STORE_RETRY_MS 1000      /* after a store error, before looking again */
 #define DAY_MS         86400000LL
 
 static notify_config config = {.public_url = "http://127.0.0.1:8080",
@@ -36,16 +35,16 @@ static notify_config config = {.public_url = "http://127.0.0.1:8080",
                                .attempts = NOTIFY_ATTEMPTS_DEFAULT,
                                .backoff_ms = NOTIFY_BACKOFF_MS_DEFAULT};
 
-/* The worker's state (one worker per process). */
+/* The delivery state: the outbox worker (core/outbox.c) runs notify_run_due on its thread. */
 static struct {
-    pthread_mutex_t lock;
-    pthread_cond_t wake; /* on CLOCK_MONOTONIC */
-    bool running, kicked;
-    atomic_bool stop;
-    pthread_t thread;
-    store *st;
+    atomic_bool *stop; /* the outbox worker's; NULL outside it (unit tests) */
     net_config net;
-} worker = {.lock = PTHREAD_MUTEX_INITIALIZER};
+} worker;
+
+static bool stopping(void)
+{
+    return worker.stop && atomic_load(worker.stop);
+}
 
 static bool has_prefix(const char *s, const char *p)
 {
@@ -349,11 +348,8 @@ status notify_queue(core_ctx *cx, const notify_in *in)
 
 int64_t notify_backoff(int64_t backoff_ms, int64_t attempts)
 {
-    if (backoff_ms <= 0) return 0;
-    int64_t d = backoff_ms;
-    for (int64_t i = 1; i < attempts && d < DAY_MS; i++)
-        d *= 2;
-    return d < DAY_MS ? d : DAY_MS;
+    /* The outbox's schedule without its jitter: invitations keep their documented times. */
+    return outbox_backoff(backoff_ms, attempts, DAY_MS, 0);
 }
 
 typedef struct {
@@ -465,12 +461,12 @@ status notify_run_due(store *st, size_t *handled)
     worker.net.smtp_url = config.smtp_url;
     worker.net.sms_url = config.sms_gateway;
     worker.net.from = config.mail_from;
-    worker.net.cancel = &worker.stop;
-    for (size_t i = 0; !s && i < n && !atomic_load(&worker.stop); i++) {
+    worker.net.cancel = worker.stop;
+    for (size_t i = 0; !s && i < n && !stopping(); i++) {
         diag why = {0};
         status sent = deliver(&rows[i], &why);
         /* Stopping mid-transfer: the row goes back as it was and out after the restart. */
-        if (sent && atomic_load(&worker.stop)) {
+        if (sent && stopping()) {
             claim_arg back = {.rows = rows + i, .n = n - i, .release = true};
             if (claim(&cx, &back))
                 log_error("notify: cannot release notification %s", rows[i].uuid);
@@ -485,6 +481,7 @@ status notify_run_due(store *st, size_t *handled)
             log_error("notify: cannot record notification %s: %s", rows[i].uuid, d.msg);
         else
             (*handled)++;
+        if (!s) outbox_count(OUTBOX_INVITATION, sent == ST_OK, !strcmp(rows[i].status, "failed"));
     }
     arena_free(a);
     return s;
@@ -501,81 +498,23 @@ static status next_due(store *st, int64_t *at)
     return s == ST_NOT_FOUND ? ST_OK : s;
 }
 
-static void *worker_main(void *arg)
+static status run_kind(store *st, atomic_bool *stop, size_t *handled)
 {
-    store *st = arg;
-    for (;;) {
-        pthread_mutex_lock(&worker.lock);
-        worker.kicked = false; /* a wake from now on means: look again */
-        pthread_mutex_unlock(&worker.lock);
-        if (atomic_load(&worker.stop)) break;
-        size_t handled = 0;
-        status s = notify_run_due(st, &handled);
-        if (atomic_load(&worker.stop)) break;
-        if (!s && handled) continue; /* a full batch may leave more due */
-        int64_t at = NULL_INT;
-        if (!s) s = next_due(st, &at);
-        if (s) at = time_now_ms() + STORE_RETRY_MS;
-        pthread_mutex_lock(&worker.lock);
-        while (!worker.kicked && !atomic_load(&worker.stop)) {
-            int64_t wait = at == NULL_INT ? MAX_WAIT_MS : at - time_now_ms();
-            if (wait <= 0) break;
-            if (wait > MAX_WAIT_MS) wait = MAX_WAIT_MS;
-            struct timespec until;
-            clock_gettime(CLOCK_MONOTONIC, &until);
-            until.tv_sec += (time_t)(wait / 1000);
-            until.tv_nsec += (long)(wait % 1000) * 1000000L;
-            if (until.tv_nsec >= 1000000000L) until.tv_sec++, until.tv_nsec -= 1000000000L;
-            if (pthread_cond_timedwait(&worker.wake, &worker.lock, &until) == ETIMEDOUT) break;
-        }
-        pthread_mutex_unlock(&worker.lock);
-    }
-    return NULL;
+    worker.stop = stop;
+    return notify_run_due(st, handled);
 }
 
-status notify_start(store *st)
+static const outbox_kind kind = {OUTBOX_INVITATION, "invitation", run_kind, next_due};
+
+void notify_register(void)
 {
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&worker.wake, &attr);
-    pthread_condattr_destroy(&attr);
-    atomic_store(&worker.stop, false);
-    worker.st = st;
-    /* The thread takes no signals: SIGTERM and SIGINT are the main thread's (sigwait), and a
-     * peer that hangs up must not kill the process with SIGPIPE. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-    int rc = pthread_create(&worker.thread, NULL, worker_main, st);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc) {
-        pthread_cond_destroy(&worker.wake);
-        return ST_INTERNAL;
-    }
-    worker.running = true;
-    log_info("notify: worker started (email %s, sms %s)",
+    outbox_register(&kind);
+    log_info("notify: invitations through the outbox worker (email %s, sms %s)",
              config.smtp_url ? "on" : "not configured: stays queued",
              config.sms_gateway ? "on" : "not configured");
-    return ST_OK;
 }
 
 void notify_wake(void)
 {
-    pthread_mutex_lock(&worker.lock);
-    worker.kicked = true;
-    if (worker.running) pthread_cond_signal(&worker.wake);
-    pthread_mutex_unlock(&worker.lock);
-}
-
-void notify_stop(void)
-{
-    if (!worker.running) return;
-    pthread_mutex_lock(&worker.lock);
-    atomic_store(&worker.stop, true);
-    pthread_cond_signal(&worker.wake);
-    pthread_mutex_unlock(&worker.lock);
-    pthread_join(worker.thread, NULL);
-    pthread_cond_destroy(&worker.wake);
-    worker.running = false;
+    outbox_wake();
 }

@@ -12,7 +12,7 @@
  * crash in between sends it again on the next start (the Message-ID stays the same).
  *
  * Thread safety: notify_init before any thread runs; notify_queue from any thread inside a
- * core transaction; notify_start/notify_stop from the main thread. */
+ * core transaction; notify_register from the main thread before outbox_start. */
 #ifndef TICKETD_CORE_NOTIFY_H
 #define TICKETD_CORE_NOTIFY_H
 
@@ -98,12 +98,11 @@ status notify_record(core_ctx *cx, notification_row *n, bool ok, bool permanent,
  * *handled counts the rows attempted. */
 status notify_run_due(store *st, size_t *handled) WUR;
 
-/* Starts the worker thread (serve); it reads st until notify_stop. */
-status notify_start(store *st) WUR;
-/* Wakes the worker to look for due rows (called after a commit that queued some). */
+/* Registers the invitations with the outbox worker (core/outbox.h: one thread for every kind of
+ * queued message), which runs notify_run_due; outbox_start/outbox_stop start and stop it. A
+ * transfer in progress at the stop is abandoned (its row stays queued). */
+void notify_register(void);
+/* Wakes the outbox worker to look for due rows (called after a commit that queued some). */
 void notify_wake(void);
-/* Stops the worker: a transfer in progress is abandoned (its row stays queued), the thread is
- * joined. Call before store_close. */
-void notify_stop(void);
 
 #endif

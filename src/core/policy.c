@@ -20,6 +20,7 @@ static const rule rules[RES_COUNT][OP_COUNT] = {
     [RES_SETTINGS] = {ANYONE, ADMIN, ADMIN, ADMIN},
     [RES_ASSET] = {ANYONE, ANYONE, ADMIN, ADMIN},
     [RES_FILE] = {OBJECT, NOBODY, NOBODY, NOBODY},
+    [RES_WEBHOOK] = {ADMIN, ADMIN, ADMIN, ADMIN},
 };
 
 const char *policy_resource_name(policy_resource r)
@@ -28,6 +29,7 @@ const char *policy_resource_name(policy_resource r)
         [RES_UNDECLARED] = "undeclared", [RES_PUBLIC] = "public", [RES_TICKET] = "ticket",
         [RES_CLIENT] = "client",         [RES_CHAT] = "chat",     [RES_TEAMMATE] = "teammate",
         [RES_SETTINGS] = "settings",     [RES_ASSET] = "asset",   [RES_FILE] = "file",
+        [RES_WEBHOOK] = "webhook",
     };
     return (unsigned)r < RES_COUNT ? names[r] : "?";
 }

@@ -18,7 +18,8 @@
  * - teammates: read; change only their own record (profile, password), never a role;
  * - workspace settings (categories, plans, channels, responders, tags, teams) and assets'
  *   deletion: read only;
- * - files: only through a signed URL.
+ * - files: only through a signed URL;
+ * - webhooks (their secrets and delivery log): nothing, not even a read.
  * Refusals are ST_FORBIDDEN with the field at fault (each dialect answers its 403 shape). */
 #ifndef TICKETD_CORE_POLICY_H
 #define TICKETD_CORE_POLICY_H
@@ -35,6 +36,7 @@ typedef enum {
     RES_SETTINGS, /* categories, plans, channels, responders, tags, teams */
     RES_ASSET,    /* uploaded files */
     RES_FILE,     /* /files/…: a file's bytes */
+    RES_WEBHOOK,  /* webhooks, their secrets and delivery log: admins and keys, reads too */
     RES_COUNT
 } policy_resource;
 

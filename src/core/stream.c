@@ -226,8 +226,7 @@ static const char *actor_kind(const char *stored)
     return stored; /* key, system */
 }
 
-/* `id:`, `event:` and one `data:` line of JSON (jw escapes every newline). */
-static status render_event(const stream_event_row *e, char **out, size_t *len)
+status stream_event_json(const stream_event_row *e, char **out, size_t *len)
 {
     jw w;
     jw_init(&w, LIMIT_RESPONSE);
@@ -247,9 +246,15 @@ static status render_event(const stream_event_row *e, char **out, size_t *len)
     time_format_iso(e->created_at, iso);
     jw_kstr(&w, "created_at", iso);
     jw_end_obj(&w);
+    return jw_finish(&w, out, len);
+}
+
+/* `id:`, `event:` and one `data:` line of JSON (jw escapes every newline). */
+static status render_event(const stream_event_row *e, char **out, size_t *len)
+{
     char *json;
     size_t jlen;
-    status st = jw_finish(&w, &json, &jlen);
+    status st = stream_event_json(e, &json, &jlen);
     if (st) return st;
     /* One data line: a raw line break in valid JSON can only be whitespace between tokens
      * (strings escape theirs), so a stored event written with any can still be sent. */

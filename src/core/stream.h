@@ -38,6 +38,10 @@
 typedef struct stream_sub stream_sub;
 
 /* Starts the broadcaster for store st (serve only); heartbeat_ms: 0 for the default. */
+/* An event as the stream's `data:` line shows it (docs/NATIVE.md "Live stream"): {id, type,
+ * ticket_id, actor, data, created_at}; *out is the caller's to free. Webhook deliveries carry
+ * the same object. */
+status stream_event_json(const stream_event_row *e, char **out, size_t *len) WUR;
 status stream_start(store *st, int heartbeat_ms) WUR;
 /* Ends every subscriber's stream (their readers see the end and wake) and refuses new ones:
  * the server calls it on SIGTERM, before it waits for its connections to finish. */

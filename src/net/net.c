@@ -39,10 +39,18 @@ static int progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t 
 status net_easy_init(net_easy *e, const net_config *cf, const char *url, const char *protocols,
                      diag *d)
 {
+    return net_easy_init_on(e, NULL, cf, url, protocols, d);
+}
+
+status net_easy_init_on(net_easy *e, CURL *h, const net_config *cf, const char *url,
+                        const char *protocols, diag *d)
+{
     memset(e, 0, sizeof *e);
     e->cancel = cf->cancel;
     if (!url) return diag_set(d, ST_INTERNAL, "", "no URL is configured");
-    e->h = curl_easy_init();
+    if (h) curl_easy_reset(h);
+    e->borrowed = h != NULL;
+    e->h = h ? h : curl_easy_init();
     if (!e->h) return diag_set(d, ST_INTERNAL, "", "libcurl cannot make a handle");
     long connect =
         cf->connect_timeout_ms > 0 ? cf->connect_timeout_ms : LIMIT_NET_CONNECT_TIMEOUT_MS;
@@ -76,6 +84,6 @@ status net_easy_perform(net_easy *e, const char *what, diag *d)
 
 void net_easy_release(net_easy *e)
 {
-    if (e->h) curl_easy_cleanup(e->h);
+    if (e->h && !e->borrowed) curl_easy_cleanup(e->h);
     e->h = NULL;
 }

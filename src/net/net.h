@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "util/limits.h"
 #include "util/status.h"
 
 typedef struct {
@@ -55,5 +56,53 @@ status net_mail_build(const net_mail *m, buf *out, diag *d) WUR;
 status net_mail_send(const net_config *cf, const net_mail *m, diag *d) WUR;
 /* POSTs {"to":to,"body":body} to cf->sms_url; a 2xx answer is success. */
 status net_sms_send(const net_config *cf, const char *to, const char *body, diag *d) WUR;
+
+/* ---- webhooks: one signed JSON POST (net/http.c) ---- */
+/* Whether every address url's host resolves to is public: not loopback, private (RFC 1918),
+ * carrier-grade NAT, link-local, unique-local (fc00::/7), multicast or unspecified (an IPv4-
+ * mapped IPv6 address is judged as its IPv4 address). ST_INVALID naming `url` (d) for a URL
+ * that is not http(s)://host[:port]/…, a host that does not resolve, or one that resolves to
+ * such an address unless allow_private. On success *addr (may be NULL) receives the numeric
+ * address to connect to (INET6_ADDRSTRLEN bytes). Blocks for the DNS lookup. */
+#define NET_ADDR_LEN 46
+status net_url_check(const char *url, bool allow_private, char *addr, diag *d) WUR;
+/* Whether a numeric IPv4 or IPv6 address is a public one (as above). */
+bool net_addr_public(const char *addr);
+
+/* A connection cache for net_http_post kept across calls by one thread (the outbox worker), so
+ * consecutive deliveries to an endpoint reuse its keep-alive connection. */
+typedef struct net_client net_client;
+net_client *net_client_new(void); /* aborts when libcurl cannot make a handle */
+void net_client_free(net_client *c);
+
+typedef struct {
+    net_client *client; /* NULL: a connection for this call only */
+    const char *url;
+    const char *body; /* JSON */
+    size_t len;
+    const char *const *headers; /* "Name: value", n_headers of them */
+    size_t n_headers;
+    bool allow_private;
+    long timeout_ms;     /* 0: LIMIT_WEBHOOK_TIMEOUT_MS */
+    atomic_bool *cancel; /* may be NULL */
+} net_post;
+
+typedef struct {
+    long code;                             /* 0: no HTTP answer */
+    int64_t latency_ms;                    /* from the start to the end of the transfer */
+    char answer[LIMIT_WEBHOOK_ANSWER + 1]; /* the answer's first bytes (NUL-terminated) */
+} net_post_result;
+
+/* Resolves the URL's host once, refuses a non-public address unless allow_private (the check of
+ * net_url_check, again at delivery: DNS may have changed since the registration), and POSTs
+ * to exactly that address (CURLOPT_RESOLVE), no redirects. ST_OK when a 2xx came back; ST_INVALID
+ * for a URL refused by the address check; ST_INTERNAL for any other failure (d says which),
+ * with r filled as far as the transfer went. */
+status net_http_post(const net_post *p, net_post_result *r, diag *d) WUR;
+/* The same for n posts (their client ignored) side by side on c's connections, up to 16 at a
+ * time: results[i], sts[i] and diags[i] are posts[i]'s. Returns once every one has ended; a
+ * post whose cancel becomes true ends early (ST_INTERNAL). */
+void net_http_post_many(net_client *c, const net_post *posts, size_t n, net_post_result *results,
+                        status *sts, diag *diags);
 
 #endif

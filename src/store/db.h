@@ -62,6 +62,9 @@ struct db_driver {
     /* After a SELECT in a write transaction: lock its rows, skipping those another
      * transaction holds ("" where one writer excludes the others). */
     const char *lock_rows;
+    /* An expression that makes a new random (v4) uuid as lower-case text, per row of an
+     * INSERT ... SELECT (the webhook outbox). */
+    const char *new_uuid;
     /* The live stream (core/stream.c) across processes. NULL where one process owns the
      * database (SQLite: its one writer already commits events in id order and wakes its own
      * stream). write_lock: a statement, run first in every write transaction of the store's

@@ -506,6 +506,7 @@ const struct db_driver db_pg_driver = {
     .fts_key = "ticket_id",
     .fts_match = ".doc @@ ticket_fts_query(?)", /* schema/pg/003: FTS5 terms to a tsquery */
     .lock_rows = " FOR UPDATE SKIP LOCKED",
+    .new_uuid = "gen_random_uuid()::text",
     .write_lock = "SELECT pg_advisory_xact_lock(7405896524)",
     .notify = "SELECT pg_notify('ticketd_stream', ?)",
     .listen = pg_listen,

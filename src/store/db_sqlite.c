@@ -294,4 +294,7 @@ const struct db_driver db_sqlite_driver = {
     .fts_key = "rowid",
     .fts_match = "ticket_fts MATCH ?", /* FTS5: the table's own hidden column, any alias */
     .lock_rows = "",
+    .new_uuid = "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || "
+                "substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), "
+                "1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))",
 };

@@ -138,3 +138,13 @@ status store_notification_list(db *c, int64_t ws, int64_t ticket_id, arena *a,
     db_bind_int(s, 2, ticket_id);
     return collect(s, a, rows, n);
 }
+
+status store_notification_depth(db *c, int64_t *out)
+{
+    db_stmt *s = db_prepare(c, "SELECT count(*) FROM notifications WHERE status = 'queued'");
+    if (!s) return ST_INTERNAL;
+    int rc = db_step(s);
+    if (rc == DB_ROW) *out = db_col_int(s, 0);
+    db_reset(s);
+    return rc == DB_ROW ? ST_OK : rc < 0 ? step_status(rc) : ST_INTERNAL;
+}

@@ -360,6 +360,36 @@ typedef struct {
     int64_t created_at;
 } stream_event_row;
 
+/* ---- webhooks (migration 013): endpoints, the outbox of deliveries, each attempt ---- */
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    int64_t ws;
+    char *url;
+    char *events; /* "*" or ",type,type," as stored */
+    bool active;
+    char *secret;     /* hex */
+    char *old_secret; /* NULL, or the previous secret, signing alongside until old_until */
+    int64_t old_until, failures, created_at, updated_at; /* ms; old_until NULL_INT when none */
+} webhook_row;
+
+typedef struct {
+    int64_t id;
+    char uuid[UUID_STR_LEN + 1];
+    int64_t ws, webhook_id, event_id, ticket_id;    /* ticket_id NULL_INT: an event of no ticket */
+    char *status;                                   /* queued, delivered, failed */
+    int64_t attempts, next_at, created_at, done_at; /* ms; done_at NULL_INT while queued */
+    char *event_type;                               /* the event's type (read with the row) */
+    /* The last attempt, read with the row for the log (NULL_INT / NULL when none). */
+    int64_t last_at, last_code, last_latency;
+    char *last_response, *last_error;
+} webhook_delivery_row;
+
+typedef struct {
+    int64_t id, delivery_id, at, status_code, latency_ms; /* status_code NULL_INT: no answer */
+    char *response, *error;
+} webhook_attempt_row;
+
 /* ---- notifications: invitations and reminders waiting for (or done with) delivery ---- */
 typedef struct {
     int64_t id;

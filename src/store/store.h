@@ -330,9 +330,52 @@ status store_notification_next(db *c, bool email, bool sms, int64_t *next_at) WU
 status store_notification_update(db *c, const notification_row *n) WUR;
 /* Moves a row's next_at: a claim's lease, or its release. */
 status store_notification_set_next(db *c, int64_t id, int64_t next_at) WUR;
+/* The number of queued notifications (the invitations' outbox depth). */
+status store_notification_depth(db *c, int64_t *out) WUR;
 /* A ticket's notifications, in the order they were queued. */
 status store_notification_list(db *c, int64_t ws, int64_t ticket_id, arena *a,
                                notification_row **rows, size_t *n) WUR;
+
+/* ---- webhooks (store/webhook.c, migration 013; docs/WEBHOOKS.md) ---- */
+status store_webhook_insert(db *c, int64_t ws, webhook_row *w) WUR;
+/* ws's webhook by uuid; ST_NOT_FOUND when none. */
+status store_webhook_get(db *c, int64_t ws, const char *uuid, arena *a, webhook_row *out) WUR;
+status store_webhook_get_id(db *c, int64_t id, arena *a, webhook_row *out) WUR;
+/* Up to limit webhooks of ws with id < before (NULL_INT: from the newest), newest first. */
+status store_webhook_list(db *c, int64_t ws, int64_t before, size_t limit, arena *a,
+                          webhook_row **rows, size_t *n) WUR;
+/* Writes url, events, active, secret, old_secret, old_until, failures and updated_at. */
+status store_webhook_update(db *c, const webhook_row *w) WUR;
+/* Deletes the webhook with its deliveries and their attempts. */
+status store_webhook_delete(db *c, int64_t id) WUR;
+/* The outbox: one queued delivery per active webhook of ws whose events match `type`, for
+ * event event_id, due at now, in one INSERT ... SELECT. *queued: how many. Called with every
+ * event write, in its transaction (core/core.c ev_commit). */
+status store_webhook_enqueue(db *c, int64_t ws, int64_t event_id, int64_t ticket_id,
+                             const char *type, int64_t now, size_t *queued) WUR;
+/* Up to limit queued deliveries due at now, oldest next_at first, each the oldest queued one of
+ * its (webhook, ticket) (a ticket's deliveries to an endpoint go in order; events of no ticket
+ * have no order). Locked with SKIP LOCKED on PostgreSQL, in a write transaction. */
+status store_webhook_due(db *c, int64_t now, size_t limit, arena *a, webhook_delivery_row **rows,
+                         size_t *n) WUR;
+/* The earliest next_at of a queued delivery; ST_NOT_FOUND when none. */
+status store_webhook_next(db *c, int64_t *next_at) WUR;
+/* Writes status, attempts, next_at and done_at of d->id. */
+status store_webhook_delivery_update(db *c, const webhook_delivery_row *d) WUR;
+status store_webhook_delivery_get(db *c, int64_t ws, const char *uuid, arena *a,
+                                  webhook_delivery_row *out) WUR;
+/* A webhook's deliveries with id < before (NULL_INT: from the newest), newest first, each with
+ * its last attempt. */
+status store_webhook_deliveries(db *c, int64_t webhook_id, int64_t before, size_t limit, arena *a,
+                                webhook_delivery_row **rows, size_t *n) WUR;
+/* A delivery's attempts, oldest first (at most limit, the newest ones). */
+status store_webhook_attempts(db *c, int64_t delivery_id, size_t limit, arena *a,
+                              webhook_attempt_row **rows, size_t *n) WUR;
+status store_webhook_attempt_insert(db *c, webhook_attempt_row *r) WUR;
+/* Makes every queued delivery of webhook_id due at now (an endpoint active again). */
+status store_webhook_requeue(db *c, int64_t webhook_id, int64_t now) WUR;
+/* The number of queued deliveries (the outbox's depth). */
+status store_webhook_depth(db *c, int64_t *out) WUR;
 
 /* ---- Idempotency-Key: stored answers of keyed POSTs (store/idem.c), in a write ---- */
 /* Claims (ws, key) for a request with fingerprint fp: inserts an unfinished row, or takes over

@@ -29,6 +29,13 @@
 #define LIMIT_NET_CONNECT_TIMEOUT_MS 10000       /* a dead server is given up on after this */
 #define LIMIT_NET_TIMEOUT_MS         30000       /* a whole transfer, at most */
 
+/* Webhooks (core/webhook.c, net/http.c; docs/WEBHOOKS.md) */
+#define LIMIT_WEBHOOK_URL        2048 /* bytes of an endpoint's URL */
+#define LIMIT_WEBHOOK_EVENTS     64   /* event types one endpoint names */
+#define LIMIT_WEBHOOK_TIMEOUT_MS 5000 /* a delivery's whole transfer: later is a failure */
+#define LIMIT_WEBHOOK_ANSWER     512  /* bytes of an answer kept in the delivery log */
+#define LIMIT_WEBHOOK_BODY       (LIMIT_RESPONSE + 4096) /* a delivery's JSON body */
+
 #define LIMIT_BODY_DEFAULT   (1024 * 1024)      /* JSON or form body, bytes */
 #define LIMIT_UPLOAD_DEFAULT (50 * 1024 * 1024) /* multipart upload, bytes */
 #define LIMIT_CONN_MEMORY                                                                          \

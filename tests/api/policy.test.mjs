@@ -69,7 +69,8 @@ function pngForm() {
 // What the store holds, as one string: any write changes it.
 function fingerprint() {
   const counts = ['events', 'tickets', 'users', 'contacts', 'categories', 'plans', 'chats', 'messages', 'tags',
-    'ticket_tags', 'teams', 'assets', 'channels', 'responders', 'responder_versions', 'replies', 'medias', 'notifications']
+    'ticket_tags', 'teams', 'assets', 'channels', 'responders', 'responder_versions', 'replies', 'medias', 'notifications',
+    'webhooks', 'webhook_deliveries']
     .map((t) => `(SELECT count(*) FROM ${t})`);
   const stamps = ['tickets', 'users', 'contacts', 'categories', 'chats', 'tags', 'teams', 'channels', 'responders']
     .map((t) => `(SELECT coalesce(max(updated_at), 0) FROM ${t})`);
@@ -202,7 +203,14 @@ const R = () => ({
   'POST /ticketd/v1/tickets/{id}/presence': {
     deny: ['POST', `/ticketd/v1/tickets/${w.foreign.id}/presence`, { state: 'viewing' }],
     allow: ['POST', `/ticketd/v1/tickets/${w.own.id}/presence`, { state: 'typing' }] },
+  // Webhooks are refused to agents by route, before any object is loaded: any id will do.
+  'POST /ticketd/v1/webhooks': { deny: ['POST', `${N}/webhooks`, { url: 'http://127.0.0.1:9/x' }] },
+  'PATCH /ticketd/v1/webhooks/{id}': { deny: ['PATCH', `${N}/webhooks/${NO_ID}`, { active: false }] },
+  'DELETE /ticketd/v1/webhooks/{id}': { deny: ['DELETE', `${N}/webhooks/${NO_ID}`] },
+  'POST /ticketd/v1/webhooks/{id}/rotate': { deny: ['POST', `${N}/webhooks/${NO_ID}/rotate`] },
+  'POST /ticketd/v1/webhooks/deliveries/{id}/resend': { deny: ['POST', `${N}/webhooks/deliveries/${NO_ID}/resend`] },
 });
+const NO_ID = '00000000-0000-4000-8000-000000000000';
 
 // The refusal each dialect documents for 403.
 function assertForbidden(r, path, what) {

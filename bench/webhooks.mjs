@@ -1,0 +1,145 @@
+// bench/webhooks.mjs (run by bench/webhooks.sh): the webhook figures of issue 15.
+// 1. Create cost, delivering: /ticketd/v1 ticket creates, closed loop (CONC requests in flight
+//    on keep-alive connections) for SECS seconds each, alternating without an endpoint and with
+//    one active endpoint (every create then also queues a delivery in its transaction, and the
+//    outbox worker delivers it to the receiver meanwhile, on the same 2 cores): req/s, ratio.
+// 2. Delivery: RATE creates per second, open loop, for SECS seconds, one endpoint "*" (each
+//    create is one event): how many arrived, and queue-to-delivered latency measured at the
+//    receiver as its arrival time minus the event's created_at (the clock reading of the write
+//    job, before the COMMIT), median and p99.
+// 3. Create cost, queueing only: as 1 on a second server whose endpoint is down with its first
+//    retry an hour away, so each delivery costs its outbox INSERT and one refused connection.
+// SQLite, one node, everything on this machine: ticketd, the load (this process) and the
+// receiver (bench/webhook-receiver.mjs, its own process). The load average is reported.
+import http from 'node:http';
+import { fork } from 'node:child_process';
+import os from 'node:os';
+import { startServer, freePort, uniq } from '../tests/api/lib/harness.mjs';
+
+const RATE = Number(process.env.RATE || 2000);
+const SECS = Number(process.env.SECS || 10);
+const CONC = Number(process.env.CONC || 16);
+const THREADS = String(process.env.SERVER_THREADS || 2);
+const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
+
+function call(s, method, path, body) {
+  return new Promise((resolve, reject) => {
+    const data = body ? JSON.stringify(body) : '';
+    const req = http.request(`${s.base}${path}`, {
+      method, agent,
+      headers: { authorization: `Bearer ${s.key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+    }, (res) => {
+      let t = '';
+      res.on('data', (c) => (t += c));
+      res.on('end', () => resolve({ status: res.statusCode, json: t ? JSON.parse(t) : undefined }));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
+const create = (s) => call(s, 'POST', '/ticketd/v1/tickets', { title: uniq('bench'), client: { name: 'Bench', email: 'bench@example.com' } });
+
+// The receiver runs in its own process (bench/webhook-receiver.mjs).
+async function receiver() {
+  const child = fork(new URL('./webhook-receiver.mjs', import.meta.url));
+  const ask = (m) => new Promise((r) => { child.once('message', r); child.send(m); });
+  const { port } = await new Promise((r) => child.once('message', r));
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    report: () => ask('report'),
+    reset: () => child.send('reset'),
+    close: () => child.send('stop'),
+  };
+}
+
+async function closedLoop(s, secs) {
+  const end = Date.now() + secs * 1000;
+  let n = 0;
+  await Promise.all(Array.from({ length: CONC }, async () => {
+    while (Date.now() < end) {
+      const r = await create(s);
+      if (r.status !== 201) throw new Error(`create: ${r.status} ${JSON.stringify(r.json)}`);
+      n++;
+    }
+  }));
+  return n / secs;
+}
+
+
+const s = await startServer({ args: ['--webhook-allow-private', '--threads', THREADS, '--quiet'] });
+const rcv = await receiver();
+try {
+  // 1. create cost, alternating: none, one, none, one
+  const without = [], withOne = [];
+  let hook = null;
+  await closedLoop(s, 2); // warm-up
+  for (let round = 0; round < 2; round++) {
+    without.push(await closedLoop(s, SECS));
+    hook = (await call(s, 'POST', '/ticketd/v1/webhooks', { url: rcv.url, events: ['*'] })).json;
+    withOne.push(await closedLoop(s, SECS));
+    await call(s, 'DELETE', `/ticketd/v1/webhooks/${hook.id}`);
+  }
+  // 2. delivery at RATE/s (after what phase 1 left in flight has arrived)
+  await new Promise((r) => setTimeout(r, 2000));
+  rcv.reset();
+  hook = (await call(s, 'POST', '/ticketd/v1/webhooks', { url: rcv.url, events: ['*'] })).json;
+  const t0 = Date.now();
+  let sent = 0, failed = 0;
+  const inflight = [];
+  const tickMs = 10;
+  while (Date.now() - t0 < SECS * 1000) {
+    const due = Math.floor(((Date.now() - t0) / 1000) * RATE) - sent;
+    for (let i = 0; i < due; i++) {
+      sent++;
+      inflight.push(create(s).then((r) => { if (r.status !== 201) failed++; }));
+    }
+    await new Promise((r) => setTimeout(r, tickMs));
+  }
+  await Promise.all(inflight);
+  const createdSecs = (Date.now() - t0) / 1000;
+  const deadline = Date.now() + 60000;
+  let rep = await rcv.report();
+  while (rep.count < sent - failed && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    rep = await rcv.report();
+  }
+  // 3. create cost while deliveries only queue: the endpoint is down and its first retry an
+  //    hour away (each delivery is tried once, a refused connection), so what is left of the
+  //    endpoint's cost is the outbox INSERT in the create's transaction.
+  await call(s, 'DELETE', `/ticketd/v1/webhooks/${hook.id}`);
+  const down = [];
+  const q = await startServer({ args: ['--webhook-allow-private', '--webhook-backoff-ms', '3600000', '--threads', THREADS, '--quiet'] });
+  try {
+    const deadPort = await freePort();
+    const qWithout = [], qWith = [];
+    await closedLoop(q, 2);
+    for (let round = 0; round < 2; round++) {
+      qWithout.push(await closedLoop(q, SECS));
+      const h = (await call(q, 'POST', '/ticketd/v1/webhooks', { url: `http://127.0.0.1:${deadPort}/x`, events: ['*'] })).json;
+      qWith.push(await closedLoop(q, SECS));
+      await call(q, 'DELETE', `/ticketd/v1/webhooks/${h.id}`);
+    }
+    down.push(qWithout, qWith);
+  } finally {
+    await q.stop();
+  }
+  const out = {
+    create: { conc: CONC, secs: SECS, without_rps: Math.round(mean(without)), with_rps: Math.round(mean(withOne)),
+      runs_without: without.map(Math.round), runs_with: withOne.map(Math.round),
+      added_pct: Number((100 * (mean(without) / mean(withOne) - 1)).toFixed(1)) },
+    queue_only: { without_rps: Math.round(mean(down[0])), with_rps: Math.round(mean(down[1])),
+      runs_without: down[0].map(Math.round), runs_with: down[1].map(Math.round),
+      added_pct: Number((100 * (mean(down[0]) / mean(down[1]) - 1)).toFixed(1)) },
+    delivery: { rate: RATE, secs: SECS, sent, failed, achieved_rps: Math.round(sent / createdSecs), delivered: rep.count,
+      median_ms: rep.median_ms, p99_ms: rep.p99_ms, max_ms: rep.max_ms },
+    threads: THREADS,
+    load: os.loadavg().map((x) => x.toFixed(1)).join(' '),
+  };
+  console.log(JSON.stringify(out));
+} finally {
+  rcv.close();
+  agent.destroy();
+  await s.stop();
+}

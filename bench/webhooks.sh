@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# bench/webhooks.sh: the webhook figures of issue 15 ("Speed"): what the outbox adds to a
+# ticket create (req/s without and with one active endpoint, closed loop), and delivery at
+# RATE events/s to a local receiver (queue-to-delivered median and p99, at the receiver, from
+# the event's created_at). The work is bench/webhooks.mjs (Node, the API tests' harness: SQLite,
+# a fresh data directory, the server stopped at the end). See bench/README.md.
+#
+# usage: bench/webhooks.sh [--record]
+#   --record      also append the results to bench/RESULTS.md
+# env: RATE (2000) SECS (10) CONC (16) SERVER_THREADS (2) TICKETD_BIN (build/ticketd)
+set -euo pipefail
+ROOT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT_DIR"
+RECORD=0
+[ "${1:-}" = "--record" ] && RECORD=1
+[ -x "${TICKETD_BIN:-build/ticketd}" ] || make build
+[ -d node_modules ] || make deps
+out=$(TICKETD_BIN=${TICKETD_BIN:-build/ticketd} node bench/webhooks.mjs)
+echo "$out"
+if [ "$RECORD" = 1 ]; then
+    row=$(node -e '
+const r = JSON.parse(process.argv[1]); const c = r.create, d = r.delivery;
+console.log(`| create, closed loop ${c.conc} in flight, ${c.secs} s x2 each | ${c.without_rps} req/s (${c.runs_without.join(", ")}) | ${c.with_rps} req/s (${c.runs_with.join(", ")}) | +${c.added_pct} % per create | ${r.threads} |`);
+const q = r.queue_only;
+console.log(`| create, queueing only (endpoint down, retry in 1 h) | ${q.without_rps} req/s (${q.runs_without.join(", ")}) | ${q.with_rps} req/s (${q.runs_with.join(", ")}) | +${q.added_pct} % per create | ${r.threads} |`);
+console.log(`| delivery, ${d.rate} creates/s asked for ${d.secs} s (${d.achieved_rps}/s sent, ${d.failed} failed) | ${d.delivered} of ${d.sent} delivered | median ${d.median_ms} ms | p99 ${d.p99_ms} ms (max ${d.max_ms} ms) | ${r.threads} |`);' "$out")
+    {
+        printf '\n## %s: webhooks, commit %s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(git rev-parse --short HEAD)"
+        printf 'Command: `RATE=%s SECS=%s CONC=%s SERVER_THREADS=%s bench/webhooks.sh --record` (SQLite, one\n' \
+            "${RATE:-2000}" "${SECS:-10}" "${CONC:-16}" "${SERVER_THREADS:-2}"
+        printf 'node; ticketd, the Node load and the Node receiver share the 2-core VM, and with an endpoint\n'
+        printf 'the outbox worker delivers while creates run). Latency: at the receiver, from the event'"'"'s\n'
+        printf 'created_at (taken when its write job starts, before COMMIT). Load average at the end: %s.\n\n' \
+            "$(node -e 'console.log(JSON.parse(process.argv[1]).load)' "$out")"
+        printf '| what | without endpoint | with one endpoint | figure | server threads |\n|---|---:|---:|---:|---:|\n'
+        printf '%s\n' "$row"
+    } >> bench/RESULTS.md
+fi

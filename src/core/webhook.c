@@ -1,0 +1,630 @@
+/* Signed webhooks; see webhook.h and docs/WEBHOOKS.md. Owns the endpoint rules (URL check,
+ * event filter, secrets and their rotation), the signature, the delivery body, and the outbox
+ * worker's webhook kind: claim a batch with a lease, POST each through net/, record every
+ * attempt, retry with backoff and jitter until a day has passed, disable an endpoint after
+ * repeated failed deliveries. The outbox rows themselves are queued by store/webhook.c with
+ * every event (called from core.c's ev_commit). Called by api/native_webhooks.c and main.c. */
+#include "core/webhook.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/outbox.h"
+#include "core/stream.h"
+#include "net/net.h"
+#include "store/store.h"
+#include "util/crypto.h"
+#include "util/limits.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+#include "util/uuid.h"
+#include "util/xalloc.h"
+
+/* The worker claims up to DUE_BATCH deliveries in one transaction that moves their next_at a
+ * lease ahead (longer than a batch of timeouts), delivers them, and records the batch in one
+ * transaction. A node that dies mid-batch leaves them to be sent again once the lease ends. */
+#define DUE_BATCH      64
+#define CLAIM_LEASE_MS 120000 /* 4 rounds of 16 transfers of at most 5 s, DNS, with room */
+#define BACKOFF_CAP_MS 3600000LL
+#define EVENT_TYPE_MAX 64
+
+static webhook_config config = {.backoff_ms = WEBHOOK_BACKOFF_MS,
+                                .max_age_ms = WEBHOOK_MAX_AGE_MS,
+                                .disable_after = WEBHOOK_DISABLE_AFTER};
+
+void webhook_init(const webhook_config *cfg)
+{
+    webhook_config c = *cfg;
+    if (c.backoff_ms <= 0) c.backoff_ms = WEBHOOK_BACKOFF_MS;
+    if (c.max_age_ms <= 0) c.max_age_ms = WEBHOOK_MAX_AGE_MS;
+    if (c.disable_after <= 0) c.disable_after = WEBHOOK_DISABLE_AFTER;
+    config = c;
+}
+
+/* ---- endpoints ---- */
+
+static void wake_after(db *c, void *arg)
+{
+    (void)c, (void)arg;
+    outbox_wake();
+}
+
+/* "*" or ",a,b," -> the list of types (arena). */
+static void events_split(arena *a, const char *stored, webhook_out *out)
+{
+    out->events = NULL;
+    out->n_events = 0;
+    if (!strcmp(stored, "*")) {
+        const char **one = ARENA_ARRAY(a, const char *, 1);
+        one[0] = "*";
+        out->events = one;
+        out->n_events = 1;
+        return;
+    }
+    size_t cap = 0;
+    const char **v = NULL;
+    for (const char *p = stored; *p;) {
+        if (*p == ',') {
+            p++;
+            continue;
+        }
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        v = arena_grow(a, v, &cap, out->n_events, sizeof *v);
+        v[out->n_events++] = arena_strndup(a, p, n);
+        p += n;
+    }
+    out->events = v;
+}
+
+static void out_of(arena *a, const webhook_row *w, webhook_out *out)
+{
+    out->w = *w;
+    out->secret = NULL;
+    events_split(a, w->events, out);
+}
+
+/* An event type: 1..64 of a-z, 0-9, `_` and `.`, with a dot (ticket.created). */
+static bool type_ok(const char *t)
+{
+    size_t n = strlen(t);
+    if (!n || n > EVENT_TYPE_MAX || !strchr(t, '.') || t[0] == '.' || t[n - 1] == '.') return false;
+    return strspn(t, "abcdefghijklmnopqrstuvwxyz0123456789_.") == n;
+}
+
+/* The stored form of events: "*", or ",a,b," without duplicates. */
+static status events_join(core_ctx *cx, const opt_strs *ev, char **out)
+{
+    if (!ev->n)
+        return diag_set(cx->d, ST_INVALID, "events", "must list event types, or [\"*\"] for all");
+    if (ev->n > LIMIT_WEBHOOK_EVENTS)
+        return diag_set(cx->d, ST_INVALID, "events", "names more than %d types",
+                        LIMIT_WEBHOOK_EVENTS);
+    bool all = false;
+    for (size_t i = 0; i < ev->n; i++) {
+        if (!ev->v[i]) return diag_set(cx->d, ST_INVALID, "events", "must hold strings");
+        if (!strcmp(ev->v[i], "*"))
+            all = true;
+        else if (!type_ok(ev->v[i]))
+            return diag_set(cx->d, ST_INVALID, "events",
+                            "%s is not an event type (such as ticket.created)", ev->v[i]);
+    }
+    if (all) {
+        if (ev->n > 1)
+            return diag_set(cx->d, ST_INVALID, "events", "\"*\" stands alone: it means every type");
+        *out = arena_strdup(cx->a, "*");
+        return ST_OK;
+    }
+    size_t len = 2;
+    for (size_t i = 0; i < ev->n; i++)
+        len += strlen(ev->v[i]) + 1;
+    char *s = arena_alloc(cx->a, len), *p = s;
+    *p++ = ',';
+    *p = '\0';
+    for (size_t i = 0; i < ev->n; i++) {
+        char probe[EVENT_TYPE_MAX + 3];
+        snprintf(probe, sizeof probe, ",%s,", ev->v[i]);
+        if (strstr(s, probe)) continue; /* a duplicate */
+        size_t n = strlen(ev->v[i]);
+        memcpy(p, ev->v[i], n);
+        p[n] = ',';
+        p[n + 1] = '\0';
+        p += n + 1;
+    }
+    *out = s;
+    return ST_OK;
+}
+
+static status check_url(core_ctx *cx, const char *url)
+{
+    if (!url || !*url) return diag_set(cx->d, ST_INVALID, "url", "is required");
+    if (strlen(url) > LIMIT_WEBHOOK_URL)
+        return diag_set(cx->d, ST_INVALID, "url", "is longer than %d bytes", LIMIT_WEBHOOK_URL);
+    return net_url_check(url, config.allow_private, NULL, cx->d);
+}
+
+static char *new_secret(arena *a)
+{
+    unsigned char raw[WEBHOOK_SECRET_HEX / 2];
+    char *hex = arena_alloc(a, WEBHOOK_SECRET_HEX + 1);
+    crypto_random(raw, sizeof raw);
+    crypto_hex(raw, sizeof raw, hex);
+    return hex;
+}
+
+static status load(core_ctx *cx, const char *id, webhook_row *w)
+{
+    char uuid[UUID_STR_LEN + 1];
+    status st = check_uuid(cx->d, "id", id, uuid);
+    if (st) return diag_set(cx->d, ST_NOT_FOUND, "", "webhook not found");
+    st = store_webhook_get(cx->db, cx->ws, uuid, cx->a, w);
+    return path_found(cx->d, "webhook", st);
+}
+
+typedef struct {
+    const char *id;
+    const webhook_in *in;
+    webhook_out *out;
+} edit_arg;
+
+static status do_create(core_ctx *cx, void *p)
+{
+    edit_arg *e = p;
+    webhook_row w = {.active = true, .old_until = NULL_INT};
+    status st = check_url(cx, e->in->url.v);
+    if (st) return st;
+    w.url = (char *)e->in->url.v;
+    w.events = "*";
+    if (e->in->events.set && (st = events_join(cx, &e->in->events, &w.events))) return st;
+    if (e->in->active.set) w.active = e->in->active.v;
+    uuid_v4(w.uuid);
+    w.secret = new_secret(cx->a);
+    w.created_at = w.updated_at = cx->now;
+    st = store_webhook_insert(cx->db, cx->ws, &w);
+    if (st) return diag_set(cx->d, st, "", "cannot store the webhook");
+    out_of(cx->a, &w, e->out);
+    e->out->secret = w.secret;
+    return ST_OK;
+}
+
+status webhook_create(core_ctx *cx, const webhook_in *in, webhook_out *out)
+{
+    edit_arg e = {NULL, in, out};
+    return core_txn(cx, do_create, &e);
+}
+
+status webhook_get(core_ctx *cx, const char *id, webhook_out *out)
+{
+    webhook_row w;
+    status st = load(cx, id, &w);
+    if (!st) out_of(cx->a, &w, out);
+    return st;
+}
+
+status webhook_list(core_ctx *cx, int64_t before, size_t limit, webhook_out **rows, size_t *n)
+{
+    webhook_row *w;
+    status st = store_webhook_list(cx->db, cx->ws, before, limit, cx->a, &w, n);
+    if (st) return diag_set(cx->d, st, "", "cannot read the webhooks");
+    *rows = ARENA_ARRAY(cx->a, webhook_out, *n ? *n : 1);
+    for (size_t i = 0; i < *n; i++)
+        out_of(cx->a, &w[i], &(*rows)[i]);
+    return ST_OK;
+}
+
+static status do_update(core_ctx *cx, void *p)
+{
+    edit_arg e = *(edit_arg *)p;
+    webhook_row w;
+    status st = load(cx, e.id, &w);
+    if (st) return st;
+    if (e.in->url.set) {
+        if ((st = check_url(cx, e.in->url.v))) return st;
+        w.url = (char *)e.in->url.v;
+    }
+    if (e.in->events.set && (st = events_join(cx, &e.in->events, &w.events))) return st;
+    if (e.in->active.set) {
+        if (e.in->active.v && !w.active) { /* a fresh start: its queued deliveries go out now */
+            w.failures = 0;
+            if ((st = store_webhook_requeue(cx->db, w.id, cx->now)))
+                return diag_set(cx->d, st, "", "cannot store");
+            core_after_commit(cx, wake_after, NULL);
+        }
+        w.active = e.in->active.v;
+    }
+    w.updated_at = cx->now;
+    if ((st = store_webhook_update(cx->db, &w))) return diag_set(cx->d, st, "", "cannot store");
+    out_of(cx->a, &w, e.out);
+    return ST_OK;
+}
+
+status webhook_update(core_ctx *cx, const char *id, const webhook_in *in, webhook_out *out)
+{
+    edit_arg e = {id, in, out};
+    return core_txn(cx, do_update, &e);
+}
+
+static status do_delete(core_ctx *cx, void *p)
+{
+    webhook_row w;
+    status st = load(cx, p, &w);
+    if (!st) st = store_webhook_delete(cx->db, w.id);
+    return st;
+}
+
+status webhook_delete(core_ctx *cx, const char *id)
+{
+    return core_txn(cx, do_delete, (void *)id);
+}
+
+static status do_rotate(core_ctx *cx, void *p)
+{
+    edit_arg *e = p;
+    webhook_row w;
+    status st = load(cx, e->id, &w);
+    if (st) return st;
+    w.old_secret = w.secret;
+    w.old_until = cx->now + WEBHOOK_ROTATE_OVERLAP;
+    w.secret = new_secret(cx->a);
+    w.updated_at = cx->now;
+    if ((st = store_webhook_update(cx->db, &w))) return diag_set(cx->d, st, "", "cannot store");
+    out_of(cx->a, &w, e->out);
+    e->out->secret = w.secret;
+    return ST_OK;
+}
+
+status webhook_rotate(core_ctx *cx, const char *id, webhook_out *out)
+{
+    edit_arg e = {id, NULL, out};
+    return core_txn(cx, do_rotate, &e);
+}
+
+/* ---- the delivery log ---- */
+
+static status with_attempts(core_ctx *cx, webhook_delivery_out *o)
+{
+    status st = store_webhook_attempts(cx->db, o->d.id, LIMIT_WEBHOOK_LOG, cx->a, &o->attempts,
+                                       &o->n_attempts);
+    return st ? diag_set(cx->d, st, "", "cannot read the delivery log") : ST_OK;
+}
+
+status webhook_deliveries(core_ctx *cx, const char *id, int64_t before, size_t limit,
+                          webhook_delivery_out **rows, size_t *n)
+{
+    webhook_row w;
+    webhook_delivery_row *d;
+    status st = load(cx, id, &w);
+    if (st) return st;
+    st = store_webhook_deliveries(cx->db, w.id, before, limit, cx->a, &d, n);
+    if (st) return diag_set(cx->d, st, "", "cannot read the deliveries");
+    *rows = ARENA_ARRAY(cx->a, webhook_delivery_out, *n ? *n : 1);
+    for (size_t i = 0; !st && i < *n; i++) {
+        (*rows)[i].d = d[i];
+        st = with_attempts(cx, &(*rows)[i]);
+    }
+    return st;
+}
+
+typedef struct {
+    const char *id;
+    webhook_delivery_out *out;
+} resend_arg;
+
+static status do_resend(core_ctx *cx, void *p)
+{
+    resend_arg *e = p;
+    webhook_delivery_out *o = e->out;
+    char uuid[UUID_STR_LEN + 1];
+    if (check_uuid(cx->d, "id", e->id, uuid))
+        return diag_set(cx->d, ST_NOT_FOUND, "", "delivery not found");
+    status st = store_webhook_delivery_get(cx->db, cx->ws, uuid, cx->a, &o->d);
+    if ((st = path_found(cx->d, "delivery", st))) return st;
+    o->d.status = "queued";
+    o->d.next_at = cx->now;
+    o->d.done_at = NULL_INT;
+    if ((st = store_webhook_delivery_update(cx->db, &o->d)))
+        return diag_set(cx->d, st, "", "cannot queue the delivery");
+    core_after_commit(cx, wake_after, NULL);
+    return with_attempts(cx, o);
+}
+
+status webhook_resend(core_ctx *cx, const char *id, webhook_delivery_out *out)
+{
+    resend_arg e = {id, out};
+    return core_txn(cx, do_resend, &e);
+}
+
+/* ---- signing ---- */
+
+void webhook_sign(const char *secret, int64_t t, const char *body, size_t len,
+                  char out[2 * SHA256_LEN + 1])
+{
+    char head[32];
+    int n = snprintf(head, sizeof head, "%lld.", (long long)t);
+    size_t total = (size_t)n + len;
+    char *msg = xmalloc(total ? total : 1);
+    memcpy(msg, head, (size_t)n);
+    memcpy(msg + n, body, len);
+    unsigned char mac[SHA256_LEN];
+    crypto_hmac_sha256(secret, strlen(secret), msg, total, mac);
+    free(msg);
+    crypto_hex(mac, SHA256_LEN, out);
+}
+
+char *webhook_signature(arena *a, const webhook_row *w, int64_t t, int64_t now_ms, const char *body,
+                        size_t len)
+{
+    char cur[2 * SHA256_LEN + 1], old[2 * SHA256_LEN + 1];
+    webhook_sign(w->secret, t, body, len, cur);
+    if (!w->old_secret || w->old_until == NULL_INT || now_ms >= w->old_until)
+        return arena_printf(a, "t=%lld,v1=%s", (long long)t, cur);
+    webhook_sign(w->old_secret, t, body, len, old);
+    return arena_printf(a, "t=%lld,v1=%s,v1=%s", (long long)t, cur, old);
+}
+
+status webhook_body(const char *delivery_uuid, const char *type, int64_t created_at,
+                    const char *event_json, char **out, size_t *len)
+{
+    jw w;
+    jw_init(&w, LIMIT_WEBHOOK_BODY);
+    jw_obj(&w);
+    jw_kstr(&w, "id", delivery_uuid);
+    jw_kstr(&w, "type", type);
+    char iso[TIME_ISO_LEN + 1];
+    time_format_iso(created_at, iso);
+    jw_kstr(&w, "created_at", iso);
+    jw_key(&w, "data");
+    jw_raw(&w, event_json);
+    jw_end_obj(&w);
+    return jw_finish(&w, out, len);
+}
+
+/* ---- the outbox worker's webhook kind ---- */
+
+typedef struct {
+    webhook_delivery_row *rows;
+    size_t n;
+} claim_arg;
+
+static status do_claim(core_ctx *cx, void *p)
+{
+    claim_arg *c = p;
+    status st = store_webhook_due(cx->db, cx->now, DUE_BATCH, cx->a, &c->rows, &c->n);
+    for (size_t i = 0; !st && i < c->n; i++) {
+        webhook_delivery_row leased = c->rows[i];
+        leased.next_at = cx->now + CLAIM_LEASE_MS;
+        st = store_webhook_delivery_update(cx->db, &leased);
+    }
+    return st;
+}
+
+static status do_release(core_ctx *cx, void *p)
+{
+    claim_arg *c = p;
+    status st = ST_OK;
+    for (size_t i = 0; !st && i < c->n; i++)
+        st = store_webhook_delivery_update(cx->db, &c->rows[i]);
+    return st;
+}
+
+/* One attempt's outcome, recorded with the batch. */
+typedef struct {
+    webhook_delivery_row *d;
+    bool ok;
+    net_post_result r;
+    const char *error;
+} outcome;
+
+typedef struct {
+    outcome *o;
+    size_t n;
+} record_arg;
+
+static void record_event(core_ctx *cx, int64_t ws, const char *type, const webhook_row *w,
+                         const webhook_delivery_row *d, const char *error, status *st)
+{
+    if (*st) return;
+    evdata e;
+    ev_init(&e);
+    ev_str(&e, "webhook", NULL, w->uuid);
+    ev_str(&e, "url", NULL, w->url);
+    if (d) {
+        ev_str(&e, "delivery", NULL, d->uuid);
+        ev_str(&e, "event_type", NULL, d->event_type);
+        ev_int(&e, "attempts", NULL_INT, d->attempts);
+    } else {
+        ev_int(&e, "failures", NULL_INT, w->failures);
+        ev_bool(&e, "active", false);
+    }
+    if (error) ev_str(&e, "error", NULL, error);
+    cx->ws = ws;
+    *st = ev_commit(cx, NULL_INT, type, &e);
+}
+
+static status do_record(core_ctx *cx, void *p)
+{
+    record_arg *r = p;
+    status st = ST_OK;
+    for (size_t i = 0; !st && i < r->n; i++) {
+        outcome *o = &r->o[i];
+        webhook_delivery_row *d = o->d;
+        webhook_attempt_row a = {.delivery_id = d->id,
+                                 .at = cx->now,
+                                 .status_code = o->r.code ? o->r.code : NULL_INT,
+                                 .latency_ms = o->r.latency_ms,
+                                 .response = o->r.answer[0] ? o->r.answer : NULL,
+                                 .error = o->ok ? NULL : (char *)o->error};
+        webhook_row w;
+        st = store_webhook_get_id(cx->db, d->webhook_id, cx->a, &w);
+        if (st == ST_NOT_FOUND) { /* deleted meanwhile: its deliveries went with it */
+            st = ST_OK;
+            continue;
+        }
+        if (!st) st = store_webhook_attempt_insert(cx->db, &a);
+        if (st) break;
+        d->attempts++;
+        bool gave_up = false;
+        if (o->ok) {
+            d->status = "delivered";
+            d->done_at = cx->now;
+            if (w.failures) {
+                w.failures = 0;
+                st = store_webhook_update(cx->db, &w);
+            }
+        } else if (cx->now - d->created_at >= config.max_age_ms) {
+            gave_up = true;
+            d->status = "failed";
+            d->done_at = cx->now;
+            w.failures++;
+            bool disable = w.active && w.failures >= config.disable_after;
+            if (disable) w.active = false;
+            st = store_webhook_update(cx->db, &w);
+            record_event(cx, d->ws, "webhook.delivery_failed", &w, d, o->error, &st);
+            if (disable) record_event(cx, d->ws, "webhook.disabled", &w, NULL, o->error, &st);
+        } else {
+            uint64_t rnd;
+            crypto_random(&rnd, sizeof rnd);
+            d->next_at =
+                cx->now + outbox_backoff(config.backoff_ms, d->attempts, BACKOFF_CAP_MS, rnd | 1);
+        }
+        if (!st) st = store_webhook_delivery_update(cx->db, d);
+        if (!st) outbox_count(OUTBOX_WEBHOOK, o->ok, gave_up);
+    }
+    return st;
+}
+
+/* Makes one claimed delivery's request: its event as the stream shows it, signed for its
+ * endpoint (body and headers in the arena). false (o->error set) when it cannot be made. */
+static bool prepare(db *c, arena *a, atomic_bool *stop, outcome *o, net_post *p)
+{
+    webhook_row w;
+    stream_event_row *ev = NULL;
+    size_t n = 0;
+    char *event_json = NULL, *body = NULL;
+    size_t elen = 0, blen = 0;
+    status st = store_webhook_get_id(c, o->d->webhook_id, a, &w);
+    if (!st) st = store_stream_events(c, o->d->ws, o->d->event_id - 1, NULL_INT, 1, a, &ev, &n);
+    if (!st && (!n || ev[0].id != o->d->event_id)) st = ST_NOT_FOUND;
+    if (st) {
+        o->error =
+            arena_printf(a, "cannot read the delivery's event or endpoint: %s", status_name(st));
+        return false;
+    }
+    st = stream_event_json(&ev[0], &event_json, &elen);
+    if (!st) st = webhook_body(o->d->uuid, ev[0].type, ev[0].created_at, event_json, &body, &blen);
+    free(event_json);
+    if (st) {
+        o->error = "the event is too large to send";
+        return false;
+    }
+    char *kept = arena_strndup(a, body, blen);
+    free(body);
+    int64_t now = time_now_ms();
+    char *sig = webhook_signature(a, &w, now / 1000, now, kept, blen);
+    const char **headers = ARENA_ARRAY(a, const char *, 2);
+    headers[0] = arena_printf(a, "ticketd-Signature: %s", sig);
+    headers[1] = arena_printf(a, "ticketd-Delivery: %s", o->d->uuid);
+    *p = (net_post){.url = w.url,
+                    .body = kept,
+                    .len = blen,
+                    .headers = headers,
+                    .n_headers = 2,
+                    .allow_private = config.allow_private,
+                    .cancel = stop};
+    return true;
+}
+
+/* The outbox worker's connections, kept across batches (one thread uses it). */
+static net_client *client;
+
+/* Sends the claimed deliveries side by side; fills each outcome. */
+static void deliver_all(db *c, arena *a, atomic_bool *stop, outcome *o, size_t n)
+{
+    net_post *posts = ARENA_ARRAY(a, net_post, n);
+    size_t *which = ARENA_ARRAY(a, size_t, n), m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (prepare(c, a, stop, &o[i], &posts[m])) which[m++] = i;
+    net_post_result *res = ARENA_ARRAY(a, net_post_result, m ? m : 1);
+    status *sts = ARENA_ARRAY(a, status, m ? m : 1);
+    diag *diags = ARENA_ARRAY(a, diag, m ? m : 1);
+    if (m) net_http_post_many(client, posts, m, res, sts, diags);
+    for (size_t j = 0; j < m; j++) {
+        outcome *x = &o[which[j]];
+        x->r = res[j];
+        x->ok = sts[j] == ST_OK;
+        if (!x->ok) x->error = arena_strdup(a, diags[j].msg[0] ? diags[j].msg : "failed");
+    }
+}
+
+status webhook_run_due(store *st, atomic_bool *stop, size_t *handled)
+{
+    *handled = 0;
+    arena *a = arena_new(64 * 1024);
+    diag d = {0};
+    core_ctx cx;
+    claim_arg c = {0};
+    int64_t next = NULL_INT;
+    status s = core_ctx_init(&cx, st, a, &d);
+    /* A read first: a write transaction only when something is due. */
+    if (!s) s = store_webhook_next(cx.db, &next);
+    if (s == ST_NOT_FOUND || (!s && next > time_now_ms())) {
+        arena_free(a);
+        return ST_OK;
+    }
+    cx.ws = 0;
+    cx.actor = ACTOR_SYSTEM;
+    cx.now = time_now_ms();
+    if (!s) s = core_txn(&cx, do_claim, &c);
+    if (!s && c.n && !client) client = net_client_new();
+    outcome *o = c.n ? ARENA_ARRAY(a, outcome, c.n) : NULL;
+    for (size_t i = 0; i < c.n; i++)
+        o[i].d = &c.rows[i];
+    if (!s && c.n) deliver_all(cx.db, a, stop, o, c.n);
+    /* Stopping: transfers cut short were not failures; they go back as they were. */
+    bool stopping = stop && atomic_load(stop);
+    size_t done = 0;
+    for (size_t i = 0; !s && i < c.n; i++) {
+        if (stopping && !o[i].ok) {
+            claim_arg back = {&c.rows[i], 1};
+            if (core_txn(&cx, do_release, &back)) log_error("webhook: cannot release a delivery");
+            continue;
+        }
+        o[done++] = o[i];
+    }
+    if (!s && done) {
+        record_arg r = {o, done};
+        cx.now = time_now_ms();
+        memset(&d, 0, sizeof d);
+        s = core_txn(&cx, do_record, &r);
+        if (s)
+            log_error("webhook: cannot record %zu deliveries: %s", done, d.msg);
+        else
+            *handled = done;
+    }
+    arena_free(a);
+    return s;
+}
+
+static status next_due(store *st, int64_t *at)
+{
+    *at = NULL_INT;
+    db *c = store_conn(st);
+    if (!c) return ST_INTERNAL;
+    status s = store_webhook_next(c, at);
+    if (s == ST_NOT_FOUND) *at = NULL_INT;
+    return s == ST_NOT_FOUND ? ST_OK : s;
+}
+
+static const outbox_kind kind = {OUTBOX_WEBHOOK, "webhook", webhook_run_due, next_due};
+
+void webhook_release(void)
+{
+    net_client_free(client);
+    client = NULL;
+}
+
+void webhook_register(void)
+{
+    outbox_register(&kind);
+}
