@@ -51,7 +51,8 @@ static status renamed(api_call *c, status st, const char *core_name, const char 
 /* The members each body may have. */
 static const char *const reply_in_members[] = {"text", "note", "assets", NULL};
 static const char *const teammate_members[] = {
-    "name", "last_name", "email", "username", "role", "password", "picture", "country", NULL};
+    "name",    "last_name", "email",  "username", "role",
+    "password", "picture",  "country", "active",   NULL};
 static const char *const client_members[] = {"name",       "email",      "country", "plan_id",
                                              "identifier", "is_blocked", NULL};
 static const char *const category_members[] = {
@@ -447,6 +448,7 @@ static status teammate_body(api_call *c, user_in *in)
     if (!st) st = in_str(c, b, "password", &in->password);
     if (!st) st = in_str(c, b, "picture", &in->picture);
     if (!st) st = in_str(c, b, "country", &in->country);
+    if (!st) st = in_bool(c, b, "active", &in->active_set, &in->active);
     return st;
 }
 
@@ -481,7 +483,8 @@ static status h_teammate_create(api_call *c)
     ANSWER(c, 201, native_teammate, &u);
 }
 
-/* An agent may change only its own record and never `role`: user_update asks the policy. */
+/* An agent may change only its own record and never `role` or `active`: user_update asks the
+ * policy. */
 static status h_teammate_update(api_call *c)
 {
     user_in in;
