@@ -50,9 +50,9 @@ static status renamed(api_call *c, status st, const char *core_name, const char 
 
 /* The members each body may have. */
 static const char *const reply_in_members[] = {"text", "note", "assets", NULL};
-static const char *const teammate_members[] = {
-    "name",    "last_name", "email",  "username", "role",
-    "password", "picture",  "country", "active",   NULL};
+static const char *const teammate_members[] = {"name",   "last_name", "email",   "username",
+                                               "role",   "password",  "picture", "country",
+                                               "active", NULL};
 static const char *const client_members[] = {"name",       "email",      "country", "plan_id",
                                              "identifier", "is_blocked", NULL};
 static const char *const category_members[] = {

@@ -117,8 +117,7 @@ static status do_user_update(core_ctx *cx, void *arg)
     /* A new (or removed) password signs the teammate out of every session; tokens stay. */
     if ((in->password.set || deactivated) && (st = session_end_user(cx, out->id))) return st;
     /* Deactivated: its tokens stop working too, and stay revoked if it comes back. */
-    if (deactivated && (st = store_token_revoke_user(cx->db, cx->ws, out->id, cx->now)))
-        return st;
+    if (deactivated && (st = store_token_revoke_user(cx->db, cx->ws, out->id, cx->now))) return st;
     return user_conflict(cx, store_user_update(cx->db, cx->ws, out));
 }
 
