@@ -48,14 +48,14 @@ export function Resource({ spec, fields = spec.fields }) {
         ${list.rows.map(
           (r) => html`<tr key=${r.id}>
             ${spec.columns.map((c, i) => (i ? html`<td data-label=${c.label}>${c.cell(r)}</td>` : html`<th scope="row" data-label=${c.label}>${c.cell(r)}</th>`))}
-            <td class="row-actions">
+            <td><div class="row-actions">
               <button type="button" onClick=${() => {
                 setStatus('');
                 setEditing(r);
               }} aria-label=${`Edit ${spec.noun} ${spec.name(r)}`}>Edit</button>
               <button type="button" class="danger-text" onClick=${() => setRemoving(r)}
                 aria-label=${`Delete ${spec.noun} ${spec.name(r)}`}>Delete</button>
-            </td>
+            </div></td>
           </tr>`,
         )}
       </tbody>

@@ -114,7 +114,7 @@ export function Teammates({ me }) {
             <td data-label="Email">${t.email}</td>
             <td data-label="Role">${t.role === 'admin' ? 'Administrator' : 'Agent'}</td>
             <td data-label="Status">${t.active ? 'Active' : 'Deactivated'}</td>
-            <td class="row-actions">
+            <td><div class="row-actions">
               ${!self &&
               html`<button type="button" aria-label=${`Make ${name} ${t.role === 'admin' ? 'an agent' : 'an administrator'}`}
                 onClick=${() => patch(t, { role: t.role === 'admin' ? 'agent' : 'admin' }, `${name} is now ${t.role === 'admin' ? 'an agent' : 'an administrator'}.`)}>
@@ -128,7 +128,7 @@ export function Teammates({ me }) {
               (t.active
                 ? html`<button type="button" class="danger-text" aria-label=${`Deactivate ${name}`} onClick=${() => setDeactivating(t)}>Deactivate</button>`
                 : html`<button type="button" aria-label=${`Reactivate ${name}`} onClick=${() => patch(t, { active: true }, `${name} is active again and can sign in.`)}>Reactivate</button>`)}
-            </td>
+            </div></td>
           </tr>`;
         })}
       </tbody>
