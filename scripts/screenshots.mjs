@@ -20,7 +20,8 @@ async function ok(s, method, p, body) {
   return r.json;
 }
 
-// A small helpdesk: teammates, teams, tags, categories, clients, tickets with replies and a note.
+// A small helpdesk: teammates, teams, tags, billing plans, categories, clients, tickets with
+// replies and a note.
 async function seed(s) {
   const admin = { email: 'maria@example.com', password: 'screenshots-only-1' };
   const maria = await ok(s, 'POST', '/teammates', { name: 'Maria', last_name: 'Lopez', ...admin, role: 'admin' });
@@ -32,9 +33,15 @@ async function seed(s) {
   for (const [name, color] of [['urgent', '1'], ['refund', '4'], ['vip', '8'], ['bug', '6']]) {
     tags[name] = await ok(s, 'POST', '/tags', { name, description: '', color });
   }
+  const plans = [];
+  for (const name of ['Starter', 'Business']) {
+    const r = await s.api('POST', '/v2/agency/plans/create', { name });
+    if (r.status !== 200) throw new Error(`plan: ${r.status} ${r.text}`);
+    plans.push(r.json.product);
+  }
   const cats = {};
   for (const [title, extra] of [
-    ['Billing', { auto_reply: 'Thanks for writing to us: we answer billing questions within a day.', teammate_id: ben.id, subcategories: ['Cards', 'Refunds'] }],
+    ['Billing', { auto_reply: 'Thanks for writing to us: we answer billing questions within a day.', teammate_id: ben.id, plan_ids: [plans[1].id], subcategories: ['Cards', 'Refunds'] }],
     ['Technical', { subcategories: ['Login', 'Sync'] }],
     ['Sales', {}],
   ]) {

@@ -646,6 +646,30 @@ static status h_category_delete(api_call *c)
     return st ? st : no_content(c);
 }
 
+/* ---- billing plans: read only here (the vendor dialects make them) ---- */
+
+static void plan_w(jw *w, const plan_row *r)
+{
+    jw_obj(w);
+    jw_kstr(w, "id", r->uuid);
+    jw_kstr(w, "name", r->name);
+    call_iso(w, "created_at", r->created_at);
+    jw_end_obj(w);
+}
+
+ROW_SHAPE(plan_shape, plan_row, plan_w);
+
+static status h_plan_list(api_call *c)
+{
+    list_in in;
+    int64_t limit;
+    plan_row *rows;
+    size_t n;
+    status st = q_keyset(c, &in, &limit);
+    if (!st) st = plan_list(&c->cx, &in, &rows, &n, NULL);
+    return st ? st : keyset_page(c, limit, rows, n, &plan_shape);
+}
+
 /* ---- tags ---- */
 
 static status tag_body(api_call *c, tag_in *in)
@@ -789,6 +813,7 @@ static const api_route routes[] = {
     {"GET", NATIVE "/categories/{id}", h_category_get, R(RES_SETTINGS, OP_READ)},
     {"PATCH", NATIVE "/categories/{id}", h_category_update, R(RES_SETTINGS, OP_CHANGE)},
     {"DELETE", NATIVE "/categories/{id}", h_category_delete, R(RES_SETTINGS, OP_DELETE)},
+    {"GET", NATIVE "/plans", h_plan_list, R(RES_SETTINGS, OP_READ)},
     {"GET", NATIVE "/tags", h_tag_list, R(RES_SETTINGS, OP_READ)},
     {"POST", NATIVE "/tags", h_tag_create, R(RES_SETTINGS, OP_CREATE)},
     {"GET", NATIVE "/tags/{id}", h_tag_get, R(RES_SETTINGS, OP_READ)},

@@ -117,3 +117,24 @@ test('only an administrator changes `active`, never for itself; a wrong type nam
   assert.equal(off.active, false);
   assert.equal((await n.get('/me', withCookie(cookie))).status, 200, 'its own session lives on');
 });
+
+test('GET /plans: the billing plans the vendor dialects made, newest first, keyset pages, any teammate reads them', async () => {
+  const made = [];
+  for (let i = 0; i < 3; i++) made.push((await s.api('POST', `${A}/plans/create`, { name: uniq(`Plan${i}`) })).json.product);
+  const seen = [];
+  let cursor = null;
+  do {
+    const page = await n.ok('GET', `/plans?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+    assert.ok(page.data.length <= 2);
+    seen.push(...page.data);
+    cursor = page.next_cursor;
+  } while (cursor);
+  const ids = seen.map((p) => p.id);
+  assert.equal(new Set(ids).size, ids.length, 'no plan twice');
+  for (const p of made) assert.deepEqual(seen.find((x) => x.id === p.id).name, p.name);
+  assert.ok(ids.indexOf(made[2].id) < ids.indexOf(made[0].id), 'newest first');
+  const agent = await invite({ password: 'agent-pass-2' });
+  const tok = (await grant(agent.email, agent.password)).json.access_token;
+  assert.equal((await nat(s, tok).get('/plans')).status, 200);
+  assertProblem(await n.get('/plans?cursor=nope'), 400, 'invalid', 'cursor');
+});

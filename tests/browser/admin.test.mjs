@@ -190,7 +190,7 @@ browserTest(env, 'categories: create, edit, delete through the page, checked thr
   await form.getByLabel('Language').fill('not a language');
   await form.getByLabel('Automatic reply').fill('Thanks, we are on it.');
   await form.getByLabel('Assign new tickets to').selectOption({ label: `${admin.name} ${admin.last_name} (${admin.email})` });
-  await form.getByLabel('Billing plan ids').fill(plan.id);
+  await form.getByRole('group', { name: 'Billing plans' }).getByLabel(plan.name).check();
   await form.getByLabel('Subcategories').fill('Cards, Refunds');
   await form.getByRole('button', { name: 'Create category' }).click();
   await page.locator('#category-language-error').filter({ hasText: /language code/ }).waitFor();
@@ -207,6 +207,7 @@ browserTest(env, 'categories: create, edit, delete through the page, checked thr
   await row(page, title).getByRole('button', { name: `Edit category ${title}` }).click();
   const edit = page.getByRole('form', { name: `Edit category “${title}”` });
   assert.equal(await edit.getByLabel('Automatic reply').inputValue(), 'Thanks, we are on it.');
+  assert.ok(await edit.getByRole('group', { name: 'Billing plans' }).getByLabel(plan.name).isChecked(), 'the plan is ticked');
   const renamed = `${title} (new)`;
   await edit.getByLabel('Title').fill(renamed);
   await edit.getByLabel('Automatic reply').fill('');
@@ -217,6 +218,7 @@ browserTest(env, 'categories: create, edit, delete through the page, checked thr
   assert.equal(cat.title, renamed);
   assert.equal(cat.auto_reply, null, 'an emptied auto-reply is off');
   assert.equal(cat.teammate_id, null);
+  assert.deepEqual(cat.plan_ids, [plan.id], 'the plan kept');
 
   await row(page, renamed).getByRole('button', { name: `Delete category ${renamed}` }).click();
   const dialog = page.getByRole('dialog', { name: `Delete category “${renamed}”?` });

@@ -1,5 +1,6 @@
 // The settings an administrator keeps: categories (auto-reply, auto-assign teammate, billing
-// plans, subcategories), tags and teams, each a Resource (resource.js) over its /ticketd/v1 list.
+// plans from GET /plans, subcategories), tags and teams, each a Resource (resource.js) over its
+// /ticketd/v1 list.
 import { html } from '../../lib/html.js';
 import { Resource } from './resource.js';
 import { useList } from './ui.js';
@@ -56,7 +57,7 @@ const CATEGORY = {
     language: r.language,
     auto_reply: r.auto_reply || '',
     teammate_id: r.teammate_id || '',
-    plan_ids: r.plan_ids.join(', '),
+    plan_ids: r.plan_ids.join(','),
     subcategories: r.subcategories.join(', '),
   }),
   deleteText: 'The category is hidden: its tickets keep showing it, and no new ticket can use it.',
@@ -65,6 +66,8 @@ const CATEGORY = {
 export function Categories() {
   // The auto-assign choice: every teammate, a deactivated one said so.
   const mates = useList('/teammates');
+  const plans = useList('/plans');
+  const planName = Object.fromEntries(plans.rows.map((p) => [p.id, p.name]));
   const byId = Object.fromEntries(mates.rows.map((t) => [t.id, t]));
   const fields = [
     { name: 'title', label: 'Title', required: true },
@@ -77,7 +80,13 @@ export function Categories() {
       nullable: true,
       options: [{ value: '', label: 'Nobody' }, ...mates.rows.map((t) => ({ value: t.id, label: `${fullName(t)} (${t.email})${t.active ? '' : ', deactivated'}` }))],
     },
-    { name: 'plan_ids', label: 'Billing plan ids', type: 'list', hint: 'Comma-separated ids of billing plans (made through the vendor APIs).' },
+    {
+      name: 'plan_ids',
+      label: 'Billing plans',
+      type: 'checks',
+      options: plans.rows.map((p) => ({ value: p.id, label: p.name })),
+      empty: 'No billing plans yet: they are made through the vendor APIs (Tamio’s /v2/agency/plans).',
+    },
     { name: 'subcategories', label: 'Subcategories', type: 'list', hint: 'Comma-separated.' },
   ];
   const spec = {
@@ -88,7 +97,7 @@ export function Categories() {
       { label: 'Auto-reply', cell: (r) => (r.auto_reply ? 'On' : 'Off') },
       { label: 'Assigns to', cell: (r) => (r.teammate_id ? (byId[r.teammate_id] ? fullName(byId[r.teammate_id]) : 'A teammate') : 'Nobody') },
       { label: 'Subcategories', cell: (r) => list(r.subcategories) },
-      { label: 'Billing plans', cell: (r) => r.plan_ids.length || '—' },
+      { label: 'Billing plans', cell: (r) => list(r.plan_ids.map((id) => planName[id] || id)) },
     ],
   };
   return html`<${Resource} spec=${spec} fields=${fields} />`;

@@ -6,8 +6,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, sentence } from '../../lib/api.js';
 import { html } from '../../lib/html.js';
 
-// One field: f = {name, label, type: text|email|password|textarea|select|list, options:
-// [{value, label}], required, hint}. `list` is comma-separated text sent as an array.
+// One field: f = {name, label, type: text|email|password|textarea|select|list|checks, options:
+// [{value, label}], required, hint}. `list` is comma-separated text sent as an array; `checks`
+// a checkbox per option, kept and sent the same way (f.empty: what to say with no options).
 export function Field({ f, idp, value, error, onInput, inputRef }) {
   const id = `${idp}-${f.name}`;
   const described = [f.hint && `${id}-hint`, `${id}-error`].filter(Boolean).join(' ');
@@ -22,6 +23,23 @@ export function Field({ f, idp, value, error, onInput, inputRef }) {
     onInput: (e) => onInput(f.name, e.currentTarget.value),
   };
   let control;
+  if (f.type === 'checks') {
+    // A set of ids kept as comma-separated text, like `list`.
+    const on = new Set(value ? value.split(',') : []);
+    const flip = (v) => {
+      on.has(v) ? on.delete(v) : on.add(v);
+      onInput(f.name, [...on].join(','));
+    };
+    return html`<fieldset class="field checks" aria-describedby=${described} aria-invalid=${error ? 'true' : 'false'}>
+      <legend>${f.label}</legend>
+      ${f.hint && html`<p id=${`${id}-hint`} class="hint">${f.hint}</p>`}
+      ${f.options.length
+        ? f.options.map((o, i) => html`<label class="check"><input type="checkbox" ref=${i ? undefined : inputRef} checked=${on.has(o.value)}
+            onChange=${() => flip(o.value)} /> ${o.label}</label>`)
+        : html`<p class="muted">${f.empty}</p>`}
+      <p id=${`${id}-error`} class="field-error">${error || ''}</p>
+    </fieldset>`;
+  }
   if (f.type === 'textarea') control = html`<textarea rows="4" ...${props}></textarea>`;
   else if (f.type === 'select') {
     control = html`<select ...${props} onChange=${props.onInput}>
@@ -46,8 +64,9 @@ export function bodyOf(fields, values, editing) {
   for (const f of fields) {
     if (f.skip) continue;
     const raw = values[f.name] ?? '';
-    const v = f.type === 'list' ? raw.split(',').map((x) => x.trim()).filter(Boolean) : raw.trim();
-    const empty = f.type === 'list' ? false : v === '';
+    const many = f.type === 'list' || f.type === 'checks';
+    const v = many ? raw.split(',').map((x) => x.trim()).filter(Boolean) : raw.trim();
+    const empty = !many && v === '';
     if (empty) {
       if ('emptyAs' in f) body[f.name] = f.emptyAs;
       else if (editing && f.nullable) body[f.name] = null;
