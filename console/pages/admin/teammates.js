@@ -149,7 +149,9 @@ export function Teammates({ me }) {
     ${passwordFor &&
     html`<${Confirm} title=${`New password for ${fullName(passwordFor)}`} confirmLabel="Set password" danger=${false}
       onConfirm=${setPassword} onClose=${() => setPasswordFor(null)}>
-      <p>Their open sessions end; they sign in again with the new password.</p>
+      <p>${passwordFor.id === myId
+        ? 'Your own sessions end with it, this one too: you sign in again with the new password.'
+        : 'Their open sessions end; they sign in again with the new password.'}</p>
       <${Field} f=${{ name: 'password', label: 'New password', type: 'password', autocomplete: 'new-password', hint: PASSWORD_HINT }}
         idp="newpw" value=${pw} error=${pwError} onInput=${(k, v) => setPw(v)} />
     </${Confirm}>`}
