@@ -178,8 +178,13 @@ export function Confirm({ title, children, confirmLabel, danger = true, onConfir
   const [error, setError] = useState('');
   useEffect(() => {
     const opener = document.activeElement;
-    ref.current.showModal();
-    return () => opener?.focus?.();
+    const d = ref.current;
+    d.showModal();
+    // Closed before the focus moves: while a modal dialog is open the page behind it is inert.
+    return () => {
+      if (d.open) d.close();
+      opener?.focus?.();
+    };
   }, []);
   async function go() {
     setBusy(true);
