@@ -160,9 +160,18 @@ browserTest(env, 'a generated password is shown once and works; "Set password" e
   await page.getByRole('button', { name: 'Done' }).click();
   assert.equal(await secret.count(), 0, 'shown once');
 
+  // Edit: name and last name, seen by the API.
+  await row(page, email).getByRole('button', { name: 'Edit Gene' }).click();
+  const edit = page.getByRole('form', { name: 'Edit Gene' });
+  await edit.getByLabel('Last name').fill('Smith');
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await status(page, 'Gene Smith is saved.');
+  const gene = (await natOk('GET', '/teammates?limit=100')).data.find((t) => t.email === email);
+  assert.equal(gene.last_name, 'Smith');
+
   // A new password typed in the dialog; a too-short one first, named beside the field.
-  await row(page, email).getByRole('button', { name: 'Set a new password for Gene' }).click();
-  const dialog = page.getByRole('dialog', { name: 'New password for Gene' });
+  await row(page, email).getByRole('button', { name: 'Set a new password for Gene Smith' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New password for Gene Smith' });
   await dialog.getByLabel('New password').fill('short');
   await dialog.getByRole('button', { name: 'Set password' }).click();
   await dialog.locator('#newpw-password-error').filter({ hasText: /8 to 256 characters/ }).waitFor();
@@ -170,7 +179,7 @@ browserTest(env, 'a generated password is shown once and works; "Set password" e
   await dialog.getByLabel('New password').fill('gene-new-password');
   await dialog.getByRole('button', { name: 'Set password' }).click();
   await dialog.waitFor({ state: 'detached' });
-  await status(page, 'Gene has a new password; their sessions have ended.');
+  await status(page, 'Gene Smith has a new password; their sessions have ended.');
   const me = await env.server.api('GET', `${N}/me`, undefined, { key: null, headers: { cookie: `ticketd_session=${cookie}` } });
   assert.equal(me.status, 401, 'the old session ended');
   const s2 = await env.server.api('POST', `${N}/sessions`, { email, password: 'gene-new-password' }, { key: null });

@@ -1,5 +1,6 @@
 // Teammates: the list (name, email, role, active), invite (name, email, role and a password the
-// administrator types or one generated here and shown once), make admin or agent, set a new
+// administrator types or one generated here and shown once), edit name and email, make admin or
+// agent, set a new
 // password (ends the teammate's sessions), deactivate (signed out at once, no sign-in) and
 // reactivate. All through /ticketd/v1/teammates (docs/NATIVE.md).
 import { useState } from 'preact/hooks';
@@ -12,6 +13,11 @@ const fullName = (t) => [t.name, t.last_name].filter(Boolean).join(' ') || t.ema
 const ROLES = [
   { value: 'agent', label: 'Agent: works its own and unassigned tickets' },
   { value: 'admin', label: 'Administrator: everything, these pages too' },
+];
+const EDIT = [
+  { name: 'name', label: 'Name', required: true },
+  { name: 'last_name', label: 'Last name', nullable: true },
+  { name: 'email', label: 'Email', type: 'email', required: true },
 ];
 const PASSWORD_HINT = 'At least 8 characters. Leave it empty and a password is generated and shown once.';
 const INVITE = [
@@ -35,6 +41,7 @@ function Shown({ shown, onDone }) {
 export function Teammates({ me }) {
   const list = useList('/teammates');
   const [inviting, setInviting] = useState(false);
+  const [editing, setEditing] = useState(null);
   const [status, setStatus] = useState('');
   const [error, setError] = useState('');
   const [shown, setShown] = useState(null);
@@ -57,6 +64,13 @@ export function Teammates({ me }) {
     setInviting(false);
     say(`${fullName(data)} is invited as ${data.role === 'admin' ? 'an administrator' : 'an agent'}.`);
     setShown(generated ? { who: fullName(data), email: data.email, password: body.password } : null);
+    list.reload();
+  }
+
+  async function edit(values) {
+    const { data } = await api('PATCH', `/teammates/${editing.id}`, { body: bodyOf(EDIT, values, true) });
+    setEditing(null);
+    say(`${fullName(data)} is saved.`);
     list.reload();
   }
 
@@ -102,6 +116,10 @@ export function Teammates({ me }) {
     html`<${ResourceForm} idp="invite" heading="Invite a teammate" fields=${INVITE}
       initial=${{ name: '', email: '', role: 'agent', password: '' }} submitLabel="Invite"
       onSubmit=${invite} onCancel=${() => setInviting(false)} />`}
+    ${editing &&
+    html`<${ResourceForm} key=${editing.id} idp="edit" heading=${`Edit ${fullName(editing)}`} fields=${EDIT}
+      initial=${{ name: editing.name, last_name: editing.last_name || '', email: editing.email }} submitLabel="Save changes"
+      onSubmit=${edit} onCancel=${() => setEditing(null)} />`}
     ${list.rows.length > 0 &&
     html`<table class="admin-table">
       <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col">Actions</th></tr></thead>
@@ -115,6 +133,10 @@ export function Teammates({ me }) {
             <td data-label="Role">${t.role === 'admin' ? 'Administrator' : 'Agent'}</td>
             <td data-label="Status">${t.active ? 'Active' : 'Deactivated'}</td>
             <td><div class="row-actions">
+              <button type="button" aria-label=${`Edit ${name}`} onClick=${() => {
+                say('');
+                setEditing(t);
+              }}>Edit</button>
               ${!self &&
               html`<button type="button" aria-label=${`Make ${name} ${t.role === 'admin' ? 'an agent' : 'an administrator'}`}
                 onClick=${() => patch(t, { role: t.role === 'admin' ? 'agent' : 'admin' }, `${name} is now ${t.role === 'admin' ? 'an agent' : 'an administrator'}.`)}>
