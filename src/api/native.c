@@ -142,6 +142,7 @@ void native_teammate(jw *w, const user_row *u)
     jw_kstr(w, "username", u->username);
     jw_kstr(w, "role", u->role && strcmp(u->role, "admin") == 0 ? "admin" : "agent");
     jw_kstr(w, "picture", u->picture);
+    jw_kbool(w, "active", u->active);
     call_iso(w, "created_at", u->created_at);
     call_iso(w, "updated_at", u->updated_at);
     jw_end_obj(w);

@@ -50,8 +50,9 @@ static status renamed(api_call *c, status st, const char *core_name, const char 
 
 /* The members each body may have. */
 static const char *const reply_in_members[] = {"text", "note", "assets", NULL};
-static const char *const teammate_members[] = {
-    "name", "last_name", "email", "username", "role", "password", "picture", "country", NULL};
+static const char *const teammate_members[] = {"name",   "last_name", "email",   "username",
+                                               "role",   "password",  "picture", "country",
+                                               "active", NULL};
 static const char *const client_members[] = {"name",       "email",      "country", "plan_id",
                                              "identifier", "is_blocked", NULL};
 static const char *const category_members[] = {
@@ -447,6 +448,7 @@ static status teammate_body(api_call *c, user_in *in)
     if (!st) st = in_str(c, b, "password", &in->password);
     if (!st) st = in_str(c, b, "picture", &in->picture);
     if (!st) st = in_str(c, b, "country", &in->country);
+    if (!st) st = in_bool(c, b, "active", &in->active_set, &in->active);
     return st;
 }
 
@@ -481,7 +483,8 @@ static status h_teammate_create(api_call *c)
     ANSWER(c, 201, native_teammate, &u);
 }
 
-/* An agent may change only its own record and never `role`: user_update asks the policy. */
+/* An agent may change only its own record and never `role` or `active`: user_update asks the
+ * policy. */
 static status h_teammate_update(api_call *c)
 {
     user_in in;
@@ -643,6 +646,30 @@ static status h_category_delete(api_call *c)
     return st ? st : no_content(c);
 }
 
+/* ---- billing plans: read only here (the vendor dialects make them) ---- */
+
+static void plan_w(jw *w, const plan_row *r)
+{
+    jw_obj(w);
+    jw_kstr(w, "id", r->uuid);
+    jw_kstr(w, "name", r->name);
+    call_iso(w, "created_at", r->created_at);
+    jw_end_obj(w);
+}
+
+ROW_SHAPE(plan_shape, plan_row, plan_w);
+
+static status h_plan_list(api_call *c)
+{
+    list_in in;
+    int64_t limit;
+    plan_row *rows;
+    size_t n;
+    status st = q_keyset(c, &in, &limit);
+    if (!st) st = plan_list(&c->cx, &in, &rows, &n, NULL);
+    return st ? st : keyset_page(c, limit, rows, n, &plan_shape);
+}
+
 /* ---- tags ---- */
 
 static status tag_body(api_call *c, tag_in *in)
@@ -786,6 +813,7 @@ static const api_route routes[] = {
     {"GET", NATIVE "/categories/{id}", h_category_get, R(RES_SETTINGS, OP_READ)},
     {"PATCH", NATIVE "/categories/{id}", h_category_update, R(RES_SETTINGS, OP_CHANGE)},
     {"DELETE", NATIVE "/categories/{id}", h_category_delete, R(RES_SETTINGS, OP_DELETE)},
+    {"GET", NATIVE "/plans", h_plan_list, R(RES_SETTINGS, OP_READ)},
     {"GET", NATIVE "/tags", h_tag_list, R(RES_SETTINGS, OP_READ)},
     {"POST", NATIVE "/tags", h_tag_create, R(RES_SETTINGS, OP_CREATE)},
     {"GET", NATIVE "/tags/{id}", h_tag_get, R(RES_SETTINGS, OP_READ)},

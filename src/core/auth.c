@@ -199,5 +199,7 @@ status token_authenticate(db *c, const char *token, int64_t now, arena *a, token
     if (st == ST_NOT_FOUND || (!st && (t->revoked_at != NULL_INT || t->expires_at <= now)))
         return ST_UNAUTHORIZED;
     if (!st) st = store_user_by_id(c, t->ws, t->user_id, a, u);
+    /* Deactivation revokes the tokens; this also holds for one issued meanwhile elsewhere. */
+    if (!st && !u->active) return ST_UNAUTHORIZED;
     return st == ST_NOT_FOUND ? ST_UNAUTHORIZED : st;
 }

@@ -33,14 +33,16 @@ typedef struct {
  * ST_UNAUTHORIZED on a wrong login or password (the caller says invalid_grant). */
 status token_issue(core_ctx *cx, const char *login, const char *password, token_issued *out) WUR;
 /* The password check every sign-in shares (the token grant, agent sessions): login is a
- * teammate's email or username (the first teammate, in any workspace, whose password matches);
- * the login's failure budget (core/ratelimit.h) applies, ST_RATE_LIMITED once spent. An unknown
- * login and a wrong password are the same ST_UNAUTHORIZED, and take the same time. */
+ * teammate's email or username (the first active teammate, in any workspace, whose password
+ * matches; a deactivated one is nobody's); the login's failure budget (core/ratelimit.h)
+ * applies, ST_RATE_LIMITED once spent. An unknown login and a wrong password are the same
+ * ST_UNAUTHORIZED, and take the same time. */
 status auth_login(core_ctx *cx, const char *login, const char *password, user_row *user,
                   int64_t *ws) WUR;
 /* Revokes the token (unknown, expired or revoked already: nothing to do, ST_OK). */
 status token_revoke(core_ctx *cx, const char *token) WUR;
-/* ST_UNAUTHORIZED for a malformed, unknown, expired or revoked token; else its row and user. */
+/* ST_UNAUTHORIZED for a malformed, unknown, expired or revoked token, or a deactivated
+ * teammate's; else its row and user. */
 status token_authenticate(db *c, const char *token, int64_t now, arena *a, token_row *t,
                           user_row *u) WUR;
 bool token_shaped(const char *s);

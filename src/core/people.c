@@ -79,6 +79,7 @@ static status do_user_create(core_ctx *cx, void *arg)
     memset(out, 0, sizeof *out);
     uuid_v4(out->uuid);
     out->role = "agent";
+    out->active = in->active_set ? in->active : true;
     out->created_at = cx->now;
     out->last_login = NULL_INT;
     apply_user(cx, in, out);
@@ -102,12 +103,21 @@ static status do_user_update(core_ctx *cx, void *arg)
     user_row *out = w->out;
     status st = user_get(cx, id, out);
     if (!st) st = policy_teammate(cx, out->id, in->role.set);
+    if (!st && in->active_set && !core_is_admin(cx))
+        st = diag_set(cx->d, ST_FORBIDDEN, "active", "needs the admin role to change");
+    /* Nobody locks themselves out: another administrator (or a key) deactivates. */
+    if (!st && in->active_set && !in->active && cx->actor == ACTOR_USER && out->id == cx->user_id)
+        st = diag_set(cx->d, ST_INVALID, "active", "cannot be false for yourself");
     if (!st) st = check_user(cx, in, false);
     if (st) return st;
+    bool deactivated = out->active && in->active_set && !in->active;
     apply_user(cx, in, out);
+    if (in->active_set) out->active = in->active;
     if (out->country && (st = check_country(cx->d, "country", out->country))) return st;
     /* A new (or removed) password signs the teammate out of every session; tokens stay. */
-    if (in->password.set && (st = session_end_user(cx, out->id))) return st;
+    if ((in->password.set || deactivated) && (st = session_end_user(cx, out->id))) return st;
+    /* Deactivated: its tokens stop working too, and stay revoked if it comes back. */
+    if (deactivated && (st = store_token_revoke_user(cx->db, cx->ws, out->id, cx->now))) return st;
     return user_conflict(cx, store_user_update(cx->db, cx->ws, out));
 }
 

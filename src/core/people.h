@@ -9,6 +9,9 @@
 
 typedef struct {
     opt_str name, last_name, email, username, role, country, password, picture;
+    /* active_set false: absent (a new teammate is active). Deactivating (admins only, never
+     * oneself) ends the teammate's sessions and revokes its tokens in the same write. */
+    bool active_set, active;
 } user_in;
 
 status user_create(core_ctx *cx, const user_in *in, user_row *out) WUR;

@@ -48,6 +48,7 @@ static status seed_people(core_ctx *cx, void *arg)
                         .email = arena_printf(cx->a, "seed-%lld-%lld@example.com", (long long)now,
                                               (long long)i),
                         .role = "agent",
+                        .active = true,
                         .created_at = now,
                         .updated_at = now,
                         .last_login = NULL_INT};

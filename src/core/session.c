@@ -174,6 +174,7 @@ status session_authenticate(core_ctx *cx, const char *secret)
     if (!st && (s.expires_at <= cx->now || s.last_seen_at + idle_ms() <= cx->now))
         st = ST_NOT_FOUND;
     if (!st) st = store_user_by_id(cx->db, s.ws, s.user_id, cx->a, &u);
+    if (!st && !u.active) st = ST_NOT_FOUND; /* deactivated (its sessions are deleted too) */
     if (st == ST_NOT_FOUND)
         return diag_set(cx->d, ST_UNAUTHORIZED, "", "the session is unknown or has ended: sign in");
     if (st) return st;

@@ -42,7 +42,8 @@ status session_create(core_ctx *cx, const char *login, const char *password,
                       session_issued *out) WUR;
 
 /* The session of secret, on cx->db: fills cx's workspace and actor (the teammate, its role) like
- * a token does. ST_UNAUTHORIZED for a malformed, unknown, expired or idle secret. A session used
+ * a token does. ST_UNAUTHORIZED for a malformed, unknown, expired or idle secret, or a
+ * deactivated teammate's. A session used
  * more than LIMIT_SESSION_TOUCH_S after its last_seen_at is moved forward: at once inside a
  * write (cx in a transaction), else by a job queued for the writer. */
 status session_authenticate(core_ctx *cx, const char *secret) WUR;

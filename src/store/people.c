@@ -137,7 +137,7 @@ status store_key_revoke(db *c, const char *id_or_prefix, int64_t now)
 
 #define USER_COLS                                                                                  \
     "id, uuid, name, last_name, email, username, role, country, password_hash, verified, "         \
-    "last_login, created_at, updated_at, picture"
+    "last_login, created_at, updated_at, picture, active"
 
 static void read_user(db_stmt *s, arena *a, void *row)
 {
@@ -156,9 +156,10 @@ static void read_user(db_stmt *s, arena *a, void *row)
     u->created_at = db_col_int(s, 11);
     u->updated_at = db_col_int(s, 12);
     u->picture = col_str(s, 13, a);
+    u->active = db_col_int(s, 14) != 0;
 }
 
-/* Binds the mutable user columns at 1..10 in the order of the INSERT and UPDATE below. */
+/* Binds the mutable user columns at 1..11 in the order of the INSERT and UPDATE below. */
 static void bind_user(db_stmt *s, const user_row *u)
 {
     db_bind_text(s, 1, u->name);
@@ -171,20 +172,21 @@ static void bind_user(db_stmt *s, const user_row *u)
     db_bind_int(s, 8, u->verified);
     db_bind_int(s, 9, u->updated_at);
     db_bind_text(s, 10, u->picture);
+    db_bind_int(s, 11, u->active);
 }
 
 status store_user_insert(db *c, int64_t ws, user_row *u)
 {
     db_stmt *s =
         db_prepare(c, "INSERT INTO users (name, last_name, email, username, role, country, "
-                      "password_hash, verified, updated_at, picture, uuid, workspace_id, "
-                      "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                      "RETURNING id");
+                      "password_hash, verified, updated_at, picture, active, uuid, "
+                      "workspace_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                      "?) RETURNING id");
     if (!s) return ST_INTERNAL;
     bind_user(s, u);
-    db_bind_text(s, 11, u->uuid);
-    db_bind_int(s, 12, ws);
-    db_bind_int(s, 13, u->created_at);
+    db_bind_text(s, 12, u->uuid);
+    db_bind_int(s, 13, ws);
+    db_bind_int(s, 14, u->created_at);
     return run_insert(s, &u->id);
 }
 
@@ -192,11 +194,12 @@ status store_user_update(db *c, int64_t ws, const user_row *u)
 {
     db_stmt *s = db_prepare(c, "UPDATE users SET name = ?, last_name = ?, email = ?, username = ?, "
                                "role = ?, country = ?, password_hash = ?, verified = ?, "
-                               "updated_at = ?, picture = ? WHERE id = ? AND workspace_id = ?");
+                               "updated_at = ?, picture = ?, active = ? WHERE id = ? AND "
+                               "workspace_id = ?");
     if (!s) return ST_INTERNAL;
     bind_user(s, u);
-    db_bind_int(s, 11, u->id);
-    db_bind_int(s, 12, ws);
+    db_bind_int(s, 12, u->id);
+    db_bind_int(s, 13, ws);
     return run_done(s);
 }
 
@@ -480,7 +483,7 @@ status store_users_by_login(db *c, const char *login, arena *a, user_row **rows,
 {
     db_stmt *s = db_prepare(c, "SELECT " USER_COLS ", workspace_id FROM users WHERE "
                                "(lower(email) = lower(?1) OR username = ?1) AND password_hash IS "
-                               "NOT NULL ORDER BY id LIMIT 16");
+                               "NOT NULL AND active = 1 ORDER BY id LIMIT 16");
     if (!s) return ST_INTERNAL;
     db_bind_text(s, 1, login);
     size_t cap = 0, wcap = 0;
@@ -492,7 +495,7 @@ status store_users_by_login(db *c, const char *login, arena *a, user_row **rows,
         *rows = arena_grow(a, *rows, &cap, *n, sizeof **rows);
         *ws = arena_grow(a, *ws, &wcap, *n, sizeof **ws);
         read_user(s, a, &(*rows)[*n]);
-        (*ws)[(*n)++] = db_col_int(s, 14);
+        (*ws)[(*n)++] = db_col_int(s, 15);
     }
     db_reset(s);
     return step_status(rc);
@@ -539,5 +542,16 @@ status store_token_revoke(db *c, int64_t id, int64_t now)
     if (!s) return ST_INTERNAL;
     db_bind_int(s, 1, now);
     db_bind_int(s, 2, id);
+    return run_done(s);
+}
+
+status store_token_revoke_user(db *c, int64_t ws, int64_t user_id, int64_t now)
+{
+    db_stmt *s = db_prepare(c, "UPDATE tokens SET revoked_at = coalesce(revoked_at, ?) WHERE "
+                               "user_id = ? AND workspace_id = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, now);
+    db_bind_int(s, 2, user_id);
+    db_bind_int(s, 3, ws);
     return run_done(s);
 }

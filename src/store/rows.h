@@ -72,6 +72,7 @@ typedef struct {
     char uuid[UUID_STR_LEN + 1];
     char *name, *last_name, *email, *username, *role, *country, *password_hash, *picture;
     bool verified;
+    bool active; /* false: deactivated (migration 012): no sign-in, no credential works */
     int64_t last_login, created_at, updated_at;
 } user_row;
 

@@ -232,13 +232,16 @@ status store_contact_find(db *c, int64_t ws, const char *email, const char *phon
 status store_contact_set_requestor(db *c, int64_t ws, const contact_row *r) WUR;
 /* The user whose uuid, email (case-insensitive) or username is key; ST_NOT_FOUND. */
 status store_user_find(db *c, int64_t ws, const char *key, arena *a, user_row *out) WUR;
-/* Users of every workspace whose email or username is login (for the password grant). */
+/* Active users of every workspace whose email or username is login (for the password grant
+ * and sign-in: a deactivated teammate is nobody's login). */
 status store_users_by_login(db *c, const char *login, arena *a, user_row **rows, int64_t **ws,
                             size_t *n) WUR;
 
 status store_token_insert(db *c, token_row *t, const unsigned char hash[SHA256_LEN]) WUR;
 status store_token_by_hash(db *c, const unsigned char hash[SHA256_LEN], token_row *out) WUR;
 status store_token_revoke(db *c, int64_t id, int64_t now) WUR;
+/* Every token of a teammate (a deactivation). */
+status store_token_revoke_user(db *c, int64_t ws, int64_t user_id, int64_t now) WUR;
 /* The user row of a token's user (any workspace: the token names it). */
 status store_user_by_id(db *c, int64_t ws, int64_t id, arena *a, user_row *out) WUR;
 

@@ -1,9 +1,11 @@
 /* Tests of core/session.c: sign-in (the secret's shape, the stored hash, wrong and missing
  * credentials), authentication (the teammate and its role in the context; expired, idle,
  * unknown and malformed secrets), logout, a password change ending every session of the
- * teammate, and the same-origin rule with and without a public URL. */
+ * teammate, deactivation (sessions and tokens refused at once, no sign-in, only by an
+ * administrator and never of oneself), and the same-origin rule with and without a public URL. */
 #include "unit.h"
 
+#include "core/auth.h"
 #include "core/session.h"
 #include "util/crypto.h"
 #include "util/limits.h"
@@ -140,12 +142,68 @@ static void test_same_origin(void **state)
     assert_true(session_same_origin("http://10.0.0.1:9000", "anything"));
 }
 
+static void test_deactivate(void **state)
+{
+    unit_env *e = *state;
+    session_init(&(session_config){0});
+    user_row u, admin, out;
+    make_teammate(e, "di@example.com", "agent", &u);
+    make_teammate(e, "ad@example.com", "admin", &admin);
+    session_issued s, mine;
+    token_issued t;
+    assert_int_equal(session_create(&e->cx, "di@example.com", "right-password", &s), ST_OK);
+    assert_int_equal(token_issue(&e->cx, "di@example.com", "right-password", &t), ST_OK);
+    assert_int_equal(session_create(&e->cx, "ad@example.com", "right-password", &mine), ST_OK);
+    core_ctx cx;
+    token_row tr;
+    user_row tu;
+    assert_int_equal(core_ctx_init(&cx, e->st, e->a, &e->d), ST_OK);
+
+    /* The agent may not change it, even its own; the administrator never for itself. */
+    assert_int_equal(session_authenticate(&cx, s.secret), ST_OK);
+    user_in off = {.active_set = true, .active = false};
+    unit_diag_clear(e);
+    assert_int_equal(user_update(&cx, u.uuid, &off, &out), ST_FORBIDDEN);
+    assert_string_equal(e->d.field, "active");
+    assert_int_equal(session_authenticate(&cx, mine.secret), ST_OK);
+    unit_diag_clear(e);
+    assert_int_equal(user_update(&cx, admin.uuid, &off, &out), ST_INVALID);
+    assert_string_equal(e->d.field, "active");
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM users WHERE active = 0"), 0);
+
+    /* Deactivated: the session is deleted, the token revoked, both refused, no sign-in. */
+    assert_int_equal(user_update(&cx, u.uuid, &off, &out), ST_OK);
+    assert_false(out.active);
+    assert_int_equal(session_authenticate(&cx, s.secret), ST_UNAUTHORIZED);
+    assert_int_equal(token_authenticate(e->db, t.token, e->cx.now, e->a, &tr, &tu),
+                     ST_UNAUTHORIZED);
+    char q[160];
+    snprintf(q, sizeof q, "SELECT count(*) FROM sessions WHERE user_id = %lld", (long long)u.id);
+    assert_int_equal(unit_count(e->db, q), 0);
+    snprintf(q, sizeof q, "SELECT count(*) FROM tokens WHERE revoked_at IS NULL AND user_id = %lld",
+             (long long)u.id);
+    assert_int_equal(unit_count(e->db, q), 0);
+    session_issued again;
+    assert_int_equal(session_create(&e->cx, "di@example.com", "right-password", &again),
+                     ST_UNAUTHORIZED);
+    assert_int_equal(session_authenticate(&cx, mine.secret), ST_OK);
+
+    /* Back: it signs in again; the revoked token stays revoked. */
+    user_in on = {.active_set = true, .active = true};
+    assert_int_equal(user_update(&cx, u.uuid, &on, &out), ST_OK);
+    assert_true(out.active);
+    assert_int_equal(session_create(&e->cx, "di@example.com", "right-password", &again), ST_OK);
+    assert_int_equal(token_authenticate(e->db, t.token, e->cx.now, e->a, &tr, &tu),
+                     ST_UNAUTHORIZED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         UNIT_TEST(test_create_and_authenticate),
         UNIT_TEST(test_wrong_and_missing),
         UNIT_TEST(test_ends),
+        UNIT_TEST(test_deactivate),
         cmocka_unit_test(test_same_origin),
     };
     return cmocka_run_group_tests_name("core/session", tests, NULL, NULL);
