@@ -50,6 +50,7 @@ static const api_dialect *const dialects[] = {
     &native_people_dialect,
     &native_stream_dialect,
     &app_dialect,
+    &openapi_dialect,
 };
 #define N_DIALECTS (sizeof dialects / sizeof dialects[0])
 
