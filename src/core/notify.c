@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/outbox_stats.h"
 #include "net/net.h"
 #include "store/store.h"
 #include "util/limits.h"
@@ -481,10 +482,15 @@ status notify_run_due(store *st, size_t *handled)
                      rows[i].recipient, why.msg);
         memset(&d, 0, sizeof d);
         s = notify_record(&cx, &rows[i], sent == ST_OK, sent == ST_INVALID, why.msg);
-        if (s)
+        if (s) {
             log_error("notify: cannot record notification %s: %s", rows[i].uuid, d.msg);
-        else
+        } else {
             (*handled)++;
+            outbox_stats_count(!strcmp(rows[i].channel, "sms") ? OUTBOX_SMS : OUTBOX_EMAIL,
+                               !strcmp(rows[i].status, "sent")     ? OUTBOX_SENT
+                               : !strcmp(rows[i].status, "failed") ? OUTBOX_FAILED
+                                                                   : OUTBOX_RETRY);
+        }
     }
     arena_free(a);
     return s;

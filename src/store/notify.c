@@ -1,6 +1,8 @@
 /* SQL for the notifications table (migration 005): the invitations and reminders that core/
  * queues with a ticket, the worker's due and next-wake queries (both on the partial index
  * notifications_due), and the recording of each delivery attempt. */
+#include <string.h>
+
 #include "store/sql.h"
 
 #define NOTIFICATION_COLS                                                                          \
@@ -101,6 +103,24 @@ status store_notification_next(db *c, bool email, bool sms, int64_t *next_at)
     db_reset(s);
     if (rc < 0) return step_status(rc);
     return none ? ST_NOT_FOUND : ST_OK;
+}
+
+status store_notification_depth(db *c, int64_t *email, int64_t *sms)
+{
+    *email = *sms = 0;
+    db_stmt *s = db_prepare(c, "SELECT channel, count(*) FROM notifications WHERE status = "
+                               "'queued' GROUP BY channel");
+    if (!s) return ST_INTERNAL;
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        const char *ch = db_col_text(s, 0);
+        if (ch && !strcmp(ch, "sms"))
+            *sms += db_col_int(s, 1);
+        else
+            *email += db_col_int(s, 1);
+    }
+    db_reset(s);
+    return step_status(rc);
 }
 
 status store_notification_set_next(db *c, int64_t id, int64_t next_at)

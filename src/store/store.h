@@ -328,6 +328,8 @@ status store_notification_due(db *c, int64_t now, bool email, bool sms, size_t l
 status store_notification_next(db *c, bool email, bool sms, int64_t *next_at) WUR;
 /* Writes status, attempts, next_at, last_error and sent_at of row n->id. */
 status store_notification_update(db *c, const notification_row *n) WUR;
+/* Rows still queued (not sent, not failed) on each channel: the outbox's depth. */
+status store_notification_depth(db *c, int64_t *email, int64_t *sms) WUR;
 /* Moves a row's next_at: a claim's lease, or its release. */
 status store_notification_set_next(db *c, int64_t id, int64_t next_at) WUR;
 /* A ticket's notifications, in the order they were queued. */
