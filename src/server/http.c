@@ -476,12 +476,14 @@ static status metrics_start(const char *listen, struct MHD_Daemon **out, diag *d
     bool v6;
     if (!parse_listen(listen, &addr, &v6))
         return diag_set(d, ST_INVALID, "metrics-listen", "must be HOST:PORT, e.g. 127.0.0.1:9090");
+    /* No LISTENING_ADDRESS_REUSE (SO_REUSEPORT): a second process on the same port fails here
+     * instead of answering half of the scrapes. */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
     if (v6) flags |= MHD_USE_IPv6;
     struct MHD_Daemon *md = MHD_start_daemon(
         flags, 0, NULL, NULL, metrics_handle, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LIMIT_CONN_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)LIMIT_METRICS_CONNECTIONS, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+        (unsigned)LIMIT_METRICS_CONNECTIONS, MHD_OPTION_END);
     if (!md) return diag_set(d, ST_INTERNAL, "metrics-listen", "cannot listen on %s", listen);
     *out = md;
     return ST_OK;
@@ -508,6 +510,12 @@ status http_serve(const http_config *config, diag *d)
     sigaddset(&stop, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
 
+    /* The metrics listener first: once the API answers, so does /metrics. */
+    struct MHD_Daemon *metrics = NULL;
+    if (cfg->metrics_listen) {
+        status mst = metrics_start(cfg->metrics_listen, &metrics, d);
+        if (mst) return mst;
+    }
     unsigned flags =
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (v6) flags |= MHD_USE_IPv6;
@@ -519,12 +527,9 @@ status http_serve(const http_config *config, diag *d)
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
         MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
         MHD_OPTION_END);
-    if (!daemon) return diag_set(d, ST_INTERNAL, "listen", "cannot listen on %s", cfg->listen);
-    struct MHD_Daemon *metrics = NULL;
-    status mst = cfg->metrics_listen ? metrics_start(cfg->metrics_listen, &metrics, d) : ST_OK;
-    if (mst) {
-        MHD_stop_daemon(daemon);
-        return mst;
+    if (!daemon) {
+        if (metrics) MHD_stop_daemon(metrics);
+        return diag_set(d, ST_INTERNAL, "listen", "cannot listen on %s", cfg->listen);
     }
     log_info("ticketd serving on http://%s with %u threads", cfg->listen, threads);
     if (metrics) log_info("ticketd metrics on http://%s/metrics", cfg->metrics_listen);

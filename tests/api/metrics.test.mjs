@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { SMTPServer } from 'smtp-server';
-import { startServer, freePort, fixtures, show, BIN, A } from './lib/harness.mjs';
+import { startServer, freePort, fixtures, show, dbArgs, BIN, A, NODES } from './lib/harness.mjs';
 
 const GIVE_UP_MS = 20000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -16,7 +16,9 @@ let s, mport, fx;
 before(async () => {
   mport = await freePort();
   // A short heartbeat: a stream whose client left is noticed at its next write.
-  s = await startServer({ args: ['--metrics-listen', `127.0.0.1:${mport}`, '--heartbeat-ms', '100'] });
+  // One process: its counters are what this file asserts on (two nodes would need a metrics
+  // port each; a two-node run keeps this file on one SQLite node).
+  s = await startServer({ sqlite: NODES > 1, args: ['--metrics-listen', `127.0.0.1:${mport}`, '--heartbeat-ms', '100'] });
   fx = fixtures(s);
 });
 after(async () => {
@@ -118,7 +120,7 @@ test('the metrics listener answers only /metrics, and the API port never answers
 });
 
 test('a bad --metrics-listen is refused at start, naming the option', () => {
-  const r = spawnSync(BIN, ['serve', '--data', s.dataDir, '--listen', '127.0.0.1:0', '--metrics-listen', 'nowhere'],
+  const r = spawnSync(BIN, ['serve', '--data', s.dataDir, ...dbArgs(s.dataDir), '--listen', '127.0.0.1:0', '--metrics-listen', 'nowhere'],
     { encoding: 'utf8', timeout: 30000 });
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /metrics-listen/);
