@@ -122,7 +122,12 @@ export async function request(base, defaultKey, method, p, body, opts = {}) {
 // over-limit Content-Length (413) from the headers and closes; node:http would fail that with
 // EPIPE, and a body already on its way would be reset (behind haproxy: no answer at all). Write
 // errors are ignored; the answer (status line, headers, a Content-Length body) is read here.
-export function socketHttp(base, method, p, { headers = {}, body = '' } = {}) {
+export async function socketHttp(base, method, p, opts = {}) {
+  const r = await socketHttpUnchecked(base, method, p, opts);
+  checkDialectAnswer(method, p, r);
+  return r;
+}
+function socketHttpUnchecked(base, method, p, { headers = {}, body = '' } = {}) {
   const u = new URL(base + p);
   const payload = Buffer.isBuffer(body) ? body : Buffer.from(body);
   const lines = [`${method} ${u.pathname}${u.search} HTTP/1.1`, `Host: ${u.host}`];
@@ -200,7 +205,7 @@ export async function rawHttp(base, method, p, opts = {}) {
 }
 function rawHttpUnchecked(base, method, p, { headers = {}, body } = {}) {
   const chunked = Object.keys(headers).some((k) => k.toLowerCase() === 'transfer-encoding');
-  if (body !== undefined && !chunked) return socketHttp(base, method, p, { headers, body });
+  if (body !== undefined && !chunked) return socketHttpUnchecked(base, method, p, { headers, body });
   const u = new URL(base + p);
   return new Promise((resolve, reject) => {
     let answered = false;
