@@ -20,7 +20,8 @@ SRCS    := $(filter-out src/main.c,$(wildcard src/*/*.c))
 SCHEMA  := $(sort $(wildcard src/store/schema/*.sql))
 SCHEMA_PG := $(sort $(wildcard src/store/schema/pg/*.sql))
 # Files compiled into the binary (util/embed.h), served from memory.
-EMBED   := docs/openapi/ticketd-v1.json
+EMBED   := docs/openapi/ticketd-v1.json docs/openapi/tamio.json docs/openapi/zaia.json \
+           docs/openapi/apizee.json
 GEN     := build/gen/schema_sql.c
 GENSRC  := $(GEN) build/gen/embed.c
 OBJS    := $(patsubst src/%.c,build/obj/%.o,$(SRCS)) $(patsubst build/%.c,build/obj/%.o,$(GENSRC))

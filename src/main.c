@@ -34,6 +34,7 @@
 typedef struct {
     const char *data, *listen, *workspace, *db, *public_url;
     const char *smtp, *mail_from, *sms_gateway;
+    const char *metrics_listen;
     const char *from, *to;   /* copy */
     const char *admin_email; /* init */
     long long session_ttl, session_idle;
@@ -68,6 +69,7 @@ static int usage(void)
           "                [--rate N[/SECONDS]] [--rate-ip N[/SECONDS]]\n"
           "                [--login-failures N[/MINUTES]] [--heartbeat-ms MS]\n"
           "                [--session-ttl SECONDS] [--session-idle SECONDS]\n"
+          "                [--metrics-listen HOST:PORT]\n"
           "  ticketd backup FILE [--data DIR]\n"
           "  ticketd migrate --db URL\n"
           "  ticketd copy --from DIR --to URL\n"
@@ -123,6 +125,8 @@ static bool parse_options(int argc, char **argv, int first, options *o)
             o->data = v;
         else if (strcmp(a, "--listen") == 0)
             o->listen = v;
+        else if (strcmp(a, "--metrics-listen") == 0)
+            o->metrics_listen = v;
         else if (strcmp(a, "--workspace") == 0)
             o->workspace = v;
         else if (strcmp(a, "--db") == 0)
@@ -531,7 +535,9 @@ static int cmd_serve(const options *o)
             .max_body = (size_t)o->max_body,
             .max_upload = (uint64_t)o->max_upload,
             .quiet = o->quiet,
+            .metrics_listen = o->metrics_listen,
         };
+        if (o->metrics_listen) api_metrics_init(st);
         rc = http_serve(&hc, &d) ? fail(&d) : 0;
     }
     ratelimit_release();

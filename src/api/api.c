@@ -51,6 +51,7 @@ static const api_dialect *const dialects[] = {
     &native_stream_dialect,
     &native_webhooks_dialect,
     &app_dialect,
+    &openapi_dialect,
 };
 #define N_DIALECTS (sizeof dialects / sizeof dialects[0])
 

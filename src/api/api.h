@@ -84,4 +84,11 @@ void api_upload_fail(api_req *req, const char *field, const char *msg);
 bool api_upload_end(const api_route *r, api_req *req, api_resp *resp);
 uint64_t api_max_upload(void);
 
+/* `serve --metrics-listen` (api/metrics.c, docs/METRICS.md). api_metrics_init turns request
+ * metrics on, labelled by api_routes (call after api_init, before serving); st (borrowed) is
+ * the store the outbox depth is read from. api_metrics_text answers the Prometheus text of
+ * every metric (caller frees; *len: its length); thread-safe. */
+void api_metrics_init(store *st);
+char *api_metrics_text(size_t *len);
+
 #endif

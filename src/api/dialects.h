@@ -18,5 +18,7 @@ extern const api_dialect native_webhooks_dialect; /* /ticketd/v1/webhooks (docs/
 extern const api_dialect files_dialect; /* /files: signed downloads (the plain error shape) */
 extern const api_dialect app_dialect;   /* /app: the agent console's files (app.c) */
 extern const api_dialect ops_dialect;   /* /healthz and every other path (the plain shape) */
+/* /openapi: the vendor dialects' OpenAPI documents (openapi.c) */
+extern const api_dialect openapi_dialect;
 
 #endif

@@ -477,11 +477,12 @@ status notify_run_due(store *st, size_t *handled)
                      rows[i].recipient, why.msg);
         memset(&d, 0, sizeof d);
         s = notify_record(&cx, &rows[i], sent == ST_OK, sent == ST_INVALID, why.msg);
-        if (s)
+        if (s) {
             log_error("notify: cannot record notification %s: %s", rows[i].uuid, d.msg);
-        else
+        } else {
             (*handled)++;
-        if (!s) outbox_count(OUTBOX_INVITATION, sent == ST_OK, !strcmp(rows[i].status, "failed"));
+            outbox_count(OUTBOX_INVITATION, sent == ST_OK, !strcmp(rows[i].status, "failed"));
+        }
     }
     arena_free(a);
     return s;

@@ -5,6 +5,7 @@
 #include "server/http.h"
 
 #include <arpa/inet.h>
+#include <limits.h>
 #include <pthread.h>
 #include <microhttpd.h>
 #include <signal.h>
@@ -20,7 +21,9 @@
 #include "util/buf.h"
 #include "util/limits.h"
 #include "util/log.h"
+#include "util/metrics.h"
 #include "util/timeutil.h"
+#include "util/xalloc.h"
 
 struct req_state {
     arena *a;
@@ -65,8 +68,15 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!r || r == (void *)&short_timeout) return;
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && r->status == 0) r->status = 499;
     finish_log(r);
+    if (metrics_enabled())
+        metrics_request(r->route ? (size_t)(r->route - api_routes) : api_route_count,
+                        r->route ? (unsigned)r->route->dl : UINT_MAX, r->status,
+                        time_mono_us() - r->start_us);
     if (r->pp) MHD_destroy_post_processor(r->pp);
-    if (r->sub) api_stream_end(r->sub);
+    if (r->sub) {
+        api_stream_end(r->sub);
+        metrics_gauge_add(METRICS_STREAM_CLIENTS, -1);
+    }
     /* An answer never handed to libmicrohttpd (the client left while its write was waiting
      * for the group commit) is still ours. */
     free(r->resp.body);
@@ -174,6 +184,7 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct req_state *r,
     if (resp->stream) {
         r->sub = resp->stream; /* ours from now on: ended in completed() */
         resp->stream = NULL;
+        metrics_gauge_add(METRICS_STREAM_CLIENTS, 1);
         m = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_reader, r, NULL);
     } else if (resp->has_file) {
         /* libmicrohttpd sends it with sendfile and closes the fd with the response. */
@@ -417,6 +428,67 @@ static bool parse_listen(const char *s, struct sockaddr_storage *ss, bool *v6)
     return false;
 }
 
+/* The metrics listener: GET /metrics and nothing else (no API route is reachable here). */
+static enum MHD_Result metrics_handle(void *cls, struct MHD_Connection *conn, const char *url,
+                                      const char *method, const char *version,
+                                      const char *upload_data, size_t *upload_data_size,
+                                      void **con_cls)
+{
+    if (!*con_cls) { /* the headers: answer once the (ignored) body is in */
+        *con_cls = (void *)1;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    unsigned code = 200;
+    size_t len;
+    char *text;
+    if (strcmp(url, "/metrics") != 0) {
+        code = 404;
+        text = xstrdup("not found: this listener answers GET /metrics only\n");
+        len = strlen(text);
+    } else if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+        code = 405;
+        text = xstrdup("method not allowed: GET /metrics\n");
+        len = strlen(text);
+    } else {
+        text = api_metrics_text(&len);
+    }
+    struct MHD_Response *m = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    if (!m) {
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(m, "Content-Type",
+                            code == 200 ? "text/plain; version=0.0.4; charset=utf-8"
+                                        : "text/plain; charset=utf-8");
+    if (code == 405) MHD_add_response_header(m, "Allow", "GET, HEAD");
+    enum MHD_Result ret = MHD_queue_response(conn, code, m);
+    MHD_destroy_response(m);
+    return ret;
+}
+
+static status metrics_start(const char *listen, struct MHD_Daemon **out, diag *d)
+{
+    struct sockaddr_storage addr;
+    bool v6;
+    if (!parse_listen(listen, &addr, &v6))
+        return diag_set(d, ST_INVALID, "metrics-listen", "must be HOST:PORT, e.g. 127.0.0.1:9090");
+    /* No LISTENING_ADDRESS_REUSE (SO_REUSEPORT): a second process on the same port fails here
+     * instead of answering half of the scrapes. */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+    if (v6) flags |= MHD_USE_IPv6;
+    struct MHD_Daemon *md = MHD_start_daemon(
+        flags, 0, NULL, NULL, metrics_handle, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LIMIT_CONN_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)LIMIT_METRICS_CONNECTIONS, MHD_OPTION_END);
+    if (!md) return diag_set(d, ST_INTERNAL, "metrics-listen", "cannot listen on %s", listen);
+    *out = md;
+    return ST_OK;
+}
+
 status http_serve(const http_config *config, diag *d)
 {
     cfg = config;
@@ -438,6 +510,12 @@ status http_serve(const http_config *config, diag *d)
     sigaddset(&stop, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
 
+    /* The metrics listener first: once the API answers, so does /metrics. */
+    struct MHD_Daemon *metrics = NULL;
+    if (cfg->metrics_listen) {
+        status mst = metrics_start(cfg->metrics_listen, &metrics, d);
+        if (mst) return mst;
+    }
     unsigned flags =
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (v6) flags |= MHD_USE_IPv6;
@@ -449,8 +527,12 @@ status http_serve(const http_config *config, diag *d)
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
         MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
         MHD_OPTION_END);
-    if (!daemon) return diag_set(d, ST_INTERNAL, "listen", "cannot listen on %s", cfg->listen);
+    if (!daemon) {
+        if (metrics) MHD_stop_daemon(metrics);
+        return diag_set(d, ST_INTERNAL, "listen", "cannot listen on %s", cfg->listen);
+    }
     log_info("ticketd serving on http://%s with %u threads", cfg->listen, threads);
+    if (metrics) log_info("ticketd metrics on http://%s/metrics", cfg->metrics_listen);
 
     int sig = 0;
     sigset_t wait_for;
@@ -468,6 +550,7 @@ status http_serve(const http_config *config, diag *d)
         usleep(5000);
     MHD_stop_daemon(daemon);
     if (ls != MHD_INVALID_SOCKET) close(ls);
+    if (metrics) MHD_stop_daemon(metrics);
     log_info("ticketd: stopped");
     return ST_OK;
 }

@@ -16,6 +16,9 @@ typedef struct {
     size_t max_body;     /* JSON/form bodies */
     uint64_t max_upload; /* one uploaded file */
     bool quiet;          /* no per-request log lines */
+    /* HOST:PORT of a second listener that answers only GET /metrics (docs/METRICS.md), never
+     * the API; NULL: none. api_metrics_init must have run. */
+    const char *metrics_listen;
 } http_config;
 
 /* Serves until SIGTERM or SIGINT; api_init must have run. */

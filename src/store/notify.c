@@ -1,6 +1,8 @@
 /* SQL for the notifications table (migration 005): the invitations and reminders that core/
  * queues with a ticket, the worker's due and next-wake queries (both on the partial index
  * notifications_due), and the recording of each delivery attempt. */
+#include <string.h>
+
 #include "store/sql.h"
 
 #define NOTIFICATION_COLS                                                                          \

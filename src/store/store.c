@@ -10,6 +10,7 @@
 #include "store/sql.h"
 #include "util/limits.h"
 #include "util/log.h"
+#include "util/metrics.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
@@ -42,6 +43,23 @@ struct store {
     struct conn_node *conns;
     uint64_t generation; /* tells a thread's cached connection which store it belongs to */
 };
+
+/* Every connection of the store opens and closes here, so the metrics count them. */
+static status conn_open(store *s, db **out, diag *d)
+{
+    status st = s->drv->open(s->dsn, out, d);
+    if (st)
+        metrics_store_error_count(METRICS_STORE_OPEN_FAILED);
+    else
+        metrics_gauge_add(METRICS_STORE_CONNS, 1);
+    return st;
+}
+
+static void conn_close(db *c)
+{
+    c->drv->close(c);
+    metrics_gauge_add(METRICS_STORE_CONNS, -1);
+}
 
 static _Thread_local db *tl_conn;
 static _Thread_local uint64_t tl_generation;
@@ -144,11 +162,11 @@ void store_close(store *s)
     }
     for (struct conn_node *n = s->conns, *next; n; n = next) {
         next = n->next;
-        s->drv->close(n->c);
+        conn_close(n->c);
         free(n);
     }
     if (tl_generation == s->generation) tl_conn = NULL, tl_generation = 0;
-    if (s->writer) s->drv->close(s->writer);
+    if (s->writer) conn_close(s->writer);
     pthread_cond_destroy(&s->q_wake);
     pthread_mutex_destroy(&s->q_lock);
     pthread_cond_destroy(&s->maint_wake);
@@ -164,7 +182,7 @@ db *store_conn(store *s)
     if (tl_conn && tl_generation == s->generation) return tl_conn;
     db *c = NULL;
     diag d = {0};
-    if (s->drv->open(s->dsn, &c, &d)) {
+    if (conn_open(s, &c, &d)) {
         log_error("store: %s", d.msg);
         return NULL;
     }
@@ -184,7 +202,7 @@ static status writer_open(store *s)
 {
     diag d = {0};
     if (s->writer) return ST_OK;
-    if (s->drv->open(s->dsn, &s->writer, &d)) {
+    if (conn_open(s, &s->writer, &d)) {
         log_error("store: writer: %s", d.msg);
         s->writer = NULL;
         return ST_INTERNAL;
@@ -199,7 +217,7 @@ static void *maintain(void *arg)
     store *s = arg;
     db *c = NULL;
     diag d = {0};
-    if (s->drv->open(s->dsn, &c, &d)) {
+    if (conn_open(s, &c, &d)) {
         log_error("store: checkpointer: %s", d.msg);
         return NULL;
     }
@@ -217,7 +235,7 @@ static void *maintain(void *arg)
     }
     pthread_mutex_unlock(&s->maint_lock);
     s->drv->checkpoint(c);
-    s->drv->close(c);
+    conn_close(c);
     return NULL;
 }
 
@@ -227,7 +245,7 @@ status store_start_maintenance(store *s)
     pthread_mutex_lock(&s->write_lock);
     s->maint_running = true;
     /* A writer opened before now still checkpoints itself; close it so the next opens without. */
-    if (s->writer) s->drv->close(s->writer), s->writer = NULL;
+    if (s->writer) conn_close(s->writer), s->writer = NULL;
     pthread_mutex_unlock(&s->write_lock);
     if (pthread_create(&s->maint, NULL, maintain, s) != 0) {
         s->maint_running = false;
@@ -283,8 +301,10 @@ static void run_batch(store *s, store_job *batch)
             if (j->after && j->ran_ok) j->after(s->writer, j->arg);
     }
     pthread_mutex_unlock(&s->write_lock);
-    if (committed)
+    if (committed) {
         log_error("store: a batch of writes failed to commit: %s", status_name(committed));
+        metrics_store_error_count(METRICS_STORE_COMMIT_FAILED);
+    }
     for (store_job *j = batch, *next; j; j = next) {
         next = j->next; /* done() may free the job */
         j->done(j->arg, committed);
@@ -301,8 +321,11 @@ static void *writer_main(void *arg)
         if (!s->q_head) break; /* stopping, and nothing left */
         /* Take up to LIMIT_WRITE_BATCH jobs; the rest wait for the next transaction. */
         store_job *batch = s->q_head, *last = batch;
-        for (int n = 1; n < LIMIT_WRITE_BATCH && last->next; n++)
+        int n = 1;
+        for (; n < LIMIT_WRITE_BATCH && last->next; n++)
             last = last->next;
+        metrics_gauge_add(METRICS_WRITE_QUEUE, -n);
+        metrics_write_batch((size_t)n);
         s->q_head = last->next;
         if (!s->q_head) s->q_tail = NULL;
         last->next = NULL;
@@ -331,6 +354,7 @@ void store_submit(store *s, store_job *j)
     else
         s->q_head = j;
     s->q_tail = j;
+    metrics_gauge_add(METRICS_WRITE_QUEUE, 1);
     pthread_cond_signal(&s->q_wake);
     pthread_mutex_unlock(&s->q_lock);
 }
@@ -618,11 +642,11 @@ status store_listen(store *s, db **out)
     diag d = {0};
     if (!s->drv->listen) return ST_INVALID;
     db *c = NULL;
-    status st = s->drv->open(s->dsn, &c, &d);
+    status st = conn_open(s, &c, &d);
     if (st) return st;
     st = s->drv->listen(c);
     if (st) {
-        s->drv->close(c);
+        conn_close(c);
         return st;
     }
     *out = c;
@@ -641,5 +665,5 @@ status store_listen_drain(db *c, void (*fn)(void *arg, const char *payload), voi
 
 void store_listen_close(db *c)
 {
-    if (c) c->drv->close(c);
+    if (c) conn_close(c);
 }

@@ -77,6 +77,10 @@
 #define LIMIT_COOKIE_HEADER   8192 /* bytes of a Cookie header searched for the session */
 #define LIMIT_PASSWORD_LINE   1024 /* bytes of `ticketd teammate password`'s input line */
 
+/* GET /metrics (util/metrics.h): the whole scrape's text */
+#define LIMIT_METRICS_TEXT        (4 * 1024 * 1024)
+#define LIMIT_METRICS_CONNECTIONS 16 /* scrapers connected at once */
+
 /* The live stream (core/stream.c) */
 #define LIMIT_STREAM_CLIENTS 6144         /* connected stream clients; more answer 503 */
 #define LIMIT_STREAM_QUEUE   (256 * 1024) /* unread bytes of one client; more ends its stream */

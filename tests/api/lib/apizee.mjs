@@ -9,6 +9,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { show, uniq, A, ISO_RE, checkValue } from './harness.mjs';
+import { checkDialectAnswer } from './openapi.mjs';
 
 export const V = '/api/v3';
 export const Z = '/api/v1';
@@ -214,13 +215,21 @@ export async function uploadMedia(s, ticketId, fields, { key } = {}) {
   const text = await res.text();
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }
-  return { status: res.status, json, text, headers: res.headers };
+  const r = { status: res.status, json, text, headers: res.headers };
+  checkDialectAnswer('POST', `${V}/tickets/${ticketId}/medias`, r);
+  return r;
 }
 
 // Raw bytes of a GET (any URL).
 export async function fetchBytes(url, headers = {}) {
   const res = await fetch(url, { headers });
-  return { status: res.status, headers: res.headers, buf: Buffer.from(await res.arrayBuffer()) };
+  const r = { status: res.status, headers: res.headers, buf: Buffer.from(await res.arrayBuffer()) };
+  const ctype = res.headers.get('content-type') || '';
+  const text = /json/.test(ctype) ? r.buf.toString('utf8') : '';
+  let json;
+  try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+  checkDialectAnswer('GET', new URL(url).pathname, { ...r, text: r.buf.length ? text || '(bytes)' : '', json });
+  return r;
 }
 
 // ---- test files ----

@@ -9,6 +9,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { checkDialectAnswer } from './openapi.mjs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const BIN = path.resolve(REPO_ROOT, process.env.TICKETD_BIN || 'build/ticketd');
@@ -111,7 +112,9 @@ export async function request(base, defaultKey, method, p, body, opts = {}) {
   } catch {
     json = undefined;
   }
-  return { status: res.status, json, text, headers: res.headers };
+  const r = { status: res.status, json, text, headers: res.headers };
+  checkDialectAnswer(method, p, r); // a vendor dialect's answer against its OpenAPI document
+  return r;
 }
 
 // A request with a Content-Length body on a raw socket, sent as curl sends a large one: the
@@ -119,7 +122,12 @@ export async function request(base, defaultKey, method, p, body, opts = {}) {
 // over-limit Content-Length (413) from the headers and closes; node:http would fail that with
 // EPIPE, and a body already on its way would be reset (behind haproxy: no answer at all). Write
 // errors are ignored; the answer (status line, headers, a Content-Length body) is read here.
-export function socketHttp(base, method, p, { headers = {}, body = '' } = {}) {
+export async function socketHttp(base, method, p, opts = {}) {
+  const r = await socketHttpUnchecked(base, method, p, opts);
+  checkDialectAnswer(method, p, r);
+  return r;
+}
+function socketHttpUnchecked(base, method, p, { headers = {}, body = '' } = {}) {
   const u = new URL(base + p);
   const payload = Buffer.isBuffer(body) ? body : Buffer.from(body);
   const lines = [`${method} ${u.pathname}${u.search} HTTP/1.1`, `Host: ${u.host}`];
@@ -190,9 +198,14 @@ export function socketHttp(base, method, p, { headers = {}, body = '' } = {}) {
 // Low-level request (for large bodies): resolves as soon as a response arrives, tolerating the
 // server closing the connection before it read the whole body. A Content-Length body goes
 // through socketHttp; a chunked one (a transfer-encoding header) through node:http.
-export function rawHttp(base, method, p, { headers = {}, body } = {}) {
+export async function rawHttp(base, method, p, opts = {}) {
+  const r = await rawHttpUnchecked(base, method, p, opts);
+  checkDialectAnswer(method, p, r);
+  return r;
+}
+function rawHttpUnchecked(base, method, p, { headers = {}, body } = {}) {
   const chunked = Object.keys(headers).some((k) => k.toLowerCase() === 'transfer-encoding');
-  if (body !== undefined && !chunked) return socketHttp(base, method, p, { headers, body });
+  if (body !== undefined && !chunked) return socketHttpUnchecked(base, method, p, { headers, body });
   const u = new URL(base + p);
   return new Promise((resolve, reject) => {
     let answered = false;
