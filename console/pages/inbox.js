@@ -305,9 +305,15 @@ export function Inbox({ me }) {
   }
 
   // ---- search, sort ----
+  // Typing replaces the address's q after a pause; the rest of the filters are read when it
+  // fires (a sort chosen meanwhile stays).
   useEffect(() => {
-    if (text.trim() === filters.q) return;
-    const t = setTimeout(() => setFilters({ ...filters, q: text.trim() }, { replace: true }), 300);
+    const q = text.trim();
+    if (q === filters.q) return;
+    const t = setTimeout(() => {
+      const now = readFilters(location.search);
+      if (now.q !== q) setFilters({ ...now, q }, { replace: true });
+    }, 300);
     return () => clearTimeout(t);
   }, [text]);
   const submitSearch = (e) => {
