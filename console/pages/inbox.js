@@ -47,15 +47,19 @@ function remember(role) {
   }
 }
 
-// The early requests (see the top): {role, path, views, list} promises, taken once.
+// The early requests (see the top): {role, path, views, list} promises, taken once; `got`
+// holds their answers once both are in, so the page's first render can show them at once
+// (no render with "Loading…", no effect to wait for).
 let early = null;
 if (isInbox(currentPath()) && remembered()) {
   const role = remembered();
   const path = listPath(readFilters(location.search), role);
-  early = { role, path, views: api('GET', '/views'), list: api('GET', path) };
+  early = { role, path, views: api('GET', '/views'), list: api('GET', path), got: null };
+  const e = early;
   // Not signed in any more: forget the role, so the next load does not ask in vain.
-  early.list.catch((e) => e.status === 401 && remember(null));
-  early.views.catch(() => {});
+  e.list.catch((err) => err.status === 401 && remember(null));
+  e.views.catch(() => {});
+  Promise.all([e.views, e.list]).then(([views, list]) => (e.got = { views: views.data, list: list.data }), () => {});
 }
 function takeEarly(role, path) {
   const e = early;
@@ -117,10 +121,15 @@ export function Inbox({ me }) {
   const filters = readFilters(search);
   const key = writeFilters(filters);
   const [text, setText] = useState(filters.q);
-  const [counts, setCounts] = useState(null);
-  const [rows, setRows] = useState([]);
-  const [cursor, setCursor] = useState(null);
-  const [phase, setPhase] = useState('loading'); // loading, ready, error
+  // The early answers, when they are in by the first render.
+  const [first] = useState(() => {
+    const e = early && early.got ? takeEarly(me.role, listPath(filters, me.role)) : null;
+    return e ? e.got : null;
+  });
+  const [counts, setCounts] = useState(first ? first.views : null);
+  const [rows, setRows] = useState(first ? first.list.data : []);
+  const [cursor, setCursor] = useState(first ? first.list.next_cursor : null);
+  const [phase, setPhase] = useState(first ? 'ready' : 'loading'); // loading, ready, error
   const [error, setError] = useState('');
   const [more, setMore] = useState({ busy: false, error: '' });
   const [fresh, setFresh] = useState([]); // new tickets held back while scrolled down
@@ -182,8 +191,10 @@ export function Inbox({ me }) {
       setPhase('error');
     }
   }
+  const loaded = useRef(!!first); // the first render had the first page already
   useEffect(() => {
-    load();
+    if (loaded.current) loaded.current = false;
+    else load();
     setText(filters.q);
   }, [key, me.role]);
 
