@@ -403,6 +403,7 @@ browserTest(env, 'phone width (390 px): nothing cut off, no horizontal scroll', 
   });
   assert.deepEqual(wide.out, [], 'elements past the edge');
   assert.ok(wide.scroll <= wide.inner, `horizontal scroll: ${wide.scroll} > ${wide.inner}`);
+  await assertAccessible(page, 'the inbox at phone width, filters open');
 });
 
 browserTest(env, 'an agent sees only what the policy lets it see, live included', async ({ page, context }) => {
