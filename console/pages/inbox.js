@@ -152,7 +152,7 @@ export function Inbox({ me }) {
   const loadCounts = (p) =>
     (p || api('GET', '/views')).then(
       (r) => setCounts(r.data),
-      () => {}, // the counts keep their last value; the list says what failed
+      () => p && loadCounts(), // the early one failed: once more; else keep the last value
     );
   function countsSoon() {
     const c = countsAt.current;
@@ -177,6 +177,7 @@ export function Inbox({ me }) {
     }
     setPhase('loading');
     setError('');
+    setMore({ busy: false, error: '' });
     setFresh([]);
     setSelected(-1);
     try {
@@ -192,10 +193,12 @@ export function Inbox({ me }) {
     }
   }
   const loaded = useRef(!!first); // the first render had the first page already
+  const typed = useRef(null); // the q the search box put in the address (it may have more now)
   useEffect(() => {
     if (loaded.current) loaded.current = false;
     else load();
-    setText(filters.q);
+    if (filters.q !== typed.current) setText(filters.q); // back, forward, a view link
+    typed.current = null;
   }, [key, me.role]);
 
   async function loadMore() {
@@ -323,13 +326,17 @@ export function Inbox({ me }) {
     if (q === filters.q) return;
     const t = setTimeout(() => {
       const now = readFilters(location.search);
-      if (now.q !== q) setFilters({ ...now, q }, { replace: true });
+      if (now.q === q) return;
+      typed.current = q;
+      setFilters({ ...now, q }, { replace: true });
     }, 300);
     return () => clearTimeout(t);
   }, [text]);
   const submitSearch = (e) => {
     e.preventDefault();
-    if (text.trim() !== filters.q) setFilters({ ...filters, q: text.trim() });
+    if (text.trim() === filters.q) return;
+    typed.current = text.trim();
+    setFilters({ ...filters, q: text.trim() });
   };
 
   // ---- keyboard ----
