@@ -15,7 +15,7 @@ import { useShortcuts } from '../lib/shortcuts.js';
 import { useStream } from '../lib/stream.js';
 import { Filters } from './inbox/filters.js';
 import { compare, listParams, matches, readFilters, SORTS, VIEWS, writeFilters } from './inbox/query.js';
-import { isUnread, markSeen, Row } from './inbox/row.js';
+import { isUnread, markSeen, Row, warmDates } from './inbox/row.js';
 
 export const title = () => 'Inbox';
 
@@ -239,6 +239,13 @@ export function Inbox({ me }) {
     if (phase === 'ready' && !marked.current) {
       marked.current = true;
       performance.mark('inbox:rows');
+      // Then, when the page is idle, the Intl formatter for the dates' tooltips (row.js).
+      const warm = () => {
+        warmDates();
+        setNow(Date.now());
+      };
+      if (window.requestIdleCallback) requestIdleCallback(warm, { timeout: 2000 });
+      else setTimeout(warm, 200);
     }
   }, [phase]);
 

@@ -279,6 +279,12 @@ browserTest(env, 'live: a ticket created through Tamio appears, one closed throu
   const row = page.locator(`li[data-ticket-id="${id}"]`);
   await row.getByText('Made through Tamio').waitFor();
   await row.getByText('Tina Tamio').waitFor();
+  // Last activity: relative, the full date (this browser's time zone) as its tooltip.
+  const time = row.locator('time');
+  assert.equal(await time.textContent(), 'just now');
+  const full = await ws.call('GET', `${N}/tickets/${id}`);
+  assert.equal(await time.getAttribute('datetime'), full.updated_at);
+  assert.match(await time.getAttribute('title'), new RegExp(String(new Date(full.updated_at).getFullYear())));
   await expectCount(page, 'open', 2);
   // Zaia completes it: it leaves the open list (and counts as closed).
   await call(ws, 'PATCH', `/api/v1/tickets/${id}/complete`, { userId: admin.id }, { auth: 'raw' });
