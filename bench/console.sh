@@ -47,7 +47,6 @@ CLIENTS=${CLIENTS:-$(( N / 100 > 100 ? N / 100 : 100 ))}
 TICKETD=${TICKETD:-$ROOT_DIR/build/ticketd}
 DATA_DIR=${DATA_DIR:-}
 WARMUP=0
-export RUNS LIVE_RUNS
 
 cleanup_on_exit
 command -v sqlite3 >/dev/null || die "the sqlite3 CLI is needed (Debian package sqlite3)"
@@ -64,7 +63,7 @@ start_ticketd ticketd ticketd "$TP" /healthz "$DATA"
 api_ok GET /ticketd/v1/me >/dev/null
 
 log "Chromium: $RUNS inbox loads, then $LIVE_RUNS live writes"
-OUT=$(BASE=$BASE KEY=$KEY node "$BENCH_DIR/console.mjs") || die "bench/console.mjs failed"
+OUT=$(BASE=$BASE KEY=$KEY RUNS=$RUNS LIVE_RUNS=$LIVE_RUNS node "$BENCH_DIR/console.mjs") || die "bench/console.mjs failed"
 check_alive ticketd "the runs"
 describe_system
 LOAD=$(awk '{ print $1 }' /proc/loadavg)
