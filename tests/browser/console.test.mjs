@@ -198,6 +198,8 @@ browserTest(
     await page.goBack();
     await h1.waitFor();
     assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no reload');
+    // The inbox's list has come (leaving the page sooner would cut its request: ERR_ABORTED).
+    await page.locator('.inbox .list-state[role="status"]').waitFor({ state: 'detached' });
     // A path the console does not know is its own page inside the shell.
     await page.goto(`${env.server.base}/app/nowhere/x`);
     await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
