@@ -13,6 +13,8 @@ import { html } from './html.js';
 
 // The ticket page's keys, listed until pages/ticket.js's TICKET_SHORTCUTS ({key, label}) is
 // merged: the lead reconciles the two (issue 14: r reply, n note, a assign to me, c close).
+// If pages/ticket.js imports this module, importing its list back here is a cycle, which the
+// build refuses: the list then belongs in a module of its own that both import.
 export const TICKET_KEYS = [
   { key: 'r', label: 'Reply to the client' },
   { key: 'n', label: 'Write an internal note' },
