@@ -7,23 +7,26 @@
 // `?`) and the focus is not in a field where one types (input, textarea, select, an editable
 // element). `?` opens the dialog: a <dialog> (modal: focus stays inside, Escape closes it and
 // the focus returns where it was) with one table per page: the current page's keys, then the
-// other pages' (OTHER_PAGES), so the list is the whole console's.
+// other pages' (PAGE_KEYS), so the list is the whole console's.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
 
-// The ticket page's keys, listed until pages/ticket.js's TICKET_SHORTCUTS ({key, label}) is
-// merged: the lead reconciles the two (issue 14: r reply, n note, a assign to me, c close).
-// If pages/ticket.js imports this module, importing its list back here is a cycle, which the
-// build refuses: the list then belongs in a module of its own that both import.
-export const TICKET_KEYS = [
-  { key: 'r', label: 'Reply to the client' },
-  { key: 'n', label: 'Write an internal note' },
-  { key: 'a', label: 'Assign the ticket to me' },
-  { key: 'c', label: 'Close the ticket' },
-];
-
-// Sections shown after the current page's, by title.
-export const OTHER_PAGES = [{ title: 'Ticket page', keys: TICKET_KEYS }];
+// Every page's keys, for the dialog's sections about the other pages (the current page's own
+// section is built from the map it passes to useShortcuts, so it cannot drift from what runs).
+export const PAGE_KEYS = {
+  Inbox: [
+    { key: 'j', label: 'Next ticket' },
+    { key: 'k', label: 'Previous ticket' },
+    { key: 'Enter', label: 'Open the selected ticket' },
+    { key: '/', label: 'Search' },
+  ],
+  'Ticket page': [
+    { key: 'r', label: 'Reply to the client' },
+    { key: 'n', label: 'Write an internal note' },
+    { key: 'a', label: 'Assign the ticket to me' },
+    { key: 'c', label: 'Close the ticket' },
+  ],
+};
 
 // Whether a key press is one a shortcut may take: no Ctrl/Alt/Meta, not typed into a field.
 export function isShortcutEvent(e) {
@@ -62,7 +65,8 @@ export function useShortcuts(title, map) {
   useEffect(() => {
     const onKey = (e) => {
       if (!isShortcutEvent(e)) return;
-      if (dialog.current?.open) return; // the dialog handles its own keys (Escape)
+      // An open dialog (this one, an image viewer, a confirmation) handles its own keys.
+      if (dialog.current?.open || document.querySelector('dialog[open]')) return;
       if (e.key === '?') {
         e.preventDefault();
         setOpen(true);
@@ -92,7 +96,9 @@ export function useShortcuts(title, map) {
   const dialogEl = html`<dialog class="shortcuts" ref=${dialog} aria-labelledby="shortcuts-title" onClose=${() => setOpen(false)}>
     <h2 id="shortcuts-title">Keyboard shortcuts</h2>
     <${ShortcutTable} title=${title} keys=${keys} />
-    ${OTHER_PAGES.map((p) => html`<${ShortcutTable} key=${p.title} title=${p.title} keys=${p.keys} />`)}
+    ${Object.entries(PAGE_KEYS)
+      .filter(([t]) => t !== title)
+      .map(([t, k]) => html`<${ShortcutTable} key=${t} title=${t} keys=${k} />`)}
     <p class="shortcut-note">Shortcuts do not fire while typing in a field.</p>
     <form method="dialog"><button type="submit" class="primary">Close</button></form>
   </dialog>`;

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { html } from '../lib/html.js';
 import { Link } from '../lib/router.js';
+import { PAGE_KEYS, useShortcuts } from '../lib/shortcuts.js';
 import { useStream } from '../lib/stream.js';
 import { Composer } from './ticket/composer.js';
 import { Conflict, Header } from './ticket/fields.js';
@@ -14,12 +15,7 @@ import { after, loadAll, personName } from './ticket/util.js';
 export const title = () => 'Ticket';
 
 // The page's keyboard shortcuts (the shared `?` help lists them).
-export const TICKET_SHORTCUTS = [
-  { key: 'r', label: 'Reply to the client' },
-  { key: 'n', label: 'Write an internal note' },
-  { key: 'a', label: 'Assign the ticket to me' },
-  { key: 'c', label: 'Close the ticket' },
-];
+export const TICKET_SHORTCUTS = PAGE_KEYS['Ticket page'];
 
 const PRESENCE_MS = 5000;
 const TYPING_MS = 3000;
@@ -48,7 +44,6 @@ function merge(items, fresh) {
   return [...items, ...add].sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
 }
 
-const typing = (t) => t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable;
 
 function toBody(change, ticket) {
   const [k, v] = Object.entries(change)[0];
@@ -236,21 +231,30 @@ export function Ticket({ id, me }) {
     }
   }
 
-  // Keyboard: r reply, n note, a assign to me, c close (not while typing or with a modifier).
-  useEffect(() => {
-    const onKey = (e) => {
-      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || document.querySelector('dialog[open]')) return;
-      const t = ticketRef.current;
-      if (!t) return;
-      if (e.key === 'r' || e.key === 'n') composer.current?.focus(e.key === 'r' ? 'reply' : 'note');
-      else if (e.key === 'a' && me.teammate && t.assignee?.id !== me.teammate.id) save({ assignee: me.teammate.id });
-      else if (e.key === 'c' && t.is_open) save({ state: 'done' });
-      else return;
-      e.preventDefault();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [id]);
+  // Keyboard (lib/shortcuts.js: not while typing, not with a modifier; `?` lists them):
+  // r reply, n note, a assign to me, c close. Labels from PAGE_KEYS, so the dialog's list of
+  // this page shown from the inbox is the same.
+  const label = (k) => TICKET_SHORTCUTS.find((s) => s.key === k).label;
+  const help = useShortcuts('Ticket page', {
+    r: { label: label('r'), run: () => composer.current?.focus('reply') },
+    n: { label: label('n'), run: () => composer.current?.focus('note') },
+    a: {
+      label: label('a'),
+      run: () => {
+        const t = ticketRef.current;
+        if (!t || !me.teammate || t.assignee?.id === me.teammate.id) return false;
+        save({ assignee: me.teammate.id });
+      },
+    },
+    c: {
+      label: label('c'),
+      run: () => {
+        const t = ticketRef.current;
+        if (!t || !t.is_open) return false;
+        save({ state: 'done' });
+      },
+    },
+  });
 
   if (failed) {
     const msg =
@@ -296,5 +300,7 @@ export function Ticket({ id, me }) {
       <${Composer} ticketId=${id} control=${composer} onTyping=${onTyping}
         onSent=${(r) => addItems([{ kind: r.note ? 'note' : 'reply', ...r }])} />
     </div>
+    <p class="ticket-keys"><button type="button" class="keys" onClick=${help.open}>Keyboard shortcuts (?)</button></p>
+    ${help.dialog}
   </div>`;
 }
