@@ -43,6 +43,8 @@
 #define LIMIT_PATH_PARAMS      4
 #define LIMIT_PATH             2048
 #define LIMIT_PAGE_SIZE        100
+#define LIMIT_PAGE_DRIVE_MAX   10000 /* /ticketd/v1 list: a filter with at most sqrt(limit x
+                                        tickets) rows, and never more, drives the page */
 #define LIMIT_PAGE_NUMBER      2147483647LL
 #define LIMIT_REPLY_ASSETS     5
 #define LIMIT_ALT_TEXT_CHARS   1000
