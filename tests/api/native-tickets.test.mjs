@@ -405,6 +405,14 @@ test('a page driven by a rare filter and a page walked give the same rows', asyn
   }
   // Half the tickets changed after every creation: their updated_at leaves the created order.
   for (let i = 0; i < 80; i += 2) await nn.ok('PATCH', `/tickets/${made[i].id}`, { title: `${word} ${i} again` });
+  // Tags coming and going keep their counts (migration 011), which choose the plan.
+  for (let i = 1; i < 12; i += 2) await nn.ok('PATCH', `/tickets/${made[i].id}`, { tags: i % 3 === 0 ? [g2.id] : [] });
+  const counted = (tag) => sql(s.dataDir, `SELECT n_tickets || ' ' || (SELECT count(*) FROM ticket_tags tt WHERE tt.tag_id = g.id) FROM tags g WHERE g.uuid = '${tag.id}';`).split(' ').map(Number);
+  for (const tag of [g, g2]) {
+    const [kept, links] = counted(tag);
+    assert.equal(kept, links, 'the tag count follows its links');
+    assert.ok(links >= 20);
+  }
   const whole = { newest: await listAll(nn, {}), oldest: await listAll(nn, { sort: 'oldest' }), updated: await listAll(nn, { sort: 'updated' }) };
   assert.equal(whole.newest.length, 80);
   const mid = whole.updated[40].updated_at;
