@@ -83,6 +83,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (r->resp.has_file) close(r->resp.file_fd);
     buf_release(&r->body);
     arena_free(r->a);
+    free(r);
     *con_cls = NULL;
     atomic_fetch_sub(&in_flight, 1);
 }
@@ -185,7 +186,9 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct req_state *r,
         r->sub = resp->stream; /* ours from now on: ended in completed() */
         resp->stream = NULL;
         metrics_gauge_add(METRICS_STREAM_CLIENTS, 1);
-        m = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_reader, r, NULL);
+        /* The block is allocated with the response and kept as long as the stream: small, as
+         * events are (HTTP/1.1 sends them chunked from the connection's own write buffer). */
+        m = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024, stream_reader, r, NULL);
     } else if (resp->has_file) {
         /* libmicrohttpd sends it with sendfile and closes the fd with the response. */
         m = MHD_create_response_from_fd_at_offset64(resp->file_len, resp->file_fd, resp->file_off);
@@ -206,6 +209,16 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct req_state *r,
     r->status = resp->status;
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)resp->status, m);
     MHD_destroy_response(m);
+    if (r->sub && ret == MHD_YES) {
+        /* A live stream needs nothing of its request any more (the subscription holds its own
+         * copies): its arena goes now rather than with the connection, hours later. Thousands
+         * of idle streams would each keep it. */
+        r->method = "GET";
+        r->path = "/ticketd/v1/stream";
+        r->req = (api_req){0};
+        arena_free(r->a);
+        r->a = NULL;
+    }
     return ret;
 }
 
@@ -259,7 +272,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     }
     if (!r) {
         arena *a = arena_new(LIMIT_ARENA_BLOCK);
-        r = ARENA_NEW(a, struct req_state);
+        r = xcalloc(1, sizeof *r); /* not in the arena: a live stream frees that early */
         r->a = a;
         r->start_us = time_mono_us();
         r->method = arena_strdup(a, method);

@@ -272,8 +272,10 @@ status store_media_list(db *c, int64_t ws, int64_t ticket_id, const media_filter
 
 /* ---- /ticketd/v1's tickets (store/ticket_page.c) ---- */
 /* A page of tickets in f's order after f's cursor: up to f->limit + 1 rows (one more than
- * asked: the caller tells from it whether a page follows). Every filter with every sort is a
- * range scan of one index of migration 006. */
+ * asked: the caller tells from it whether a page follows). A page walks the sort's index (of
+ * migration 006, alone or after an equality filter) testing the other filters per row, unless
+ * a tag, q or a range of the other time matches at most sqrt((limit + 1) x tickets) rows
+ * (counted up to that bound first): then those rows drive it, read whole and sorted. */
 status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *a,
                          ticket_row **rows, size_t *n) WUR;
 /* Fills tags (by name) of n tickets, in one query. */

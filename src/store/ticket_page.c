@@ -2,6 +2,7 @@
  * sort key and the row id, read through the indexes of migration 006), the tags a ticket
  * carries, the version read under a row lock for If-Match writes, and the inbox counts from
  * ticket_counts. Rows are read with the columns every ticket query uses (store_ticket_cols). */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -66,10 +67,116 @@ static void w_ids(db *c, where *w, const char *col, const id_set *ids, arena *a)
     w_text(w, ids_json(ids, a));
 }
 
+/* What a page is read by. A walk goes down the sort's index (alone or after an equality
+ * filter) and tests the other filters row by row: it stops at the page, so it costs about
+ * limit / (the filters' share of the tickets) rows. When a filter that is not on that index
+ * matches few tickets (a tag, the words of q, a range of the other time), walking would test
+ * many rows for few matches: the page is then driven by that filter's own rows instead, read
+ * whole (at most `drive_max` of them) and sorted. Which is cheaper is told by the filter's
+ * rows: a tag's count (migration 011), or q's and the range's counted up to that bound (the
+ * word index, an index range), before the page. */
+enum { BY_WALK, BY_TAG, BY_WORDS, BY_RANGE };
+
+/* The rows of one filter, counted up to cap (one more than cap means "more"). */
+static status count_upto(db *c, const char *inner, const where *w, int64_t cap, arena *a,
+                         int64_t *n)
+{
+    db_stmt *s = db_prepare(c, arena_printf(a, "SELECT count(*) FROM (%s LIMIT ?) x", inner));
+    if (!s) return ST_INTERNAL;
+    for (int i = 0; i < w->n; i++) {
+        if (w->args[i].is_text)
+            db_bind_text(s, i + 1, w->args[i].s);
+        else
+            db_bind_int(s, i + 1, w->args[i].i);
+    }
+    db_bind_int(s, w->n + 1, cap + 1);
+    int rc = db_step(s);
+    *n = rc == DB_ROW ? db_col_int(s, 0) : 0;
+    db_reset(s);
+    return rc == DB_ROW ? ST_OK : rc < 0 ? step_status(rc) : ST_INTERNAL;
+}
+
+/* The most rows a driven page reads: sqrt(limit x tickets), where a walk and a drive cost
+ * about the same (a walk tests about limit x tickets / matches rows), LIMIT_PAGE_DRIVE_MAX at
+ * most. */
+static status drive_max(db *c, int64_t ws, int64_t limit, int64_t *out)
+{
+    ticket_counts_row k;
+    status st = store_ticket_counts(c, ws, NULL_INT, &k);
+    if (st) return st;
+    double v = sqrt((double)limit * (double)(k.open + k.closed));
+    *out = v > LIMIT_PAGE_DRIVE_MAX ? LIMIT_PAGE_DRIVE_MAX : (int64_t)v;
+    return ST_OK;
+}
+
+/* The off-sort range: [from, to) on the time the sort does not walk, or none. */
+static const char *off_col(const ticket_page_filter *f, int64_t *from, int64_t *to)
+{
+    bool updated = f->sort != TICKET_SORT_UPDATED;
+    *from = updated ? f->updated_from : f->created_from;
+    *to = updated ? f->updated_to : f->created_to;
+    if (*from == NULL_INT && *to == NULL_INT) return NULL;
+    return updated ? "t.updated_at" : "t.created_at";
+}
+
+/* Picks how the page is read (BY_*), and for BY_TAG which tag. */
+static status choose_plan(db *c, int64_t ws, const ticket_page_filter *f, arena *a, int *by,
+                          size_t *tag)
+{
+    *by = BY_WALK;
+    *tag = 0;
+    int64_t from, to;
+    const char *col = off_col(f, &from, &to);
+    if (!f->tags.n && !f->match && !col) return ST_OK;
+    int64_t cap, best;
+    status st = drive_max(c, ws, f->limit + 1, &cap);
+    if (st) return st;
+    best = cap + 1;
+    for (size_t i = 0; i < f->tags.n; i++) {
+        /* Tags are counted by the triggers of migration 011: one row read. */
+        db_stmt *s = db_prepare(c, "SELECT n_tickets FROM tags WHERE id = ?");
+        if (!s) return ST_INTERNAL;
+        db_bind_int(s, 1, f->tags.ids[i]);
+        int rc = db_step(s);
+        int64_t n = rc == DB_ROW ? db_col_int(s, 0) : 0;
+        db_reset(s);
+        if (rc < 0) return step_status(rc);
+        if (n < best) best = n, *by = BY_TAG, *tag = i;
+    }
+    if (f->match) {
+        where w = {.a = a};
+        w_text(&w, f->match);
+        int64_t n;
+        if ((st = count_upto(c,
+                             arena_printf(a, "SELECT 1 FROM ticket_fts WHERE %s",
+                                          sql_fts_match(c, "ticket_fts", a)),
+                             &w, cap, a, &n)))
+            return st;
+        if (n < best) best = n, *by = BY_WORDS;
+    }
+    if (col) {
+        where w = {.a = a, .sql = "t.workspace_id = ? AND t.deleted_at IS NULL"};
+        w_int(&w, ws);
+        if (from != NULL_INT) w_and(&w, arena_printf(a, "%s >= ?", col)), w_int(&w, from);
+        if (to != NULL_INT) w_and(&w, arena_printf(a, "%s < ?", col)), w_int(&w, to);
+        int64_t n;
+        if ((st = count_upto(c, arena_printf(a, "SELECT 1 FROM tickets t WHERE %s", w.sql), &w, cap,
+                             a, &n)))
+            return st;
+        if (n < best) best = n, *by = BY_RANGE;
+    }
+    return ST_OK;
+}
+
 status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *a,
                          ticket_row **rows, size_t *n)
 {
     BUG_ON(f->sort < 0 || f->sort >= TICKET_SORT_COUNT || f->limit < 1);
+    int by;
+    size_t drive_tag;
+    status st = choose_plan(c, ws, f, a, &by, &drive_tag);
+    if (st) return st;
+    bool sqlite = c->drv == &db_sqlite_driver;
     where w = {.a = a, .sql = "t.workspace_id = ? AND t.deleted_at IS NULL"};
     w_int(&w, ws);
     if (f->n_states == 1) {
@@ -91,7 +198,11 @@ status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *
     w_ids(c, &w, "t.team_id", &f->teams, a);
     w_ids(c, &w, "t.category_id", &f->categories, a);
     w_ids(c, &w, "t.contact_id", &f->contacts, a);
-    if (f->tags.n == 1) {
+    if (by == BY_TAG) {
+        w_and(&w, "t.id IN (SELECT tt.ticket_id FROM ticket_tags tt WHERE tt.tag_id = ?)");
+        w_int(&w, f->tags.ids[drive_tag]);
+    }
+    if (f->tags.n == 1 && by != BY_TAG) {
         w_and(&w, "EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND "
                   "tt.tag_id = ?)");
         w_int(&w, f->tags.ids[0]);
@@ -106,22 +217,29 @@ status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *
         w_int(&w, (int64_t)f->tags.n);
     }
     if (f->match) {
+        /* Driven, or walked with the match list as a set: a per-row test (FTS5 with rowid = ?)
+         * reads the whole doclist of a prefix term for every row, far slower. */
         w_and(&w, sql_fts_ids(c, "t.id", a));
         w_text(&w, f->match);
     }
+    int64_t off_from, off_to;
+    const char *off = off_col(f, &off_from, &off_to);
     static const struct {
-        const char *cond;
+        const char *col, *op;
         size_t off;
     } ranges[] = {
-        {"t.created_at >= ?", offsetof(ticket_page_filter, created_from)},
-        {"t.created_at < ?", offsetof(ticket_page_filter, created_to)},
-        {"t.updated_at >= ?", offsetof(ticket_page_filter, updated_from)},
-        {"t.updated_at < ?", offsetof(ticket_page_filter, updated_to)},
+        {"t.created_at", ">=", offsetof(ticket_page_filter, created_from)},
+        {"t.created_at", "<", offsetof(ticket_page_filter, created_to)},
+        {"t.updated_at", ">=", offsetof(ticket_page_filter, updated_from)},
+        {"t.updated_at", "<", offsetof(ticket_page_filter, updated_to)},
     };
     for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
         int64_t v = *(const int64_t *)((const char *)f + ranges[i].off);
         if (v == NULL_INT) continue;
-        w_and(&w, ranges[i].cond);
+        /* Walking the sort's index, the other time is a test on each row: `+` keeps the
+         * planner from reading its index and sorting every match instead. */
+        bool test = by != BY_RANGE && off && !strcmp(off, ranges[i].col);
+        w_and(&w, arena_printf(a, "%s%s %s ?", test ? "+" : "", ranges[i].col, ranges[i].op));
         w_int(&w, v);
     }
     static const char *const key[] = {"t.created_at", "t.created_at", "t.updated_at"};
@@ -134,9 +252,24 @@ status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *
         w_int(&w, f->after_key);
         w_int(&w, f->after_id);
     }
-    const char *sql =
-        arena_printf(a, "SELECT %s FROM %s WHERE %s ORDER BY %s%s, t.id%s LIMIT ?",
-                     store_ticket_cols, store_ticket_from, w.sql, key[f->sort], dir, dir);
+    const char *sql;
+    if (by == BY_WALK) {
+        sql = arena_printf(a, "SELECT %s FROM %s WHERE %s ORDER BY %s%s, t.id%s LIMIT ?",
+                           store_ticket_cols, store_ticket_from, w.sql, key[f->sort], dir, dir);
+    } else {
+        /* Driven: the page's ids first, sorted from the driving filter's rows (SQLite is told
+         * which index that is: its planner, without statistics, would walk the sort's), then
+         * their columns and joins for those rows only. */
+        const char *hint = !sqlite                        ? ""
+                           : by != BY_RANGE               ? " NOT INDEXED"
+                           : !strcmp(off, "t.updated_at") ? " INDEXED BY tickets_n_updated"
+                                                          : " INDEXED BY tickets_n_created";
+        sql = arena_printf(a,
+                           "SELECT %s FROM %s WHERE t.id IN (SELECT t.id FROM tickets t%s WHERE "
+                           "%s ORDER BY %s%s, t.id%s LIMIT ?) ORDER BY %s%s, t.id%s",
+                           store_ticket_cols, store_ticket_from, hint, w.sql, key[f->sort], dir,
+                           dir, key[f->sort], dir, dir);
+    }
     db_stmt *s = db_prepare(c, sql);
     if (!s) return ST_INTERNAL;
     for (int i = 0; i < w.n; i++) {

@@ -381,6 +381,66 @@ test('every filter and sort, over a workspace of known tickets', async () => {
   assert.equal((await listAll(nn, {})).length, made.length);
 });
 
+// A page is walked down the sort's index, or driven by a filter that matches few tickets (a
+// tag, the words of q, a range of the other time), read whole and sorted, when that filter has
+// at most sqrt((limit + 1) x tickets) rows (store/ticket_page.c). Here each such filter has 20
+// to 60 of 80 tickets: limit=1 walks (at most sqrt(2 x 80) = 12 rows drive) and limit=100
+// drives (up to 89), and both must give exactly the rows the whole list has.
+test('a page driven by a rare filter and a page walked give the same rows', async () => {
+  const key = s.newWorkspaceKey(uniq('plan-ws')).key;
+  const nn = nat(s, key);
+  const wfx = fixtures(s, key);
+  const wz = zfx(s, key);
+  const tm = await wfx.teammate();
+  const g = await wz.tag();
+  const g2 = await wz.tag();
+  const word = uniq('quince').replace(/[^a-z0-9]/gi, '');
+  const made = [];
+  for (let i = 0; i < 80; i++) {
+    const tags = [...(i % 4 ? [g.id] : []), ...(i % 3 === 0 ? [g2.id] : [])];
+    made.push(await create({
+      title: i % 2 ? `plain ${i}` : `${word} ${i}`, client: { email: `plan${i}@example.com` },
+      state: i % 5 ? 'open' : 'closed', tags, ...(i % 7 ? {} : { assignee: tm.id }),
+    }, { key }));
+  }
+  // Half the tickets changed after every creation: their updated_at leaves the created order.
+  for (let i = 0; i < 80; i += 2) await nn.ok('PATCH', `/tickets/${made[i].id}`, { title: `${word} ${i} again` });
+  // Tags coming and going keep their counts (migration 011), which choose the plan.
+  for (let i = 1; i < 12; i += 2) await nn.ok('PATCH', `/tickets/${made[i].id}`, { tags: i % 3 === 0 ? [g2.id] : [] });
+  const counted = (tag) => sql(s.dataDir, `SELECT n_tickets || ' ' || (SELECT count(*) FROM ticket_tags tt WHERE tt.tag_id = g.id) FROM tags g WHERE g.uuid = '${tag.id}';`).split(' ').map(Number);
+  for (const tag of [g, g2]) {
+    const [kept, links] = counted(tag);
+    assert.equal(kept, links, 'the tag count follows its links');
+    assert.ok(links >= 20);
+  }
+  const whole = { newest: await listAll(nn, {}), oldest: await listAll(nn, { sort: 'oldest' }), updated: await listAll(nn, { sort: 'updated' }) };
+  assert.equal(whole.newest.length, 80);
+  const mid = whole.updated[40].updated_at;
+  const midc = made[30].created_at;
+  const has = (t, id) => t.tags.some((x) => x.id === id);
+  const shapes = [
+    [{ tag: g.id }, (t) => has(t, g.id)],
+    [{ tag: g2.id }, (t) => has(t, g2.id)],
+    [{ tag: `${g.id},${g2.id}` }, (t) => has(t, g.id) && has(t, g2.id)],
+    [{ q: word }, (t) => t.title.startsWith(word)],
+    [{ q: word, tag: g.id, state: 'open' }, (t) => t.title.startsWith(word) && has(t, g.id) && t.state === 'open'],
+    [{ updated_after: mid }, (t) => t.updated_at >= mid],
+    [{ updated_before: mid }, (t) => t.updated_at < mid],
+    [{ updated_after: mid, assignee: 'none' }, (t) => t.updated_at >= mid && !t.assignee],
+    [{ updated_after: mid, sort: 'oldest' }, (t) => t.updated_at >= mid],
+    [{ created_after: midc, sort: 'updated' }, (t) => t.created_at >= midc],
+    [{ created_before: midc, sort: 'updated', tag: g.id }, (t) => t.created_at < midc && has(t, g.id)],
+  ];
+  for (const [query, keep] of shapes) {
+    const expect = whole[query.sort || 'newest'].filter(keep).map((t) => t.id);
+    assert.ok(expect.length >= 5, `${JSON.stringify(query)} matches a few tickets`);
+    for (const limit of [1, 100, 7]) {
+      const got = (await listAll(nn, query, limit)).map((t) => t.id);
+      assert.deepEqual(got, expect, `${JSON.stringify(query)} limit=${limit}`);
+    }
+  }
+});
+
 test('cursor paging while tickets are being created: no duplicates, no gaps', async () => {
   const key = s.newWorkspaceKey(uniq('page-ws')).key;
   const nn = nat(s, key);
