@@ -1,6 +1,7 @@
 /* The text of GET /metrics (`serve --metrics-listen`, docs/METRICS.md): util/metrics.h's
  * counters (requests, latency, group commit, store, stream clients), then the outboxes'
- * (core/outbox.h: attempts by kind and result, and the queued rows read from the store). Called by server/http.c's metrics listener, on its own thread. */
+ * (core/outbox.h: attempts by kind and result, and the queued rows read from the store). Called by
+ * server/http.c's metrics listener, on its own thread. */
 #include <stdio.h>
 
 #include "api/api.h"
@@ -32,8 +33,8 @@ void api_metrics_init(store *st)
     metrics_init(labels, api_route_count, dialect_names, N_DIALECT_NAMES);
 }
 
-static const char *const outbox_names[OUTBOX_KINDS] = {[OUTBOX_INVITATION] = "invitation",
-                                                       [OUTBOX_WEBHOOK] = "webhook"};
+static const char *const outbox_names[OUTBOX_KINDS] = {
+    [OUTBOX_INVITATION] = "invitation", [OUTBOX_WEBHOOK] = "webhook"};
 
 /* The outboxes' attempts of this process by kind and result (sent; retry: failed, to be tried
  * again; failed: given up), then each queue's depth, counted in the store at each scrape (on
@@ -49,8 +50,7 @@ static status outbox_render(store *st, buf *b)
         const uint64_t by_result[3] = {c.delivered, c.failures - c.gave_up, c.gave_up};
         static const char *const results[3] = {"sent", "retry", "failed"};
         for (size_t r = 0; !s && r < 3; r++) {
-            snprintf(lbl, sizeof lbl, "kind=\"%s\",result=\"%s\"", outbox_names[k],
-                     results[r]);
+            snprintf(lbl, sizeof lbl, "kind=\"%s\",result=\"%s\"", outbox_names[k], results[r]);
             s = metrics_put_sample(b, "ticketd_outbox_deliveries_total", lbl, by_result[r]);
         }
     }
