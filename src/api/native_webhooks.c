@@ -86,10 +86,11 @@ static const char *const members[] = {"url", "events", "active", NULL};
 
 static status body_in(api_call *c, webhook_in *in)
 {
-    json_t *b;
+    json_t *b = NULL;
     *in = (webhook_in){0};
     status st = call_body(c, &b);
-    if (!st) st = native_only_members(c, b, members);
+    if (st) return st;
+    st = native_only_members(c, b, members);
     if (!st) st = in_str(c, b, "url", &in->url);
     if (!st && in->url.set && !in->url.v) st = diag_set(&c->d, ST_INVALID, "url", "must be a URL");
     if (!st) st = in_strs(c, b, "events", &in->events);

@@ -216,6 +216,19 @@ static bool allowed(stream_sub *s, int64_t ticket_id, int64_t assignee_id)
     return ticket_id != NULL_INT && policy_ticket(&s->pol, assignee_id) == ST_OK;
 }
 
+/* Could subscriber s read the ticket before this ticket.assigned took it away (it was s's or
+ * nobody's)? An agent is told that a ticket left it (its inbox drops the row), though it may no
+ * longer read the ticket. The data is ours: {"assignee_id":{"before":<uuid or null>,…}}. */
+static bool lost_it(const stream_sub *s, const stream_event_row *e)
+{
+    if (!e->data || !e->type || strcmp(e->type, "ticket.assigned") != 0 || !s->actor_id[0])
+        return false;
+    if (s->ticket_id != NULL_INT && s->ticket_id != e->ticket_id) return false;
+    char mine[64 + UUID_STR_LEN];
+    snprintf(mine, sizeof mine, "\"assignee_id\":{\"before\":\"%s\"", s->actor_id);
+    return strstr(e->data, mine) || strstr(e->data, "\"assignee_id\":{\"before\":null");
+}
+
 /* ---- events: text/event-stream frames ---- */
 
 static const char *actor_kind(const char *stored)
@@ -316,7 +329,8 @@ static int round_events(db *c, int64_t now_ms)
             size_t len = 0;
             for (size_t x = i; x < j; x++) {
                 stream_sub *s = all[x];
-                if (!allowed(s, ev[e].ticket_id, ev[e].assignee_id)) continue;
+                if (!allowed(s, ev[e].ticket_id, ev[e].assignee_id) && !lost_it(s, &ev[e]))
+                    continue;
                 if (!frame && render_event(&ev[e], &frame, &len)) {
                     log_error("stream: event %lld is too large to send", (long long)ev[e].id);
                     break;

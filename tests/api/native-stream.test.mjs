@@ -229,6 +229,27 @@ test("an agent's stream leaves out other teammates' tickets; ?ticket= of one is 
   assertProblem(await n.get(`/stream?ticket=${foreign.id}`, { key: agentTok }), 403, 'forbidden');
 });
 
+test('an agent is told when a ticket is reassigned away from it, and hears nothing of it after', async () => {
+  const other = await fx.teammate({ name: 'Olga' });
+  const mine = await fx.ticket({ agent: agent.email });
+  const st = await openStream({ key: agentTok });
+  const away = await n.patch(`/tickets/${mine.id}`, { assignee: other.id });
+  assert.equal(away.status, 200, show(away));
+  const ev = await st.waitFor((f) => f.event === 'ticket.assigned' && f.json.ticket_id === mine.id, 'the reassignment');
+  assert.equal(ev.json.data.assignee_id.before, agent.id);
+  assert.equal(ev.json.data.assignee_id.after, other.id);
+  const later = await n.patch(`/tickets/${mine.id}`, { title: 'Now Olga\'s' });
+  assert.equal(later.status, 200, show(later));
+  const marker = await tamioTicket(); // unassigned: the agent sees it, after the title change
+  await st.waitFor((f) => f.json?.ticket_id === marker.id, 'a later event the agent may see');
+  assert.equal(st.events().filter((f) => f.json.ticket_id === mine.id).length, 1, 'only the reassignment');
+  // An unassigned ticket (every agent reads it) given to another: told too.
+  const taken = await n.patch(`/tickets/${marker.id}`, { assignee: other.id });
+  assert.equal(taken.status, 200, show(taken));
+  await st.waitFor((f) => f.event === 'ticket.assigned' && f.json.ticket_id === marker.id, 'the unassigned one taken');
+  st.close();
+});
+
 test('presence reaches the other clients allowed to see the ticket, never the events table', async () => {
   const t = await tamioTicket(); // unassigned: the agent may read it
   const adminSt = await openStream();
