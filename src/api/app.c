@@ -3,11 +3,9 @@
  * content-hashed files it loads. Everything comes from the files embedded at build
  * (build/console/ as scripts/build-console.sh writes it, util/embed.h): nothing is read from
  * disk. Public, never rate-limited (like /healthz), the plain error shape; HEAD too. */
-#include <pthread.h>
 #include <string.h>
 
 #include "api/dialects.h"
-#include "util/crypto.h"
 #include "util/embed.h"
 #include "util/xalloc.h"
 
@@ -19,28 +17,6 @@ static const char csp[] = "default-src 'none'; script-src 'self'; connect-src 's
                           "img-src 'self' data: blob:; style-src 'self'; font-src 'self'; "
                           "manifest-src 'self'; base-uri 'none'; form-action 'self'; "
                           "frame-ancestors 'none'";
-
-/* "\"" + 32 hex digits (the first 16 bytes of the SHA-256 of the bytes sent) + "\"" */
-#define ETAG_SIZE (2 * 16 + 3)
-
-/* The ETag of each embedded file of the console, by its index in embed_files (others ""). */
-static char (*etags)[ETAG_SIZE];
-static pthread_once_t etags_once = PTHREAD_ONCE_INIT;
-
-static void etags_make(void)
-{
-    etags = xcalloc(embed_count ? embed_count : 1, sizeof *etags);
-    for (size_t i = 0; i < embed_count; i++) {
-        const embed_file *f = &embed_files[i];
-        if (strncmp(f->path, CONSOLE_DIR, strlen(CONSOLE_DIR)) != 0) continue;
-        unsigned char h[SHA256_LEN];
-        crypto_sha256(f->data, f->len, h);
-        etags[i][0] = '"';
-        crypto_hex(h, 16, etags[i] + 1);
-        etags[i][ETAG_SIZE - 2] = '"';
-        etags[i][ETAG_SIZE - 1] = '\0';
-    }
-}
 
 static const char *content_type(const char *path)
 {
@@ -68,13 +44,12 @@ static const char *content_type(const char *path)
  * (every answer varies on Accept-Encoding), 304 when If-None-Match names what would be sent. */
 static status send_embedded(api_call *c, const embed_file *f, bool index)
 {
-    pthread_once(&etags_once, etags_make);
     api_resp *r = c->resp;
     const embed_file *gz = NULL;
     if (call_accepts_coding(c->req->accept_encoding, "gzip"))
         gz = embed_find(arena_printf(c->req->a, "%s.gz", f->path));
     const embed_file *sent = gz ? gz : f;
-    const char *etag = etags[sent - embed_files];
+    const char *etag = embed_etag(sent);
     call_header(r, "Cache-Control", index ? "no-cache" : "public, max-age=31536000, immutable");
     call_header(r, "ETag", etag);
     call_header(r, "Vary", "Accept-Encoding");

@@ -9,8 +9,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/embed.h"
 #include "util/text.h"
 #include "util/timeutil.h"
+#include "util/xalloc.h"
 
 /* ---- errors ---- */
 
@@ -673,4 +675,24 @@ bool call_none_match(const char *h, const char *etag)
     if (*h == '*') return true;
     inm_arg a = {etag, false};
     return call_each_etag(h, inm_one, &a) && a.hit;
+}
+
+status call_embedded_doc(api_call *c, const char *path)
+{
+    const embed_file *f = embed_find(path);
+    BUG_ON(!f); /* the Makefile's EMBED lists it */
+    const char *etag = embed_etag(f);
+    api_resp *r = c->resp;
+    r->content_type = "application/json";
+    call_header(r, "Cache-Control", "public, max-age=3600");
+    call_header(r, "ETag", etag);
+    if (call_none_match(c->req->if_none_match, etag)) {
+        r->status = 304;
+        return ST_OK;
+    }
+    r->status = 200;
+    r->body = xmalloc(f->len);
+    memcpy(r->body, f->data, f->len);
+    r->len = f->len;
+    return ST_OK;
 }

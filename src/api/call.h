@@ -159,5 +159,8 @@ bool call_each_etag(const char *h, bool (*fn)(void *arg, const char *tag, size_t
 /* Does an If-None-Match header (NULL: none) match etag: `*`, or etag in its list (weak
  * comparison, as RFC 9110 asks for this header)? */
 bool call_none_match(const char *h, const char *etag);
+/* Answers the embedded JSON document at path (util/embed.h; it must be embedded): its strong
+ * ETag, an hour's public caching, 304 when If-None-Match names it. The OpenAPI documents. */
+status call_embedded_doc(api_call *c, const char *path);
 
 #endif

@@ -8,7 +8,6 @@
 
 #include "api/dialects.h"
 #include "core/people.h"
-#include "util/embed.h"
 #include "util/limits.h"
 #include "util/text.h"
 #include "util/uuid.h"
@@ -288,15 +287,7 @@ static status h_me(api_call *c)
 /* GET /openapi.json: this API's OpenAPI 3.1 document, docs/openapi/ticketd-v1.json as built. */
 static status h_openapi(api_call *c)
 {
-    const embed_file *f = embed_find("docs/openapi/ticketd-v1.json");
-    BUG_ON(!f);
-    c->resp->status = 200;
-    c->resp->body = xmalloc(f->len);
-    memcpy(c->resp->body, f->data, f->len);
-    c->resp->len = f->len;
-    c->resp->content_type = "application/json";
-    call_header(c->resp, "Cache-Control", "public, max-age=3600");
-    return ST_OK;
+    return call_embedded_doc(c, "docs/openapi/ticketd-v1.json");
 }
 
 static const api_route native_routes[] = {

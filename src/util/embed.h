@@ -17,4 +17,9 @@ extern const size_t embed_count;
 /* The file embedded under path, or NULL. */
 const embed_file *embed_find(const char *path);
 
+/* f's strong ETag: "\"" + 32 hex digits (the first 16 bytes of its SHA-256) + "\"", made for
+ * every embedded file on the first call (thread-safe), then a lookup. f: one of embed_files. */
+#define EMBED_ETAG_SIZE (2 * 16 + 3)
+const char *embed_etag(const embed_file *f);
+
 #endif
