@@ -172,6 +172,9 @@ status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *
                          ticket_row **rows, size_t *n)
 {
     BUG_ON(f->sort < 0 || f->sort >= TICKET_SORT_COUNT || f->limit < 1);
+    ticket_page_filter spelled = *f;
+    spelled.match = sql_fts_terms(c, f->match, a);
+    f = &spelled;
     int by;
     size_t drive_tag;
     status st = choose_plan(c, ws, f, a, &by, &drive_tag);
