@@ -183,7 +183,8 @@ static int w_bind(db_stmt *s, const where *w, int from)
 /* A page of a common q read from the word index in rowid order (SQLite, newest or oldest,
  * every word a plain term after sql_fts_terms): the matches are read newest (or oldest) id
  * first, each tested against w (the other filters and the cursor), stopping at limit + 1 rows,
- * so a word in every ticket costs the page, not the whole match list. Ticket ids follow
+ * so a word in every ticket costs the page, not the whole match list (or after drive_max
+ * matches: *ids NULL, the filters keep too few of them). Ticket ids follow
  * created_at only while the clock does, so the page is then checked: a ticket that was not
  * read (its id outside the ids read) with a key between the cursor and the page's last key
  * means the orders disagree there, and *ids is NULL: the caller walks the sort's index
@@ -193,34 +194,41 @@ static status rowid_page(db *c, int64_t ws, const ticket_page_filter *f, const w
 {
     bool newest = f->sort == TICKET_SORT_NEWEST;
     *ids = NULL;
+    /* Matches read past `most` without filling the page: the filters keep few of them, and
+     * the walk (down their index) is the better plan. */
+    int64_t most;
+    status st = drive_max(c, ws, f->limit + 1, &most);
+    if (st) return st;
     db_stmt *s = db_prepare(
         c, arena_printf(a,
-                        "SELECT t.id, t.created_at FROM ticket_fts f CROSS JOIN tickets t WHERE "
-                        "f.ticket_fts MATCH ? AND t.id = f.rowid%s AND %s ORDER BY f.rowid%s "
-                        "LIMIT ?",
+                        "SELECT t.id, t.created_at, CASE WHEN %s THEN 1 ELSE 0 END FROM "
+                        "ticket_fts f CROSS JOIN tickets t WHERE f.ticket_fts MATCH ? AND t.id = "
+                        "f.rowid%s ORDER BY f.rowid%s",
+                        w->sql,
                         !f->after ? "" : newest ? " AND f.rowid < ?" : " AND f.rowid > ?",
-                        w->sql, newest ? " DESC" : ""));
+                        newest ? " DESC" : ""));
     if (!s) return ST_INTERNAL;
-    int p = 1;
+    int p = w_bind(s, w, 1);
     db_bind_text(s, p++, f->match);
-    if (f->after) db_bind_int(s, p++, f->after_id);
-    p = w_bind(s, w, p);
-    db_bind_int(s, p, f->limit + 1);
+    if (f->after) db_bind_int(s, p, f->after_id);
     int64_t *got = ARENA_ARRAY(a, int64_t, (size_t)f->limit + 1);
     size_t n = 0;
     /* The id nearest the end of the ids read, and the page's last row by the sort's key. */
-    int64_t edge_id = 0, last_at = 0, last_id = 0;
-    int rc;
-    while ((rc = db_step(s)) == DB_ROW) {
+    int64_t edge_id = 0, last_at = 0, last_id = 0, read = 0;
+    int rc = DB_DONE;
+    while ((int64_t)n <= f->limit && (rc = db_step(s)) == DB_ROW) {
         int64_t id = db_col_int(s, 0), at = db_col_int(s, 1);
-        got[n++] = id;
         edge_id = id; /* rows come in id order */
+        if (++read > most) break;
+        if (!db_col_int(s, 2)) continue;
+        got[n++] = id;
         bool later = newest ? (at < last_at || (at == last_at && id < last_id))
                             : (at > last_at || (at == last_at && id > last_id));
         if (n == 1 || later) last_at = at, last_id = id;
     }
     db_reset(s);
     if (rc < 0) return step_status(rc);
+    if (read > most) return ST_OK;
     if ((int64_t)n <= f->limit) {
         /* Every match past the cursor's id was read; one before it, out of order, would not
          * have been: only a first page is sure. */
@@ -308,11 +316,10 @@ status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *
         w_text(&w, ids_json(&f->tags, a));
         w_int(&w, (int64_t)f->tags.n);
     }
-    /* A common q (not driven) and no filter on the sort's index: read from the word index
-     * in rowid order when its words are plain terms. */
+    /* A common q (not driven): read from the word index in rowid order when its words are
+     * plain terms (and the other filters keep enough of its matches). */
     bool by_rowid = by == BY_WALK && sqlite && f->match && !strchr(f->match, '*') &&
-                    f->sort != TICKET_SORT_UPDATED && !f->n_states && !f->users.n &&
-                    !f->unassigned && !f->teams.n && !f->categories.n && !f->contacts.n;
+                    f->sort != TICKET_SORT_UPDATED;
     if (f->match && !by_rowid) {
         /* Driven, or walked with the match list as a set: a per-row test (FTS5 with rowid = ?)
          * reads the whole doclist of a prefix term for every row, far slower. */

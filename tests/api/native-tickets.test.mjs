@@ -454,7 +454,7 @@ test('a common q read in id order gives the rows of the whole list, also when cr
   const made = [];
   for (let i = 0; i < 40; i++) {
     const title = i % 4 === 0 ? `plain ${i}` : i % 3 ? `${word} ${i}` : `${word}s ${i}`;
-    made.push(await create({ title, client: { email: `rowid${i}@example.com` }, tags: i % 2 ? [g.id] : [] }, { key }));
+    made.push(await create({ title, client: { email: `rowid${i}@example.com` }, state: i % 5 ? 'open' : 'closed', tags: i % 2 ? [g.id] : [] }, { key }));
   }
   const has = (t) => t.tags.some((x) => x.id === g.id);
   const mine = (t) => t.title.startsWith(word);
@@ -463,6 +463,8 @@ test('a common q read in id order gives the rows of the whole list, also when cr
     [{ q: word.slice(0, 6) }, mine],
     [{ q: `${word}s` }, (t) => t.title.startsWith(`${word}s `)],
     [{ q: word, tag: g.id }, (t) => mine(t) && has(t)],
+    [{ q: word, state: 'closed' }, (t) => mine(t) && t.state === 'closed'],
+    [{ q: word, state: 'open', assignee: 'none' }, (t) => mine(t) && t.state === 'open' && !t.assignee],
   ];
   const check = async (what) => {
     for (const sort of ['newest', 'oldest']) {
