@@ -56,7 +56,10 @@ static status sq_open(const char *path, db **out, diag *d)
      * (kill -9); FULL would add an fsync per commit for power-loss durability. */
     status st = sq_exec(&c->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                                   "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-                                  "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;");
+                                  "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;"
+                                  /* the word index's terms, in order (sql_fts_terms) */
+                                  "CREATE VIRTUAL TABLE IF NOT EXISTS temp.ticket_fts_terms "
+                                  "USING fts5vocab(main, ticket_fts, instance);");
     if (st) {
         diag_set(d, st, "db", "cannot configure %s: %s", path, sqlite3_errmsg(c->h));
         sqlite3_close(c->h);

@@ -29,6 +29,16 @@ status run_done(db_stmt *s);
 char *sql_fts_match(db *c, const char *alias, arena *a);
 /* ... and `col` (a ticket id) is among the tickets it matches. */
 char *sql_fts_ids(db *c, const char *col, arena *a);
+/* The same as sql_fts_ids, for a few rows: on SQLite, when match (sql_fts_terms') has no prefix
+ * term left, a test of each row (FTS5 seeks the row in each term's doclist) instead of the set
+ * of every match, which the engine builds whole first. */
+char *sql_fts_has(db *c, const char *col, const char *match, arena *a);
+/* The same query (store_fts_query's text) with each prefix term ("word"*) of an ASCII word
+ * that starts at most LIMIT_FTS_EXPAND terms of the word index replaced by those terms ORed
+ * (SQLite; PostgreSQL's is returned as is): FTS5 reads a prefix term by merging the whole
+ * doclist of every term it starts before the first row, plain terms it reads in rowid order
+ * and stops at the LIMIT. Same rows, read within the same transaction. */
+const char *sql_fts_terms(db *c, const char *match, arena *a);
 /* " IN (?, ?, …)" with n placeholders, in the arena. */
 char *in_list(arena *a, size_t n);
 /* Runs an `INSERT … RETURNING id` and stores the new row's id. */

@@ -627,6 +627,77 @@ char *sql_fts_ids(db *c, const char *col, arena *a)
                         sql_fts_match(c, "ticket_fts", a));
 }
 
+/* The terms of the word index that start with word (lower-case ASCII), in order, up to
+ * LIMIT_FTS_EXPAND + 1 of them, as `"t1" OR "t2" …` in *out; *n: how many. */
+static status fts_word_terms(db *c, const char *word, arena *a, const char **out, size_t *n)
+{
+    size_t len = strlen(word);
+    char *upper = arena_strdup(a, word);
+    upper[len - 1]++; /* an ASCII letter or digit: the next byte is still ASCII */
+    /* One instance row per step: `term > ?` seeks, and LIMIT 1 stops before the term's rows. */
+    db_stmt *s = db_prepare(c, "SELECT term FROM temp.ticket_fts_terms WHERE term >= ? AND term "
+                               "< ? LIMIT 1");
+    if (!s) return ST_INTERNAL;
+    const char *list = "", *from = word;
+    *n = 0;
+    while (*n <= LIMIT_FTS_EXPAND) {
+        db_bind_text(s, 1, from);
+        db_bind_text(s, 2, upper);
+        int rc = db_step(s);
+        const char *t = rc == DB_ROW ? db_col_text(s, 0) : NULL;
+        char *term = t && !strncmp(t, word, len) ? arena_strdup(a, t) : NULL;
+        db_reset(s);
+        if (rc < 0) return step_status(rc);
+        if (!term) break;
+        /* Not in order or not a plain token: no spelled-out list can be trusted. */
+        if (strcmp(term, from) < 0 || strchr(term, '"')) return ST_INTERNAL;
+        list = arena_printf(a, "%s%s\"%s\"", list, *n ? " OR " : "", term);
+        (*n)++;
+        /* the smallest string after term: term followed by the lowest byte a term can hold */
+        from = arena_printf(a, "%s\x01", term);
+    }
+    *out = list;
+    return ST_OK;
+}
+
+char *sql_fts_has(db *c, const char *col, const char *match, arena *a)
+{
+    if (c->drv != &db_sqlite_driver || strchr(match, '*')) return sql_fts_ids(c, col, a);
+    return arena_printf(a, "EXISTS (SELECT 1 FROM ticket_fts WHERE ticket_fts MATCH ? AND rowid = %s)",
+                        col);
+}
+
+const char *sql_fts_terms(db *c, const char *match, arena *a)
+{
+    if (c->drv != &db_sqlite_driver || !match) return match;
+    /* match is store_fts_query's: `"word"*` groups separated by one space. */
+    const char *out = "", *p = match;
+    while (*p == '"') {
+        const char *end = strchr(p + 1, '"');
+        if (!end || end[1] != '*') return match;
+        size_t len = (size_t)(end - p - 1);
+        char *word = arena_alloc(a, len + 1);
+        bool ascii = len > 0;
+        for (size_t i = 0; i < len; i++) {
+            unsigned char ch = (unsigned char)p[1 + i];
+            ascii = ascii && ch < 0x80 && ch != 0x7f;
+            word[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+        }
+        word[len] = '\0';
+        const char *terms = NULL;
+        size_t n = 0;
+        /* The tokenizer (unicode61) folds ASCII to lower case and nothing else. */
+        if (ascii && fts_word_terms(c, word, a, &terms, &n)) return match;
+        const char *group = ascii && n >= 1 && n <= LIMIT_FTS_EXPAND
+                                ? arena_printf(a, "(%s)", terms)
+                                : arena_printf(a, "%.*s", (int)(len + 3), p);
+        out = arena_printf(a, "%s%s%s", out, *out ? " AND " : "", group);
+        p = end + 2;
+        if (*p == ' ') p++;
+    }
+    return *p ? match : out;
+}
+
 const struct db_driver *db_driver_for(const char *dsn)
 {
     if (!strncmp(dsn, "postgres://", 11) || !strncmp(dsn, "postgresql://", 13) ||

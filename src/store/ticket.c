@@ -657,7 +657,7 @@ static status search_newest(db *c, int64_t ws, const ticket_detail_filter *f, qb
                                        "SELECT t.id FROM tickets t JOIN chats ch ON ch.id = "
                                        "t.chat_id WHERE %s AND t.created_at = ? AND t.id < ? AND "
                                        "%s",
-                                       q->where, sql_fts_ids(c, "t.id", a)));
+                                       q->where, sql_fts_has(c, "t.id", f->match, a)));
         if (!s) return ST_INTERNAL;
         i = qb_bind(q, s, 1);
         db_bind_int(s, i, last_at);
@@ -691,6 +691,9 @@ status store_ticket_detail_list(db *c, int64_t ws, const ticket_detail_filter *f
     and_ids_in(c, &q, "EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND ", ")",
                "tt.tag_id", &f->tags, a);
     if (!f->include_removed) qb_and(&q, "ch.is_removed = 0");
+    ticket_detail_filter spelled = *f;
+    spelled.match = sql_fts_terms(c, f->match, a);
+    f = &spelled;
     if (f->match) {
         int64_t floor_id;
         bool all, done;

@@ -168,10 +168,110 @@ static status choose_plan(db *c, int64_t ws, const ticket_page_filter *f, arena 
     return ST_OK;
 }
 
+/* Binds w's arguments from parameter `from` on; returns the next parameter's number. */
+static int w_bind(db_stmt *s, const where *w, int from)
+{
+    for (int i = 0; i < w->n; i++) {
+        if (w->args[i].is_text)
+            db_bind_text(s, from + i, w->args[i].s);
+        else
+            db_bind_int(s, from + i, w->args[i].i);
+    }
+    return from + w->n;
+}
+
+/* A page of a common q read from the word index in rowid order (SQLite, newest or oldest,
+ * every word a plain term after sql_fts_terms): the matches are read newest (or oldest) id
+ * first, each tested against w (the other filters and the cursor), stopping at limit + 1 rows,
+ * so a word in every ticket costs the page, not the whole match list (or after drive_max
+ * matches: *ids NULL, the filters keep too few of them). Ticket ids follow
+ * created_at only while the clock does, so the page is then checked: a ticket that was not
+ * read (its id outside the ids read) with a key between the cursor and the page's last key
+ * means the orders disagree there, and *ids is NULL: the caller walks the sort's index
+ * instead. Otherwise *ids: the page's ids (a JSON array). */
+static status rowid_page(db *c, int64_t ws, const ticket_page_filter *f, const where *w, arena *a,
+                         const char **ids)
+{
+    bool newest = f->sort == TICKET_SORT_NEWEST;
+    *ids = NULL;
+    /* Matches read past `most` without filling the page: the filters keep few of them, and
+     * the walk (down their index) is the better plan. */
+    int64_t most;
+    status st = drive_max(c, ws, f->limit + 1, &most);
+    if (st) return st;
+    db_stmt *s = db_prepare(
+        c, arena_printf(a,
+                        "SELECT t.id, t.created_at, CASE WHEN %s THEN 1 ELSE 0 END FROM "
+                        "ticket_fts f CROSS JOIN tickets t WHERE f.ticket_fts MATCH ? AND t.id = "
+                        "f.rowid%s ORDER BY f.rowid%s",
+                        w->sql,
+                        !f->after ? "" : newest ? " AND f.rowid < ?" : " AND f.rowid > ?",
+                        newest ? " DESC" : ""));
+    if (!s) return ST_INTERNAL;
+    int p = w_bind(s, w, 1);
+    db_bind_text(s, p++, f->match);
+    if (f->after) db_bind_int(s, p, f->after_id);
+    int64_t *got = ARENA_ARRAY(a, int64_t, (size_t)f->limit + 1);
+    size_t n = 0;
+    /* The id nearest the end of the ids read, and the page's last row by the sort's key. */
+    int64_t edge_id = 0, last_at = 0, last_id = 0, read = 0;
+    int rc = DB_DONE;
+    while ((int64_t)n <= f->limit && (rc = db_step(s)) == DB_ROW) {
+        int64_t id = db_col_int(s, 0), at = db_col_int(s, 1);
+        edge_id = id; /* rows come in id order */
+        if (++read > most) break;
+        if (!db_col_int(s, 2)) continue;
+        got[n++] = id;
+        bool later = newest ? (at < last_at || (at == last_at && id < last_id))
+                            : (at > last_at || (at == last_at && id > last_id));
+        if (n == 1 || later) last_at = at, last_id = id;
+    }
+    db_reset(s);
+    if (rc < 0) return step_status(rc);
+    if (read > most) return ST_OK;
+    if ((int64_t)n <= f->limit) {
+        /* Every match past the cursor's id was read; one before it, out of order, would not
+         * have been: only a first page is sure. */
+        if (f->after) return ST_OK;
+    } else {
+        /* A ticket between the cursor and the page's last key (on the created_at index: the
+         * page's span) whose id was not read. */
+        const char *sql =
+            newest ? "SELECT 1 FROM tickets t INDEXED BY tickets_n_created WHERE "
+                     "t.workspace_id = ? AND t.deleted_at IS NULL AND t.created_at >= ? AND "
+                     "(t.created_at, t.id) > (?, ?) AND (t.id < ? OR (? AND (t.created_at, t.id) "
+                     "< (?, ?) AND t.id >= ?)) AND t.created_at <= ? AND (NOT ? OR (t.created_at, "
+                     "t.id) < (?, ?)) LIMIT 1"
+                   : "SELECT 1 FROM tickets t INDEXED BY tickets_n_created WHERE "
+                     "t.workspace_id = ? AND t.deleted_at IS NULL AND t.created_at <= ? AND "
+                     "(t.created_at, t.id) < (?, ?) AND (t.id > ? OR (? AND (t.created_at, t.id) "
+                     "> (?, ?) AND t.id <= ?)) AND t.created_at >= ? AND (NOT ? OR (t.created_at, "
+                     "t.id) > (?, ?)) LIMIT 1";
+        if (!(s = db_prepare(c, sql))) return ST_INTERNAL;
+        /* the cursor's time bounds the index range; without one, the store's end */
+        int64_t bound = f->after ? f->after_key : newest ? INT64_MAX : INT64_MIN;
+        int64_t v[] = {ws,          last_at,     last_at,     last_id, edge_id,
+                       f->after,    f->after_key, f->after_id, f->after_id, bound,
+                       f->after,    f->after_key, f->after_id};
+        for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+            db_bind_int(s, (int)i + 1, v[i]);
+        rc = db_step(s);
+        db_reset(s);
+        if (rc < 0) return step_status(rc);
+        if (rc == DB_ROW) return ST_OK;
+    }
+    id_set set = {got, n};
+    *ids = ids_json(&set, a);
+    return ST_OK;
+}
+
 status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *a,
                          ticket_row **rows, size_t *n)
 {
     BUG_ON(f->sort < 0 || f->sort >= TICKET_SORT_COUNT || f->limit < 1);
+    ticket_page_filter spelled = *f;
+    spelled.match = sql_fts_terms(c, f->match, a);
+    f = &spelled;
     int by;
     size_t drive_tag;
     status st = choose_plan(c, ws, f, a, &by, &drive_tag);
@@ -216,7 +316,11 @@ status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *
         w_text(&w, ids_json(&f->tags, a));
         w_int(&w, (int64_t)f->tags.n);
     }
-    if (f->match) {
+    /* A common q (not driven): read from the word index in rowid order when its words are
+     * plain terms (and the other filters keep enough of its matches). */
+    bool by_rowid = by == BY_WALK && sqlite && f->match && !strchr(f->match, '*') &&
+                    f->sort != TICKET_SORT_UPDATED;
+    if (f->match && !by_rowid) {
         /* Driven, or walked with the match list as a set: a per-row test (FTS5 with rowid = ?)
          * reads the whole doclist of a prefix term for every row, far slower. */
         w_and(&w, sql_fts_ids(c, "t.id", a));
@@ -252,8 +356,20 @@ status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *
         w_int(&w, f->after_key);
         w_int(&w, f->after_id);
     }
-    const char *sql;
-    if (by == BY_WALK) {
+    const char *sql, *page_ids = NULL;
+    if (by_rowid) {
+        if ((st = rowid_page(c, ws, f, &w, a, &page_ids))) return st;
+        if (!page_ids) { /* the orders disagree: walk with the match list as a set */
+            w_and(&w, sql_fts_ids(c, "t.id", a));
+            w_text(&w, f->match);
+        }
+    }
+    if (page_ids) {
+        w = (where){.a = a, .sql = arena_printf(a, "t.id %s", c->drv->ids_in)};
+        w_text(&w, page_ids);
+        sql = arena_printf(a, "SELECT %s FROM %s WHERE %s ORDER BY %s%s, t.id%s LIMIT ?",
+                           store_ticket_cols, store_ticket_from, w.sql, key[f->sort], dir, dir);
+    } else if (by == BY_WALK) {
         sql = arena_printf(a, "SELECT %s FROM %s WHERE %s ORDER BY %s%s, t.id%s LIMIT ?",
                            store_ticket_cols, store_ticket_from, w.sql, key[f->sort], dir, dir);
     } else {

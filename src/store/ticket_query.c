@@ -48,7 +48,7 @@ status store_ticket_query(db *c, int64_t ws, const ticket_query *f, arena *a, ti
     }
     if (f->match) {
         qb_and(&q, sql_fts_ids(c, "t.id", a));
-        qb_text(&q, f->match);
+        qb_text(&q, sql_fts_terms(c, f->match, a));
     }
     /* Start time: scheduled calls first either way (no start_date last), then creation. */
     const char *sort = f->order == TICKET_ORDER_TITLE     ? "t.title"

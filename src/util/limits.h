@@ -12,6 +12,7 @@
 #define LIMIT_WRITE_BATCH 256  /* group-commit jobs in one transaction */
 #define LIMIT_QB_ARGS     16   /* arguments of one built WHERE clause (store/sql.h's qb) */
 #define LIMIT_SEARCH_SCAN 2000 /* newest matches a search reads from the word index first */
+#define LIMIT_FTS_EXPAND  16   /* terms a search's prefix word is spelled out as (sql.h) */
 
 /* Video-assistance calls, medias, exports */
 #define LIMIT_CALL_TYPE_CHARS 64

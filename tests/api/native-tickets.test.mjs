@@ -441,6 +441,55 @@ test('a page driven by a rare filter and a page walked give the same rows', asyn
   }
 });
 
+// A common q with no filter on the sort's index is read from the word index in ticket id order
+// (store/ticket_page.c rowid_page), a prefix word spelled out as its terms (sql_fts_terms); ids
+// follow created_at only while the clock does, so tickets whose created_at leaves the id order
+// make the page fall back to the walk. Either way the rows are those of the whole list.
+test('a common q read in id order gives the rows of the whole list, also when created order leaves id order', async () => {
+  const key = s.newWorkspaceKey(uniq('rowid-ws')).key;
+  const nn = nat(s, key);
+  const wz = zfx(s, key);
+  const g = await wz.tag();
+  const word = uniq('medlar').replace(/[^a-z0-9]/gi, '').toLowerCase();
+  const made = [];
+  for (let i = 0; i < 40; i++) {
+    const title = i % 4 === 0 ? `plain ${i}` : i % 3 ? `${word} ${i}` : `${word}s ${i}`;
+    made.push(await create({ title, client: { email: `rowid${i}@example.com` }, state: i % 5 ? 'open' : 'closed', tags: i % 2 ? [g.id] : [] }, { key }));
+  }
+  const has = (t) => t.tags.some((x) => x.id === g.id);
+  const mine = (t) => t.title.startsWith(word);
+  const shapes = [
+    [{ q: word }, mine],
+    [{ q: word.slice(0, 6) }, mine],
+    [{ q: `${word}s` }, (t) => t.title.startsWith(`${word}s `)],
+    [{ q: word, tag: g.id }, (t) => mine(t) && has(t)],
+    [{ q: word, state: 'closed' }, (t) => mine(t) && t.state === 'closed'],
+    [{ q: word, state: 'open', assignee: 'none' }, (t) => mine(t) && t.state === 'open' && !t.assignee],
+  ];
+  const check = async (what) => {
+    for (const sort of ['newest', 'oldest']) {
+      const whole = await listAll(nn, { sort });
+      assert.equal(whole.length, 40);
+      for (const [query, keep] of shapes) {
+        const expect = whole.filter(keep).map((t) => t.id);
+        assert.ok(expect.length >= 5);
+        for (const limit of [1, 3, 7, 100]) {
+          const got = (await listAll(nn, { ...query, sort }, limit)).map((t) => t.id);
+          assert.deepEqual(got, expect, `${what}: ${JSON.stringify(query)} ${sort} limit=${limit}`);
+        }
+      }
+    }
+  };
+  await check('created in id order');
+  // A clock that went back: early tickets newer than late ones, and late ones older.
+  const ids = made.map((t) => `'${t.id}'`);
+  sql(s.dataDir, `UPDATE tickets SET created_at = created_at + 3600000 WHERE uuid IN (${ids.slice(2, 9).join(',')});
+    UPDATE tickets SET created_at = created_at - 3600000 WHERE uuid IN (${ids.slice(30, 36).join(',')});`);
+  const newest = await listAll(nn, {});
+  assert.equal(newest[0].id, made[8].id, 'the moved tickets lead the newest-first list');
+  await check('created out of id order');
+});
+
 test('cursor paging while tickets are being created: no duplicates, no gaps', async () => {
   const key = s.newWorkspaceKey(uniq('page-ws')).key;
   const nn = nat(s, key);

@@ -2,10 +2,12 @@
  * in schema_version, workspaces and API keys, users/contacts/plans/categories/tickets insert, get
  * and list (filters, paging totals, ordering by the whole second with ties on uuid, time
  * bounds), soft deletes, replies with assets, transactions, backup, and the append-only event
- * table (an UPDATE or DELETE on events fails). */
+ * table (an UPDATE or DELETE on events fails); a search's prefix words spelled out as the word
+ * index's terms (sql_fts_terms). */
 #include "unit.h"
 
 #include "store/schema.h"
+#include "store/sql.h"
 #include "util/crypto.h"
 #include "util/uuid.h"
 
@@ -878,6 +880,52 @@ static void test_backup(void **state)
     assert_int_equal(unit_count(e->db, "SELECT count(*) FROM plans"), 2);
 }
 
+static void test_fts_terms(void **state)
+{
+    unit_env *e = *state;
+    /* Word index rows of their own: bench, benchmark, benchmarks, kiwi00..kiwi16 (17 terms). */
+    assert_int_equal(db_exec(e->db, "INSERT INTO ticket_fts (rowid, summary, owner, messages) "
+                                    "VALUES (900001, 'Bench', '', 'benchmark Café'), "
+                                    "(900002, 'benchmarks', '', 'zeta')"),
+                     ST_OK);
+    for (int i = 0; i <= 16; i++) {
+        char sql[128];
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO ticket_fts (rowid, summary, owner, messages) VALUES (%d, "
+                 "'kiwi%02d', '', '')",
+                 900100 + i, i);
+        assert_int_equal(db_exec(e->db, sql), ST_OK);
+    }
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"\"Bench\"*", "(\"bench\" OR \"benchmark\" OR \"benchmarks\")"},
+        {"\"benchmarks\"* \"ZETA\"*", "(\"benchmarks\") AND (\"zeta\")"},
+        {"\"kiwi1\"*", "(\"kiwi10\" OR \"kiwi11\" OR \"kiwi12\" OR \"kiwi13\" OR \"kiwi14\" OR "
+                       "\"kiwi15\" OR \"kiwi16\")"},
+        {"\"kiwi\"*", "\"kiwi\"*"},             /* 17 terms: left a prefix */
+        {"\"Café\"*", "\"Café\"*"},             /* not ASCII: the tokenizer folds it */
+        {"\"nothing\"* \"bench\"*", "\"nothing\"* AND (\"bench\" OR \"benchmark\" OR \"benchmarks\")"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_string_equal(sql_fts_terms(e->db, cases[i].in, e->a), cases[i].out);
+    /* The same rows either way. */
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *q[2] = {cases[i].in, sql_fts_terms(e->db, cases[i].in, e->a)};
+        int64_t n[2];
+        for (int k = 0; k < 2; k++) {
+            db_stmt *s = db_prepare(e->db, "SELECT count(*), coalesce(sum(rowid), 0) FROM "
+                                           "ticket_fts WHERE ticket_fts MATCH ?");
+            assert_non_null(s);
+            db_bind_text(s, 1, q[k]);
+            assert_int_equal(db_step(s), DB_ROW);
+            n[k] = db_col_int(s, 0) * 10000000 + db_col_int(s, 1);
+            db_reset(s);
+        }
+        assert_int_equal(n[0], n[1]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -901,6 +949,7 @@ int main(void)
         UNIT_TEST(test_events_append_only),
         UNIT_TEST(test_transactions),
         UNIT_TEST(test_backup),
+        UNIT_TEST(test_fts_terms),
     };
     return cmocka_run_group_tests_name("store/store", tests, NULL, NULL);
 }
