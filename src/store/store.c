@@ -663,8 +663,8 @@ static status fts_word_terms(db *c, const char *word, arena *a, const char **out
 char *sql_fts_has(db *c, const char *col, const char *match, arena *a)
 {
     if (c->drv != &db_sqlite_driver || strchr(match, '*')) return sql_fts_ids(c, col, a);
-    return arena_printf(a, "EXISTS (SELECT 1 FROM ticket_fts WHERE ticket_fts MATCH ? AND rowid = %s)",
-                        col);
+    return arena_printf(
+        a, "EXISTS (SELECT 1 FROM ticket_fts WHERE ticket_fts MATCH ? AND rowid = %s)", col);
 }
 
 const char *sql_fts_terms(db *c, const char *match, arena *a)

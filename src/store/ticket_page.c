@@ -205,7 +205,9 @@ static status rowid_page(db *c, int64_t ws, const ticket_page_filter *f, const w
                         "ticket_fts f CROSS JOIN tickets t WHERE f.ticket_fts MATCH ? AND t.id = "
                         "f.rowid%s ORDER BY f.rowid%s",
                         w->sql,
-                        !f->after ? "" : newest ? " AND f.rowid < ?" : " AND f.rowid > ?",
+                        !f->after ? ""
+                        : newest  ? " AND f.rowid < ?"
+                                  : " AND f.rowid > ?",
                         newest ? " DESC" : ""));
     if (!s) return ST_INTERNAL;
     int p = w_bind(s, w, 1);
@@ -250,9 +252,9 @@ static status rowid_page(db *c, int64_t ws, const ticket_page_filter *f, const w
         if (!(s = db_prepare(c, sql))) return ST_INTERNAL;
         /* the cursor's time bounds the index range; without one, the store's end */
         int64_t bound = f->after ? f->after_key : newest ? INT64_MAX : INT64_MIN;
-        int64_t v[] = {ws,          last_at,     last_at,     last_id, edge_id,
-                       f->after,    f->after_key, f->after_id, f->after_id, bound,
-                       f->after,    f->after_key, f->after_id};
+        int64_t v[] = {ws,       last_at,      last_at,     last_id,     edge_id,
+                       f->after, f->after_key, f->after_id, f->after_id, bound,
+                       f->after, f->after_key, f->after_id};
         for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
             db_bind_int(s, (int)i + 1, v[i]);
         rc = db_step(s);
