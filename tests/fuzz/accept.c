@@ -46,9 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     arena *a = arena_new(4096);
     fuzz_in in = {data, data + size};
     const char *ae = fuzz_take(&in, a, '\n', NULL);
-    const char *inm = in.p < in.end || (size && data[size - 1] == '\n')
-                          ? fuzz_take(&in, a, '\0', NULL)
-                          : NULL;
+    const char *inm =
+        in.p < in.end || (size && data[size - 1] == '\n') ? fuzz_take(&in, a, '\0', NULL) : NULL;
     api_resp r;
     fuzz_req fr = {.method = "GET", .path = path, .accept_encoding = ae, .if_none_match = inm};
     int http = fuzz_request(&fr, a, &r);

@@ -12,7 +12,9 @@
 
 static void make_teammate(unit_env *e, const char *email, const char *role, user_row *u)
 {
-    user_in in = {.name = SET("Sam"), .email = SET(email), .role = SET(role),
+    user_in in = {.name = SET("Sam"),
+                  .email = SET(email),
+                  .role = SET(role),
                   .password = SET("right-password")};
     assert_int_equal(user_create(&e->cx, &in, u), ST_OK);
 }

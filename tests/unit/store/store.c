@@ -903,9 +903,10 @@ static void test_fts_terms(void **state)
         {"\"benchmarks\"* \"ZETA\"*", "(\"benchmarks\") AND (\"zeta\")"},
         {"\"kiwi1\"*", "(\"kiwi10\" OR \"kiwi11\" OR \"kiwi12\" OR \"kiwi13\" OR \"kiwi14\" OR "
                        "\"kiwi15\" OR \"kiwi16\")"},
-        {"\"kiwi\"*", "\"kiwi\"*"},             /* 17 terms: left a prefix */
-        {"\"Café\"*", "\"Café\"*"},             /* not ASCII: the tokenizer folds it */
-        {"\"nothing\"* \"bench\"*", "\"nothing\"* AND (\"bench\" OR \"benchmark\" OR \"benchmarks\")"},
+        {"\"kiwi\"*", "\"kiwi\"*"}, /* 17 terms: left a prefix */
+        {"\"Café\"*", "\"Café\"*"}, /* not ASCII: the tokenizer folds it */
+        {"\"nothing\"* \"bench\"*",
+         "\"nothing\"* AND (\"bench\" OR \"benchmark\" OR \"benchmarks\")"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         assert_string_equal(sql_fts_terms(e->db, cases[i].in, e->a), cases[i].out);
