@@ -97,12 +97,7 @@ status store_notification_next(db *c, bool email, bool sms, int64_t *next_at)
     if (!s) return ST_INTERNAL;
     db_bind_int(s, 1, email);
     db_bind_int(s, 2, sms);
-    int rc = db_step(s);
-    bool none = rc != DB_ROW || db_col_null(s, 0);
-    if (rc == DB_ROW && !none) *next_at = db_col_int(s, 0);
-    db_reset(s);
-    if (rc < 0) return step_status(rc);
-    return none ? ST_NOT_FOUND : ST_OK;
+    return value_run(s, next_at);
 }
 
 status store_notification_set_next(db *c, int64_t id, int64_t next_at)
@@ -145,8 +140,5 @@ status store_notification_depth(db *c, int64_t *out)
 {
     db_stmt *s = db_prepare(c, "SELECT count(*) FROM notifications WHERE status = 'queued'");
     if (!s) return ST_INTERNAL;
-    int rc = db_step(s);
-    if (rc == DB_ROW) *out = db_col_int(s, 0);
-    db_reset(s);
-    return rc == DB_ROW ? ST_OK : rc < 0 ? step_status(rc) : ST_INTERNAL;
+    return count_run(s, out);
 }

@@ -86,6 +86,9 @@ status list_run(db *c, const char *cols, const char *from, const char *count_fro
 status delete_by_id(db *c, const char *sql, int64_t ws, int64_t id);
 /* Steps a bound count query once and resets it: *n is its one value (0 without a row). */
 status count_run(db_stmt *s, int64_t *n);
+/* Steps a prepared one-value query (a min(), a max()): *v its value, ST_NOT_FOUND when it is NULL
+ * or there is no row (the queues' next due time). */
+status value_run(db_stmt *s, int64_t *v);
 /* Runs a count query bound with (?1 = id, ?2 = ws) and returns the count. */
 status count_refs(db *c, const char *sql, int64_t ws, int64_t id, int64_t *n);
 

@@ -590,6 +590,16 @@ status count_run(db_stmt *s, int64_t *n)
     return rc < 0 ? step_status(rc) : ST_OK;
 }
 
+status value_run(db_stmt *s, int64_t *v)
+{
+    int rc = db_step(s);
+    bool none = rc != DB_ROW || db_col_null(s, 0);
+    if (!none) *v = db_col_int(s, 0);
+    db_reset(s);
+    if (rc < 0) return step_status(rc);
+    return none ? ST_NOT_FOUND : ST_OK;
+}
+
 status count_refs(db *c, const char *sql, int64_t ws, int64_t id, int64_t *n)
 {
     db_stmt *s = db_prepare(c, sql);

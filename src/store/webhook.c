@@ -142,14 +142,21 @@ status store_webhook_enqueue(db *c, int64_t ws, int64_t event_id, int64_t ticket
      * (replace() is spelled alike on both engines). '*' leaves out the webhook.* events, which
      * an endpoint gets only by naming them: a failing '*' endpoint would otherwise be sent the
      * news of its own failures, and several would feed each other. */
-    char sql[1024];
-    snprintf(sql, sizeof sql,
-             "INSERT INTO webhook_deliveries (uuid, workspace_id, webhook_id, event_id, ticket_id, "
-             "status, attempts, next_at, created_at) SELECT %s, workspace_id, id, ?, ?, 'queued', "
-             "0, ?, ? FROM webhooks WHERE workspace_id = ? AND active = 1 AND ((events = '*' AND "
-             "?6 NOT LIKE 'webhook.%%') OR length(events) <> length(replace(events, ',' || ?6 || "
-             "',', ''))) RETURNING id",
-             c->drv->new_uuid);
+    /* Written once per driver (its uuid expression), not once per event: only the writer
+     * thread queues, and a process has one driver. */
+    static _Thread_local const struct db_driver *made_for;
+    static _Thread_local char sql[1024];
+    if (made_for != c->drv) {
+        made_for = c->drv;
+        snprintf(
+            sql, sizeof sql,
+            "INSERT INTO webhook_deliveries (uuid, workspace_id, webhook_id, event_id, ticket_id, "
+            "status, attempts, next_at, created_at) SELECT %s, workspace_id, id, ?, ?, 'queued', "
+            "0, ?, ? FROM webhooks WHERE workspace_id = ? AND active = 1 AND ((events = '*' AND "
+            "?6 NOT LIKE 'webhook.%%') OR length(events) <> length(replace(events, ',' || ?6 || "
+            "',', ''))) RETURNING id",
+            c->drv->new_uuid);
+    }
     db_stmt *s = db_prepare(c, sql);
     if (!s) return ST_INTERNAL;
     db_bind_int(s, 1, event_id);
@@ -237,12 +244,7 @@ status store_webhook_next(db *c, int64_t *next_at)
     db_stmt *s = db_prepare(c, "SELECT min(d.next_at) FROM webhook_deliveries d WHERE d.status = "
                                "'queued' AND " ACTIVE);
     if (!s) return ST_INTERNAL;
-    int rc = db_step(s);
-    bool none = rc != DB_ROW || db_col_null(s, 0);
-    if (rc == DB_ROW && !none) *next_at = db_col_int(s, 0);
-    db_reset(s);
-    if (rc < 0) return step_status(rc);
-    return none ? ST_NOT_FOUND : ST_OK;
+    return value_run(s, next_at);
 }
 
 status store_webhook_delivery_update(db *c, const webhook_delivery_row *d)
@@ -357,8 +359,5 @@ status store_webhook_depth(db *c, int64_t *out)
 {
     db_stmt *s = db_prepare(c, "SELECT count(*) FROM webhook_deliveries WHERE status = 'queued'");
     if (!s) return ST_INTERNAL;
-    int rc = db_step(s);
-    if (rc == DB_ROW) *out = db_col_int(s, 0);
-    db_reset(s);
-    return rc == DB_ROW ? ST_OK : rc < 0 ? step_status(rc) : ST_INTERNAL;
+    return count_run(s, out);
 }
