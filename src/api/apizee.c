@@ -389,22 +389,12 @@ static status h_token_revoke(api_call *c)
 
 /* ---- tickets ---- */
 
-#define P(field)                                                                                   \
-    {                                                                                              \
-#field, offsetof(assist_in, field), PARAM_TEXT, 0, 0                                       \
-    }
-#define FLAG(field)                                                                                \
-    {                                                                                              \
-#field, offsetof(assist_in, field), PARAM_FLAG, 0, 0                                       \
-    }
-#define DATE(field)                                                                                \
-    {                                                                                              \
-#field, offsetof(assist_in, field), PARAM_DATE, 0, 0                                       \
-    }
-#define INT(field, lo, hi)                                                                         \
-    {                                                                                              \
-#field, offsetof(assist_in, field), PARAM_INT, lo, hi                                      \
-    }
+/* clang-format off */
+#define P(field) {#field, offsetof(assist_in, field), PARAM_TEXT, 0, 0}
+#define FLAG(field) {#field, offsetof(assist_in, field), PARAM_FLAG, 0, 0}
+#define DATE(field) {#field, offsetof(assist_in, field), PARAM_DATE, 0, 0}
+#define INT(field, lo, hi) {#field, offsetof(assist_in, field), PARAM_INT, lo, hi}
+/* clang-format on */
 static const param_spec create_params[] = {
     P(name),
     P(phone),
@@ -479,18 +469,11 @@ static status h_delete(api_call *c)
     return st ? st : no_content(c);
 }
 
-#define P(field)                                                                                   \
-    {                                                                                              \
-#field, offsetof(assist_list_in, field), PARAM_TEXT, 0, 0                                  \
-    }
-#define DATE(field)                                                                                \
-    {                                                                                              \
-#field, offsetof(assist_list_in, field), PARAM_DATE, 0, 0                                  \
-    }
-#define INT(field, lo, hi)                                                                         \
-    {                                                                                              \
-#field, offsetof(assist_list_in, field), PARAM_INT, lo, hi                                 \
-    }
+/* clang-format off */
+#define P(field) {#field, offsetof(assist_list_in, field), PARAM_TEXT, 0, 0}
+#define DATE(field) {#field, offsetof(assist_list_in, field), PARAM_DATE, 0, 0}
+#define INT(field, lo, hi) {#field, offsetof(assist_list_in, field), PARAM_INT, lo, hi}
+/* clang-format on */
 static const param_spec list_params[] = {
     INT(limit, 1, LIMIT_PAGE_SIZE),
     INT(offset, 0, INT32_MAX),
@@ -531,18 +514,11 @@ static status h_list(api_call *c)
 
 /* ---- medias ---- */
 
-#define P(field)                                                                                   \
-    {                                                                                              \
-#field, offsetof(media_list_in, field), PARAM_TEXT, 0, 0                                   \
-    }
-#define DATE(field)                                                                                \
-    {                                                                                              \
-#field, offsetof(media_list_in, field), PARAM_DATE, 0, 0                                   \
-    }
-#define INT(field, lo, hi)                                                                         \
-    {                                                                                              \
-#field, offsetof(media_list_in, field), PARAM_INT, lo, hi                                  \
-    }
+/* clang-format off */
+#define P(field) {#field, offsetof(media_list_in, field), PARAM_TEXT, 0, 0}
+#define DATE(field) {#field, offsetof(media_list_in, field), PARAM_DATE, 0, 0}
+#define INT(field, lo, hi) {#field, offsetof(media_list_in, field), PARAM_INT, lo, hi}
+/* clang-format on */
 static const param_spec media_params[] = {
     P(status),
     INT(offset, 0, INT32_MAX),
