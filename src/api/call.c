@@ -468,6 +468,16 @@ status q_list(api_call *c, const char *page_key, const char *size_key, const sor
     return q_time(c, "to", &out->to_ms);
 }
 
+status in_bool(api_call *c, json_t *obj, const char *key, bool *set, bool *out)
+{
+    json_t *v = json_object_get(obj, key);
+    *set = v != NULL;
+    if (!v) return ST_OK;
+    if (!json_is_boolean(v)) return diag_set(&c->d, ST_INVALID, key, "must be true or false");
+    *out = json_is_true(v);
+    return ST_OK;
+}
+
 status q_bool(api_call *c, const char *name, int *out)
 {
     const char *v = q_get(c, name);

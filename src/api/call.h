@@ -69,6 +69,9 @@ status in_str(api_call *c, json_t *obj, const char *key, opt_str *out) WUR;
 status in_req_str(api_call *c, json_t *obj, const char *key, const char **out) WUR;
 /* An array of strings, or null (treated as []), or absent. */
 status in_strs(api_call *c, json_t *obj, const char *key, opt_strs *out) WUR;
+/* A boolean member: absent (*out untouched, *set false) or true/false; another type is
+ * ST_INVALID naming key. */
+status in_bool(api_call *c, json_t *obj, const char *key, bool *set, bool *out) WUR;
 
 /* An application/x-www-form-urlencoded body? */
 bool call_is_form(const api_call *c);

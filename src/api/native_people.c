@@ -28,17 +28,6 @@ static status body_of(api_call *c, const char *const *allowed, json_t **out)
     return st ? st : native_only_members(c, *out, allowed);
 }
 
-/* A boolean member: absent (*out untouched, *set false) or true/false. */
-static status in_bool(api_call *c, json_t *obj, const char *key, bool *set, bool *out)
-{
-    json_t *v = json_object_get(obj, key);
-    *set = v != NULL;
-    if (!v) return ST_OK;
-    if (!json_is_boolean(v)) return diag_set(&c->d, ST_INVALID, key, "must be true or false");
-    *out = json_is_true(v);
-    return ST_OK;
-}
-
 /* core/ names some fields as the dialect that came first does: the member this API calls
  * them, in a failure's diag. */
 static status renamed(api_call *c, status st, const char *core_name, const char *ours)

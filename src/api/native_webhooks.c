@@ -94,12 +94,7 @@ static status body_in(api_call *c, webhook_in *in)
     if (!st) st = in_str(c, b, "url", &in->url);
     if (!st && in->url.set && !in->url.v) st = diag_set(&c->d, ST_INVALID, "url", "must be a URL");
     if (!st) st = in_strs(c, b, "events", &in->events);
-    json_t *v = json_object_get(b, "active");
-    if (!st && v) {
-        if (!json_is_boolean(v))
-            return diag_set(&c->d, ST_INVALID, "active", "must be true or false");
-        in->active = (opt_bool){true, json_is_true(v)};
-    }
+    if (!st) st = in_bool(c, b, "active", &in->active.set, &in->active.v);
     return st;
 }
 

@@ -297,8 +297,9 @@ static void zaia_no_route(api_call *c, bool method_not_allowed)
 
 /* ---- input ---- */
 
-/* A boolean member: -1 when absent; null or another type is ST_INVALID. */
-static status in_bool(api_call *c, json_t *obj, const char *key, int *out)
+/* A boolean member: -1 when absent; null or another type is ST_INVALID ("must be a boolean",
+ * Zaia's words; call.h's in_bool says "true or false"). */
+static status in_flag(api_call *c, json_t *obj, const char *key, int *out)
 {
     json_t *v = json_object_get(obj, key);
     *out = -1;
@@ -514,7 +515,7 @@ static status external_user_input(api_call *c, contact_in *in)
     *in = (contact_in){0};
     status st = in_strs_of(c, keys, v);
     if (!st) st = call_body(c, &b);
-    if (!st) st = in_bool(c, b, "isBlocked", &in->is_blocked);
+    if (!st) st = in_flag(c, b, "isBlocked", &in->is_blocked);
     in->name = v[0], in->email = v[1], in->identifier = v[2];
     return st;
 }
@@ -576,7 +577,7 @@ static status h_message_create(api_call *c)
     message_row m;
     status st = call_body(c, &b);
     if (!st) st = in_req_str(c, b, "text", &text);
-    if (!st) st = in_bool(c, b, "fromOwner", &from_owner);
+    if (!st) st = in_flag(c, b, "fromOwner", &from_owner);
     if (!st) st = message_create(&c->cx, c->req->params[0], text, from_owner != 0, &m);
     return st ? st : ok_one(c, message_w, &m);
 }
