@@ -83,6 +83,9 @@ struct db_driver {
 /* Every driver's connection struct starts with this. */
 struct db {
     const struct db_driver *drv;
+    /* store.c's memo of words spelled out as index terms (sql_fts_terms); owned, freed when
+     * the store closes the connection. */
+    struct fts_memo *fts_memo;
 };
 
 extern const struct db_driver db_sqlite_driver, db_pg_driver;

@@ -13,6 +13,10 @@
 #define LIMIT_QB_ARGS     16   /* arguments of one built WHERE clause (store/sql.h's qb) */
 #define LIMIT_SEARCH_SCAN 2000 /* newest matches a search reads from the word index first */
 #define LIMIT_FTS_EXPAND  16   /* terms a search's prefix word is spelled out as (sql.h) */
+#define LIMIT_FTS_MEMO    16   /* words whose terms a connection remembers (sql_fts_terms) */
+/* A common q read for a /ticketd/v1 page tries at most this many rows per row of the page in
+ * one plan before the next (store/ticket_page.c rowid_page, tested_page). */
+#define LIMIT_PAGE_MATCH_TESTS 4
 
 /* Video-assistance calls, medias, exports */
 #define LIMIT_CALL_TYPE_CHARS 64
