@@ -184,7 +184,8 @@ static int w_bind(db_stmt *s, const where *w, int from)
  * every word a plain term after sql_fts_terms): the matches are read newest (or oldest) id
  * first, each tested against w (the other filters and the cursor), stopping at limit + 1 rows,
  * so a word in every ticket costs the page, not the whole match list (or after drive_max
- * matches: *ids NULL, the filters keep too few of them). Ticket ids follow
+ * matches, or sooner when the share kept so far says the page would not fill by then: *ids
+ * NULL, the filters keep too few of them). Ticket ids follow
  * created_at only while the clock does, so the page is then checked: a ticket that was not
  * read (its id outside the ids read) with a key between the cursor and the page's last key
  * means the orders disagree there, and *ids is NULL: the caller walks the sort's index
@@ -217,11 +218,19 @@ static status rowid_page(db *c, int64_t ws, const ticket_page_filter *f, const w
     size_t n = 0;
     /* The id nearest the end of the ids read, and the page's last row by the sort's key. */
     int64_t edge_id = 0, last_at = 0, last_id = 0, read = 0;
+    bool gave_up = false;
     int rc = DB_DONE;
     while ((int64_t)n <= f->limit && (rc = db_step(s)) == DB_ROW) {
         int64_t id = db_col_int(s, 0), at = db_col_int(s, 1);
         edge_id = id; /* rows come in id order */
-        if (++read > most) break;
+        /* The filters' share of the matches read so far tells whether the page would fill
+         * within `most`: when it would not (a team of 2,000 keeps 0.2 % of a word in every
+         * ticket), the walk's test of each row is tried at once. */
+        if (++read > most || (read >= LIMIT_PAGE_MATCH_TESTS * (f->limit + 1) &&
+                              (f->limit + 1) * read > most * ((int64_t)n + 1))) {
+            gave_up = true;
+            break;
+        }
         if (!db_col_int(s, 2)) continue;
         got[n++] = id;
         bool later = newest ? (at < last_at || (at == last_at && id < last_id))
@@ -230,7 +239,7 @@ static status rowid_page(db *c, int64_t ws, const ticket_page_filter *f, const w
     }
     db_reset(s);
     if (rc < 0) return step_status(rc);
-    if (read > most) return ST_OK;
+    if (gave_up) return ST_OK;
     if ((int64_t)n <= f->limit) {
         /* Every match past the cursor's id was read; one before it, out of order, would not
          * have been: only a first page is sure. */
@@ -262,6 +271,52 @@ static status rowid_page(db *c, int64_t ws, const ticket_page_filter *f, const w
         if (rc < 0) return step_status(rc);
         if (rc == DB_ROW) return ST_OK;
     }
+    id_set set = {got, n};
+    *ids = ids_json(&set, a);
+    return ST_OK;
+}
+
+/* A page of a common q walked down the sort's index (SQLite, every word a plain term): the
+ * rows that pass the other filters and the cursor (w) are read in the page's order and each is
+ * tested against the words by its id (FTS5 seeks the row in each term's doclist, ~20-40 us at
+ * 1M tickets), stopping at limit + 1 matches. Cheaper than building the match list when the
+ * filters keep few of the matches but most of their rows match (a team, sort=updated): the
+ * list of a word in every ticket costs ~0.3 s. After LIMIT_PAGE_MATCH_TESTS rows per row of
+ * the page without filling it, the words keep too few of the rows: *ids NULL, the caller
+ * builds the match list. Otherwise *ids: the page's ids (a JSON array). */
+static status tested_page(db *c, const ticket_page_filter *f, const where *w, const char *order,
+                          arena *a, const char **ids)
+{
+    *ids = NULL;
+    int64_t most = LIMIT_PAGE_MATCH_TESTS * (f->limit + 1);
+    db_stmt *s =
+        db_prepare(c, arena_printf(a, "SELECT t.id FROM tickets t WHERE %s ORDER BY %s LIMIT ?",
+                                   w->sql, order));
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, w_bind(s, w, 1), most + 1);
+    db_stmt *t = db_prepare(c, "SELECT 1 FROM ticket_fts WHERE ticket_fts MATCH ? AND rowid = ?");
+    if (!t) {
+        db_reset(s);
+        return ST_INTERNAL;
+    }
+    int64_t *got = ARENA_ARRAY(a, int64_t, (size_t)f->limit + 1);
+    size_t n = 0;
+    int64_t read = 0;
+    int rc = DB_DONE, hit = DB_DONE;
+    while ((int64_t)n <= f->limit && (rc = db_step(s)) == DB_ROW) {
+        if (++read > most) break;
+        int64_t id = db_col_int(s, 0);
+        db_bind_text(t, 1, f->match);
+        db_bind_int(t, 2, id);
+        hit = db_step(t);
+        db_reset(t);
+        if (hit < 0) break;
+        if (hit == DB_ROW) got[n++] = id;
+    }
+    db_reset(s);
+    if (rc < 0) return step_status(rc);
+    if (hit < 0) return step_status(hit);
+    if (read > most) return ST_OK;
     id_set set = {got, n};
     *ids = ids_json(&set, a);
     return ST_OK;
@@ -318,11 +373,12 @@ status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *
         w_text(&w, ids_json(&f->tags, a));
         w_int(&w, (int64_t)f->tags.n);
     }
-    /* A common q (not driven): read from the word index in rowid order when its words are
-     * plain terms (and the other filters keep enough of its matches). */
-    bool by_rowid = by == BY_WALK && sqlite && f->match && !strchr(f->match, '*') &&
-                    f->sort != TICKET_SORT_UPDATED;
-    if (f->match && !by_rowid) {
+    /* A common q (not driven) whose words are plain terms: read from the word index in rowid
+     * order (newest, oldest), or walked with a test of each row (sort=updated, or when the
+     * other filters keep few of its matches), before the match list is built. */
+    bool tested = by == BY_WALK && sqlite && f->match && !strchr(f->match, '*');
+    bool by_rowid = tested && f->sort != TICKET_SORT_UPDATED;
+    if (f->match && !tested) {
         /* Driven, or walked with the match list as a set: a per-row test (FTS5 with rowid = ?)
          * reads the whole doclist of a prefix term for every row, far slower. */
         w_and(&w, sql_fts_ids(c, "t.id", a));
@@ -359,9 +415,12 @@ status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *
         w_int(&w, f->after_id);
     }
     const char *sql, *page_ids = NULL;
-    if (by_rowid) {
-        if ((st = rowid_page(c, ws, f, &w, a, &page_ids))) return st;
-        if (!page_ids) { /* the orders disagree: walk with the match list as a set */
+    if (by_rowid && (st = rowid_page(c, ws, f, &w, a, &page_ids))) return st;
+    if (tested && !page_ids) {
+        /* the orders disagree, or the filters keep few matches: test each row of the walk */
+        const char *order = arena_printf(a, "%s%s, t.id%s", key[f->sort], dir, dir);
+        if ((st = tested_page(c, f, &w, order, a, &page_ids))) return st;
+        if (!page_ids) { /* and few of the walk's rows match: the match list as a set */
             w_and(&w, sql_fts_ids(c, "t.id", a));
             w_text(&w, f->match);
         }

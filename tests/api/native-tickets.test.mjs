@@ -490,6 +490,65 @@ test('a common q read in id order gives the rows of the whole list, also when cr
   await check('created out of id order');
 });
 
+// A common q whose other filters keep few of its matches (a team), or sorted by updated_at, is
+// walked down the filter's or the sort's index with a test of each row's words
+// (store/ticket_page.c tested_page), and when the words keep few of the walk's rows too, read
+// with the match list as a set. At 48 tickets a q is common above sqrt((limit + 1) x 48)
+// matches: both words at limit 1 and 3, the word in 42 tickets at 7; at 100 every q is driven
+// by its matches. Every plan gives the rows of the whole list.
+test('a common q walked with a test of each row gives the rows of the whole list', async () => {
+  const key = s.newWorkspaceKey(uniq('tested-ws')).key;
+  const nn = nat(s, key);
+  const wz = zfx(s, key);
+  const team = await wz.team();
+  const word = uniq('loquat').replace(/[^a-z0-9]/gi, '').toLowerCase();
+  const rare = uniq('vetch').replace(/[^a-z0-9]/gi, '').toLowerCase();
+  const made = [];
+  for (let i = 0; i < 48; i++) {
+    const title = [i % 8 ? word : 'plain', i % 3 ? '' : rare, `${i}`].filter(Boolean).join(' ');
+    const inTeam = i % 6 === 1 || i % 9 === 0;
+    made.push(await create({ title, client: { email: `tested${i}@example.com` }, state: i % 5 ? 'open' : 'closed', ...(inTeam ? { team: team.id } : {}) }, { key }));
+  }
+  // updated_at leaves the created order: every third ticket changed after all were made.
+  for (let i = 47; i >= 0; i -= 3) await nn.ok('PATCH', `/tickets/${made[i].id}`, { state: i % 5 ? 'inprogress' : 'closed' });
+  const words = (t) => t.title.split(' ');
+  const mine = (t) => words(t).includes(word);
+  const rared = (t) => words(t).includes(rare);
+  const teamed = (t) => t.team?.id === team.id || t.team === team.id;
+  const shapes = [
+    [{ q: word, team: team.id }, (t) => mine(t) && teamed(t)],
+    [{ q: word, sort: 'updated' }, mine],
+    [{ q: word, sort: 'updated', team: team.id }, (t) => mine(t) && teamed(t)],
+    [{ q: word, sort: 'oldest', team: team.id }, (t) => mine(t) && teamed(t)],
+    [{ q: rare, team: team.id }, (t) => rared(t) && teamed(t)],
+    [{ q: rare, sort: 'updated' }, rared],
+    [{ q: rare, sort: 'updated', state: 'closed' }, (t) => rared(t) && t.state === 'closed'],
+    [{ q: `${word} ${rare}`, sort: 'updated' }, (t) => mine(t) && rared(t)],
+  ];
+  for (const sort of ['newest', 'oldest', 'updated']) {
+    const whole = await listAll(nn, { sort });
+    assert.equal(whole.length, 48);
+    assert.ok(whole.filter(teamed).length === 14, 'the team holds its 14 tickets');
+    for (const [query, keep] of shapes) {
+      if ((query.sort || 'newest') !== sort) continue;
+      const expect = whole.filter(keep).map((t) => t.id);
+      assert.ok(expect.length >= 3, `${JSON.stringify(query)} matches a few tickets`);
+      for (const limit of [1, 3, 7, 100]) {
+        const got = (await listAll(nn, query, limit)).map((t) => t.id);
+        assert.deepEqual(got, expect, `${JSON.stringify(query)} limit=${limit}`);
+      }
+    }
+  }
+  // A word's index terms are remembered per connection until the store changes: a new term
+  // that starts with the word (made by another connection, the writer) is found at once.
+  for (let round = 0; round < 2; round++) {
+    const before = await listAll(nn, { q: word }, 7);
+    const added = await create({ title: `${word}x${round} late`, client: { email: `tested-late${round}@example.com` } }, { key });
+    const after = await listAll(nn, { q: word }, 7);
+    assert.deepEqual(after.map((t) => t.id), [added.id, ...before.map((t) => t.id)], `round ${round}`);
+  }
+});
+
 test('cursor paging while tickets are being created: no duplicates, no gaps', async () => {
   const key = s.newWorkspaceKey(uniq('page-ws')).key;
   const nn = nat(s, key);
