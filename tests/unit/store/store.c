@@ -3,7 +3,7 @@
  * and list (filters, paging totals, ordering by the whole second with ties on uuid, time
  * bounds), soft deletes, replies with assets, transactions, backup, and the append-only event
  * table (an UPDATE or DELETE on events fails); a search's prefix words spelled out as the word
- * index's terms (sql_fts_terms). */
+ * index's terms (sql_fts_terms, remembered per connection until the database changes). */
 #include "unit.h"
 
 #include "store/schema.h"
@@ -925,6 +925,17 @@ static void test_fts_terms(void **state)
         }
         assert_int_equal(n[0], n[1]);
     }
+    /* The terms are remembered per connection (LIMIT_FTS_MEMO) until the database changes:
+     * a term this connection adds is spelled out at once, and one it removes is gone. */
+    assert_int_equal(db_exec(e->db, "INSERT INTO ticket_fts (rowid, summary, owner, messages) "
+                                    "VALUES (900003, 'benchmarkz', '', '')"),
+                     ST_OK);
+    assert_string_equal(sql_fts_terms(e->db, "\"Bench\"*", e->a),
+                        "(\"bench\" OR \"benchmark\" OR \"benchmarks\" OR \"benchmarkz\")");
+    assert_int_equal(db_exec(e->db, "DELETE FROM ticket_fts WHERE rowid IN (900002, 900003)"),
+                     ST_OK);
+    assert_string_equal(sql_fts_terms(e->db, "\"Bench\"*", e->a),
+                        "(\"bench\" OR \"benchmark\")");
 }
 
 int main(void)
