@@ -145,14 +145,16 @@ status asset_file_process(asset_file *f, const char *filename, arena *a, diag *d
     if (f->kind.decodable) {
         st = blob_image_probe(f->f.tmp, config.max_pixels, "file", &f->width, &f->height, d);
         int64_t long_side = f->width > f->height ? f->width : f->height;
-        for (size_t i = 0; !st && i < N_BOXES; i++) {
-            if (i && long_side <= thumb_boxes[i - 1]) break;
-            void *data;
-            size_t len;
-            st = blob_image_thumbnail(f->f.tmp, thumb_boxes[i], "file", a, &data, &len,
-                                      &f->thumbs[i].w, &f->thumbs[i].h, d);
-            if (!st) st = blob_put(config.blobs, a, data, len, &f->thumbs[i].f);
-            if (st == ST_INTERNAL) diag_set(d, st, "file", "cannot be stored");
+        size_t n = 1; /* the next box only while the image is larger than the one before */
+        while (n < N_BOXES && long_side > thumb_boxes[n - 1])
+            n++;
+        blob_thumb t[N_BOXES];
+        if (!st) st = blob_image_thumbnails(f->f.tmp, thumb_boxes, n, "file", a, t, d);
+        for (size_t i = 0; !st && i < n; i++) {
+            st = blob_put(config.blobs, a, t[i].data, t[i].len, &f->thumbs[i].f);
+            if (st) diag_set(d, st, "file", "cannot be stored");
+            f->thumbs[i].w = t[i].w;
+            f->thumbs[i].h = t[i].h;
             f->thumbs[i].box = thumb_boxes[i];
             if (!st) f->n_thumbs++;
         }
