@@ -84,10 +84,8 @@ static status save_webp(VipsImage *im, const char *field, arena *a, blob_thumb *
         0)
         return vips_failed(d, field, "the image cannot be decoded");
     arena_defer(a, free_gbuf, buf);
-    *out = (blob_thumb){.data = buf,
-                        .len = n,
-                        .w = vips_image_get_width(im),
-                        .h = vips_image_get_height(im)};
+    *out = (blob_thumb){
+        .data = buf, .len = n, .w = vips_image_get_width(im), .h = vips_image_get_height(im)};
     return ST_OK;
 }
 
@@ -108,8 +106,8 @@ status blob_image_thumbnails(const char *path, const int *boxes, size_t n, const
     status st = save_webp(big, field, a, &out[n - 1], d);
     for (size_t i = n - 1; !st && i-- > 0;) {
         VipsImage *small = NULL;
-        if (vips_thumbnail_image(big, &small, boxes[i], "height", boxes[i], "size",
-                                 VIPS_SIZE_DOWN, NULL) != 0) {
+        if (vips_thumbnail_image(big, &small, boxes[i], "height", boxes[i], "size", VIPS_SIZE_DOWN,
+                                 NULL) != 0) {
             st = vips_failed(d, field, "the image cannot be decoded");
             break;
         }
