@@ -164,6 +164,52 @@ status asset_file_process(asset_file *f, const char *filename, arena *a, diag *d
     return ST_OK;
 }
 
+/* ---- processing off the caller's thread ---- */
+
+/* Decoding and thumbnailing take tens of ms of CPU: on a server thread they would hold up every
+ * other connection libmicrohttpd keeps on it, and two uploads landing on one server thread
+ * would take turns although the machine has a second core idle. */
+static pool *workers;
+
+status asset_workers_start(unsigned n, diag *d)
+{
+    if (!n) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        n = cores > 0 ? (unsigned)(cores < LIMIT_ASSET_WORKERS ? cores : LIMIT_ASSET_WORKERS) : 1;
+    }
+    /* Between uploads a worker gives back libvips' per-thread pixel buffers. */
+    if (pool_new(n, blob_media_thread_done, &workers))
+        return diag_set(d, ST_INTERNAL, "", "cannot start the asset workers");
+    return ST_OK;
+}
+
+void asset_workers_stop(void)
+{
+    pool_free(workers);
+    workers = NULL;
+}
+
+bool asset_workers_running(void)
+{
+    return workers != NULL;
+}
+
+static void process_job(void *ctx)
+{
+    asset_process_job *j = ctx;
+    j->st = asset_file_process(j->file, j->filename, j->a, &j->d);
+    j->done(j->ctx);
+}
+
+void asset_file_process_queue(asset_process_job *j)
+{
+    j->job = (pool_job){.run = process_job, .ctx = j};
+    if (workers)
+        pool_submit(workers, &j->job);
+    else
+        process_job(j);
+}
+
 /* Releases blob `hash` after the commit that let its last row go, unless a row names it again
  * (the same bytes uploaded meanwhile). */
 static void release_blob(db *c, void *hash)
