@@ -178,7 +178,7 @@ status asset_workers_start(unsigned n, diag *d)
         n = cores > 0 ? (unsigned)(cores < LIMIT_ASSET_WORKERS ? cores : LIMIT_ASSET_WORKERS) : 1;
     }
     /* Between uploads a worker gives back libvips' per-thread pixel buffers. */
-    if (pool_new(n, blob_media_thread_done, &workers))
+    if (pool_new(n, "asset-worker", blob_media_thread_done, &workers))
         return diag_set(d, ST_INTERNAL, "", "cannot start the asset workers");
     return ST_OK;
 }

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "util/xalloc.h"
@@ -56,7 +57,7 @@ static void stop(pool *p, unsigned started)
     free(p);
 }
 
-status pool_new(unsigned threads, void (*idle)(void), pool **out)
+status pool_new(unsigned threads, const char *name, void (*idle)(void), pool **out)
 {
     BUG_ON(threads == 0);
     pool *p = xcalloc(1, sizeof *p);
@@ -70,6 +71,9 @@ status pool_new(unsigned threads, void (*idle)(void), pool **out)
             return ST_INTERNAL;
         }
         p->n++;
+        char shown[16];
+        snprintf(shown, sizeof shown, "%s", name);
+        pthread_setname_np(p->threads[i], shown);
     }
     *out = p;
     return ST_OK;

@@ -22,9 +22,10 @@ typedef struct pool_job {
 
 typedef struct pool pool;
 
-/* Starts `threads` (>= 1) threads; idle may be NULL. *out is freed by pool_free. ST_INTERNAL
- * when a thread cannot start (none is left running). */
-status pool_new(unsigned threads, void (*idle)(void), pool **out) WUR;
+/* Starts `threads` (>= 1) threads named `name` (at most 15 bytes shown, in top and perf);
+ * idle may be NULL. *out is freed by pool_free. ST_INTERNAL when a thread cannot start (none
+ * is left running). */
+status pool_new(unsigned threads, const char *name, void (*idle)(void), pool **out) WUR;
 /* Queues j (borrowed until run(ctx) returns; run and ctx set by the caller). */
 void pool_submit(pool *p, pool_job *j);
 /* Runs every job queued so far, then stops and joins the threads and frees p (NULL is fine). */

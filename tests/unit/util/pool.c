@@ -23,7 +23,7 @@ static void test_every_job_runs_once_and_free_drains(void **state)
     static pool_job jobs[N];
     pool *p = NULL;
     atomic_store(&ran, 0);
-    assert_int_equal(pool_new(3, NULL, &p), ST_OK);
+    assert_int_equal(pool_new(3, "test-pool", NULL, &p), ST_OK);
     for (int i = 0; i < N; i++) {
         jobs[i] = (pool_job){.run = count};
         pool_submit(p, &jobs[i]);
@@ -51,7 +51,7 @@ static void test_one_thread_runs_in_queue_order(void **state)
     step steps[64];
     pool_job jobs[64];
     pool *p = NULL;
-    assert_int_equal(pool_new(1, NULL, &p), ST_OK);
+    assert_int_equal(pool_new(1, "test-pool", NULL, &p), ST_OK);
     for (int i = 0; i < 64; i++) {
         steps[i] = (step){order, &n, i};
         jobs[i] = (pool_job){.run = record, .ctx = &steps[i]};
@@ -88,7 +88,7 @@ static void test_two_threads_run_two_jobs_at_once(void **state)
     pool *p = NULL;
     pool_job a = {.run = meet}, b = {.run = meet};
     started = met = 0;
-    assert_int_equal(pool_new(2, NULL, &p), ST_OK);
+    assert_int_equal(pool_new(2, "test-pool", NULL, &p), ST_OK);
     pool_submit(p, &a);
     pool_submit(p, &b);
     pool_free(p);
@@ -112,7 +112,7 @@ static void test_idle_runs_on_the_workers_after_the_queue_empties(void **state)
     main_thread = pthread_self();
     atomic_store(&idles, 0);
     atomic_store(&ran, 0);
-    assert_int_equal(pool_new(2, on_idle, &p), ST_OK);
+    assert_int_equal(pool_new(2, "test-pool", on_idle, &p), ST_OK);
     pool_submit(p, &j);
     pool_free(p);
     assert_int_equal(atomic_load(&ran), 1);
