@@ -4,7 +4,8 @@
 # CLI, uploads it to a fresh ticketd with wrk (multipart, decode + two WebP
 # thumbnails per upload) at 1, 2 and 4 connections, then downloads its signed
 # public_url with wrk (whole file, latency, a byte range) from ticketd and from
-# nginx serving the same file from /dev/shm, and prints req/s, p99 and the
+# nginx serving the same file from /dev/shm, and prints req/s, p99, ticketd's
+# CPU per request (user + system from /proc/PID/stat over the run) and the
 # ticketd/nginx ratio. See bench/README.md.
 #
 # usage: bench/files.sh [--record]
@@ -188,7 +189,15 @@ code=$(curl -s -o "$WORK/nginx-upload.json" -w '%{http_code}' --max-time 30 \
 cmp -s "$WORK/nginx-upload.json" "$SHM/upload.json" || die "nginx did not answer upload.json to the upload POST"
 
 # ---------------------------------------------------------------- wrk
-declare -A ERRS WRKARGS SPLIT
+declare -A ERRS WRKARGS SPLIT CPU
+
+# ticketd's CPU time so far (user + system, all threads) in clock ticks, from /proc/PID/stat:
+# over a run, divided by its requests, the CPU per request, which the other processes on the
+# machine (and its load average) move far less than they move req/s.
+CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+cpu_ticks() {
+    awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/${PIDS[ticketd]}/stat" 2>/dev/null || true
+}
 
 # How ticketd's connections are spread over its server threads, e.g. "2+0":
 # libmicrohttpd's thread pool gives each worker its own epoll set and a
@@ -235,18 +244,25 @@ run_wrk() { # key server conns url script [extra wrk args...] [-- script args...
     WRKARGS[$key]="-t$t -c$conns"
     wrk_warmup "${cmd[@]}" "${opts[@]}" "$url" "${sargs[@]}"
     log "wrk $key -> $server (-t$t -c$conns -d$DURATION)"
-    local sampler=""
+    local sampler="" cpu0=""
     if [ "$server" = ticketd ]; then
         { sleep 1; workers_split >"$WORK/split-$key"; } &
         sampler=$!
+        cpu0=$(cpu_ticks)
     fi
     "${cmd[@]}" -d "$DURATION" "${opts[@]}" "$url" "${sargs[@]}" >"$out" 2>&1 ||
         { cat "$out" >&2; die "wrk failed against $server ($key)"; }
+    local cpu1=""
+    [ -z "$cpu0" ] || cpu1=$(cpu_ticks)
     if [ -n "$sampler" ]; then
         wait "$sampler" 2>/dev/null || true
         SPLIT[$key]=$(cat "$WORK/split-$key" 2>/dev/null || true)
     fi
     read_wrk "$out" "$key" "$server" bad
+    if [ -n "$cpu0" ] && [ -n "$cpu1" ] && [ "${WRK[requests]}" -gt 0 ]; then
+        CPU[$key]=$(awk -v t=$((cpu1 - cpu0)) -v hz="$CLK_TCK" -v n="${WRK[requests]}" \
+            'BEGIN { printf "%.2f", t * 1000 / hz / n }')
+    fi
     if [ "${WRK[requests]}" -le 0 ]; then
         WRK_ERRS=$((WRK_ERRS + 1))
         WRK_DETAIL=" no request answered$WRK_DETAIL"
@@ -260,6 +276,7 @@ run_wrk() { # key server conns url script [extra wrk args...] [-- script args...
     [ "$server" != ticketd ] || check_alive ticketd "$key run (log above)"
 }
 
+LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 KEYS=()
 declare -A LABEL
 for c in $UPLOAD_CONNS; do
@@ -298,9 +315,11 @@ LOG_LINES=$(grep -v ' info ticketd serving on ' "$WORK/ticketd.log" || true)
 # ---------------------------------------------------------------- report
 # uploads/s are small: one decimal below 100 (the lib's fmt_rps has none)
 fmt_rps() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { printf (x < 100 ? "%.1f" : "%.0f"), x }' || echo "-"; }
+fmt_cpu() { [ -n "${1:-}" ] && echo "$1 ms" || echo "-"; }
 fmt_mbs() { [ -n "${1:-}" ] && awk -v x="$1" -v b="$2" 'BEGIN { m = x * b / 1e6; printf (m < 10 ? "%.1f" : "%.0f"), m }' || echo "-"; }
 
 describe_system
+LOADAVG=${LOADAVG:-?}
 FS=$(df -PT "$DATA" 2>/dev/null | awk 'NR == 2 { print $2 }' || true)
 
 report() {
@@ -310,17 +329,18 @@ report() {
         echo "- ticketd binary: $TICKETD (given with TICKETD; the commit above is the checkout's, the binary may differ)"
     echo "- wrk -d$DURATION (warm-up $WARMUP), ticketd --threads $SERVER_THREADS (data dir on ${FS:-?}), nginx 2 workers (file in /dev/shm); $(nproc) cores${CPU_MODEL:+, $CPU_MODEL}"
     echo "- after the runs: $ASSETS asset rows, $BLOBS blob files (the JPEG + its thumbnails, content-addressed), $TMP_LEFT temp files left"
-    echo "- upload rows: nginx reads the multipart body and drops it (the cost of moving the bytes; no ratio). conns/worker: ticketd's connections per server thread, sampled 1 s into the run"
+    echo "- upload rows: nginx reads the multipart body and drops it (the cost of moving the bytes; no ratio). conns/worker: ticketd's connections per server thread, sampled 1 s into the run. CPU/req: ticketd's user + system time over the run (/proc/PID/stat, every thread) / requests answered"
+    echo "- load average before the runs: $LOADAVG"
     echo
-    echo "| run | wrk | ticketd req/s | ticketd p99 | ticketd MB/s | conns/worker | nginx req/s | nginx p99 | ratio |"
-    echo "|---|---|---:|---:|---:|---|---:|---:|---:|"
+    echo "| run | wrk | ticketd req/s | ticketd p99 | ticketd MB/s | ticketd CPU/req | conns/worker | nginx req/s | nginx p99 | ratio |"
+    echo "|---|---|---:|---:|---:|---:|---|---:|---:|---:|"
     for key in "${KEYS[@]}"; do
         case $key in range) bytes=$RANGE_LEN ;; *) bytes=$JPEG_BYTES ;; esac
         r=$(ratio "${RPS[$key.ticketd]:-}" "${RPS[$key.nginx]:-}")
         case $key in upload_*) r="-" ;; esac
-        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${LABEL[$key]}" "${WRKARGS[$key]}" \
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${LABEL[$key]}" "${WRKARGS[$key]}" \
             "$(fmt_rps "${RPS[$key.ticketd]:-}")" "$(fmt_ms "${P99[$key.ticketd]:-}")" \
-            "$(fmt_mbs "${RPS[$key.ticketd]:-}" "$bytes")" "${SPLIT[$key]:--}" \
+            "$(fmt_mbs "${RPS[$key.ticketd]:-}" "$bytes")" "$(fmt_cpu "${CPU[$key]:-}")" "${SPLIT[$key]:--}" \
             "$(fmt_rps "${RPS[$key.nginx]:-}")" "$(fmt_ms "${P99[$key.nginx]:-}")" "$r"
     done
     print_errors "non-2xx answers, bad upload answers or socket errors"

@@ -475,6 +475,7 @@ static status files_start(const options *o, store *st, blob_store **bs, diag *d)
                        .max_pixels = LIMIT_IMAGE_PIXELS,
                        .url_ttl_s = LIMIT_FILE_URL_TTL_S};
     if ((s = asset_init(&ac, st, d))) return s;
+    if ((s = asset_workers_start(0, d))) return s;
     size_t removed = 0;
     db *c = store_conn(st);
     if (c && !blob_sweep(*bs, 3600, blob_in_use, c, &removed) && removed)
@@ -540,6 +541,7 @@ static int cmd_serve(const options *o)
         if (o->metrics_listen) api_metrics_init(st);
         rc = http_serve(&hc, &d) ? fail(&d) : 0;
     }
+    asset_workers_stop(); /* after the last request, before the store and files go */
     ratelimit_release();
     stream_stop(); /* before the store closes: it reads events through it */
     outbox_stop(); /* before the store closes: it records outcomes through it */

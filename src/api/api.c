@@ -511,12 +511,30 @@ bool api_upload_end(const api_route *r, api_req *req, api_resp *resp)
     status st = f->st;
     if (st) {
         c.d = f->d;
+    } else if (f->queued) {
+        st = f->proc.st;
+        if (st) c.d = f->proc.d;
     } else if (f->file) {
-        /* The slow part (decoding, thumbnails) runs here, on the request's thread. */
+        /* Without asset workers the slow part (decoding, thumbnails) runs here. */
         st = asset_file_process(f->file, f->filename, req->a, &c.d);
     }
     if (st) call_error(&c, st);
     return !st;
+}
+
+bool api_upload_slow(const api_req *req)
+{
+    const api_form *f = req->form;
+    return f && !f->st && f->file && !f->queued && asset_workers_running();
+}
+
+void api_upload_queue(api_req *req, void (*ready)(void *ctx), void *ctx)
+{
+    api_form *f = req->form;
+    f->queued = true;
+    f->proc = (asset_process_job){
+        .file = f->file, .filename = f->filename, .a = req->a, .done = ready, .ctx = ctx};
+    asset_file_process_queue(&f->proc);
 }
 
 void api_too_large(api_req *req, api_resp *resp, uint64_t limit)

@@ -82,6 +82,12 @@ bool api_upload_part(api_req *req, const char *key, const char *filename, const 
                      uint64_t off, size_t size);
 void api_upload_fail(api_req *req, const char *field, const char *msg);
 bool api_upload_end(const api_route *r, api_req *req, api_resp *resp);
+/* The slow part of api_upload_end off the caller's thread: api_upload_slow says whether there
+ * is any (a file to decode, no failure yet, asset workers running); api_upload_queue then hands
+ * it to the asset workers, and ready(ctx) is called on a worker once it is done, after which
+ * api_upload_end answers its outcome without processing again. req stays alive until then. */
+bool api_upload_slow(const api_req *req);
+void api_upload_queue(api_req *req, void (*ready)(void *ctx), void *ctx);
 uint64_t api_max_upload(void);
 
 /* `serve --metrics-listen` (api/metrics.c, docs/METRICS.md). api_metrics_init turns request

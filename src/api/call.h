@@ -29,6 +29,8 @@ struct api_form {
     size_t n_fields;
     status st; /* the first failure (key, size, shape) and its diag */
     diag d;
+    bool queued;            /* the file went to the asset workers (api_upload_queue) */
+    asset_process_job proc; /* their outcome */
 };
 
 /* A dialect as the dispatcher sees it: declared by each dialect file (dialects.h), listed by

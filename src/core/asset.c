@@ -145,14 +145,16 @@ status asset_file_process(asset_file *f, const char *filename, arena *a, diag *d
     if (f->kind.decodable) {
         st = blob_image_probe(f->f.tmp, config.max_pixels, "file", &f->width, &f->height, d);
         int64_t long_side = f->width > f->height ? f->width : f->height;
-        for (size_t i = 0; !st && i < N_BOXES; i++) {
-            if (i && long_side <= thumb_boxes[i - 1]) break;
-            void *data;
-            size_t len;
-            st = blob_image_thumbnail(f->f.tmp, thumb_boxes[i], "file", a, &data, &len,
-                                      &f->thumbs[i].w, &f->thumbs[i].h, d);
-            if (!st) st = blob_put(config.blobs, a, data, len, &f->thumbs[i].f);
-            if (st == ST_INTERNAL) diag_set(d, st, "file", "cannot be stored");
+        size_t n = 1; /* the next box only while the image is larger than the one before */
+        while (n < N_BOXES && long_side > thumb_boxes[n - 1])
+            n++;
+        blob_thumb t[N_BOXES];
+        if (!st) st = blob_image_thumbnails(f->f.tmp, thumb_boxes, n, "file", a, t, d);
+        for (size_t i = 0; !st && i < n; i++) {
+            st = blob_put(config.blobs, a, t[i].data, t[i].len, &f->thumbs[i].f);
+            if (st) diag_set(d, st, "file", "cannot be stored");
+            f->thumbs[i].w = t[i].w;
+            f->thumbs[i].h = t[i].h;
             f->thumbs[i].box = thumb_boxes[i];
             if (!st) f->n_thumbs++;
         }
@@ -160,6 +162,52 @@ status asset_file_process(asset_file *f, const char *filename, arena *a, diag *d
     }
     f->processed = true;
     return ST_OK;
+}
+
+/* ---- processing off the caller's thread ---- */
+
+/* Decoding and thumbnailing take tens of ms of CPU: on a server thread they would hold up every
+ * other connection libmicrohttpd keeps on it, and two uploads landing on one server thread
+ * would take turns although the machine has a second core idle. */
+static pool *workers;
+
+status asset_workers_start(unsigned n, diag *d)
+{
+    if (!n) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        n = cores > 0 ? (unsigned)(cores < LIMIT_ASSET_WORKERS ? cores : LIMIT_ASSET_WORKERS) : 1;
+    }
+    /* Between uploads a worker gives back libvips' per-thread pixel buffers. */
+    if (pool_new(n, "asset-worker", blob_media_thread_done, &workers))
+        return diag_set(d, ST_INTERNAL, "", "cannot start the asset workers");
+    return ST_OK;
+}
+
+void asset_workers_stop(void)
+{
+    pool_free(workers);
+    workers = NULL;
+}
+
+bool asset_workers_running(void)
+{
+    return workers != NULL;
+}
+
+static void process_job(void *ctx)
+{
+    asset_process_job *j = ctx;
+    j->st = asset_file_process(j->file, j->filename, j->a, &j->d);
+    j->done(j->ctx);
+}
+
+void asset_file_process_queue(asset_process_job *j)
+{
+    j->job = (pool_job){.run = process_job, .ctx = j};
+    if (workers)
+        pool_submit(workers, &j->job);
+    else
+        process_job(j);
 }
 
 /* Releases blob `hash` after the commit that let its last row go, unless a row names it again

@@ -9,6 +9,7 @@
 
 #include "blob/blob.h"
 #include "core/core.h"
+#include "util/pool.h"
 
 typedef struct {
     blob_store *blobs;      /* borrowed for the life of the process */
@@ -34,6 +35,31 @@ const char *asset_file_hash(const asset_file *f);
  * thumbnails. `filename` is the client's name for it (sanitised here; may be NULL).
  * ST_INVALID naming `file` for an image that cannot be decoded or is too large. */
 status asset_file_process(asset_file *f, const char *filename, arena *a, diag *d) WUR;
+
+/* ---- processing off the caller's thread ---- */
+/* Starts the threads that run queued asset_file_process work: n, or one per core when n is 0.
+ * Until then (and after asset_workers_stop), asset_file_process_queue works on the caller's
+ * thread. ST_INTERNAL naming nothing when a thread cannot start. Not thread-safe: at start. */
+status asset_workers_start(unsigned n, diag *d) WUR;
+/* Runs what is queued, then joins the threads. After the last upload. */
+void asset_workers_stop(void);
+bool asset_workers_running(void);
+
+typedef struct {
+    asset_file *file;        /* borrowed, as the arguments of asset_file_process */
+    const char *filename;    /* borrowed */
+    arena *a;                /* borrowed */
+    void (*done)(void *ctx); /* called on the worker once st and d are set */
+    void *ctx;
+    status st; /* the outcome of asset_file_process, and why */
+    diag d;
+    pool_job job; /* the pool's */
+} asset_process_job;
+
+/* asset_file_process(j->file, j->filename, j->a, &j->d) on a worker thread (or at once on this
+ * one without workers), then j->done(j->ctx) on that thread. j and what it names belong to the
+ * caller and must stay alive, untouched, until done is called. */
+void asset_file_process_queue(asset_process_job *j);
 
 typedef struct {
     asset_file *file; /* processed; NULL answers `file` is required */

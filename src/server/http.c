@@ -40,6 +40,10 @@ struct req_state {
     api_write write;
     bool pending;
     atomic_bool ready;
+    /* An upload's file on the asset workers: the connection is suspended until processed. */
+    bool processing;
+    bool upload_ok;
+    atomic_bool processed;
     /* Matched on the first call, so an upload can be streamed from its first byte. */
     const api_route *route;
     bool path_known;
@@ -260,6 +264,22 @@ static void write_ready(void *ctx)
     MHD_resume_connection(r->conn);
 }
 
+/* Called on an asset worker when an upload's file is processed. The write is queued from here,
+ * not from the resumed connection: a client that hung up meanwhile never reaches the handler
+ * again, and its upload is stored all the same (the connection stays suspended until then). */
+static void upload_ready(void *ctx)
+{
+    struct req_state *r = ctx;
+    r->upload_ok = api_upload_end(r->route, &r->req, &r->resp);
+    if (r->upload_ok && api_route_writes(r->route)) {
+        r->pending = true;
+        api_submit_write(&r->write, r->route, &r->req, &r->resp, write_ready, r);
+        return;
+    }
+    atomic_store(&r->processed, true);
+    MHD_resume_connection(r->conn);
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **con_cls)
@@ -349,6 +369,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         api_finish_write(&r->write);
         return respond(conn, r, &r->resp);
     }
+    if (r->processing) {
+        /* Resumed by upload_ready: an error to answer, or a route that does not write (the
+         * request was read in full before the connection was suspended). */
+        if (!atomic_load(&r->processed)) return MHD_YES;
+        if (r->upload_ok) api_invoke(r->route, &r->req, &r->resp);
+        return respond(conn, r, &r->resp);
+    }
 
     /* The request and its answer live in the request's state: a write outlives this call. */
     api_req *req = &r->req;
@@ -378,7 +405,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     struct query_walk w = {req, LIMIT_QUERY_PARAMS};
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &w);
 
-    /* An upload's file is processed here, before its row is queued for the writer. */
+    /* An upload's file is processed before its row is queued for the writer: on the asset
+     * workers, so this thread serves its other connections meanwhile. */
+    if (route && route->upload && api_upload_slow(req)) {
+        r->processing = true;
+        r->conn = conn;
+        MHD_suspend_connection(conn);
+        api_upload_queue(req, upload_ready, r);
+        return MHD_YES;
+    }
     if (route && route->upload && !api_upload_end(route, req, resp)) return respond(conn, r, resp);
     if (route && api_route_writes(route)) {
         /* Answered only after its transaction commits, without holding this thread. */

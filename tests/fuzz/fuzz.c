@@ -129,6 +129,8 @@ const fuzz_world *fuzz_api_start(void)
                        .max_upload = 1024 * 1024, .max_pixels = LIMIT_IMAGE_PIXELS,
                        .url_ttl_s = LIMIT_FILE_URL_TTL_S};
     if (asset_init(&ac, st, &d)) die("asset_init", &d);
+    /* As `serve` does: uploads over the socket are decoded on these, the connection suspended. */
+    if (asset_workers_start(2, &d)) die("asset_workers_start", &d);
     notify_config nc = {.data_dir = data_dir, .public_url = "http://127.0.0.1:8080"};
     if (notify_init(&nc, &d)) die("notify_init", &d);
     api_config cfg = {.st = st, .max_body = LIMIT_BODY_DEFAULT, .max_upload = 1024 * 1024};

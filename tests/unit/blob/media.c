@@ -141,28 +141,41 @@ static void test_probe_and_thumbnails(void **state)
     assert_int_equal(blob_image_probe(png, LIMIT_PIXELS, "file", &w, &h, &e->d), ST_OK);
     assert_int_equal(w, 300);
     assert_int_equal(h, 200);
-    void *data;
-    size_t len;
-    assert_int_equal(blob_image_thumbnail(png, 160, "file", e->a, &data, &len, &w, &h, &e->d),
-                     ST_OK);
-    assert_int_equal(w, 160);
-    assert_in_range(h, 106, 107);
-    assert_true(len > 12);
-    assert_memory_equal(data, "RIFF", 4);
-    assert_memory_equal((char *)data + 8, "WEBP", 4);
+    static const int boxes[] = {160, 640};
+    blob_thumb t[2];
+    assert_int_equal(blob_image_thumbnails(png, boxes, 2, "file", e->a, t, &e->d), ST_OK);
+    assert_int_equal(t[0].w, 160);
+    assert_in_range(t[0].h, 106, 107);
+    assert_true(t[0].len > 12);
+    assert_memory_equal(t[0].data, "RIFF", 4);
+    assert_memory_equal((char *)t[0].data + 8, "WEBP", 4);
     /* a box larger than the image does not enlarge it */
-    assert_int_equal(blob_image_thumbnail(png, 640, "file", e->a, &data, &len, &w, &h, &e->d),
-                     ST_OK);
-    assert_int_equal(w, 300);
-    assert_int_equal(h, 200);
+    assert_int_equal(t[1].w, 300);
+    assert_int_equal(t[1].h, 200);
+    assert_memory_equal((char *)t[1].data + 8, "WEBP", 4);
 
     char *jpg = make_image(e, "b.jpg", 1200, 900);
     assert_int_equal(blob_image_probe(jpg, LIMIT_PIXELS, "file", &w, &h, &e->d), ST_OK);
     assert_int_equal(w, 1200);
-    assert_int_equal(blob_image_thumbnail(jpg, 640, "file", e->a, &data, &len, &w, &h, &e->d),
-                     ST_OK);
-    assert_int_equal(w, 640);
-    assert_int_equal(h, 480);
+    assert_int_equal(blob_image_thumbnails(jpg, boxes, 2, "file", e->a, t, &e->d), ST_OK);
+    assert_int_equal(t[0].w, 160);
+    assert_int_equal(t[0].h, 120);
+    assert_int_equal(t[1].w, 640);
+    assert_int_equal(t[1].h, 480);
+    /* one box only: the 160 straight from the file */
+    assert_int_equal(blob_image_thumbnails(jpg, boxes, 1, "file", e->a, t, &e->d), ST_OK);
+    assert_int_equal(t[0].w, 160);
+    assert_int_equal(t[0].h, 120);
+    /* the same input makes the same bytes (a blob is named by its hash) */
+    blob_thumb again[2];
+    assert_int_equal(blob_image_thumbnails(jpg, boxes, 2, "file", e->a, t, &e->d), ST_OK);
+    assert_int_equal(blob_image_thumbnails(jpg, boxes, 2, "file", e->a, again, &e->d), ST_OK);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(t[i].len, again[i].len);
+        assert_memory_equal(t[i].data, again[i].data, t[i].len);
+    }
+    blob_media_thread_done(); /* and images still work on this thread afterwards */
+    assert_int_equal(blob_image_thumbnails(png, boxes, 1, "file", e->a, t, &e->d), ST_OK);
 }
 
 static void test_pixel_cap_before_decoding(void **state)
@@ -209,10 +222,9 @@ static void test_truncated_image_refused(void **state)
     int64_t w, h;
     /* the header is whole, so probing works; decoding the pixels does not */
     assert_int_equal(blob_image_probe(cut, LIMIT_PIXELS, "file", &w, &h, &e->d), ST_OK);
-    void *data;
-    size_t len;
-    assert_int_equal(blob_image_thumbnail(cut, 160, "file", e->a, &data, &len, &w, &h, &e->d),
-                     ST_INVALID);
+    static const int boxes[] = {160, 640};
+    blob_thumb t[2];
+    assert_int_equal(blob_image_thumbnails(cut, boxes, 2, "file", e->a, t, &e->d), ST_INVALID);
     assert_string_equal(e->d.field, "file");
     assert_non_null(strstr(e->d.msg, "cannot be decoded"));
 

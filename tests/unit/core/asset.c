@@ -3,9 +3,11 @@
  * (path parts, quotes, control characters, bad UTF-8) and the extension follows the name, else
  * the content; identical bytes are one blob, removed only when the last asset naming it is
  * deleted (after the commit); bad fields and oversize files write nothing; and the signed URL
- * rules of asset_open (signature, expiry, key of the workspace, thumbnails). */
+ * rules of asset_open (signature, expiry, key of the workspace, thumbnails); processing queued
+ * on the asset workers. */
 #include "unit.h"
 
+#include <pthread.h>
 #include <sys/stat.h>
 #include <vips/vips.h>
 
@@ -146,6 +148,80 @@ static void test_image_upload(void **state)
     assert_int_equal(t.n_thumbs, 1);
     assert_int_equal(t.thumbs[0].width, 100);
     assert_int_equal(t.thumbs[0].height, 50);
+}
+
+/* asset_file_process_queue: on a worker thread once workers run (done is called there, with
+ * the outcome in the job), on the caller's thread without them; a damaged image's failure
+ * comes back in the job's diag. */
+typedef struct {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool done;
+    pthread_t thread;
+} wait_done;
+
+static void mark_done(void *ctx)
+{
+    wait_done *w = ctx;
+    pthread_mutex_lock(&w->lock);
+    w->thread = pthread_self();
+    w->done = true;
+    pthread_cond_signal(&w->cond);
+    pthread_mutex_unlock(&w->lock);
+}
+
+static void queue_and_wait(env *e, asset_process_job *j, asset_file *f, const char *name,
+                           wait_done *w)
+{
+    *w = (wait_done){.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+    *j =
+        (asset_process_job){.file = f, .filename = name, .a = e->u->a, .done = mark_done, .ctx = w};
+    asset_file_process_queue(j);
+    pthread_mutex_lock(&w->lock);
+    while (!w->done)
+        pthread_cond_wait(&w->cond, &w->lock);
+    pthread_mutex_unlock(&w->lock);
+}
+
+static void test_processing_queued_on_workers(void **state)
+{
+    env *e = *state;
+    size_t n;
+    void *png = png_bytes(e, 300, 200, &n);
+    asset_process_job j;
+    wait_done w;
+    asset_in in = {0};
+
+    /* no workers: at once, on this thread */
+    assert_false(asset_workers_running());
+    assert_int_equal(asset_file_new(e->u->a, &in.file, &e->u->d), ST_OK);
+    assert_int_equal(asset_file_write(in.file, png, n, &e->u->d), ST_OK);
+    queue_and_wait(e, &j, in.file, "a.png", &w);
+    assert_int_equal(j.st, ST_OK);
+    assert_true(pthread_equal(w.thread, pthread_self()));
+
+    diag d = {0};
+    assert_int_equal(asset_workers_start(2, &d), ST_OK);
+    assert_true(asset_workers_running());
+    assert_int_equal(asset_file_new(e->u->a, &in.file, &e->u->d), ST_OK);
+    assert_int_equal(asset_file_write(in.file, png, n, &e->u->d), ST_OK);
+    queue_and_wait(e, &j, in.file, "b.png", &w);
+    assert_int_equal(j.st, ST_OK);
+    assert_false(pthread_equal(w.thread, pthread_self()));
+    asset_row r;
+    assert_int_equal(asset_create(&e->u->cx, &in, &r), ST_OK);
+    assert_int_equal(r.n_thumbs, 2);
+    assert_int_equal(r.thumbs[0].width, 160);
+    assert_string_equal(r.filename, "b.png");
+
+    /* a PNG cut in half: refused, the reason in the job */
+    assert_int_equal(asset_file_new(e->u->a, &in.file, &e->u->d), ST_OK);
+    assert_int_equal(asset_file_write(in.file, png, n / 2, &e->u->d), ST_OK);
+    queue_and_wait(e, &j, in.file, "cut.png", &w);
+    assert_int_equal(j.st, ST_INVALID);
+    assert_string_equal(j.d.field, "file");
+    asset_workers_stop();
+    assert_false(asset_workers_running());
 }
 
 static void test_names_and_types(void **state)
@@ -336,6 +412,7 @@ int main(void)
     if (!blob_media_init("unit")) return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_image_upload, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_processing_queued_on_workers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_names_and_types, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dedup_and_release, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input_writes_nothing, setup, teardown),
