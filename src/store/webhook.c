@@ -218,24 +218,30 @@ static status collect_deliveries(db_stmt *s, arena *a, bool last, webhook_delive
 /* A disabled endpoint's deliveries stay queued, untouched, until it is active again. */
 #define ACTIVE "EXISTS (SELECT 1 FROM webhooks w WHERE w.id = d.webhook_id AND w.active = 1)"
 
-status store_webhook_due(db *c, int64_t now, size_t limit, arena *a, webhook_delivery_row **rows,
-                         size_t *n)
+status store_webhook_claim(db *c, int64_t now, int64_t lease_until, size_t limit, arena *a,
+                           webhook_delivery_row **rows, size_t *n)
 {
     *rows = NULL;
     *n = 0;
-    /* A delivery waits while an older one of its ticket to the same endpoint is queued (being
-     * retried, or claimed by a worker): per-ticket order. */
+    /* One statement for the batch: the due rows chosen, locked (SKIP LOCKED on PostgreSQL) and
+     * moved a lease ahead, and returned. A delivery waits while an older one of its ticket to the
+     * same endpoint is queued (being retried, or claimed by a worker): per-ticket order. The
+     * returned columns are DELIVERY_COLS unqualified (RETURNING sees the updated table only). */
     db_stmt *s = db_prepare(
-        c, arena_printf(a,
-                        "SELECT " DELIVERY_COLS " FROM webhook_deliveries d WHERE d.status = "
-                        "'queued' AND d.next_at <= ? AND " ACTIVE " AND NOT EXISTS (SELECT 1 FROM "
-                        "webhook_deliveries p WHERE p.webhook_id = d.webhook_id AND p.ticket_id = "
-                        "d.ticket_id AND p.status = 'queued' AND p.id < d.id) ORDER BY d.next_at, "
-                        "d.id LIMIT ?%s",
-                        c->drv->lock_rows));
+        c, arena_printf(
+               a,
+               "UPDATE webhook_deliveries SET next_at = ? WHERE id IN (SELECT d.id FROM "
+               "webhook_deliveries d WHERE d.status = 'queued' AND d.next_at <= ? AND " ACTIVE
+               " AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = "
+               "d.webhook_id AND p.ticket_id = d.ticket_id AND p.status = 'queued' AND p.id < "
+               "d.id) ORDER BY d.next_at, d.id LIMIT ?%s) RETURNING id, uuid, workspace_id, "
+               "webhook_id, event_id, ticket_id, status, attempts, next_at, created_at, done_at, "
+               "(SELECT e.type FROM events e WHERE e.id = event_id)",
+               c->drv->lock_rows));
     if (!s) return ST_INTERNAL;
-    db_bind_int(s, 1, now);
-    db_bind_int(s, 2, (int64_t)limit);
+    db_bind_int(s, 1, lease_until);
+    db_bind_int(s, 2, now);
+    db_bind_int(s, 3, (int64_t)limit);
     return collect_deliveries(s, a, false, rows, n);
 }
 
