@@ -28,12 +28,15 @@
 #define DUE_BATCH      64
 #define CLAIM_LEASE_MS 120000 /* 4 rounds of 16 transfers of at most 5 s, DNS, with room */
 #define RUN_ROUNDS     16     /* batches in a row before the other kinds get a turn */
+#define SWEEP_EVERY_MS 600000 /* the log's retention sweep, at most this often (or keep / 2) */
+#define SWEEP_BATCH    1000   /* finished deliveries deleted by one sweep write */
 #define BACKOFF_CAP_MS 3600000LL
 #define EVENT_TYPE_MAX 64
 
 static webhook_config config = {.backoff_ms = WEBHOOK_BACKOFF_MS,
                                 .max_age_ms = WEBHOOK_MAX_AGE_MS,
-                                .disable_after = WEBHOOK_DISABLE_AFTER};
+                                .disable_after = WEBHOOK_DISABLE_AFTER,
+                                .keep_ms = WEBHOOK_KEEP_MS};
 
 void webhook_init(const webhook_config *cfg)
 {
@@ -41,6 +44,7 @@ void webhook_init(const webhook_config *cfg)
     if (c.backoff_ms <= 0) c.backoff_ms = WEBHOOK_BACKOFF_MS;
     if (c.max_age_ms <= 0) c.max_age_ms = WEBHOOK_MAX_AGE_MS;
     if (c.disable_after <= 0) c.disable_after = WEBHOOK_DISABLE_AFTER;
+    if (c.keep_ms <= 0) c.keep_ms = WEBHOOK_KEEP_MS;
     config = c;
 }
 
@@ -502,7 +506,8 @@ static status do_claim(core_ctx *cx, void *p)
         stream_event_row *ev = NULL;
         size_t n = 0;
         st = endpoint_get(cx->db, cx->a, &eps, d->webhook_id, &c->w[i]);
-        if (!st) st = store_stream_events(cx->db, d->ws, d->event_id - 1, NULL_INT, 1, cx->a, &ev, &n);
+        if (!st)
+            st = store_stream_events(cx->db, d->ws, d->event_id - 1, NULL_INT, 1, cx->a, &ev, &n);
         if (!st && n && ev[0].id == d->event_id) c->ev[i] = ev[0];
     }
     return st;
@@ -679,11 +684,40 @@ static void deliver_all(arena *a, atomic_bool *stop, const claim_arg *c, outcome
     }
 }
 
+typedef struct {
+    size_t n;
+} sweep_arg;
+
+static status do_sweep(core_ctx *cx, void *p)
+{
+    sweep_arg *w = p;
+    return store_webhook_sweep(cx->db, cx->now - config.keep_ms, SWEEP_BATCH, cx->a, &w->n);
+}
+
+/* The log's retention: finished deliveries older than keep_ms go, SWEEP_BATCH per write, from
+ * the worker's thread (the only caller: swept_at is its own). Every SWEEP_EVERY_MS at most,
+ * sooner while a sweep finds a full batch; the worker wakes at least hourly to call it. */
+static void sweep(store *st)
+{
+    static int64_t swept_at;
+    int64_t now = time_now_ms(), every = SWEEP_EVERY_MS;
+    if (config.keep_ms / 2 < every) every = config.keep_ms / 2;
+    if (now - swept_at < every) return;
+    arena *a = arena_new(64 * 1024);
+    diag d = {0};
+    sweep_arg w = {0};
+    status s = worker_write(st, a, &d, do_sweep, &w);
+    if (s) log_error("webhook: the log's sweep failed: %s", d.msg[0] ? d.msg : status_name(s));
+    swept_at = !s && w.n == SWEEP_BATCH ? now - every : now; /* more to go: again next time */
+    arena_free(a);
+}
+
 status webhook_run_due(store *st, atomic_bool *stop, size_t *handled)
 {
     *handled = 0;
     db *rd = store_conn(st);
     if (!rd) return ST_UNAVAILABLE;
+    sweep(st);
     /* A read first: a write only when something is due. */
     int64_t next = NULL_INT;
     status s = store_webhook_next(rd, &next);

@@ -372,6 +372,10 @@ status store_webhook_claim(db *c, int64_t now, int64_t lease_until, size_t limit
                            webhook_delivery_row **rows, size_t *n) WUR;
 /* The earliest next_at of a queued delivery; ST_NOT_FOUND when none. */
 status store_webhook_next(db *c, int64_t *next_at) WUR;
+/* The log's retention: deletes up to limit finished (delivered or failed) deliveries done before
+ * `before`, oldest first, with their attempts (index webhook_deliveries_done, migration 015).
+ * *n: how many. In a write transaction. */
+status store_webhook_sweep(db *c, int64_t before, size_t limit, arena *a, size_t *n) WUR;
 /* Writes status, attempts, next_at and done_at of d->id. */
 status store_webhook_delivery_update(db *c, const webhook_delivery_row *d) WUR;
 status store_webhook_delivery_get(db *c, int64_t ws, const char *uuid, arena *a,

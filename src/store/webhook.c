@@ -370,6 +370,38 @@ status store_webhook_requeue(db *c, int64_t webhook_id, int64_t now)
     return run_done(s);
 }
 
+status store_webhook_sweep(db *c, int64_t before, size_t limit, arena *a, size_t *n)
+{
+    *n = 0;
+    /* The ids first, then their attempts and themselves by id: both deletes name one set. */
+    db_stmt *s = db_prepare(c, "SELECT id FROM webhook_deliveries WHERE status <> 'queued' AND "
+                               "done_at < ? ORDER BY done_at LIMIT ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, before);
+    db_bind_int(s, 2, (int64_t)limit);
+    size_t cap = 21 * limit + 3, len = 1; /* "[" id "," ... "]": at most 20 digits an id */
+    char *json = arena_alloc(a, cap);
+    json[0] = '[';
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW && *n < limit)
+        len += (size_t)snprintf(json + len, cap - len, "%s%lld", (*n)++ ? "," : "",
+                                (long long)db_col_int(s, 0));
+    db_reset(s);
+    snprintf(json + len, cap - len, "]");
+    status st = rc < 0 ? step_status(rc) : ST_OK;
+    if (st || !*n) return st;
+    const char *sql[] = {
+        arena_printf(a, "DELETE FROM webhook_attempts WHERE delivery_id %s", c->drv->ids_in),
+        arena_printf(a, "DELETE FROM webhook_deliveries WHERE id %s", c->drv->ids_in),
+    };
+    for (size_t i = 0; !st && i < 2; i++) {
+        if (!(s = db_prepare(c, sql[i]))) return ST_INTERNAL;
+        db_bind_text(s, 1, json);
+        st = run_done(s);
+    }
+    return st;
+}
+
 status store_webhook_depth(db *c, int64_t *out)
 {
     db_stmt *s = db_prepare(c, "SELECT count(*) FROM webhook_deliveries WHERE status = 'queued'");
