@@ -25,8 +25,8 @@
 /* The worker claims up to DUE_BATCH deliveries in one transaction that moves their next_at a
  * lease ahead (longer than a batch of timeouts), delivers them, and records the batch in one
  * transaction. A node that dies mid-batch leaves them to be sent again once the lease ends. */
-#define DUE_BATCH      64
-#define CLAIM_LEASE_MS 120000 /* 4 rounds of 16 transfers of at most 5 s, DNS, with room */
+#define DUE_BATCH      256
+#define CLAIM_LEASE_MS 180000 /* 16 rounds of 16 transfers of at most 5 s (80 s), DNS, room */
 #define RUN_ROUNDS     16     /* batches in a row before the other kinds get a turn */
 #define SWEEP_EVERY_MS 600000 /* the log's retention sweep, at most this often (or keep / 2) */
 #define SWEEP_BATCH    1000   /* finished deliveries deleted by one sweep write */
