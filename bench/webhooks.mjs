@@ -12,6 +12,7 @@
 // SQLite, one node, everything on this machine: ticketd, the load (this process) and the
 // receiver (bench/webhook-receiver.mjs, its own process). The load average is reported.
 import http from 'node:http';
+import fs from 'node:fs';
 import { fork } from 'node:child_process';
 import os from 'node:os';
 import { startServer, freePort, uniq } from '../tests/api/lib/harness.mjs';
@@ -38,6 +39,7 @@ function call(s, method, path, body) {
   });
 }
 
+const ms3 = (x) => Number(x.toFixed(3));
 const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
 const create = (s) => call(s, 'POST', '/ticketd/v1/tickets', { title: uniq('bench'), client: { name: 'Bench', email: 'bench@example.com' } });
 
@@ -54,8 +56,18 @@ async function receiver() {
   };
 }
 
+// The server's CPU time (user + system, every thread) in ms, from /proc: on a shared machine a
+// truer cost than req/s, which other work on the cores moves.
+function cpuMs(s) {
+  const f = fs.readFileSync(`/proc/${s.pids[0]}/stat`, 'utf8');
+  const v = f.slice(f.lastIndexOf(')') + 2).split(' '); // fields from 3 on
+  return ((Number(v[11]) + Number(v[12])) * 1000) / 100; // utime + stime, USER_HZ 100
+}
+
+const cpuPer = []; // per closed loop: the server's CPU ms per create, in the order run
 async function closedLoop(s, secs) {
   const end = Date.now() + secs * 1000;
+  const c0 = cpuMs(s);
   let n = 0;
   await Promise.all(Array.from({ length: CONC }, async () => {
     while (Date.now() < end) {
@@ -64,6 +76,7 @@ async function closedLoop(s, secs) {
       n++;
     }
   }));
+  cpuPer.push((cpuMs(s) - c0) / n);
   return n / secs;
 }
 
@@ -75,10 +88,13 @@ try {
   const without = [], withOne = [];
   let hook = null;
   await closedLoop(s, 2); // warm-up
+  const cpuWithout = [], cpuWith = [];
   for (let round = 0; round < 2; round++) {
     without.push(await closedLoop(s, SECS));
+    cpuWithout.push(cpuPer.at(-1));
     hook = (await call(s, 'POST', '/ticketd/v1/webhooks', { url: rcv.url, events: ['*'] })).json;
     withOne.push(await closedLoop(s, SECS));
+    cpuWith.push(cpuPer.at(-1));
     await call(s, 'DELETE', `/ticketd/v1/webhooks/${hook.id}`);
   }
   // 2. delivery at RATE/s (after what phase 1 left in flight has arrived)
@@ -109,7 +125,7 @@ try {
   //    hour away (each delivery is tried once, a refused connection), so what is left of the
   //    endpoint's cost is the outbox INSERT in the create's transaction.
   await call(s, 'DELETE', `/ticketd/v1/webhooks/${hook.id}`);
-  const down = [];
+  const down = [], qCpu = [[], []];
   const q = await startServer({ args: ['--webhook-allow-private', '--webhook-backoff-ms', '3600000', '--threads', THREADS, '--quiet'] });
   try {
     const deadPort = await freePort();
@@ -117,8 +133,10 @@ try {
     await closedLoop(q, 2);
     for (let round = 0; round < 2; round++) {
       qWithout.push(await closedLoop(q, SECS));
+      qCpu[0].push(cpuPer.at(-1));
       const h = (await call(q, 'POST', '/ticketd/v1/webhooks', { url: `http://127.0.0.1:${deadPort}/x`, events: ['*'] })).json;
       qWith.push(await closedLoop(q, SECS));
+      qCpu[1].push(cpuPer.at(-1));
       await call(q, 'DELETE', `/ticketd/v1/webhooks/${h.id}`);
     }
     down.push(qWithout, qWith);
@@ -128,10 +146,14 @@ try {
   const out = {
     create: { conc: CONC, secs: SECS, without_rps: Math.round(mean(without)), with_rps: Math.round(mean(withOne)),
       runs_without: without.map(Math.round), runs_with: withOne.map(Math.round),
-      added_pct: Number((100 * (mean(without) / mean(withOne) - 1)).toFixed(1)) },
+      added_pct: Number((100 * (mean(without) / mean(withOne) - 1)).toFixed(1)),
+      cpu_without_ms: ms3(mean(cpuWithout)), cpu_with_ms: ms3(mean(cpuWith)),
+      cpu_added_pct: Number((100 * (mean(cpuWith) / mean(cpuWithout) - 1)).toFixed(1)) },
     queue_only: { without_rps: Math.round(mean(down[0])), with_rps: Math.round(mean(down[1])),
       runs_without: down[0].map(Math.round), runs_with: down[1].map(Math.round),
-      added_pct: Number((100 * (mean(down[0]) / mean(down[1]) - 1)).toFixed(1)) },
+      added_pct: Number((100 * (mean(down[0]) / mean(down[1]) - 1)).toFixed(1)),
+      cpu_without_ms: ms3(mean(qCpu[0])), cpu_with_ms: ms3(mean(qCpu[1])),
+      cpu_added_pct: Number((100 * (mean(qCpu[1]) / mean(qCpu[0]) - 1)).toFixed(1)) },
     delivery: { rate: RATE, secs: SECS, sent, failed, achieved_rps: Math.round(sent / createdSecs), delivered: rep.count,
       median_ms: rep.median_ms, p99_ms: rep.p99_ms, max_ms: rep.max_ms },
     threads: THREADS,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/webhooks.sh: the webhook figures of issue 15 ("Speed"): what the outbox adds to a
-# ticket create (req/s without and with one active endpoint, closed loop), and delivery at
+# ticket create (req/s and the server's CPU ms per create from /proc, without and with one
+# active endpoint, closed loop), and delivery at
 # RATE events/s to a local receiver (queue-to-delivered median and p99, at the receiver, from
 # the event's created_at). The work is bench/webhooks.mjs (Node, the API tests' harness: SQLite,
 # a fresh data directory, the server stopped at the end). See bench/README.md.
@@ -20,9 +21,9 @@ echo "$out"
 if [ "$RECORD" = 1 ]; then
     row=$(node -e '
 const r = JSON.parse(process.argv[1]); const c = r.create, d = r.delivery;
-console.log(`| create, closed loop ${c.conc} in flight, ${c.secs} s x2 each | ${c.without_rps} req/s (${c.runs_without.join(", ")}) | ${c.with_rps} req/s (${c.runs_with.join(", ")}) | +${c.added_pct} % per create | ${r.threads} |`);
+console.log(`| create, closed loop ${c.conc} in flight, ${c.secs} s x2 each | ${c.without_rps} req/s (${c.runs_without.join(", ")}) | ${c.with_rps} req/s (${c.runs_with.join(", ")}) | +${c.added_pct} % per create; CPU ${c.cpu_without_ms} -> ${c.cpu_with_ms} ms, +${c.cpu_added_pct} % | ${r.threads} |`);
 const q = r.queue_only;
-console.log(`| create, queueing only (endpoint down, retry in 1 h) | ${q.without_rps} req/s (${q.runs_without.join(", ")}) | ${q.with_rps} req/s (${q.runs_with.join(", ")}) | +${q.added_pct} % per create | ${r.threads} |`);
+console.log(`| create, queueing only (endpoint down, retry in 1 h) | ${q.without_rps} req/s (${q.runs_without.join(", ")}) | ${q.with_rps} req/s (${q.runs_with.join(", ")}) | +${q.added_pct} % per create; CPU ${q.cpu_without_ms} -> ${q.cpu_with_ms} ms, +${q.cpu_added_pct} % | ${r.threads} |`);
 console.log(`| delivery, ${d.rate} creates/s asked for ${d.secs} s (${d.achieved_rps}/s sent, ${d.failed} failed) | ${d.delivered} of ${d.sent} delivered | median ${d.median_ms} ms | p99 ${d.p99_ms} ms (max ${d.max_ms} ms) | ${r.threads} |`);' "$out")
     {
         printf '\n## %s: webhooks, commit %s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(git rev-parse --short HEAD)"

@@ -41,6 +41,7 @@ typedef struct {
     long long threads, max_body, max_upload, tickets, teammates, clients;
     long long notify_attempts, notify_backoff_ms;
     long long webhook_backoff_ms, webhook_max_age_ms; /* for tests (docs/WEBHOOKS.md) */
+    long long webhook_keep_ms;                        /* for tests (docs/WEBHOOKS.md) */
     bool webhook_allow_private;
     long long idem_ttl_s;   /* --idempotency-ttl (undocumented, for tests); 0: 24 h */
     long long heartbeat_ms; /* the live stream's heartbeat interval; 0: its default */
@@ -165,6 +166,8 @@ static bool parse_options(int argc, char **argv, int first, options *o)
             if (!parse_num(a, v, 1, 3600000, &o->webhook_backoff_ms)) return false;
         } else if (strcmp(a, "--webhook-max-age-ms") == 0) {
             if (!parse_num(a, v, 1, 86400000, &o->webhook_max_age_ms)) return false;
+        } else if (strcmp(a, "--webhook-keep-ms") == 0) {
+            if (!parse_num(a, v, 1, 31536000000LL, &o->webhook_keep_ms)) return false;
         } else if (strcmp(a, "--webhook-allow-private") == 0) {
             o->webhook_allow_private = true;
             takes = false;
@@ -499,7 +502,8 @@ static status notify_begin(const options *o, store *st, diag *d)
     /* One outbox worker delivers both kinds: invitations and webhooks (core/outbox.h). */
     webhook_init(&(webhook_config){.allow_private = o->webhook_allow_private,
                                    .backoff_ms = o->webhook_backoff_ms,
-                                   .max_age_ms = o->webhook_max_age_ms});
+                                   .max_age_ms = o->webhook_max_age_ms,
+                                   .keep_ms = o->webhook_keep_ms});
     notify_register();
     webhook_register();
     if (outbox_start(st)) s = diag_set(d, ST_INTERNAL, "", "cannot start the outbox worker");

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/outbox.h"
 #include "core/policy.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -447,10 +448,14 @@ status stream_presence(core_ctx *cx, int64_t ticket_id, const char *ticket_uuid,
 static void on_notice(void *arg, const char *payload)
 {
     bool *events = arg;
-    if (payload[0] == 'p')
+    if (payload[0] == 'p') {
         presence_payload(payload);
-    else
+    } else {
         *events = true;
+        /* Events committed (on any node) may have queued webhook deliveries: the outbox
+         * worker looks now rather than at its next poll (one read when nothing is due). */
+        outbox_wake();
+    }
 }
 
 static void *broadcaster(void *arg)

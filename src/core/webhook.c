@@ -6,6 +6,7 @@
  * every event (called from core.c's ev_commit). Called by api/native_webhooks.c and main.c. */
 #include "core/webhook.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,14 +25,18 @@
 /* The worker claims up to DUE_BATCH deliveries in one transaction that moves their next_at a
  * lease ahead (longer than a batch of timeouts), delivers them, and records the batch in one
  * transaction. A node that dies mid-batch leaves them to be sent again once the lease ends. */
-#define DUE_BATCH      64
-#define CLAIM_LEASE_MS 120000 /* 4 rounds of 16 transfers of at most 5 s, DNS, with room */
+#define DUE_BATCH      256
+#define CLAIM_LEASE_MS 180000 /* 16 rounds of 16 transfers of at most 5 s (80 s), DNS, room */
+#define RUN_ROUNDS     16     /* batches in a row before the other kinds get a turn */
+#define SWEEP_EVERY_MS 600000 /* the log's retention sweep, at most this often (or keep / 2) */
+#define SWEEP_BATCH    1000   /* finished deliveries deleted by one sweep write */
 #define BACKOFF_CAP_MS 3600000LL
 #define EVENT_TYPE_MAX 64
 
 static webhook_config config = {.backoff_ms = WEBHOOK_BACKOFF_MS,
                                 .max_age_ms = WEBHOOK_MAX_AGE_MS,
-                                .disable_after = WEBHOOK_DISABLE_AFTER};
+                                .disable_after = WEBHOOK_DISABLE_AFTER,
+                                .keep_ms = WEBHOOK_KEEP_MS};
 
 void webhook_init(const webhook_config *cfg)
 {
@@ -39,6 +44,7 @@ void webhook_init(const webhook_config *cfg)
     if (c.backoff_ms <= 0) c.backoff_ms = WEBHOOK_BACKOFF_MS;
     if (c.max_age_ms <= 0) c.max_age_ms = WEBHOOK_MAX_AGE_MS;
     if (c.disable_after <= 0) c.disable_after = WEBHOOK_DISABLE_AFTER;
+    if (c.keep_ms <= 0) c.keep_ms = WEBHOOK_KEEP_MS;
     config = c;
 }
 
@@ -382,29 +388,140 @@ status webhook_body(const char *delivery_uuid, const char *type, int64_t created
 
 /* ---- the outbox worker's webhook kind ---- */
 
+/* The worker's writes. When the store's writer thread runs (serve) they are a group-commit job,
+ * put ahead of the queued requests (it must not wait behind a backlog), whose savepoint shares
+ * the COMMIT of the requests batched with it; the worker waits for that COMMIT. Otherwise a
+ * transaction of their own (core_txn). */
+typedef struct {
+    store_job job;
+    store *st;
+    arena *a;
+    diag *d;
+    status (*fn)(core_ctx *cx, void *arg);
+    void *arg;
+    status ran, committed;
+    core_after *after;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool done;
+} write_job;
+
+static status job_run(db *writer, void *p)
+{
+    write_job *j = p;
+    core_ctx cx;
+    core_ctx_init_job(&cx, j->st, writer, j->a, j->d);
+    cx.actor = ACTOR_SYSTEM;
+    j->ran = j->fn(&cx, j->arg);
+    j->after = cx.after;
+    return j->ran;
+}
+
+static void job_after(db *writer, void *p)
+{
+    write_job *j = p;
+    core_run_after(j->after, writer);
+}
+
+static void job_done(void *p, status committed)
+{
+    write_job *j = p;
+    pthread_mutex_lock(&j->lock);
+    j->committed = committed;
+    j->done = true;
+    pthread_cond_signal(&j->cond);
+    pthread_mutex_unlock(&j->lock);
+}
+
+static status worker_write(store *st, arena *a, diag *d, status (*fn)(core_ctx *, void *),
+                           void *arg)
+{
+    if (!store_writer_running(st)) {
+        core_ctx cx;
+        status s = core_ctx_init(&cx, st, a, d);
+        cx.actor = ACTOR_SYSTEM;
+        return s ? s : core_txn(&cx, fn, arg);
+    }
+    write_job j = {.st = st, .a = a, .d = d, .fn = fn, .arg = arg};
+    j.job = (store_job){.run = job_run, .done = job_done, .after = job_after, .arg = &j};
+    pthread_mutex_init(&j.lock, NULL);
+    pthread_cond_init(&j.cond, NULL);
+    store_submit_first(st, &j.job);
+    pthread_mutex_lock(&j.lock);
+    while (!j.done)
+        pthread_cond_wait(&j.cond, &j.lock);
+    pthread_mutex_unlock(&j.lock);
+    pthread_mutex_destroy(&j.lock);
+    pthread_cond_destroy(&j.cond);
+    return j.ran ? j.ran : j.committed;
+}
+
+/* The endpoints a batch names, each read once per batch (NULL w: deleted meanwhile). */
+typedef struct {
+    int64_t id;
+    webhook_row *w;
+} endpoint;
+
+typedef struct {
+    endpoint *v;
+    size_t n, cap;
+} endpoints;
+
+static status endpoint_get(db *c, arena *a, endpoints *e, int64_t id, webhook_row **out)
+{
+    for (size_t i = 0; i < e->n; i++)
+        if (e->v[i].id == id) return *out = e->v[i].w, ST_OK;
+    webhook_row *w = ARENA_NEW(a, webhook_row);
+    status st = store_webhook_get_id(c, id, a, w);
+    if (st && st != ST_NOT_FOUND) return st;
+    if (st) w = NULL;
+    e->v = arena_grow(a, e->v, &e->cap, e->n, sizeof *e->v);
+    e->v[e->n++] = (endpoint){id, w};
+    *out = w;
+    return ST_OK;
+}
+
+/* A claimed batch, with what its requests are made of: each delivery's endpoint (NULL: deleted
+ * meanwhile) and event (id 0: not found), read on the writer in the claim's savepoint, where
+ * the pages are warm, rather than on the worker's own connection, whose cache every COMMIT
+ * voids. */
 typedef struct {
     webhook_delivery_row *rows;
     size_t n;
+    webhook_row **w;
+    stream_event_row *ev;
 } claim_arg;
 
 static status do_claim(core_ctx *cx, void *p)
 {
     claim_arg *c = p;
-    status st = store_webhook_due(cx->db, cx->now, DUE_BATCH, cx->a, &c->rows, &c->n);
+    status st = store_webhook_claim(cx->db, cx->now, cx->now + CLAIM_LEASE_MS, DUE_BATCH, cx->a,
+                                    &c->rows, &c->n);
+    if (st || !c->n) return st;
+    c->w = ARENA_ARRAY(cx->a, webhook_row *, c->n);
+    c->ev = ARENA_ARRAY(cx->a, stream_event_row, c->n);
+    endpoints eps = {0};
     for (size_t i = 0; !st && i < c->n; i++) {
-        webhook_delivery_row leased = c->rows[i];
-        leased.next_at = cx->now + CLAIM_LEASE_MS;
-        st = store_webhook_delivery_update(cx->db, &leased);
+        webhook_delivery_row *d = &c->rows[i];
+        stream_event_row *ev = NULL;
+        size_t n = 0;
+        st = endpoint_get(cx->db, cx->a, &eps, d->webhook_id, &c->w[i]);
+        if (!st)
+            st = store_stream_events(cx->db, d->ws, d->event_id - 1, NULL_INT, 1, cx->a, &ev, &n);
+        if (!st && n && ev[0].id == d->event_id) c->ev[i] = ev[0];
     }
     return st;
 }
 
+/* Cut short by a stop: not an attempt; due again at once. */
 static status do_release(core_ctx *cx, void *p)
 {
     claim_arg *c = p;
     status st = ST_OK;
-    for (size_t i = 0; !st && i < c->n; i++)
+    for (size_t i = 0; !st && i < c->n; i++) {
+        c->rows[i].next_at = cx->now;
         st = store_webhook_delivery_update(cx->db, &c->rows[i]);
+    }
     return st;
 }
 
@@ -445,6 +562,7 @@ static void record_event(core_ctx *cx, int64_t ws, const char *type, const webho
 static status do_record(core_ctx *cx, void *p)
 {
     record_arg *r = p;
+    endpoints eps = {0};
     status st = ST_OK;
     for (size_t i = 0; !st && i < r->n; i++) {
         outcome *o = &r->o[i];
@@ -455,33 +573,30 @@ static status do_record(core_ctx *cx, void *p)
                                  .latency_ms = o->r.latency_ms,
                                  .response = o->r.answer[0] ? o->r.answer : NULL,
                                  .error = o->ok ? NULL : (char *)o->error};
-        webhook_row w;
-        st = store_webhook_get_id(cx->db, d->webhook_id, cx->a, &w);
-        if (st == ST_NOT_FOUND) { /* deleted meanwhile: its deliveries went with it */
-            st = ST_OK;
-            continue;
-        }
-        if (!st) st = store_webhook_attempt_insert(cx->db, &a);
+        webhook_row *w;
+        st = endpoint_get(cx->db, cx->a, &eps, d->webhook_id, &w);
         if (st) break;
+        if (!w) continue; /* deleted meanwhile: its deliveries went with it */
+        if ((st = store_webhook_attempt_insert(cx->db, &a))) break;
         d->attempts++;
         bool gave_up = false;
         if (o->ok) {
             d->status = "delivered";
             d->done_at = cx->now;
-            if (w.failures) {
-                w.failures = 0;
-                st = store_webhook_update(cx->db, &w);
+            if (w->failures) {
+                w->failures = 0;
+                st = store_webhook_update(cx->db, w);
             }
         } else if (cx->now - d->created_at >= config.max_age_ms) {
             gave_up = true;
             d->status = "failed";
             d->done_at = cx->now;
-            w.failures++;
-            bool disable = w.active && w.failures >= config.disable_after;
-            if (disable) w.active = false;
-            st = store_webhook_update(cx->db, &w);
-            record_event(cx, d->ws, "webhook.delivery_failed", &w, d, o->error, &st);
-            if (disable) record_event(cx, d->ws, "webhook.disabled", &w, NULL, o->error, &st);
+            w->failures++;
+            bool disable = w->active && w->failures >= config.disable_after;
+            if (disable) w->active = false;
+            st = store_webhook_update(cx->db, w);
+            record_event(cx, d->ws, "webhook.delivery_failed", w, d, o->error, &st);
+            if (disable) record_event(cx, d->ws, "webhook.disabled", w, NULL, o->error, &st);
         } else {
             uint64_t rnd;
             crypto_random(&rnd, sizeof rnd);
@@ -494,25 +609,36 @@ static status do_record(core_ctx *cx, void *p)
     return st;
 }
 
+/* One write of the worker: the outcomes of the batch just sent, then the claim of the next
+ * (when claim), so a steady flow costs one savepoint per batch, not two transactions. */
+typedef struct {
+    record_arg r;
+    bool claim;
+    claim_arg c;
+} step_arg;
+
+static status do_step(core_ctx *cx, void *p)
+{
+    step_arg *s = p;
+    status st = s->r.n ? do_record(cx, &s->r) : ST_OK;
+    if (!st && s->claim) st = do_claim(cx, &s->c);
+    return st;
+}
+
 /* Makes one claimed delivery's request: its event as the stream shows it, signed for its
  * endpoint (body and headers in the arena). false (o->error set) when it cannot be made. */
-static bool prepare(db *c, arena *a, atomic_bool *stop, outcome *o, net_post *p)
+static bool prepare(arena *a, atomic_bool *stop, const webhook_row *w, const stream_event_row *ev,
+                    outcome *o, net_post *p)
 {
-    webhook_row w;
-    stream_event_row *ev = NULL;
-    size_t n = 0;
     char *event_json = NULL, *body = NULL;
     size_t elen = 0, blen = 0;
-    status st = store_webhook_get_id(c, o->d->webhook_id, a, &w);
-    if (!st) st = store_stream_events(c, o->d->ws, o->d->event_id - 1, NULL_INT, 1, a, &ev, &n);
-    if (!st && (!n || ev[0].id != o->d->event_id)) st = ST_NOT_FOUND;
-    if (st) {
-        o->error =
-            arena_printf(a, "cannot read the delivery's event or endpoint: %s", status_name(st));
+    if (!w || !ev->id) {
+        o->error = arena_printf(a, "cannot read the delivery's event or endpoint: %s",
+                                status_name(ST_NOT_FOUND));
         return false;
     }
-    st = stream_event_json(&ev[0], &event_json, &elen);
-    if (!st) st = webhook_body(o->d->uuid, ev[0].type, ev[0].created_at, event_json, &body, &blen);
+    status st = stream_event_json(ev, &event_json, &elen);
+    if (!st) st = webhook_body(o->d->uuid, ev->type, ev->created_at, event_json, &body, &blen);
     free(event_json);
     if (st) {
         o->error = "the event is too large to send";
@@ -521,11 +647,11 @@ static bool prepare(db *c, arena *a, atomic_bool *stop, outcome *o, net_post *p)
     char *kept = arena_strndup(a, body, blen);
     free(body);
     int64_t now = time_now_ms();
-    char *sig = webhook_signature(a, &w, now / 1000, now, kept, blen);
+    char *sig = webhook_signature(a, w, now / 1000, now, kept, blen);
     const char **headers = ARENA_ARRAY(a, const char *, 2);
     headers[0] = arena_printf(a, "ticketd-Signature: %s", sig);
     headers[1] = arena_printf(a, "ticketd-Delivery: %s", o->d->uuid);
-    *p = (net_post){.url = w.url,
+    *p = (net_post){.url = w->url,
                     .body = kept,
                     .len = blen,
                     .headers = headers,
@@ -539,12 +665,13 @@ static bool prepare(db *c, arena *a, atomic_bool *stop, outcome *o, net_post *p)
 static net_client *client;
 
 /* Sends the claimed deliveries side by side; fills each outcome. */
-static void deliver_all(db *c, arena *a, atomic_bool *stop, outcome *o, size_t n)
+static void deliver_all(arena *a, atomic_bool *stop, const claim_arg *c, outcome *o)
 {
+    size_t n = c->n;
     net_post *posts = ARENA_ARRAY(a, net_post, n);
     size_t *which = ARENA_ARRAY(a, size_t, n), m = 0;
     for (size_t i = 0; i < n; i++)
-        if (prepare(c, a, stop, &o[i], &posts[m])) which[m++] = i;
+        if (prepare(a, stop, c->w[i], &c->ev[i], &o[i], &posts[m])) which[m++] = i;
     net_post_result *res = ARENA_ARRAY(a, net_post_result, m ? m : 1);
     status *sts = ARENA_ARRAY(a, status, m ? m : 1);
     diag *diags = ARENA_ARRAY(a, diag, m ? m : 1);
@@ -557,52 +684,89 @@ static void deliver_all(db *c, arena *a, atomic_bool *stop, outcome *o, size_t n
     }
 }
 
+typedef struct {
+    size_t n;
+} sweep_arg;
+
+static status do_sweep(core_ctx *cx, void *p)
+{
+    sweep_arg *w = p;
+    return store_webhook_sweep(cx->db, cx->now - config.keep_ms, SWEEP_BATCH, cx->a, &w->n);
+}
+
+/* The log's retention: finished deliveries older than keep_ms go, SWEEP_BATCH per write, from
+ * the worker's thread (the only caller: swept_at is its own). Every SWEEP_EVERY_MS at most,
+ * sooner while a sweep finds a full batch; the worker wakes at least hourly to call it. */
+static void sweep(store *st)
+{
+    static int64_t swept_at;
+    int64_t now = time_now_ms(), every = SWEEP_EVERY_MS;
+    if (config.keep_ms / 2 < every) every = config.keep_ms / 2;
+    if (now - swept_at < every) return;
+    arena *a = arena_new(64 * 1024);
+    diag d = {0};
+    sweep_arg w = {0};
+    status s = worker_write(st, a, &d, do_sweep, &w);
+    if (s) log_error("webhook: the log's sweep failed: %s", d.msg[0] ? d.msg : status_name(s));
+    swept_at = !s && w.n == SWEEP_BATCH ? now - every : now; /* more to go: again next time */
+    arena_free(a);
+}
+
 status webhook_run_due(store *st, atomic_bool *stop, size_t *handled)
 {
     *handled = 0;
-    arena *a = arena_new(64 * 1024);
-    diag d = {0};
-    core_ctx cx;
-    claim_arg c = {0};
+    db *rd = store_conn(st);
+    if (!rd) return ST_UNAVAILABLE;
+    sweep(st);
+    /* A read first: a write only when something is due. */
     int64_t next = NULL_INT;
-    status s = core_ctx_init(&cx, st, a, &d);
-    /* A read first: a write transaction only when something is due. */
-    if (!s) s = store_webhook_next(cx.db, &next);
-    if (s == ST_NOT_FOUND || (!s && next > time_now_ms())) {
-        arena_free(a);
-        return ST_OK;
-    }
-    cx.ws = 0;
-    cx.actor = ACTOR_SYSTEM;
-    cx.now = time_now_ms();
-    if (!s) s = core_txn(&cx, do_claim, &c);
-    if (!s && c.n && !client) client = net_client_new();
-    outcome *o = c.n ? ARENA_ARRAY(a, outcome, c.n) : NULL;
-    for (size_t i = 0; i < c.n; i++)
-        o[i].d = &c.rows[i];
-    if (!s && c.n) deliver_all(cx.db, a, stop, o, c.n);
-    /* Stopping: transfers cut short were not failures; they go back as they were. */
-    bool stopping = stop && atomic_load(stop);
-    size_t done = 0;
-    for (size_t i = 0; !s && i < c.n; i++) {
-        if (stopping && !o[i].ok) {
-            claim_arg back = {&c.rows[i], 1};
-            if (core_txn(&cx, do_release, &back)) log_error("webhook: cannot release a delivery");
-            continue;
-        }
-        o[done++] = o[i];
-    }
-    if (!s && done) {
-        record_arg r = {o, done};
-        cx.now = time_now_ms();
-        memset(&d, 0, sizeof d);
-        s = core_txn(&cx, do_record, &r);
+    status s = store_webhook_next(rd, &next);
+    if (s == ST_NOT_FOUND || (!s && next > time_now_ms())) return ST_OK;
+    if (s) return s;
+    /* Up to RUN_ROUNDS batches, each sent while the previous one's outcomes wait to be recorded
+     * with the next claim; then a last write records the last batch alone. */
+    arena *prev = NULL;
+    record_arg pending = {0};
+    for (int round = 0;; round++) {
+        bool claim = round < RUN_ROUNDS && !atomic_load(stop);
+        if (!pending.n && !claim) break;
+        arena *a = arena_new(64 * 1024);
+        diag d = {0};
+        step_arg step = {.r = pending, .claim = claim};
+        s = worker_write(st, a, &d, do_step, &step);
         if (s)
-            log_error("webhook: cannot record %zu deliveries: %s", done, d.msg);
+            log_error("webhook: cannot record %zu deliveries and claim more: %s", pending.n,
+                      d.msg[0] ? d.msg : status_name(s));
         else
-            *handled = done;
+            *handled += pending.n;
+        arena_free(prev);
+        prev = NULL;
+        pending = (record_arg){0};
+        if (s || !step.c.n) {
+            arena_free(a);
+            break;
+        }
+        if (!client) client = net_client_new();
+        claim_arg *c = &step.c;
+        outcome *o = ARENA_ARRAY(a, outcome, c->n);
+        for (size_t i = 0; i < c->n; i++)
+            o[i] = (outcome){.d = &c->rows[i]};
+        deliver_all(a, stop, c, o);
+        /* Stopping: transfers cut short were not failures; they go back, due. */
+        size_t done = 0;
+        for (size_t i = 0; i < c->n; i++) {
+            if (atomic_load(stop) && !o[i].ok) {
+                claim_arg back = {o[i].d, 1};
+                if (worker_write(st, a, &d, do_release, &back))
+                    log_error("webhook: cannot release a delivery");
+                continue;
+            }
+            o[done++] = o[i];
+        }
+        pending = (record_arg){o, done};
+        prev = a;
     }
-    arena_free(a);
+    arena_free(prev);
     return s;
 }
 

@@ -16,17 +16,19 @@
 
 #include "core/core.h"
 
-#define WEBHOOK_SECRET_HEX     64         /* 32 random bytes, hex */
-#define WEBHOOK_BACKOFF_MS     30000      /* the first retry's wait; doubles, capped at an hour */
-#define WEBHOOK_MAX_AGE_MS     86400000LL /* a delivery is given up a day after it was queued */
-#define WEBHOOK_ROTATE_OVERLAP 86400000LL /* the old secret signs alongside for a day */
-#define WEBHOOK_DISABLE_AFTER  20         /* consecutive failed deliveries disable an endpoint */
+#define WEBHOOK_SECRET_HEX     64          /* 32 random bytes, hex */
+#define WEBHOOK_BACKOFF_MS     30000       /* the first retry's wait; doubles, capped at an hour */
+#define WEBHOOK_MAX_AGE_MS     86400000LL  /* a delivery is given up a day after it was queued */
+#define WEBHOOK_ROTATE_OVERLAP 86400000LL  /* the old secret signs alongside for a day */
+#define WEBHOOK_DISABLE_AFTER  20          /* consecutive failed deliveries disable an endpoint */
+#define WEBHOOK_KEEP_MS        604800000LL /* a finished delivery's log is kept 7 days */
 
 typedef struct {
     bool allow_private;    /* serve --webhook-allow-private: loopback and private URLs allowed */
     int64_t backoff_ms;    /* 0: WEBHOOK_BACKOFF_MS (--webhook-backoff-ms, for tests) */
     int64_t max_age_ms;    /* 0: WEBHOOK_MAX_AGE_MS (--webhook-max-age-ms, for tests) */
     int64_t disable_after; /* 0: WEBHOOK_DISABLE_AFTER */
+    int64_t keep_ms;       /* 0: WEBHOOK_KEEP_MS (--webhook-keep-ms, for tests) */
 } webhook_config;
 
 void webhook_init(const webhook_config *cfg);

@@ -347,6 +347,23 @@ status store_start_writer(store *s)
     return ST_OK;
 }
 
+void store_submit_first(store *s, store_job *j)
+{
+    BUG_ON(!s->w_running);
+    pthread_mutex_lock(&s->q_lock);
+    j->next = s->q_head;
+    s->q_head = j;
+    if (!s->q_tail) s->q_tail = j;
+    metrics_gauge_add(METRICS_WRITE_QUEUE, 1);
+    pthread_cond_signal(&s->q_wake);
+    pthread_mutex_unlock(&s->q_lock);
+}
+
+bool store_writer_running(store *s)
+{
+    return s->w_running;
+}
+
 void store_submit(store *s, store_job *j)
 {
     BUG_ON(!s->w_running);

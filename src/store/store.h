@@ -48,6 +48,11 @@ status store_start_maintenance(store *s) WUR;
  * store_close stops it after the queue is empty). */
 status store_start_writer(store *s) WUR;
 void store_submit(store *s, store_job *j);
+/* As store_submit, ahead of the queued jobs: for a job another thread waits on that must not
+ * wait behind a backlog of requests (the outbox worker's). */
+void store_submit_first(store *s, store_job *j);
+/* Whether the writer thread runs (store_submit may be called). */
+bool store_writer_running(store *s);
 
 /* Transactions on a given connection (start-up, the command line, the bulk loader). */
 status store_begin(db *c) WUR;
@@ -358,13 +363,19 @@ status store_webhook_delete(db *c, int64_t id) WUR;
  * event write, in its transaction (core/core.c ev_commit). */
 status store_webhook_enqueue(db *c, int64_t ws, int64_t event_id, int64_t ticket_id,
                              const char *type, int64_t now, size_t *queued) WUR;
-/* Up to limit queued deliveries due at now, oldest next_at first, each the oldest queued one of
- * its (webhook, ticket) (a ticket's deliveries to an endpoint go in order; events of no ticket
- * have no order). Locked with SKIP LOCKED on PostgreSQL, in a write transaction. */
-status store_webhook_due(db *c, int64_t now, size_t limit, arena *a, webhook_delivery_row **rows,
-                         size_t *n) WUR;
+/* Claims up to limit queued deliveries due at now, oldest next_at first, each the oldest queued
+ * one of its (webhook, ticket) (a ticket's deliveries to an endpoint go in order; events of no
+ * ticket have no order): one UPDATE that moves their next_at to lease_until and returns them (in
+ * no particular order). Rows locked by another transaction are skipped (PostgreSQL). In a write
+ * transaction. */
+status store_webhook_claim(db *c, int64_t now, int64_t lease_until, size_t limit, arena *a,
+                           webhook_delivery_row **rows, size_t *n) WUR;
 /* The earliest next_at of a queued delivery; ST_NOT_FOUND when none. */
 status store_webhook_next(db *c, int64_t *next_at) WUR;
+/* The log's retention: deletes up to limit finished (delivered or failed) deliveries done before
+ * `before`, oldest first, with their attempts (index webhook_deliveries_done, migration 015).
+ * *n: how many. In a write transaction. */
+status store_webhook_sweep(db *c, int64_t before, size_t limit, arena *a, size_t *n) WUR;
 /* Writes status, attempts, next_at and done_at of d->id. */
 status store_webhook_delivery_update(db *c, const webhook_delivery_row *d) WUR;
 status store_webhook_delivery_get(db *c, int64_t ws, const char *uuid, arena *a,

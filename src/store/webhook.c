@@ -143,28 +143,37 @@ status store_webhook_enqueue(db *c, int64_t ws, int64_t event_id, int64_t ticket
      * an endpoint gets only by naming them: a failing '*' endpoint would otherwise be sent the
      * news of its own failures, and several would feed each other. */
     /* Written once per driver (its uuid expression), not once per event: only the writer
-     * thread queues, and a process has one driver. */
+     * thread queues, and a process has one driver. A delivery's uuid is time-ordered (v7: the
+     * ms time, then a counter, then the random end of a v4): its unique index then grows at
+     * its right edge, one page per COMMIT, where random uuids dirtied a page per delivery. */
     static _Thread_local const struct db_driver *made_for;
     static _Thread_local char sql[1024];
+    static _Thread_local unsigned seq;
     if (made_for != c->drv) {
         made_for = c->drv;
         snprintf(
             sql, sizeof sql,
             "INSERT INTO webhook_deliveries (uuid, workspace_id, webhook_id, event_id, ticket_id, "
-            "status, attempts, next_at, created_at) SELECT %s, workspace_id, id, ?, ?, 'queued', "
-            "0, ?, ? FROM webhooks WHERE workspace_id = ? AND active = 1 AND ((events = '*' AND "
-            "?6 NOT LIKE 'webhook.%%') OR length(events) <> length(replace(events, ',' || ?6 || "
-            "',', ''))) RETURNING id",
+            "status, attempts, next_at, created_at) SELECT ?7 || substr(%s, 20), workspace_id, "
+            "id, ?1, ?2, 'queued', 0, ?3, ?4 FROM webhooks WHERE workspace_id = ?5 AND active = 1 "
+            "AND "
+            "((events = '*' AND ?6 NOT LIKE 'webhook.%%') OR length(events) <> "
+            "length(replace(events, ',' || ?6 || ',', ''))) RETURNING id",
             c->drv->new_uuid);
     }
     db_stmt *s = db_prepare(c, sql);
     if (!s) return ST_INTERNAL;
+    uint64_t ms = (uint64_t)now;
+    char head[20]; /* tttttttt-tttt-7sss- */
+    snprintf(head, sizeof head, "%08x-%04x-7%03x-", (unsigned)(ms >> 16) & 0xffffffffu,
+             (unsigned)(ms & 0xffff), seq++ & 0xfff);
     db_bind_int(s, 1, event_id);
     bind_int_null(s, 2, ticket_id);
     db_bind_int(s, 3, now);
     db_bind_int(s, 4, now);
     db_bind_int(s, 5, ws);
     db_bind_text(s, 6, type);
+    db_bind_text(s, 7, head);
     int rc;
     while ((rc = db_step(s)) == DB_ROW)
         (*queued)++;
@@ -218,24 +227,30 @@ static status collect_deliveries(db_stmt *s, arena *a, bool last, webhook_delive
 /* A disabled endpoint's deliveries stay queued, untouched, until it is active again. */
 #define ACTIVE "EXISTS (SELECT 1 FROM webhooks w WHERE w.id = d.webhook_id AND w.active = 1)"
 
-status store_webhook_due(db *c, int64_t now, size_t limit, arena *a, webhook_delivery_row **rows,
-                         size_t *n)
+status store_webhook_claim(db *c, int64_t now, int64_t lease_until, size_t limit, arena *a,
+                           webhook_delivery_row **rows, size_t *n)
 {
     *rows = NULL;
     *n = 0;
-    /* A delivery waits while an older one of its ticket to the same endpoint is queued (being
-     * retried, or claimed by a worker): per-ticket order. */
+    /* One statement for the batch: the due rows chosen, locked (SKIP LOCKED on PostgreSQL) and
+     * moved a lease ahead, and returned. A delivery waits while an older one of its ticket to the
+     * same endpoint is queued (being retried, or claimed by a worker): per-ticket order. The
+     * returned columns are DELIVERY_COLS unqualified (RETURNING sees the updated table only). */
     db_stmt *s = db_prepare(
-        c, arena_printf(a,
-                        "SELECT " DELIVERY_COLS " FROM webhook_deliveries d WHERE d.status = "
-                        "'queued' AND d.next_at <= ? AND " ACTIVE " AND NOT EXISTS (SELECT 1 FROM "
-                        "webhook_deliveries p WHERE p.webhook_id = d.webhook_id AND p.ticket_id = "
-                        "d.ticket_id AND p.status = 'queued' AND p.id < d.id) ORDER BY d.next_at, "
-                        "d.id LIMIT ?%s",
-                        c->drv->lock_rows));
+        c, arena_printf(
+               a,
+               "UPDATE webhook_deliveries SET next_at = ? WHERE id IN (SELECT d.id FROM "
+               "webhook_deliveries d WHERE d.status = 'queued' AND d.next_at <= ? AND " ACTIVE
+               " AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = "
+               "d.webhook_id AND p.ticket_id = d.ticket_id AND p.status = 'queued' AND p.id < "
+               "d.id) ORDER BY d.next_at, d.id LIMIT ?%s) RETURNING id, uuid, workspace_id, "
+               "webhook_id, event_id, ticket_id, status, attempts, next_at, created_at, done_at, "
+               "(SELECT e.type FROM events e WHERE e.id = event_id)",
+               c->drv->lock_rows));
     if (!s) return ST_INTERNAL;
-    db_bind_int(s, 1, now);
-    db_bind_int(s, 2, (int64_t)limit);
+    db_bind_int(s, 1, lease_until);
+    db_bind_int(s, 2, now);
+    db_bind_int(s, 3, (int64_t)limit);
     return collect_deliveries(s, a, false, rows, n);
 }
 
@@ -353,6 +368,38 @@ status store_webhook_requeue(db *c, int64_t webhook_id, int64_t now)
     db_bind_int(s, 1, now);
     db_bind_int(s, 2, webhook_id);
     return run_done(s);
+}
+
+status store_webhook_sweep(db *c, int64_t before, size_t limit, arena *a, size_t *n)
+{
+    *n = 0;
+    /* The ids first, then their attempts and themselves by id: both deletes name one set. */
+    db_stmt *s = db_prepare(c, "SELECT id FROM webhook_deliveries WHERE status <> 'queued' AND "
+                               "done_at < ? ORDER BY done_at LIMIT ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, before);
+    db_bind_int(s, 2, (int64_t)limit);
+    size_t cap = 21 * limit + 3, len = 1; /* "[" id "," ... "]": at most 20 digits an id */
+    char *json = arena_alloc(a, cap);
+    json[0] = '[';
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW && *n < limit)
+        len += (size_t)snprintf(json + len, cap - len, "%s%lld", (*n)++ ? "," : "",
+                                (long long)db_col_int(s, 0));
+    db_reset(s);
+    snprintf(json + len, cap - len, "]");
+    status st = rc < 0 ? step_status(rc) : ST_OK;
+    if (st || !*n) return st;
+    const char *sql[] = {
+        arena_printf(a, "DELETE FROM webhook_attempts WHERE delivery_id %s", c->drv->ids_in),
+        arena_printf(a, "DELETE FROM webhook_deliveries WHERE id %s", c->drv->ids_in),
+    };
+    for (size_t i = 0; !st && i < 2; i++) {
+        if (!(s = db_prepare(c, sql[i]))) return ST_INTERNAL;
+        db_bind_text(s, 1, json);
+        st = run_done(s);
+    }
+    return st;
 }
 
 status store_webhook_depth(db *c, int64_t *out)

@@ -3,9 +3,10 @@
 // Covers registration (secret once, agents refused), the event filter, retries against a
 // receiver that fails then recovers (short --webhook-backoff-ms), the delivery log and re-send,
 // rotation (two v1= signatures, both valid), a refused write queueing nothing, deliveries queued
-// across a kill -9, giving up and disabling (webhook.delivery_failed, webhook.disabled), and the
-// private-address refusal without the flag. Every /ticketd/v1 answer is checked against the
-// OpenAPI document (nat). Waits poll with a give-up deadline; nothing asserts on timing.
+// across a kill -9, giving up and disabling (webhook.delivery_failed, webhook.disabled), the
+// log's retention sweep (--webhook-keep-ms), and the private-address refusal without the flag.
+// Every /ticketd/v1 answer is checked against the OpenAPI document (nat). Waits poll with a
+// give-up deadline; nothing asserts on timing.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -162,8 +163,8 @@ describe('webhooks', () => {
     assert.deepEqual(Object.keys(g.json.data).sort(), ['actor', 'created_at', 'data', 'id', 'ticket_id', 'type']);
     assert.equal(g.json.data.data.title.after, t.title);
     assert.equal(g.json.data.actor.type, 'key');
-    const log = await deliveries(wAll.id);
-    const d = log.find((x) => x.id === g.json.id);
+    const d = await until('its outcome recorded', async () =>
+      (await deliveries(wAll.id)).find((x) => x.id === g.json.id && x.status !== 'queued'));
     assert.equal(d.status, 'delivered');
     assert.equal(d.type, 'ticket.created');
     assert.equal(d.attempts.length, 1);
@@ -211,7 +212,9 @@ describe('webhooks', () => {
     assert.equal(r.status, 202, show(r));
     assert.equal(r.json.status, 'queued');
     await until('the copy', () => rcv.got.filter((g) => g.json.id === d.id).length === 2);
-    const again = (await deliveries(w.id)).find((x) => x.id === d.id);
+    // The outcome is recorded after the receiver answered: wait for it rather than race it.
+    const again = await until('the copy recorded', async () =>
+      (await deliveries(w.id)).find((x) => x.id === d.id && x.status !== 'queued'));
     assert.equal(again.status, 'delivered');
     assert.equal(again.attempt_count, 2);
     assertProblem(await n.post('/webhooks/deliveries/00000000-0000-4000-8000-000000000000/resend'), 404, 'not-found');
@@ -289,6 +292,32 @@ describe('webhooks across restarts and failures', () => {
     const log = (await nc.ok('GET', `/webhooks/${w.id}/deliveries?limit=100`)).data;
     assert.equal(log.length, 20);
     assert.ok(log.every((d) => d.status === 'failed' && d.done_at && d.next_attempt_at === null && d.attempts[0].status_code === 500));
+  });
+
+  test('the log keeps finished deliveries --webhook-keep-ms, then sweeps them with their attempts; queued ones stay', async () => {
+    const k = await serve([...FAST, '--webhook-keep-ms', '1500']);
+    const nk = nat(k);
+    const ok = await receiver();
+    const down = await receiver(() => 503);
+    const w = (await nk.post('/webhooks', { url: ok.url, events: ['ticket.created'] })).json;
+    const f = (await nk.post('/webhooks', { url: down.url, events: ['ticket.created'] })).json;
+    await ticket(k);
+    const first = await until('delivered', async () =>
+      (await nk.ok('GET', `/webhooks/${w.id}/deliveries`)).data.find((d) => d.status === 'delivered'));
+    const failing = (await nk.ok('GET', `/webhooks/${f.id}/deliveries`)).data[0];
+    assert.equal(failing.status, 'queued');
+    // The sweep runs on the worker's turns: each new ticket gives it one.
+    await until('the first delivery swept', async () => {
+      await ticket(k);
+      await sleep(200);
+      return !(await nk.ok('GET', `/webhooks/${w.id}/deliveries?limit=100`)).data.some((d) => d.id === first.id);
+    });
+    assertProblem(await nk.post(`/webhooks/deliveries/${first.id}/resend`), 404, 'not-found');
+    const still = (await nk.ok('GET', `/webhooks/${f.id}/deliveries?limit=100`)).data.find((d) => d.id === failing.id);
+    assert.equal(still?.status, 'queued', 'a queued delivery is never swept, however old');
+    assert.ok(still.attempt_count >= 1);
+    assert.equal(sql(k.dataDir, 'SELECT count(*) FROM webhook_attempts WHERE delivery_id NOT IN (SELECT id FROM webhook_deliveries)'), '0');
+    await nk.ok('PATCH', `/webhooks/${f.id}`, { active: false });
   });
 
   test('without --webhook-allow-private, loopback, private and link-local URLs are refused (400 naming url)', async () => {

@@ -2,11 +2,13 @@
  * secret signing alongside until its end), the delivery body, the shared retry schedule (the
  * doubling, its cap, the jitter's bounds), and the outbox on a real store: an event queues one
  * delivery per matching active endpoint in its own transaction, none for a rolled-back one,
- * none for an inactive endpoint or a type it did not ask for. */
+ * none for an inactive endpoint or a type it did not ask for; the worker's claim (lease,
+ * per-ticket order) and the log's sweep. */
 #include "unit.h"
 
 #include "core/outbox.h"
 #include "core/webhook.h"
+#include "util/timeutil.h"
 
 static void test_sign_vector(void **state)
 {
@@ -144,6 +146,87 @@ static void test_outbox_in_the_event_transaction(void **state)
     assert_int_equal(unit_count(e->db, "SELECT count(*) FROM webhooks"), 4);
 }
 
+/* The worker's store side: one UPDATE ... RETURNING claims due deliveries a lease ahead, the
+ * oldest of each (endpoint, ticket) only, none of an inactive endpoint; the sweep deletes
+ * finished deliveries done before a time, with their attempts, and never a queued one. Also the
+ * delivery uuid's time-ordered form (v7, in queueing order). */
+static void test_claim_and_sweep(void **state)
+{
+    unit_env *e = *state;
+    webhook_init(&(webhook_config){.allow_private = true});
+    const char *all[] = {"*"};
+    webhook_out on = make_hook(e, all, 1, true);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(core_txn(&e->cx, write_event, "test.one"), ST_OK);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM webhook_deliveries"), 4);
+    /* Time-ordered uuids: version 7, sorting as the rows were queued. */
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM webhook_deliveries WHERE "
+                                       "substr(uuid, 15, 1) = '7'"),
+                     4);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM webhook_deliveries a JOIN "
+                                       "webhook_deliveries b ON b.id = a.id + 1 WHERE b.uuid <= "
+                                       "a.uuid"),
+                     0);
+    /* Deliveries 1 and 2 are one ticket's (1 first), 3 and 4 have none. */
+    assert_int_equal(db_exec(e->db, "UPDATE webhook_deliveries SET ticket_id = 42 WHERE id <= 2"),
+                     ST_OK);
+    int64_t now = time_now_ms() + 1000;
+    webhook_delivery_row *rows = NULL;
+    size_t n = 0;
+    assert_int_equal(store_begin(e->db), ST_OK);
+    assert_int_equal(store_webhook_claim(e->db, now, now + 5000, 10, e->a, &rows, &n), ST_OK);
+    assert_int_equal(store_commit(e->db), ST_OK);
+    assert_int_equal(n, 3); /* 2 waits behind 1 */
+    for (size_t i = 0; i < n; i++) {
+        assert_int_not_equal(rows[i].id, 2);
+        assert_int_equal(rows[i].next_at, now + 5000);
+        assert_string_equal(rows[i].event_type, "test.one");
+        assert_int_equal(rows[i].webhook_id, on.w.id);
+    }
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM webhook_deliveries WHERE next_at > "
+                                       "(SELECT min(next_at) FROM webhook_deliveries)"),
+                     3);
+    /* Claimed rows are not due again before the lease ends. */
+    assert_int_equal(store_begin(e->db), ST_OK);
+    assert_int_equal(store_webhook_claim(e->db, now, now + 5000, 10, e->a, &rows, &n), ST_OK);
+    assert_int_equal(store_commit(e->db), ST_OK);
+    assert_int_equal(n, 0);
+    /* An inactive endpoint's deliveries are not claimed. */
+    assert_int_equal(db_exec(e->db, "UPDATE webhooks SET active = 0"), ST_OK);
+    assert_int_equal(store_begin(e->db), ST_OK);
+    assert_int_equal(store_webhook_claim(e->db, now + 9000, now + 20000, 10, e->a, &rows, &n),
+                     ST_OK);
+    assert_int_equal(store_commit(e->db), ST_OK);
+    assert_int_equal(n, 0);
+    /* The sweep: 3 finished (two long ago, one just now), 4 still queued. */
+    assert_int_equal(db_exec(e->db, "UPDATE webhook_deliveries SET status = 'delivered', done_at = "
+                                    "1000 WHERE id IN (1, 2)"),
+                     ST_OK);
+    assert_int_equal(db_exec(e->db, "UPDATE webhook_deliveries SET status = 'failed', done_at = "
+                                    "9000000 WHERE id = 3"),
+                     ST_OK);
+    assert_int_equal(db_exec(e->db, "INSERT INTO webhook_attempts (delivery_id, at, latency_ms) "
+                                    "VALUES (1, 1, 1), (1, 2, 1), (3, 3, 1), (4, 4, 1)"),
+                     ST_OK);
+    size_t swept = 0;
+    assert_int_equal(store_begin(e->db), ST_OK);
+    assert_int_equal(store_webhook_sweep(e->db, 5000000, 1, e->a, &swept), ST_OK);
+    assert_int_equal(swept, 1); /* the limit */
+    assert_int_equal(store_webhook_sweep(e->db, 5000000, 10, e->a, &swept), ST_OK);
+    assert_int_equal(swept, 1);
+    assert_int_equal(store_webhook_sweep(e->db, 5000000, 10, e->a, &swept), ST_OK);
+    assert_int_equal(swept, 0);
+    assert_int_equal(store_commit(e->db), ST_OK);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM webhook_deliveries"), 2);
+    assert_int_equal(
+        unit_count(e->db, "SELECT count(*) FROM webhook_deliveries WHERE id IN (3, 4)"),
+        2); /* 3 finished after the cut, 4 queued */
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM webhook_attempts"), 2);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM webhook_attempts WHERE delivery_id "
+                                       "IN (3, 4)"),
+                     2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -152,6 +235,7 @@ int main(void)
         cmocka_unit_test(test_body),
         cmocka_unit_test(test_backoff_schedule),
         UNIT_TEST(test_outbox_in_the_event_transaction),
+        UNIT_TEST(test_claim_and_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
