@@ -47,6 +47,9 @@ struct db_driver {
     status (*checkpoint)(db *c);
     /* Called on the writer connection when checkpoints run in the background instead. */
     status (*writer_no_autocheckpoint)(db *c);
+    /* Called on the writer connection once opened: its own sizing (SQLite: a larger page
+     * cache than the readers'). NULL: nothing to do. */
+    status (*writer_tune)(db *c);
     /* The engine's numbered migrations, and a lock held while they are applied so that
      * processes starting together on one database apply each once (SQLite: the write lock of
      * the transaction is enough; PostgreSQL: an advisory lock). */

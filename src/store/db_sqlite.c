@@ -28,6 +28,9 @@ struct sconn {
 
 static status sq_exec(db *c, const char *sql);
 
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+
 static pthread_once_t configured = PTHREAD_ONCE_INIT;
 
 /* Before SQLite initialises: no global memory-statistics mutex on every allocation. */
@@ -56,7 +59,8 @@ static status sq_open(const char *path, db **out, diag *d)
      * (kill -9); FULL would add an fsync per commit for power-loss durability. */
     status st = sq_exec(&c->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                                   "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-                                  "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;"
+                                  "PRAGMA mmap_size=" STR(LIMIT_DB_MMAP_BYTES) ";"
+                                  "PRAGMA cache_size=-" STR(LIMIT_DB_CACHE_KB) ";"
                                   /* the word index's terms, in order (sql_fts_terms) */
                                   "CREATE VIRTUAL TABLE IF NOT EXISTS temp.ticket_fts_terms "
                                   "USING fts5vocab(main, ticket_fts, instance);");
@@ -261,6 +265,11 @@ static status sq_writer_no_autocheckpoint(db *base)
     return sq_exec(base, "PRAGMA wal_autocheckpoint=0");
 }
 
+static status sq_writer_tune(db *base)
+{
+    return sq_exec(base, "PRAGMA cache_size=-" STR(LIMIT_DB_WRITER_CACHE_KB));
+}
+
 static status sq_lock_migrations(db *base, bool lock)
 {
     (void)base, (void)lock; /* each migration's write transaction excludes the others */
@@ -290,6 +299,7 @@ const struct db_driver db_sqlite_driver = {
     .backup = sq_backup,
     .checkpoint = sq_checkpoint,
     .writer_no_autocheckpoint = sq_writer_no_autocheckpoint,
+    .writer_tune = sq_writer_tune,
     .migrations = schema_sqlite,
     .n_migrations = &schema_sqlite_count,
     .lock_migrations = sq_lock_migrations,

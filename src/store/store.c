@@ -209,6 +209,8 @@ static status writer_open(store *s)
     }
     if (s->maint_running && s->drv->writer_no_autocheckpoint(s->writer))
         log_error("store: cannot hand checkpoints to the background");
+    if (s->drv->writer_tune && s->drv->writer_tune(s->writer))
+        log_error("store: cannot size the writer's cache");
     return ST_OK;
 }
 
