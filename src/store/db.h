@@ -62,6 +62,9 @@ struct db_driver {
      * table matches one parameter (store_fts_query's "word"* terms on both engines); when it
      * starts with '.', it follows the table's name or alias in the query. */
     const char *ids_in, *fts_key, *fts_match;
+    /* Run by the writer before each COMMIT, in order, when not NULL (SQLite, migration 016):
+     * the queued tickets' search documents are inserted, then the queue is emptied. */
+    const char *fts_flush[2];
     /* After a SELECT in a write transaction: lock its rows, skipping those another
      * transaction holds ("" where one writer excludes the others). */
     const char *lock_rows;

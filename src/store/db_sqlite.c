@@ -306,6 +306,15 @@ const struct db_driver db_sqlite_driver = {
     .ids_in = "IN (SELECT value FROM json_each(?))",
     .fts_key = "rowid",
     .fts_match = "ticket_fts MATCH ?", /* FTS5: the table's own hidden column, any alias */
+    /* schema/016: 003's insert trigger, once per transaction */
+    .fts_flush = {"INSERT INTO ticket_fts (rowid, summary, owner, messages) "
+                  "SELECT t.id, t.title, "
+                  "c.name || ' ' || coalesce(c.email, '') || ' ' || coalesce(c.identifier, ''), "
+                  "coalesce((SELECT group_concat(text, ' ') FROM (SELECT m.text FROM messages m "
+                  "WHERE m.chat_id = t.chat_id ORDER BY m.created_at, m.id)), '') "
+                  "FROM ticket_fts_queue q JOIN tickets t ON t.id = q.id "
+                  "JOIN contacts c ON c.id = t.contact_id",
+                  "DELETE FROM ticket_fts_queue"},
     .lock_rows = "",
     .new_uuid = "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || "
                 "substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), "
