@@ -3,6 +3,7 @@
  * The only file besides db_pg.c that includes a database header. */
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,8 +29,14 @@ struct sconn {
 
 static status sq_exec(db *c, const char *sql);
 
-#define STR_(x) #x
-#define STR(x)  STR_(x)
+/* The connection's page cache (KiB) and no memory-mapped I/O (util/limits.h LIMIT_DB_*). */
+static status sq_cache(db *c, int kib)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "PRAGMA mmap_size=%d; PRAGMA cache_size=-%d;", LIMIT_DB_MMAP_BYTES,
+             kib);
+    return sq_exec(c, sql);
+}
 
 static pthread_once_t configured = PTHREAD_ONCE_INIT;
 
@@ -59,11 +66,10 @@ static status sq_open(const char *path, db **out, diag *d)
      * (kill -9); FULL would add an fsync per commit for power-loss durability. */
     status st = sq_exec(&c->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                                   "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-                                  "PRAGMA mmap_size=" STR(LIMIT_DB_MMAP_BYTES) ";"
-                                  "PRAGMA cache_size=-" STR(LIMIT_DB_CACHE_KB) ";"
                                   /* the word index's terms, in order (sql_fts_terms) */
                                   "CREATE VIRTUAL TABLE IF NOT EXISTS temp.ticket_fts_terms "
                                   "USING fts5vocab(main, ticket_fts, instance);");
+    if (!st) st = sq_cache(&c->base, LIMIT_DB_CACHE_KB);
     if (st) {
         diag_set(d, st, "db", "cannot configure %s: %s", path, sqlite3_errmsg(c->h));
         sqlite3_close(c->h);
@@ -267,7 +273,7 @@ static status sq_writer_no_autocheckpoint(db *base)
 
 static status sq_writer_tune(db *base)
 {
-    return sq_exec(base, "PRAGMA cache_size=-" STR(LIMIT_DB_WRITER_CACHE_KB));
+    return sq_cache(base, LIMIT_DB_WRITER_CACHE_KB);
 }
 
 static status sq_lock_migrations(db *base, bool lock)

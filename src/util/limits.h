@@ -10,6 +10,10 @@
 
 /* The store */
 #define LIMIT_WRITE_BATCH 256  /* group-commit jobs in one transaction */
+#define LIMIT_QB_ARGS     16   /* arguments of one built WHERE clause (store/sql.h's qb) */
+#define LIMIT_SEARCH_SCAN 2000 /* newest matches a search reads from the word index first */
+#define LIMIT_FTS_EXPAND  16   /* terms a search's prefix word is spelled out as (sql.h) */
+
 /* SQLite page caches, KiB per connection: each reading thread's, and the one writer's (its
  * inserts land on random leaves of the uuid indexes). No memory-mapped I/O: every mapped page
  * a reader touched stayed in the RSS (a 1M-ticket store is 3 GB); reads miss into the kernel's
@@ -17,9 +21,13 @@
 #define LIMIT_DB_CACHE_KB        8192
 #define LIMIT_DB_WRITER_CACHE_KB 32768
 #define LIMIT_DB_MMAP_BYTES      0
-#define LIMIT_QB_ARGS     16   /* arguments of one built WHERE clause (store/sql.h's qb) */
-#define LIMIT_SEARCH_SCAN 2000 /* newest matches a search reads from the word index first */
-#define LIMIT_FTS_EXPAND  16   /* terms a search's prefix word is spelled out as (sql.h) */
+
+/* glibc malloc (util/xalloc.c's xalloc_tune): arenas for all threads, and the size from which
+ * a block is its own mapping, given back at free (a fixed threshold: glibc's default grows to
+ * 32 MiB after the first large free, so upload buffers stayed in the heap). */
+#define LIMIT_MALLOC_ARENAS         2
+#define LIMIT_MALLOC_MMAP_THRESHOLD (256 * 1024)
+#define LIMIT_MALLOC_TRIM_THRESHOLD (1024 * 1024)
 
 /* Video-assistance calls, medias, exports */
 #define LIMIT_CALL_TYPE_CHARS 64
@@ -77,12 +85,6 @@
 #define LIMIT_RECIPIENTS       50    /* a ticket's requestor emails and phones together */
 #define LIMIT_TEXT_CHARS       65535 /* descriptions, replies, automated replies */
 #define LIMIT_STMT_CACHE       256   /* prepared statements per connection */
-/* glibc malloc (util/xalloc.c's xalloc_tune): arenas for all threads, and the size from which
- * a block is its own mapping, given back at free (a fixed threshold: glibc's default grows to
- * 32 MiB after the first large free, so upload buffers stayed in the heap). */
-#define LIMIT_MALLOC_ARENAS         2
-#define LIMIT_MALLOC_MMAP_THRESHOLD (256 * 1024)
-#define LIMIT_MALLOC_TRIM_THRESHOLD (1024 * 1024)
 #define LIMIT_BUSY_TIMEOUT_MS  10000
 #define LIMIT_SHUTDOWN_WAIT_MS 10000
 #define LIMIT_RATE_BUCKETS     16384 /* rate-limit buckets per kind (key, address, login) */
