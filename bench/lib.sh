@@ -208,7 +208,7 @@ BASE=""
 API_ERROR_URL=""    # 1: api_ok's error names $BASE too (for scripts with several servers)
 api() { # METHOD PATH [BODY] -> body on stdout; HTTP code in $WORK/code
     local method=$1 path=$2 body=${3:-}
-    local args=(-s -o "$WORK/answer" -w '%{http_code}' --max-time 30
+    local args=(-s -o "$WORK/answer" -w '%{http_code}' --max-time "${API_TIMEOUT:-30}"
                 -H "Authorization: Bearer $KEY" -X "$method")
     [ -z "$body" ] || args+=(-H 'Content-Type: application/json' --data-binary "$body")
     curl "${args[@]}" "$BASE$path" >"$WORK/code" || echo 000 >"$WORK/code"

@@ -14,6 +14,9 @@
 #      TICKETD (build/ticketd) NGINX (nginx) TICKETD_PORT / NGINX_PORT (a
 #      free port from 18080 up) DATA_DIR (keep the data here; reused, without
 #      seeding again, when it already holds ticketd.db and bench.key)
+#      MIXED (1; 0 skips the RSS run) MIXED_REQUESTS (20000) MIXED_CLIENTS (8):
+#      after the wrk rows, a fresh ticketd takes a mixed load with uploads
+#      (bench/mixed.mjs) and its peak RSS is reported beside the idle RSS
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,7 +26,7 @@ LOG_NAME=bench
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$BENCH_DIR/lib.sh"
 
-usage() { sed -n '3,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '3,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 RECORD=0
 NGINX_ONLY=0
@@ -52,13 +55,22 @@ IDS=${IDS:-$(( N < 100000 ? N : 100000 ))}
 TICKETD=${TICKETD:-$ROOT_DIR/build/ticketd}
 NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 DATA_DIR=${DATA_DIR:-}
+MIXED=${MIXED:-1}
+MIXED_REQUESTS=${MIXED_REQUESTS:-20000}
+MIXED_CLIENTS=${MIXED_CLIENTS:-8}
+[ "$NGINX_ONLY" -eq 0 ] || MIXED=0
 
 # ---------------------------------------------------------------- cleanup
 cleanup_on_exit
 
 # ---------------------------------------------------------------- tools
 # shellcheck disable=SC2119  # no packages beyond wrk and nginx
-install_wrk_nginx
+if [ "$MIXED" -eq 1 ] && ! command -v vips >/dev/null; then
+    install_wrk_nginx libvips-tools # the mixed run's JPEG
+else
+    install_wrk_nginx
+fi
+[ "$MIXED" -eq 0 ] || command -v node >/dev/null || die "node is needed for the mixed RSS run (MIXED=0 skips it)"
 command -v curl >/dev/null || die "curl is needed"
 [ "$NGINX_ONLY" -eq 1 ] || command -v sqlite3 >/dev/null ||
     die "the sqlite3 CLI is needed to pick ticket ids (Debian package sqlite3)"
@@ -84,6 +96,8 @@ FILTER_ROWS=""
 SEARCH_PREFIX=""
 SEARCH_HITS=""
 SEARCH_ROWS=""
+IDLE_RSS=""
+MIX_JSON=""
 
 if [ "$NGINX_ONLY" -eq 0 ]; then
     build_ticketd
@@ -100,6 +114,8 @@ if [ "$NGINX_ONLY" -eq 0 ]; then
     free_port TP 18080 "${TICKETD_PORT:-}"
     BASE="http://127.0.0.1:$TP"
     start_ticketd ticketd ticketd "$TP" "/v2/agency/tickets/list?page=1&per_page=1" "$DATA"
+    # idle: started, one list page answered, nothing else yet
+    IDLE_RSS=$(awk '/^VmRSS:/ { print $2 }' "/proc/${PIDS[ticketd]}/status")
 
     # the teammate with the most open tickets: from the schema if it has the
     # columns we expect, else by asking the list endpoint for each teammate
@@ -316,6 +332,37 @@ for key in "${ENDPOINTS[@]}"; do
     done
 done
 
+# ---------------------------------------------------------------- mixed load, RSS
+mb() { [ -n "${1:-}" ] && awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }' || echo "?"; }
+# A fresh ticketd on the same data (so the wrk rows' caches do not count), a JPEG like
+# bench/files.sh's (blurred noise, 1000x750), then bench/mixed.mjs.
+if [ "$MIXED" -eq 1 ]; then
+    stop ticketd
+    start_ticketd ticketd ticketd "$TP" "/v2/agency/tickets/list?page=1&per_page=1" "$DATA"
+    IMG="$WORK/img"
+    mkdir -p "$IMG"
+    for s in 1 2 3; do
+        vips gaussnoise "$IMG/n$s.v" 1000 750 --mean 128 --sigma 40 --seed "$s"
+    done
+    vips bandjoin "$IMG/n1.v $IMG/n2.v $IMG/n3.v" "$IMG/n.v"
+    vips gaussblur "$IMG/n.v" "$IMG/nb.v" 1.5
+    vips cast "$IMG/nb.v" "$IMG/u.v" uchar
+    vips copy "$IMG/u.v" "$IMG/srgb.v" --interpretation srgb
+    vips jpegsave "$IMG/srgb.v" "$IMG/bench.jpg" --Q 80 --strip
+    rm -f "$IMG"/*.v
+    log "mixed load: $MIXED_REQUESTS requests, $MIXED_CLIENTS clients (JPEG $(size_of "$IMG/bench.jpg") B)"
+    MIX_JSON=$(BASE="http://127.0.0.1:$TP" KEY="$KEY" PID="${PIDS[ticketd]}" \
+        REQUESTS="$MIXED_REQUESTS" CLIENTS="$MIXED_CLIENTS" IDS_FILE="$IDS_FILE" \
+        SEARCH_VALUES="$SEARCH_VALUES" LIST_PATH="$LIST_PATH" FILTER_PATH="$FILTER_PATH" \
+        SEARCH_PREFIX="$SEARCH_PREFIX" CLIENT_ID="$CLIENT_ID" CATEGORY_ID="$CATEGORY_ID" \
+        UPLOAD_FILE="$IMG/bench.jpg" node "$BENCH_DIR/mixed.mjs") || die "bench/mixed.mjs failed"
+    log "mixed: $MIX_JSON"
+    check_alive ticketd "mixed load"
+    mix() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" <<<"$MIX_JSON"; }
+    ERRS[mixed.ticketd]=$(mix errors)
+    UPLOAD_BYTES=$(size_of "$IMG/bench.jpg")
+fi
+
 # ---------------------------------------------------------------- report
 describe_system
 
@@ -355,6 +402,12 @@ report() {
         echo "- Zaia details >= 0.5x nginx: $(ge "$zd" 0.5 && echo PASS || echo FAIL) ($(ratio "${RPS[details.ticketd]}" "${RPS[details.nginx]}"))"
         echo "- Zaia filtered list p99 < 3 ms (at -c$LAT_CONNS): $(lt "$zf" 3000 && echo PASS || echo FAIL) ($(fmt_ms "$zf"))$note"
         echo "- Zaia search p99 < 3 ms (at -c$LAT_CONNS): $(lt "$zs" 3000 && echo PASS || echo FAIL) ($(fmt_ms "$zs"))$note"
+        echo "- RSS idle < 64 MB: $(lt "$IDLE_RSS" 65536 && echo PASS || echo FAIL) ($(mb "$IDLE_RSS") MB; started, one list page answered)$note"
+        if [ "$MIXED" -eq 1 ]; then
+            local peak
+            peak=$(mix rss_peak_kb)
+            echo "- RSS during the mixed load < 128 MB: $(lt "$peak" 131072 && echo PASS || echo FAIL) (peak $(mb "$peak") MB; $(mix requests) requests from $(mix clients) clients in $(mix secs) s: 40 % retrieve, 24 % create, 15 % list, 10 % Zaia details, 5 % search, 5 % filtered list, 1 % upload of a $UPLOAD_BYTES B JPEG; $(mb "$(mix rss_end_kb)") MB at its end, $(mb "$(mix rss_idle_after_kb)") MB 2 s later; $(mix errors) non-2xx)"
+        fi
     fi
     print_errors "non-2xx answers or socket errors"
 }
@@ -368,7 +421,7 @@ if [ "$RECORD" -eq 1 ]; then
 fi
 
 # wrong answers from ticketd make the numbers meaningless: say so in the exit code
-for key in "${ENDPOINTS[@]}"; do
+for key in "${ENDPOINTS[@]}" mixed; do
     if [ "${ERRS[$key.ticketd]:-0}" -gt 0 ]; then
         exit 3
     fi

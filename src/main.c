@@ -30,6 +30,7 @@
 #include "util/log.h"
 #include "util/text.h"
 #include "util/timeutil.h"
+#include "util/xalloc.h"
 
 typedef struct {
     const char *data, *listen, *workspace, *db, *public_url;
@@ -651,6 +652,7 @@ static int cmd_seed(const options *o)
 
 int main(int argc, char **argv)
 {
+    xalloc_tune();
     if (argc < 2) return usage();
     options o = {.data = "./data",
                  .listen = "127.0.0.1:8080",

@@ -47,6 +47,9 @@ struct db_driver {
     status (*checkpoint)(db *c);
     /* Called on the writer connection when checkpoints run in the background instead. */
     status (*writer_no_autocheckpoint)(db *c);
+    /* Called on the writer connection once opened: its own sizing (SQLite: a larger page
+     * cache than the readers'). NULL: nothing to do. */
+    status (*writer_tune)(db *c);
     /* The engine's numbered migrations, and a lock held while they are applied so that
      * processes starting together on one database apply each once (SQLite: the write lock of
      * the transaction is enough; PostgreSQL: an advisory lock). */
@@ -59,6 +62,9 @@ struct db_driver {
      * table matches one parameter (store_fts_query's "word"* terms on both engines); when it
      * starts with '.', it follows the table's name or alias in the query. */
     const char *ids_in, *fts_key, *fts_match;
+    /* Run by the writer before each COMMIT, in order, when not NULL (SQLite, migration 016):
+     * the queued tickets' search documents are inserted, then the queue is emptied. */
+    const char *fts_flush[2];
     /* After a SELECT in a write transaction: lock its rows, skipping those another
      * transaction holds ("" where one writer excludes the others). */
     const char *lock_rows;

@@ -3,6 +3,7 @@
  * The only file besides db_pg.c that includes a database header. */
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,15 @@ struct sconn {
 };
 
 static status sq_exec(db *c, const char *sql);
+
+/* The connection's page cache (KiB) and no memory-mapped I/O (util/limits.h LIMIT_DB_*). */
+static status sq_cache(db *c, int kib)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "PRAGMA mmap_size=%d; PRAGMA cache_size=-%d;", LIMIT_DB_MMAP_BYTES,
+             kib);
+    return sq_exec(c, sql);
+}
 
 static pthread_once_t configured = PTHREAD_ONCE_INIT;
 
@@ -56,10 +66,10 @@ static status sq_open(const char *path, db **out, diag *d)
      * (kill -9); FULL would add an fsync per commit for power-loss durability. */
     status st = sq_exec(&c->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                                   "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-                                  "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;"
                                   /* the word index's terms, in order (sql_fts_terms) */
                                   "CREATE VIRTUAL TABLE IF NOT EXISTS temp.ticket_fts_terms "
                                   "USING fts5vocab(main, ticket_fts, instance);");
+    if (!st) st = sq_cache(&c->base, LIMIT_DB_CACHE_KB);
     if (st) {
         diag_set(d, st, "db", "cannot configure %s: %s", path, sqlite3_errmsg(c->h));
         sqlite3_close(c->h);
@@ -261,6 +271,11 @@ static status sq_writer_no_autocheckpoint(db *base)
     return sq_exec(base, "PRAGMA wal_autocheckpoint=0");
 }
 
+static status sq_writer_tune(db *base)
+{
+    return sq_cache(base, LIMIT_DB_WRITER_CACHE_KB);
+}
+
 static status sq_lock_migrations(db *base, bool lock)
 {
     (void)base, (void)lock; /* each migration's write transaction excludes the others */
@@ -290,12 +305,22 @@ const struct db_driver db_sqlite_driver = {
     .backup = sq_backup,
     .checkpoint = sq_checkpoint,
     .writer_no_autocheckpoint = sq_writer_no_autocheckpoint,
+    .writer_tune = sq_writer_tune,
     .migrations = schema_sqlite,
     .n_migrations = &schema_sqlite_count,
     .lock_migrations = sq_lock_migrations,
     .ids_in = "IN (SELECT value FROM json_each(?))",
     .fts_key = "rowid",
     .fts_match = "ticket_fts MATCH ?", /* FTS5: the table's own hidden column, any alias */
+    /* schema/016: 003's insert trigger, once per transaction */
+    .fts_flush = {"INSERT INTO ticket_fts (rowid, summary, owner, messages) "
+                  "SELECT t.id, t.title, "
+                  "c.name || ' ' || coalesce(c.email, '') || ' ' || coalesce(c.identifier, ''), "
+                  "coalesce((SELECT group_concat(text, ' ') FROM (SELECT m.text FROM messages m "
+                  "WHERE m.chat_id = t.chat_id ORDER BY m.created_at, m.id)), '') "
+                  "FROM ticket_fts_queue q JOIN tickets t ON t.id = q.id "
+                  "JOIN contacts c ON c.id = t.contact_id",
+                  "DELETE FROM ticket_fts_queue"},
     .lock_rows = "",
     .new_uuid = "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || "
                 "substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), "

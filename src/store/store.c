@@ -212,6 +212,8 @@ static status writer_open(store *s)
     }
     if (s->maint_running && s->drv->writer_no_autocheckpoint(s->writer))
         log_error("store: cannot hand checkpoints to the background");
+    if (s->drv->writer_tune && s->drv->writer_tune(s->writer))
+        log_error("store: cannot size the writer's cache");
     return ST_OK;
 }
 
@@ -279,6 +281,16 @@ static status lock_writes(db *c)
     return step_status(rc);
 }
 
+/* Before COMMIT on the writer: what the engine defers to the end of a transaction (db.h
+ * fts_flush). */
+static status fts_flush(db *c)
+{
+    status st = ST_OK;
+    for (int i = 0; !st && i < 2 && c->drv->fts_flush[i]; i++)
+        st = exec_cached(c, c->drv->fts_flush[i]);
+    return st;
+}
+
 /* Runs one batch: BEGIN, each job in its own savepoint, COMMIT; then tells every job. */
 static void run_batch(store *s, store_job *batch)
 {
@@ -298,6 +310,7 @@ static void run_batch(store *s, store_job *batch)
             if (!j->ran_ok && (committed = exec_cached(s->writer, "ROLLBACK TO job"))) break;
             if ((committed = exec_cached(s->writer, "RELEASE job"))) break;
         }
+        if (!committed) committed = fts_flush(s->writer);
         if (!committed) committed = db_commit(s->writer);
         if (committed) db_rollback(s->writer);
         for (store_job *j = batch; !committed && j; j = j->next)
@@ -400,7 +413,8 @@ status store_write_begin(store *s, db **out)
 
 status store_write_end(store *s, bool commit)
 {
-    status st = commit ? db_commit(s->writer) : ST_OK;
+    status st = commit ? fts_flush(s->writer) : ST_OK;
+    if (commit && !st) st = db_commit(s->writer);
     if (!commit || st) db_rollback(s->writer);
     pthread_mutex_unlock(&s->write_lock);
     return st;

@@ -18,6 +18,21 @@
  * one plan before the next (store/ticket_page.c rowid_page, tested_page). */
 #define LIMIT_PAGE_MATCH_TESTS 4
 
+/* SQLite page caches, KiB per connection: each reading thread's, and the one writer's (its
+ * inserts land on random leaves of the uuid indexes). No memory-mapped I/O: every mapped page
+ * a reader touched stayed in the RSS (a 1M-ticket store is 3 GB); reads miss into the kernel's
+ * page cache instead, which is shared and reclaimable. */
+#define LIMIT_DB_CACHE_KB        8192
+#define LIMIT_DB_WRITER_CACHE_KB 32768
+#define LIMIT_DB_MMAP_BYTES      0
+
+/* glibc malloc (util/xalloc.c's xalloc_tune): arenas for all threads, and the size from which
+ * a block is its own mapping, given back at free (a fixed threshold: glibc's default grows to
+ * 32 MiB after the first large free, so upload buffers stayed in the heap). */
+#define LIMIT_MALLOC_ARENAS         2
+#define LIMIT_MALLOC_MMAP_THRESHOLD (256 * 1024)
+#define LIMIT_MALLOC_TRIM_THRESHOLD (1024 * 1024)
+
 /* Video-assistance calls, medias, exports */
 #define LIMIT_CALL_TYPE_CHARS 64
 #define LIMIT_CALL_MINUTES    (60 * 24 * 365) /* a call's duration or reminder: at most a year */

@@ -3,10 +3,13 @@
  * failure is handled once, with the caller's file:line. */
 #include "util/xalloc.h"
 
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/limits.h"
 
 _Noreturn void xalloc_die(const char *file, int line, size_t n)
 {
@@ -15,6 +18,15 @@ _Noreturn void xalloc_die(const char *file, int line, size_t n)
     else
         fprintf(stderr, "ticketd: out of memory at %s:%d (%zu bytes)\n", file, line, n);
     abort();
+}
+
+void xalloc_tune(void)
+{
+    /* glibc makes up to 8 arenas per core, one per busy thread, and a thread's freed blocks
+     * stay in its arena; a few shared arenas cost little contention on 2-8 cores. */
+    mallopt(M_ARENA_MAX, LIMIT_MALLOC_ARENAS);
+    mallopt(M_MMAP_THRESHOLD, LIMIT_MALLOC_MMAP_THRESHOLD);
+    mallopt(M_TRIM_THRESHOLD, LIMIT_MALLOC_TRIM_THRESHOLD);
 }
 
 bool xalloc_mul(size_t n, size_t size, size_t *out)

@@ -31,6 +31,11 @@ void *xrealloc_at(const char *file, int line, void *p, size_t n) __attribute__((
 char *xstrdup_at(const char *file, int line, const char *s)
     __attribute__((malloc, returns_nonnull));
 
+/* Bounds the C library's heap for a long-running server (util/limits.h LIMIT_MALLOC_*): few
+ * arenas, large blocks mapped on their own and returned when freed. Call once, first in main,
+ * before any thread starts. */
+void xalloc_tune(void);
+
 /* *out = n * size; false (and *out untouched) when the product overflows size_t. */
 bool xalloc_mul(size_t n, size_t size, size_t *out);
 

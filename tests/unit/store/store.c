@@ -859,6 +859,41 @@ static void test_transactions(void **state)
     assert_int_equal(n, 1);
 }
 
+/* Migration 016: a ticket's search document is written by the writer's COMMIT (store.c
+ * fts_flush), once per transaction; a rolled-back ticket leaves neither document nor queue row. */
+static void test_fts_document_at_commit(void **state)
+{
+    unit_env *e = *state;
+    contact_row c = add_contact(e, e->ws.id, "Zoe Quark", NULL_INT, 1);
+    category_row k = add_category(e, e->ws.id, "Support", 1);
+    db *w = NULL;
+    ticket_row kept = {0}, gone = {0};
+    assert_int_equal(store_write_begin(e->st, &w), ST_OK);
+    kept = add_ticket((unit_env[]){{.db = w}}, e->ws.id, "Printer smoke", c.id, k.id, NULL_INT,
+                      true, 5000, NULL);
+    int64_t queued = unit_count(w, "SELECT count(*) FROM ticket_fts_queue");
+    int64_t before = unit_count(w, "SELECT count(*) FROM ticket_fts");
+    assert_int_equal(store_write_end(e->st, true), ST_OK);
+    assert_int_equal(queued, 1);
+    assert_int_equal(before, 0);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM ticket_fts_queue"), 0);
+    char *sql = arena_printf(e->a,
+                             "SELECT count(*) FROM ticket_fts WHERE ticket_fts MATCH 'smoke AND "
+                             "quark' AND rowid = %lld",
+                             (long long)kept.id);
+    assert_int_equal(unit_count(e->db, sql), 1);
+
+    assert_int_equal(store_write_begin(e->st, &w), ST_OK);
+    gone = add_ticket((unit_env[]){{.db = w}}, e->ws.id, "Toaster smoke", c.id, k.id, NULL_INT,
+                      true, 6000, NULL);
+    assert_int_equal(store_write_end(e->st, false), ST_OK);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM ticket_fts_queue"), 0);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM ticket_fts WHERE ticket_fts MATCH "
+                                       "'toaster'"),
+                     0);
+    assert_true(gone.id > 0);
+}
+
 static void test_backup(void **state)
 {
     unit_env *e = *state;
@@ -962,6 +997,7 @@ int main(void)
         UNIT_TEST(test_transactions),
         UNIT_TEST(test_backup),
         UNIT_TEST(test_fts_terms),
+        UNIT_TEST(test_fts_document_at_commit),
     };
     return cmocka_run_group_tests_name("store/store", tests, NULL, NULL);
 }
