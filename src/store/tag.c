@@ -1,5 +1,5 @@
 /* SQL for ticketing teams (removed softly: tickets keep showing them) and tags with their links
- * to tickets. A tag's active count is computed when it is read. */
+ * to tickets. A tag's active count is a column kept by triggers (017). */
 #include <string.h>
 
 #include "store/sql.h"
@@ -72,10 +72,9 @@ status store_team_list(db *c, int64_t ws, const list_page *pg, arena *a, team_ro
 
 /* ---- tags ---- */
 
+/* n_active: the tag's active tickets, kept by migration 017's triggers. */
 #define TAG_COLS                                                                                   \
-    "g.id, g.uuid, g.name, g.description, g.color, (SELECT count(*) FROM ticket_tags tt JOIN "     \
-    "tickets t ON t.id = tt.ticket_id WHERE tt.tag_id = g.id AND t.phase < 2 AND t.deleted_at IS " \
-    "NULL), g.created_at, g.updated_at"
+    "g.id, g.uuid, g.name, g.description, g.color, g.n_active, g.created_at, g.updated_at"
 
 static void read_tag(db_stmt *s, arena *a, void *row)
 {
