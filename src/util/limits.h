@@ -45,6 +45,7 @@
 #define LIMIT_CONN_MEMORY      (8 * 1024)
 #define LIMIT_CONN_TIMEOUT_S   30                 /* idle or slow connection is closed */
 #define LIMIT_CONNECTIONS      8192               /* stream clients included */
+#define LIMIT_SERVER_THREADS   64                 /* --threads: one daemon and socket each */
 #define LIMIT_ARENA_BLOCK      (16 * 1024)        /* first block of a request arena */
 #define LIMIT_RESPONSE         (64 * 1024 * 1024) /* a rendered response */
 #define LIMIT_QUERY_PARAMS     32                 /* initial room; grows as needed */

@@ -126,6 +126,21 @@ test('a bad --metrics-listen is refused at start, naming the option', () => {
   assert.match(r.stderr, /metrics-listen/);
 });
 
+test('a second serve on the port of a running one is refused; the first keeps answering', async () => {
+  // Each server thread listens on its own SO_REUSEPORT socket: another process must not be
+  // able to join them and take a share of the connections.
+  const port = new URL(s.base).port;
+  const r = spawnSync(BIN, ['serve', '--data', s.dataDir, ...dbArgs(s.dataDir), '--listen', `127.0.0.1:${port}`, '--quiet'],
+    { encoding: 'utf8', timeout: 30000 });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /listen.*Address already in use/);
+  for (let i = 0; i < 8; i++) {
+    const h = await fetch(`${s.base}/healthz`);
+    await h.text();
+    assert.equal(h.status, 200);
+  }
+});
+
 test('the invitation outbox: its depth while queued, then deliveries once an SMTP server is there', async () => {
   const key = s.key;
   const dataDir = s.dataDir;
