@@ -141,7 +141,7 @@ static status authenticate(core_ctx *cx, const api_req *req, const api_route *r)
     if (token_shaped(presented)) {
         token_row t;
         user_row u;
-        status st = token_authenticate(cx->db, presented, cx->now, cx->a, &t, &u);
+        status st = auth_token(cx, presented, &t, &u);
         if (st) return st;
         cx->ws = t.ws;
         memcpy(cx->ws_uuid, t.ws_uuid, sizeof cx->ws_uuid);
@@ -152,7 +152,7 @@ static status authenticate(core_ctx *cx, const api_req *req, const api_route *r)
         return ST_OK;
     }
     key_row k;
-    status st = key_authenticate(cx->db, presented, &k);
+    status st = auth_key(cx, presented, &k);
     if (st) return st;
     cx->ws = k.ws;
     memcpy(cx->ws_uuid, k.ws_uuid, sizeof cx->ws_uuid);

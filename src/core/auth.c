@@ -9,6 +9,7 @@
 #include "core/ratelimit.h"
 #include "store/store.h"
 #include "util/crypto.h"
+#include "util/limits.h"
 #include "util/timeutil.h"
 #include "util/uuid.h"
 
@@ -202,4 +203,106 @@ status token_authenticate(db *c, const char *token, int64_t now, arena *a, token
     /* Deactivation revokes the tokens; this also holds for one issued meanwhile elsewhere. */
     if (!st && !u->active) return ST_UNAUTHORIZED;
     return st == ST_NOT_FOUND ? ST_UNAUTHORIZED : st;
+}
+
+/* ---- the per-thread cache of checked keys and tokens ---- */
+
+struct cached {
+    unsigned char hash[SHA256_LEN];
+    bool token; /* a token's entry (else a key's): the prefixes differ, so do the hashes */
+    key_row key;
+    token_row tok;
+    int64_t user_id;
+    char user_uuid[UUID_STR_LEN + 1];
+    char role[16];
+};
+
+/* One per server thread: its reader connection and the snapshot version the entries were read
+ * at. Never shared, so no lock. */
+static _Thread_local struct {
+    db *conn;
+    int64_t version;
+    size_t n, next;
+    struct cached e[LIMIT_AUTH_CACHE];
+} cache;
+
+/* Whether the cache may answer on cx: a read of this thread's own connection whose snapshot
+ * is the entries'; a newer snapshot empties it first. */
+static bool cache_usable(core_ctx *cx)
+{
+    int64_t v;
+    if (cx->txn_depth || store_snapshot_version(cx->db, &v)) return false;
+    if (cache.conn != cx->db || cache.version != v) {
+        cache.conn = cx->db;
+        cache.version = v;
+        cache.n = cache.next = 0;
+    }
+    return true;
+}
+
+static struct cached *cache_find(const unsigned char hash[SHA256_LEN], bool token)
+{
+    for (size_t i = 0; i < cache.n; i++)
+        if (cache.e[i].token == token && crypto_equal(cache.e[i].hash, hash, SHA256_LEN))
+            return &cache.e[i];
+    return NULL;
+}
+
+static struct cached *cache_slot(const unsigned char hash[SHA256_LEN], bool token)
+{
+    struct cached *e = &cache.e[cache.next];
+    cache.next = (cache.next + 1) % LIMIT_AUTH_CACHE;
+    if (cache.n < LIMIT_AUTH_CACHE) cache.n++;
+    memset(e, 0, sizeof *e);
+    memcpy(e->hash, hash, SHA256_LEN);
+    e->token = token;
+    return e;
+}
+
+status auth_key(core_ctx *cx, const char *key, key_row *out)
+{
+    size_t n = key ? strlen(key) : 0;
+    if (n != KEY_STR_LEN || !cache_usable(cx)) return key_authenticate(cx->db, key, out);
+    unsigned char hash[SHA256_LEN];
+    crypto_sha256(key, n, hash);
+    struct cached *e = cache_find(hash, false);
+    if (e) {
+        *out = e->key;
+        return ST_OK;
+    }
+    status st = key_authenticate(cx->db, key, out);
+    if (!st) {
+        e = cache_slot(hash, false);
+        e->key = *out;
+        e->key.ws_name = NULL; /* not read by the check */
+    }
+    return st;
+}
+
+status auth_token(core_ctx *cx, const char *token, token_row *t, user_row *u)
+{
+    if (!token_shaped(token) || !cache_usable(cx))
+        return token_authenticate(cx->db, token, cx->now, cx->a, t, u);
+    unsigned char hash[SHA256_LEN];
+    crypto_sha256(token, TOKEN_STR_LEN, hash);
+    struct cached *e = cache_find(hash, true);
+    if (e) {
+        if (e->tok.expires_at <= cx->now) return ST_UNAUTHORIZED;
+        *t = e->tok;
+        memset(u, 0, sizeof *u);
+        u->id = e->user_id;
+        memcpy(u->uuid, e->user_uuid, sizeof u->uuid);
+        u->role = e->role[0] ? arena_strdup(cx->a, e->role) : NULL;
+        u->active = true;
+        return ST_OK;
+    }
+    status st = token_authenticate(cx->db, token, cx->now, cx->a, t, u);
+    if (!st && (!u->role || strlen(u->role) < sizeof e->role)) {
+        e = cache_slot(hash, true);
+        e->tok = *t;
+        e->user_id = u->id;
+        memcpy(e->user_uuid, u->uuid, sizeof e->user_uuid);
+        if (u->role) memcpy(e->role, u->role, strlen(u->role) + 1);
+    }
+    return st;
 }

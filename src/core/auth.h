@@ -47,4 +47,17 @@ status token_authenticate(db *c, const char *token, int64_t now, arena *a, token
                           user_row *u) WUR;
 bool token_shaped(const char *s);
 
+/* A request's key or token check in its read transaction on this thread's own connection
+ * (cx->db outside core_txn; inside, or on the writer, these are key_authenticate and
+ * token_authenticate). Each server thread remembers its last LIMIT_AUTH_CACHE successful
+ * answers by the secret's hash, tagged with the connection's snapshot version
+ * (store_snapshot_version): a remembered answer is used only while no commit of any other
+ * connection or process has happened since it was read, so it is exactly what this snapshot
+ * would answer. A revocation, a rotation, a deactivation or a password change is a commit, so
+ * the next request reads again. Where the engine has no such version (PostgreSQL) nothing is
+ * remembered and every check reads. A token's expiry is checked against cx->now every time.
+ * On a remembered token, u has only id, uuid, role and active (role in cx->a). */
+status auth_key(core_ctx *cx, const char *key, key_row *out) WUR;
+status auth_token(core_ctx *cx, const char *token, token_row *t, user_row *u) WUR;
+
 #endif

@@ -5,6 +5,9 @@
 #include "server/http.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <limits.h>
 #include <pthread.h>
 #include <microhttpd.h>
@@ -537,6 +540,62 @@ static status metrics_start(const char *listen, struct MHD_Daemon **out, diag *d
     return ST_OK;
 }
 
+/* One listening socket on addr with SO_REUSEPORT, for one of the server's daemons; -1 (and
+ * errno) on failure. */
+static int listen_socket(const struct sockaddr_storage *addr, bool v6)
+{
+    int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    int on = 1;
+    socklen_t len = v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) ||
+        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) ||
+        (v6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on)) ||
+        bind(fd, (const struct sockaddr *)addr, len) || listen(fd, SOMAXCONN)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Whether addr's port is free: a plain bind (no SO_REUSEPORT) fails on a port that anyone
+ * listens on, so a second server is refused here instead of taking half of the connections. */
+static bool port_free(const struct sockaddr_storage *addr, bool v6)
+{
+    int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
+    int on = 1;
+    socklen_t len = v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+    bool ok = !setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) &&
+              (!v6 || !setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on)) &&
+              !bind(fd, (const struct sockaddr *)addr, len);
+    close(fd);
+    return ok;
+}
+
+/* The port of a bound socket (the one the kernel chose for port 0). */
+static uint16_t bound_port(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    if (getsockname(fd, (struct sockaddr *)&ss, &len)) return 0;
+    return ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                          : ((struct sockaddr_in *)&ss)->sin_port);
+}
+
+/* Stops the daemons started so far and closes their sockets. */
+static void stop_all(struct MHD_Daemon **daemons, int *fds, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        /* Quiesced first, so libmicrohttpd leaves the socket to us to close. */
+        if (daemons[i]) {
+            (void)MHD_quiesce_daemon(daemons[i]);
+            MHD_stop_daemon(daemons[i]);
+        }
+        if (fds[i] >= 0) close(fds[i]);
+    }
+}
+
 status http_serve(const http_config *config, diag *d)
 {
     cfg = config;
@@ -549,6 +608,7 @@ status http_serve(const http_config *config, diag *d)
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         threads = n > 0 ? (unsigned)n : 1;
     }
+    if (threads > LIMIT_SERVER_THREADS) threads = LIMIT_SERVER_THREADS;
 
     /* Worker threads inherit this mask: only the main thread takes the stop signals. */
     sigset_t stop;
@@ -558,26 +618,53 @@ status http_serve(const http_config *config, diag *d)
     sigaddset(&stop, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
 
+    if (!port_free(&addr, v6))
+        return diag_set(d, ST_INTERNAL, "listen", "cannot listen on %s: %s", cfg->listen,
+                        strerror(errno));
     /* The metrics listener first: once the API answers, so does /metrics. */
     struct MHD_Daemon *metrics = NULL;
     if (cfg->metrics_listen) {
         status mst = metrics_start(cfg->metrics_listen, &metrics, d);
         if (mst) return mst;
     }
+    /* One daemon per thread, each with its own epoll set and its own SO_REUSEPORT socket on the
+     * same address: the kernel spreads new connections over the sockets by their addresses'
+     * hash. (libmicrohttpd's thread pool shares one socket, and the worker that wakes first
+     * accepts everything queued: a burst of 32 connections could all land on one thread, and a
+     * connection never moves.) A suspended connection is resumed through its own daemon. */
+    struct MHD_Daemon *daemons[LIMIT_SERVER_THREADS] = {0};
+    int fds[LIMIT_SERVER_THREADS];
+    for (unsigned i = 0; i < threads; i++)
+        fds[i] = -1;
     unsigned flags =
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (v6) flags |= MHD_USE_IPv6;
-    struct MHD_Daemon *daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)LIMIT_CONN_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)LIMIT_CONN_MEMORY, MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIMIT_CONNECTIONS,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-        MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-        MHD_OPTION_END);
-    if (!daemon) {
-        if (metrics) MHD_stop_daemon(metrics);
-        return diag_set(d, ST_INTERNAL, "listen", "cannot listen on %s", cfg->listen);
+    unsigned per_daemon = (unsigned)LIMIT_CONNECTIONS / threads;
+    for (unsigned i = 0; i < threads; i++) {
+        fds[i] = listen_socket(&addr, v6);
+        if (fds[i] >= 0 && i == 0) {
+            /* Port 0: the others join the port the kernel chose for the first. */
+            uint16_t port = htons(bound_port(fds[0]));
+            if (v6)
+                ((struct sockaddr_in6 *)&addr)->sin6_port = port;
+            else
+                ((struct sockaddr_in *)&addr)->sin_port = port;
+        }
+        if (fds[i] >= 0)
+            daemons[i] = MHD_start_daemon(
+                flags, 0, NULL, NULL, handle, NULL, MHD_OPTION_LISTEN_SOCKET, fds[i],
+                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LIMIT_CONN_TIMEOUT_S,
+                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_CONN_MEMORY,
+                MHD_OPTION_CONNECTION_LIMIT, per_daemon, MHD_OPTION_NOTIFY_COMPLETED, completed,
+                NULL, MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL, MHD_OPTION_UNESCAPE_CALLBACK,
+                unescape, NULL, MHD_OPTION_END);
+        if (!daemons[i]) {
+            int err = errno;
+            stop_all(daemons, fds, i); /* fds[i], if any, went with the failed start */
+            if (metrics) MHD_stop_daemon(metrics);
+            return diag_set(d, ST_INTERNAL, "listen", "cannot listen on %s: %s", cfg->listen,
+                            strerror(err));
+        }
     }
     log_info("ticketd serving on http://%s with %u threads", cfg->listen, threads);
     if (metrics) log_info("ticketd metrics on http://%s/metrics", cfg->metrics_listen);
@@ -590,14 +677,15 @@ status http_serve(const http_config *config, diag *d)
     sigwait(&wait_for, &sig);
     log_info("ticketd: signal %d, finishing in-flight requests", sig);
 
-    /* Stop accepting, let requests in progress complete, then stop. */
-    MHD_socket ls = MHD_quiesce_daemon(daemon);
+    /* Stop accepting, let requests in progress complete, then stop. (The sockets are ours:
+     * quiescing hands them back, closed after the daemons stop.) */
+    for (unsigned i = 0; i < threads; i++)
+        (void)MHD_quiesce_daemon(daemons[i]);
     api_stream_close_all(); /* stream connections end too (none may stay suspended) */
     for (int waited = 0; atomic_load(&in_flight) > 0 && waited < LIMIT_SHUTDOWN_WAIT_MS;
          waited += 5)
         usleep(5000);
-    MHD_stop_daemon(daemon);
-    if (ls != MHD_INVALID_SOCKET) close(ls);
+    stop_all(daemons, fds, threads);
     if (metrics) MHD_stop_daemon(metrics);
     log_info("ticketd: stopped");
     return ST_OK;

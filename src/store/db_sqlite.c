@@ -25,6 +25,13 @@ struct sconn {
     struct db base; /* must be first */
     sqlite3 *h;
     struct stmt cache[LIMIT_STMT_CACHE];
+    /* The SQL is nearly always a string literal, passed at the same address every time: the
+     * statement last found for an address, checked by comparing the text (an address may be
+     * reused by another text, and the entry may have been evicted), skips hashing the text. */
+    struct {
+        const char *sql;
+        struct stmt *e;
+    } by_addr[LIMIT_STMT_CACHE];
 };
 
 static status sq_exec(db *c, const char *sql);
@@ -92,9 +99,9 @@ static void sq_close(db *base)
     free(c);
 }
 
-static db_stmt *sq_prepare(db *base, const char *sql)
+/* The cached statement of sql, prepared now if it is not there; NULL on error (logged). */
+static struct stmt *lookup(struct sconn *c, const char *sql)
 {
-    struct sconn *c = (struct sconn *)base;
     uint64_t h = text_hash(sql);
     size_t slot = h % LIMIT_STMT_CACHE;
     /* Open addressing with a short probe. A full neighbourhood evicts a statement that is not
@@ -103,7 +110,7 @@ static db_stmt *sq_prepare(db *base, const char *sql)
     for (size_t k = 0; k < 8; k++) {
         size_t i = (slot + k) % LIMIT_STMT_CACHE;
         struct stmt *e = &c->cache[i];
-        if (e->st && e->hash == h && strcmp(e->sql, sql) == 0) return (db_stmt *)e;
+        if (e->st && e->hash == h && strcmp(e->sql, sql) == 0) return e;
         if (!e->st) {
             victim = i;
             break;
@@ -123,7 +130,21 @@ static db_stmt *sq_prepare(db *base, const char *sql)
     e->st = st;
     e->sql = xstrdup(sql);
     e->hash = h;
-    return (db_stmt *)e;
+    return e;
+}
+
+static db_stmt *sq_prepare(db *base, const char *sql)
+{
+    struct sconn *c = (struct sconn *)base;
+    size_t ai = ((uintptr_t)sql >> 3) % LIMIT_STMT_CACHE;
+    struct stmt *seen = c->by_addr[ai].sql == sql ? c->by_addr[ai].e : NULL;
+    if (seen && seen->st && strcmp(seen->sql, sql) == 0) return (db_stmt *)seen;
+    struct stmt *found = lookup(c, sql);
+    if (found) {
+        c->by_addr[ai].sql = sql;
+        c->by_addr[ai].e = found;
+    }
+    return (db_stmt *)found;
 }
 
 #define ST(s) (((struct stmt *)(s))->st)

@@ -432,6 +432,16 @@ status store_begin_read(db *c)
 {
     return c->drv->begin_read(c);
 }
+status store_snapshot_version(db *c, int64_t *out)
+{
+    if (c->drv != &db_sqlite_driver) return ST_NOT_FOUND;
+    db_stmt *s = db_prepare(c, "PRAGMA data_version");
+    if (!s) return ST_INTERNAL;
+    int rc = db_step(s);
+    if (rc == DB_ROW) *out = db_col_int(s, 0);
+    db_reset(s);
+    return rc == DB_ROW ? ST_OK : ST_INTERNAL;
+}
 void store_rollback(db *c)
 {
     db_rollback(c);

@@ -60,6 +60,11 @@ status store_commit(db *c) WUR;
 /* A read transaction: the statements of one request see one snapshot and take the database's
  * read lock once instead of once per statement. End it with store_commit. */
 status store_begin_read(db *c) WUR;
+/* Inside a read transaction: a number that differs from the one an earlier read transaction of
+ * c saw iff any other connection or process committed a change in between (SQLite: PRAGMA
+ * data_version; c's own commits do not move it). ST_NOT_FOUND where the engine has none
+ * (PostgreSQL). */
+status store_snapshot_version(db *c, int64_t *out) WUR;
 void store_rollback(db *c);
 status store_backup(db *c, const char *file, diag *d) WUR;
 

@@ -64,6 +64,7 @@
 #define LIMIT_CONN_MEMORY      (8 * 1024)
 #define LIMIT_CONN_TIMEOUT_S   30                 /* idle or slow connection is closed */
 #define LIMIT_CONNECTIONS      8192               /* stream clients included */
+#define LIMIT_SERVER_THREADS   64                 /* --threads: one daemon and socket each */
 #define LIMIT_ARENA_BLOCK      (16 * 1024)        /* first block of a request arena */
 #define LIMIT_RESPONSE         (64 * 1024 * 1024) /* a rendered response */
 #define LIMIT_QUERY_PARAMS     32                 /* initial room; grows as needed */
@@ -93,6 +94,7 @@
 #define LIMIT_BUSY_TIMEOUT_MS  10000
 #define LIMIT_SHUTDOWN_WAIT_MS 10000
 #define LIMIT_RATE_BUCKETS     16384 /* rate-limit buckets per kind (key, address, login) */
+#define LIMIT_AUTH_CACHE       32    /* keys and tokens remembered per server thread */
 /* Agent sessions (core/session.h): lifetimes (serve --session-ttl, --session-idle), how often
  * a used session's last_seen_at is written, the Cookie header read, the login's length. */
 #define LIMIT_SESSION_TTL_S   (7 * 86400) /* absolute, from sign-in (default) */

@@ -5,7 +5,7 @@
 // does the API port answer /metrics). Every wait polls with a give-up deadline.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { SMTPServer } from 'smtp-server';
 import { startServer, freePort, fixtures, show, dbArgs, BIN, A, NODES } from './lib/harness.mjs';
 
@@ -124,6 +124,47 @@ test('a bad --metrics-listen is refused at start, naming the option', () => {
     { encoding: 'utf8', timeout: 30000 });
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /metrics-listen/);
+});
+
+test('a second serve on the port of a running one is refused; the first keeps answering', async () => {
+  // Each server thread listens on its own SO_REUSEPORT socket: another process must not be
+  // able to join them and take a share of the connections.
+  const port = new URL(s.base).port;
+  const r = spawnSync(BIN, ['serve', '--data', s.dataDir, ...dbArgs(s.dataDir), '--listen', `127.0.0.1:${port}`, '--quiet'],
+    { encoding: 'utf8', timeout: 30000 });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /listen.*Address already in use/);
+  for (let i = 0; i < 8; i++) {
+    const h = await fetch(`${s.base}/healthz`);
+    await h.text();
+    assert.equal(h.status, 200);
+  }
+});
+
+test('--listen [::1]:PORT: every server thread answers on IPv6, and SIGTERM stops it cleanly', async () => {
+  const port = await freePort();
+  const child = spawn(BIN, ['serve', '--data', s.dataDir, ...dbArgs(s.dataDir), '--listen', `[::1]:${port}`, '--quiet', '--threads', '2'],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => { err += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const base = `http://[::1]:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      const r = await fetch(`${base}/healthz`);
+      await r.text();
+      if (r.status === 200) break;
+    } catch { /* not up yet */ }
+    assert.ok(i < 200 && child.exitCode === null, `serve on ::1 did not come up: ${err}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  // Many connections at once, so both threads' sockets get some.
+  const all = await Promise.all(Array.from({ length: 16 }, () =>
+    fetch(`${base}/v2/agency/tickets/list?page=1&per_page=1`, { headers: { authorization: `Bearer ${s.key}` } })
+      .then(async (r) => { await r.text(); return r.status; })));
+  assert.deepEqual([...new Set(all)], [200]);
+  child.kill('SIGTERM');
+  assert.deepEqual(await exited, { code: 0, signal: null }, err);
 });
 
 test('the invitation outbox: its depth while queued, then deliveries once an SMTP server is there', async () => {

@@ -1,6 +1,6 @@
 /* Tests of core/auth.c: workspaces (create, find, validation, duplicates) and API keys
  * ("tkd_" + 64 hex, authenticate, wrong and revoked keys unauthorized, revoke by 12-char prefix
- * or uuid, ambiguous and unknown prefixes, list). */
+ * or uuid, ambiguous and unknown prefixes, list), and the per-thread cache of checked keys. */
 #include "unit.h"
 
 #include <ctype.h>
@@ -220,6 +220,63 @@ static void test_key_workspace(void **state)
     assert_int_equal(k.ws, w.id);
 }
 
+/* Revokes key by its prefix on c. */
+static void revoke_key(db *c, const char *key, diag *d)
+{
+    char prefix[KEY_PREFIX_LEN + 1];
+    snprintf(prefix, sizeof prefix, "%.*s", KEY_PREFIX_LEN, key);
+    assert_int_equal(key_revoke(c, prefix, d), ST_OK);
+}
+
+/* auth_key in a read transaction (as api_invoke calls it). */
+static status read_key(unit_env *e, const char *key, key_row *k)
+{
+    assert_int_equal(core_read_begin(&e->cx), ST_OK);
+    status st = auth_key(&e->cx, key, k);
+    core_read_end(&e->cx);
+    return st;
+}
+
+/* The cache answers while the connection's snapshot version holds: a commit made on the same
+ * connection does not move it (so nothing but reads may run there), a commit of any other
+ * connection -- another process, or this process's writer -- empties it. Inside core_txn
+ * (the writer's jobs) it is never used. */
+static void test_auth_key_cache(void **state)
+{
+    unit_env *e = *state;
+    char k1[KEY_STR_LEN + 1], k2[KEY_STR_LEN + 1];
+    assert_int_equal(key_create(e->db, e->ws.id, k1, &e->d), ST_OK);
+    assert_int_equal(key_create(e->db, e->ws.id, k2, &e->d), ST_OK);
+    key_row k;
+    assert_int_equal(read_key(e, k1, &k), ST_OK);
+    assert_int_equal(k.ws, e->ws.id);
+    assert_int_equal(read_key(e, k2, &k), ST_OK);
+
+    /* Revoked through this very connection: the remembered answer stands (the cache is used). */
+    revoke_key(e->db, k1, &e->d);
+    assert_int_equal(read_key(e, k1, &k), ST_OK);
+    assert_int_equal(k.ws, e->ws.id);
+    /* ... but not on the writer's path, which always reads. */
+    e->cx.txn_depth = 1;
+    assert_int_equal(auth_key(&e->cx, k1, &k), ST_UNAUTHORIZED);
+    e->cx.txn_depth = 0;
+
+    /* Another connection commits (here: revokes k2): both are read again. */
+    store *other = NULL;
+    assert_int_equal(store_open(e->path, &other, &e->d), ST_OK);
+    revoke_key(store_conn(other), k2, &e->d);
+    assert_int_equal(read_key(e, k1, &k), ST_UNAUTHORIZED);
+    assert_int_equal(read_key(e, k2, &k), ST_UNAUTHORIZED);
+    /* A new key is found (and remembered) at once. */
+    char k3[KEY_STR_LEN + 1];
+    assert_int_equal(key_create(store_conn(other), e->ws.id, k3, &e->d), ST_OK);
+    assert_int_equal(read_key(e, k3, &k), ST_OK);
+    assert_int_equal(read_key(e, k3, &k), ST_OK);
+    revoke_key(store_conn(other), k3, &e->d);
+    assert_int_equal(read_key(e, k3, &k), ST_UNAUTHORIZED);
+    store_close(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +289,7 @@ int main(void)
         UNIT_TEST(test_key_revoke_by_uuid),
         UNIT_TEST(test_key_revoke_unknown_and_ambiguous),
         UNIT_TEST(test_key_workspace),
+        UNIT_TEST(test_auth_key_cache),
     };
     return cmocka_run_group_tests_name("core/auth", tests, NULL, NULL);
 }
