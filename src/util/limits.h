@@ -13,6 +13,7 @@
 #define LIMIT_QB_ARGS     16   /* arguments of one built WHERE clause (store/sql.h's qb) */
 #define LIMIT_SEARCH_SCAN 2000 /* newest matches a search reads from the word index first */
 #define LIMIT_FTS_EXPAND  16   /* terms a search's prefix word is spelled out as (sql.h) */
+#define LIMIT_PG_PIPELINE 16   /* statements db_pg.c holds back to send with the next one */
 
 /* Video-assistance calls, medias, exports */
 #define LIMIT_CALL_TYPE_CHARS 64
