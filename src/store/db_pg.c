@@ -60,6 +60,7 @@ struct pconn {
     char *pending[LIMIT_PG_PIPELINE];
     int n_pending;
     bool draining; /* in pipeline mode: a ROLLBACK's answer not read yet */
+    bool closing;
     struct pstmt cache[LIMIT_STMT_CACHE];
 };
 
@@ -183,7 +184,9 @@ static void stmt_free(struct pstmt *s)
     clear_run(s);
     clear_values(s);
     drain(s->c);
-    if (s->epoch && s->epoch == s->c->epoch && PQstatus(s->c->h) == CONNECTION_OK) {
+    /* Closing: the session's end drops every prepared statement, no DEALLOCATE each. */
+    if (s->epoch && s->epoch == s->c->epoch && !s->c->closing &&
+        PQstatus(s->c->h) == CONNECTION_OK) {
         char q[48];
         snprintf(q, sizeof q, "DEALLOCATE s%d", s->id);
         PQclear(PQexec(s->c->h, q));
@@ -203,6 +206,7 @@ static void pg_close(db *base)
 {
     struct pconn *c = (struct pconn *)base;
     if (!c) return;
+    c->closing = true;
     for (int i = 0; i < LIMIT_STMT_CACHE; i++)
         stmt_free(&c->cache[i]);
     drop_pending(c);
