@@ -211,6 +211,8 @@ describe('webhooks', () => {
     assert.equal(r.status, 202, show(r));
     assert.equal(r.json.status, 'queued');
     await until('the copy', () => rcv.got.filter((g) => g.json.id === d.id).length === 2);
+    // The receiver has the copy before the worker records its answer: wait for the record.
+    await until('the copy recorded', async () => (await deliveries(w.id)).find((x) => x.id === d.id).attempt_count === 2);
     const again = (await deliveries(w.id)).find((x) => x.id === d.id);
     assert.equal(again.status, 'delivered');
     assert.equal(again.attempt_count, 2);
