@@ -42,6 +42,10 @@ struct db_driver {
     status (*commit)(db *c);
     void (*rollback)(db *c);
     status (*backup)(db *c, const char *file, diag *d); /* online, consistent copy */
+    /* One parameterless statement whose answer matters only if it fails (SAVEPOINT, RELEASE, a
+     * lock): it may be held back and sent with the next statement that returns rows or with
+     * the COMMIT, which then reports its failure. NULL: the engine runs it at once (exec). */
+    status (*exec_later)(db *c, const char *sql);
     /* Background upkeep: moves committed changes from the log into the database without
      * blocking writers (SQLite: a PASSIVE WAL checkpoint). NULL: the engine needs none. */
     status (*checkpoint)(db *c);

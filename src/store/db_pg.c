@@ -6,6 +6,11 @@
  * text, blobs as binary; SQLSTATE maps to the status enum (unique and foreign-key violations are
  * conflicts); a connection that broke answers ST_UNAVAILABLE for the statement in flight and is
  * re-established on the next use.
+ * Round trips: BEGIN and the statements whose answer only matters if they fail (SAVEPOINT,
+ * RELEASE, the writers' lock, NOTIFY: db.h's exec_later) are held back and sent in one libpq
+ * pipeline with the next statement that returns rows, or with the COMMIT; a read's ROLLBACK is
+ * sent without waiting, its answer read before the connection's next use. A read transaction
+ * in which no statement ran costs nothing.
  * The only file besides db_sqlite.c that includes a database header. */
 #include <libpq-fe.h>
 #include <stdlib.h>
@@ -51,6 +56,11 @@ struct pconn {
     unsigned epoch; /* bumped when the session is re-established: prepared names are gone */
     int next_id;
     bool broken;
+    /* Parameterless statements not sent yet (owned): they go ahead of the next one. */
+    char *pending[LIMIT_PG_PIPELINE];
+    int n_pending;
+    bool draining; /* in pipeline mode: a ROLLBACK's answer not read yet */
+    bool closing;
     struct pstmt cache[LIMIT_STMT_CACHE];
 };
 
@@ -101,9 +111,46 @@ static status pg_open(const char *dsn, db **out, diag *d)
     return ST_OK;
 }
 
+static void drop_pending(struct pconn *c)
+{
+    for (int i = 0; i < c->n_pending; i++)
+        free(c->pending[i]);
+    c->n_pending = 0;
+}
+
+/* Reads the answer of a ROLLBACK sent without waiting (pg_rollback), up to its sync, and
+ * leaves pipeline mode. A failure there only matters for the connection. */
+static void drain(struct pconn *c)
+{
+    if (!c->draining) return;
+    c->draining = false;
+    bool was_null = false;
+    for (;;) {
+        PGresult *r = PQgetResult(c->h);
+        if (!r) {
+            if (was_null || PQstatus(c->h) != CONNECTION_OK) {
+                c->broken = true;
+                break;
+            }
+            was_null = true;
+            continue;
+        }
+        was_null = false;
+        ExecStatusType es = PQresultStatus(r);
+        if (es == PGRES_FATAL_ERROR) {
+            log_error("pg: rollback: %s", PQresultErrorMessage(r));
+            c->broken = true;
+        }
+        PQclear(r);
+        if (es == PGRES_PIPELINE_SYNC || es == PGRES_FATAL_ERROR) break;
+    }
+    if (!PQexitPipelineMode(c->h)) c->broken = true;
+}
+
 /* A broken connection is re-established before its next statement; ST_UNAVAILABLE if not. */
 static status ensure(struct pconn *c)
 {
+    drain(c);
     if (!c->broken && PQstatus(c->h) == CONNECTION_OK) return ST_OK;
     PQreset(c->h);
     status st = session(c, NULL);
@@ -136,7 +183,10 @@ static void stmt_free(struct pstmt *s)
     if (!s->sql) return;
     clear_run(s);
     clear_values(s);
-    if (s->epoch && s->epoch == s->c->epoch && PQstatus(s->c->h) == CONNECTION_OK) {
+    drain(s->c);
+    /* Closing: the session's end drops every prepared statement, no DEALLOCATE each. */
+    if (s->epoch && s->epoch == s->c->epoch && !s->c->closing &&
+        PQstatus(s->c->h) == CONNECTION_OK) {
         char q[48];
         snprintf(q, sizeof q, "DEALLOCATE s%d", s->id);
         PQclear(PQexec(s->c->h, q));
@@ -156,8 +206,10 @@ static void pg_close(db *base)
 {
     struct pconn *c = (struct pconn *)base;
     if (!c) return;
+    c->closing = true;
     for (int i = 0; i < LIMIT_STMT_CACHE; i++)
         stmt_free(&c->cache[i]);
+    drop_pending(c);
     PQfinish(c->h);
     free(c->dsn);
     free(c);
@@ -314,10 +366,93 @@ static int failure(struct pstmt *s, PGresult *r)
     return -ST_INTERNAL;
 }
 
+/* failure() for a statement that is not in the cache (BEGIN, COMMIT, held-back ones). */
+static int failure_of(struct pconn *c, const char *sql, PGresult *r)
+{
+    struct pstmt probe = {.c = c, .sql = (char *)sql};
+    return failure(&probe, r);
+}
+
+/* One round trip: the held-back statements, then s (its PREPARE first when this session has
+ * not seen it; its result stays in s->res) or the parameterless last, in one pipeline with
+ * one sync. 0 or the -status of the first failure (what follows it is not run). */
+static int pipeline(struct pconn *c, struct pstmt *s, const char *last)
+{
+    bool prep = s && s->epoch != c->epoch;
+    char name[24] = "";
+    if (s) snprintf(name, sizeof name, "s%d", s->id);
+    bool sent = PQenterPipelineMode(c->h);
+    for (int i = 0; sent && i < c->n_pending; i++)
+        sent = PQsendQueryParams(c->h, c->pending[i], 0, NULL, NULL, NULL, NULL, 0);
+    if (sent && prep) sent = PQsendPrepare(c->h, name, s->text, s->n_params, s->types);
+    if (sent && s)
+        sent = PQsendQueryPrepared(c->h, name, s->n_params, (const char *const *)s->vals, s->lens,
+                                   s->fmts, 0);
+    else if (sent && last)
+        sent = PQsendQueryParams(c->h, last, 0, NULL, NULL, NULL, NULL, 0);
+    if (sent) sent = PQpipelineSync(c->h);
+    int n = c->n_pending + (s ? 1 + prep : last != NULL), rc = 0;
+    for (int i = 0; sent && i < n; i++) {
+        PGresult *r = PQgetResult(c->h);
+        if (!r) {
+            sent = false;
+            break;
+        }
+        ExecStatusType es = PQresultStatus(r);
+        bool ok = es == PGRES_COMMAND_OK || es == PGRES_TUPLES_OK;
+        const char *what = i < c->n_pending ? c->pending[i] : s ? s->sql : last;
+        if (!ok && !rc) rc = failure_of(c, what, r);
+        if (prep && i == c->n_pending && ok) s->epoch = c->epoch;
+        if (s && i == n - 1)
+            s->res = r;
+        else
+            PQclear(r);
+        PGresult *end = PQgetResult(c->h); /* NULL: the end of that statement's results */
+        if (end) {
+            PQclear(end);
+            sent = false;
+        }
+    }
+    if (sent) {
+        PGresult *r = PQgetResult(c->h);
+        sent = r && PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+        PQclear(r);
+    }
+    if (sent) sent = PQexitPipelineMode(c->h);
+    drop_pending(c);
+    if (!sent) {
+        c->broken = true;
+        log_error("pg: connection lost in a pipeline: %s", PQerrorMessage(c->h));
+        return -ST_UNAVAILABLE;
+    }
+    return rc;
+}
+
+/* Holds sql back for the next round trip (db.h exec_later); a full queue is sent now. */
+static status pg_exec_later(db *base, const char *sql)
+{
+    struct pconn *c = (struct pconn *)base;
+    if (c->n_pending == LIMIT_PG_PIPELINE) {
+        if (ensure(c)) return ST_UNAVAILABLE;
+        int rc = pipeline(c, NULL, NULL);
+        if (rc) return (status)-rc;
+    }
+    c->pending[c->n_pending++] = xstrdup(sql);
+    return ST_OK;
+}
+
 static int run(struct pstmt *s)
 {
     struct pconn *c = s->c;
     if (ensure(c)) return -ST_UNAVAILABLE;
+    if (c->n_pending) {
+        int rc = pipeline(c, s, NULL);
+        s->ran = true;
+        ExecStatusType es = s->res ? PQresultStatus(s->res) : PGRES_FATAL_ERROR;
+        s->row = -1;
+        s->n_rows = !rc && es == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
+        return rc;
+    }
     if (s->epoch != c->epoch) {
         for (int i = 0; i < s->n_params; i++) /* a number the text skips still needs a type */
             if (!s->used[i] && !s->types[i]) s->types[i] = OID_TEXT;
@@ -404,6 +539,10 @@ static status pg_exec(db *base, const char *sql)
 {
     struct pconn *c = (struct pconn *)base;
     if (ensure(c)) return ST_UNAVAILABLE;
+    if (c->n_pending) { /* sql may hold several statements: no pipeline for it */
+        int rc = pipeline(c, NULL, NULL);
+        if (rc) return (status)-rc;
+    }
     PGresult *r = PQexec(c->h, sql);
     ExecStatusType es = PQresultStatus(r);
     status st = ST_OK;
@@ -415,27 +554,42 @@ static status pg_exec(db *base, const char *sql)
     return st;
 }
 
+/* BEGIN goes out with the transaction's first statement. */
 static status pg_begin(db *base)
 {
-    return pg_exec(base, "BEGIN");
+    return pg_exec_later(base, "BEGIN");
 }
 
 /* One snapshot for the whole read, as SQLite's read transaction gives. */
 static status pg_begin_read(db *base)
 {
-    return pg_exec(base, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    return pg_exec_later(base, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 }
 
+/* With what is held back, in one round trip. */
 static status pg_commit(db *base)
 {
-    return pg_exec(base, "COMMIT");
+    struct pconn *c = (struct pconn *)base;
+    if (ensure(c)) return ST_UNAVAILABLE;
+    return (status)-pipeline(c, NULL, "COMMIT");
 }
 
+/* What was held back is dropped (a BEGIN no statement followed needs no ROLLBACK); an open
+ * transaction's ROLLBACK is sent without waiting for its answer (drain reads it). */
 static void pg_rollback(db *base)
 {
     struct pconn *c = (struct pconn *)base;
-    if (PQstatus(c->h) == CONNECTION_OK && PQtransactionStatus(c->h) != PQTRANS_IDLE)
-        (void)pg_exec(base, "ROLLBACK");
+    drop_pending(c);
+    drain(c);
+    if (c->broken || PQstatus(c->h) != CONNECTION_OK || PQtransactionStatus(c->h) == PQTRANS_IDLE)
+        return;
+    bool sent = PQenterPipelineMode(c->h) &&
+                PQsendQueryParams(c->h, "ROLLBACK", 0, NULL, NULL, NULL, NULL, 0) &&
+                PQpipelineSync(c->h);
+    if (sent)
+        c->draining = true;
+    else
+        c->broken = true;
 }
 
 static status pg_backup(db *base, const char *file, diag *d)
@@ -492,6 +646,7 @@ const struct db_driver db_pg_driver = {
     .col_blob = pg_col_blob,
     .reset = pg_reset,
     .exec = pg_exec,
+    .exec_later = pg_exec_later,
     .begin = pg_begin,
     .begin_read = pg_begin_read,
     .commit = pg_commit,

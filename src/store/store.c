@@ -265,6 +265,13 @@ static status exec_cached(db *c, const char *sql)
     return run_done(db_prepare(c, sql));
 }
 
+/* A statement whose answer only matters if it fails: held back for the next round trip
+ * where the engine has round trips (db.h exec_later). */
+static status exec_later(db *c, const char *sql)
+{
+    return c->drv->exec_later ? c->drv->exec_later(c, sql) : exec_cached(c, sql);
+}
+
 /* First in every write transaction of the writer: where several processes write (PostgreSQL),
  * they take turns until COMMIT, so event ids follow commit order (db.h's write_lock). Taken
  * before any row is touched, it cannot close a deadlock: its holder may wait only for rows of
@@ -272,13 +279,7 @@ static status exec_cached(db *c, const char *sql)
 static status lock_writes(db *c)
 {
     if (!c->drv->write_lock) return ST_OK;
-    db_stmt *st = db_prepare(c, c->drv->write_lock);
-    if (!st) return ST_INTERNAL;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-    }
-    db_reset(st);
-    return step_status(rc);
+    return exec_later(c, c->drv->write_lock);
 }
 
 /* Before COMMIT on the writer: what the engine defers to the end of a transaction (db.h
@@ -305,10 +306,10 @@ static void run_batch(store *s, store_job *batch)
     } else {
         /* A failure here (ST_UNAVAILABLE when the connection broke) fails the batch. */
         for (store_job *j = batch; j; j = j->next) {
-            if ((committed = exec_cached(s->writer, "SAVEPOINT job"))) break;
+            if ((committed = exec_later(s->writer, "SAVEPOINT job"))) break;
             j->ran_ok = !j->run(s->writer, j->arg);
-            if (!j->ran_ok && (committed = exec_cached(s->writer, "ROLLBACK TO job"))) break;
-            if ((committed = exec_cached(s->writer, "RELEASE job"))) break;
+            if (!j->ran_ok && (committed = exec_later(s->writer, "ROLLBACK TO job"))) break;
+            if ((committed = exec_later(s->writer, "RELEASE job"))) break;
         }
         if (!committed) committed = fts_flush(s->writer);
         if (!committed) committed = db_commit(s->writer);

@@ -2,6 +2,9 @@
  * event of a workspace, and on PostgreSQL the NOTIFY that wakes the other nodes' streams (the
  * writers' lock that keeps event ids in commit order is store.c's lock_writes;
  * docs/NATIVE.md "Live stream"). */
+#include <stdio.h>
+#include <string.h>
+
 #include "store/sql.h"
 
 bool store_notifies(db *c)
@@ -9,9 +12,33 @@ bool store_notifies(db *c)
     return c->drv->notify != NULL;
 }
 
+/* notify with its one `?` replaced by payload as an SQL literal, in out; false if it does not
+ * fit. */
+static bool notify_text(const char *notify, const char *payload, char *out, size_t cap)
+{
+    const char *q = strchr(notify, '?');
+    size_t n = 0;
+    if (!q || (size_t)(q - notify) + 2 >= cap) return false;
+    memcpy(out, notify, (size_t)(q - notify));
+    n = (size_t)(q - notify);
+    out[n++] = '\'';
+    for (const char *p = payload; *p; p++) {
+        if (n + 3 >= cap) return false;
+        if (*p == '\'') out[n++] = '\''; /* standard_conforming_strings: only ' is doubled */
+        out[n++] = *p;
+    }
+    out[n++] = '\'';
+    int w = snprintf(out + n, cap - n, "%s", q + 1);
+    return w >= 0 && (size_t)w < cap - n;
+}
+
 status store_notify(db *c, const char *payload)
 {
     if (!c->drv->notify) return ST_OK;
+    /* Nothing to read back: held for the next round trip where the engine can (db.h). */
+    char text[512];
+    if (c->drv->exec_later && notify_text(c->drv->notify, payload, text, sizeof text))
+        return c->drv->exec_later(c, text);
     db_stmt *s = db_prepare(c, c->drv->notify);
     if (!s) return ST_INTERNAL;
     db_bind_text(s, 1, payload);

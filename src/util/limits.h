@@ -32,6 +32,7 @@
 #define LIMIT_MALLOC_ARENAS         2
 #define LIMIT_MALLOC_MMAP_THRESHOLD (256 * 1024)
 #define LIMIT_MALLOC_TRIM_THRESHOLD (1024 * 1024)
+#define LIMIT_PG_PIPELINE 16   /* statements db_pg.c holds back to send with the next one */
 
 /* Video-assistance calls, medias, exports */
 #define LIMIT_CALL_TYPE_CHARS 64
