@@ -14,6 +14,7 @@
 #define LIMIT_SEARCH_SCAN 2000 /* newest matches a search reads from the word index first */
 #define LIMIT_FTS_EXPAND  16   /* terms a search's prefix word is spelled out as (sql.h) */
 #define LIMIT_FTS_MEMO    16   /* words whose terms a connection remembers (sql_fts_terms) */
+#define LIMIT_PG_PIPELINE 16   /* statements db_pg.c holds back to send with the next one */
 /* A common q read for a /ticketd/v1 page tries at most this many rows per row of the page in
  * one plan before the next (store/ticket_page.c rowid_page, tested_page). */
 #define LIMIT_PAGE_MATCH_TESTS 4
@@ -32,7 +33,6 @@
 #define LIMIT_MALLOC_ARENAS         2
 #define LIMIT_MALLOC_MMAP_THRESHOLD (256 * 1024)
 #define LIMIT_MALLOC_TRIM_THRESHOLD (1024 * 1024)
-#define LIMIT_PG_PIPELINE 16   /* statements db_pg.c holds back to send with the next one */
 
 /* Video-assistance calls, medias, exports */
 #define LIMIT_CALL_TYPE_CHARS 64

@@ -89,8 +89,12 @@ static const char *make(arena *a, const char *path, const char *query, const cha
                         const char *k1, const char *k2)
 {
     api_resp r;
-    fuzz_req fr = {.method = "POST", .path = path, .query = query, .body = body,
-                   .body_len = body ? strlen(body) : 0, .content_type = "application/json"};
+    fuzz_req fr = {.method = "POST",
+                   .path = path,
+                   .query = query,
+                   .body = body,
+                   .body_len = body ? strlen(body) : 0,
+                   .content_type = "application/json"};
     int http = fuzz_request(&fr, a, &r);
     json_t *j = r.body ? json_loadb(r.body, r.len, 0, NULL) : NULL;
     json_t *v = j ? json_object_get(j, k1) : NULL;
@@ -125,8 +129,10 @@ const fuzz_world *fuzz_api_start(void)
     if (store_start_writer(st)) die("store_start_writer", NULL);
     if (blob_store_open(data_dir, &blobs, &d)) die("blob_store_open", &d);
     if (!blob_media_init("ticketd-fuzz")) die("blob_media_init", NULL);
-    asset_config ac = {.blobs = blobs, .public_url = "http://127.0.0.1:8080",
-                       .max_upload = 1024 * 1024, .max_pixels = LIMIT_IMAGE_PIXELS,
+    asset_config ac = {.blobs = blobs,
+                       .public_url = "http://127.0.0.1:8080",
+                       .max_upload = 1024 * 1024,
+                       .max_pixels = LIMIT_IMAGE_PIXELS,
                        .url_ttl_s = LIMIT_FILE_URL_TTL_S};
     if (asset_init(&ac, st, &d)) die("asset_init", &d);
     /* As `serve` does: uploads over the socket are decoded on these, the connection suspended. */
@@ -162,9 +168,9 @@ const fuzz_world *fuzz_api_start(void)
                                "email=paul@example.com&name=Paul&subject=Boiler"
                                "&agent=ann@example.com&start_date=2030-01-01T15:00:00Z",
                                NULL, "id", NULL);
-    fuzz_part parts[] = {{.key = "file", .filename = "shot.png", .data = (const char *)png,
-                          .size = sizeof png},
-                         {.key = "alt_text", .data = "The error", .size = 9}};
+    fuzz_part parts[] = {
+        {.key = "file", .filename = "shot.png", .data = (const char *)png, .size = sizeof png},
+        {.key = "alt_text", .data = "The error", .size = 9}};
     api_resp r;
     if (fuzz_upload("/v2/agency/assets/upload", parts, 2, a, &r) >= 300) die("upload", NULL);
     json_t *j = r.body ? json_loadb(r.body, r.len, 0, NULL) : NULL;
@@ -237,11 +243,17 @@ int fuzz_request(const fuzz_req *fr, arena *a, api_resp *resp_out)
     if (resp_out) *resp_out = (api_resp){0};
     char auth[128];
     snprintf(auth, sizeof auth, "Bearer %s", world.key);
-    api_req req = {.method = fr->method, .path = fr->path, .a = a,
+    api_req req = {.method = fr->method,
+                   .path = fr->path,
+                   .a = a,
                    .authorization = fr->authorization ? fr->authorization : auth,
-                   .content_type = fr->content_type, .range = fr->range,
-                   .if_range = fr->if_range, .accept_encoding = fr->accept_encoding,
-                   .if_none_match = fr->if_none_match, .body = fr->body, .body_len = fr->body_len};
+                   .content_type = fr->content_type,
+                   .range = fr->range,
+                   .if_range = fr->if_range,
+                   .accept_encoding = fr->accept_encoding,
+                   .if_none_match = fr->if_none_match,
+                   .body = fr->body,
+                   .body_len = fr->body_len};
     bool known = false;
     api_resp resp = {0};
     const api_route *route = NULL;
@@ -269,12 +281,15 @@ int fuzz_upload(const char *path, const fuzz_part *parts, size_t n, arena *a, ap
     if (resp_out) *resp_out = (api_resp){0};
     char auth[128];
     snprintf(auth, sizeof auth, "Bearer %s", world.key);
-    api_req req = {.method = "POST", .path = path, .a = a, .authorization = auth,
+    api_req req = {.method = "POST",
+                   .path = path,
+                   .a = a,
+                   .authorization = auth,
                    .content_type = "multipart/form-data; boundary=x"};
     bool known = false;
     api_resp resp = {0};
-    const api_route *route = router_match(api_routes, api_route_count, "POST", path, a,
-                                          req.params, &req.n_params, &known);
+    const api_route *route = router_match(api_routes, api_route_count, "POST", path, a, req.params,
+                                          &req.n_params, &known);
     if (!route || !route->upload) {
         fprintf(stderr, "fuzz: %s is not an upload route\n", path);
         abort();
@@ -391,12 +406,15 @@ int fuzz_route_request(const uint8_t *data, size_t size, bool (*keep)(const api_
         }
     }
     path[pl < LIMIT_PATH ? pl : LIMIT_PATH] = '\0';
-    fuzz_req fr = {.method = r->method, .path = path, .query = query,
-                   .content_type = content_type, .body = body, .body_len = body_len};
+    fuzz_req fr = {.method = r->method,
+                   .path = path,
+                   .query = query,
+                   .content_type = content_type,
+                   .body = body,
+                   .body_len = body_len};
     api_resp resp;
     int http = fuzz_request(&fr, a, &resp);
-    if (http < 300 && !strcmp(r->method, "POST") && !strchr(r->path, '{'))
-        remember(r->path, &resp);
+    if (http < 300 && !strcmp(r->method, "POST") && !strchr(r->path, '{')) remember(r->path, &resp);
     free(resp.body);
     arena_free(a);
     return http;
@@ -408,8 +426,11 @@ static char listen_addr[64];
 
 static void *serve_thread(void *arg)
 {
-    http_config hc = {.listen = listen_addr, .threads = 2, .max_body = LIMIT_BODY_DEFAULT,
-                      .max_upload = 1024 * 1024, .quiet = true};
+    http_config hc = {.listen = listen_addr,
+                      .threads = 2,
+                      .max_body = LIMIT_BODY_DEFAULT,
+                      .max_upload = 1024 * 1024,
+                      .quiet = true};
     diag d = {0};
     if (http_serve(&hc, &d)) die("http_serve", &d);
     return NULL;
@@ -457,7 +478,8 @@ int fuzz_http(const char *req, size_t len)
         ssize_t got, total = 0;
         char head[16] = "";
         while ((got = recv(s, chunk, sizeof chunk, 0)) > 0) {
-            if (total < 12) memcpy(head + total, chunk, (size_t)(12 - total < got ? 12 - total : got));
+            if (total < 12)
+                memcpy(head + total, chunk, (size_t)(12 - total < got ? 12 - total : got));
             total += got;
         }
         if (total >= 12 && !strncmp(head, "HTTP/1.1 ", 9))

@@ -38,9 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     arena *a = arena_new(4096);
     fuzz_in in = {data, data + size};
     const char *range = fuzz_take(&in, a, '\n', NULL);
-    const char *if_range = in.p < in.end || (size && data[size - 1] == '\n')
-                               ? fuzz_take(&in, a, '\0', NULL)
-                               : NULL;
+    const char *if_range =
+        in.p < in.end || (size && data[size - 1] == '\n') ? fuzz_take(&in, a, '\0', NULL) : NULL;
     api_resp r;
     fuzz_req fr = {.method = "GET", .path = path, .range = range, .if_range = if_range};
     int http = fuzz_request(&fr, a, &r);

@@ -40,8 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Under any other method the same path is known (405), or matches another route. */
     bool known2 = false;
     size_t n2;
-    const api_route *r2 = router_match(api_routes, api_route_count, "FUZZ", path, a, params,
-                                       &n2, &known2);
+    const api_route *r2 =
+        router_match(api_routes, api_route_count, "FUZZ", path, a, params, &n2, &known2);
     if (r2 || (r && !known2)) abort();
     arena_free(a);
     return 0;

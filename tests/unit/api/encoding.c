@@ -69,9 +69,8 @@ static void test_star(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_absent),      cmocka_unit_test(test_named),
-        cmocka_unit_test(test_q),           cmocka_unit_test(test_malformed_q),
-        cmocka_unit_test(test_star),
+        cmocka_unit_test(test_absent),      cmocka_unit_test(test_named), cmocka_unit_test(test_q),
+        cmocka_unit_test(test_malformed_q), cmocka_unit_test(test_star),
     };
     return cmocka_run_group_tests_name("api/encoding", tests, NULL, NULL);
 }

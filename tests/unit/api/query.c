@@ -285,7 +285,7 @@ int main(void)
         Q_TEST(test_absent),     Q_TEST(test_single),       Q_TEST(test_repeated),
         Q_TEST(test_comma_list), Q_TEST(test_brackets),     Q_TEST(test_mixed),
         Q_TEST(test_lower_case), Q_TEST(test_bad_uuid),     Q_TEST(test_limit),
-        Q_TEST(test_kv_join),    Q_TEST(test_kv_join_long),  Q_TEST(test_kv_join_empty),
+        Q_TEST(test_kv_join),    Q_TEST(test_kv_join_long), Q_TEST(test_kv_join_empty),
     };
     return cmocka_run_group_tests_name("api/query", tests, NULL, NULL);
 }

@@ -49,10 +49,12 @@ static void test_validators(void **state)
     assert_int_equal(assist_paging(&d, none, none, 10, 100, &lim, &off), ST_OK);
     assert_int_equal(lim, 10);
     assert_int_equal(off, 0);
-    assert_int_equal(assist_paging(&d, (opt_int){true, 101}, none, 10, 100, &lim, &off), ST_INVALID);
-    assert_string_equal(d.field, "limit");
-    assert_int_equal(assist_paging(&d, (opt_int){true, 5}, (opt_int){true, -1}, 10, 100, &lim, &off),
+    assert_int_equal(assist_paging(&d, (opt_int){true, 101}, none, 10, 100, &lim, &off),
                      ST_INVALID);
+    assert_string_equal(d.field, "limit");
+    assert_int_equal(
+        assist_paging(&d, (opt_int){true, 5}, (opt_int){true, -1}, 10, 100, &lim, &off),
+        ST_INVALID);
     assert_string_equal(d.field, "offset");
     assert_int_equal(assist_paging(&d, (opt_int){true, 5}, (opt_int){true, 7}, 10, 100, &lim, &off),
                      ST_OK);
@@ -102,7 +104,8 @@ static void test_create_checks_each_field(void **state)
         emails = arena_printf(e->a, "%s%sr%d@x.io", emails, i ? "," : "", i);
     char *one_more = arena_printf(e->a, "%s,last@x.io", emails);
     assert_diag(
-        e, assist_create(&e->cx, &(assist_in){.email = one_more, .send_invitation = {true, true}}, &t),
+        e,
+        assist_create(&e->cx, &(assist_in){.email = one_more, .send_invitation = {true, true}}, &t),
         ST_INVALID, "email");
     for (int i = 0; i < 10; i++)
         phones = arena_printf(e->a, "%s%s+3361234567%d", phones, i ? "," : "", i);
@@ -127,24 +130,25 @@ static void test_create_and_requestor(void **state)
     category_row cat;
     assert_int_equal(category_create(&e->cx, &ci, &cat), ST_OK);
 
-    ticket_row t = create(e, (assist_in){.name = "Paul",
-                                         .email = "paul@apizee.com, jean@apizee.com",
-                                         .phone = "+33612345678",
-                                         .country = "fr",
-                                         .firstname = "P.",
-                                         .company = "Acme",
-                                         .gender = "male",
-                                         .subject = "Camera check",
-                                         .description = "My camera is black",
-                                         .reference = "R-1",
-                                         .type = "assistance",
-                                         .service_key = "sfa6mdbzx9vigfvryihfokt9khux8qan",
-                                         .agent = "ANN@example.com",
-                                         .group = team.uuid,
-                                         .start_date = {true, 1704121200000LL /* 2024-01-01T15:00:00Z */},
-                                         .duration = {true, 45},
-                                         .send_invitation = {true, true},
-                                         .language = "fr"});
+    ticket_row t =
+        create(e, (assist_in){.name = "Paul",
+                              .email = "paul@apizee.com, jean@apizee.com",
+                              .phone = "+33612345678",
+                              .country = "fr",
+                              .firstname = "P.",
+                              .company = "Acme",
+                              .gender = "male",
+                              .subject = "Camera check",
+                              .description = "My camera is black",
+                              .reference = "R-1",
+                              .type = "assistance",
+                              .service_key = "sfa6mdbzx9vigfvryihfokt9khux8qan",
+                              .agent = "ANN@example.com",
+                              .group = team.uuid,
+                              .start_date = {true, 1704121200000LL /* 2024-01-01T15:00:00Z */},
+                              .duration = {true, 45},
+                              .send_invitation = {true, true},
+                              .language = "fr"});
     assert_string_equal(t.state, "new");
     assert_string_equal(t.title, "Camera check");
     assert_string_equal(t.user_uuid, agent.uuid);
@@ -240,19 +244,21 @@ static void test_list_filters_and_orders(void **state)
 {
     unit_env *e = *state;
     e->cx.now = 1700000000000LL;
-    ticket_row a = create(e, (assist_in){.email = "a@x.io",
-                                         .subject = "Bravo",
-                                         .reference = "R1",
-                                         .start_date = {true, 1709287200000LL /* 2024-03-01T10:00:00Z */},
-                                         .duration = {true, 60},
-                                         .type = "assistance"});
+    ticket_row a =
+        create(e, (assist_in){.email = "a@x.io",
+                              .subject = "Bravo",
+                              .reference = "R1",
+                              .start_date = {true, 1709287200000LL /* 2024-03-01T10:00:00Z */},
+                              .duration = {true, 60},
+                              .type = "assistance"});
     e->cx.now += 1000;
-    ticket_row b = create(e, (assist_in){.email = "b@x.io",
-                                         .subject = "Alpha",
-                                         .reference = "R2",
-                                         .start_date = {true, 1706781600000LL /* 2024-02-01T10:00:00Z */},
-                                         .duration = {true, 30},
-                                         .service_key = "sfa6mdbzx9vigfvryihfokt9khux8qan"});
+    ticket_row b =
+        create(e, (assist_in){.email = "b@x.io",
+                              .subject = "Alpha",
+                              .reference = "R2",
+                              .start_date = {true, 1706781600000LL /* 2024-02-01T10:00:00Z */},
+                              .duration = {true, 30},
+                              .service_key = "sfa6mdbzx9vigfvryihfokt9khux8qan"});
     e->cx.now += 1000;
     ticket_row c = create(e, (assist_in){.email = "c@x.io",
                                          .subject = "Charlie",
@@ -273,7 +279,8 @@ static void test_list_filters_and_orders(void **state)
     in = (assist_list_in){.orderby = "subject", .order = "asc"};
     assert_int_equal(assist_list(&e->cx, &in, &rows, &n, &total, &medias), ST_OK);
     assert_string_equal(rows[0].title, "Alpha");
-    in = (assist_list_in){.orderby = "date", .order = "desc", .limit = {true, 1}, .offset = {true, 1}};
+    in = (assist_list_in){
+        .orderby = "date", .order = "desc", .limit = {true, 1}, .offset = {true, 1}};
     assert_int_equal(assist_list(&e->cx, &in, &rows, &n, &total, &medias), ST_OK);
     assert_int_equal(n, 1);
     assert_int_equal(total, 3);

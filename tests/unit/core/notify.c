@@ -189,8 +189,10 @@ static void test_what_is_queued_when(void **state)
                      1);
     /* reminder=0: none either */
     start.v = time_now_ms() + 3 * 3600 * 1000;
-    in = (assist_in){
-        .email = "b@x.io", .send_invitation = {true, true}, .start_date = start, .reminder = {true, 0}};
+    in = (assist_in){.email = "b@x.io",
+                     .send_invitation = {true, true},
+                     .start_date = start,
+                     .reminder = {true, 0}};
     assert_int_equal(assist_create(&e->cx, &in, &t), ST_OK);
     assert_int_equal(count(e, "SELECT count(*) FROM notifications WHERE kind = 'reminder'"), 0);
 }

@@ -969,8 +969,7 @@ static void test_fts_terms(void **state)
                         "(\"bench\" OR \"benchmark\" OR \"benchmarks\" OR \"benchmarkz\")");
     assert_int_equal(db_exec(e->db, "DELETE FROM ticket_fts WHERE rowid IN (900002, 900003)"),
                      ST_OK);
-    assert_string_equal(sql_fts_terms(e->db, "\"Bench\"*", e->a),
-                        "(\"bench\" OR \"benchmark\")");
+    assert_string_equal(sql_fts_terms(e->db, "\"Bench\"*", e->a), "(\"bench\" OR \"benchmark\")");
 }
 
 int main(void)

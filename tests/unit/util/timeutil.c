@@ -258,12 +258,18 @@ static void test_clocks(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_iso_basic),     cmocka_unit_test(test_iso_leap_days_and_ranges),
-        cmocka_unit_test(test_iso_fractions), cmocka_unit_test(test_iso_offsets),
-        cmocka_unit_test(test_iso_junk),      cmocka_unit_test(test_unix),
-        cmocka_unit_test(test_any),           cmocka_unit_test(test_unix_s_floors),
-        cmocka_unit_test(test_format),        cmocka_unit_test(test_format_parse_round_trip),
-        cmocka_unit_test(test_iso_year_bounds), cmocka_unit_test(test_clocks),
+        cmocka_unit_test(test_iso_basic),
+        cmocka_unit_test(test_iso_leap_days_and_ranges),
+        cmocka_unit_test(test_iso_fractions),
+        cmocka_unit_test(test_iso_offsets),
+        cmocka_unit_test(test_iso_junk),
+        cmocka_unit_test(test_unix),
+        cmocka_unit_test(test_any),
+        cmocka_unit_test(test_unix_s_floors),
+        cmocka_unit_test(test_format),
+        cmocka_unit_test(test_format_parse_round_trip),
+        cmocka_unit_test(test_iso_year_bounds),
+        cmocka_unit_test(test_clocks),
     };
     return cmocka_run_group_tests_name("util/timeutil", tests, NULL, NULL);
 }
