@@ -165,7 +165,6 @@ status core_txn(core_ctx *cx, status (*fn)(core_ctx *cx, void *arg), void *arg)
     st = fn(cx, arg);
     cx->txn_depth--;
     cx->stream_noted = false;
-    cx->outbox_noted = false;
     status end = store_write_end(cx->st, st == ST_OK);
     cx->db = reader;
     if (!st) st = end;
@@ -249,12 +248,6 @@ static void wake_after(db *c, void *arg)
     if (event_wake) event_wake();
 }
 
-static void outbox_after(db *c, void *arg)
-{
-    (void)c, (void)arg;
-    outbox_wake();
-}
-
 /* Once per transaction that writes events: where events travel between processes (PostgreSQL),
  * queues the NOTIFY that wakes every node's broadcaster at COMMIT; and this process's wake-up
  * after it. A CLI write on PostgreSQL still notifies the serving nodes. */
@@ -287,13 +280,9 @@ status ev_commit(core_ctx *cx, int64_t ticket_id, const char *type, evdata *e)
     /* The live stream: its wake-up at COMMIT, on this node and the others. */
     st = events_written(cx);
     if (!st) st = store_event_insert(cx->db, cx->ws, &ev);
-    /* The webhook outbox: a delivery per matching endpoint, in this same transaction. */
-    size_t queued = 0;
-    if (!st) st = store_webhook_enqueue(cx->db, cx->ws, ev.id, ticket_id, type, cx->now, &queued);
-    if (!st && queued && !cx->outbox_noted) {
-        cx->outbox_noted = true;
-        core_after_commit(cx, outbox_after, NULL);
-    }
+    /* The webhook outbox: a delivery per matching endpoint, queued in this same transaction by
+     * one INSERT for the whole commit batch, right before its COMMIT (store_webhook_note). */
+    if (!st) store_webhook_note(cx->db, ev.id, cx->now);
     free(data);
     if (st) log_error("event %s: %s", type, status_name(st));
     return st;

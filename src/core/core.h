@@ -38,7 +38,6 @@ typedef struct {
     int txn_depth;     /* core_txn nesting: inner calls join the outer transaction */
     core_after *after; /* arena list, newest first: run once this call's write commits */
     bool stream_noted; /* this write already queued the stream's wake-up (core_on_events) */
-    bool outbox_noted; /* this write already queued the outbox worker's wake-up (webhooks) */
 } core_ctx;
 
 const char *actor_name(actor_type t);

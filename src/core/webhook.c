@@ -791,4 +791,6 @@ void webhook_release(void)
 void webhook_register(void)
 {
     outbox_register(&kind);
+    /* A COMMIT that queued deliveries wakes the worker now rather than at its next poll. */
+    store_on_deliveries_queued(outbox_wake);
 }

@@ -96,6 +96,9 @@ struct db {
     /* store.c's memo of words spelled out as index terms (sql_fts_terms); owned, freed when
      * the store closes the connection. */
     struct fts_memo *fts_memo;
+    /* The writer's open transaction: the first and last event ids it wrote and the first's
+     * time (store_webhook_note), for the outbox's one INSERT before COMMIT; 0: none. */
+    int64_t outbox_first, outbox_last, outbox_at;
 };
 
 extern const struct db_driver db_sqlite_driver, db_pg_driver;

@@ -292,12 +292,31 @@ static status fts_flush(db *c)
     return st;
 }
 
+static void (*deliveries_queued)(void); /* store_on_deliveries_queued */
+
+void store_on_deliveries_queued(void (*fn)(void))
+{
+    deliveries_queued = fn;
+}
+
+/* Before COMMIT on the writer, after fts_flush: the webhook outbox's one INSERT for the
+ * transaction's events (store_webhook_flush). *queued: whether it queued any delivery. */
+static status outbox_flush(db *c, bool *queued)
+{
+    size_t n = 0;
+    status st = store_webhook_flush(c, &n);
+    *queued = n > 0;
+    return st;
+}
+
 /* Runs one batch: BEGIN, each job in its own savepoint, COMMIT; then tells every job. */
 static void run_batch(store *s, store_job *batch)
 {
     status committed = ST_OK;
     pthread_mutex_lock(&s->write_lock);
     status st = writer_open(s);
+    bool queued = false;
+    if (!st) s->writer->outbox_first = s->writer->outbox_last = 0;
     if (!st) st = db_begin(s->writer);
     if (!st) st = lock_writes(s->writer);
     if (st) {
@@ -312,12 +331,14 @@ static void run_batch(store *s, store_job *batch)
             if ((committed = exec_later(s->writer, "RELEASE job"))) break;
         }
         if (!committed) committed = fts_flush(s->writer);
+        if (!committed) committed = outbox_flush(s->writer, &queued);
         if (!committed) committed = db_commit(s->writer);
         if (committed) db_rollback(s->writer);
         for (store_job *j = batch; !committed && j; j = j->next)
             if (j->after && j->ran_ok) j->after(s->writer, j->arg);
     }
     pthread_mutex_unlock(&s->write_lock);
+    if (!committed && queued && deliveries_queued) deliveries_queued();
     if (committed) {
         log_error("store: a batch of writes failed to commit: %s", status_name(committed));
         metrics_store_error_count(METRICS_STORE_COMMIT_FAILED);
@@ -401,6 +422,7 @@ status store_write_begin(store *s, db **out)
         pthread_mutex_unlock(&s->write_lock);
         return st;
     }
+    s->writer->outbox_first = s->writer->outbox_last = 0;
     st = db_begin(s->writer);
     if (!st) st = lock_writes(s->writer);
     if (st) {
@@ -414,10 +436,13 @@ status store_write_begin(store *s, db **out)
 
 status store_write_end(store *s, bool commit)
 {
+    bool queued = false;
     status st = commit ? fts_flush(s->writer) : ST_OK;
+    if (commit && !st) st = outbox_flush(s->writer, &queued);
     if (commit && !st) st = db_commit(s->writer);
     if (!commit || st) db_rollback(s->writer);
     pthread_mutex_unlock(&s->write_lock);
+    if (commit && !st && queued && deliveries_queued) deliveries_queued();
     return st;
 }
 

@@ -363,11 +363,17 @@ status store_webhook_list(db *c, int64_t ws, int64_t before, size_t limit, arena
 status store_webhook_update(db *c, const webhook_row *w) WUR;
 /* Deletes the webhook with its deliveries and their attempts. */
 status store_webhook_delete(db *c, int64_t id) WUR;
-/* The outbox: one queued delivery per active webhook of ws whose events match `type`, for
- * event event_id, due at now, in one INSERT ... SELECT. *queued: how many. Called with every
- * event write, in its transaction (core/core.c ev_commit). */
-status store_webhook_enqueue(db *c, int64_t ws, int64_t event_id, int64_t ticket_id,
-                             const char *type, int64_t now, size_t *queued) WUR;
+/* The outbox, queued per commit batch: notes that event event_id (written at now) is in c's
+ * write transaction; called with every event write (core/core.c ev_commit). Right before COMMIT
+ * the writer (store.c) queues, in one INSERT ... SELECT, one delivery per active webhook of the
+ * event's workspace whose events match its type, due at its created_at, for every noted event
+ * still there (a job rolled back to its savepoint leaves none); *queued: how many. A write
+ * transaction that ends otherwise forgets the notes. */
+void store_webhook_note(db *c, int64_t event_id, int64_t now);
+status store_webhook_flush(db *c, size_t *queued) WUR;
+/* fn (outbox_wake) is called after a COMMIT that queued deliveries. Set before the writer
+ * starts (main thread). */
+void store_on_deliveries_queued(void (*fn)(void));
 /* Claims up to limit queued deliveries due at now, oldest next_at first, each the oldest queued
  * one of its (webhook, ticket) (a ticket's deliveries to an endpoint go in order; events of no
  * ticket have no order): one UPDATE that moves their next_at to lease_until and returns them (in

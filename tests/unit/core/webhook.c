@@ -6,6 +6,8 @@
  * per-ticket order) and the log's sweep. */
 #include "unit.h"
 
+#include <pthread.h>
+
 #include "core/outbox.h"
 #include "core/webhook.h"
 #include "util/timeutil.h"
@@ -146,6 +148,91 @@ static void test_outbox_in_the_event_transaction(void **state)
     assert_int_equal(unit_count(e->db, "SELECT count(*) FROM webhooks"), 4);
 }
 
+/* The group commit's path (store.c run_batch): the outbox's one INSERT before COMMIT queues
+ * the deliveries of the batch's surviving jobs only. A blocker job holds the writer until two
+ * more jobs are queued, so they run in one batch: the first writes an event and fails (rolled
+ * back to its savepoint), the second writes one and succeeds. */
+typedef struct {
+    unit_env *e;
+    const char *type;
+    pthread_mutex_t *lock;
+    pthread_cond_t *cond;
+    int *queued; /* blocker: waits until 2; others: unused */
+    status committed;
+    bool done;
+} batch_job;
+
+static status batch_run(db *writer, void *arg)
+{
+    batch_job *b = arg;
+    if (!b->type) { /* the blocker */
+        pthread_mutex_lock(b->lock);
+        while (*b->queued < 2)
+            pthread_cond_wait(b->cond, b->lock);
+        pthread_mutex_unlock(b->lock);
+        return ST_OK;
+    }
+    core_ctx cx;
+    diag d = {0};
+    core_ctx_init_job(&cx, b->e->st, writer, b->e->a, &d);
+    cx.ws = b->e->ws.id;
+    cx.actor = ACTOR_SYSTEM;
+    return write_event(&cx, (void *)b->type);
+}
+
+static void batch_done(void *arg, status committed)
+{
+    batch_job *b = arg;
+    pthread_mutex_lock(b->lock);
+    b->committed = committed;
+    b->done = true;
+    pthread_cond_broadcast(b->cond);
+    pthread_mutex_unlock(b->lock);
+}
+
+static void test_outbox_per_batch(void **state)
+{
+    unit_env *e = *state;
+    webhook_init(&(webhook_config){.allow_private = true});
+    const char *all[] = {"*"};
+    make_hook(e, all, 1, true);
+    make_hook(e, all, 1, true);
+    assert_int_equal(store_start_writer(e->st), ST_OK);
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+    int queued = 0;
+    batch_job jobs[3] = {{.e = e, .type = NULL}, {.e = e, .type = "test.fail"},
+                         {.e = e, .type = "test.one"}};
+    store_job sj[3];
+    for (int i = 0; i < 3; i++) {
+        jobs[i].lock = &lock;
+        jobs[i].cond = &cond;
+        jobs[i].queued = &queued;
+        sj[i] = (store_job){.run = batch_run, .done = batch_done, .arg = &jobs[i]};
+        store_submit(e->st, &sj[i]);
+        if (i) {
+            pthread_mutex_lock(&lock);
+            queued++;
+            pthread_cond_broadcast(&cond);
+            pthread_mutex_unlock(&lock);
+        }
+    }
+    pthread_mutex_lock(&lock);
+    while (!jobs[0].done || !jobs[1].done || !jobs[2].done)
+        pthread_cond_wait(&cond, &lock);
+    pthread_mutex_unlock(&lock);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(jobs[i].committed, ST_OK);
+    assert_false(sj[1].ran_ok);
+    assert_true(sj[2].ran_ok);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM events WHERE type = 'test.fail'"), 0);
+    /* One delivery per endpoint, of test.one's event only, none left of the rolled-back job. */
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM webhook_deliveries d JOIN events v "
+                                       "ON v.id = d.event_id WHERE v.type = 'test.one'"),
+                     2);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM webhook_deliveries"), 2);
+}
+
 /* The worker's store side: one UPDATE ... RETURNING claims due deliveries a lease ahead, the
  * oldest of each (endpoint, ticket) only, none of an inactive endpoint; the sweep deletes
  * finished deliveries done before a time, with their attempts, and never a queued one. Also the
@@ -235,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_body),
         cmocka_unit_test(test_backoff_schedule),
         UNIT_TEST(test_outbox_in_the_event_transaction),
+        UNIT_TEST(test_outbox_per_batch),
         UNIT_TEST(test_claim_and_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
