@@ -189,14 +189,30 @@ code=$(curl -s -o "$WORK/nginx-upload.json" -w '%{http_code}' --max-time 30 \
 cmp -s "$WORK/nginx-upload.json" "$SHM/upload.json" || die "nginx did not answer upload.json to the upload POST"
 
 # ---------------------------------------------------------------- wrk
-declare -A ERRS WRKARGS SPLIT CPU
+declare -A ERRS WRKARGS SPLIT CPU WAIT
 
-# ticketd's CPU time so far (user + system, all threads) in clock ticks, from /proc/PID/stat:
-# over a run, divided by its requests, the CPU per request, which the other processes on the
-# machine (and its load average) move far less than they move req/s.
+# A server's CPU time so far (user + system, all threads) in clock ticks, from /proc/PID/stat,
+# and the time its threads spent runnable but waiting for a core (ns, the second field of
+# /proc/PID/task/TID/schedstat); nginx's are its workers' (children of PIDS[nginx]). Over a run,
+# divided by its requests: the CPU per request, which the other processes on the machine (and
+# its load average) move far less than they move req/s, and the run-queue wait per request,
+# which says whether a server answering slowly was idle or starved of a core.
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
-cpu_ticks() {
-    awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/${PIDS[ticketd]}/stat" 2>/dev/null || true
+server_pids() { # server
+    echo "${PIDS[$1]}"
+    [ "$1" = ticketd ] || pgrep -P "${PIDS[$1]}" 2>/dev/null || true
+}
+cpu_ticks() { # server
+    local p
+    for p in $(server_pids "$1"); do
+        awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null || true
+    done | awk '{ s += $1 } END { print s + 0 }'
+}
+runq_ns() { # server
+    local p
+    for p in $(server_pids "$1"); do
+        cat /proc/"$p"/task/*/schedstat 2>/dev/null || true
+    done | awk '{ s += $2 } END { printf "%.0f\n", s }'
 }
 
 # How ticketd's connections are spread over its server threads, e.g. "2+0":
@@ -244,24 +260,27 @@ run_wrk() { # key server conns url script [extra wrk args...] [-- script args...
     WRKARGS[$key]="-t$t -c$conns"
     wrk_warmup "${cmd[@]}" "${opts[@]}" "$url" "${sargs[@]}"
     log "wrk $key -> $server (-t$t -c$conns -d$DURATION)"
-    local sampler="" cpu0=""
+    local sampler="" cpu0 cpu1 wait0 wait1
     if [ "$server" = ticketd ]; then
         { sleep 1; workers_split >"$WORK/split-$key"; } &
         sampler=$!
-        cpu0=$(cpu_ticks)
     fi
+    cpu0=$(cpu_ticks "$server")
+    wait0=$(runq_ns "$server")
     "${cmd[@]}" -d "$DURATION" "${opts[@]}" "$url" "${sargs[@]}" >"$out" 2>&1 ||
         { cat "$out" >&2; die "wrk failed against $server ($key)"; }
-    local cpu1=""
-    [ -z "$cpu0" ] || cpu1=$(cpu_ticks)
+    cpu1=$(cpu_ticks "$server")
+    wait1=$(runq_ns "$server")
     if [ -n "$sampler" ]; then
         wait "$sampler" 2>/dev/null || true
         SPLIT[$key]=$(cat "$WORK/split-$key" 2>/dev/null || true)
     fi
     read_wrk "$out" "$key" "$server" bad
-    if [ -n "$cpu0" ] && [ -n "$cpu1" ] && [ "${WRK[requests]}" -gt 0 ]; then
-        CPU[$key]=$(awk -v t=$((cpu1 - cpu0)) -v hz="$CLK_TCK" -v n="${WRK[requests]}" \
+    if [ "${WRK[requests]}" -gt 0 ]; then
+        CPU[$key.$server]=$(awk -v t=$((cpu1 - cpu0)) -v hz="$CLK_TCK" -v n="${WRK[requests]}" \
             'BEGIN { printf "%.2f", t * 1000 / hz / n }')
+        WAIT[$key.$server]=$(awk -v w=$((wait1 - wait0)) -v n="${WRK[requests]}" \
+            'BEGIN { printf "%.2f", w / 1e6 / n }')
     fi
     if [ "${WRK[requests]}" -le 0 ]; then
         WRK_ERRS=$((WRK_ERRS + 1))
@@ -329,19 +348,21 @@ report() {
         echo "- ticketd binary: $TICKETD (given with TICKETD; the commit above is the checkout's, the binary may differ)"
     echo "- wrk -d$DURATION (warm-up $WARMUP), ticketd --threads $SERVER_THREADS (data dir on ${FS:-?}), nginx 2 workers (file in /dev/shm); $(nproc) cores${CPU_MODEL:+, $CPU_MODEL}"
     echo "- after the runs: $ASSETS asset rows, $BLOBS blob files (the JPEG + its thumbnails, content-addressed), $TMP_LEFT temp files left"
-    echo "- upload rows: nginx reads the multipart body and drops it (the cost of moving the bytes; no ratio). conns/worker: ticketd's connections per server thread, sampled 1 s into the run. CPU/req: ticketd's user + system time over the run (/proc/PID/stat, every thread) / requests answered"
+    echo "- upload rows: nginx reads the multipart body and drops it (the cost of moving the bytes; no ratio). conns/worker: ticketd's connections per server thread, sampled 1 s into the run. CPU/req: the server's user + system time over the run (/proc/PID/stat, every thread; nginx's workers) / requests answered. wait/req: the time its threads were runnable but had no core (schedstat's run-queue wait) / requests answered"
     echo "- load average before the runs: $LOADAVG"
     echo
-    echo "| run | wrk | ticketd req/s | ticketd p99 | ticketd MB/s | ticketd CPU/req | conns/worker | nginx req/s | nginx p99 | ratio |"
-    echo "|---|---|---:|---:|---:|---:|---|---:|---:|---:|"
+    echo "| run | wrk | ticketd req/s | ticketd p99 | ticketd MB/s | ticketd CPU/req | ticketd wait/req | conns/worker | nginx req/s | nginx p99 | nginx CPU/req | nginx wait/req | ratio |"
+    echo "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"
     for key in "${KEYS[@]}"; do
         case $key in range) bytes=$RANGE_LEN ;; *) bytes=$JPEG_BYTES ;; esac
         r=$(ratio "${RPS[$key.ticketd]:-}" "${RPS[$key.nginx]:-}")
         case $key in upload_*) r="-" ;; esac
-        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${LABEL[$key]}" "${WRKARGS[$key]}" \
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${LABEL[$key]}" "${WRKARGS[$key]}" \
             "$(fmt_rps "${RPS[$key.ticketd]:-}")" "$(fmt_ms "${P99[$key.ticketd]:-}")" \
-            "$(fmt_mbs "${RPS[$key.ticketd]:-}" "$bytes")" "$(fmt_cpu "${CPU[$key]:-}")" "${SPLIT[$key]:--}" \
-            "$(fmt_rps "${RPS[$key.nginx]:-}")" "$(fmt_ms "${P99[$key.nginx]:-}")" "$r"
+            "$(fmt_mbs "${RPS[$key.ticketd]:-}" "$bytes")" "$(fmt_cpu "${CPU[$key.ticketd]:-}")" \
+            "$(fmt_cpu "${WAIT[$key.ticketd]:-}")" "${SPLIT[$key]:--}" \
+            "$(fmt_rps "${RPS[$key.nginx]:-}")" "$(fmt_ms "${P99[$key.nginx]:-}")" \
+            "$(fmt_cpu "${CPU[$key.nginx]:-}")" "$(fmt_cpu "${WAIT[$key.nginx]:-}")" "$r"
     done
     print_errors "non-2xx answers, bad upload answers or socket errors"
     print_logged ticketd "" 10 "$LOG_LINES"
