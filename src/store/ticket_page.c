@@ -180,13 +180,25 @@ static int w_bind(db_stmt *s, const where *w, int from)
     return from + w->n;
 }
 
+/* The id above which ticket ids follow created_at (migration 018's ticket_order). */
+static status order_break(db *c, int64_t *brk)
+{
+    db_stmt *s = db_prepare(c, "SELECT break_id FROM ticket_order WHERE id = 1");
+    if (!s) return ST_INTERNAL;
+    int rc = db_step(s);
+    *brk = rc == DB_ROW ? db_col_int(s, 0) : INT64_MAX;
+    db_reset(s);
+    return rc < 0 ? step_status(rc) : ST_OK;
+}
+
 /* A page of a common q read from the word index in rowid order (SQLite, newest or oldest,
  * every word a plain term after sql_fts_terms): the matches are read newest (or oldest) id
  * first, each tested against w (the other filters and the cursor), stopping at limit + 1 rows,
  * so a word in every ticket costs the page, not the whole match list (or after drive_max
  * matches, or sooner when the share kept so far says the page would not fill by then: *ids
  * NULL, the filters keep too few of them). Ticket ids follow
- * created_at only while the clock does, so the page is then checked: a ticket that was not
+ * created_at only while the clock does, so the page is then checked: with one row read when
+ * its ids are above the last break of that order (migration 018), else a ticket that was not
  * read (its id outside the ids read) with a key between the cursor and the page's last key
  * means the orders disagree there, and *ids is NULL: the caller walks the sort's index
  * instead. Otherwise *ids: the page's ids (a JSON array). */
@@ -240,10 +252,19 @@ static status rowid_page(db *c, int64_t ws, const ticket_page_filter *f, const w
     db_reset(s);
     if (rc < 0) return step_status(rc);
     if (gave_up) return ST_OK;
+    /* Above `brk` ids follow created_at (migration 018): a ticket above it is created no
+     * earlier than any ticket below it, so an unread ticket out of the page's span is sure
+     * from one row. Newest: the unread ids are below the page's last row's and (on a later
+     * page) above the cursor's; oldest: above the ids read and below the cursor's. */
+    int64_t brk;
+    if ((st = order_break(c, &brk))) return st;
+    bool cursor_sure = !f->after || (newest ? f->after_id >= brk : f->after_id > brk);
     if ((int64_t)n <= f->limit) {
         /* Every match past the cursor's id was read; one before it, out of order, would not
-         * have been: only a first page is sure. */
-        if (f->after) return ST_OK;
+         * have been: only a first page, or a cursor above the break, is sure. */
+        if (!cursor_sure) return ST_OK;
+    } else if (cursor_sure && (newest ? last_id > brk : edge_id >= brk)) {
+        /* sure: no scan */
     } else {
         /* A ticket between the cursor and the page's last key (on the created_at index: the
          * page's span) whose id was not read. */
