@@ -562,6 +562,41 @@ test('a common q walked with a test of each row gives the rows of the whole list
   }
 });
 
+// A common q sorted by updated_at whose newest-updated tickets do not match (tested_page gives
+// up) is read from the tickets updated since its newest matches (store/ticket_page.c
+// span_page): 40 tickets with the word (two changed in between), then 40 without it, two of
+// them changed after. At 80 tickets the word in 40 is common up to limit 7. Every plan gives
+// the rows of the whole list.
+test('a common q sorted by updated whose newest matches are old gives the rows of the whole list', async () => {
+  const key = s.newWorkspaceKey(uniq('span-ws')).key;
+  const nn = nat(s, key);
+  const word = uniq('sorrel').replace(/[^a-z0-9]/gi, '').toLowerCase();
+  const made = [];
+  const add = async (i, title) => made.push(await create({ title, client: { email: `span${i}@example.com` }, state: i % 5 ? 'open' : 'closed' }, { key }));
+  for (let i = 0; i < 40; i++) {
+    await add(i, `${word} ${i}`);
+    if (i === 30) for (const j of [4, 17]) await nn.ok('PATCH', `/tickets/${made[j].id}`, { state: 'inprogress' });
+  }
+  for (let i = 40; i < 80; i++) await add(i, `plain ${i}`);
+  for (const j of [44, 41]) await nn.ok('PATCH', `/tickets/${made[j].id}`, { state: 'inprogress' });
+  const whole = await listAll(nn, { sort: 'updated' });
+  assert.equal(whole.length, 80);
+  assert.equal(whole[0].id, made[41].id, 'the last change leads the updated list');
+  const mine = (t) => t.title.startsWith(`${word} `);
+  for (const [query, keep] of [
+    [{ q: word }, mine],
+    [{ q: word, state: 'open' }, (t) => mine(t) && t.state === 'open'],
+    [{ q: word, state: 'closed' }, (t) => mine(t) && t.state === 'closed'],
+  ]) {
+    const expect = whole.filter(keep).map((t) => t.id);
+    assert.ok(expect.length >= 5);
+    for (const limit of [1, 3, 7, 100]) {
+      const got = (await listAll(nn, { ...query, sort: 'updated' }, limit)).map((t) => t.id);
+      assert.deepEqual(got, expect, `${JSON.stringify(query)} limit=${limit}`);
+    }
+  }
+});
+
 test('cursor paging while tickets are being created: no duplicates, no gaps', async () => {
   const key = s.newWorkspaceKey(uniq('page-ws')).key;
   const nn = nat(s, key);
