@@ -4,6 +4,7 @@
  * ticket_counts. Rows are read with the columns every ticket query uses (store_ticket_cols). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/sql.h"
@@ -180,13 +181,25 @@ static int w_bind(db_stmt *s, const where *w, int from)
     return from + w->n;
 }
 
+/* The id above which ticket ids follow created_at (migration 018's ticket_order). */
+static status order_break(db *c, int64_t *brk)
+{
+    db_stmt *s = db_prepare(c, "SELECT break_id FROM ticket_order WHERE id = 1");
+    if (!s) return ST_INTERNAL;
+    int rc = db_step(s);
+    *brk = rc == DB_ROW ? db_col_int(s, 0) : INT64_MAX;
+    db_reset(s);
+    return rc < 0 ? step_status(rc) : ST_OK;
+}
+
 /* A page of a common q read from the word index in rowid order (SQLite, newest or oldest,
  * every word a plain term after sql_fts_terms): the matches are read newest (or oldest) id
  * first, each tested against w (the other filters and the cursor), stopping at limit + 1 rows,
  * so a word in every ticket costs the page, not the whole match list (or after drive_max
  * matches, or sooner when the share kept so far says the page would not fill by then: *ids
  * NULL, the filters keep too few of them). Ticket ids follow
- * created_at only while the clock does, so the page is then checked: a ticket that was not
+ * created_at only while the clock does, so the page is then checked: with one row read when
+ * its ids are above the last break of that order (migration 018), else a ticket that was not
  * read (its id outside the ids read) with a key between the cursor and the page's last key
  * means the orders disagree there, and *ids is NULL: the caller walks the sort's index
  * instead. Otherwise *ids: the page's ids (a JSON array). */
@@ -240,10 +253,19 @@ static status rowid_page(db *c, int64_t ws, const ticket_page_filter *f, const w
     db_reset(s);
     if (rc < 0) return step_status(rc);
     if (gave_up) return ST_OK;
+    /* Above `brk` ids follow created_at (migration 018): a ticket above it is created no
+     * earlier than any ticket below it, so an unread ticket out of the page's span is sure
+     * from one row. Newest: the unread ids are below the page's last row's and (on a later
+     * page) above the cursor's; oldest: above the ids read and below the cursor's. */
+    int64_t brk;
+    if ((st = order_break(c, &brk))) return st;
+    bool cursor_sure = !f->after || (newest ? f->after_id >= brk : f->after_id > brk);
     if ((int64_t)n <= f->limit) {
         /* Every match past the cursor's id was read; one before it, out of order, would not
-         * have been: only a first page is sure. */
-        if (f->after) return ST_OK;
+         * have been: only a first page, or a cursor above the break, is sure. */
+        if (!cursor_sure) return ST_OK;
+    } else if (cursor_sure && (newest ? last_id > brk : edge_id >= brk)) {
+        /* sure: no scan */
     } else {
         /* A ticket between the cursor and the page's last key (on the created_at index: the
          * page's span) whose id was not read. */
@@ -318,6 +340,133 @@ static status tested_page(db *c, const ticket_page_filter *f, const where *w, co
     if (hit < 0) return step_status(hit);
     if (read > most) return ST_OK;
     id_set set = {got, n};
+    *ids = ids_json(&set, a);
+    return ST_OK;
+}
+
+typedef struct {
+    int64_t id;
+    size_t at; /* its place in the span, in page order */
+} span_id;
+
+static int cmp_span_id(const void *x, const void *y)
+{
+    int64_t p = ((const span_id *)x)->id, q = ((const span_id *)y)->id;
+    return (p > q) - (p < q);
+}
+
+/* A page of a common q sorted by updated_at whose newest-updated tickets do not match
+ * (tested_page gave up): the first limit + 1 matches that pass w, read newest id first (at
+ * most drive_max of them), bound the page from below: its rows are among the tickets at or
+ * above the least of their (updated_at, id), the span. The span (passing w) is read from the
+ * updated_at index in page order, at most LIMIT_PAGE_SPAN_MAX rows. Its runs of near ids
+ * (tickets created together, as a burst of new ones is) are tested against the words with one
+ * read of the word index over each run's range; then the span is walked in page order, every
+ * other row tested by its id (FTS5 seeks, as tested_page), up to the page or
+ * 4 x LIMIT_PAGE_MATCH_TESTS x (limit + 1) seeks. So new tickets without the word cost an index
+ * read each, not a seek each nor the match list (~0.13 s for a word in 1M tickets). Past a
+ * bound *ids is NULL: the caller builds the match list. Otherwise *ids: the page's ids. */
+static status span_page(db *c, int64_t ws, const ticket_page_filter *f, const where *w, arena *a,
+                        const char **ids)
+{
+    *ids = NULL;
+    int64_t most;
+    status st = drive_max(c, ws, f->limit + 1, &most);
+    if (st) return st;
+    db_stmt *s = db_prepare(
+        c, arena_printf(a,
+                        "SELECT t.id, t.updated_at, CASE WHEN %s THEN 1 ELSE 0 END FROM "
+                        "ticket_fts f CROSS JOIN tickets t WHERE f.ticket_fts MATCH ? AND t.id = "
+                        "f.rowid ORDER BY f.rowid DESC",
+                        w->sql));
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, w_bind(s, w, 1), f->match);
+    int64_t *got = ARENA_ARRAY(a, int64_t, (size_t)f->limit + 1);
+    size_t n = 0;
+    int64_t low_at = 0, low_id = 0, read = 0;
+    int rc = DB_DONE;
+    while ((int64_t)n <= f->limit && (rc = db_step(s)) == DB_ROW) {
+        if (++read > most) break;
+        if (!db_col_int(s, 2)) continue;
+        int64_t id = db_col_int(s, 0), at = db_col_int(s, 1);
+        got[n++] = id;
+        if (n == 1 || at < low_at || (at == low_at && id < low_id)) low_at = at, low_id = id;
+    }
+    db_reset(s);
+    if (rc < 0) return step_status(rc);
+    if (read > most) return ST_OK;
+    if ((int64_t)n <= f->limit) { /* every match that passes w */
+        id_set set = {got, n};
+        *ids = ids_json(&set, a);
+        return ST_OK;
+    }
+    s = db_prepare(c, arena_printf(a,
+                                   "SELECT t.id FROM tickets t INDEXED BY tickets_n_updated WHERE "
+                                   "%s AND (t.updated_at, t.id) >= (?, ?) ORDER BY t.updated_at "
+                                   "DESC, t.id DESC LIMIT ?",
+                                   w->sql));
+    if (!s) return ST_INTERNAL;
+    int p = w_bind(s, w, 1);
+    db_bind_int(s, p, low_at);
+    db_bind_int(s, p + 1, low_id);
+    db_bind_int(s, p + 2, LIMIT_PAGE_SPAN_MAX + 1);
+    size_t cap = 0, k = 0;
+    int64_t *span = NULL;
+    while ((rc = db_step(s)) == DB_ROW) {
+        span = arena_grow(a, span, &cap, k, sizeof *span);
+        span[k++] = db_col_int(s, 0);
+    }
+    db_reset(s);
+    if (rc < 0) return step_status(rc);
+    if (k > LIMIT_PAGE_SPAN_MAX || !k) return ST_OK;
+    /* by id: runs of at least 32 ids, each within 8 of the last, read as one range */
+    span_id *by = ARENA_ARRAY(a, span_id, k);
+    signed char *hit = ARENA_ARRAY(a, signed char, k); /* 1 a match, 0 not, -1 not known */
+    for (size_t i = 0; i < k; i++)
+        by[i] = (span_id){span[i], i}, hit[i] = -1;
+    qsort(by, k, sizeof *by, cmp_span_id);
+    db_stmt *r = db_prepare(c, "SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ? AND rowid "
+                               ">= ? AND rowid <= ? ORDER BY rowid");
+    if (!r) return ST_INTERNAL;
+    for (size_t i = 0; i < k;) {
+        size_t e = i + 1;
+        while (e < k && by[e].id - by[e - 1].id <= 8)
+            e++;
+        if (e - i >= 32) {
+            for (size_t x = i; x < e; x++)
+                hit[by[x].at] = 0;
+            db_bind_text(r, 1, f->match);
+            db_bind_int(r, 2, by[i].id);
+            db_bind_int(r, 3, by[e - 1].id);
+            size_t x = i;
+            while ((rc = db_step(r)) == DB_ROW) {
+                int64_t id = db_col_int(r, 0);
+                while (x < e && by[x].id < id)
+                    x++;
+                if (x < e && by[x].id == id) hit[by[x].at] = 1;
+            }
+            db_reset(r);
+            if (rc < 0) return step_status(rc);
+        }
+        i = e;
+    }
+    db_stmt *t = db_prepare(c, "SELECT 1 FROM ticket_fts WHERE ticket_fts MATCH ? AND rowid = ?");
+    if (!t) return ST_INTERNAL;
+    int64_t seeks = 0, seeks_max = 4 * LIMIT_PAGE_MATCH_TESTS * (f->limit + 1);
+    size_t kept = 0;
+    for (size_t i = 0; i < k && (int64_t)kept <= f->limit; i++) {
+        if (hit[i] < 0) {
+            if (++seeks > seeks_max) return ST_OK;
+            db_bind_text(t, 1, f->match);
+            db_bind_int(t, 2, span[i]);
+            rc = db_step(t);
+            db_reset(t);
+            if (rc < 0) return step_status(rc);
+            hit[i] = rc == DB_ROW;
+        }
+        if (hit[i]) span[kept++] = span[i];
+    }
+    id_set set = {span, kept};
     *ids = ids_json(&set, a);
     return ST_OK;
 }
@@ -420,6 +569,10 @@ status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *
         /* the orders disagree, or the filters keep few matches: test each row of the walk */
         const char *order = arena_printf(a, "%s%s, t.id%s", key[f->sort], dir, dir);
         if ((st = tested_page(c, f, &w, order, a, &page_ids))) return st;
+        /* sort=updated: the word's newest matches bound the tickets to test */
+        if (!page_ids && f->sort == TICKET_SORT_UPDATED &&
+            (st = span_page(c, ws, f, &w, a, &page_ids)))
+            return st;
         if (!page_ids) { /* and few of the walk's rows match: the match list as a set */
             w_and(&w, sql_fts_ids(c, "t.id", a));
             w_text(&w, f->match);

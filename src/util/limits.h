@@ -29,10 +29,13 @@
 
 /* glibc malloc (util/xalloc.c's xalloc_tune): arenas for all threads, and the size from which
  * a block is its own mapping, given back at free (a fixed threshold: glibc's default grows to
- * 32 MiB after the first large free, so upload buffers stayed in the heap). */
+ * 32 MiB after the first large free, so upload buffers stayed in the heap). 4 MiB keeps a
+ * request arena's 256 KiB-1 MiB blocks and an upload's decode buffers in the heap, reused by
+ * the next request instead of mapped and unmapped each time (munmap's TLB shootdowns); the
+ * heap's free top is given back above 8 MiB. */
 #define LIMIT_MALLOC_ARENAS         2
-#define LIMIT_MALLOC_MMAP_THRESHOLD (256 * 1024)
-#define LIMIT_MALLOC_TRIM_THRESHOLD (1024 * 1024)
+#define LIMIT_MALLOC_MMAP_THRESHOLD (4 * 1024 * 1024)
+#define LIMIT_MALLOC_TRIM_THRESHOLD (8 * 1024 * 1024)
 
 /* Video-assistance calls, medias, exports */
 #define LIMIT_CALL_TYPE_CHARS 64
@@ -76,6 +79,7 @@
 /* /ticketd/v1's list: a filter with at most sqrt(limit x tickets) rows, and never more than
  * this, drives the page (store/ticket_page.c). */
 #define LIMIT_PAGE_DRIVE_MAX   10000
+#define LIMIT_PAGE_SPAN_MAX    100000 /* sort=updated, a common q: tickets tested past its matches */
 #define LIMIT_PAGE_NUMBER      2147483647LL
 #define LIMIT_REPLY_ASSETS     5
 #define LIMIT_ALT_TEXT_CHARS   1000

@@ -5,7 +5,7 @@
 // validated against the OpenAPI document (lib/native.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, show, uniq, sql, A, fixtures } from './lib/harness.mjs';
+import { startServer, show, uniq, sql, A, fixtures, PG } from './lib/harness.mjs';
 import { apx, V } from './lib/apizee.mjs';
 import { zfx } from './lib/zaia.mjs';
 import { nat, assertProblem } from './lib/native.mjs';
@@ -469,7 +469,7 @@ test('a common q read in id order gives the rows of the whole list, also when cr
   const check = async (what) => {
     for (const sort of ['newest', 'oldest']) {
       const whole = await listAll(nn, { sort });
-      assert.equal(whole.length, 40);
+      assert.equal(whole.length, made.length);
       for (const [query, keep] of shapes) {
         const expect = whole.filter(keep).map((t) => t.id);
         assert.ok(expect.length >= 5);
@@ -481,10 +481,23 @@ test('a common q read in id order gives the rows of the whole list, also when cr
     }
   };
   await check('created in id order');
-  // A clock that went back: early tickets newer than late ones, and late ones older.
-  const ids = made.map((t) => `'${t.id}'`);
-  sql(s.dataDir, `UPDATE tickets SET created_at = created_at + 3600000 WHERE uuid IN (${ids.slice(2, 9).join(',')});
-    UPDATE tickets SET created_at = created_at - 3600000 WHERE uuid IN (${ids.slice(30, 36).join(',')});`);
+  // SQLite keeps how far ids follow created_at (migration 018): a created_at change moves the
+  // break to the last id, so pages are then checked by a scan of the created_at index.
+  const ids = () => made.map((t) => `'${t.id}'`);
+  const above = (uuid) => sql(s.dataDir, `SELECT (SELECT break_id FROM ticket_order) < id FROM tickets WHERE uuid = '${uuid}';`);
+  sql(s.dataDir, `UPDATE tickets SET created_at = created_at - 3600000 WHERE uuid IN (${ids().slice(30, 36).join(',')});`);
+  if (!PG) assert.equal(above(made[39].id), '0', 'a created_at change moves the break to the last id');
+  await check('created earlier out of id order');
+  // Tickets made after that follow the order again: pages within them are checked with the
+  // break's one row, pages reaching below it by the scan.
+  for (let i = 40; i < 52; i++) {
+    const title = i % 4 === 0 ? `plain ${i}` : i % 3 ? `${word} ${i}` : `${word}s ${i}`;
+    made.push(await create({ title, client: { email: `rowid${i}@example.com` }, state: i % 5 ? 'open' : 'closed', tags: i % 2 ? [g.id] : [] }, { key }));
+  }
+  if (!PG) assert.equal(above(made[40].id), '1', 'tickets made after the change are above the break');
+  await check('made after a created_at change');
+  // A clock that went back: early tickets newer than late ones.
+  sql(s.dataDir, `UPDATE tickets SET created_at = created_at + 3600000 WHERE uuid IN (${ids().slice(2, 9).join(',')});`);
   const newest = await listAll(nn, {});
   assert.equal(newest[0].id, made[8].id, 'the moved tickets lead the newest-first list');
   await check('created out of id order');
@@ -546,6 +559,41 @@ test('a common q walked with a test of each row gives the rows of the whole list
     const added = await create({ title: `${word}x${round} late`, client: { email: `tested-late${round}@example.com` } }, { key });
     const after = await listAll(nn, { q: word }, 7);
     assert.deepEqual(after.map((t) => t.id), [added.id, ...before.map((t) => t.id)], `round ${round}`);
+  }
+});
+
+// A common q sorted by updated_at whose newest-updated tickets do not match (tested_page gives
+// up) is read from the tickets updated since its newest matches (store/ticket_page.c
+// span_page): 40 tickets with the word (two changed in between), then 40 without it, two of
+// them changed after. At 80 tickets the word in 40 is common up to limit 7. Every plan gives
+// the rows of the whole list.
+test('a common q sorted by updated whose newest matches are old gives the rows of the whole list', async () => {
+  const key = s.newWorkspaceKey(uniq('span-ws')).key;
+  const nn = nat(s, key);
+  const word = uniq('sorrel').replace(/[^a-z0-9]/gi, '').toLowerCase();
+  const made = [];
+  const add = async (i, title) => made.push(await create({ title, client: { email: `span${i}@example.com` }, state: i % 5 ? 'open' : 'closed' }, { key }));
+  for (let i = 0; i < 40; i++) {
+    await add(i, `${word} ${i}`);
+    if (i === 30) for (const j of [4, 17]) await nn.ok('PATCH', `/tickets/${made[j].id}`, { state: 'inprogress' });
+  }
+  for (let i = 40; i < 80; i++) await add(i, `plain ${i}`);
+  for (const j of [44, 41]) await nn.ok('PATCH', `/tickets/${made[j].id}`, { state: 'inprogress' });
+  const whole = await listAll(nn, { sort: 'updated' });
+  assert.equal(whole.length, 80);
+  assert.equal(whole[0].id, made[41].id, 'the last change leads the updated list');
+  const mine = (t) => t.title.startsWith(`${word} `);
+  for (const [query, keep] of [
+    [{ q: word }, mine],
+    [{ q: word, state: 'open' }, (t) => mine(t) && t.state === 'open'],
+    [{ q: word, state: 'closed' }, (t) => mine(t) && t.state === 'closed'],
+  ]) {
+    const expect = whole.filter(keep).map((t) => t.id);
+    assert.ok(expect.length >= 5);
+    for (const limit of [1, 3, 7, 100]) {
+      const got = (await listAll(nn, { ...query, sort: 'updated' }, limit)).map((t) => t.id);
+      assert.deepEqual(got, expect, `${JSON.stringify(query)} limit=${limit}`);
+    }
   }
 });
 
