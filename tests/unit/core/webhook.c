@@ -201,8 +201,8 @@ static void test_outbox_per_batch(void **state)
     pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
     pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
     int queued = 0;
-    batch_job jobs[3] = {{.e = e, .type = NULL}, {.e = e, .type = "test.fail"},
-                         {.e = e, .type = "test.one"}};
+    batch_job jobs[3] = {
+        {.e = e, .type = NULL}, {.e = e, .type = "test.fail"}, {.e = e, .type = "test.one"}};
     store_job sj[3];
     for (int i = 0; i < 3; i++) {
         jobs[i].lock = &lock;
