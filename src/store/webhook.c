@@ -132,67 +132,6 @@ status store_webhook_delete(db *c, int64_t id)
     return ST_OK;
 }
 
-void store_webhook_note(db *c, int64_t event_id, int64_t now)
-{
-    if (!c->outbox_first) {
-        c->outbox_first = event_id;
-        c->outbox_at = now;
-    }
-    if (event_id > c->outbox_last) c->outbox_last = event_id;
-}
-
-status store_webhook_flush(db *c, size_t *queued)
-{
-    *queued = 0;
-    if (!c->outbox_first) return ST_OK;
-    /* One statement per commit batch, run right before COMMIT: the deliveries of every event
-     * this transaction wrote (ids outbox_first..outbox_last: those of a job rolled back to its
-     * savepoint are no longer there, and another process's events cannot fall in between while
-     * this writer holds the write lock), one per active webhook of the event's workspace (the
-     * partial index webhooks_active; none: one index probe per event, the whole cost of the
-     * outbox for a workspace without webhooks) whose events match. `events` is '*' or ',a,b,',
-     * so a match is the type with its commas inside it (replace() is spelled alike on both
-     * engines). '*' leaves out the webhook.* events, which an endpoint gets only by naming
-     * them: a failing '*' endpoint would otherwise be sent the news of its own failures, and
-     * several would feed each other. ORDER BY: delivery ids follow event ids (a ticket's
-     * order). */
-    /* Written once per driver (its uuid expression): only the writer thread queues, and a
-     * process has one driver. A delivery's uuid is time-ordered (v7: the ms time, then a
-     * counter, then the random end of a v4): its unique index then grows at its right edge,
-     * one page per COMMIT, where random uuids dirtied a page per delivery. */
-    static _Thread_local const struct db_driver *made_for;
-    static _Thread_local char sql[1024];
-    static _Thread_local unsigned seq;
-    if (made_for != c->drv) {
-        made_for = c->drv;
-        snprintf(sql, sizeof sql,
-                 "INSERT INTO webhook_deliveries (uuid, workspace_id, webhook_id, event_id, "
-                 "ticket_id, status, attempts, next_at, created_at) SELECT ? || substr(%s, 20), "
-                 "w.workspace_id, w.id, e.id, e.ticket_id, 'queued', 0, e.created_at, "
-                 "e.created_at FROM events e JOIN webhooks w ON w.workspace_id = e.workspace_id "
-                 "AND w.active = 1 WHERE e.id >= ? AND e.id <= ? AND ((w.events = '*' AND e.type "
-                 "NOT LIKE 'webhook.%%') OR length(w.events) <> length(replace(w.events, ',' || "
-                 "e.type || ',', ''))) ORDER BY e.id, w.id RETURNING id",
-                 c->drv->new_uuid);
-    }
-    int64_t first = c->outbox_first, last = c->outbox_last;
-    uint64_t ms = (uint64_t)c->outbox_at;
-    c->outbox_first = c->outbox_last = 0;
-    db_stmt *s = db_prepare(c, sql);
-    if (!s) return ST_INTERNAL;
-    char head[20]; /* tttttttt-tttt-7sss- */
-    snprintf(head, sizeof head, "%08x-%04x-7%03x-", (unsigned)(ms >> 16) & 0xffffffffu,
-             (unsigned)(ms & 0xffff), seq++ & 0xfff);
-    db_bind_text(s, 1, head);
-    db_bind_int(s, 2, first);
-    db_bind_int(s, 3, last);
-    int rc;
-    while ((rc = db_step(s)) == DB_ROW)
-        (*queued)++;
-    db_reset(s);
-    return step_status(rc);
-}
-
 #define DELIVERY_COLS                                                                              \
     "d.id, d.uuid, d.workspace_id, d.webhook_id, d.event_id, d.ticket_id, d.status, d.attempts, "  \
     "d.next_at, d.created_at, d.done_at, (SELECT type FROM events e WHERE e.id = d.event_id)"
