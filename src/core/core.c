@@ -4,6 +4,7 @@
 #include "core/core.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,71 @@ void core_ctx_init_job(core_ctx *cx, store *st, db *writer, arena *a, diag *d)
 void core_submit(store *st, store_job *j)
 {
     store_submit(st, j);
+}
+
+/* ---- core_write_wait: a system write at the head of the writer's queue, waited for ---- */
+
+typedef struct {
+    store_job job;
+    store *st;
+    arena *a;
+    diag *d;
+    status (*fn)(core_ctx *cx, void *arg);
+    void *arg;
+    status ran, committed;
+    core_after *after;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool done;
+} write_job;
+
+static status job_run(db *writer, void *p)
+{
+    write_job *j = p;
+    core_ctx cx;
+    core_ctx_init_job(&cx, j->st, writer, j->a, j->d);
+    cx.actor = ACTOR_SYSTEM;
+    j->ran = j->fn(&cx, j->arg);
+    j->after = cx.after;
+    return j->ran;
+}
+
+static void job_after(db *writer, void *p)
+{
+    write_job *j = p;
+    core_run_after(j->after, writer);
+}
+
+static void job_done(void *p, status committed)
+{
+    write_job *j = p;
+    pthread_mutex_lock(&j->lock);
+    j->committed = committed;
+    j->done = true;
+    pthread_cond_signal(&j->cond);
+    pthread_mutex_unlock(&j->lock);
+}
+
+status core_write_wait(store *st, arena *a, diag *d, status (*fn)(core_ctx *, void *), void *arg)
+{
+    if (!store_writer_running(st)) {
+        core_ctx cx;
+        status s = core_ctx_init(&cx, st, a, d);
+        cx.actor = ACTOR_SYSTEM;
+        return s ? s : core_txn(&cx, fn, arg);
+    }
+    write_job j = {.st = st, .a = a, .d = d, .fn = fn, .arg = arg};
+    j.job = (store_job){.run = job_run, .done = job_done, .after = job_after, .arg = &j};
+    pthread_mutex_init(&j.lock, NULL);
+    pthread_cond_init(&j.cond, NULL);
+    store_submit_first(st, &j.job);
+    pthread_mutex_lock(&j.lock);
+    while (!j.done)
+        pthread_cond_wait(&j.cond, &j.lock);
+    pthread_mutex_unlock(&j.lock);
+    pthread_mutex_destroy(&j.lock);
+    pthread_cond_destroy(&j.cond);
+    return j.ran ? j.ran : j.committed;
 }
 
 list_page core_page(const list_in *in)

@@ -55,6 +55,10 @@ status core_ctx_init(core_ctx *cx, store *st, arena *a, diag *d) WUR;
 void core_ctx_init_job(core_ctx *cx, store *st, db *writer, arena *a, diag *d);
 /* Queues a write job for the store's group commit (store_submit). */
 void core_submit(store *st, store_job *j);
+/* Runs fn as the system in a write job at the head of the writer's queue (sharing its group
+ * commit) and waits for its COMMIT; without a running writer, in core_txn on this thread. */
+status core_write_wait(store *st, arena *a, diag *d, status (*fn)(core_ctx *cx, void *arg),
+                       void *arg) WUR;
 
 /* A field of a partial update: absent (set false), null (set, v NULL) or a value. */
 typedef struct {

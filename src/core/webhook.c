@@ -392,70 +392,6 @@ status webhook_body(const char *delivery_uuid, const char *type, int64_t created
  * put ahead of the queued requests (it must not wait behind a backlog), whose savepoint shares
  * the COMMIT of the requests batched with it; the worker waits for that COMMIT. Otherwise a
  * transaction of their own (core_txn). */
-typedef struct {
-    store_job job;
-    store *st;
-    arena *a;
-    diag *d;
-    status (*fn)(core_ctx *cx, void *arg);
-    void *arg;
-    status ran, committed;
-    core_after *after;
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    bool done;
-} write_job;
-
-static status job_run(db *writer, void *p)
-{
-    write_job *j = p;
-    core_ctx cx;
-    core_ctx_init_job(&cx, j->st, writer, j->a, j->d);
-    cx.actor = ACTOR_SYSTEM;
-    j->ran = j->fn(&cx, j->arg);
-    j->after = cx.after;
-    return j->ran;
-}
-
-static void job_after(db *writer, void *p)
-{
-    write_job *j = p;
-    core_run_after(j->after, writer);
-}
-
-static void job_done(void *p, status committed)
-{
-    write_job *j = p;
-    pthread_mutex_lock(&j->lock);
-    j->committed = committed;
-    j->done = true;
-    pthread_cond_signal(&j->cond);
-    pthread_mutex_unlock(&j->lock);
-}
-
-static status worker_write(store *st, arena *a, diag *d, status (*fn)(core_ctx *, void *),
-                           void *arg)
-{
-    if (!store_writer_running(st)) {
-        core_ctx cx;
-        status s = core_ctx_init(&cx, st, a, d);
-        cx.actor = ACTOR_SYSTEM;
-        return s ? s : core_txn(&cx, fn, arg);
-    }
-    write_job j = {.st = st, .a = a, .d = d, .fn = fn, .arg = arg};
-    j.job = (store_job){.run = job_run, .done = job_done, .after = job_after, .arg = &j};
-    pthread_mutex_init(&j.lock, NULL);
-    pthread_cond_init(&j.cond, NULL);
-    store_submit_first(st, &j.job);
-    pthread_mutex_lock(&j.lock);
-    while (!j.done)
-        pthread_cond_wait(&j.cond, &j.lock);
-    pthread_mutex_unlock(&j.lock);
-    pthread_mutex_destroy(&j.lock);
-    pthread_cond_destroy(&j.cond);
-    return j.ran ? j.ran : j.committed;
-}
-
 /* The endpoints a batch names, each read once per batch (NULL w: deleted meanwhile). */
 typedef struct {
     int64_t id;
@@ -706,7 +642,7 @@ static void sweep(store *st)
     arena *a = arena_new(64 * 1024);
     diag d = {0};
     sweep_arg w = {0};
-    status s = worker_write(st, a, &d, do_sweep, &w);
+    status s = core_write_wait(st, a, &d, do_sweep, &w);
     if (s) log_error("webhook: the log's sweep failed: %s", d.msg[0] ? d.msg : status_name(s));
     swept_at = !s && w.n == SWEEP_BATCH ? now - every : now; /* more to go: again next time */
     arena_free(a);
@@ -733,7 +669,7 @@ status webhook_run_due(store *st, atomic_bool *stop, size_t *handled)
         arena *a = arena_new(64 * 1024);
         diag d = {0};
         step_arg step = {.r = pending, .claim = claim};
-        s = worker_write(st, a, &d, do_step, &step);
+        s = core_write_wait(st, a, &d, do_step, &step);
         if (s)
             log_error("webhook: cannot record %zu deliveries and claim more: %s", pending.n,
                       d.msg[0] ? d.msg : status_name(s));
@@ -757,7 +693,7 @@ status webhook_run_due(store *st, atomic_bool *stop, size_t *handled)
         for (size_t i = 0; i < c->n; i++) {
             if (atomic_load(stop) && !o[i].ok) {
                 claim_arg back = {o[i].d, 1};
-                if (worker_write(st, a, &d, do_release, &back))
+                if (core_write_wait(st, a, &d, do_release, &back))
                     log_error("webhook: cannot release a delivery");
                 continue;
             }
