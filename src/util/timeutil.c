@@ -140,6 +140,13 @@ int64_t time_unix_s(int64_t ms)
     return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
 }
 
+/* v's last n decimal digits into p[0..n), zero-padded (v >= 0). */
+static void put_digits(char *p, int n, int v)
+{
+    for (int i = n - 1; i >= 0; i--, v /= 10)
+        p[i] = (char)('0' + v % 10);
+}
+
 void time_format_iso(int64_t ms, char out[TIME_ISO_LEN + 1])
 {
     /* The wire format has four year digits: an instant outside them is written as the nearest
@@ -153,9 +160,14 @@ void time_format_iso(int64_t ms, char out[TIME_ISO_LEN + 1])
     int64_t y;
     int m, d;
     civil_from_days(days, &y, &m, &d);
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)y, m, d,
-             (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), msec);
-    memcpy(out, tmp, TIME_ISO_LEN);
-    out[TIME_ISO_LEN] = '\0';
+    /* Written digit by digit: a page of 50 tickets formats 100 of these, and snprintf was
+     * most of their cost. The clamp above keeps y within four digits. */
+    memcpy(out, "0000-00-00T00:00:00.000Z", TIME_ISO_LEN + 1);
+    put_digits(out, 4, (int)y);
+    put_digits(out + 5, 2, m);
+    put_digits(out + 8, 2, d);
+    put_digits(out + 11, 2, (int)(rem / 3600));
+    put_digits(out + 14, 2, (int)(rem / 60 % 60));
+    put_digits(out + 17, 2, (int)(rem % 60));
+    put_digits(out + 20, 3, msec);
 }

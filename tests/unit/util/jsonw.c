@@ -86,9 +86,12 @@ static void test_int_limits(void **state)
     jw_arr(&w);
     jw_int(&w, INT64_MAX);
     jw_int(&w, INT64_MIN + 1);
+    jw_int(&w, INT64_MIN);
+    jw_int(&w, 0);
+    jw_int(&w, -10);
     jw_end_arr(&w);
     char *s = finish(&w);
-    assert_string_equal(s, "[9223372036854775807,-9223372036854775807]");
+    assert_string_equal(s, "[9223372036854775807,-9223372036854775807,-9223372036854775808,0,-10]");
     free(s);
 }
 
@@ -107,12 +110,34 @@ static void test_cap_is_sticky(void **state)
     assert_null(out);
 }
 
+/* The inline room check must hold the cap even when the allocation (256 bytes first) has room
+ * past it: 16 bytes fit, the 17th fails, and nothing after the failure is accepted. */
+static void test_cap_exact_with_room_allocated(void **state)
+{
+    (void)state;
+    jw w;
+    jw_init(&w, 16);
+    jw_str(&w, "01234567890123"); /* 16 bytes with its quotes */
+    char *out = NULL;
+    size_t n = 0;
+    assert_int_equal(jw_finish(&w, &out, &n), ST_OK);
+    assert_int_equal(n, 16);
+    free(out);
+    jw_init(&w, 16);
+    jw_str(&w, "012345678901234"); /* 17 */
+    jw_int(&w, 1);
+    assert_int_equal(jw_finish(&w, &out, &n), ST_TOO_LARGE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_nesting_and_commas), cmocka_unit_test(test_escaping),
-        cmocka_unit_test(test_str_table),          cmocka_unit_test(test_int_limits),
+        cmocka_unit_test(test_nesting_and_commas),
+        cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_str_table),
+        cmocka_unit_test(test_int_limits),
         cmocka_unit_test(test_cap_is_sticky),
+        cmocka_unit_test(test_cap_exact_with_room_allocated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
