@@ -441,8 +441,8 @@ test('a page driven by a rare filter and a page walked give the same rows', asyn
   }
 });
 
-// A common q with no filter on the sort's index is read from the word index in ticket id order
-// (store/ticket_page.c rowid_page), a prefix word spelled out as its terms (sql_fts_terms); ids
+// A q (or a tag) with no filter on the sort's index is read from the word (tag) index in ticket
+// id order (store/ticket_page.c rowid_page), a prefix word spelled out as its terms (sql_fts_terms); ids
 // follow created_at only while the clock does, so tickets whose created_at leaves the id order
 // make the page fall back to the walk. Either way the rows are those of the whole list.
 test('a common q read in id order gives the rows of the whole list, also when created order leaves id order', async () => {
@@ -465,6 +465,9 @@ test('a common q read in id order gives the rows of the whole list, also when cr
     [{ q: word, tag: g.id }, (t) => mine(t) && has(t)],
     [{ q: word, state: 'closed' }, (t) => mine(t) && t.state === 'closed'],
     [{ q: word, state: 'open', assignee: 'none' }, (t) => mine(t) && t.state === 'open' && !t.assignee],
+    // a tag without a q is read the same way, from its index (tag_id, ticket_id)
+    [{ tag: g.id }, has],
+    [{ tag: g.id, state: 'open' }, (t) => has(t) && t.state === 'open'],
   ];
   const check = async (what) => {
     for (const sort of ['newest', 'oldest']) {
