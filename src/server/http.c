@@ -540,60 +540,100 @@ static status metrics_start(const char *listen, struct MHD_Daemon **out, diag *d
     return ST_OK;
 }
 
-/* One listening socket on addr with SO_REUSEPORT, for one of the server's daemons; -1 (and
- * errno) on failure. */
+/* The listening socket on addr (blocking: the acceptor thread waits in accept); -1 (and errno)
+ * on failure, e.g. when any process listens on the port already. */
 static int listen_socket(const struct sockaddr_storage *addr, bool v6)
 {
-    int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
     int on = 1;
     socklen_t len = v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) ||
-        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) ||
         (v6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on)) ||
         bind(fd, (const struct sockaddr *)addr, len) || listen(fd, SOMAXCONN)) {
+        int err = errno;
         close(fd);
+        errno = err;
         return -1;
     }
     return fd;
 }
 
-/* Whether addr's port is free: a plain bind (no SO_REUSEPORT) fails on a port that anyone
- * listens on, so a second server is refused here instead of taking half of the connections. */
-static bool port_free(const struct sockaddr_storage *addr, bool v6)
+/* The acceptor: one thread takes every new connection and hands it to the daemon that has the
+ * fewest. (One SO_REUSEPORT socket per daemon let the kernel pick by the addresses' hash: two
+ * clients landed on one thread half of the time, one thread idle while the other served both
+ * at half the rate and twice the latency; libmicrohttpd's own pool shares one socket, and the
+ * thread that wakes first accepts every connection queued.) A connection stays on its daemon. */
+static struct {
+    int fd;
+    struct MHD_Daemon **daemons;
+    unsigned n;
+    atomic_bool stop;
+    pthread_t thread;
+} acc = {.fd = -1};
+
+/* Open connections per daemon: the acceptor adds one when libmicrohttpd takes a connection,
+ * the daemon's close notification takes it away. (libmicrohttpd's own count moves only when
+ * the daemon's thread has taken the connection in: two connections accepted back to back both
+ * saw 0 and went to the same daemon.) */
+static atomic_int open_conns[LIMIT_SERVER_THREADS];
+
+static void conn_closed(void *cls, struct MHD_Connection *c, void **socket_context,
+                        enum MHD_ConnectionNotificationCode code)
 {
-    int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return false;
-    int on = 1;
-    socklen_t len = v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-    bool ok = !setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) &&
-              (!v6 || !setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on)) &&
-              !bind(fd, (const struct sockaddr *)addr, len);
-    close(fd);
-    return ok;
+    (void)c, (void)socket_context;
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED) atomic_fetch_sub((atomic_int *)cls, 1);
 }
 
-/* The port of a bound socket (the one the kernel chose for port 0). */
-static uint16_t bound_port(int fd)
+static unsigned least_busy(void)
 {
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof ss;
-    if (getsockname(fd, (struct sockaddr *)&ss, &len)) return 0;
-    return ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                                          : ((struct sockaddr_in *)&ss)->sin_port);
+    unsigned best = 0;
+    for (unsigned i = 1; i < acc.n; i++)
+        if (atomic_load(&open_conns[i]) < atomic_load(&open_conns[best])) best = i;
+    return best;
 }
 
-/* Stops the daemons started so far and closes their sockets. */
-static void stop_all(struct MHD_Daemon **daemons, int *fds, unsigned n)
+static void *accept_loop(void *unused)
 {
-    for (unsigned i = 0; i < n; i++) {
-        /* Quiesced first, so libmicrohttpd leaves the socket to us to close. */
-        if (daemons[i]) {
-            (void)MHD_quiesce_daemon(daemons[i]);
-            MHD_stop_daemon(daemons[i]);
+    (void)unused;
+    for (;;) {
+        struct sockaddr_storage peer;
+        socklen_t len = sizeof peer;
+        int fd = accept4(acc.fd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0) {
+            /* libmicrohttpd owns fd from here, and closes it when it cannot take it */
+            unsigned i = least_busy();
+            if (MHD_add_connection(acc.daemons[i], fd, (struct sockaddr *)&peer, len) == MHD_YES)
+                atomic_fetch_add(&open_conns[i], 1);
+            continue;
         }
-        if (fds[i] >= 0) close(fds[i]);
+        if (atomic_load(&acc.stop)) break;
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+            log_error("accept: %s", strerror(errno));
+            usleep(10 * 1000); /* out of descriptors or memory: let connections close */
+        } else if (errno != EINTR && errno != ECONNABORTED && errno != EPROTO) {
+            log_error("accept: %s; no new connections", strerror(errno));
+            break;
+        }
     }
+    return NULL;
+}
+
+static void acceptor_stop(void)
+{
+    if (acc.fd < 0) return;
+    atomic_store(&acc.stop, true);
+    shutdown(acc.fd, SHUT_RDWR); /* wakes accept */
+    pthread_join(acc.thread, NULL);
+    close(acc.fd);
+    acc.fd = -1;
+}
+
+/* Stops the daemons started so far. */
+static void stop_all(struct MHD_Daemon **daemons, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (daemons[i]) MHD_stop_daemon(daemons[i]);
 }
 
 status http_serve(const http_config *config, diag *d)
@@ -618,54 +658,56 @@ status http_serve(const http_config *config, diag *d)
     sigaddset(&stop, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
 
-    if (!port_free(&addr, v6))
+    int lfd = listen_socket(&addr, v6);
+    if (lfd < 0)
         return diag_set(d, ST_INTERNAL, "listen", "cannot listen on %s: %s", cfg->listen,
                         strerror(errno));
     /* The metrics listener first: once the API answers, so does /metrics. */
     struct MHD_Daemon *metrics = NULL;
     if (cfg->metrics_listen) {
         status mst = metrics_start(cfg->metrics_listen, &metrics, d);
-        if (mst) return mst;
+        if (mst) {
+            close(lfd);
+            return mst;
+        }
     }
-    /* One daemon per thread, each with its own epoll set and its own SO_REUSEPORT socket on the
-     * same address: the kernel spreads new connections over the sockets by their addresses'
-     * hash. (libmicrohttpd's thread pool shares one socket, and the worker that wakes first
-     * accepts everything queued: a burst of 32 connections could all land on one thread, and a
-     * connection never moves.) A suspended connection is resumed through its own daemon. */
+    /* One daemon per thread, each with its own epoll set, fed by the acceptor (above). A
+     * suspended connection is resumed through its own daemon. */
     struct MHD_Daemon *daemons[LIMIT_SERVER_THREADS] = {0};
-    int fds[LIMIT_SERVER_THREADS];
-    for (unsigned i = 0; i < threads; i++)
-        fds[i] = -1;
-    unsigned flags =
-        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (v6) flags |= MHD_USE_IPv6;
     unsigned per_daemon = (unsigned)LIMIT_CONNECTIONS / threads;
     for (unsigned i = 0; i < threads; i++) {
-        fds[i] = listen_socket(&addr, v6);
-        if (fds[i] >= 0 && i == 0) {
-            /* Port 0: the others join the port the kernel chose for the first. */
-            uint16_t port = htons(bound_port(fds[0]));
-            if (v6)
-                ((struct sockaddr_in6 *)&addr)->sin6_port = port;
-            else
-                ((struct sockaddr_in *)&addr)->sin_port = port;
-        }
-        if (fds[i] >= 0)
-            daemons[i] = MHD_start_daemon(
-                flags, 0, NULL, NULL, handle, NULL, MHD_OPTION_LISTEN_SOCKET, fds[i],
-                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LIMIT_CONN_TIMEOUT_S,
-                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_CONN_MEMORY,
-                MHD_OPTION_CONNECTION_LIMIT, per_daemon, MHD_OPTION_NOTIFY_COMPLETED, completed,
-                NULL, MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL, MHD_OPTION_UNESCAPE_CALLBACK,
-                unescape, NULL, MHD_OPTION_END);
+        daemons[i] = MHD_start_daemon(
+            flags, 0, NULL, NULL, handle, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+            (unsigned)LIMIT_CONN_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+            (size_t)LIMIT_CONN_MEMORY, MHD_OPTION_CONNECTION_LIMIT, per_daemon,
+            MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, conn_closed,
+            &open_conns[i], MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL,
+            MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
         if (!daemons[i]) {
             int err = errno;
-            stop_all(daemons, fds, i); /* fds[i], if any, went with the failed start */
+            stop_all(daemons, i);
+            close(lfd);
             if (metrics) MHD_stop_daemon(metrics);
-            return diag_set(d, ST_INTERNAL, "listen", "cannot listen on %s: %s", cfg->listen,
+            return diag_set(d, ST_INTERNAL, "listen", "cannot serve on %s: %s", cfg->listen,
                             strerror(err));
         }
     }
+    acc.fd = lfd;
+    acc.daemons = daemons;
+    acc.n = threads;
+    atomic_store(&acc.stop, false);
+    int perr = pthread_create(&acc.thread, NULL, accept_loop, NULL);
+    if (perr) {
+        acc.fd = -1;
+        close(lfd);
+        stop_all(daemons, threads);
+        if (metrics) MHD_stop_daemon(metrics);
+        return diag_set(d, ST_INTERNAL, "listen", "cannot start the acceptor: %s", strerror(perr));
+    }
+    pthread_setname_np(acc.thread, "accept");
     log_info("ticketd serving on http://%s with %u threads", cfg->listen, threads);
     if (metrics) log_info("ticketd metrics on http://%s/metrics", cfg->metrics_listen);
 
@@ -679,13 +721,12 @@ status http_serve(const http_config *config, diag *d)
 
     /* Stop accepting, let requests in progress complete, then stop. (The sockets are ours:
      * quiescing hands them back, closed after the daemons stop.) */
-    for (unsigned i = 0; i < threads; i++)
-        (void)MHD_quiesce_daemon(daemons[i]);
+    acceptor_stop();
     api_stream_close_all(); /* stream connections end too (none may stay suspended) */
     for (int waited = 0; atomic_load(&in_flight) > 0 && waited < LIMIT_SHUTDOWN_WAIT_MS;
          waited += 5)
         usleep(5000);
-    stop_all(daemons, fds, threads);
+    stop_all(daemons, threads);
     if (metrics) MHD_stop_daemon(metrics);
     log_info("ticketd: stopped");
     return ST_OK;

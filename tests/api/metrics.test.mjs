@@ -127,8 +127,8 @@ test('a bad --metrics-listen is refused at start, naming the option', () => {
 });
 
 test('a second serve on the port of a running one is refused; the first keeps answering', async () => {
-  // Each server thread listens on its own SO_REUSEPORT socket: another process must not be
-  // able to join them and take a share of the connections.
+  // The server listens on one socket without SO_REUSEPORT (its acceptor hands connections to
+  // the threads): another process must not be able to join it and take a share of them.
   const port = new URL(s.base).port;
   const r = spawnSync(BIN, ['serve', '--data', s.dataDir, ...dbArgs(s.dataDir), '--listen', `127.0.0.1:${port}`, '--quiet'],
     { encoding: 'utf8', timeout: 30000 });
