@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,9 +17,24 @@
 #include "util/limits.h"
 #include "util/log.h"
 
+/* A blob kept open for the next answers that send it (see blob_open_read). */
+struct open_blob {
+    char hash[BLOB_HASH_LEN + 1];
+    int fd; /* -1: the slot is free */
+    uint64_t size;
+    uint64_t used; /* the tick of its last hit: the least recently used slot is reused */
+};
+
 struct blob_store {
     arena *a; /* owns this struct and its paths */
     char *root, *tmp;
+    /* The open-file cache, shared by every thread under `lock` (held for a scan of a few
+     * dozen keys and one dup). `gen` moves whenever a name is replaced or removed, so a miss
+     * that opened the old file meanwhile does not cache it. */
+    pthread_mutex_t lock;
+    uint64_t keys[LIMIT_BLOB_OPEN_FILES]; /* hash_key of each slot's hash; 0: free */
+    struct open_blob open[LIMIT_BLOB_OPEN_FILES];
+    uint64_t tick, gen;
 };
 
 struct blob_writer {
@@ -45,19 +61,28 @@ status blob_store_open(const char *dir, blob_store **out, diag *d)
     bs->a = a;
     bs->root = arena_printf(a, "%s/blobs", dir);
     bs->tmp = arena_printf(a, "%s/blobs/tmp", dir);
+    pthread_mutex_init(&bs->lock, NULL);
+    for (size_t i = 0; i < LIMIT_BLOB_OPEN_FILES; i++)
+        bs->open[i].fd = -1;
     status st = make_dir(bs->root, d);
     if (!st) st = make_dir(bs->tmp, d);
     if (st) {
-        arena_free(a);
+        blob_store_free(bs);
         return st;
     }
     *out = bs;
     return ST_OK;
 }
 
+static void forget(blob_store *bs, const char *hash);
+static void forget_all(blob_store *bs);
+
 void blob_store_free(blob_store *bs)
 {
-    if (bs) arena_free(bs->a);
+    if (!bs) return;
+    forget_all(bs);
+    pthread_mutex_destroy(&bs->lock);
+    arena_free(bs->a);
 }
 
 static bool is_hex(char c)
@@ -233,6 +258,7 @@ status blob_commit(blob_store *bs, blob_file *f)
         return ST_INTERNAL;
     }
     f->tmp = NULL;
+    forget(bs, f->hash); /* an open copy is now an unlinked file: open the new one next time */
     if (sync_dir(dir)) {
         log_error("blob: cannot sync %s: %s", dir, strerror(errno));
         return ST_INTERNAL;
@@ -242,9 +268,100 @@ status blob_commit(blob_store *bs, blob_file *f)
 
 /* ---- reading and removing ---- */
 
+/* The first 16 hex digits of a (valid) hash as a number, never 0 (a free slot's key). The
+ * hash is SHA-256, so these bits are as good as any for telling slots apart. */
+static uint64_t hash_key(const char *hash)
+{
+    uint64_t k = 0;
+    for (int i = 0; i < 16; i++)
+        k = k << 4 | (uint64_t)(hash[i] <= '9' ? hash[i] - '0' : hash[i] - 'a' + 10);
+    return k ? k : 1;
+}
+
+/* The slot holding hash, or -1. Under bs->lock. */
+static int slot_of(const blob_store *bs, const char *hash, uint64_t key)
+{
+    for (int i = 0; i < LIMIT_BLOB_OPEN_FILES; i++)
+        if (bs->keys[i] == key && memcmp(bs->open[i].hash, hash, BLOB_HASH_LEN) == 0) return i;
+    return -1;
+}
+
+static void slot_clear(blob_store *bs, int i)
+{
+    close(bs->open[i].fd);
+    bs->open[i].fd = -1;
+    bs->keys[i] = 0;
+}
+
+/* Drops hash's open file, if cached: its name was just replaced or removed. */
+static void forget(blob_store *bs, const char *hash)
+{
+    pthread_mutex_lock(&bs->lock);
+    bs->gen++;
+    int i = slot_of(bs, hash, hash_key(hash));
+    if (i >= 0) slot_clear(bs, i);
+    pthread_mutex_unlock(&bs->lock);
+}
+
+static void forget_all(blob_store *bs)
+{
+    pthread_mutex_lock(&bs->lock);
+    bs->gen++;
+    for (int i = 0; i < LIMIT_BLOB_OPEN_FILES; i++)
+        if (bs->keys[i]) slot_clear(bs, i);
+    pthread_mutex_unlock(&bs->lock);
+}
+
+/* A copy of the cached descriptor of hash (*fd, *size), or false on a miss. */
+static bool cached_open(blob_store *bs, const char *hash, uint64_t key, int *fd, uint64_t *size)
+{
+    pthread_mutex_lock(&bs->lock);
+    int i = slot_of(bs, hash, key);
+    if (i >= 0) {
+        *fd = fcntl(bs->open[i].fd, F_DUPFD_CLOEXEC, 0);
+        *size = bs->open[i].size;
+        bs->open[i].used = ++bs->tick;
+    }
+    pthread_mutex_unlock(&bs->lock);
+    return i >= 0 && *fd >= 0;
+}
+
+/* Keeps a copy of fd, opened as hash while the cache was at generation gen, in the least
+ * recently used slot; nothing if a name changed since (the file may be the replaced one). */
+static void cache_open(blob_store *bs, const char *hash, uint64_t key, uint64_t gen, int fd,
+                       uint64_t size)
+{
+    pthread_mutex_lock(&bs->lock);
+    if (gen == bs->gen && slot_of(bs, hash, key) < 0) {
+        int lru = 0;
+        for (int i = 1; i < LIMIT_BLOB_OPEN_FILES && bs->keys[lru]; i++)
+            if (!bs->keys[i] || bs->open[i].used < bs->open[lru].used) lru = i;
+        if (bs->keys[lru]) slot_clear(bs, lru);
+        int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+        if (copy >= 0) {
+            struct open_blob *o = &bs->open[lru];
+            memcpy(o->hash, hash, BLOB_HASH_LEN + 1);
+            o->fd = copy;
+            o->size = size;
+            o->used = ++bs->tick;
+            bs->keys[lru] = key;
+        }
+    }
+    pthread_mutex_unlock(&bs->lock);
+}
+
+/* Blobs never change (the name is the hash of the bytes), so a descriptor opened once serves
+ * every later answer: a hit costs a dup, not a path walk, an open and a stat. Removing or
+ * replacing a name drops its descriptor here; another node sharing the directory can only
+ * remove a blob no committed row names, and every answer reads its row first. */
 status blob_open_read(blob_store *bs, const char *hash, int *fd, uint64_t *size)
 {
     if (!blob_hash_valid(hash)) return ST_NOT_FOUND;
+    uint64_t key = hash_key(hash);
+    if (cached_open(bs, hash, key, fd, size)) return ST_OK;
+    pthread_mutex_lock(&bs->lock);
+    uint64_t gen = bs->gen;
+    pthread_mutex_unlock(&bs->lock);
     char path[4096];
     if (snprintf(path, sizeof path, "%s/%.2s/%s", bs->root, hash, hash) >= (int)sizeof path)
         return ST_INTERNAL;
@@ -257,6 +374,7 @@ status blob_open_read(blob_store *bs, const char *hash, int *fd, uint64_t *size)
     }
     *fd = f;
     *size = (uint64_t)sb.st_size;
+    cache_open(bs, hash, key, gen, f, *size);
     return ST_OK;
 }
 
@@ -267,6 +385,7 @@ void blob_remove(blob_store *bs, const char *hash)
     if (snprintf(path, sizeof path, "%s/%.2s/%s", bs->root, hash, hash) >= (int)sizeof path) return;
     if (unlink(path) != 0 && errno != ENOENT)
         log_error("blob: cannot remove %s: %s", path, strerror(errno));
+    forget(bs, hash);
 }
 
 /* Entries of dir older than cutoff (mtime) that keep(name) does not claim are unlinked. */
@@ -320,5 +439,6 @@ status blob_sweep(blob_store *bs, int64_t min_age_s, bool (*referenced)(const ch
         st = sweep_dir(sub, cutoff, keep_blob, &sc, removed);
     }
     closedir(d);
+    forget_all(bs); /* what it removed may have been opened before */
     return st;
 }

@@ -7,8 +7,8 @@
  *
  * Memory and cleanup: writers and files are allocated from the caller's arena, and a deferred
  * cleanup on that arena unlinks a temp file that was never committed, so an abandoned upload
- * leaves no trace. A blob_store is read-only after blob_store_open and may be shared by every
- * thread; a writer or blob_file belongs to one thread. */
+ * leaves no trace. A blob_store may be shared by every thread (its only mutable part, the cache
+ * of open blobs, has its own lock); a writer or blob_file belongs to one thread. */
 #ifndef TICKETD_BLOB_BLOB_H
 #define TICKETD_BLOB_BLOB_H
 
@@ -60,7 +60,9 @@ status blob_commit(blob_store *bs, blob_file *f) WUR;
 
 /* ---- reading and removing ---- */
 bool blob_hash_valid(const char *hash);
-/* Opens the file for reading: *fd (caller closes) and its size. ST_NOT_FOUND when absent. */
+/* Opens the file for reading: *fd (caller closes) and its size. ST_NOT_FOUND when absent.
+ * Descriptors of the last LIMIT_BLOB_OPEN_FILES blobs read are kept, so a blob read again
+ * costs a dup; blob_commit, blob_remove and blob_sweep drop the ones whose names they change. */
 status blob_open_read(blob_store *bs, const char *hash, int *fd, uint64_t *size) WUR;
 /* Removes the file of hash (absent is fine). Only once no committed row names it. */
 void blob_remove(blob_store *bs, const char *hash);

@@ -7,6 +7,9 @@
 #define LIMIT_API_HEADERS 8    /* headers a handler adds to one response */
 #define LIMIT_IDEM_KEY    255  /* bytes of an Idempotency-Key header */
 #define LIMIT_BLOB_HEAD   4096 /* leading bytes of a file kept for content sniffing */
+/* Blobs kept open for downloads (blob/blob.c blob_open_read): one descriptor each, shared by
+ * every thread, the least recently sent closed first. */
+#define LIMIT_BLOB_OPEN_FILES 64
 
 /* The store */
 #define LIMIT_WRITE_BATCH 256  /* group-commit jobs in one transaction */

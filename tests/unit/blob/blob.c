@@ -1,9 +1,10 @@
 /* Tests of blob/blob.c: the hash of streamed bytes (a known SHA-256 vector, pieces vs whole),
  * the temp-then-rename path (nothing under the content name before commit, the temp gone
  * after), the size limit (the temp file removed at the write that crosses it), an abandoned
- * upload leaving no trace when its arena goes, identical bytes kept once, reading, removal, and
- * the sweep (temp files and unreferenced blobs older than the grace period; names not ours and
- * referenced blobs stay). */
+ * upload leaving no trace when its arena goes, identical bytes kept once, reading (again, after
+ * eviction from the cache of open blobs, after the name was replaced), removal, and the sweep
+ * (temp files and unreferenced blobs older than the grace period; names not ours and referenced
+ * blobs stay; nothing it removed is read from the cache). */
 #include "unit.h"
 
 #include <sys/stat.h>
@@ -176,9 +177,79 @@ static void test_open_and_remove(void **state)
     blob_file f;
     assert_int_equal(blob_put(e->bs, e->a, "abc", 3, &f), ST_OK);
     assert_int_equal(blob_commit(e->bs, &f), ST_OK);
+    /* read once, so its descriptor is cached: the removal must drop it */
+    assert_int_equal(blob_open_read(e->bs, ABC_SHA256, &fd, &size), ST_OK);
+    assert_int_equal(size, 3);
+    close(fd);
     blob_remove(e->bs, ABC_SHA256);
     assert_int_equal(blob_open_read(e->bs, ABC_SHA256, &fd, &size), ST_NOT_FOUND);
     blob_remove(e->bs, ABC_SHA256); /* absent is fine */
+}
+
+/* The n bytes at off of fd, as a string in the arena. */
+static char *read_at(env *e, int fd, off_t off, size_t n)
+{
+    char *s = arena_alloc(e->a, n + 1);
+    assert_int_equal(pread(fd, s, n, off), (ssize_t)n);
+    s[n] = '\0';
+    return s;
+}
+
+/* A blob read again comes from the cache of open descriptors: each answer gets its own copy
+ * (closing one leaves the next intact), reads at any offset see the bytes, and a blob pushed
+ * out of the cache by LIMIT_BLOB_OPEN_FILES others is opened again, right. */
+static void test_open_again_and_after_eviction(void **state)
+{
+    env *e = *state;
+    blob_file f;
+    assert_int_equal(blob_put(e->bs, e->a, "0123456789", 10, &f), ST_OK);
+    assert_int_equal(blob_commit(e->bs, &f), ST_OK);
+    int fd1, fd2;
+    uint64_t size;
+    assert_int_equal(blob_open_read(e->bs, f.hash, &fd1, &size), ST_OK);
+    assert_int_equal(blob_open_read(e->bs, f.hash, &fd2, &size), ST_OK);
+    assert_int_equal(size, 10);
+    assert_int_not_equal(fd1, fd2);
+    close(fd1);
+    assert_string_equal(read_at(e, fd2, 4, 3), "456");
+    close(fd2);
+    for (int i = 0; i <= LIMIT_BLOB_OPEN_FILES; i++) {
+        blob_file o;
+        char *text = arena_printf(e->a, "other %d", i);
+        assert_int_equal(blob_put(e->bs, e->a, text, strlen(text), &o), ST_OK);
+        assert_int_equal(blob_commit(e->bs, &o), ST_OK);
+        int fd;
+        assert_int_equal(blob_open_read(e->bs, o.hash, &fd, &size), ST_OK);
+        assert_string_equal(read_at(e, fd, 0, strlen(text)), text);
+        close(fd);
+    }
+    assert_int_equal(blob_open_read(e->bs, f.hash, &fd1, &size), ST_OK);
+    assert_int_equal(size, 10);
+    assert_string_equal(read_at(e, fd1, 0, 10), "0123456789");
+    close(fd1);
+}
+
+/* The same bytes committed again replace the file under its name (blob_commit's rename): the
+ * next read opens the new file, not the cached descriptor of the unlinked one. */
+static void test_commit_again_drops_the_old_descriptor(void **state)
+{
+    env *e = *state;
+    blob_file a, b;
+    assert_int_equal(blob_put(e->bs, e->a, "same", 4, &a), ST_OK);
+    assert_int_equal(blob_commit(e->bs, &a), ST_OK);
+    int fd;
+    uint64_t size;
+    assert_int_equal(blob_open_read(e->bs, a.hash, &fd, &size), ST_OK);
+    close(fd);
+    assert_int_equal(blob_put(e->bs, e->a, "same", 4, &b), ST_OK);
+    assert_int_equal(blob_commit(e->bs, &b), ST_OK);
+    assert_int_equal(blob_open_read(e->bs, a.hash, &fd, &size), ST_OK);
+    struct stat open_sb, path_sb;
+    assert_int_equal(fstat(fd, &open_sb), 0);
+    assert_int_equal(stat(blob_path(e->bs, e->a, a.hash), &path_sb), 0);
+    assert_int_equal(open_sb.st_ino, path_sb.st_ino);
+    assert_int_equal(open_sb.st_nlink, 1);
+    close(fd);
 }
 
 static bool keep_abc(const char *hash, void *ctx)
@@ -226,9 +297,14 @@ static void test_sweep(void **state)
     assert_int_equal(count_files(tmp_dir(e)), 0);
     assert_int_equal(asked, 2); /* only old blob names are looked up */
 
+    int fd;
+    uint64_t size;
+    assert_int_equal(blob_open_read(e->bs, young.hash, &fd, &size), ST_OK); /* now cached */
+    close(fd);
     assert_int_equal(blob_sweep(e->bs, 0, keep_abc, &asked, &removed), ST_OK);
     assert_int_equal(removed, 1);
     assert_false(exists(blob_path(e->bs, e->a, young.hash)));
+    assert_int_equal(blob_open_read(e->bs, young.hash, &fd, &size), ST_NOT_FOUND);
 }
 
 int main(void)
@@ -240,6 +316,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_abandoned_upload_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_same_bytes_kept_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_and_remove, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_again_and_after_eviction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commit_again_drops_the_old_descriptor, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
