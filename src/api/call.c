@@ -574,6 +574,8 @@ status call_send_file(api_call *c, const asset_blob *b, const char *mime, bool s
     call_header(r, "X-Content-Type-Options", "nosniff");
     r->has_file = true;
     r->file_fd = b->fd;
+    r->file_bytes = NULL;
+    r->file_hold = NULL;
     r->file_off = 0;
     r->file_len = b->size;
     return ST_OK;

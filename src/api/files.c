@@ -1,8 +1,9 @@
 /* GET (and HEAD) of an asset's file or thumbnail, at the URLs asset_sign_urls makes:
  * /files/{asset}/{filename} and /files/{asset}/thumbnails/{box}.webp. A signed URL needs no key;
- * a key of the asset's workspace needs no signature. Answers stream the blob (sendfile) with
- * its sniffed Content-Type, the hash as ETag (If-None-Match -> 304), one byte range (206/416,
- * If-Range honoured), and Content-Disposition carrying the original filename. */
+ * a key of the asset's workspace needs no signature. Answers send the blob (from memory when
+ * small, else with sendfile) with its sniffed Content-Type, the hash as ETag (If-None-Match ->
+ * 304), one byte range (206/416, If-Range honoured), and Content-Disposition carrying the original
+ * filename. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -39,6 +40,13 @@ static int parse_range(const char *h, uint64_t size, uint64_t *off, uint64_t *le
     return 1;
 }
 
+/* An answer that does not send the blob lets it go. */
+static void let_go(asset_blob *b)
+{
+    if (b->fd >= 0) close(b->fd);
+    if (b->hold) b->release(b->hold);
+}
+
 static status serve(api_call *c, const char *variant)
 {
     asset_blob b;
@@ -55,7 +63,7 @@ static status serve(api_call *c, const char *variant)
     call_header(r, "Content-Disposition", call_disposition(a, b.filename, b.is_media));
     r->content_type = b.mime;
     if (call_none_match(c->req->if_none_match, etag)) {
-        close(b.fd);
+        let_go(&b);
         r->status = 304;
         return ST_OK;
     }
@@ -64,7 +72,7 @@ static status serve(api_call *c, const char *variant)
     if (range && c->req->if_range && strcmp(c->req->if_range, etag) != 0) range = NULL;
     int got = range ? parse_range(range, b.size, &off, &len) : -1;
     if (got == 0) {
-        close(b.fd);
+        let_go(&b);
         call_header(r, "Content-Range",
                     arena_printf(a, "bytes */%llu", (unsigned long long)b.size));
         r->content_type = NULL;
@@ -78,6 +86,9 @@ static status serve(api_call *c, const char *variant)
     r->status = got == 1 ? 206 : 200;
     r->has_file = true;
     r->file_fd = b.fd;
+    r->file_bytes = b.bytes;
+    r->file_hold = b.hold;
+    r->file_release = b.release;
     r->file_off = off;
     r->file_len = len;
     return ST_OK;

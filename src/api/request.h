@@ -66,10 +66,14 @@ typedef struct {
     const char *content_type;
     api_kv headers[LIMIT_API_HEADERS];
     size_t n_headers;
-    /* A file answer instead of body: `file_len` bytes of file_fd from file_off (the server
-     * sends them and closes the fd; a HEAD gets the headers only). */
+    /* A file answer instead of body: `file_len` bytes from file_off of file_fd (the server
+     * sends them and closes the fd) or, when file_fd is -1, of file_bytes (the server sends
+     * them and calls file_release(file_hold) once done). A HEAD gets the headers only. */
     bool has_file;
     int file_fd;
+    const unsigned char *file_bytes;
+    void *file_hold;
+    void (*file_release)(void *hold);
     uint64_t file_off, file_len;
     /* A stream answer instead of body: the server sends what api_stream_read gives until it
      * ends, and api_stream_end when the connection is gone. */

@@ -7,8 +7,8 @@
  *
  * Memory and cleanup: writers and files are allocated from the caller's arena, and a deferred
  * cleanup on that arena unlinks a temp file that was never committed, so an abandoned upload
- * leaves no trace. A blob_store is read-only after blob_store_open and may be shared by every
- * thread; a writer or blob_file belongs to one thread. */
+ * leaves no trace. A blob_store may be shared by every thread (its only mutable part, the cache
+ * of open blobs, has its own lock); a writer or blob_file belongs to one thread. */
 #ifndef TICKETD_BLOB_BLOB_H
 #define TICKETD_BLOB_BLOB_H
 
@@ -60,8 +60,20 @@ status blob_commit(blob_store *bs, blob_file *f) WUR;
 
 /* ---- reading and removing ---- */
 bool blob_hash_valid(const char *hash);
-/* Opens the file for reading: *fd (caller closes) and its size. ST_NOT_FOUND when absent. */
-status blob_open_read(blob_store *bs, const char *hash, int *fd, uint64_t *size) WUR;
+/* A blob to send: its bytes in memory (small ones), or an open descriptor (larger ones). */
+typedef struct {
+    int fd;                     /* -1 with bytes; else open for reading, the caller closes it */
+    const unsigned char *bytes; /* the whole file, valid until blob_hold_release(hold) */
+    void *hold;                 /* a reference to bytes (NULL with an fd) */
+    uint64_t size;
+} blob_view;
+/* The blob of hash: ST_NOT_FOUND when absent. A blob of at most LIMIT_BLOB_MEM_FILE bytes comes
+ * as bytes, a larger one as a descriptor. The last LIMIT_BLOB_OPEN_FILES blobs read are kept
+ * (those in memory up to LIMIT_BLOB_MEM_BYTES in all), so reading one again costs a reference
+ * or a dup; blob_commit, blob_remove and blob_sweep drop the ones whose names they change. */
+status blob_open(blob_store *bs, const char *hash, blob_view *out) WUR;
+/* Gives back a blob_view's hold (NULL is fine); its bytes may be freed. Any thread. */
+void blob_hold_release(void *hold);
 /* Removes the file of hash (absent is fine). Only once no committed row names it. */
 void blob_remove(blob_store *bs, const char *hash);
 /* Removes temp files and blobs no row references (referenced(hash, ctx) false) whose last

@@ -400,9 +400,16 @@ status asset_open(core_ctx *cx, const char *id, const char *variant, const char 
     }
     if (!hash) return path_found(cx->d, "file", ST_NOT_FOUND);
     out->hash = hash;
-    st = blob_open_read(config.blobs, hash, &out->fd, &out->size);
+    blob_view v;
+    st = blob_open(config.blobs, hash, &v);
     if (st == ST_NOT_FOUND) return path_found(cx->d, "file", st);
-    return st ? diag_set(cx->d, st, "file", "cannot be read") : ST_OK;
+    if (st) return diag_set(cx->d, st, "file", "cannot be read");
+    out->fd = v.fd;
+    out->bytes = v.bytes;
+    out->hold = v.hold;
+    out->release = blob_hold_release;
+    out->size = v.size;
+    return ST_OK;
 }
 
 /* ---- files made for one answer ---- */

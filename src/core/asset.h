@@ -82,7 +82,11 @@ void asset_sign_ticket_urls(core_ctx *cx, ticket_row *t, size_t n);
 
 /* ---- serving ---- */
 typedef struct {
-    int fd; /* open for reading; the caller closes it */
+    int fd; /* open for reading, the caller closes it; -1 for a file answered from bytes */
+    /* asset_open only: a small file's bytes, kept until release(hold) (fd is then -1). */
+    const unsigned char *bytes;
+    void *hold;
+    void (*release)(void *hold); /* any thread */
     uint64_t size;
     const char *mime; /* the sniffed type (WebP for thumbnails) */
     const char *filename;
@@ -91,9 +95,10 @@ typedef struct {
 } asset_blob;
 
 /* Opens the original (variant NULL) or the thumbnail of long side `variant` ("160") of asset
- * `id`. With cx->ws set (a key of its workspace) no signature is needed; otherwise expires and
- * signature must be those of a URL from asset_sign_urls that has not expired (else
- * ST_FORBIDDEN). An unknown asset, variant or file is ST_NOT_FOUND. */
+ * `id`: a small file comes as bytes (out->bytes, out->hold; fd -1), a larger one open. With cx->ws
+ * set (a key of its workspace) no signature is needed; otherwise expires and signature must be
+ * those of a URL from asset_sign_urls that has not expired (else ST_FORBIDDEN). An unknown asset,
+ * variant or file is ST_NOT_FOUND. */
 status asset_open(core_ctx *cx, const char *id, const char *variant, const char *expires,
                   const char *signature, asset_blob *out) WUR;
 

@@ -68,6 +68,14 @@ static void finish_log(struct req_state *r)
                 (long long)(time_mono_us() - r->start_us));
 }
 
+/* A file answer never handed to libmicrohttpd: its descriptor or its bytes go. */
+static void file_let_go(api_resp *resp)
+{
+    if (resp->file_fd >= 0) close(resp->file_fd);
+    if (resp->file_hold) resp->file_release(resp->file_hold);
+    resp->has_file = false;
+}
+
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
@@ -87,7 +95,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     /* An answer never handed to libmicrohttpd (the client left while its write was waiting
      * for the group commit) is still ours. */
     free(r->resp.body);
-    if (r->resp.has_file) close(r->resp.file_fd);
+    if (r->resp.has_file) file_let_go(&r->resp);
     buf_release(&r->body);
     arena_free(r->a);
     free(r);
@@ -196,6 +204,16 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct req_state *r,
         /* The block is allocated with the response and kept as long as the stream: small, as
          * events are (HTTP/1.1 sends them chunked from the connection's own write buffer). */
         m = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024, stream_reader, r, NULL);
+    } else if (resp->has_file && resp->file_fd < 0) {
+        /* Bytes in memory go out with the header in one write (no sendfile chunks, no cork
+         * toggling); the hold is given back when libmicrohttpd is done with the response. */
+        m = MHD_create_response_from_buffer_with_free_callback_cls(
+            (size_t)resp->file_len, (void *)(resp->file_bytes + resp->file_off), resp->file_release,
+            resp->file_hold);
+        if (m)
+            resp->has_file = false;
+        else
+            file_let_go(resp);
     } else if (resp->has_file) {
         /* libmicrohttpd sends it with sendfile and closes the fd with the response. */
         m = MHD_create_response_from_fd_at_offset64(resp->file_len, resp->file_fd, resp->file_off);

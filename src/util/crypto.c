@@ -7,6 +7,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,12 +53,51 @@ void crypto_sha256_free(crypto_sha256_ctx *c)
     EVP_MD_CTX_free((EVP_MD_CTX *)c);
 }
 
+/* SHA-256 looked up in the providers once: HMAC() fetches the HMAC method and the digest by
+ * name at every call (a locked store lookup each, ~15 us of its ~18 us on the dev VM), and the
+ * rate limiter and every signed file URL call it per request. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha256(void)
+{
+    sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+    if (!sha256_md) bug_at(__FILE__, __LINE__, "EVP_MD_fetch(SHA256) failed");
+}
+
+/* SHA-256 of a 64-byte block then p, through c (reset here). */
+static void digest_after_block(EVP_MD_CTX *c, const unsigned char block[64], const void *p,
+                               size_t n, unsigned char out[SHA256_LEN])
+{
+    unsigned len = 0;
+    if (EVP_DigestInit_ex2(c, sha256_md, NULL) != 1 || EVP_DigestUpdate(c, block, 64) != 1 ||
+        EVP_DigestUpdate(c, p, n) != 1 || EVP_DigestFinal_ex(c, out, &len) != 1 ||
+        len != SHA256_LEN)
+        bug_at(__FILE__, __LINE__, "SHA-256 failed");
+}
+
+/* RFC 2104 over the fetched SHA-256 (64-byte blocks): H((K ^ opad) || H((K ^ ipad) || p)), a
+ * key longer than a block hashed first. RFC 4231's vectors are in the unit tests. */
 void crypto_hmac_sha256(const void *key, size_t key_len, const void *p, size_t n,
                         unsigned char out[SHA256_LEN])
 {
-    unsigned len = 0;
-    if (!HMAC(EVP_sha256(), key, (int)key_len, p, n, out, &len) || len != SHA256_LEN)
-        bug_at(__FILE__, __LINE__, "HMAC failed");
+    pthread_once(&sha256_once, fetch_sha256);
+    unsigned char k[64] = {0}, pad[64], inner[SHA256_LEN];
+    if (key_len > sizeof k)
+        crypto_sha256(key, key_len, k);
+    else
+        memcpy(k, key, key_len);
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    if (!c) bug_at(__FILE__, __LINE__, "EVP_MD_CTX_new failed");
+    for (size_t i = 0; i < sizeof pad; i++)
+        pad[i] = k[i] ^ 0x36;
+    digest_after_block(c, pad, p, n, inner);
+    for (size_t i = 0; i < sizeof pad; i++)
+        pad[i] = k[i] ^ 0x5c;
+    digest_after_block(c, pad, inner, sizeof inner, out);
+    EVP_MD_CTX_free(c);
+    OPENSSL_cleanse(k, sizeof k);
+    OPENSSL_cleanse(pad, sizeof pad);
 }
 
 bool crypto_equal(const void *a, const void *b, size_t n)

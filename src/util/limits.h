@@ -7,6 +7,12 @@
 #define LIMIT_API_HEADERS 8    /* headers a handler adds to one response */
 #define LIMIT_IDEM_KEY    255  /* bytes of an Idempotency-Key header */
 #define LIMIT_BLOB_HEAD   4096 /* leading bytes of a file kept for content sniffing */
+/* Blobs kept for downloads (blob/blob.c blob_open), shared by every thread, the least recently
+ * sent dropped first: a file up to LIMIT_BLOB_MEM_FILE is kept in memory (sent with its header
+ * in one write), LIMIT_BLOB_MEM_BYTES of them in all; a larger one as an open descriptor. */
+#define LIMIT_BLOB_OPEN_FILES 64
+#define LIMIT_BLOB_MEM_FILE   (1024 * 1024)
+#define LIMIT_BLOB_MEM_BYTES  (16 * 1024 * 1024)
 
 /* The store */
 #define LIMIT_WRITE_BATCH 256  /* group-commit jobs in one transaction */

@@ -932,6 +932,85 @@ describe('limits & bad input', () => {
   });
 });
 
+// The server keeps the blobs it sent (blob/blob.c blob_open): small ones in memory, larger ones
+// as open descriptors, LIMIT_BLOB_OPEN_FILES (64) of them, the least recently sent dropped first.
+describe('files sent again from the blob cache', () => {
+  const EVICT = 70; // more distinct blobs than the cache holds
+
+  // Every way of asking for url answers exactly what bytes say.
+  async function assertServes(url, bytes, what) {
+    const n = bytes.length;
+    const whole = await download(url);
+    assert.equal(whole.status, 200, what);
+    assert.equal(whole.headers.get('content-length'), String(n), what);
+    assert.ok(whole.buf.equals(bytes), `${what}: byte-exact`);
+    const etag = `"${sha256(bytes)}"`;
+    assert.equal(whole.headers.get('etag'), etag, what);
+    const head = await download(url, { method: 'HEAD' });
+    assert.equal(head.status, 200, what);
+    assert.equal(head.headers.get('content-length'), String(n), `${what}: HEAD`);
+    assert.equal(head.buf.length, 0, `${what}: HEAD has no body`);
+    for (const [a, b] of [[0, 9], [n - 100, n - 1], [Math.floor(n / 2), Math.min(n - 1, Math.floor(n / 2) + 4095)]]) {
+      const r = await download(url, { headers: { range: `bytes=${a}-${b}` } });
+      assert.equal(r.status, 206, `${what} ${a}-${b}`);
+      assert.equal(r.headers.get('content-range'), `bytes ${a}-${b}/${n}`, what);
+      assert.ok(r.buf.equals(bytes.subarray(a, b + 1)), `${what} ${a}-${b}: the bytes`);
+    }
+    assert.equal((await download(url, { headers: { 'if-none-match': etag } })).status, 304, what);
+    assert.equal((await download(url, { headers: { range: `bytes=${n}-` } })).status, 416, what);
+  }
+
+  test('one file to 40 requests at once, then again after 70 other files pushed it out', async () => {
+    const bytes = binary(150000);
+    const a = await uploadOk(bytes, 'hot.bin');
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => download(a.public_url,
+      i % 2 ? {} : { headers: { range: `bytes=${i * 1000}-${i * 1000 + 999}` } })));
+    answers.forEach((r, i) => {
+      assert.equal(r.status, i % 2 ? 200 : 206, `request ${i}`);
+      assert.ok(r.buf.equals(i % 2 ? bytes : bytes.subarray(i * 1000, i * 1000 + 1000)), `request ${i}: the bytes`);
+    });
+    await assertServes(a.public_url, bytes, 'cached');
+    const others = [];
+    for (let i = 0; i < EVICT; i++) {
+      const b = binary(2000 + i);
+      others.push([await uploadOk(b, `other-${i}.bin`), b]);
+    }
+    for (const [o, b] of others) assert.ok((await download(o.public_url)).buf.equals(b), o.filename);
+    await assertServes(a.public_url, bytes, 'after eviction');
+    for (const [o, b] of others.slice(0, 3)) await assertServes(o.public_url, b, o.filename);
+  });
+
+  test('a file sent, then deleted: 404 at once; the same bytes uploaded again serve again', async () => {
+    const bytes = binary(6000);
+    const a = await uploadOk(bytes, 'brief.bin');
+    await assertServes(a.public_url, bytes, 'before delete');
+    assertOk(await s.api('DELETE', `${A}/assets/${a.id}`));
+    assert.ok(!blobExists(sha256(bytes)));
+    assertFilesErr(await download(a.public_url), 404, 'after delete');
+    const again = await uploadOk(bytes, 'brief.bin');
+    await assertServes(again.public_url, bytes, 'uploaded again');
+    assertFilesErr(await download(a.public_url), 404, 'the deleted asset stays gone');
+  });
+
+  test('files over 1 MiB (sent from an open descriptor): whole, ranges, HEAD, 304, from many requests; deleted -> 404', async () => {
+    const big = await startServer({ args: ['--max-upload', String(4 * 1024 * 1024)] });
+    try {
+      const bytes = binary(1536 * 1024 + 7);
+      const a = await uploadOk(bytes, 'large.bin', {}, { server: big });
+      await assertServes(a.public_url, bytes, 'large, first');
+      const answers = await Promise.all(Array.from({ length: 12 }, () => download(a.public_url)));
+      for (const r of answers) assert.ok(r.buf.equals(bytes), 'large, concurrent: byte-exact');
+      await assertServes(a.public_url, bytes, 'large, cached');
+      assertOk(await big.api('DELETE', `${A}/assets/${a.id}`));
+      assertFilesErr(await download(a.public_url), 404, 'large, after delete');
+      const again = await uploadOk(bytes, 'large.bin', {}, { server: big });
+      await assertServes(again.public_url, bytes, 'large, uploaded again');
+    } finally {
+      await big.stop();
+    }
+  });
+});
+
 describe('dedup & delete', () => {
   test('the same bytes twice: two assets, one blob (and its thumbnails) on disk', async () => {
     const bytes = png(300, 200);

@@ -1,9 +1,11 @@
 /* Tests of blob/blob.c: the hash of streamed bytes (a known SHA-256 vector, pieces vs whole),
  * the temp-then-rename path (nothing under the content name before commit, the temp gone
  * after), the size limit (the temp file removed at the write that crosses it), an abandoned
- * upload leaving no trace when its arena goes, identical bytes kept once, reading, removal, and
- * the sweep (temp files and unreferenced blobs older than the grace period; names not ours and
- * referenced blobs stay). */
+ * upload leaving no trace when its arena goes, identical bytes kept once, reading (small blobs
+ * in memory, large ones open; again, after eviction from the cache while an answer still holds
+ * the blob, after the name was replaced), removal, and the sweep
+ * (temp files and unreferenced blobs older than the grace period; names not ours and referenced
+ * blobs stay; nothing it removed is read from the cache). */
 #include "unit.h"
 
 #include <sys/stat.h>
@@ -65,6 +67,46 @@ static char *tmp_dir(env *e)
     return arena_printf(e->a, "%s/blobs/tmp", e->dir);
 }
 
+/* Gives back what blob_open handed out. */
+static void view_release(blob_view *v)
+{
+    if (v->fd >= 0) close(v->fd);
+    blob_hold_release(v->hold);
+}
+
+/* blob_open's answer for hash, the view given back at once. */
+static status open_status(env *e, const char *hash)
+{
+    blob_view v;
+    status st = blob_open(e->bs, hash, &v);
+    if (!st) view_release(&v);
+    return st;
+}
+
+/* The n bytes at off of a view (its bytes, or read from its descriptor), as an arena string. */
+static char *view_text(env *e, const blob_view *v, uint64_t off, size_t n)
+{
+    char *s = arena_alloc(e->a, n + 1);
+    if (v->bytes)
+        memcpy(s, v->bytes + off, n);
+    else
+        assert_int_equal(pread(v->fd, s, n, (off_t)off), (ssize_t)n);
+    s[n] = '\0';
+    return s;
+}
+
+/* A committed blob of n bytes: "0123456789" over and over. */
+static blob_file put_digits(env *e, size_t n)
+{
+    char *p = arena_alloc(e->a, n);
+    for (size_t i = 0; i < n; i++)
+        p[i] = (char)('0' + i % 10);
+    blob_file f;
+    assert_int_equal(blob_put(e->bs, e->a, p, n, &f), ST_OK);
+    assert_int_equal(blob_commit(e->bs, &f), ST_OK);
+    return f;
+}
+
 static void test_hash_and_rename(void **state)
 {
     env *e = *state;
@@ -87,14 +129,13 @@ static void test_hash_and_rename(void **state)
     assert_null(f.tmp);
     assert_false(exists(tmp));
     assert_true(exists(final));
-    int fd;
-    uint64_t size;
-    assert_int_equal(blob_open_read(e->bs, ABC_SHA256, &fd, &size), ST_OK);
-    char got[8] = {0};
-    assert_int_equal(read(fd, got, sizeof got), 3);
-    close(fd);
-    assert_int_equal(size, 3);
-    assert_string_equal(got, "abc");
+    blob_view v;
+    assert_int_equal(blob_open(e->bs, ABC_SHA256, &v), ST_OK);
+    assert_int_equal(v.size, 3);
+    assert_non_null(v.bytes); /* small: in memory */
+    assert_int_equal(v.fd, -1);
+    assert_string_equal(view_text(e, &v, 0, 3), "abc");
+    view_release(&v);
 }
 
 static void test_pieces_hash_like_whole(void **state)
@@ -145,7 +186,7 @@ static void test_abandoned_upload_leaves_nothing(void **state)
     assert_int_equal(count_files(tmp_dir(e)), 2);
     arena_free(req);
     assert_int_equal(count_files(tmp_dir(e)), 0);
-    assert_int_equal(blob_open_read(e->bs, f.hash, &(int){0}, &(uint64_t){0}), ST_NOT_FOUND);
+    assert_int_equal(open_status(e, f.hash), ST_NOT_FOUND);
 }
 
 static void test_same_bytes_kept_once(void **state)
@@ -165,10 +206,8 @@ static void test_same_bytes_kept_once(void **state)
 static void test_open_and_remove(void **state)
 {
     env *e = *state;
-    int fd;
-    uint64_t size;
-    assert_int_equal(blob_open_read(e->bs, ABC_SHA256, &fd, &size), ST_NOT_FOUND);
-    assert_int_equal(blob_open_read(e->bs, "../../etc/passwd", &fd, &size), ST_NOT_FOUND);
+    assert_int_equal(open_status(e, ABC_SHA256), ST_NOT_FOUND);
+    assert_int_equal(open_status(e, "../../etc/passwd"), ST_NOT_FOUND);
     assert_false(blob_hash_valid("ABC"));
     assert_false(blob_hash_valid(
         "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD")); /* lower only */
@@ -176,9 +215,101 @@ static void test_open_and_remove(void **state)
     blob_file f;
     assert_int_equal(blob_put(e->bs, e->a, "abc", 3, &f), ST_OK);
     assert_int_equal(blob_commit(e->bs, &f), ST_OK);
+    /* read once, so it is cached; an answer still holds it when the blob is removed */
+    blob_view held;
+    assert_int_equal(blob_open(e->bs, ABC_SHA256, &held), ST_OK);
     blob_remove(e->bs, ABC_SHA256);
-    assert_int_equal(blob_open_read(e->bs, ABC_SHA256, &fd, &size), ST_NOT_FOUND);
+    assert_int_equal(open_status(e, ABC_SHA256), ST_NOT_FOUND); /* not from the cache */
+    assert_string_equal(view_text(e, &held, 0, 3), "abc");      /* the holder's bytes stay */
+    view_release(&held);
     blob_remove(e->bs, ABC_SHA256); /* absent is fine */
+
+    /* the same for a large blob, kept as an open descriptor */
+    blob_file big = put_digits(e, LIMIT_BLOB_MEM_FILE + 1);
+    assert_int_equal(blob_open(e->bs, big.hash, &held), ST_OK);
+    assert_null(held.bytes);
+    assert_true(held.fd >= 0);
+    blob_remove(e->bs, big.hash);
+    assert_int_equal(open_status(e, big.hash), ST_NOT_FOUND);
+    assert_string_equal(view_text(e, &held, LIMIT_BLOB_MEM_FILE - 4, 5), "23456");
+    view_release(&held);
+}
+
+/* A blob read again comes from the cache: each answer gets its own reference or descriptor
+ * (giving one back leaves the next intact), reads at any offset see the bytes, and a blob
+ * pushed out by LIMIT_BLOB_OPEN_FILES others, while an answer still holds it, is read again,
+ * right; so is one pushed out of memory by LIMIT_BLOB_MEM_BYTES of others. */
+static void test_open_again_and_after_eviction(void **state)
+{
+    env *e = *state;
+    blob_file small = put_digits(e, 10), big = put_digits(e, LIMIT_BLOB_MEM_FILE + 10);
+    blob_file *both[] = {&small, &big};
+    blob_view held[2];
+    for (int k = 0; k < 2; k++) {
+        blob_view v1, v2;
+        assert_int_equal(blob_open(e->bs, both[k]->hash, &v1), ST_OK);
+        assert_int_equal(blob_open(e->bs, both[k]->hash, &v2), ST_OK);
+        assert_int_equal(v2.size, both[k]->size);
+        assert_true(k ? v1.fd != v2.fd : v1.bytes == v2.bytes); /* cached */
+        view_release(&v1);
+        assert_string_equal(view_text(e, &v2, 4, 3), "456");
+        view_release(&v2);
+        assert_int_equal(blob_open(e->bs, both[k]->hash, &held[k]), ST_OK);
+    }
+    for (int i = 0; i <= LIMIT_BLOB_OPEN_FILES; i++) {
+        blob_file o;
+        char *text = arena_printf(e->a, "other %d", i);
+        assert_int_equal(blob_put(e->bs, e->a, text, strlen(text), &o), ST_OK);
+        assert_int_equal(blob_commit(e->bs, &o), ST_OK);
+        blob_view v;
+        assert_int_equal(blob_open(e->bs, o.hash, &v), ST_OK);
+        assert_string_equal(view_text(e, &v, 0, strlen(text)), text);
+        view_release(&v);
+    }
+    for (int k = 0; k < 2; k++) {
+        assert_string_equal(view_text(e, &held[k], 8, 2), "89"); /* evicted, still held */
+        view_release(&held[k]);
+        blob_view v;
+        assert_int_equal(blob_open(e->bs, both[k]->hash, &v), ST_OK);
+        assert_int_equal(v.size, both[k]->size);
+        assert_string_equal(view_text(e, &v, 5, 5), "56789");
+        view_release(&v);
+    }
+    /* memory's own bound: 17 blobs of 1 MiB cannot all stay; every one reads right */
+    blob_file mb[LIMIT_BLOB_MEM_BYTES / LIMIT_BLOB_MEM_FILE + 1];
+    for (size_t i = 0; i < sizeof mb / sizeof mb[0]; i++) {
+        mb[i] = put_digits(e, LIMIT_BLOB_MEM_FILE - i);
+        assert_int_equal(open_status(e, mb[i].hash), ST_OK);
+    }
+    for (size_t i = 0; i < sizeof mb / sizeof mb[0]; i++) {
+        blob_view v;
+        assert_int_equal(blob_open(e->bs, mb[i].hash, &v), ST_OK);
+        assert_non_null(v.bytes);
+        assert_int_equal(v.size, LIMIT_BLOB_MEM_FILE - i);
+        assert_string_equal(view_text(e, &v, v.size - 3, 3),
+                            arena_printf(e->a, "%d%d%d", (int)((v.size - 3) % 10),
+                                         (int)((v.size - 2) % 10), (int)((v.size - 1) % 10)));
+        view_release(&v);
+    }
+}
+
+/* The same bytes committed again replace the file under its name (blob_commit's rename): the
+ * next read of a large blob opens the new file, not the cached descriptor of the unlinked one. */
+static void test_commit_again_drops_the_old_descriptor(void **state)
+{
+    env *e = *state;
+    blob_file a = put_digits(e, LIMIT_BLOB_MEM_FILE + 1);
+    assert_int_equal(open_status(e, a.hash), ST_OK);
+    blob_file b = put_digits(e, LIMIT_BLOB_MEM_FILE + 1);
+    assert_string_equal(a.hash, b.hash);
+    blob_view v;
+    assert_int_equal(blob_open(e->bs, a.hash, &v), ST_OK);
+    struct stat open_sb, path_sb;
+    assert_int_equal(fstat(v.fd, &open_sb), 0);
+    assert_int_equal(stat(blob_path(e->bs, e->a, a.hash), &path_sb), 0);
+    assert_int_equal(open_sb.st_ino, path_sb.st_ino);
+    assert_int_equal(open_sb.st_nlink, 1);
+    view_release(&v);
 }
 
 static bool keep_abc(const char *hash, void *ctx)
@@ -226,9 +357,11 @@ static void test_sweep(void **state)
     assert_int_equal(count_files(tmp_dir(e)), 0);
     assert_int_equal(asked, 2); /* only old blob names are looked up */
 
+    assert_int_equal(open_status(e, young.hash), ST_OK); /* now cached */
     assert_int_equal(blob_sweep(e->bs, 0, keep_abc, &asked, &removed), ST_OK);
     assert_int_equal(removed, 1);
     assert_false(exists(blob_path(e->bs, e->a, young.hash)));
+    assert_int_equal(open_status(e, young.hash), ST_NOT_FOUND);
 }
 
 int main(void)
@@ -240,6 +373,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_abandoned_upload_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_same_bytes_kept_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_and_remove, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_again_and_after_eviction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commit_again_drops_the_old_descriptor, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

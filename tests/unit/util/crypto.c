@@ -1,9 +1,10 @@
-/* Tests of util/crypto.c: SHA-256 test vectors, hex, constant-time equality, random bytes, and
- * Argon2id password hashes (format, check, salt, tampering, malformed stored values) and PBKDF2
- * hashes stored before Argon2id. */
+/* Tests of util/crypto.c: SHA-256 and HMAC-SHA256 test vectors (RFC 4231), hex, constant-time
+ * equality, random bytes, and Argon2id password hashes (format, check, salt, tampering, malformed
+ * stored values) and PBKDF2 hashes stored before Argon2id. */
 #include "unit.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "util/crypto.h"
 
@@ -24,6 +25,48 @@ static void test_sha256_vectors(void **state)
     const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
     sha_hex(two, strlen(two), hex);
     assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+static void hmac_hex(const void *key, size_t kl, const void *p, size_t n,
+                     char out[2 * SHA256_LEN + 1])
+{
+    unsigned char h[SHA256_LEN];
+    crypto_hmac_sha256(key, kl, p, n, h);
+    crypto_hex(h, SHA256_LEN, out);
+}
+
+/* RFC 4231's cases 1, 2, 3, 6 and 7 (a short key, a text key, 0xaa bytes, keys longer than the
+ * 64-byte block, which are hashed first), and OpenSSL's own HMAC for a key of exactly 64 bytes
+ * and an empty message. */
+static void test_hmac_sha256_vectors(void **state)
+{
+    char hex[2 * SHA256_LEN + 1];
+    unsigned char k20[20], aa131[131], dd50[50];
+    memset(k20, 0x0b, sizeof k20);
+    hmac_hex(k20, 20, "Hi There", 8, hex);
+    assert_string_equal(hex, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    hmac_hex("Jefe", 4, "what do ya want for nothing?", 28, hex);
+    assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    memset(k20, 0xaa, sizeof k20);
+    memset(dd50, 0xdd, sizeof dd50);
+    hmac_hex(k20, 20, dd50, 50, hex);
+    assert_string_equal(hex, "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe");
+    memset(aa131, 0xaa, sizeof aa131);
+    const char *big = "Test Using Larger Than Block-Size Key - Hash Key First";
+    hmac_hex(aa131, 131, big, strlen(big), hex);
+    assert_string_equal(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    const char *both = "This is a test using a larger than block-size key and a larger than "
+                       "block-size data. The key needs to be hashed before being used by the "
+                       "HMAC algorithm.";
+    hmac_hex(aa131, 131, both, strlen(both), hex);
+    assert_string_equal(hex, "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
+    unsigned char k64[64], want[SHA256_LEN], got[SHA256_LEN];
+    for (size_t i = 0; i < sizeof k64; i++)
+        k64[i] = (unsigned char)i;
+    unsigned len = 0;
+    assert_non_null(HMAC(EVP_sha256(), k64, 64, (const unsigned char *)"", 0, want, &len));
+    crypto_hmac_sha256(k64, 64, "", 0, got);
+    assert_memory_equal(got, want, SHA256_LEN);
 }
 
 static void test_hex(void **state)
@@ -125,6 +168,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sha256_vectors),
+        cmocka_unit_test(test_hmac_sha256_vectors),
         cmocka_unit_test(test_hex),
         cmocka_unit_test(test_equal),
         cmocka_unit_test(test_random),
