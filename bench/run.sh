@@ -401,7 +401,7 @@ report() {
     fi
     echo "- wrk -t$THREADS -c$CONNS -d$DURATION (warm-up $WARMUP), ticketd --threads $SERVER_THREADS, nginx 2 workers; $(nproc) cores${CPU_MODEL:+, $CPU_MODEL}"
     echo "- answer sizes (nginx serves the same): retrieve $RETRIEVE_BYTES B, list $LIST_BYTES B (${TEAMMATE_OPEN:-?} open tickets of the teammate), create $CREATE_BYTES B"
-    echo "- Zaia answer sizes: details $DETAILS_BYTES B, filtered list $FILTER_BYTES B (${FILTER_ROWS:-?} tickets; seed teammate #${FILTER_USER_IDX:-?}, ${FILTER_TAG:-?}), search $SEARCH_BYTES B (${SEARCH_ROWS:-?} tickets; ${SEARCH_HITS:-?} of 1000 $SEARCH_WORD<NNN> words have ongoing matches and are drawn at random)"
+    [ "$NEED_ZAIA" -eq 0 ] || echo "- Zaia answer sizes: details $DETAILS_BYTES B, filtered list $FILTER_BYTES B (${FILTER_ROWS:-?} tickets; seed teammate #${FILTER_USER_IDX:-?}, ${FILTER_TAG:-?}), search $SEARCH_BYTES B (${SEARCH_ROWS:-?} tickets; ${SEARCH_HITS:-?} of 1000 $SEARCH_WORD<NNN> words have ongoing matches and are drawn at random)"
     echo
     echo "| endpoint | ticketd req/s | ticketd p99 | ticketd CPU/req | nginx req/s | nginx p99 | nginx CPU/req | ratio |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"
