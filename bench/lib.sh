@@ -269,6 +269,22 @@ note_errors() { # run: a line for the report's error list when the last read_wrk
 # ---------------------------------------------------------------- report
 fmt_rps() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { printf "%.0f", x }' || echo "-"; }
 fmt_ms() { [ -n "${1:-}" ] && awk -v x="$1" 'BEGIN { printf "%.2f ms", x / 1000 }' || echo "-"; }
+fmt_us() { [ -n "${1:-}" ] && echo "$1 us" || echo "-"; }
+
+# A server's CPU time so far (user + system, every thread) in clock ticks, from /proc/PID/stat;
+# nginx's is its workers' (children of PIDS[nginx]). Over a run, divided by its requests: the
+# CPU per request, which the other processes on the machine move far less than they move req/s.
+CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+server_pids() { # server
+    echo "${PIDS[$1]}"
+    [ "$1" = ticketd ] || pgrep -P "${PIDS[$1]}" 2>/dev/null || true
+}
+cpu_ticks() { # server
+    local p
+    for p in $(server_pids "$1"); do
+        awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null || true
+    done | awk '{ s += $1 } END { print s + 0 }'
+}
 ratio() {
     if [ -n "${1:-}" ] && [ -n "${2:-}" ]; then
         awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'

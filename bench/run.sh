@@ -17,6 +17,8 @@
 #      MIXED (1; 0 skips the RSS run) MIXED_REQUESTS (20000) MIXED_CLIENTS (8):
 #      after the wrk rows, a fresh ticketd takes a mixed load with uploads
 #      (bench/mixed.mjs) and its peak RSS is reported beside the idle RSS
+#      ROWS (every row): the rows to run, e.g. ROWS=retrieve MIXED=0 for the retrieve
+#      row alone (ticketd then nginx); the Zaia set-up runs only for its rows and MIXED
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -26,7 +28,7 @@ LOG_NAME=bench
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$BENCH_DIR/lib.sh"
 
-usage() { sed -n '3,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '3,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 RECORD=0
 NGINX_ONLY=0
@@ -59,6 +61,16 @@ MIXED=${MIXED:-1}
 MIXED_REQUESTS=${MIXED_REQUESTS:-20000}
 MIXED_CLIENTS=${MIXED_CLIENTS:-8}
 [ "$NGINX_ONLY" -eq 0 ] || MIXED=0
+# The Zaia rows run before create, which adds tickets.
+ALL_ROWS=(retrieve list list_lat details filter filter_lat search search_lat create)
+read -r -a ENDPOINTS <<<"${ROWS:-${ALL_ROWS[*]}}"
+for key in "${ENDPOINTS[@]}"; do
+    [[ " ${ALL_ROWS[*]} " == *" $key "* ]] || { echo "run.sh: unknown row in ROWS: $key (rows: ${ALL_ROWS[*]})" >&2; exit 2; }
+done
+want_row() { [[ " ${ENDPOINTS[*]} " == *" $1 "* ]]; }
+# The Zaia set-up (a filtered page and 1000 search probes) only when a row or the mixed run uses it
+NEED_ZAIA=$MIXED
+for key in details filter filter_lat search search_lat; do want_row "$key" && NEED_ZAIA=1; done
 
 # ---------------------------------------------------------------- cleanup
 cleanup_on_exit
@@ -97,6 +109,7 @@ SEARCH_PREFIX=""
 SEARCH_HITS=""
 SEARCH_ROWS=""
 IDLE_RSS=""
+IDLE_PARTS=""
 MIX_JSON=""
 
 if [ "$NGINX_ONLY" -eq 0 ]; then
@@ -116,6 +129,8 @@ if [ "$NGINX_ONLY" -eq 0 ]; then
     start_ticketd ticketd ticketd "$TP" "/v2/agency/tickets/list?page=1&per_page=1" "$DATA"
     # idle: started, one list page answered, nothing else yet
     IDLE_RSS=$(awk '/^VmRSS:/ { print $2 }' "/proc/${PIDS[ticketd]}/status")
+    IDLE_PARTS=$(awk '/^Rss(Anon|File):/ { printf "%s%s %.1f MB", sep, $1, $2 / 1024; sep = ", " }' \
+        "/proc/${PIDS[ticketd]}/status")
 
     # the teammate with the most open tickets: from the schema if it has the
     # columns we expect, else by asking the list endpoint for each teammate
@@ -163,76 +178,83 @@ if [ "$NGINX_ONLY" -eq 0 ]; then
         >"$SHM/create.json"
 
     # ---- Zaia (/api/v1). JSON is read with the sqlite3 CLI's json functions.
-    jq_sql() { sqlite3 -separator ' ' :memory: "$1"; } # SQL over readfile('<file>')
-    json_len() { jq_sql "SELECT json_array_length(readfile('$1'))" 2>/dev/null || echo 0; }
-    api_ok GET "/api/v1/tickets/$(head -n 1 "$IDS_FILE")/details" >"$SHM/details.json"
+    if [ "$NEED_ZAIA" -eq 1 ]; then
+        jq_sql() { sqlite3 -separator ' ' :memory: "$1"; } # SQL over readfile('<file>')
+        json_len() { jq_sql "SELECT json_array_length(readfile('$1'))" 2>/dev/null || echo 0; }
+        api_ok GET "/api/v1/tickets/$(head -n 1 "$IDS_FILE")/details" >"$SHM/details.json"
 
-    # The filtered list: one teammate and one tag with pending tickets. The seed
-    # gives ticket i the teammate seed-<t>-(i % TEAMMATES)@example.com, tag-(i % 20)
-    # and the state cycle new, open, inprogress, open, closed, so with 50
-    # teammates teammate u and tag g share tickets when u = g (mod 10), pending
-    # ones when u % 5 is 0, 1 or 3; teammate 0 with tag-0 has N/100. The pairs
-    # are tried in that order (those the seed links first) until one answers a
-    # non-empty page.
-    api_ok GET "/api/v1/users?pageSize=100" >"$WORK/users.json"
-    api_ok GET "/api/v1/tags?pageSize=100" >"$WORK/tags.json"
-    FILTER_PATH=""
-    FILTER_USER_IDX=""
-    FILTER_TAG=""
-    while read -r uid uidx gid gname; do
-        p="/api/v1/tickets/details?status=pending&assigneeIds=$uid&tagIds=$gid&pageSize=10"
-        api_ok GET "$p" >"$WORK/filter.json"
-        if [ "$(json_len "$WORK/filter.json")" -gt 0 ]; then
-            FILTER_PATH=$p
-            FILTER_USER_IDX=$uidx
-            FILTER_TAG=$gname
-            break
+        # The filtered list: one teammate and one tag with pending tickets. The seed
+        # gives ticket i the teammate seed-<t>-(i % TEAMMATES)@example.com, tag-(i % 20)
+        # and the state cycle new, open, inprogress, open, closed, so with 50
+        # teammates teammate u and tag g share tickets when u = g (mod 10), pending
+        # ones when u % 5 is 0, 1 or 3; teammate 0 with tag-0 has N/100. The pairs
+        # are tried in that order (those the seed links first) until one answers a
+        # non-empty page.
+        api_ok GET "/api/v1/users?pageSize=100" >"$WORK/users.json"
+        api_ok GET "/api/v1/tags?pageSize=100" >"$WORK/tags.json"
+        FILTER_PATH=""
+        FILTER_USER_IDX=""
+        FILTER_TAG=""
+        while read -r uid uidx gid gname; do
+            p="/api/v1/tickets/details?status=pending&assigneeIds=$uid&tagIds=$gid&pageSize=10"
+            api_ok GET "$p" >"$WORK/filter.json"
+            if [ "$(json_len "$WORK/filter.json")" -gt 0 ]; then
+                FILTER_PATH=$p
+                FILTER_USER_IDX=$uidx
+                FILTER_TAG=$gname
+                break
+            fi
+        done < <(jq_sql "WITH u AS (SELECT json_extract(value, '\$.id') AS id,
+                json_extract(value, '\$.email') AS email FROM json_each(readfile('$WORK/users.json'))),
+            ui AS (SELECT id, CASE WHEN email GLOB 'seed-*-[0-9]*@example.com' THEN
+                CAST(substr(replace(email, '@example.com', ''), instr(substr(email, 6), '-') + 6) AS INT)
+                END AS idx FROM u),
+            g AS (SELECT json_extract(value, '\$.id') AS id, json_extract(value, '\$.name') AS name
+                FROM json_each(readfile('$WORK/tags.json'))),
+            gi AS (SELECT id, name, CASE WHEN name GLOB 'tag-[0-9]*' THEN CAST(substr(name, 5) AS INT)
+                END AS idx FROM g)
+            SELECT lower(ui.id), coalesce(ui.idx, '?'), lower(gi.id), gi.name FROM ui, gi
+            ORDER BY ui.idx IS NULL OR gi.idx IS NULL, (ui.idx - gi.idx) % 10 != 0,
+                ui.idx % 5 NOT IN (0, 1, 3), ui.idx, gi.idx LIMIT 60")
+        [ -n "$FILTER_PATH" ] ||
+            die "no teammate/tag pair with pending tickets found for the Zaia filtered list (tried 60 pairs)"
+        cp "$WORK/filter.json" "$SHM/details_filter.json"
+        FILTER_ROWS=$(json_len "$SHM/details_filter.json")
+        log "Zaia filtered list: teammate #$FILTER_USER_IDX and $FILTER_TAG ($FILTER_ROWS on the page)"
+
+        # The search: kiwi000..kiwi999, one word per 1 in 1000 tickets. Every suffix is
+        # asked once (one keep-alive curl); the run draws from those with ongoing
+        # matches (with the seed's 5-state cycle, the suffixes = 2 mod 5).
+        SEARCH_PREFIX="/api/v1/tickets/details?status=ongoing&pageSize=10&search=$SEARCH_WORD"
+        for i in $(seq 0 999); do
+            printf 'url = "http://127.0.0.1:%s%s%03d"\noutput = "/dev/null"\n' "$TP" "$SEARCH_PREFIX" "$i"
+        done >"$WORK/search.curl"
+        curl -s -K "$WORK/search.curl" -H "Authorization: Bearer $KEY" --max-time 300 \
+            -w '%{http_code} %{size_download}\n' >"$WORK/search.sizes" ||
+            die "curl failed while probing the search values"
+        [ "$(wc -l <"$WORK/search.sizes")" -eq 1000 ] || die "search probe: expected 1000 answers"
+        if grep -qv '^200 ' "$WORK/search.sizes"; then
+            die "search probe: non-200 answers: $(grep -v '^200 ' "$WORK/search.sizes" | sort | uniq -c | head -n 3)"
         fi
-    done < <(jq_sql "WITH u AS (SELECT json_extract(value, '\$.id') AS id,
-            json_extract(value, '\$.email') AS email FROM json_each(readfile('$WORK/users.json'))),
-        ui AS (SELECT id, CASE WHEN email GLOB 'seed-*-[0-9]*@example.com' THEN
-            CAST(substr(replace(email, '@example.com', ''), instr(substr(email, 6), '-') + 6) AS INT)
-            END AS idx FROM u),
-        g AS (SELECT json_extract(value, '\$.id') AS id, json_extract(value, '\$.name') AS name
-            FROM json_each(readfile('$WORK/tags.json'))),
-        gi AS (SELECT id, name, CASE WHEN name GLOB 'tag-[0-9]*' THEN CAST(substr(name, 5) AS INT)
-            END AS idx FROM g)
-        SELECT lower(ui.id), coalesce(ui.idx, '?'), lower(gi.id), gi.name FROM ui, gi
-        ORDER BY ui.idx IS NULL OR gi.idx IS NULL, (ui.idx - gi.idx) % 10 != 0,
-            ui.idx % 5 NOT IN (0, 1, 3), ui.idx, gi.idx LIMIT 60")
-    [ -n "$FILTER_PATH" ] ||
-        die "no teammate/tag pair with pending tickets found for the Zaia filtered list (tried 60 pairs)"
-    cp "$WORK/filter.json" "$SHM/details_filter.json"
-    FILTER_ROWS=$(json_len "$SHM/details_filter.json")
-    log "Zaia filtered list: teammate #$FILTER_USER_IDX and $FILTER_TAG ($FILTER_ROWS on the page)"
-
-    # The search: kiwi000..kiwi999, one word per 1 in 1000 tickets. Every suffix is
-    # asked once (one keep-alive curl); the run draws from those with ongoing
-    # matches (with the seed's 5-state cycle, the suffixes = 2 mod 5).
-    SEARCH_PREFIX="/api/v1/tickets/details?status=ongoing&pageSize=10&search=$SEARCH_WORD"
-    for i in $(seq 0 999); do
-        printf 'url = "http://127.0.0.1:%s%s%03d"\noutput = "/dev/null"\n' "$TP" "$SEARCH_PREFIX" "$i"
-    done >"$WORK/search.curl"
-    curl -s -K "$WORK/search.curl" -H "Authorization: Bearer $KEY" --max-time 300 \
-        -w '%{http_code} %{size_download}\n' >"$WORK/search.sizes" ||
-        die "curl failed while probing the search values"
-    [ "$(wc -l <"$WORK/search.sizes")" -eq 1000 ] || die "search probe: expected 1000 answers"
-    if grep -qv '^200 ' "$WORK/search.sizes"; then
-        die "search probe: non-200 answers: $(grep -v '^200 ' "$WORK/search.sizes" | sort | uniq -c | head -n 3)"
+        # "[]" is 2 bytes; any non-empty array is longer
+        awk '$2 > 2 { printf "%03d\n", NR - 1 }' "$WORK/search.sizes" >"$SEARCH_VALUES"
+        SEARCH_HITS=$(wc -l <"$SEARCH_VALUES" | tr -d ' ')
+        [ "$SEARCH_HITS" -gt 0 ] || die "no $SEARCH_WORD<NNN> search has ongoing matches"
+        log "Zaia search: $SEARCH_HITS of 1000 suffixes have ongoing matches ($(head -n 3 "$SEARCH_VALUES" | tr '\n' ' ')...)"
+        # check a few explicitly, and keep one answer for nginx
+        for v in $(head -n 1 "$SEARCH_VALUES") $(tail -n 1 "$SEARCH_VALUES") \
+                 $(awk 'NR % 37 == 5' "$SEARCH_VALUES" | head -n 3); do
+            api_ok GET "$SEARCH_PREFIX$v" >"$WORK/search.json"
+            [ "$(json_len "$WORK/search.json")" -gt 0 ] || die "search $SEARCH_WORD$v: empty answer"
+        done
+        api_ok GET "$SEARCH_PREFIX$(head -n 1 "$SEARCH_VALUES")" >"$SHM/details_search.json"
+        SEARCH_ROWS=$(json_len "$SHM/details_search.json")
+    else # no Zaia row: nginx's Zaia files are placeholders nobody asks for
+        for name in details details_filter details_search; do echo '[]' >"$SHM/$name.json"; done
+        FILTER_PATH=/api/v1/tickets/details
+        SEARCH_PREFIX="/api/v1/tickets/details?search=$SEARCH_WORD"
+        echo 000 >"$SEARCH_VALUES"
     fi
-    # "[]" is 2 bytes; any non-empty array is longer
-    awk '$2 > 2 { printf "%03d\n", NR - 1 }' "$WORK/search.sizes" >"$SEARCH_VALUES"
-    SEARCH_HITS=$(wc -l <"$SEARCH_VALUES" | tr -d ' ')
-    [ "$SEARCH_HITS" -gt 0 ] || die "no $SEARCH_WORD<NNN> search has ongoing matches"
-    log "Zaia search: $SEARCH_HITS of 1000 suffixes have ongoing matches ($(head -n 3 "$SEARCH_VALUES" | tr '\n' ' ')...)"
-    # check a few explicitly, and keep one answer for nginx
-    for v in $(head -n 1 "$SEARCH_VALUES") $(tail -n 1 "$SEARCH_VALUES") \
-             $(awk 'NR % 37 == 5' "$SEARCH_VALUES" | head -n 3); do
-        api_ok GET "$SEARCH_PREFIX$v" >"$WORK/search.json"
-        [ "$(json_len "$WORK/search.json")" -gt 0 ] || die "search $SEARCH_WORD$v: empty answer"
-    done
-    api_ok GET "$SEARCH_PREFIX$(head -n 1 "$SEARCH_VALUES")" >"$SHM/details_search.json"
-    SEARCH_ROWS=$(json_len "$SHM/details_search.json")
 else
     # no ticketd: synthetic answers of typical sizes, fake ids
     LIST_PATH="/v2/agency/tickets/list?page=1&per_page=50&closed=false&teammate_id=00000000-0000-4000-8000-000000000000"
@@ -278,7 +300,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary '{}' \
 [ "$code" = 200 ] || die "nginx answered $code for POST create"
 
 # ---------------------------------------------------------------- wrk
-declare -A ERRS
+declare -A ERRS CPU
 
 run_wrk() { # key server base_url script url_path [script args...]
     local key=$1 server=$2 base=$3 script=$4 path=$5
@@ -288,9 +310,15 @@ run_wrk() { # key server base_url script url_path [script args...]
                -H "Authorization: Bearer $KEY" -s "$BENCH_DIR/$script")
     wrk_warmup "${cmd[@]}" "$base$path" -- "$@"
     log "wrk $key -> $server ($DURATION)"
+    local cpu0 cpu1
+    cpu0=$(cpu_ticks "$server")
     "${cmd[@]}" -d "$DURATION" "$base$path" -- "$@" >"$out" 2>&1 ||
         { cat "$out" >&2; die "wrk failed against $server ($key)"; }
+    cpu1=$(cpu_ticks "$server")
     read_wrk "$out" "$key" "$server"
+    [ "${WRK[requests]:-0}" -le 0 ] ||
+        CPU[$key.$server]=$(awk -v t=$((cpu1 - cpu0)) -v hz="$CLK_TCK" -v n="${WRK[requests]}" \
+            'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
     ERRS[$key.$server]=$WRK_ERRS
     note_errors "$key on $server"
     [ "$server" != ticketd ] || check_alive ticketd "$key run (log above)"
@@ -299,8 +327,6 @@ run_wrk() { # key server base_url script url_path [script args...]
 # list_lat: the list again with one connection per server thread, so its p99 is the time
 # to answer rather than time spent queued behind 31 other connections on 2 cores.
 LAT_CONNS=${LAT_CONNS:-$SERVER_THREADS}
-# The Zaia rows run before create, which adds tickets.
-ENDPOINTS=(retrieve list list_lat details filter filter_lat search search_lat create)
 declare -A LABEL=(
     [retrieve]="GET /v2/agency/tickets/retrieve/{id}"
     [list]="GET /v2/agency/tickets/list (per_page=50, open, 1 teammate)"
@@ -375,34 +401,38 @@ report() {
     fi
     echo "- wrk -t$THREADS -c$CONNS -d$DURATION (warm-up $WARMUP), ticketd --threads $SERVER_THREADS, nginx 2 workers; $(nproc) cores${CPU_MODEL:+, $CPU_MODEL}"
     echo "- answer sizes (nginx serves the same): retrieve $RETRIEVE_BYTES B, list $LIST_BYTES B (${TEAMMATE_OPEN:-?} open tickets of the teammate), create $CREATE_BYTES B"
-    echo "- Zaia answer sizes: details $DETAILS_BYTES B, filtered list $FILTER_BYTES B (${FILTER_ROWS:-?} tickets; seed teammate #${FILTER_USER_IDX:-?}, ${FILTER_TAG:-?}), search $SEARCH_BYTES B (${SEARCH_ROWS:-?} tickets; ${SEARCH_HITS:-?} of 1000 $SEARCH_WORD<NNN> words have ongoing matches and are drawn at random)"
+    [ "$NEED_ZAIA" -eq 0 ] || echo "- Zaia answer sizes: details $DETAILS_BYTES B, filtered list $FILTER_BYTES B (${FILTER_ROWS:-?} tickets; seed teammate #${FILTER_USER_IDX:-?}, ${FILTER_TAG:-?}), search $SEARCH_BYTES B (${SEARCH_ROWS:-?} tickets; ${SEARCH_HITS:-?} of 1000 $SEARCH_WORD<NNN> words have ongoing matches and are drawn at random)"
     echo
-    echo "| endpoint | ticketd req/s | ticketd p99 | nginx req/s | nginx p99 | ratio |"
-    echo "|---|---:|---:|---:|---:|---:|"
+    echo "| endpoint | ticketd req/s | ticketd p99 | ticketd CPU/req | nginx req/s | nginx p99 | nginx CPU/req | ratio |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
     for key in "${ENDPOINTS[@]}"; do
-        printf '| %s | %s | %s | %s | %s | %s |\n' "${LABEL[$key]}" \
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "${LABEL[$key]}" \
             "$(fmt_rps "${RPS[$key.ticketd]:-}")" "$(fmt_ms "${P99[$key.ticketd]:-}")" \
+            "$(fmt_us "${CPU[$key.ticketd]:-}")" \
             "$(fmt_rps "${RPS[$key.nginx]:-}")" "$(fmt_ms "${P99[$key.nginx]:-}")" \
+            "$(fmt_us "${CPU[$key.nginx]:-}")" \
             "$(ratio "${RPS[$key.ticketd]:-}" "${RPS[$key.nginx]:-}")"
     done
     echo
+    echo "CPU/req: the server's user + system time over the measured run (/proc/PID/stat: every ticketd thread; nginx's workers) / requests answered; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
     if [ "$NGINX_ONLY" -eq 0 ]; then
         local r l c zd zf zs note=""
-        r=$(awk -v a="${RPS[retrieve.ticketd]}" -v b="${RPS[retrieve.nginx]}" 'BEGIN { print (b > 0 ? a / b : 0) }')
-        zd=$(awk -v a="${RPS[details.ticketd]}" -v b="${RPS[details.nginx]}" 'BEGIN { print (b > 0 ? a / b : 0) }')
-        zf=${P99[filter_lat.ticketd]}
-        zs=${P99[search_lat.ticketd]}
-        l=${P99[list_lat.ticketd]}
-        c=${RPS[create.ticketd]}
+        r=$(awk -v a="${RPS[retrieve.ticketd]:-0}" -v b="${RPS[retrieve.nginx]:-0}" 'BEGIN { print (b > 0 ? a / b : 0) }')
+        zd=$(awk -v a="${RPS[details.ticketd]:-0}" -v b="${RPS[details.nginx]:-0}" 'BEGIN { print (b > 0 ? a / b : 0) }')
+        zf=${P99[filter_lat.ticketd]:-}
+        zs=${P99[search_lat.ticketd]:-}
+        l=${P99[list_lat.ticketd]:-}
+        c=${RPS[create.ticketd]:-}
         [ "$N" -ge 1000000 ] || note=" (the aim is for 1M tickets; this run has $N)"
         echo "aims:"
-        echo "- retrieve >= 0.6x nginx: $(ge "$r" 0.6 && echo PASS || echo FAIL) ($(ratio "${RPS[retrieve.ticketd]}" "${RPS[retrieve.nginx]}"))"
-        echo "- list p99 < 2 ms (at -c$LAT_CONNS): $(lt "$l" 2000 && echo PASS || echo FAIL) ($(fmt_ms "$l"))$note"
-        echo "- create >= 5000 req/s: $(ge "$c" 5000 && echo PASS || echo FAIL) ($(fmt_rps "$c") req/s)"
-        echo "- Zaia details >= 0.5x nginx: $(ge "$zd" 0.5 && echo PASS || echo FAIL) ($(ratio "${RPS[details.ticketd]}" "${RPS[details.nginx]}"))"
-        echo "- Zaia filtered list p99 < 3 ms (at -c$LAT_CONNS): $(lt "$zf" 3000 && echo PASS || echo FAIL) ($(fmt_ms "$zf"))$note"
-        echo "- Zaia search p99 < 3 ms (at -c$LAT_CONNS): $(lt "$zs" 3000 && echo PASS || echo FAIL) ($(fmt_ms "$zs"))$note"
-        echo "- RSS idle < 64 MB: $(lt "$IDLE_RSS" 65536 && echo PASS || echo FAIL) ($(mb "$IDLE_RSS") MB; started, one list page answered)$note"
+        want_row retrieve && echo "- retrieve >= 0.6x nginx: $(ge "$r" 0.6 && echo PASS || echo FAIL) ($(ratio "${RPS[retrieve.ticketd]}" "${RPS[retrieve.nginx]}"))"
+        want_row list_lat && echo "- list p99 < 2 ms (at -c$LAT_CONNS): $(lt "$l" 2000 && echo PASS || echo FAIL) ($(fmt_ms "$l"))$note"
+        want_row create && echo "- create >= 5000 req/s: $(ge "$c" 5000 && echo PASS || echo FAIL) ($(fmt_rps "$c") req/s)"
+        want_row details && echo "- Zaia details >= 0.5x nginx: $(ge "$zd" 0.5 && echo PASS || echo FAIL) ($(ratio "${RPS[details.ticketd]}" "${RPS[details.nginx]}"))"
+        want_row filter_lat && echo "- Zaia filtered list p99 < 3 ms (at -c$LAT_CONNS): $(lt "$zf" 3000 && echo PASS || echo FAIL) ($(fmt_ms "$zf"))$note"
+        want_row search_lat && echo "- Zaia search p99 < 3 ms (at -c$LAT_CONNS): $(lt "$zs" 3000 && echo PASS || echo FAIL) ($(fmt_ms "$zs"))$note"
+        echo "- RSS idle < 64 MB: $(lt "$IDLE_RSS" 65536 && echo PASS || echo FAIL) ($(mb "$IDLE_RSS") MB, VmRSS: $IDLE_PARTS; started, one list page answered)$note"
         if [ "$MIXED" -eq 1 ]; then
             local peak
             peak=$(mix rss_peak_kb)

@@ -4,7 +4,28 @@
 
 #include <string.h>
 
-/* Matches one template against path; fills captures on success. */
+/* The length of the segment starting at s (up to the next '/' or the end). */
+static size_t seg_len(const char *s)
+{
+    size_t n = 0;
+    while (s[n] && s[n] != '/')
+        n++;
+    return n;
+}
+
+/* Whether the template segment at t is a capture ("{name}"). */
+static bool is_capture(const char *t)
+{
+    if (*t != '{') return false;
+    size_t tl = seg_len(t);
+    return tl >= 2 && t[tl - 1] == '}';
+}
+
+/* Matches one template against path; fills captures on success. Every request is tried against
+ * the whole table, and most templates differ from the path in their first bytes, so a literal
+ * segment is compared byte by byte and given up at the first difference, never measured first
+ * (measuring both segments with strchr and strlen: 27.6k instructions per request under
+ * callgrind, 19.7k now; bench/RESULTS.md, wt-retr section). */
 static bool match(const char *tpl, const char *path, arena *a, const char **params, size_t *n)
 {
     const char *t = tpl, *p = path;
@@ -12,16 +33,18 @@ static bool match(const char *tpl, const char *path, arena *a, const char **para
     while (*t && *p) {
         if (*t != '/' || *p != '/') return false;
         t++, p++;
-        const char *te = strchr(t, '/'), *pe = strchr(p, '/');
-        size_t tl = te ? (size_t)(te - t) : strlen(t), pl = pe ? (size_t)(pe - p) : strlen(p);
-        if (tl >= 2 && t[0] == '{' && t[tl - 1] == '}') {
+        if (is_capture(t)) {
+            size_t pl = seg_len(p);
             if (pl == 0 || k >= LIMIT_PATH_PARAMS) return false;
             if (a) params[k] = arena_strndup(a, p, pl);
             k++;
-        } else if (tl != pl || memcmp(t, p, tl) != 0) {
-            return false;
+            t += seg_len(t), p += pl;
+            continue;
         }
-        t += tl, p += pl;
+        while (*t && *t != '/' && *t == *p)
+            t++, p++;
+        bool t_end = !*t || *t == '/', p_end = !*p || *p == '/';
+        if (!t_end || !p_end) return false;
     }
     if (*t || *p) return false;
     *n = k;
