@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "util/embed.h"
 #include "util/text.h"
@@ -579,6 +580,14 @@ status call_send_file(api_call *c, const asset_blob *b, const char *mime, bool s
     r->file_off = 0;
     r->file_len = b->size;
     return ST_OK;
+}
+
+void api_resp_drop_file(api_resp *resp)
+{
+    if (!resp->has_file) return;
+    if (resp->file_fd >= 0) close(resp->file_fd);
+    if (resp->file_hold) resp->file_release(resp->file_hold);
+    resp->has_file = false;
 }
 
 void call_iso(jw *w, const char *k, int64_t ms)

@@ -80,6 +80,10 @@ typedef struct {
     struct stream_sub *stream;
 } api_resp;
 
+/* A file answer that will not be sent (the server could not, or a test harness reads it): its
+ * descriptor closed, or its bytes' hold released (api/call.c). */
+void api_resp_drop_file(api_resp *resp);
+
 typedef struct api_call api_call;
 typedef status (*api_handler)(api_call *call);
 

@@ -68,14 +68,6 @@ static void finish_log(struct req_state *r)
                 (long long)(time_mono_us() - r->start_us));
 }
 
-/* A file answer never handed to libmicrohttpd: its descriptor or its bytes go. */
-static void file_let_go(api_resp *resp)
-{
-    if (resp->file_fd >= 0) close(resp->file_fd);
-    if (resp->file_hold) resp->file_release(resp->file_hold);
-    resp->has_file = false;
-}
-
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
@@ -95,7 +87,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     /* An answer never handed to libmicrohttpd (the client left while its write was waiting
      * for the group commit) is still ours. */
     free(r->resp.body);
-    if (r->resp.has_file) file_let_go(&r->resp);
+    if (r->resp.has_file) api_resp_drop_file(&r->resp);
     buf_release(&r->body);
     arena_free(r->a);
     free(r);
@@ -213,7 +205,7 @@ static enum MHD_Result respond(struct MHD_Connection *conn, struct req_state *r,
         if (m)
             resp->has_file = false;
         else
-            file_let_go(resp);
+            api_resp_drop_file(resp);
     } else if (resp->has_file) {
         /* libmicrohttpd sends it with sendfile and closes the fd with the response. */
         m = MHD_create_response_from_fd_at_offset64(resp->file_len, resp->file_fd, resp->file_off);

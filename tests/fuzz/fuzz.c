@@ -226,7 +226,7 @@ static int check_resp(api_resp *resp, api_resp *out)
         fprintf(stderr, "fuzz: a body length without a body\n");
         abort();
     }
-    if (resp->has_file) close(resp->file_fd);
+    api_resp_drop_file(resp);
     int http = resp->status;
     if (getenv("TICKETD_FUZZ_VERBOSE"))
         fprintf(stderr, "fuzz: %d %.*s\n", http, (int)(resp->len < 300 ? resp->len : 300),
