@@ -178,9 +178,10 @@ static VipsImage *largest_pixels(const char *path, int box)
                           NULL))
         lazy = fit_box(display, box, KERNEL_LARGEST);
     if (lazy) mem = vips_image_copy_memory(lazy);
-    if (mem && orientation != 1 && !vips_autorot(mem, &upright, NULL)) {
-        g_object_unref(mem);
-        mem = vips_image_copy_memory(upright);
+    if (mem && orientation != 1) { /* turned, or nothing: never a sideways thumbnail */
+        VipsImage *unturned = mem;
+        mem = vips_autorot(unturned, &upright, NULL) ? NULL : vips_image_copy_memory(upright);
+        g_object_unref(unturned);
     }
     VipsImage *refs[] = {loaded, display, lazy, upright};
     for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++)
