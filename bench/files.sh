@@ -8,10 +8,15 @@
 # CPU per request (user + system from /proc/PID/stat over the run) and the
 # ticketd/nginx ratio. See bench/README.md.
 #
+# A second, photo-like JPEG (smooth colour fields, sharp edges, a textured
+# area, fine grain) is uploaded at PHOTO_CONNS: the noise JPEG is the codecs'
+# worst case, a camera photo is not.
+#
 # usage: bench/files.sh [--record]
 #   --record      also append the results to bench/RESULTS.md
 # env: DURATION (10s) WARMUP (2s, 0 = none) WRK_TIMEOUT (5s) THREADS (2, wrk -t,
 #      at most the connections) SERVER_THREADS (2) UPLOAD_CONNS ("1 2 4")
+#      PHOTO_CONNS ("1", "" = no photo row)
 #      DL_CONNS (32) LAT_CONNS (SERVER_THREADS) RANGE (bytes=0-65535)
 #      TICKETD (build/ticketd) NGINX (nginx) TICKETD_PORT / NGINX_PORT (a free
 #      port from 18080 / 18090 up)
@@ -24,7 +29,7 @@ LOG_NAME=files
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$BENCH_DIR/lib.sh"
 
-usage() { sed -n '3,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '3,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 RECORD=0
 while [ $# -gt 0 ]; do
@@ -42,6 +47,7 @@ WRK_TIMEOUT=${WRK_TIMEOUT:-5s}
 THREADS=${THREADS:-2}
 SERVER_THREADS=${SERVER_THREADS:-2}
 UPLOAD_CONNS=${UPLOAD_CONNS:-1 2 4}
+PHOTO_CONNS=${PHOTO_CONNS-1}
 DL_CONNS=${DL_CONNS:-32}
 LAT_CONNS=${LAT_CONNS:-$SERVER_THREADS}
 RANGE=${RANGE:-bytes=0-65535}
@@ -55,7 +61,7 @@ JPEG_Q=87
 JPEG_MIN=180000
 JPEG_MAX=230000
 
-for c in $UPLOAD_CONNS "$DL_CONNS" "$LAT_CONNS"; do
+for c in $UPLOAD_CONNS $PHOTO_CONNS "$DL_CONNS" "$LAT_CONNS"; do
     case $c in *[!0-9]*|''|0) die "connection counts must be positive integers (got '$c')" ;; esac
 done
 case $RANGE in bytes=[0-9]*-[0-9]*) ;; *) die "RANGE must be bytes=A-B (got '$RANGE')" ;; esac
@@ -121,6 +127,67 @@ JPEG_BYTES=$(size_of "$JPEG")
 JPEG_DIMS="$(vipsheader -f width "$JPEG")x$(vipsheader -f height "$JPEG")"
 log "JPEG: $JPEG_BYTES B, $JPEG_DIMS, Q$JPEG_Q"
 cp "$JPEG" "$SHM/bench.jpg"
+
+# ---------------------------------------------------------------- the photo-like JPEG
+# The noise above keeps every 8x8 block busy: the worst case for libjpeg's decoder and
+# libwebp's encoder. A camera photo is mostly smooth areas with edges between them, some
+# texture and a little sensor grain; this one is built that way, deterministic like the
+# noise (fixed seeds), at the same size: colour fields (three bands of noise blurred at sigma
+# 30, stretched back to a sigma of about 45), objects (where a second blurred noise is above
+# zero the fields are darkened and shifted: sharp edges), a textured area (where a third one
+# is above 1, noise at sigma 20 blurred at 1 is added), an x/y gradient (light) and grain
+# (sigma 3); JPEG Q PHOTO_Q, stripped, optimised Huffman tables, 4:2:0.
+PHOTO="$IMG/photo.jpg"
+PHOTO_Q=90
+PHOTO_BYTES=""
+make_photo() {
+    local s
+    smooth() { # out seed sigma cell: seeded noise, one value per cell x cell square, enlarged
+        # smoothly (cubic) to JPEG_W x JPEG_H
+        local c=$4
+        vips gaussnoise "$IMG/sn.v" $((JPEG_W / c + 3)) $((JPEG_H / c + 3)) --mean 0 \
+            --sigma "$3" --seed "$2"
+        vips resize "$IMG/sn.v" "$IMG/sr.v" "$c" --kernel cubic
+        vips crop "$IMG/sr.v" "$1" "$c" "$c" "$JPEG_W" "$JPEG_H"
+    }
+    for s in 11 12 13; do
+        smooth "$IMG/f$s.v" "$s" 45 60
+    done
+    vips bandjoin "$IMG/f11.v $IMG/f12.v $IMG/f13.v" "$IMG/fields.v"
+    vips linear "$IMG/fields.v" "$IMG/objects.v" "0.6 0.7 0.9" " -30 -10 10"
+    smooth "$IMG/m.v" 14 40 50
+    vips relational_const "$IMG/m.v" "$IMG/mask.v" more 0
+    vips ifthenelse "$IMG/mask.v" "$IMG/objects.v" "$IMG/fields.v" "$IMG/scene.v"
+    smooth "$IMG/t.v" 15 40 80
+    vips relational_const "$IMG/t.v" "$IMG/tmask.v" more 20
+    for s in 16 17 18; do
+        vips gaussnoise "$IMG/x$s.v" "$JPEG_W" "$JPEG_H" --mean 0 --sigma 20 --seed "$s"
+    done
+    vips bandjoin "$IMG/x16.v $IMG/x17.v $IMG/x18.v" "$IMG/x.v"
+    vips gaussblur "$IMG/x.v" "$IMG/xb.v" 1.0
+    vips black "$IMG/zero.v" "$JPEG_W" "$JPEG_H" --bands 3
+    vips ifthenelse "$IMG/tmask.v" "$IMG/xb.v" "$IMG/zero.v" "$IMG/texture.v"
+    for s in 19 20 21; do
+        vips gaussnoise "$IMG/g$s.v" "$JPEG_W" "$JPEG_H" --mean 0 --sigma 3 --seed "$s"
+    done
+    vips bandjoin "$IMG/g19.v $IMG/g20.v $IMG/g21.v" "$IMG/grain.v"
+    vips xyz "$IMG/pxy.v" "$JPEG_W" "$JPEG_H"
+    vips extract_band "$IMG/pxy.v" "$IMG/px.v" 0
+    vips extract_band "$IMG/pxy.v" "$IMG/py.v" 1
+    vips linear "$IMG/px.v" "$IMG/lx.v" 0.05 90
+    vips linear "$IMG/py.v" "$IMG/ly.v" " -0.08" 130
+    vips bandjoin "$IMG/lx.v $IMG/ly.v $IMG/lx.v" "$IMG/light.v"
+    vips sum "$IMG/scene.v $IMG/texture.v $IMG/grain.v $IMG/light.v" "$IMG/p.v"
+    vips cast "$IMG/p.v" "$IMG/pu.v" uchar
+    vips copy "$IMG/pu.v" "$IMG/psrgb.v" --interpretation srgb
+    vips jpegsave "$IMG/psrgb.v" "$PHOTO" --Q "$PHOTO_Q" --strip --optimize-coding
+    rm -f "$IMG"/*.v
+}
+if [ -n "$PHOTO_CONNS" ]; then
+    make_photo
+    PHOTO_BYTES=$(size_of "$PHOTO")
+    log "photo-like JPEG: $PHOTO_BYTES B, Q$PHOTO_Q"
+fi
 
 # ---------------------------------------------------------------- ticketd
 build_ticketd
@@ -302,6 +369,10 @@ for c in $UPLOAD_CONNS; do
     KEYS+=("upload_c$c")
     LABEL[upload_c$c]="POST upload (hash, decode, 2 WebP thumbnails, write)"
 done
+for c in $PHOTO_CONNS; do
+    KEYS+=("photo_c$c")
+    LABEL[photo_c$c]="POST upload of the photo-like JPEG ($PHOTO_BYTES B, same work)"
+done
 KEYS+=(get get_lat range)
 LABEL[get]="GET public_url (whole file)"
 LABEL[get_lat]="the same GET (latency)"
@@ -314,6 +385,9 @@ for key in "${KEYS[@]}"; do
             upload_c*)
                 run_wrk "$key" "$server" "${key#upload_c}" "$base$UPLOAD_PATH" upload.lua \
                     -H "Authorization: Bearer $KEY" -- "$JPEG" bench.jpg image/jpeg ;;
+            photo_c*)
+                run_wrk "$key" "$server" "${key#photo_c}" "$base$UPLOAD_PATH" upload.lua \
+                    -H "Authorization: Bearer $KEY" -- "$PHOTO" photo.jpg image/jpeg ;;
             get) run_wrk "$key" "$server" "$DL_CONNS" "$base$FILE_PATH" report.lua ;;
             get_lat) run_wrk "$key" "$server" "$LAT_CONNS" "$base$FILE_PATH" report.lua ;;
             range) run_wrk "$key" "$server" "$DL_CONNS" "$base$FILE_PATH" report.lua -H "Range: $RANGE" ;;
@@ -344,19 +418,21 @@ FS=$(df -PT "$DATA" 2>/dev/null | awk 'NR == 2 { print $2 }' || true)
 report() {
     local key bytes r
     echo "- JPEG $JPEG_BYTES B, $JPEG_DIMS, Q$JPEG_Q (vips $(vips --version 2>/dev/null | sed 's/^vips-//'): seeded noise over a gradient); ticketd's thumbnails $THUMBS; commit $COMMIT, $NOW"
+    [ -z "$PHOTO_CONNS" ] ||
+        echo "- photo-like JPEG $PHOTO_BYTES B, $JPEG_DIMS, Q$PHOTO_Q (smooth colour fields, sharp-edged objects, a textured area, grain; seeded)"
     [ -z "$TICKETD_GIVEN" ] ||
         echo "- ticketd binary: $TICKETD (given with TICKETD; the commit above is the checkout's, the binary may differ)"
     echo "- wrk -d$DURATION (warm-up $WARMUP), ticketd --threads $SERVER_THREADS (data dir on ${FS:-?}), nginx 2 workers (file in /dev/shm); $(nproc) cores${CPU_MODEL:+, $CPU_MODEL}"
-    echo "- after the runs: $ASSETS asset rows, $BLOBS blob files (the JPEG + its thumbnails, content-addressed), $TMP_LEFT temp files left"
+    echo "- after the runs: $ASSETS asset rows, $BLOBS blob files (each JPEG uploaded + its thumbnails, content-addressed), $TMP_LEFT temp files left"
     echo "- upload rows: nginx reads the multipart body and drops it (the cost of moving the bytes; no ratio). conns/worker: ticketd's connections per server thread, sampled 1 s into the run. CPU/req: the server's user + system time over the run (/proc/PID/stat, every thread; nginx's workers) / requests answered. wait/req: the time its threads were runnable but had no core (schedstat's run-queue wait) / requests answered"
     echo "- load average before the runs: $LOADAVG"
     echo
     echo "| run | wrk | ticketd req/s | ticketd p99 | ticketd MB/s | ticketd CPU/req | ticketd wait/req | conns/worker | nginx req/s | nginx p99 | nginx CPU/req | nginx wait/req | ratio |"
     echo "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"
     for key in "${KEYS[@]}"; do
-        case $key in range) bytes=$RANGE_LEN ;; *) bytes=$JPEG_BYTES ;; esac
+        case $key in range) bytes=$RANGE_LEN ;; photo_*) bytes=$PHOTO_BYTES ;; *) bytes=$JPEG_BYTES ;; esac
         r=$(ratio "${RPS[$key.ticketd]:-}" "${RPS[$key.nginx]:-}")
-        case $key in upload_*) r="-" ;; esac
+        case $key in upload_* | photo_*) r="-" ;; esac
         printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${LABEL[$key]}" "${WRKARGS[$key]}" \
             "$(fmt_rps "${RPS[$key.ticketd]:-}")" "$(fmt_ms "${P99[$key.ticketd]:-}")" \
             "$(fmt_mbs "${RPS[$key.ticketd]:-}" "$bytes")" "$(fmt_cpu "${CPU[$key.ticketd]:-}")" \
@@ -374,7 +450,7 @@ echo "$REPORT"
 
 if [ "$RECORD" -eq 1 ]; then
     record_results "$NOW: files (upload + download of a $JPEG_BYTES B JPEG), commit $COMMIT" \
-        "$(env_cmdline "bench/files.sh --record" DURATION WARMUP UPLOAD_CONNS DL_CONNS LAT_CONNS \
+        "$(env_cmdline "bench/files.sh --record" DURATION WARMUP UPLOAD_CONNS PHOTO_CONNS DL_CONNS LAT_CONNS \
             RANGE SERVER_THREADS THREADS TICKETD)"
 fi
 

@@ -39,8 +39,9 @@ typedef struct {
 
 /* WebP thumbnails (quality 80, metadata stripped) fitting boxes[i] x boxes[i] (never enlarged),
  * boxes in ascending order, into out[0..n). The image is decoded once, shrunk on load where its
- * format allows (JPEG at 1/2, 1/4, 1/8), to fit the largest box; each smaller one is made from
- * that. A truncated or damaged file is ST_INVALID naming `field`. */
+ * format allows (JPEG at 1/2, 1/4, 1/8; WebP scaled), to fit the largest box (a triangle
+ * filter), upright by its EXIF orientation; each smaller one is made from that (lanczos3). A
+ * truncated or damaged file is ST_INVALID naming `field`. */
 status blob_image_thumbnails(const char *path, const int *boxes, size_t n, const char *field,
                              arena *a, blob_thumb *out, diag *d) WUR;
 

@@ -178,6 +178,90 @@ static void test_probe_and_thumbnails(void **state)
     assert_int_equal(blob_image_thumbnails(png, boxes, 1, "file", e->a, t, &e->d), ST_OK);
 }
 
+/* A w x h image of `bands` bands (4: RGBA with a transparent half) saved as dir/name, with
+ * EXIF orientation `orientation` when it is not 1. */
+static char *make_image_with(env *e, const char *name, int w, int h, int bands, int orientation)
+{
+    char *path = arena_printf(e->a, "%s/%s", e->dir, name);
+    VipsImage *noise, *joined, *u8;
+    assert_int_equal(vips_gaussnoise(&noise, w, h, "mean", 128.0, "sigma", 40.0, NULL), 0);
+    VipsImage *bands_in[4] = {noise, noise, noise, NULL};
+    VipsImage *alpha = NULL;
+    if (bands == 4) {
+        VipsImage *x;
+        assert_int_equal(vips_xyz(&x, w, h, NULL), 0);
+        VipsImage *xb;
+        assert_int_equal(vips_extract_band(x, &xb, 0, NULL), 0);
+        assert_int_equal(
+            vips_relational_const1(xb, &alpha, VIPS_OPERATION_RELATIONAL_MORE, w / 2.0, NULL), 0);
+        bands_in[3] = alpha;
+        g_object_unref(xb);
+        g_object_unref(x);
+    }
+    assert_int_equal(vips_bandjoin(bands_in, &joined, bands, NULL), 0);
+    assert_int_equal(vips_cast(joined, &u8, VIPS_FORMAT_UCHAR, NULL), 0);
+    VipsImage *srgb;
+    assert_int_equal(vips_copy(u8, &srgb, "interpretation", VIPS_INTERPRETATION_sRGB, NULL), 0);
+    if (orientation != 1) vips_image_set_int(srgb, VIPS_META_ORIENTATION, orientation);
+    assert_int_equal(vips_image_write_to_file(srgb, path, NULL), 0);
+    g_object_unref(srgb);
+    g_object_unref(u8);
+    g_object_unref(joined);
+    if (alpha) g_object_unref(alpha);
+    g_object_unref(noise);
+    return path;
+}
+
+/* The size vips_thumbnail itself gives `path` in a box x box: the sizes we promise (docs/FILES.md)
+ * are its sizes, whatever kernel or loader options make the pixels. */
+static void vips_thumbnail_size(const char *path, int box, int64_t *w, int64_t *h)
+{
+    VipsImage *t;
+    assert_int_equal(vips_thumbnail(path, &t, box, "height", box, "size", VIPS_SIZE_DOWN, NULL), 0);
+    *w = vips_image_get_width(t);
+    *h = vips_image_get_height(t);
+    g_object_unref(t);
+}
+
+/* Shrink-on-load (JPEG by 2/4/8, WebP scaled by libwebp), EXIF orientation, alpha and odd
+ * shapes: each thumbnail is the size vips_thumbnail makes, upright, a real WebP. */
+static void test_thumbnail_sizes_follow_vips_thumbnail(void **state)
+{
+    env *e = *state;
+    struct {
+        const char *name;
+        int w, h, bands, orientation;
+    } cases[] = {
+        {"big.jpg", 2600, 1950, 3, 1},   /* JPEG shrunk by 2 on load */
+        {"huge.jpg", 5200, 1000, 3, 1},  /* by 8: 640 wide, a thin strip */
+        {"turned.jpg", 1200, 900, 3, 6}, /* EXIF says turn 90: 480x640 */
+        {"big.webp", 1300, 700, 3, 1},   /* scaled by libwebp on load */
+        {"alpha.png", 900, 500, 4, 1},   /* premultiplied while resized */
+        {"tall.png", 170, 2000, 3, 1},   /* long side 2000, short 170 */
+        {"tiny.png", 3, 700, 3, 1},      /* an axis near 0 stays >= 1 */
+    };
+    static const int boxes[] = {160, 640};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char *path = make_image_with(e, cases[c].name, cases[c].w, cases[c].h, cases[c].bands,
+                                     cases[c].orientation);
+        blob_thumb t[2];
+        assert_int_equal(blob_image_thumbnails(path, boxes, 2, "file", e->a, t, &e->d), ST_OK);
+        for (int i = 0; i < 2; i++) {
+            int64_t w, h;
+            vips_thumbnail_size(path, boxes[i], &w, &h);
+            if (t[i].w != w || t[i].h != h)
+                fail_msg("%s in %d: %lldx%lld, vips_thumbnail %lldx%lld", cases[c].name, boxes[i],
+                         (long long)t[i].w, (long long)t[i].h, (long long)w, (long long)h);
+            VipsImage *back = vips_image_new_from_buffer(t[i].data, t[i].len, "", NULL);
+            assert_non_null(back);
+            assert_int_equal(vips_image_get_width(back), w);
+            assert_int_equal(vips_image_get_height(back), h);
+            assert_int_equal(vips_image_hasalpha(back), cases[c].bands == 4);
+            g_object_unref(back);
+        }
+    }
+}
+
 static void test_pixel_cap_before_decoding(void **state)
 {
     env *e = *state;
@@ -241,6 +325,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sniff),
         cmocka_unit_test_setup_teardown(test_probe_and_thumbnails, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_thumbnail_sizes_follow_vips_thumbnail, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_pixel_cap_before_decoding, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_image_refused, setup, teardown),
     };
