@@ -3,9 +3,11 @@
 # bench/create.sh: what one Tamio create costs the writer thread (issue 16's "create at 1M"
 # row), binaries alternated on the same store. See bench/README.md.
 #
-# usage: DATA_DIR=DIR bench/create.sh [--record] [BINARY...]
+# usage: DATA_DIR=DIR bench/create.sh [--record] [BINARY[=DIR]...]
 #   DATA_DIR   a store made by bench/run.sh (ticketd.db and bench.key); the runs add tickets
-#   BINARY     ticketd binaries to compare (default build/ticketd); run in turns, A B A B ...
+#   BINARY     ticketd binaries to compare (default build/ticketd); run in turns, A B A B ...;
+#              =DIR: this binary's own copy of the store (a binary that migrates the schema
+#              must not run on the store of one that does not)
 #   --record   also append the table to bench/RESULTS.md
 # env: DURATION (10s) CONNS (32) THREADS (2) WARMUP (2s) ROUNDS (2: turns per binary)
 #      SERVER_THREADS (2) PERF_DIR (unset; set: perf record -g of the writer thread during
@@ -23,7 +25,7 @@ LOG_NAME=create
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$BENCH_DIR/lib.sh"
 
-usage() { sed -n '3,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '3,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 ARGS="$*"
 RECORD=0
@@ -57,8 +59,10 @@ command -v wrk >/dev/null || apt_install wrk
 command -v perf >/dev/null || [ -z "$PERF_DIR" ] || die "perf is needed for PERF_DIR"
 command -v curl >/dev/null || die "curl is needed"
 make_dirs create
-for b in "${BINS[@]}"; do [ -x "$b" ] || die "not an executable: $b"; done
-KEY=$(cat "$DATA_DIR/bench.key")
+for b in "${BINS[@]}"; do
+    [ -x "${b%%=*}" ] || die "not an executable: ${b%%=*}"
+    if [[ $b == *=* ]] && [ ! -s "${b#*=}/bench.key" ]; then die "no store in ${b#*=}"; fi
+done
 
 ticks() { # /proc/.../stat -> utime + stime (clock ticks); the name may hold spaces
     awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "$1"
@@ -74,13 +78,15 @@ writer_tid() { # pid -> the task named ticketd-writer (started by the first writ
 
 HZ=$(getconf CLK_TCK)
 ROWS=()
-run_one() { # binary index
-    local bin=$1 idx=$2 out pid tid load
+run_one() { # binary[=dir] index
+    local bin=${1%%=*} data=$DATA_DIR idx=$2 out pid tid load
+    [[ $1 != *=* ]] || data=${1#*=}
+    KEY=$(cat "$data/bench.key")
     out="$WORK/wrk-$idx.txt"
     TICKETD=$bin
     free_port TP 18080 "${TICKETD_PORT:-}"
     BASE="http://127.0.0.1:$TP"
-    start_ticketd ticketd ticketd "$TP" "/v2/agency/tickets/list?page=1&per_page=1" "$DATA_DIR"
+    start_ticketd ticketd ticketd "$TP" "/v2/agency/tickets/list?page=1&per_page=1" "$data"
     pid=${PIDS[ticketd]}
     local client category
     client=$(json_uuid id "$(api_ok POST /v2/agency/clients/create \
