@@ -283,10 +283,12 @@ out:
     return st;
 }
 
-static status sq_checkpoint(db *base)
+static status sq_checkpoint(db *base, bool *in_log)
 {
     struct sconn *c = (struct sconn *)base;
-    int rc = sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    int frames = 0;
+    int rc = sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, NULL);
+    *in_log = rc == SQLITE_OK && frames > 0;
     /* BUSY: another checkpoint is running; LOCKED cannot happen for PASSIVE. Both are fine. */
     return rc == SQLITE_OK || rc == SQLITE_BUSY ? ST_OK : ST_INTERNAL;
 }
