@@ -47,8 +47,10 @@ struct db_driver {
      * the COMMIT, which then reports its failure. NULL: the engine runs it at once (exec). */
     status (*exec_later)(db *c, const char *sql);
     /* Background upkeep: moves committed changes from the log into the database without
-     * blocking writers (SQLite: a PASSIVE WAL checkpoint). NULL: the engine needs none. */
-    status (*checkpoint)(db *c);
+     * blocking writers (SQLite: a PASSIVE WAL checkpoint); *in_log: the log holds frames, so
+     * a write transaction begun after this one might append to it instead of starting it
+     * over. NULL: the engine needs none. */
+    status (*checkpoint)(db *c, bool *in_log);
     /* Called on the writer connection when checkpoints run in the background instead. */
     status (*writer_no_autocheckpoint)(db *c);
     /* Called on the writer connection once opened: its own sizing (SQLite: a larger page
