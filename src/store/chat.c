@@ -320,8 +320,8 @@ status store_chat_insert(db *c, int64_t ws, chat_row *r)
 }
 
 /* store_chat_insert_builtin's statement for c's engine: the ticket's id handed out by the
- * same statement where the engine can (db.h next_ticket_id). Only the writer thread makes
- * chats, and a process has one driver. */
+ * same statement where the engine can (db.h next_ticket_id). Written once per thread for its
+ * driver (a process has one). */
 static const char *chat_insert_builtin_sql(db *c)
 {
     static _Thread_local const struct db_driver *made_for;
