@@ -233,6 +233,7 @@ static status do_create(core_ctx *cx, void *p)
     if (st) return st;
 
     *t = (ticket_row){
+        .id = chat.ticket_id, /* 0, or handed out with the chat: see store_ticket_insert */
         .title = (char *)title,
         .description = (char *)description,
         .state = (char *)state_name(TS_NEW),

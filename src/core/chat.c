@@ -349,22 +349,25 @@ status message_list(core_ctx *cx, const char *chat_id, const list_in *in, messag
 status chat_auto(core_ctx *cx, const char *dialect, const contact_row *owner, const char *summary,
                  chat_row *out)
 {
-    channel_row ch;
-    responder_row rs;
-    status st = store_channel_builtin(cx->db, cx->ws, dialect, cx->now, cx->a, &ch);
-    if (!st) st = store_responder_builtin(cx->db, cx->ws, cx->now, cx->a, &rs);
-    if (st) return st;
     *out = (chat_row){
-        .channel_id = ch.id,
         .contact_id = owner->id,
-        .responder_id = rs.id,
-        .version_id = rs.version_id,
         .owner_entity = owner->user_id == NULL_INT ? "external-users" : "users",
         .summary = (char *)summary,
         .created_at = cx->now,
         .updated_at = cx->now,
     };
     uuid_v4(out->uuid);
+    /* One round trip where the built-ins exist (every chat but a workspace's first). */
+    status st = store_chat_insert_builtin(cx->db, cx->ws, dialect, out);
+    if (st != ST_NOT_FOUND) return st;
+    channel_row ch;
+    responder_row rs;
+    st = store_channel_builtin(cx->db, cx->ws, dialect, cx->now, cx->a, &ch);
+    if (!st) st = store_responder_builtin(cx->db, cx->ws, cx->now, cx->a, &rs);
+    if (st) return st;
+    out->channel_id = ch.id;
+    out->responder_id = rs.id;
+    out->version_id = rs.version_id;
     return store_chat_insert(cx->db, cx->ws, out);
 }
 

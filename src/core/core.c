@@ -54,6 +54,16 @@ void core_ctx_init_job(core_ctx *cx, store *st, db *writer, arena *a, diag *d)
     cx->txn_depth = 1;
 }
 
+/* The writes the store held back for its next round trip (store_sync) have run: a write's
+ * answer must not say it worked before they have. Their failure is the caller's. */
+static status writes_synced(core_ctx *cx, status st)
+{
+    if (st) return st;
+    st = store_sync(cx->db);
+    if (st == ST_INTERNAL) diag_set(cx->d, st, "", "internal error");
+    return st;
+}
+
 void core_submit(store *st, store_job *j)
 {
     store_submit(st, j);
@@ -81,7 +91,7 @@ static status job_run(db *writer, void *p)
     core_ctx cx;
     core_ctx_init_job(&cx, j->st, writer, j->a, j->d);
     cx.actor = ACTOR_SYSTEM;
-    j->ran = j->fn(&cx, j->arg);
+    j->ran = writes_synced(&cx, j->fn(&cx, j->arg));
     j->after = cx.after;
     return j->ran;
 }
@@ -220,7 +230,7 @@ void core_read_end(core_ctx *cx)
 
 status core_txn(core_ctx *cx, status (*fn)(core_ctx *cx, void *arg), void *arg)
 {
-    if (cx->txn_depth) return fn(cx, arg);
+    if (cx->txn_depth) return writes_synced(cx, fn(cx, arg));
     db *reader = cx->db;
     status st = store_write_begin(cx->st, &cx->db);
     if (st) {
@@ -228,7 +238,7 @@ status core_txn(core_ctx *cx, status (*fn)(core_ctx *cx, void *arg), void *arg)
         return diag_set(cx->d, st, "", "the store is unavailable");
     }
     cx->txn_depth++;
-    st = fn(cx, arg);
+    st = writes_synced(cx, fn(cx, arg));
     cx->txn_depth--;
     cx->stream_noted = false;
     status end = store_write_end(cx->st, st == ST_OK);
@@ -345,10 +355,10 @@ status ev_commit(core_ctx *cx, int64_t ticket_id, const char *type, evdata *e)
     uuid_v4(ev.uuid);
     /* The live stream: its wake-up at COMMIT, on this node and the others. */
     st = events_written(cx);
-    if (!st) st = store_event_insert(cx->db, cx->ws, &ev);
     /* The webhook outbox: a delivery per matching endpoint, queued in this same transaction by
-     * one INSERT for the whole commit batch, right before its COMMIT (store_webhook_note). */
-    if (!st) store_webhook_note(cx->db, ev.id, cx->now);
+     * one INSERT for the whole commit batch, right before its COMMIT (store_event_insert notes
+     * the event). Its INSERT may be held back to the next round trip: ev.id is not read. */
+    if (!st) st = store_event_insert(cx->db, cx->ws, &ev);
     free(data);
     if (st) log_error("event %s: %s", type, status_name(st));
     return st;

@@ -331,7 +331,9 @@ static status add_reply(core_ctx *cx, ticket_row *t, reply_row *r, const char *t
         .n_assets = n_assets,
     };
     uuid_v4(r->uuid);
-    status st = store_reply_insert(cx->db, cx->ws, t->id, r);
+    /* Its id only links its assets: without any, the INSERT may ride the next round trip. */
+    status st = n_assets ? store_reply_insert(cx->db, cx->ws, t->id, r)
+                         : store_reply_insert_later(cx->db, cx->ws, t->id, r);
     for (size_t i = 0; !st && i < n_assets; i++)
         st = store_reply_link_asset(cx->db, r->id, t->id, assets[i].id, (int)i);
     /* A reply is also a message of the ticket's chat: the client's come from the owner. */
@@ -404,6 +406,7 @@ static status do_create(core_ctx *cx, void *p)
     if ((st = chat_add_message(cx, chat.id, in->description, true, &first))) return st;
 
     memset(t, 0, sizeof *t);
+    t->id = chat.ticket_id; /* 0, or handed out with the chat: see store_ticket_insert */
     uuid_v4(t->uuid);
     t->chat_id = chat.id;
     t->chat_uuid = arena_strdup(cx->a, chat.uuid);

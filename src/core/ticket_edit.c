@@ -379,6 +379,7 @@ static status do_make(core_ctx *cx, void *p)
     if (*desc && (st = chat_add_message(cx, chat.id, desc, true, &first))) return st;
 
     memset(t, 0, sizeof *t);
+    t->id = chat.ticket_id; /* 0, or handed out with the chat: see store_ticket_insert */
     uuid_v4(t->uuid);
     t->title = (char *)in->title;
     t->description = (char *)desc;

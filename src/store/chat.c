@@ -319,6 +319,52 @@ status store_chat_insert(db *c, int64_t ws, chat_row *r)
     return run_insert(s, &r->id);
 }
 
+/* store_chat_insert_builtin's statement for c's engine: the ticket's id handed out by the
+ * same statement where the engine can (db.h next_ticket_id). Written once per thread for its
+ * driver (a process has one). */
+static const char *chat_insert_builtin_sql(db *c)
+{
+    static _Thread_local const struct db_driver *made_for;
+    static _Thread_local char sql[640];
+    if (made_for != c->drv) {
+        made_for = c->drv;
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO chats (uuid, workspace_id, channel_id, contact_id, owner_entity, "
+                 "responder_id, responder_version_id, summary, created_at, updated_at) SELECT ?, "
+                 "?, ch.id, ?, ?, r.id, r.version_id, ?, ?, ? FROM channels ch, responders r "
+                 "WHERE ch.workspace_id = ? AND ch.builtin = ? AND r.workspace_id = ? AND "
+                 "r.builtin = 1 RETURNING id, channel_id, responder_id, responder_version_id, %s",
+                 c->drv->next_ticket_id ? c->drv->next_ticket_id : "0");
+    }
+    return sql;
+}
+
+status store_chat_insert_builtin(db *c, int64_t ws, const char *dialect, chat_row *r)
+{
+    db_stmt *s = db_prepare(c, chat_insert_builtin_sql(c));
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, 1, r->uuid);
+    db_bind_int(s, 2, ws);
+    db_bind_int(s, 3, r->contact_id);
+    db_bind_text(s, 4, r->owner_entity);
+    db_bind_text(s, 5, r->summary);
+    db_bind_int(s, 6, r->created_at);
+    db_bind_int(s, 7, r->updated_at);
+    db_bind_int(s, 8, ws);
+    db_bind_text(s, 9, dialect);
+    db_bind_int(s, 10, ws);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        r->id = db_col_int(s, 0);
+        r->channel_id = db_col_int(s, 1);
+        r->responder_id = db_col_int(s, 2);
+        r->version_id = col_int_null(s, 3);
+        r->ticket_id = db_col_int(s, 4);
+    }
+    db_reset(s);
+    return rc == DB_ROW ? ST_OK : rc == DB_DONE ? ST_NOT_FOUND : step_status(rc);
+}
+
 status store_chat_update(db *c, int64_t ws, const chat_row *r)
 {
     db_stmt *s = db_prepare(c, "UPDATE chats SET responder_id = ?, responder_version_id = ?, "
@@ -376,7 +422,7 @@ static void read_message(db_stmt *s, arena *a, void *row)
 status store_message_insert(db *c, int64_t ws, int64_t chat_id, message_row *r)
 {
     db_stmt *s = db_prepare(c, "INSERT INTO messages (uuid, workspace_id, chat_id, text, "
-                               "from_owner, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
+                               "from_owner, created_at) VALUES (?, ?, ?, ?, ?, ?)");
     if (!s) return ST_INTERNAL;
     db_bind_text(s, 1, r->uuid);
     db_bind_int(s, 2, ws);
@@ -384,7 +430,8 @@ status store_message_insert(db *c, int64_t ws, int64_t chat_id, message_row *r)
     db_bind_text(s, 4, r->text);
     db_bind_int(s, 5, r->from_owner);
     db_bind_int(s, 6, r->created_at);
-    return run_insert(s, &r->id);
+    r->id = 0; /* nobody reads it: the INSERT may be held back (PostgreSQL) */
+    return run_later(s, NULL, NULL);
 }
 
 status store_message_list(db *c, int64_t ws, int64_t chat_id, const list_page *pg, arena *a,

@@ -46,6 +46,16 @@ struct db_driver {
      * lock): it may be held back and sent with the next statement that returns rows or with
      * the COMMIT, which then reports its failure. NULL: the engine runs it at once (exec). */
     status (*exec_later)(db *c, const char *sql);
+    /* A bound statement whose rows the caller does not read (a write): its run, with the values
+     * bound now, may be held back like exec_later's and sent with the next statement that
+     * returns rows; on_id (may be NULL) then gets the first column of its first row (an
+     * INSERT's RETURNING id) once it has run. Its failure is reported by the next statement,
+     * by sync or by the COMMIT. The caller resets s as after a step. NULL: the engine has no
+     * round trips to save (store.c's run_later steps it at once). */
+    status (*run_later)(db_stmt *s, void (*on_id)(void *arg, int64_t id), void *arg);
+    /* Waits until every held-back run of run_later has run: the first failure among them
+     * (nothing else of the transaction runs after it). NULL: nothing is ever held back. */
+    status (*sync)(db *c);
     /* Background upkeep: moves committed changes from the log into the database without
      * blocking writers (SQLite: a PASSIVE WAL checkpoint); *in_log: the log holds frames, so
      * a write transaction begun after this one might append to it instead of starting it
@@ -77,6 +87,10 @@ struct db_driver {
     /* An expression that makes a new random (v4) uuid as lower-case text, per row of an
      * INSERT ... SELECT (the webhook outbox). */
     const char *new_uuid;
+    /* An expression that hands out the next tickets.id, so that a new ticket's INSERT needs no
+     * answer (store_chat_insert_builtin returns one for the chat's ticket); NULL: the INSERT
+     * gives the id (SQLite, where ticket ids also follow created_at: migration 018). */
+    const char *next_ticket_id;
     /* The live stream (core/stream.c) across processes. NULL where one process owns the
      * database (SQLite: its one writer already commits events in id order and wakes its own
      * stream). write_lock: a statement, run first in every write transaction of the store's
@@ -99,7 +113,7 @@ struct db {
      * the store closes the connection. */
     struct fts_memo *fts_memo;
     /* The writer's open transaction: the first and last event ids it wrote and the first's
-     * time (store_webhook_note), for the outbox's one INSERT before COMMIT; 0: none. */
+     * time (store.c run_event_insert), for the outbox's one INSERT before COMMIT; 0: none. */
     int64_t outbox_first, outbox_last, outbox_at;
 };
 
@@ -127,6 +141,10 @@ static inline status db_commit(db *c)
 static inline void db_rollback(db *c)
 {
     c->drv->rollback(c);
+}
+static inline status db_sync(db *c)
+{
+    return c->drv->sync ? c->drv->sync(c) : ST_OK;
 }
 
 /* Statement calls go through the connection's driver; a statement remembers its connection. */
@@ -173,6 +191,15 @@ static inline const void *db_col_blob(db_stmt *s, int i, size_t *n)
 static inline void db_reset(db_stmt *s)
 {
     DRV(s)->reset(s);
+}
+/* Whether the engine may hold a run back (db_driver.run_later); store.c's run_later uses it. */
+static inline bool db_defers(db_stmt *s)
+{
+    return DRV(s)->run_later != NULL;
+}
+static inline status db_run_later(db_stmt *s, void (*on_id)(void *arg, int64_t id), void *arg)
+{
+    return DRV(s)->run_later(s, on_id, arg);
 }
 #undef DRV
 

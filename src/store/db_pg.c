@@ -47,6 +47,21 @@ struct pstmt {
     int row, n_rows;
     bool ran;
     unsigned char *blob; /* the last bytea column decoded (PQunescapeBytea) */
+    int queued;          /* held-back runs of it (struct later): it stays in the cache until sent */
+};
+
+/* A statement held back for the next round trip (db.h exec_later, run_later): parameterless
+ * SQL, or a run of a prepared statement with its values copied (the statement may be bound
+ * again before this run is sent). Its answer matters only if it fails, but for on_id, which
+ * gets the first column of its first row once it has run. */
+struct later {
+    char *sql; /* owned; NULL: a run of s */
+    struct pstmt *s;
+    char **vals; /* owned copies */
+    int *lens, *fmts;
+    unsigned *types;
+    void (*on_id)(void *arg, int64_t id);
+    void *arg;
 };
 
 struct pconn {
@@ -56,9 +71,10 @@ struct pconn {
     unsigned epoch; /* bumped when the session is re-established: prepared names are gone */
     int next_id;
     bool broken;
-    /* Parameterless statements not sent yet (owned): they go ahead of the next one. */
-    char *pending[LIMIT_PG_PIPELINE];
+    /* Statements not sent yet: they go ahead of the next one that returns rows. */
+    struct later pending[LIMIT_PG_PIPELINE];
     int n_pending;
+    int n_runs;    /* of them, runs of prepared statements (pg_sync waits for those only) */
     bool draining; /* in pipeline mode: a ROLLBACK's answer not read yet */
     bool closing;
     struct pstmt cache[LIMIT_STMT_CACHE];
@@ -111,11 +127,26 @@ static status pg_open(const char *dsn, db **out, diag *d)
     return ST_OK;
 }
 
+static void later_free(struct later *l)
+{
+    free(l->sql);
+    if (l->s) {
+        for (int i = 0; i < l->s->n_params; i++)
+            free(l->vals[i]);
+        free(l->vals);
+        free(l->lens);
+        free(l->fmts);
+        free(l->types);
+        l->s->queued--;
+    }
+    memset(l, 0, sizeof *l);
+}
+
 static void drop_pending(struct pconn *c)
 {
     for (int i = 0; i < c->n_pending; i++)
-        free(c->pending[i]);
-    c->n_pending = 0;
+        later_free(&c->pending[i]);
+    c->n_pending = c->n_runs = 0;
 }
 
 /* Reads the answer of a ROLLBACK sent without waiting (pg_rollback), up to its sync, and
@@ -207,9 +238,9 @@ static void pg_close(db *base)
     struct pconn *c = (struct pconn *)base;
     if (!c) return;
     c->closing = true;
+    drop_pending(c);
     for (int i = 0; i < LIMIT_STMT_CACHE; i++)
         stmt_free(&c->cache[i]);
-    drop_pending(c);
     PQfinish(c->h);
     free(c->dsn);
     free(c);
@@ -269,7 +300,7 @@ static db_stmt *pg_prepare(db *base, const char *sql)
             victim = i;
             break;
         }
-        if (victim == LIMIT_STMT_CACHE && !e->res && !e->ran) victim = i;
+        if (victim == LIMIT_STMT_CACHE && !e->res && !e->ran && !e->queued) victim = i;
     }
     BUG_ON(victim == LIMIT_STMT_CACHE);
     struct pstmt *e = &c->cache[victim];
@@ -373,46 +404,98 @@ static int failure_of(struct pconn *c, const char *sql, PGresult *r)
     return failure(&probe, r);
 }
 
+/* A statement's name on the server. */
+static void stmt_name(const struct pstmt *s, char name[24])
+{
+    snprintf(name, 24, "s%d", s->id);
+}
+
+/* Sends s's PREPARE when this session has not seen it (types: those of the values of its run),
+ * and marks it prepared at once, so that a later run in the same pipeline does not send it
+ * again; answer() undoes the mark when the PREPARE fails. false: libpq could not queue it. */
+static bool send_prepare(struct pconn *c, struct pstmt *s, unsigned *types, bool *sent_prep)
+{
+    *sent_prep = false;
+    if (s->epoch == c->epoch) return true;
+    for (int i = 0; i < s->n_params; i++) /* a number the text skips still needs a type */
+        if (!s->used[i] && !types[i]) types[i] = OID_TEXT;
+    char name[24];
+    stmt_name(s, name);
+    if (!PQsendPrepare(c->h, name, s->text, s->n_params, types)) return false;
+    s->epoch = c->epoch;
+    *sent_prep = true;
+    return true;
+}
+
+/* What each answer of a pipeline belongs to, in order. */
+struct answer {
+    const char *sql;        /* for the log */
+    struct pstmt *prepared; /* a PREPARE of this statement */
+    struct later *run;      /* a held-back statement (on_id) */
+    bool mine;              /* the waited statement's run: its result stays in s->res */
+};
+
+/* Reads one answer (and the NULL after it); *rc gets the first failure. false: the connection
+ * is lost or out of step. */
+static bool answer(struct pconn *c, const struct answer *a, struct pstmt *s, int *rc)
+{
+    PGresult *r = PQgetResult(c->h);
+    if (!r) return false;
+    ExecStatusType es = PQresultStatus(r);
+    bool ok = es == PGRES_COMMAND_OK || es == PGRES_TUPLES_OK;
+    if (!ok && !*rc) *rc = failure_of(c, a->sql, r);
+    if (!ok && a->prepared) a->prepared->epoch = 0; /* not prepared after all */
+    if (ok && a->run && a->run->on_id && es == PGRES_TUPLES_OK && PQntuples(r) > 0)
+        a->run->on_id(a->run->arg, strtoll(PQgetvalue(r, 0, 0), NULL, 10));
+    if (a->mine)
+        s->res = r;
+    else
+        PQclear(r);
+    PGresult *end = PQgetResult(c->h); /* NULL: the end of that statement's results */
+    if (end) PQclear(end);
+    return !end;
+}
+
 /* One round trip: the held-back statements, then s (its PREPARE first when this session has
  * not seen it; its result stays in s->res) or the parameterless last, in one pipeline with
  * one sync. 0 or the -status of the first failure (what follows it is not run). */
 static int pipeline(struct pconn *c, struct pstmt *s, const char *last)
 {
-    bool prep = s && s->epoch != c->epoch;
-    char name[24] = "";
-    if (s) snprintf(name, sizeof name, "s%d", s->id);
-    bool sent = PQenterPipelineMode(c->h);
-    for (int i = 0; sent && i < c->n_pending; i++)
-        sent = PQsendQueryParams(c->h, c->pending[i], 0, NULL, NULL, NULL, NULL, 0);
-    if (sent && prep) sent = PQsendPrepare(c->h, name, s->text, s->n_params, s->types);
-    if (sent && s)
-        sent = PQsendQueryPrepared(c->h, name, s->n_params, (const char *const *)s->vals, s->lens,
-                                   s->fmts, 0);
-    else if (sent && last)
-        sent = PQsendQueryParams(c->h, last, 0, NULL, NULL, NULL, NULL, 0);
-    if (sent) sent = PQpipelineSync(c->h);
-    int n = c->n_pending + (s ? 1 + prep : last != NULL), rc = 0;
-    for (int i = 0; sent && i < n; i++) {
-        PGresult *r = PQgetResult(c->h);
-        if (!r) {
-            sent = false;
-            break;
+    struct answer ans[2 * LIMIT_PG_PIPELINE + 2];
+    int n = 0;
+    char name[24];
+    bool sent = PQenterPipelineMode(c->h), prep;
+    for (int i = 0; sent && i < c->n_pending; i++) {
+        struct later *l = &c->pending[i];
+        if (l->sql) {
+            sent = PQsendQueryParams(c->h, l->sql, 0, NULL, NULL, NULL, NULL, 0);
+            ans[n++] = (struct answer){.sql = l->sql};
+            continue;
         }
-        ExecStatusType es = PQresultStatus(r);
-        bool ok = es == PGRES_COMMAND_OK || es == PGRES_TUPLES_OK;
-        const char *what = i < c->n_pending ? c->pending[i] : s ? s->sql : last;
-        if (!ok && !rc) rc = failure_of(c, what, r);
-        if (prep && i == c->n_pending && ok) s->epoch = c->epoch;
-        if (s && i == n - 1)
-            s->res = r;
-        else
-            PQclear(r);
-        PGresult *end = PQgetResult(c->h); /* NULL: the end of that statement's results */
-        if (end) {
-            PQclear(end);
-            sent = false;
-        }
+        sent = send_prepare(c, l->s, l->types, &prep);
+        if (prep) ans[n++] = (struct answer){.sql = l->s->sql, .prepared = l->s};
+        stmt_name(l->s, name);
+        if (sent)
+            sent = PQsendQueryPrepared(c->h, name, l->s->n_params, (const char *const *)l->vals,
+                                       l->lens, l->fmts, 0);
+        ans[n++] = (struct answer){.sql = l->s->sql, .run = l};
     }
+    if (sent && s) {
+        sent = send_prepare(c, s, s->types, &prep);
+        if (prep) ans[n++] = (struct answer){.sql = s->sql, .prepared = s};
+        stmt_name(s, name);
+        if (sent)
+            sent = PQsendQueryPrepared(c->h, name, s->n_params, (const char *const *)s->vals,
+                                       s->lens, s->fmts, 0);
+        ans[n++] = (struct answer){.sql = s->sql, .mine = true};
+    } else if (sent && last) {
+        sent = PQsendQueryParams(c->h, last, 0, NULL, NULL, NULL, NULL, 0);
+        ans[n++] = (struct answer){.sql = last};
+    }
+    if (sent) sent = PQpipelineSync(c->h);
+    int rc = 0;
+    for (int i = 0; sent && i < n; i++)
+        sent = answer(c, &ans[i], s, &rc);
     if (sent) {
         PGresult *r = PQgetResult(c->h);
         sent = r && PQresultStatus(r) == PGRES_PIPELINE_SYNC;
@@ -421,6 +504,8 @@ static int pipeline(struct pconn *c, struct pstmt *s, const char *last)
     if (sent) sent = PQexitPipelineMode(c->h);
     drop_pending(c);
     if (!sent) {
+        for (int i = 0; i < n; i++) /* what was prepared is unknown: prepare again */
+            if (ans[i].prepared) ans[i].prepared->epoch = 0;
         c->broken = true;
         log_error("pg: connection lost in a pipeline: %s", PQerrorMessage(c->h));
         return -ST_UNAVAILABLE;
@@ -428,17 +513,58 @@ static int pipeline(struct pconn *c, struct pstmt *s, const char *last)
     return rc;
 }
 
+/* Room for one more held-back statement: a full queue is sent now. */
+static status make_room(struct pconn *c)
+{
+    if (c->n_pending < LIMIT_PG_PIPELINE) return ST_OK;
+    if (ensure(c)) return ST_UNAVAILABLE;
+    return (status)-pipeline(c, NULL, NULL);
+}
+
 /* Holds sql back for the next round trip (db.h exec_later); a full queue is sent now. */
 static status pg_exec_later(db *base, const char *sql)
 {
     struct pconn *c = (struct pconn *)base;
-    if (c->n_pending == LIMIT_PG_PIPELINE) {
-        if (ensure(c)) return ST_UNAVAILABLE;
-        int rc = pipeline(c, NULL, NULL);
-        if (rc) return (status)-rc;
-    }
-    c->pending[c->n_pending++] = xstrdup(sql);
+    status st = make_room(c);
+    if (st) return st;
+    c->pending[c->n_pending++] = (struct later){.sql = xstrdup(sql)};
     return ST_OK;
+}
+
+/* Holds a run of st with its bound values back for the next round trip (db.h run_later). */
+static status pg_run_later(db_stmt *st, void (*on_id)(void *arg, int64_t id), void *arg)
+{
+    struct pstmt *s = (struct pstmt *)st;
+    struct pconn *c = s->c;
+    status rc = make_room(c);
+    if (rc) return rc;
+    size_t n = s->n_params ? (size_t)s->n_params : 1;
+    struct later *l = &c->pending[c->n_pending++];
+    *l = (struct later){.s = s, .on_id = on_id, .arg = arg};
+    l->vals = xcalloc(n, sizeof *l->vals);
+    l->lens = xcalloc(n, sizeof *l->lens);
+    l->fmts = xcalloc(n, sizeof *l->fmts);
+    l->types = xcalloc(n, sizeof *l->types);
+    for (int i = 0; i < s->n_params; i++) {
+        const char *v = s->vals[i];
+        size_t len = s->fmts[i] ? (size_t)s->lens[i] : v ? strlen(v) + 1 : 0;
+        if (v) l->vals[i] = memcpy(xmalloc(len ? len : 1), v, len);
+        l->lens[i] = s->lens[i];
+        l->fmts[i] = s->fmts[i];
+        l->types[i] = s->types[i];
+    }
+    s->queued++;
+    c->n_runs++;
+    return ST_OK;
+}
+
+/* Every held-back run answered (db.h sync); held-back parameterless statements may wait. */
+static status pg_sync(db *base)
+{
+    struct pconn *c = (struct pconn *)base;
+    if (!c->n_runs) return ST_OK;
+    if (ensure(c)) return ST_UNAVAILABLE;
+    return (status)-pipeline(c, NULL, NULL);
 }
 
 static int run(struct pstmt *s)
@@ -647,6 +773,8 @@ const struct db_driver db_pg_driver = {
     .reset = pg_reset,
     .exec = pg_exec,
     .exec_later = pg_exec_later,
+    .run_later = pg_run_later,
+    .sync = pg_sync,
     .begin = pg_begin,
     .begin_read = pg_begin_read,
     .commit = pg_commit,
@@ -662,6 +790,7 @@ const struct db_driver db_pg_driver = {
     .fts_match = ".doc @@ ticket_fts_query(?)", /* schema/pg/003: FTS5 terms to a tsquery */
     .lock_rows = " FOR UPDATE SKIP LOCKED",
     .new_uuid = "gen_random_uuid()::text",
+    .next_ticket_id = "nextval(pg_get_serial_sequence('tickets', 'id'))",
     .write_lock = "SELECT pg_advisory_xact_lock(7405896524)",
     .notify = "SELECT pg_notify('ticketd_stream', ?)",
     .listen = pg_listen,

@@ -30,6 +30,7 @@ typedef struct store_job {
     void (*after)(db *writer, void *arg);
     void *arg;
     bool ran_ok;            /* the writer's */
+    status late;            /* the writer's: a held-back write of a run that said ST_OK failed */
     struct store_job *next; /* the queue's */
 } store_job;
 
@@ -203,6 +204,9 @@ typedef struct {
     char *channel_uuid, *owner_uuid, *owner_entity, *responder_uuid, *version_uuid, *summary;
     bool is_removed;
     int64_t pending, created_at, updated_at;
+    /* store_chat_insert_builtin: the id the ticket this chat is made for takes, handed out by
+     * the chat's INSERT where the engine can (db.h next_ticket_id); 0: its INSERT gives it. */
+    int64_t ticket_id;
 } chat_row;
 
 typedef struct {

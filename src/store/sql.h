@@ -49,6 +49,15 @@ void sql_fts_count_put(db *c, const char *match, int64_t cap, int64_t n);
 char *in_list(arena *a, size_t n);
 /* Runs an `INSERT … RETURNING id` and stores the new row's id. */
 status run_insert(db_stmt *s, int64_t *id);
+/* Runs a write whose rows the caller does not read now, held back for the next round trip
+ * where the engine has round trips (db.h run_later), at once elsewhere; on_id (may be NULL)
+ * gets its first row's first column once it has run. Resets s. A failure held back is reported
+ * by a later statement, store_sync or the COMMIT: core syncs before a write answers. */
+status run_later(db_stmt *s, void (*on_id)(void *arg, int64_t id), void *arg);
+/* An event's INSERT (store_event_insert: `… RETURNING id`, written at `at`) run through
+ * run_later, its id noted in c's write transaction for the webhook outbox's one INSERT before
+ * COMMIT (store_webhook_flush). */
+status run_event_insert(db *c, db_stmt *s, int64_t at);
 
 /* A WHERE clause built from optional conditions, with their arguments. */
 typedef struct {

@@ -313,20 +313,36 @@ static status fts_flush(db *c)
 }
 
 /* The webhook outbox's queueing lives here, beside the COMMIT it runs before (the rest of the
- * outbox's SQL is store/webhook.c's). */
-void store_webhook_note(db *c, int64_t event_id, int64_t now)
+ * outbox's SQL is store/webhook.c's). An event's id arrives when its INSERT has run, which on
+ * PostgreSQL may be a round trip later (run_later). */
+static void note_event_id(void *arg, int64_t id)
 {
-    if (!c->outbox_first) {
-        c->outbox_first = event_id;
-        c->outbox_at = now;
-    }
-    if (event_id > c->outbox_last) c->outbox_last = event_id;
+    db *c = arg;
+    if (!c->outbox_first) c->outbox_first = id;
+    if (id > c->outbox_last) c->outbox_last = id;
+}
+
+status run_event_insert(db *c, db_stmt *s, int64_t at)
+{
+    if (!s) return ST_INTERNAL;
+    if (!c->outbox_at) c->outbox_at = at; /* the first event's time: the deliveries' uuids */
+    return run_later(s, note_event_id, c);
+}
+
+static void outbox_forget(db *c)
+{
+    c->outbox_first = c->outbox_last = c->outbox_at = 0;
 }
 
 status store_webhook_flush(db *c, size_t *queued)
 {
     *queued = 0;
-    if (!c->outbox_first) return ST_OK;
+    status st = db_sync(c); /* the ids of the events whose INSERT was held back */
+    if (st) return st;
+    if (!c->outbox_first) {
+        outbox_forget(c);
+        return ST_OK;
+    }
     /* One statement per commit batch, run right before COMMIT: the deliveries of every event
      * this transaction wrote (ids outbox_first..outbox_last: those of a job rolled back to its
      * savepoint are no longer there, and another process's events cannot fall in between while
@@ -359,7 +375,7 @@ status store_webhook_flush(db *c, size_t *queued)
     }
     int64_t first = c->outbox_first, last = c->outbox_last;
     uint64_t ms = (uint64_t)c->outbox_at;
-    c->outbox_first = c->outbox_last = 0;
+    outbox_forget(c);
     db_stmt *s = db_prepare(c, sql);
     if (!s) return ST_INTERNAL;
     char head[20]; /* tttttttt-tttt-7sss- */
@@ -399,7 +415,7 @@ static void run_batch(store *s, store_job *batch)
     pthread_mutex_lock(&s->write_lock);
     status st = writer_open(s);
     bool queued = false;
-    if (!st) s->writer->outbox_first = s->writer->outbox_last = 0;
+    if (!st) outbox_forget(s->writer);
     if (!st) st = db_begin(s->writer);
     if (!st) st = lock_writes(s->writer);
     if (st) {
@@ -410,6 +426,16 @@ static void run_batch(store *s, store_job *batch)
         for (store_job *j = batch; j; j = j->next) {
             if ((committed = exec_later(s->writer, "SAVEPOINT job"))) break;
             j->ran_ok = !j->run(s->writer, j->arg);
+            /* Every held-back write of the job runs before its savepoint ends (no round trip
+             * when none is left): a failure among them is this job's, not the next one's. */
+            status late = db_sync(s->writer);
+            j->late = j->ran_ok ? late : ST_OK;
+            if (j->late) {
+                /* core syncs before a write answers, so this is a job that did not: its
+                 * answer said it worked, done() says otherwise. */
+                log_error("store: a write job's held-back statement failed after it answered");
+                j->ran_ok = false;
+            }
             if (!j->ran_ok && (committed = exec_later(s->writer, "ROLLBACK TO job"))) break;
             if ((committed = exec_later(s->writer, "RELEASE job"))) break;
         }
@@ -428,7 +454,7 @@ static void run_batch(store *s, store_job *batch)
     }
     for (store_job *j = batch, *next; j; j = next) {
         next = j->next; /* done() may free the job */
-        j->done(j->arg, committed);
+        j->done(j->arg, committed ? committed : j->late);
     }
 }
 
@@ -507,7 +533,7 @@ status store_write_begin(store *s, db **out)
         pthread_mutex_unlock(&s->write_lock);
         return st;
     }
-    s->writer->outbox_first = s->writer->outbox_last = 0;
+    outbox_forget(s->writer);
     st = db_begin(s->writer);
     if (!st) st = lock_writes(s->writer);
     if (st) {
@@ -529,6 +555,11 @@ status store_write_end(store *s, bool commit)
     pthread_mutex_unlock(&s->write_lock);
     if (commit && !st && queued && deliveries_queued) deliveries_queued();
     return st;
+}
+
+status store_sync(db *c)
+{
+    return db_sync(c);
 }
 
 status store_begin(db *c)
@@ -615,6 +646,20 @@ status run_insert(db_stmt *s, int64_t *id)
 {
     int rc = db_step(s);
     if (rc == DB_ROW) *id = db_col_int(s, 0);
+    db_reset(s);
+    return step_status(rc);
+}
+
+status run_later(db_stmt *s, void (*on_id)(void *arg, int64_t id), void *arg)
+{
+    if (!s) return ST_INTERNAL;
+    if (db_defers(s)) {
+        status st = db_run_later(s, on_id, arg);
+        db_reset(s);
+        return st;
+    }
+    int rc = db_step(s);
+    if (rc == DB_ROW && on_id) on_id(arg, db_col_int(s, 0));
     db_reset(s);
     return step_status(rc);
 }

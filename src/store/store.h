@@ -56,6 +56,10 @@ bool store_writer_running(store *s);
 
 /* Transactions on a given connection (start-up, the command line, the bulk loader). */
 status store_begin(db *c) WUR;
+/* Waits for the writes c holds back for its next round trip (PostgreSQL's pipeline: events,
+ * messages, replies): the first failure among them, which is then the caller's. A write calls
+ * it before it answers (core_txn), so a failure is answered by the request that caused it. */
+status store_sync(db *c) WUR;
 status store_commit(db *c) WUR;
 /* A read transaction: the statements of one request see one snapshot and take the database's
  * read lock once instead of once per statement. End it with store_commit. */
@@ -132,6 +136,8 @@ status store_blob_referenced(db *c, const char *hash, bool *out) WUR;
 status store_setting_get(db *c, const char *name, arena *a, char **out) WUR;
 
 /* ---- tickets and replies ---- */
+/* t->id: 0 (filled with the new row's), or the id its chat handed out (chat_row ticket_id),
+ * which lets the INSERT be held back to the next round trip (sql.h run_later). */
 status store_ticket_insert(db *c, int64_t ws, ticket_row *t) WUR;
 /* Writes the mutable columns: title, description, state, is_open, category, subcategory,
  * user, language, team, circumstance, ongoing_at, completed_at, updated_at. */
@@ -146,6 +152,9 @@ status store_ticket_list(db *c, int64_t ws, const ticket_filter *f, arena *a, ti
 status store_ticket_load_replies(db *c, ticket_row *t, size_t n, arena *a) WUR;
 
 status store_reply_insert(db *c, int64_t ws, int64_t ticket_id, reply_row *r) WUR; /* r->note */
+/* The same without r->id (0): held back to the next round trip on PostgreSQL (sql.h run_later);
+ * for a reply that no later statement of the write names by id. */
+status store_reply_insert_later(db *c, int64_t ws, int64_t ticket_id, reply_row *r) WUR;
 /* One reply or note of a ticket by uuid, with its author and assets; ST_NOT_FOUND. */
 status store_reply_get(db *c, int64_t ws, int64_t ticket_id, const char *uuid, arena *a,
                        reply_row *out) WUR;
@@ -183,6 +192,11 @@ status store_responder_list(db *c, int64_t ws, const list_page *pg, arena *a, re
 status store_responder_builtin(db *c, int64_t ws, int64_t now, arena *a, responder_row *out) WUR;
 
 status store_chat_insert(db *c, int64_t ws, chat_row *r) WUR;
+/* The same on the workspace's built-in channel of that dialect and its built-in responder (and
+ * its current version), found by the INSERT itself: fills r->id, channel_id, responder_id,
+ * version_id and ticket_id (for the ticket the chat is made for: store_ticket_insert);
+ * ST_NOT_FOUND (nothing written) while either built-in is not made yet. */
+status store_chat_insert_builtin(db *c, int64_t ws, const char *dialect, chat_row *r) WUR;
 /* Writes responder, version, summary, is_removed, updated_at. */
 status store_chat_update(db *c, int64_t ws, const chat_row *r) WUR;
 status store_chat_get(db *c, int64_t ws, const char *uuid, arena *a, chat_row *out) WUR;
@@ -195,6 +209,8 @@ status store_chat_others_tickets(db *c, int64_t ws, int64_t chat_id, int64_t use
 status store_chat_list(db *c, int64_t ws, const list_page *pg, int64_t visible_to, arena *a,
                        chat_row **rows, size_t *n) WUR;
 
+/* r->id is not filled (0): the INSERT may be held back to the next round trip (sql.h
+ * run_later). */
 status store_message_insert(db *c, int64_t ws, int64_t chat_id, message_row *r) WUR;
 status store_message_list(db *c, int64_t ws, int64_t chat_id, const list_page *pg, arena *a,
                           message_row **rows, size_t *n) WUR;
@@ -298,6 +314,8 @@ status store_ticket_lock(db *c, int64_t ws, const char *uuid, int64_t *version) 
 status store_ticket_counts(db *c, int64_t ws, int64_t user_id, ticket_counts_row *out) WUR;
 
 /* ---- the event timeline (append-only) ---- */
+/* e->id is not filled (0): the INSERT may be held back to the next round trip (sql.h
+ * run_event_insert, which notes the id for the webhook outbox once it has run). */
 status store_event_insert(db *c, int64_t ws, event_row *e) WUR;
 /* A ticket's events for the vendor dialects, oldest first: note.created left out. */
 status store_event_list(db *c, int64_t ws, int64_t ticket_id, int64_t offset, int64_t limit,
@@ -363,13 +381,12 @@ status store_webhook_list(db *c, int64_t ws, int64_t before, size_t limit, arena
 status store_webhook_update(db *c, const webhook_row *w) WUR;
 /* Deletes the webhook with its deliveries and their attempts. */
 status store_webhook_delete(db *c, int64_t id) WUR;
-/* The outbox, queued per commit batch: notes that event event_id (written at now) is in c's
- * write transaction; called with every event write (core/core.c ev_commit). Right before COMMIT
+/* The outbox, queued per commit batch: store_event_insert notes each event's id in c's write
+ * transaction (on PostgreSQL once its held-back INSERT has run). Right before COMMIT
  * the writer (store.c) queues, in one INSERT ... SELECT, one delivery per active webhook of the
  * event's workspace whose events match its type, due at its created_at, for every noted event
  * still there (a job rolled back to its savepoint leaves none); *queued: how many. A write
  * transaction that ends otherwise forgets the notes. */
-void store_webhook_note(db *c, int64_t event_id, int64_t now);
 status store_webhook_flush(db *c, size_t *queued) WUR;
 /* fn (outbox_wake) is called after a COMMIT that queued deliveries. Set before the writer
  * starts (main thread). */

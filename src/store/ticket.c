@@ -96,11 +96,19 @@ static void bind_ticket(db_stmt *s, const ticket_row *t)
 
 status store_ticket_insert(db *c, int64_t ws, ticket_row *t)
 {
-    db_stmt *s = db_prepare(c, "INSERT INTO tickets (title, description, state, is_open, "
-                               "category_id, subcategory, user_id, language, updated_at, team_id, "
-                               "circumstance, ongoing_at, completed_at, uuid, workspace_id, "
-                               "contact_id, chat_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                               "?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    /* With its id known, no answer is needed: the INSERT rides the next round trip. */
+    db_stmt *s = t->id ? db_prepare(c, "INSERT INTO tickets (title, description, state, "
+                                       "is_open, category_id, subcategory, user_id, language, "
+                                       "updated_at, team_id, circumstance, ongoing_at, "
+                                       "completed_at, uuid, workspace_id, contact_id, chat_id, "
+                                       "created_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                       "?, ?, ?, ?, ?, ?, ?, ?)")
+                       : db_prepare(c, "INSERT INTO tickets (title, description, state, "
+                                       "is_open, category_id, subcategory, user_id, language, "
+                                       "updated_at, team_id, circumstance, ongoing_at, "
+                                       "completed_at, uuid, workspace_id, contact_id, chat_id, "
+                                       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                       "?, ?, ?, ?, ?, ?) RETURNING id");
     if (!s) return ST_INTERNAL;
     bind_ticket(s, t);
     db_bind_text(s, 14, t->uuid);
@@ -108,7 +116,9 @@ status store_ticket_insert(db *c, int64_t ws, ticket_row *t)
     db_bind_int(s, 16, t->contact_id);
     bind_int_null(s, 17, t->chat_id);
     db_bind_int(s, 18, t->created_at);
-    return run_insert(s, &t->id);
+    if (!t->id) return run_insert(s, &t->id);
+    db_bind_int(s, 19, t->id);
+    return run_later(s, NULL, NULL);
 }
 
 status store_ticket_update(db *c, int64_t ws, const ticket_row *t)
@@ -298,12 +308,13 @@ status store_ticket_load_replies(db *c, ticket_row *t, size_t n, arena *a)
     return st;
 }
 
-status store_reply_insert(db *c, int64_t ws, int64_t ticket_id, reply_row *r)
+/* The reply's INSERT, bound. */
+static db_stmt *reply_insert(db *c, int64_t ws, int64_t ticket_id, const reply_row *r)
 {
     db_stmt *s = db_prepare(c, "INSERT INTO replies (uuid, workspace_id, ticket_id, text, "
                                "is_client, user_id, contact_id, created_at, note) VALUES (?, ?, "
                                "?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    if (!s) return ST_INTERNAL;
+    if (!s) return NULL;
     db_bind_text(s, 1, r->uuid);
     db_bind_int(s, 2, ws);
     db_bind_int(s, 3, ticket_id);
@@ -313,7 +324,19 @@ status store_reply_insert(db *c, int64_t ws, int64_t ticket_id, reply_row *r)
     bind_int_null(s, 7, r->contact_id);
     db_bind_int(s, 8, r->created_at);
     db_bind_int(s, 9, r->note);
-    return run_insert(s, &r->id);
+    return s;
+}
+
+status store_reply_insert(db *c, int64_t ws, int64_t ticket_id, reply_row *r)
+{
+    db_stmt *s = reply_insert(c, ws, ticket_id, r);
+    return s ? run_insert(s, &r->id) : ST_INTERNAL;
+}
+
+status store_reply_insert_later(db *c, int64_t ws, int64_t ticket_id, reply_row *r)
+{
+    r->id = 0;
+    return run_later(reply_insert(c, ws, ticket_id, r), NULL, NULL);
 }
 
 /* ---- one ticket's replies and notes, for ticketd's own API ---- */
@@ -432,7 +455,8 @@ status store_event_insert(db *c, int64_t ws, event_row *e)
     db_bind_text(s, 6, e->actor_id);
     db_bind_text(s, 7, e->data);
     db_bind_int(s, 8, e->created_at);
-    return run_insert(s, &e->id);
+    e->id = 0; /* known once the INSERT has run: held back on PostgreSQL */
+    return run_event_insert(c, s, e->created_at);
 }
 
 static void read_event(db_stmt *s, arena *a, void *row)
