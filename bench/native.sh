@@ -16,6 +16,16 @@
 #      TICKETD (build/ticketd) TICKETD_PORT (first free from 18080) DATA_DIR (keep the data
 #      here; reused without seeding when it holds ticketd.db and bench.key, and without the
 #      PATCHes when it also holds native.setup)
+#      Q_OLD (0): a common q whose matches are old in updated order. On a store without
+#      q_old.setup, Q_OLD tickets titled "zeppelin <n>" are created through POST
+#      /ticketd/v1/tickets (wrk, bench/native-write.lua), then Q_OLD other tickets (random
+#      seeded ones without a team) PATCHed to the team "Touched team", so the newest-updated
+#      tickets do not match and the word's matches are all below them: the shape q_old
+#      (q=zeppelin&sort=updated). DATA_DIR's q_old.setup records it and is reused; on a store
+#      without it (Q_OLD=0) the shape is left out. q_common_updated (q=benchmark&sort=updated)
+#      runs on every store. Every shape's CPU/req: the server's user + system time over its
+#      run (/proc/PID/stat) / requests answered. ONLY ("q_old q_common_updated"): just these
+#      shapes (the deep cursor's walk still runs).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,7 +35,7 @@ LOG_NAME=native
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$BENCH_DIR/lib.sh"
 
-usage() { sed -n '10,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '10,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 RECORD=0
 N=1000000
@@ -52,6 +62,7 @@ TEAMMATES=${TEAMMATES:-50}
 CLIENTS=${CLIENTS:-$(( N / 100 > 100 ? N / 100 : 100 ))}
 SAMPLE=${SAMPLE:-$(( N / 10 < 2000 ? N / 10 : 2000 ))}
 DEPTH=${DEPTH:-10000}
+Q_OLD=${Q_OLD:-0}
 TICKETD=${TICKETD:-$ROOT_DIR/build/ticketd}
 DATA_DIR=${DATA_DIR:-}
 if [ $((DEPTH % PAGE)) -ne 0 ] || [ "$DEPTH" -lt "$PAGE" ]; then die "DEPTH must be a multiple of $PAGE"; fi
@@ -155,6 +166,62 @@ else
 fi
 check_alive ticketd "PATCHes"
 
+# ---------------------------------------------------------------- Q_OLD: a word's old matches
+# Q_OLD new tickets with the word, then Q_OLD other tickets changed after them (see the header).
+Q_OLD_WORD=zeppelin
+QSETUP="$DATA/q_old.setup"
+Q_OLD_MADE=""
+Q_OLD_TOUCHED=""
+if [ -f "$QSETUP" ]; then
+    while IFS='=' read -r k v; do
+        case $k in
+            MADE) Q_OLD_MADE=$v ;;
+            TOUCHED) Q_OLD_TOUCHED=$v ;;
+        esac
+    done <"$QSETUP"
+    if [ -z "$Q_OLD_MADE" ] || [ -z "$Q_OLD_TOUCHED" ]; then die "$QSETUP is incomplete"; fi
+    log "reusing $Q_OLD_MADE tickets with \"$Q_OLD_WORD\" under $Q_OLD_TOUCHED changed since ($QSETUP)"
+elif [ "$Q_OLD" -gt 0 ]; then
+    last_id=$(sql 'SELECT max(id) FROM tickets')
+    q_client=$(sql "SELECT lower(uuid) FROM contacts ORDER BY id LIMIT 1")
+    log "creating about $Q_OLD tickets titled \"$Q_OLD_WORD <n>\" (wrk -c8, bench/native-write.lua)"
+    made=0
+    while [ "$made" -lt "$Q_OLD" ]; do
+        # the set-up's rate is unknown here: 10 s rounds until there are enough
+        WRK_THREADS=2 wrk -t2 -c8 -d10s --timeout 30s -H "Authorization: Bearer $KEY" \
+            -s "$BENCH_DIR/native-write.lua" "$BASE" -- create "$q_client" "$Q_OLD_WORD" \
+            >"$WORK/q-old-create.txt" 2>&1 || { cat "$WORK/q-old-create.txt" >&2; die "wrk (create) failed"; }
+        made=$(sql "SELECT count(*) FROM tickets WHERE id > $last_id")
+        log "  $made made"
+    done
+    out=$(api_2xx POST /ticketd/v1/teams '{"name":"Touched team","description":"bench/native.sh Q_OLD"}')
+    touched_team=$(json_uuid id "$out")
+    [ -n "$touched_team" ] || die "could not create the team Touched team"
+    sql "SELECT lower(uuid) FROM tickets WHERE id <= $last_id AND team_id IS NULL AND
+         deleted_at IS NULL ORDER BY random() LIMIT $Q_OLD" >"$WORK/q-old-ids.txt"
+    sort -o "$WORK/q-old-ids.txt" "$WORK/q-old-ids.txt"
+    cp "$WORK/q-old-ids.txt" "$WORK/q-old-left.txt"
+    team_row=$(sql "SELECT id FROM teams WHERE lower(uuid) = '$touched_team'")
+    log "PATCHing $Q_OLD other tickets (team Touched team; wrk -c8)"
+    # wrk runs for its whole duration even when its threads stop: 10 s rounds over the ids
+    # not changed yet, until none is left
+    for round in $(seq 60); do
+        WRK_THREADS=2 wrk -t2 -c8 -d10s --timeout 30s -H "Authorization: Bearer $KEY" \
+            -s "$BENCH_DIR/native-write.lua" "$BASE" -- patch "$WORK/q-old-left.txt" "$touched_team" \
+            >"$WORK/q-old-patch.txt" 2>&1 || { cat "$WORK/q-old-patch.txt" >&2; die "wrk (patch) failed"; }
+        sql "SELECT lower(uuid) FROM tickets WHERE team_id = $team_row" | sort |
+            comm -23 "$WORK/q-old-ids.txt" - >"$WORK/q-old-left.txt"
+        left=$(wc -l <"$WORK/q-old-left.txt" | tr -d ' ')
+        log "  round $round: $left left"
+        [ "$left" -gt 0 ] || break
+    done
+    Q_OLD_TOUCHED=$(sql "SELECT count(*) FROM tickets WHERE team_id = $team_row")
+    [ "$Q_OLD_TOUCHED" -ge "$Q_OLD" ] || die "PATCH: $Q_OLD_TOUCHED of $Q_OLD tickets changed"
+    Q_OLD_MADE=$made
+    printf 'MADE=%s\nTOUCHED=%s\n' "$Q_OLD_MADE" "$Q_OLD_TOUCHED" >"$QSETUP"
+fi
+check_alive ticketd "Q_OLD set-up"
+
 # ---------------------------------------------------------------- the filter values
 # From the store with the sqlite3 CLI; every shape is then asked through the API once, below.
 TEAMMATE_ID=$(sql "SELECT lower(u.uuid) FROM users u WHERE u.id = (SELECT user_id FROM tickets
@@ -178,7 +245,16 @@ L="/ticketd/v1/tickets?limit=$PAGE"
 # Measured in this order: the shapes that walk or sort many rows last, so that requests
 # still running when wrk stops do not weigh on the shapes after them.
 SHAPES=(page1 deep open new_open assignee none team tag category client created_after
-        created_before oldest updated rare_tag q_rare q_common updated_after)
+        created_before oldest updated rare_tag q_rare q_common q_common_updated updated_after)
+[ -z "$Q_OLD_MADE" ] || SHAPES+=(q_old)
+if [ -n "${ONLY:-}" ]; then # a subset, e.g. for A/B runs of two binaries
+    picked=()
+    for key in "${SHAPES[@]}"; do
+        case " $ONLY " in *" $key "*) picked+=("$key") ;; esac
+    done
+    [ ${#picked[@]} -gt 0 ] || die "ONLY=$ONLY names none of the shapes: ${SHAPES[*]}"
+    SHAPES=("${picked[@]}")
+fi
 declare -A QUERY=(
     [page1]=""
     [open]="&state=open"
@@ -192,6 +268,8 @@ declare -A QUERY=(
     [client]="&client=$CLIENT_ID"
     [q_common]="&q=$Q_COMMON"
     [q_rare]="&q=$Q_RARE"
+    [q_common_updated]="&q=$Q_COMMON&sort=updated"
+    [q_old]="&q=$Q_OLD_WORD&sort=updated"
     [created_after]="&created_after=$MID"
     [created_before]="&created_before=$MID"
     [updated_after]="&updated_after=$MID"
@@ -212,6 +290,8 @@ declare -A LABEL=(
     [client]="client=<the client with most tickets>"
     [q_common]="q=$Q_COMMON (every ticket)"
     [q_rare]="q=$Q_RARE (1 in 1000)"
+    [q_common_updated]="q=$Q_COMMON&sort=updated"
+    [q_old]="q=$Q_OLD_WORD&sort=updated (${Q_OLD_MADE:-0} matches under ${Q_OLD_TOUCHED:-0} changed since)"
     [created_after]="created_after=<the middle ticket's>"
     [created_before]="created_before=<the middle ticket's>"
     [updated_after]="updated_after=<the middle ticket's>"
@@ -253,17 +333,25 @@ for key in "${SHAPES[@]}"; do
 done
 
 # ---------------------------------------------------------------- wrk
+LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 WRK_CMD=(wrk -t"$THREADS" -c"$CONNS" --latency --timeout "$WRK_TIMEOUT"
          -H "Authorization: Bearer $KEY" -s "$BENCH_DIR/list.lua")
-declare -A P50 ERRS
+# ticketd's CPU time so far (user + system, every thread) in clock ticks (/proc/PID/stat)
+CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/${PIDS[ticketd]}/stat"; }
+declare -A P50 ERRS CPU
 for key in "${SHAPES[@]}"; do
     url="$BASE$L${QUERY[$key]}"
     out="$WORK/wrk-$key.txt"
     wrk_warmup "${WRK_CMD[@]}" "$url"
     log "wrk $key ($DURATION)"
+    cpu0=$(cpu_ticks)
     "${WRK_CMD[@]}" -d "$DURATION" "$url" >"$out" 2>&1 ||
         { cat "$out" >&2; die "wrk failed ($key)"; }
+    cpu1=$(cpu_ticks)
     read_wrk "$out" "$key" ticketd
+    CPU[$key]=$(awk -v t=$((cpu1 - cpu0)) -v hz="$CLK_TCK" -v n="${WRK[requests]}" \
+        'BEGIN { if (n > 0) printf "%.2f ms", t * 1000 / hz / n; else print "-" }')
     P50[$key]=${WRK[p50_us]}
     ERRS[$key]=$WRK_ERRS
     note_errors "$key"
@@ -281,8 +369,10 @@ report() {
     echo "- the data (\`ticketd seed\`): tickets one second apart; ticket i has teammate i % $TEAMMATES, client (i x 7919) % $CLIENTS, category i % 4 (Billing, Technical, Account, Other), tag-(i % 20) (one tag each), state new/open/inprogress/open/closed by i % 5, the words \"$Q_COMMON\" and kiwi<i % 1000> in its message; then $PATCHED random tickets PATCHed through the API (${PATCH_SECS:-n/a} s) with the team \"Bench team\" and no assignee, 1 in 10 of them also the tag bench-rare ($((PATCHED / 10 + (PATCHED % 10 > 0))) tickets); every other ticket has no team"
     echo "- the middle ticket's time: $MID; the deep cursor: $((DEPTH / PAGE)) pages of $PAGE walked with curl, $DEPTH distinct ids"
     echo
-    echo "| list shape (limit=$PAGE) | rows | bytes | req/s | p50 | p99 | p99 < 2 ms |"
-    echo "|---|---:|---:|---:|---:|---:|---|"
+    echo "- load average before the runs: $LOADAVG; CPU/req: ticketd's user + system time over the shape's run / its requests"
+    echo
+    echo "| list shape (limit=$PAGE) | rows | bytes | req/s | CPU/req | p50 | p99 | p99 < 2 ms |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---|"
     for key in "${SHAPES[@]}"; do
         p99=${P99[$key.ticketd]:-}
         all=$((all + 1))
@@ -291,16 +381,18 @@ report() {
         else
             m="**not met**"
         fi
-        printf '| %s | %s | %s | %s | %s | %s | %s |\n' "${LABEL[$key]}" "${ROWS[$key]}" \
-            "${BYTES[$key]}" "$(fmt_rps "${RPS[$key.ticketd]:-}")" "$(fmt_ms "${P50[$key]:-}")" \
-            "$(fmt_ms "$p99")" "$m"
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "${LABEL[$key]}" "${ROWS[$key]}" \
+            "${BYTES[$key]}" "$(fmt_rps "${RPS[$key.ticketd]:-}")" "${CPU[$key]:--}" \
+            "$(fmt_ms "${P50[$key]:-}")" "$(fmt_ms "$p99")" "$m"
     done
     echo
-    dr=$(awk -v a="${RPS[deep.ticketd]}" -v b="${RPS[page1.ticketd]}" 'BEGIN { print (b > 0 ? a / b : 0) }')
-    dp=$(ratio "${P99[deep.ticketd]}" "${P99[page1.ticketd]}")
     echo "aims (issue 13):"
     echo "- list of $PAGE, p99 < 2 ms at -c$CONNS: met by $met of $all shapes$([ "$NT" -ge 1000000 ] || echo " (the aim is for 1M tickets; this run has $NT)")"
-    echo "- cursor page $DEPTH rows deep as fast as page 1 (req/s at least ${DEEP_MIN}x): $(ge "$dr" "$DEEP_MIN" && echo met || echo '**not met**') ($(ratio "${RPS[deep.ticketd]}" "${RPS[page1.ticketd]}") of page 1's req/s; p99 $dp of page 1's)"
+    if [ -n "${RPS[deep.ticketd]:-}" ] && [ -n "${RPS[page1.ticketd]:-}" ]; then # not with ONLY
+        dr=$(awk -v a="${RPS[deep.ticketd]}" -v b="${RPS[page1.ticketd]}" 'BEGIN { print (b > 0 ? a / b : 0) }')
+        dp=$(ratio "${P99[deep.ticketd]}" "${P99[page1.ticketd]}")
+        echo "- cursor page $DEPTH rows deep as fast as page 1 (req/s at least ${DEEP_MIN}x): $(ge "$dr" "$DEEP_MIN" && echo met || echo '**not met**') ($(ratio "${RPS[deep.ticketd]}" "${RPS[page1.ticketd]}") of page 1's req/s; p99 $dp of page 1's)"
+    fi
     print_errors "non-2xx answers or socket errors"
     print_logged ticketd " beyond info" 20 "$LOGGED"
 }
@@ -312,7 +404,7 @@ echo "$REPORT"
 if [ "$RECORD" -eq 1 ]; then
     record_results "$NOW: /ticketd/v1 list, N=$NT, commit $COMMIT" \
         "$(env_cmdline "bench/native.sh --record $N" DURATION WARMUP CONNS WRK_TIMEOUT \
-            SERVER_THREADS TEAMMATES CLIENTS SAMPLE DEPTH DATA_DIR)"
+            SERVER_THREADS TEAMMATES CLIENTS SAMPLE DEPTH DATA_DIR Q_OLD ONLY TICKETD)"
 fi
 
 for key in "${SHAPES[@]}"; do

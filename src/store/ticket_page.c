@@ -312,6 +312,28 @@ static status rowid_page(db *c, int64_t ws, const ticket_page_filter *f, const w
     return ST_OK;
 }
 
+/* The least and the greatest id of a ticket the words match (SQLite: FTS5 reads its doclists
+ * from either end, a seek each, whichever workspace the ticket is in): a ticket outside
+ * [*lo, *hi] is sure not to match without a test of its own. No match: *lo > *hi. */
+static status word_extent(db *c, const char *match, int64_t *lo, int64_t *hi)
+{
+    static const char *const sql[] = {
+        "SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ? ORDER BY rowid LIMIT 1",
+        "SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ? ORDER BY rowid DESC LIMIT 1",
+    };
+    int64_t *out[] = {lo, hi}, none[] = {INT64_MAX, INT64_MIN};
+    for (size_t i = 0; i < 2; i++) {
+        db_stmt *s = db_prepare(c, sql[i]);
+        if (!s) return ST_INTERNAL;
+        db_bind_text(s, 1, match);
+        int rc = db_step(s);
+        *out[i] = rc == DB_ROW ? db_col_int(s, 0) : none[i];
+        db_reset(s);
+        if (rc < 0) return step_status(rc);
+    }
+    return ST_OK;
+}
+
 /* A page of a common q walked down the sort's index (SQLite, every word a plain term): the
  * rows that pass the other filters and the cursor (w) are read in the page's order and each is
  * tested against the words by its id (FTS5 seeks the row in each term's doclist, ~20-40 us at
@@ -319,9 +341,11 @@ static status rowid_page(db *c, int64_t ws, const ticket_page_filter *f, const w
  * filters keep few of the matches but most of their rows match (a team, sort=updated): the
  * list of a word in every ticket costs ~0.3 s. After LIMIT_PAGE_MATCH_TESTS rows per row of
  * the page without filling it, the words keep too few of the rows: *ids NULL, the caller
- * builds the match list. Otherwise *ids: the page's ids (a JSON array). */
+ * builds the match list. A row outside the words' extent [lo, hi] (word_extent) is not a match
+ * without a seek: a walk through tickets newer or older than all the matches costs its rows'
+ * reads only. Otherwise *ids: the page's ids (a JSON array). */
 static status tested_page(db *c, const ticket_page_filter *f, const where *w, const char *order,
-                          arena *a, const char **ids)
+                          int64_t lo, int64_t hi, arena *a, const char **ids)
 {
     *ids = NULL;
     int64_t most = LIMIT_PAGE_MATCH_TESTS * (f->limit + 1);
@@ -342,6 +366,7 @@ static status tested_page(db *c, const ticket_page_filter *f, const where *w, co
     while ((int64_t)n <= f->limit && (rc = db_step(s)) == DB_ROW) {
         if (++read > most) break;
         int64_t id = db_col_int(s, 0);
+        if (id < lo || id > hi) continue;
         db_bind_text(t, 1, f->match);
         db_bind_int(t, 2, id);
         hit = db_step(t);
@@ -369,19 +394,36 @@ static int cmp_span_id(const void *x, const void *y)
     return (p > q) - (p < q);
 }
 
+/* A row of the span: a ticket's id and updated_at. */
+typedef struct {
+    int64_t id, at;
+} span_key;
+
+/* Page order for sort=updated: the latest (updated_at, id) first. */
+static int cmp_span_key(const void *x, const void *y)
+{
+    const span_key *p = x, *q = y;
+    if (p->at != q->at) return (p->at < q->at) - (p->at > q->at);
+    return (p->id < q->id) - (p->id > q->id);
+}
+
 /* A page of a common q sorted by updated_at whose newest-updated tickets do not match
  * (tested_page gave up): the first limit + 1 matches that pass w, read newest id first (at
  * most drive_max of them), bound the page from below: its rows are among the tickets at or
- * above the least of their (updated_at, id), the span. The span (passing w) is read from the
- * updated_at index in page order, at most LIMIT_PAGE_SPAN_MAX rows. Its runs of near ids
- * (tickets created together, as a burst of new ones is) are tested against the words with one
- * read of the word index over each run's range; then the span is walked in page order, every
- * other row tested by its id (FTS5 seeks, as tested_page), up to the page or
- * 4 x LIMIT_PAGE_MATCH_TESTS x (limit + 1) seeks. So new tickets without the word cost an index
- * read each, not a seek each nor the match list (~0.13 s for a word in 1M tickets). Past a
- * bound *ids is NULL: the caller builds the match list. Otherwise *ids: the page's ids. */
-static status span_page(db *c, int64_t ws, const ticket_page_filter *f, const where *w, arena *a,
-                        const char **ids)
+ * above the least of their (updated_at, id), the span. The span is walked down the updated_at
+ * index from the cursor, and only its tickets within the words' extent [lo, hi] (word_extent)
+ * that pass w are kept, at most LIMIT_PAGE_SPAN_MAX: tickets created after the newest match or
+ * before the oldest cost an index entry each (~0.1 us), whatever changed them since (a word in
+ * a burst of tickets, updated long ago); the match list instead costs a row per match. Those
+ * kept are the candidates, in page order. Their runs of near ids (tickets created together, as
+ * a burst is) are tested against the words with one read of the word index over each run's
+ * range; then the candidates are walked in page order, every other one tested by its id (FTS5
+ * seeks, as tested_page), up to the page or 4 x LIMIT_PAGE_MATCH_TESTS x (limit + 1) seeks.
+ * Every candidate before the page's last row was tested, so the page is exact once it fills;
+ * the limit + 1 matches read first are candidates, so it fills unless a bound stopped it. Past
+ * a bound *ids is NULL: the caller builds the match list. Otherwise *ids: the page's ids. */
+static status span_page(db *c, int64_t ws, const ticket_page_filter *f, const where *w, int64_t lo,
+                        int64_t hi, arena *a, const char **ids)
 {
     *ids = NULL;
     int64_t most;
@@ -414,25 +456,39 @@ static status span_page(db *c, int64_t ws, const ticket_page_filter *f, const wh
         *ids = ids_json(&set, a);
         return ST_OK;
     }
+    /* One walk down the updated_at index: SQLite tests the terms on the index's columns (the
+     * extent) before it reads a table row for the others (w's filters), so a ticket outside
+     * the extent costs its index entry only; the lower bound ends the walk without a test per
+     * entry (the few tickets at low_at below low_id are walked too, harmlessly). */
     s = db_prepare(c, arena_printf(a,
-                                   "SELECT t.id FROM tickets t INDEXED BY tickets_n_updated WHERE "
-                                   "%s AND (t.updated_at, t.id) >= (?, ?) ORDER BY t.updated_at "
-                                   "DESC, t.id DESC LIMIT ?",
+                                   "SELECT t.id, t.updated_at FROM tickets t INDEXED BY "
+                                   "tickets_n_updated WHERE %s AND t.updated_at >= ? AND t.id "
+                                   "BETWEEN ? AND ? ORDER BY t.updated_at DESC, t.id DESC LIMIT ?",
                                    w->sql));
     if (!s) return ST_INTERNAL;
     int p = w_bind(s, w, 1);
-    db_bind_int(s, p, low_at);
-    db_bind_int(s, p + 1, low_id);
-    db_bind_int(s, p + 2, LIMIT_PAGE_SPAN_MAX + 1);
+    db_bind_int(s, p++, low_at);
+    db_bind_int(s, p++, lo);
+    db_bind_int(s, p++, hi);
+    db_bind_int(s, p, LIMIT_PAGE_SPAN_MAX + 1);
     size_t cap = 0, k = 0;
-    int64_t *span = NULL;
+    span_key *keys = NULL;
     while ((rc = db_step(s)) == DB_ROW) {
-        span = arena_grow(a, span, &cap, k, sizeof *span);
-        span[k++] = db_col_int(s, 0);
+        keys = arena_grow(a, keys, &cap, k, sizeof *keys);
+        keys[k++] = (span_key){db_col_int(s, 0), db_col_int(s, 1)};
     }
     db_reset(s);
     if (rc < 0) return step_status(rc);
-    if (k > LIMIT_PAGE_SPAN_MAX || !k) return ST_OK;
+    if (!k || k > LIMIT_PAGE_SPAN_MAX) return ST_OK;
+    /* in page order from the index; sorted should a plan ever read it otherwise */
+    for (size_t i = 1; i < k; i++)
+        if (cmp_span_key(&keys[i - 1], &keys[i]) > 0) {
+            qsort(keys, k, sizeof *keys, cmp_span_key);
+            break;
+        }
+    int64_t *span = ARENA_ARRAY(a, int64_t, k);
+    for (size_t i = 0; i < k; i++)
+        span[i] = keys[i].id;
     /* by id: runs of at least 32 ids, each within 8 of the last, read as one range */
     span_id *by = ARENA_ARRAY(a, span_id, k);
     signed char *hit = ARENA_ARRAY(a, signed char, k); /* 1 a match, 0 not, -1 not known */
@@ -480,6 +536,7 @@ static status span_page(db *c, int64_t ws, const ticket_page_filter *f, const wh
         }
         if (hit[i]) span[kept++] = span[i];
     }
+    if ((int64_t)kept <= f->limit) return ST_OK; /* the walk stopped at its bound */
     id_set set = {span, kept};
     *ids = ids_json(&set, a);
     return ST_OK;
@@ -603,10 +660,12 @@ status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *
     if (tested && !page_ids) {
         /* the orders disagree, or the filters keep few matches: test each row of the walk */
         const char *order = arena_printf(a, "%s%s, t.id%s", key[f->sort], dir, dir);
-        if ((st = tested_page(c, f, &w, order, a, &page_ids))) return st;
+        int64_t lo, hi;
+        if ((st = word_extent(c, f->match, &lo, &hi))) return st;
+        if ((st = tested_page(c, f, &w, order, lo, hi, a, &page_ids))) return st;
         /* sort=updated: the word's newest matches bound the tickets to test */
         if (!page_ids && f->sort == TICKET_SORT_UPDATED &&
-            (st = span_page(c, ws, f, &w, a, &page_ids)))
+            (st = span_page(c, ws, f, &w, lo, hi, a, &page_ids)))
             return st;
         if (!page_ids) { /* and few of the walk's rows match: the match list as a set */
             w_and(&w, sql_fts_ids(c, "t.id", a));

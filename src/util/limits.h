@@ -89,7 +89,7 @@
 /* /ticketd/v1's list: a filter with at most sqrt(limit x tickets) rows, and never more than
  * this, drives the page (store/ticket_page.c). */
 #define LIMIT_PAGE_DRIVE_MAX   10000
-#define LIMIT_PAGE_SPAN_MAX    100000 /* sort=updated, a common q: tickets tested past its matches */
+#define LIMIT_PAGE_SPAN_MAX    100000 /* sort=updated, a common q: tickets tested */
 #define LIMIT_PAGE_NUMBER      2147483647LL
 #define LIMIT_REPLY_ASSETS     5
 #define LIMIT_ALT_TEXT_CHARS   1000

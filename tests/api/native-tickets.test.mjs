@@ -600,6 +600,52 @@ test('a common q sorted by updated whose newest matches are old gives the rows o
   }
 });
 
+// The same plan when the word's matches are a burst of tickets and many others, older and
+// newer, changed after them (store/ticket_page.c span_page with word_extent): 50 tickets, then
+// 40 with the word (every fifth of them without it, inside its extent), then 30 more; then 3 of
+// the word's and 2 of the plain ones inside the burst are changed, then 25 older and 15 newer
+// ones, some to the same updated_at as tickets of the burst (ties broken by id). At 120 tickets
+// the word in 32 is common up to limit 7, and the 40 changed last (none inside the word's ids)
+// make the walk of the first 4 x (limit + 1) rows give up. Every page, through its cursors,
+// gives the rows of the whole list, with and without other filters.
+test('a common q sorted by updated whose matches are a burst under tickets changed since gives the rows of the whole list', async () => {
+  const key = s.newWorkspaceKey(uniq('burst-ws')).key;
+  const nn = nat(s, key);
+  const word = uniq('quince').replace(/[^a-z0-9]/gi, '').toLowerCase();
+  const made = [];
+  const add = async (i, title) => made.push(await create({ title, client: { email: `burst${i}@example.com` }, state: i % 3 ? 'open' : 'closed' }, { key }));
+  for (let i = 0; i < 50; i++) await add(i, `plain old ${i}`);
+  for (let i = 50; i < 90; i++) await add(i, i % 5 ? `${word} ${i}` : `plain inside ${i}`);
+  for (let i = 90; i < 120; i++) await add(i, `plain new ${i}`);
+  const touch = async (i) => nn.ok('PATCH', `/tickets/${made[i].id}`, { title: `${made[i].title} changed` });
+  for (const i of [61, 77, 52, 55, 70]) await touch(i); // words 61, 77, 52; plain inside 55, 70
+  for (let i = 0; i < 25; i++) await touch(i * 2);
+  for (let i = 90; i < 120; i += 2) await touch(i);
+  // ties: a word of the burst with a changed older ticket, a changed plain one with a word
+  const same = (at, ...to) =>
+    sql(s.dataDir, `UPDATE tickets SET updated_at = (SELECT updated_at FROM tickets WHERE uuid = '${made[at].id}') WHERE uuid IN (${to.map((i) => `'${made[i].id}'`).join(',')});`);
+  same(10, 61, 88);
+  same(77, 55);
+  same(52, 89, 70, 40);
+  const whole = await listAll(nn, { sort: 'updated' });
+  assert.equal(whole.length, 120);
+  const mine = (t) => t.title.startsWith(`${word} `);
+  assert.ok(whole.slice(0, 32).every((t) => !mine(t)), 'the newest-updated 32 do not match');
+  for (const [query, keep] of [
+    [{ q: word }, mine],
+    [{ q: word, state: 'open' }, (t) => mine(t) && t.state === 'open'],
+    [{ q: word, state: 'closed' }, (t) => mine(t) && t.state === 'closed'],
+    [{ q: `${word} 6` }, (t) => mine(t) && t.title.split(' ')[1].startsWith('6')],
+  ]) {
+    const expect = whole.filter(keep).map((t) => t.id);
+    assert.ok(expect.length >= 5, `${JSON.stringify(query)} matches a few tickets`);
+    for (const limit of [1, 2, 3, 5, 7, 20, 100]) {
+      const got = (await listAll(nn, { ...query, sort: 'updated' }, limit)).map((t) => t.id);
+      assert.deepEqual(got, expect, `${JSON.stringify(query)} limit=${limit}`);
+    }
+  }
+});
+
 test('cursor paging while tickets are being created: no duplicates, no gaps', async () => {
   const key = s.newWorkspaceKey(uniq('page-ws')).key;
   const nn = nat(s, key);
