@@ -44,6 +44,7 @@ typedef struct {
     long long webhook_backoff_ms, webhook_max_age_ms; /* for tests (docs/WEBHOOKS.md) */
     long long webhook_keep_ms;                        /* for tests (docs/WEBHOOKS.md) */
     bool webhook_allow_private;
+    bool no_outbox_worker;  /* queue invitations and deliveries, send none (docs/WEBHOOKS.md) */
     long long idem_ttl_s;   /* --idempotency-ttl (undocumented, for tests); 0: 24 h */
     long long heartbeat_ms; /* the live stream's heartbeat interval; 0: its default */
     ratelimit_config rate;  /* --rate, --rate-ip, --login-failures */
@@ -67,7 +68,7 @@ static int usage(void)
           "                [--max-body BYTES] [--max-upload BYTES] [--public-url URL]\n"
           "                [--db URL] [--smtp URL] [--mail-from ADDR] [--sms-gateway URL]\n"
           "                [--notify-attempts N] [--notify-backoff-ms MS]\n"
-          "                [--webhook-allow-private]\n"
+          "                [--webhook-allow-private] [--no-outbox-worker]\n"
           "                [--rate N[/SECONDS]] [--rate-ip N[/SECONDS]]\n"
           "                [--login-failures N[/MINUTES]] [--heartbeat-ms MS]\n"
           "                [--session-ttl SECONDS] [--session-idle SECONDS]\n"
@@ -171,6 +172,9 @@ static bool parse_options(int argc, char **argv, int first, options *o)
             if (!parse_num(a, v, 1, 31536000000LL, &o->webhook_keep_ms)) return false;
         } else if (strcmp(a, "--webhook-allow-private") == 0) {
             o->webhook_allow_private = true;
+            takes = false;
+        } else if (strcmp(a, "--no-outbox-worker") == 0) {
+            o->no_outbox_worker = true;
             takes = false;
         } else if (strcmp(a, "--idempotency-ttl") == 0) {
             if (!parse_num(a, v, 1, 86400, &o->idem_ttl_s)) return false;
@@ -507,6 +511,12 @@ static status notify_begin(const options *o, store *st, diag *d)
                                    .keep_ms = o->webhook_keep_ms});
     notify_register();
     webhook_register();
+    /* A node that only queues: another node (PostgreSQL) or a later start sends what it queued,
+     * and a benchmark measures what queueing alone costs a write. */
+    if (o->no_outbox_worker) {
+        log_info("outbox: no worker in this process (--no-outbox-worker): nothing is sent");
+        return s;
+    }
     if (outbox_start(st)) s = diag_set(d, ST_INTERNAL, "", "cannot start the outbox worker");
     return s;
 }

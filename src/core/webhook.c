@@ -1,9 +1,10 @@
 /* Signed webhooks; see webhook.h and docs/WEBHOOKS.md. Owns the endpoint rules (URL check,
  * event filter, secrets and their rotation), the signature, the delivery body, and the outbox
- * worker's webhook kind: claim a batch with a lease, POST each through net/, record every
- * attempt, retry with backoff and jitter until a day has passed, disable an endpoint after
- * repeated failed deliveries. The outbox rows themselves are queued by store/webhook.c with
- * every event (called from core.c's ev_commit). Called by api/native_webhooks.c and main.c. */
+ * worker's webhook kind: claim a batch (with a lease where processes share the store), POST
+ * each through net/, record every attempt in its delivery's row, retry with backoff and jitter
+ * until a day has passed, disable an endpoint after repeated failed deliveries. The outbox rows
+ * themselves are queued by store.c with every event (noted by core.c's ev_commit). Called by
+ * api/native_webhooks.c and main.c. */
 #include "core/webhook.h"
 
 #include <pthread.h>
@@ -22,9 +23,11 @@
 #include "util/uuid.h"
 #include "util/xalloc.h"
 
-/* The worker claims up to DUE_BATCH deliveries in one transaction that moves their next_at a
- * lease ahead (longer than a batch of timeouts), delivers them, and records the batch in one
- * transaction. A node that dies mid-batch leaves them to be sent again once the lease ends. */
+/* The worker claims up to DUE_BATCH deliveries in one write, delivers them, and records the
+ * batch in the write that claims the next. On PostgreSQL the claim moves their next_at a lease
+ * ahead (longer than a batch of timeouts), and a node that dies mid-batch leaves them to be sent
+ * again once the lease ends; on SQLite (one process) the claim only reads, and a crash leaves
+ * them due at once (store_webhook_claim). */
 #define DUE_BATCH      256
 #define CLAIM_LEASE_MS 180000 /* 16 rounds of 16 transfers of at most 5 s (80 s), DNS, room */
 #define RUN_ROUNDS     16     /* batches in a row before the other kinds get a turn */
@@ -288,11 +291,28 @@ status webhook_rotate(core_ctx *cx, const char *id, webhook_out *out)
 
 /* ---- the delivery log ---- */
 
+/* A delivery's log: its earlier attempts from webhook_attempts, then the latest from its row
+ * (migration 021; a row recorded before 021 has none there, every attempt in the table). */
 static status with_attempts(core_ctx *cx, webhook_delivery_out *o)
 {
-    status st = store_webhook_attempts(cx->db, o->d.id, LIMIT_WEBHOOK_LOG, cx->a, &o->attempts,
-                                       &o->n_attempts);
-    return st ? diag_set(cx->d, st, "", "cannot read the delivery log") : ST_OK;
+    const webhook_delivery_row *d = &o->d;
+    bool in_row = d->last_at != NULL_INT;
+    webhook_attempt_row *older = NULL;
+    size_t n = 0;
+    status st = store_webhook_attempts(cx->db, d->id, (size_t)LIMIT_WEBHOOK_LOG - in_row, cx->a,
+                                       &older, &n);
+    if (st) return diag_set(cx->d, st, "", "cannot read the delivery log");
+    o->attempts = ARENA_ARRAY(cx->a, webhook_attempt_row, n + 1);
+    if (n) memcpy(o->attempts, older, n * sizeof *older);
+    if (in_row)
+        o->attempts[n++] = (webhook_attempt_row){.delivery_id = d->id,
+                                                 .at = d->last_at,
+                                                 .status_code = d->last_code,
+                                                 .latency_ms = d->last_latency,
+                                                 .response = d->last_response,
+                                                 .error = d->last_error};
+    o->n_attempts = n;
+    return ST_OK;
 }
 
 status webhook_deliveries(core_ctx *cx, const char *id, int64_t before, size_t limit,
@@ -454,10 +474,8 @@ static status do_release(core_ctx *cx, void *p)
 {
     claim_arg *c = p;
     status st = ST_OK;
-    for (size_t i = 0; !st && i < c->n; i++) {
-        c->rows[i].next_at = cx->now;
-        st = store_webhook_delivery_update(cx->db, &c->rows[i]);
-    }
+    for (size_t i = 0; !st && i < c->n; i++)
+        st = store_webhook_release(cx->db, &c->rows[i], cx->now);
     return st;
 }
 
@@ -503,17 +521,16 @@ static status do_record(core_ctx *cx, void *p)
     for (size_t i = 0; !st && i < r->n; i++) {
         outcome *o = &r->o[i];
         webhook_delivery_row *d = o->d;
-        webhook_attempt_row a = {.delivery_id = d->id,
-                                 .at = cx->now,
-                                 .status_code = o->r.code ? o->r.code : NULL_INT,
-                                 .latency_ms = o->r.latency_ms,
-                                 .response = o->r.answer[0] ? o->r.answer : NULL,
-                                 .error = o->ok ? NULL : (char *)o->error};
         webhook_row *w;
         st = endpoint_get(cx->db, cx->a, &eps, d->webhook_id, &w);
         if (st) break;
         if (!w) continue; /* deleted meanwhile: its deliveries went with it */
-        if ((st = store_webhook_attempt_insert(cx->db, &a))) break;
+        bool had_last = d->last_at != NULL_INT;
+        d->last_at = cx->now;
+        d->last_code = o->r.code ? o->r.code : NULL_INT;
+        d->last_latency = o->r.latency_ms;
+        d->last_response = o->r.answer[0] ? o->r.answer : NULL;
+        d->last_error = o->ok ? NULL : (char *)o->error;
         d->attempts++;
         bool gave_up = false;
         if (o->ok) {
@@ -539,7 +556,7 @@ static status do_record(core_ctx *cx, void *p)
             d->next_at =
                 cx->now + outbox_backoff(config.backoff_ms, d->attempts, BACKOFF_CAP_MS, rnd | 1);
         }
-        if (!st) st = store_webhook_delivery_update(cx->db, d);
+        if (!st) st = store_webhook_record(cx->db, d, had_last);
         if (!st) outbox_count(OUTBOX_WEBHOOK, o->ok, gave_up);
     }
     return st;

@@ -385,8 +385,9 @@ typedef struct {
     char *status;                                   /* queued, delivered, failed */
     int64_t attempts, next_at, created_at, done_at; /* ms; done_at NULL_INT while queued */
     char *event_type;                               /* the event's type (read with the row) */
-    /* The last attempt, read with the row for the log (NULL_INT / NULL when none). */
-    int64_t last_at, last_code, last_latency;
+    /* The latest attempt, kept in the row (migration 021; NULL_INT / NULL when it holds none:
+     * not tried yet, or recorded before 021); earlier ones are webhook_attempt_rows. */
+    int64_t last_at, last_code, last_latency; /* last_code NULL_INT: no HTTP answer */
     char *last_response, *last_error;
 } webhook_delivery_row;
 

@@ -369,7 +369,7 @@ status store_notification_depth(db *c, int64_t *out) WUR;
 status store_notification_list(db *c, int64_t ws, int64_t ticket_id, arena *a,
                                notification_row **rows, size_t *n) WUR;
 
-/* ---- webhooks (store/webhook.c, migration 013; docs/WEBHOOKS.md) ---- */
+/* ---- webhooks (store/webhook.c, migrations 013, 015, 021; docs/WEBHOOKS.md) ---- */
 status store_webhook_insert(db *c, int64_t ws, webhook_row *w) WUR;
 /* ws's webhook by uuid; ST_NOT_FOUND when none. */
 status store_webhook_get(db *c, int64_t ws, const char *uuid, arena *a, webhook_row *out) WUR;
@@ -393,29 +393,40 @@ status store_webhook_flush(db *c, size_t *queued) WUR;
 void store_on_deliveries_queued(void (*fn)(void));
 /* Claims up to limit queued deliveries due at now, oldest next_at first, each the oldest queued
  * one of its (webhook, ticket) (a ticket's deliveries to an endpoint go in order; events of no
- * ticket have no order): one UPDATE that moves their next_at to lease_until and returns them (in
- * no particular order). Rows locked by another transaction are skipped (PostgreSQL). In a write
- * transaction. */
+ * ticket have no order), none of an inactive webhook, each with its latest attempt. Where
+ * several processes share the database (PostgreSQL) one UPDATE moves their next_at to
+ * lease_until and returns them (in no particular order), skipping rows another transaction
+ * holds; where one process owns it (SQLite) the claim only reads, and the caller -- the one
+ * thread that claims -- records (store_webhook_record) or releases every claimed row before it
+ * claims again. In a write transaction. */
 status store_webhook_claim(db *c, int64_t now, int64_t lease_until, size_t limit, arena *a,
                            webhook_delivery_row **rows, size_t *n) WUR;
+/* Gives back a claimed delivery that was not tried (a stop cut it short): due at now. */
+status store_webhook_release(db *c, const webhook_delivery_row *d, int64_t now) WUR;
+/* Records an attempt of claimed delivery d: its status, attempts, next_at, done_at and the
+ * attempt itself (last_at, last_code, last_latency, last_response, last_error) in its row, in
+ * one UPDATE. had_last: the row held an attempt already (d->last_at set when claimed), which
+ * first moves to webhook_attempts (migration 021: the row keeps the latest, the table the rest).
+ * In a write transaction. */
+status store_webhook_record(db *c, const webhook_delivery_row *d, bool had_last) WUR;
 /* The earliest next_at of a queued delivery; ST_NOT_FOUND when none. */
 status store_webhook_next(db *c, int64_t *next_at) WUR;
 /* The log's retention: deletes up to limit finished (delivered or failed) deliveries done before
  * `before`, oldest first, with their attempts (index webhook_deliveries_done, migration 015).
  * *n: how many. In a write transaction. */
 status store_webhook_sweep(db *c, int64_t before, size_t limit, arena *a, size_t *n) WUR;
-/* Writes status, attempts, next_at and done_at of d->id. */
+/* Writes status, attempts, next_at and done_at of d->id (a re-send). */
 status store_webhook_delivery_update(db *c, const webhook_delivery_row *d) WUR;
 status store_webhook_delivery_get(db *c, int64_t ws, const char *uuid, arena *a,
                                   webhook_delivery_row *out) WUR;
 /* A webhook's deliveries with id < before (NULL_INT: from the newest), newest first, each with
- * its last attempt. */
+ * its latest attempt (d->last_*: NULL_INT / NULL when its row holds none). */
 status store_webhook_deliveries(db *c, int64_t webhook_id, int64_t before, size_t limit, arena *a,
                                 webhook_delivery_row **rows, size_t *n) WUR;
-/* A delivery's attempts, oldest first (at most limit, the newest ones). */
+/* A delivery's earlier attempts (webhook_attempts: all but the one in its row), oldest first (at
+ * most limit, the newest ones). */
 status store_webhook_attempts(db *c, int64_t delivery_id, size_t limit, arena *a,
                               webhook_attempt_row **rows, size_t *n) WUR;
-status store_webhook_attempt_insert(db *c, webhook_attempt_row *r) WUR;
 /* Makes every queued delivery of webhook_id due at now (an endpoint active again). */
 status store_webhook_requeue(db *c, int64_t webhook_id, int64_t now) WUR;
 /* The number of queued deliveries (the outbox's depth). */

@@ -1,6 +1,7 @@
-/* SQL of the webhooks (migration 013, docs/WEBHOOKS.md): the endpoints, the outbox's INSERT ...
- * SELECT that queues a commit batch's deliveries, the worker's due and next-wake queries (on the
- * partial indexes webhook_deliveries_due and _chain), and the delivery log. */
+/* SQL of the webhooks (migrations 013, 015, 021; docs/WEBHOOKS.md): the endpoints, the worker's
+ * claim, record and next-wake queries (on the partial indexes webhook_deliveries_due and _chain),
+ * and the delivery log (a delivery's latest attempt in its row, the earlier ones in
+ * webhook_attempts). The outbox's INSERT ... SELECT is store.c's, beside the COMMIT it precedes. */
 #include <stdio.h>
 
 #include "store/sql.h"
@@ -132,9 +133,12 @@ status store_webhook_delete(db *c, int64_t id)
     return ST_OK;
 }
 
+/* A delivery with its event's type and its latest attempt (migration 021: NULLs when it has
+ * none in the row). */
 #define DELIVERY_COLS                                                                              \
     "d.id, d.uuid, d.workspace_id, d.webhook_id, d.event_id, d.ticket_id, d.status, d.attempts, "  \
-    "d.next_at, d.created_at, d.done_at, (SELECT type FROM events e WHERE e.id = d.event_id)"
+    "d.next_at, d.created_at, d.done_at, (SELECT type FROM events e WHERE e.id = d.event_id), "    \
+    "d.last_at, d.last_code, d.last_latency_ms, d.last_response, d.last_error"
 
 static void read_delivery(db_stmt *s, arena *a, webhook_delivery_row *d)
 {
@@ -150,26 +154,20 @@ static void read_delivery(db_stmt *s, arena *a, webhook_delivery_row *d)
     d->created_at = db_col_int(s, 9);
     d->done_at = col_int_null(s, 10);
     d->event_type = col_str(s, 11, a);
-    d->last_at = d->last_code = d->last_latency = NULL_INT;
-    d->last_response = d->last_error = NULL;
+    d->last_at = col_int_null(s, 12);
+    d->last_code = col_int_null(s, 13);
+    d->last_latency = col_int_null(s, 14);
+    d->last_response = col_str(s, 15, a);
+    d->last_error = col_str(s, 16, a);
 }
 
-static status collect_deliveries(db_stmt *s, arena *a, bool last, webhook_delivery_row **rows,
-                                 size_t *n)
+static status collect_deliveries(db_stmt *s, arena *a, webhook_delivery_row **rows, size_t *n)
 {
     size_t cap = 0;
     int rc;
     while ((rc = db_step(s)) == DB_ROW) {
         *rows = arena_grow(a, *rows, &cap, *n, sizeof **rows);
-        webhook_delivery_row *d = &(*rows)[(*n)++];
-        read_delivery(s, a, d);
-        if (last) {
-            d->last_at = col_int_null(s, 12);
-            d->last_code = col_int_null(s, 13);
-            d->last_latency = col_int_null(s, 14);
-            d->last_response = col_str(s, 15, a);
-            d->last_error = col_str(s, 16, a);
-        }
+        read_delivery(s, a, &(*rows)[(*n)++]);
     }
     db_reset(s);
     return step_status(rc);
@@ -178,31 +176,63 @@ static status collect_deliveries(db_stmt *s, arena *a, bool last, webhook_delive
 /* A disabled endpoint's deliveries stay queued, untouched, until it is active again. */
 #define ACTIVE "EXISTS (SELECT 1 FROM webhooks w WHERE w.id = d.webhook_id AND w.active = 1)"
 
+/* The due deliveries a claim may take: queued, due, of an active endpoint, and each the oldest
+ * queued one of its (endpoint, ticket), so a ticket's deliveries go in order. */
+#define DUE_ROWS                                                                                   \
+    "FROM webhook_deliveries d WHERE d.status = 'queued' AND d.next_at <= ? AND " ACTIVE           \
+    " AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id AND "   \
+    "p.ticket_id = d.ticket_id AND p.status = 'queued' AND p.id < d.id) ORDER BY d.next_at, d.id " \
+    "LIMIT ?"
+
+/* Whether a claim must move its rows a lease ahead: where several processes may claim (db.h:
+ * write_lock is set where the database is shared by processes, PostgreSQL). Where one process
+ * owns it (SQLite) its one worker thread records every claimed row before it claims again, so
+ * a claim is a read, and a crash leaves the rows due at once. */
+static bool claims_lease(const db *c)
+{
+    return c->drv->write_lock != NULL;
+}
+
 status store_webhook_claim(db *c, int64_t now, int64_t lease_until, size_t limit, arena *a,
                            webhook_delivery_row **rows, size_t *n)
 {
     *rows = NULL;
     *n = 0;
-    /* One statement for the batch: the due rows chosen, locked (SKIP LOCKED on PostgreSQL) and
-     * moved a lease ahead, and returned. A delivery waits while an older one of its ticket to the
-     * same endpoint is queued (being retried, or claimed by a worker): per-ticket order. The
-     * returned columns are DELIVERY_COLS unqualified (RETURNING sees the updated table only). */
-    db_stmt *s = db_prepare(
-        c, arena_printf(
-               a,
-               "UPDATE webhook_deliveries SET next_at = ? WHERE id IN (SELECT d.id FROM "
-               "webhook_deliveries d WHERE d.status = 'queued' AND d.next_at <= ? AND " ACTIVE
-               " AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = "
-               "d.webhook_id AND p.ticket_id = d.ticket_id AND p.status = 'queued' AND p.id < "
-               "d.id) ORDER BY d.next_at, d.id LIMIT ?%s) RETURNING id, uuid, workspace_id, "
-               "webhook_id, event_id, ticket_id, status, attempts, next_at, created_at, done_at, "
-               "(SELECT e.type FROM events e WHERE e.id = event_id)",
-               c->drv->lock_rows));
+    db_stmt *s;
+    if (!claims_lease(c)) {
+        s = db_prepare(c, "SELECT " DELIVERY_COLS " " DUE_ROWS);
+        if (!s) return ST_INTERNAL;
+        db_bind_int(s, 1, now);
+        db_bind_int(s, 2, (int64_t)limit);
+        return collect_deliveries(s, a, rows, n);
+    }
+    /* One statement for the batch: the due rows chosen, locked (SKIP LOCKED: another node's
+     * claim in progress is passed over) and moved a lease ahead, and returned. The returned
+     * columns are DELIVERY_COLS unqualified (RETURNING sees the updated table only). */
+    s = db_prepare(c, arena_printf(a,
+                                   "UPDATE webhook_deliveries SET next_at = ? WHERE id IN (SELECT "
+                                   "d.id " DUE_ROWS "%s) RETURNING id, uuid, workspace_id, "
+                                   "webhook_id, event_id, ticket_id, status, attempts, next_at, "
+                                   "created_at, done_at, (SELECT e.type FROM events e WHERE e.id "
+                                   "= event_id), last_at, last_code, last_latency_ms, "
+                                   "last_response, last_error",
+                                   c->drv->lock_rows));
     if (!s) return ST_INTERNAL;
     db_bind_int(s, 1, lease_until);
     db_bind_int(s, 2, now);
     db_bind_int(s, 3, (int64_t)limit);
-    return collect_deliveries(s, a, false, rows, n);
+    return collect_deliveries(s, a, rows, n);
+}
+
+status store_webhook_release(db *c, const webhook_delivery_row *d, int64_t now)
+{
+    if (!claims_lease(c)) return ST_OK; /* nothing was moved */
+    db_stmt *s = db_prepare(c, "UPDATE webhook_deliveries SET next_at = ? WHERE id = ? AND "
+                               "status = 'queued'");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, now);
+    db_bind_int(s, 2, d->id);
+    return run_done(s);
 }
 
 status store_webhook_next(db *c, int64_t *next_at)
@@ -226,22 +256,48 @@ status store_webhook_delivery_update(db *c, const webhook_delivery_row *d)
     return run_done(s);
 }
 
-#define LAST_ATTEMPT                                                                               \
-    ", a.at, a.status_code, a.latency_ms, a.response, a.error FROM webhook_deliveries d LEFT "     \
-    "JOIN webhook_attempts a ON a.id = (SELECT max(x.id) FROM webhook_attempts x WHERE "           \
-    "x.delivery_id = d.id) "
+status store_webhook_record(db *c, const webhook_delivery_row *d, bool had_last)
+{
+    db_stmt *s;
+    if (had_last) { /* the row's attempt becomes history before the new one takes its place */
+        s = db_prepare(c, "INSERT INTO webhook_attempts (delivery_id, at, status_code, "
+                          "latency_ms, response, error) SELECT id, last_at, last_code, "
+                          "last_latency_ms, last_response, last_error FROM webhook_deliveries "
+                          "WHERE id = ? AND last_at IS NOT NULL");
+        if (!s) return ST_INTERNAL;
+        db_bind_int(s, 1, d->id);
+        status st = run_done(s);
+        if (st) return st;
+    }
+    s = db_prepare(c, "UPDATE webhook_deliveries SET status = ?, attempts = ?, next_at = ?, "
+                      "done_at = ?, last_at = ?, last_code = ?, last_latency_ms = ?, "
+                      "last_response = ?, last_error = ? WHERE id = ?");
+    if (!s) return ST_INTERNAL;
+    db_bind_text(s, 1, d->status);
+    db_bind_int(s, 2, d->attempts);
+    db_bind_int(s, 3, d->next_at);
+    bind_int_null(s, 4, d->done_at);
+    db_bind_int(s, 5, d->last_at);
+    bind_int_null(s, 6, d->last_code);
+    db_bind_int(s, 7, d->last_latency);
+    db_bind_text(s, 8, d->last_response);
+    db_bind_text(s, 9, d->last_error);
+    db_bind_int(s, 10, d->id);
+    return run_done(s);
+}
 
 status store_webhook_delivery_get(db *c, int64_t ws, const char *uuid, arena *a,
                                   webhook_delivery_row *out)
 {
-    db_stmt *s = db_prepare(c, "SELECT " DELIVERY_COLS LAST_ATTEMPT
-                               "WHERE d.workspace_id = ? AND d.uuid = ?");
+    db_stmt *s =
+        db_prepare(c, "SELECT " DELIVERY_COLS
+                      " FROM webhook_deliveries d WHERE d.workspace_id = ? AND d.uuid = ?");
     if (!s) return ST_INTERNAL;
     db_bind_int(s, 1, ws);
     db_bind_text(s, 2, uuid);
     webhook_delivery_row *rows = NULL;
     size_t n = 0;
-    status st = collect_deliveries(s, a, true, &rows, &n);
+    status st = collect_deliveries(s, a, &rows, &n);
     if (st) return st;
     if (!n) return ST_NOT_FOUND;
     *out = rows[0];
@@ -253,13 +309,14 @@ status store_webhook_deliveries(db *c, int64_t webhook_id, int64_t before, size_
 {
     *rows = NULL;
     *n = 0;
-    db_stmt *s = db_prepare(c, "SELECT " DELIVERY_COLS LAST_ATTEMPT
-                               "WHERE d.webhook_id = ? AND d.id < ? ORDER BY d.id DESC LIMIT ?");
+    db_stmt *s = db_prepare(c, "SELECT " DELIVERY_COLS
+                               " FROM webhook_deliveries d WHERE d.webhook_id = ? AND d.id < ? "
+                               "ORDER BY d.id DESC LIMIT ?");
     if (!s) return ST_INTERNAL;
     db_bind_int(s, 1, webhook_id);
     db_bind_int(s, 2, before == NULL_INT ? INT64_MAX : before);
     db_bind_int(s, 3, (int64_t)limit);
-    return collect_deliveries(s, a, true, rows, n);
+    return collect_deliveries(s, a, rows, n);
 }
 
 status store_webhook_attempts(db *c, int64_t delivery_id, size_t limit, arena *a,
@@ -267,6 +324,7 @@ status store_webhook_attempts(db *c, int64_t delivery_id, size_t limit, arena *a
 {
     *rows = NULL;
     *n = 0;
+    if (!limit) return ST_OK;
     db_stmt *s = db_prepare(c, "SELECT id, delivery_id, at, status_code, latency_ms, response, "
                                "error FROM webhook_attempts WHERE delivery_id = ? ORDER BY id "
                                "DESC LIMIT ?");
@@ -294,21 +352,6 @@ status store_webhook_attempts(db *c, int64_t delivery_id, size_t limit, arena *a
         (*rows)[*n - 1 - i] = t;
     }
     return ST_OK;
-}
-
-status store_webhook_attempt_insert(db *c, webhook_attempt_row *r)
-{
-    db_stmt *s =
-        db_prepare(c, "INSERT INTO webhook_attempts (delivery_id, at, status_code, "
-                      "latency_ms, response, error) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
-    if (!s) return ST_INTERNAL;
-    db_bind_int(s, 1, r->delivery_id);
-    db_bind_int(s, 2, r->at);
-    bind_int_null(s, 3, r->status_code);
-    db_bind_int(s, 4, r->latency_ms);
-    db_bind_text(s, 5, r->response);
-    db_bind_text(s, 6, r->error);
-    return run_insert(s, &r->id);
 }
 
 status store_webhook_requeue(db *c, int64_t webhook_id, int64_t now)

@@ -276,6 +276,25 @@ describe('webhooks across restarts and failures', () => {
     for (const g of rcv.got) assert.equal(verify(g.headers['ticketd-signature'], g.raw, [w.secret]).length, 1);
   });
 
+  test('--no-outbox-worker queues deliveries and sends none; a start without it sends them all', async () => {
+    const rcv = await receiver();
+    const a = await serve(['--webhook-allow-private', '--no-outbox-worker']);
+    const w = (await nat(a).post('/webhooks', { url: rcv.url, events: ['ticket.created'] })).json;
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await ticket(a)).id);
+    assert.equal(sql(a.dataDir, "SELECT count(*) FROM webhook_deliveries WHERE status = 'queued' AND attempts = 0"), '3');
+    await a.stop({ keepData: true });
+    // Stopped: no process of ours can send them now, so what arrived is all that ever will.
+    assert.equal(rcv.got.length, 0);
+    assert.equal(sql(a.dataDir, "SELECT count(*) FROM webhook_deliveries WHERE status = 'queued' AND attempts = 0"), '3');
+    const b = await serve(FAST, { dataDir: a.dataDir, key: a.key });
+    await until('all three', () => rcv.got.length === 3 &&
+      sql(a.dataDir, "SELECT count(*) FROM webhook_deliveries WHERE status = 'delivered'") === '3');
+    assert.deepEqual(rcv.got.map((g) => g.json.data.ticket_id).sort(), ids.sort());
+    for (const g of rcv.got) assert.equal(verify(g.headers['ticketd-signature'], g.raw, [w.secret]).length, 1);
+    await nat(b).ok('PATCH', `/webhooks/${w.id}`, { active: false });
+  });
+
   test('a delivery that keeps failing is given up (webhook.delivery_failed); repeated failures disable the endpoint (webhook.disabled)', async () => {
     const c = await serve([...FAST, '--webhook-max-age-ms', '1']);
     const rcv = await receiver(() => 500);

@@ -2,8 +2,8 @@
  * secret signing alongside until its end), the delivery body, the shared retry schedule (the
  * doubling, its cap, the jitter's bounds), and the outbox on a real store: an event queues one
  * delivery per matching active endpoint in its own transaction, none for a rolled-back one,
- * none for an inactive endpoint or a type it did not ask for; the worker's claim (lease,
- * per-ticket order) and the log's sweep. */
+ * none for an inactive endpoint or a type it did not ask for; the worker's claim (per-ticket
+ * order), its record (the latest attempt in the delivery's row), the log, and its sweep. */
 #include "unit.h"
 
 #include <pthread.h>
@@ -233,11 +233,50 @@ static void test_outbox_per_batch(void **state)
     assert_int_equal(unit_count(e->db, "SELECT count(*) FROM webhook_deliveries"), 2);
 }
 
-/* The worker's store side: one UPDATE ... RETURNING claims due deliveries a lease ahead, the
- * oldest of each (endpoint, ticket) only, none of an inactive endpoint; the sweep deletes
- * finished deliveries done before a time, with their attempts, and never a queued one. Also the
- * delivery uuid's time-ordered form (v7, in queueing order). */
-static void test_claim_and_sweep(void **state)
+/* Claims in a transaction of their own (the worker's are jobs of the writer's batch). */
+static size_t claim(unit_env *e, int64_t now, webhook_delivery_row **rows)
+{
+    size_t n = 0;
+    assert_int_equal(store_begin(e->db), ST_OK);
+    assert_int_equal(store_webhook_claim(e->db, now, now + 5000, 10, e->a, rows, &n), ST_OK);
+    assert_int_equal(store_commit(e->db), ST_OK);
+    return n;
+}
+
+static bool claimed(const webhook_delivery_row *rows, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].id == id) return true;
+    return false;
+}
+
+/* Records claimed delivery d's attempt as the worker does (core/webhook.c do_record). */
+static void record(unit_env *e, webhook_delivery_row *d, const char *status, int64_t code,
+                   const char *answer, int64_t next_at)
+{
+    bool had_last = d->last_at != NULL_INT;
+    d->status = (char *)status;
+    d->attempts++;
+    d->next_at = next_at;
+    d->done_at = strcmp(status, "queued") ? next_at : NULL_INT;
+    d->last_at = 1000 * d->attempts;
+    d->last_code = code;
+    d->last_latency = 7;
+    d->last_response = (char *)answer;
+    d->last_error = code == 200 ? NULL : "the endpoint answered";
+    assert_int_equal(store_begin(e->db), ST_OK);
+    assert_int_equal(store_webhook_record(e->db, d, had_last), ST_OK);
+    assert_int_equal(store_commit(e->db), ST_OK);
+}
+
+/* The worker's store side: a claim takes due deliveries, the oldest of each (endpoint, ticket)
+ * only, none of an inactive endpoint; on SQLite (one process) it only reads, so what it took is
+ * taken again until recorded. A record keeps the attempt in the delivery's row, moving the one
+ * it held to webhook_attempts (migration 021), and the log reads both, older ones first; a row
+ * recorded before 021 (every attempt in the table) reads the same. The sweep deletes finished
+ * deliveries done before a time, with their attempts, and never a queued one. Also the delivery
+ * uuid's time-ordered form (v7, in queueing order). */
+static void test_claim_record_and_sweep(void **state)
 {
     unit_env *e = *state;
     webhook_init(&(webhook_config){.allow_private = true});
@@ -259,32 +298,72 @@ static void test_claim_and_sweep(void **state)
                      ST_OK);
     int64_t now = time_now_ms() + 1000;
     webhook_delivery_row *rows = NULL;
-    size_t n = 0;
-    assert_int_equal(store_begin(e->db), ST_OK);
-    assert_int_equal(store_webhook_claim(e->db, now, now + 5000, 10, e->a, &rows, &n), ST_OK);
-    assert_int_equal(store_commit(e->db), ST_OK);
+    size_t n = claim(e, now, &rows);
     assert_int_equal(n, 3); /* 2 waits behind 1 */
+    assert_false(claimed(rows, n, 2));
     for (size_t i = 0; i < n; i++) {
-        assert_int_not_equal(rows[i].id, 2);
-        assert_int_equal(rows[i].next_at, now + 5000);
+        assert_true(rows[i].next_at <= now); /* a read: nothing moved */
         assert_string_equal(rows[i].event_type, "test.one");
         assert_int_equal(rows[i].webhook_id, on.w.id);
+        assert_int_equal(rows[i].last_at, NULL_INT); /* not tried yet */
     }
-    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM webhook_deliveries WHERE next_at > "
-                                       "(SELECT min(next_at) FROM webhook_deliveries)"),
-                     3);
-    /* Claimed rows are not due again before the lease ends. */
-    assert_int_equal(store_begin(e->db), ST_OK);
-    assert_int_equal(store_webhook_claim(e->db, now, now + 5000, 10, e->a, &rows, &n), ST_OK);
-    assert_int_equal(store_commit(e->db), ST_OK);
-    assert_int_equal(n, 0);
+    assert_int_equal(claim(e, now, &rows), 3); /* not recorded yet: the same three again */
+    /* 1 delivered at once: no attempt row, the attempt in its own; 2 is next in line. 3 fails
+     * and is retried later. */
+    webhook_delivery_row *d1 = &rows[0], *d3 = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].id == 1) d1 = &rows[i];
+        if (rows[i].id == 3) d3 = &rows[i];
+    }
+    assert_int_equal(d1->id, 1);
+    assert_non_null(d3);
+    record(e, d1, "delivered", 200, "thanks", now);
+    record(e, d3, "queued", 503, "nope", now + 60000);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM webhook_attempts"), 0);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM webhook_deliveries WHERE id = 1 AND "
+                                       "status = 'delivered' AND attempts = 1 AND last_code = 200 "
+                                       "AND last_response = 'thanks' AND last_error IS NULL"),
+                     1);
+    n = claim(e, now, &rows);
+    assert_int_equal(n, 2);
+    assert_true(claimed(rows, n, 2) && claimed(rows, n, 4));
+    /* 3's second attempt: the first moves to webhook_attempts, the row keeps the second. */
+    assert_int_equal(d3->last_code, 503);
+    record(e, d3, "delivered", 200, "ok now", now + 60000);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM webhook_attempts WHERE delivery_id = "
+                                       "3 AND status_code = 503 AND response = 'nope' AND at = "
+                                       "1000"),
+                     1);
+    webhook_delivery_out *log = NULL;
+    size_t n_log = 0;
+    assert_int_equal(webhook_deliveries(&e->cx, on.w.uuid, NULL_INT, 10, &log, &n_log), ST_OK);
+    assert_int_equal(n_log, 4);
+    const webhook_delivery_out *l3 = &log[1]; /* newest first: 4, 3, 2, 1 */
+    assert_int_equal(l3->d.id, 3);
+    assert_int_equal(l3->n_attempts, 2);
+    assert_int_equal(l3->attempts[0].status_code, 503);
+    assert_string_equal(l3->attempts[0].error, "the endpoint answered");
+    assert_int_equal(l3->attempts[1].status_code, 200);
+    assert_string_equal(l3->attempts[1].response, "ok now");
+    assert_int_equal(log[3].n_attempts, 1);
+    assert_int_equal(log[3].attempts[0].latency_ms, 7);
+    assert_int_equal(log[2].n_attempts, 0); /* 2: not tried */
+    /* 4 as a delivery recorded before 021: its attempts in the table only, oldest first. */
+    assert_int_equal(db_exec(e->db, "INSERT INTO webhook_attempts (delivery_id, at, status_code, "
+                                    "latency_ms) VALUES (4, 10, 500, 1), (4, 20, 200, 1)"),
+                     ST_OK);
+    assert_int_equal(webhook_deliveries(&e->cx, on.w.uuid, NULL_INT, 1, &log, &n_log), ST_OK);
+    assert_int_equal(log[0].d.id, 4);
+    assert_int_equal(log[0].n_attempts, 2);
+    assert_int_equal(log[0].attempts[0].at, 10);
+    assert_int_equal(log[0].attempts[1].at, 20);
+    assert_int_equal(db_exec(e->db, "DELETE FROM webhook_attempts"), ST_OK);
+    assert_int_equal(db_exec(e->db, "UPDATE webhook_deliveries SET status = 'queued', done_at = "
+                                    "NULL, next_at = 0"),
+                     ST_OK);
     /* An inactive endpoint's deliveries are not claimed. */
     assert_int_equal(db_exec(e->db, "UPDATE webhooks SET active = 0"), ST_OK);
-    assert_int_equal(store_begin(e->db), ST_OK);
-    assert_int_equal(store_webhook_claim(e->db, now + 9000, now + 20000, 10, e->a, &rows, &n),
-                     ST_OK);
-    assert_int_equal(store_commit(e->db), ST_OK);
-    assert_int_equal(n, 0);
+    assert_int_equal(claim(e, now + 9000, &rows), 0);
     /* The sweep: 3 finished (two long ago, one just now), 4 still queued. */
     assert_int_equal(db_exec(e->db, "UPDATE webhook_deliveries SET status = 'delivered', done_at = "
                                     "1000 WHERE id IN (1, 2)"),
@@ -323,7 +402,7 @@ int main(void)
         cmocka_unit_test(test_backoff_schedule),
         UNIT_TEST(test_outbox_in_the_event_transaction),
         UNIT_TEST(test_outbox_per_batch),
-        UNIT_TEST(test_claim_and_sweep),
+        UNIT_TEST(test_claim_record_and_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
