@@ -47,7 +47,8 @@ deps:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory $(NODE_DEPS)
 
-$(GEN): $(SCHEMA) $(SCHEMA_PG) scripts/embed-sql.sh
+# The directories too: deleting or renaming a migration changes no listed file, only them.
+$(GEN): $(SCHEMA) $(SCHEMA_PG) src/store/schema src/store/schema/pg scripts/embed-sql.sh
 	@mkdir -p $(dir $@)
 	{ scripts/embed-sql.sh schema_sqlite $(SCHEMA); scripts/embed-sql.sh schema_pg $(SCHEMA_PG); } > $@
 
