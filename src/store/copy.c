@@ -3,7 +3,8 @@
  * list (generated columns skipped) read from the source in the same order, values moved by
  * the target's column type, ids kept, identity sequences moved past them, counts compared.
  * Search rows are copied too (SQLite keeps them in an FTS5 table whose rowid is the ticket id);
- * PostgreSQL computes their tsvector itself. */
+ * PostgreSQL computes their tsvector itself. Rows go LIMIT_COPY_BATCH to an INSERT. */
+#include <stdio.h>
 #include <string.h>
 
 #include "store/schema.h"
@@ -42,6 +43,76 @@ static status count_rows(db *c, const char *t, arena *a, int64_t *n)
     return rc == DB_ROW ? ST_OK : step_status(rc);
 }
 
+/* One source value, held until its batch is inserted (the text in the batch's arena). */
+typedef struct {
+    enum { V_NULL, V_INT, V_BLOB, V_TEXT } kind;
+    int64_t i;
+    const void *p;
+    size_t len;
+} value;
+
+/* "INSERT INTO t (dst) VALUES (?, …), (?, …) …" for rows rows of n columns. */
+static const char *insert_sql(const char *t, const char *dst, size_t n, size_t rows, arena *a)
+{
+    size_t cap = strlen(t) + strlen(dst) + 32 + rows * (3 * n + 4), len = 0;
+    char *sql = arena_alloc(a, cap);
+    len += (size_t)snprintf(sql, cap, "INSERT INTO %s (%s) VALUES ", t, dst);
+    for (size_t r = 0; r < rows; r++) {
+        sql[len++] = r ? ',' : ' ';
+        sql[len++] = '(';
+        for (size_t i = 0; i < n; i++) {
+            if (i) sql[len++] = ',';
+            sql[len++] = '?';
+        }
+        sql[len++] = ')';
+    }
+    sql[len] = '\0';
+    return sql;
+}
+
+/* Inserts the rows rows of v (n values each) with one statement: a round trip and a statement
+ * per row made the copy of a 1M-ticket store take most of an hour. */
+static status insert_rows(db *to, const char *t, const char *dst, size_t n, const value *v,
+                          size_t rows, arena *a)
+{
+    db_stmt *w = db_prepare(to, insert_sql(t, dst, n, rows, a));
+    if (!w) return ST_INTERNAL;
+    for (size_t k = 0; k < rows * n; k++) {
+        int i = (int)k + 1;
+        switch (v[k].kind) {
+        case V_NULL:
+            db_bind_null(w, i);
+            break;
+        case V_INT:
+            db_bind_int(w, i, v[k].i);
+            break;
+        case V_BLOB:
+            db_bind_blob(w, i, v[k].p, v[k].len);
+            break;
+        case V_TEXT:
+            db_bind_text(w, i, v[k].p);
+            break;
+        }
+    }
+    return run_done(w);
+}
+
+/* Row r's value of column k, copied into the batch's arena. */
+static value read_value(db_stmt *r, int k, const column *col, arena *a)
+{
+    if (db_col_null(r, k)) return (value){.kind = V_NULL};
+    if (!strcmp(col->type, "bigint") || !strcmp(col->type, "integer"))
+        return (value){.kind = V_INT, .i = db_col_int(r, k)};
+    if (!strcmp(col->type, "bytea")) {
+        size_t len;
+        const void *p = db_col_blob(r, k, &len);
+        void *copy = arena_alloc(a, len ? len : 1);
+        if (len) memcpy(copy, p, len);
+        return (value){.kind = V_BLOB, .p = copy, .len = len};
+    }
+    return (value){.kind = V_TEXT, .p = arena_strdup(a, db_col_text(r, k))};
+}
+
 static status copy_table(db *from, db *to, const char *t, arena *a, int64_t *copied, diag *d)
 {
     column *cols = NULL;
@@ -49,38 +120,40 @@ static status copy_table(db *from, db *to, const char *t, arena *a, int64_t *cop
     status st = columns_of(to, t, a, &cols, &n);
     if (st || !n) return st ? st : diag_set(d, ST_INTERNAL, t, "has no columns");
     bool fts = !strcmp(t, "ticket_fts");
-    char *src = "", *dst = "", *marks = "";
+    char *src = "", *dst = "";
     for (size_t i = 0; i < n; i++) {
         const char *sep = i ? ", " : "";
         const char *name = fts && !strcmp(cols[i].name, "ticket_id") ? "rowid" : cols[i].name;
         src = arena_printf(a, "%s%s%s", src, sep, name);
         dst = arena_printf(a, "%s%s%s", dst, sep, cols[i].name);
-        marks = arena_printf(a, "%s%s?", marks, sep);
     }
     db_stmt *r = db_prepare(from, arena_printf(a, "SELECT %s FROM %s", src, t));
     if (!r) return diag_set(d, ST_INTERNAL, t, "cannot be read from the SQLite store");
-    db_stmt *w = db_prepare(to, arena_printf(a, "INSERT INTO %s (%s) VALUES (%s)", t, dst, marks));
+    /* PostgreSQL takes at most 65535 parameters per statement. */
+    size_t per = LIMIT_COPY_BATCH * n > 65535 ? 65535 / n : LIMIT_COPY_BATCH;
+    value *v = ARENA_ARRAY(a, value, per * n);
+    arena *batch = arena_new(64 * 1024);
+    size_t rows = 0;
     int rc;
     *copied = 0;
     while (!st && (rc = db_step(r)) == DB_ROW) {
-        for (size_t i = 0; i < n; i++) {
-            int k = (int)i;
-            if (db_col_null(r, k))
-                db_bind_null(w, k + 1);
-            else if (!strcmp(cols[i].type, "bigint") || !strcmp(cols[i].type, "integer"))
-                db_bind_int(w, k + 1, db_col_int(r, k));
-            else if (!strcmp(cols[i].type, "bytea")) {
-                size_t len;
-                const void *p = db_col_blob(r, k, &len);
-                db_bind_blob(w, k + 1, p, len);
-            } else
-                db_bind_text(w, k + 1, db_col_text(r, k));
+        for (size_t i = 0; i < n; i++)
+            v[rows * n + i] = read_value(r, (int)i, &cols[i], batch);
+        if (++rows == per) {
+            st = insert_rows(to, t, dst, n, v, rows, batch);
+            *copied += (int64_t)rows;
+            rows = 0;
+            arena_free(batch);
+            batch = arena_new(64 * 1024);
         }
-        st = run_done(w);
-        (*copied)++;
     }
     db_reset(r);
     if (!st && rc < 0) st = step_status(rc);
+    if (!st && rows) {
+        st = insert_rows(to, t, dst, n, v, rows, batch);
+        *copied += (int64_t)rows;
+    }
+    arena_free(batch);
     bool has_id = false;
     for (size_t i = 0; i < n; i++)
         has_id |= !strcmp(cols[i].name, "id");

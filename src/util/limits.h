@@ -21,6 +21,7 @@
 #define LIMIT_FTS_EXPAND  16   /* terms a search's prefix word is spelled out as (sql.h) */
 #define LIMIT_FTS_MEMO    16   /* words whose terms a connection remembers (sql_fts_terms) */
 #define LIMIT_PG_PIPELINE 16   /* statements db_pg.c holds back to send with the next one */
+#define LIMIT_COPY_BATCH  1000 /* rows `ticketd copy` inserts with one statement */
 /* A common q read for a /ticketd/v1 page tries at most this many rows per row of the page in
  * one plan before the next (store/ticket_page.c rowid_page, tested_page). */
 #define LIMIT_PAGE_MATCH_TESTS 4
