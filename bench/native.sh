@@ -26,6 +26,9 @@
 #      runs on every store. Every shape's CPU/req: the server's user + system time over its
 #      run (/proc/PID/stat) / requests answered. ONLY ("q_old q_common_updated"): just these
 #      shapes (the deep cursor's walk still runs).
+#      DB_URL (serve this PostgreSQL store instead of DATA_DIR's ticketd.db: a copy of it made
+#      with `ticketd copy`, DATA_DIR set; the filter values are still read from the SQLite file,
+#      whose ids the copy kept)
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -35,7 +38,7 @@ LOG_NAME=native
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$BENCH_DIR/lib.sh"
 
-usage() { sed -n '10,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '10,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 RECORD=0
 N=1000000
@@ -65,6 +68,15 @@ DEPTH=${DEPTH:-10000}
 Q_OLD=${Q_OLD:-0}
 TICKETD=${TICKETD:-$ROOT_DIR/build/ticketd}
 DATA_DIR=${DATA_DIR:-}
+DB_URL=${DB_URL:-}
+ENGINE=SQLite
+SERVE_DB=()
+if [ -n "$DB_URL" ]; then
+    [ -n "$DATA_DIR" ] && [ -f "$DATA_DIR/ticketd.db" ] ||
+        die "DB_URL needs DATA_DIR holding the SQLite store it was copied from"
+    ENGINE=PostgreSQL
+    SERVE_DB=(--db "$DB_URL")
+fi
 if [ $((DEPTH % PAGE)) -ne 0 ] || [ "$DEPTH" -lt "$PAGE" ]; then die "DEPTH must be a multiple of $PAGE"; fi
 [ "$SAMPLE" -ge 10 ] || die "SAMPLE must be at least 10 (N=$N gives $SAMPLE)"
 AIM_US=2000     # issue 13: p99 < 2 ms
@@ -101,7 +113,7 @@ NT=$(sql 'SELECT count(*) FROM tickets WHERE deleted_at IS NULL')
 
 free_port TP 18080 "${TICKETD_PORT:-}"
 BASE="http://127.0.0.1:$TP"
-start_ticketd ticketd ticketd "$TP" /ticketd/v1/openapi.json "$DATA"
+start_ticketd ticketd ticketd "$TP" /ticketd/v1/openapi.json "$DATA" ${SERVE_DB[@]+"${SERVE_DB[@]}"}
 api_ok GET /ticketd/v1/me >/dev/null
 
 # ---------------------------------------------------------------- the sample's PATCHes
@@ -365,7 +377,7 @@ LOGGED=$(grep -v '^[^ ]* info ' "$WORK/ticketd.log" || true)
 report() {
     local key p99 m met=0 all=0 dr dp
     echo "- N=$NT tickets (seeded in ${SEED_SECS:-n/a} s), commit $COMMIT, $NOW"
-    echo "- wrk -t$THREADS -c$CONNS -d$DURATION --latency --timeout $WRK_TIMEOUT (warm-up $WARMUP) on GET $L&...; ticketd --threads $SERVER_THREADS, SQLite; $(nproc) cores${CPU_MODEL:+, $CPU_MODEL}"
+    echo "- wrk -t$THREADS -c$CONNS -d$DURATION --latency --timeout $WRK_TIMEOUT (warm-up $WARMUP) on GET $L&...; ticketd --threads $SERVER_THREADS, $ENGINE; $(nproc) cores${CPU_MODEL:+, $CPU_MODEL}"
     echo "- the data (\`ticketd seed\`): tickets one second apart; ticket i has teammate i % $TEAMMATES, client (i x 7919) % $CLIENTS, category i % 4 (Billing, Technical, Account, Other), tag-(i % 20) (one tag each), state new/open/inprogress/open/closed by i % 5, the words \"$Q_COMMON\" and kiwi<i % 1000> in its message; then $PATCHED random tickets PATCHed through the API (${PATCH_SECS:-n/a} s) with the team \"Bench team\" and no assignee, 1 in 10 of them also the tag bench-rare ($((PATCHED / 10 + (PATCHED % 10 > 0))) tickets); every other ticket has no team"
     echo "- the middle ticket's time: $MID; the deep cursor: $((DEPTH / PAGE)) pages of $PAGE walked with curl, $DEPTH distinct ids"
     echo
@@ -402,9 +414,9 @@ echo
 echo "$REPORT"
 
 if [ "$RECORD" -eq 1 ]; then
-    record_results "$NOW: /ticketd/v1 list, N=$NT, commit $COMMIT" \
+    record_results "$NOW: /ticketd/v1 list ($ENGINE), N=$NT, commit $COMMIT" \
         "$(env_cmdline "bench/native.sh --record $N" DURATION WARMUP CONNS WRK_TIMEOUT \
-            SERVER_THREADS TEAMMATES CLIENTS SAMPLE DEPTH DATA_DIR Q_OLD ONLY TICKETD)"
+            SERVER_THREADS TEAMMATES CLIENTS SAMPLE DEPTH DATA_DIR DB_URL Q_OLD ONLY TICKETD)"
 fi
 
 for key in "${SHAPES[@]}"; do
