@@ -93,10 +93,16 @@ static status session(struct pconn *c, diag *d)
     }
     PQsetNoticeProcessor(c->h, notice, NULL);
     /* Generic plans: a statement is planned once per connection, not at every run (planning
-     * the list's six-table join cost ~2.5 ms a request; measured 3.7 -> 1.2 ms per list). */
+     * the list's six-table join cost ~2.5 ms a request; measured 3.7 -> 1.2 ms per list).
+     * No parallel workers: at 1M tickets the generic plan of every list page was a Gather
+     * Merge of two workers, each reading the page (3 x 51 rows) after a start that cost
+     * 50-500 ms a request; our statements read a page. No JIT either: a generic plan's
+     * estimate (a walk that tests each row for a common word) passed jit_above_cost and
+     * compiled for 0.7 s to run 64 key lookups. */
     PGresult *r = PQexec(c->h, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; "
                                "SET standard_conforming_strings = on; "
-                               "SET plan_cache_mode = force_generic_plan");
+                               "SET plan_cache_mode = force_generic_plan; "
+                               "SET max_parallel_workers_per_gather = 0; SET jit = off");
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
     c->epoch++;
