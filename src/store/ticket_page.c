@@ -120,10 +120,45 @@ static const char *off_col(const ticket_page_filter *f, int64_t *from, int64_t *
     return updated ? "t.updated_at" : "t.created_at";
 }
 
-/* Picks how the page is read (BY_*), and for BY_TAG which tag. */
-static status choose_plan(db *c, int64_t ws, const ticket_page_filter *f, arena *a, int *by,
-                          size_t *tag)
+/* PostgreSQL: whether q matches at least 1 in LIMIT_PAGE_WORD_SHARE of the workspace's newest
+ * LIMIT_PAGE_WORD_PROBE tickets, each tested by its id. GIN gives a word's matches only as a
+ * whole bitmap (a word in every ticket: every entry read before the first row, tens of ms at
+ * 1M), so a word that common is not counted: the page walks the sort's index and tests each
+ * row (pg_fts_test), which needs about limit / share rows. */
+static status pg_word_common(db *c, int64_t ws, const char *match, bool *common)
 {
+    db_stmt *s = db_prepare(c, "SELECT count(*) FROM (SELECT t.id FROM tickets t WHERE "
+                               "t.workspace_id = ? AND t.deleted_at IS NULL ORDER BY "
+                               "t.created_at DESC, t.id DESC LIMIT ?) x WHERE (SELECT f.doc FROM "
+                               "ticket_fts f WHERE f.ticket_id = x.id) @@ (SELECT "
+                               "ticket_fts_query(?))");
+    if (!s) return ST_INTERNAL;
+    db_bind_int(s, 1, ws);
+    db_bind_int(s, 2, LIMIT_PAGE_WORD_PROBE);
+    db_bind_text(s, 3, match);
+    int64_t n;
+    status st = count_run(s, &n);
+    *common = !st && n * LIMIT_PAGE_WORD_SHARE >= LIMIT_PAGE_WORD_PROBE;
+    return st;
+}
+
+/* PostgreSQL: the words' test of one row by its id (the tsquery made once per statement). A
+ * scalar subquery, not EXISTS: the planner turns an EXISTS into a join with the whole match
+ * set (the generic plan guesses 0.5 % of the tickets match). */
+static const char *pg_fts_test(const char *col, arena *a)
+{
+    return arena_printf(a,
+                        "(SELECT f.doc FROM ticket_fts f WHERE f.ticket_id = %s) @@ (SELECT "
+                        "ticket_fts_query(?))",
+                        col);
+}
+
+/* Picks how the page is read (BY_*), and for BY_TAG which tag. *common: PostgreSQL found q
+ * common (pg_word_common) and did not count its matches. */
+static status choose_plan(db *c, int64_t ws, const ticket_page_filter *f, arena *a, int *by,
+                          size_t *tag, bool *common)
+{
+    *common = false;
     *by = BY_WALK;
     *tag = 0;
     int64_t from, to;
@@ -144,7 +179,9 @@ static status choose_plan(db *c, int64_t ws, const ticket_page_filter *f, arena 
         if (rc < 0) return step_status(rc);
         if (n < best) best = n, *by = BY_TAG, *tag = i;
     }
-    if (f->match) {
+    if (f->match && c->drv == &db_pg_driver && (st = pg_word_common(c, ws, f->match, common)))
+        return st;
+    if (f->match && !*common) {
         where w = {.a = a};
         w_text(&w, f->match);
         int64_t n;
@@ -551,7 +588,8 @@ status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *
     f = &spelled;
     int by;
     size_t drive_tag;
-    status st = choose_plan(c, ws, f, a, &by, &drive_tag);
+    bool common;
+    status st = choose_plan(c, ws, f, a, &by, &drive_tag, &common);
     if (st) return st;
     bool sqlite = c->drv == &db_sqlite_driver;
     where w = {.a = a, .sql = "t.workspace_id = ? AND t.deleted_at IS NULL"};
@@ -609,8 +647,10 @@ status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *
     bool by_rowid = plain_q && (by == BY_WALK || by == BY_WORDS) && f->sort != TICKET_SORT_UPDATED;
     if (f->match && !tested && !by_rowid) {
         /* Driven, or walked with the match list as a set: a per-row test (FTS5 with rowid = ?)
-         * reads the whole doclist of a prefix term for every row, far slower. */
-        w_and(&w, sql_fts_ids(c, "t.id", a));
+         * reads the whole doclist of a prefix term for every row, far slower. PostgreSQL
+         * tests each row read (a key lookup in ticket_fts) when the word is common: its set
+         * would be most of the store, read whole from GIN first. */
+        w_and(&w, common ? pg_fts_test("t.id", a) : sql_fts_ids(c, "t.id", a));
         w_text(&w, f->match);
     }
     int64_t off_from, off_to;

@@ -25,6 +25,10 @@
 /* A common q read for a /ticketd/v1 page tries at most this many rows per row of the page in
  * one plan before the next (store/ticket_page.c rowid_page, tested_page). */
 #define LIMIT_PAGE_MATCH_TESTS 4
+/* PostgreSQL: a q that matches at least 1 in SHARE of the newest PROBE tickets is walked with
+ * a test of each row rather than counted in the word index (ticket_page.c pg_word_common). */
+#define LIMIT_PAGE_WORD_PROBE 64
+#define LIMIT_PAGE_WORD_SHARE 8
 
 /* SQLite page caches, KiB per connection: each reading thread's, and the one writer's (its
  * inserts land on random leaves of the uuid indexes). No memory-mapped I/O: every mapped page
