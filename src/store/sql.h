@@ -39,12 +39,14 @@ char *sql_fts_has(db *c, const char *col, const char *match, arena *a);
  * doclist of every term it starts before the first row, plain terms it reads in rowid order
  * and stops at the LIMIT. Same rows, read within the same transaction. */
 const char *sql_fts_terms(db *c, const char *match, arena *a);
-/* The rows a match expression (sql_fts_terms') counted up to cap, remembered per connection
- * with the words' terms (SQLite: cleared by any commit, as they are): choose_plan's count of a
- * word's matches read ~7,000 doclist entries, ~0.4 ms, on every request. get: false when not
- * remembered (then count and put, in the same transaction). */
-bool sql_fts_count_get(db *c, const char *match, int64_t cap, int64_t *n);
-void sql_fts_count_put(db *c, const char *match, int64_t cap, int64_t n);
+/* A count that chooses a list's plan, remembered per connection with the words' terms
+ * (SQLite: cleared by any commit, as they are), by what was counted (`what`: a match expression
+ * of sql_fts_terms, or a range's own key) and the cap it was counted up to: choose_plan's count
+ * of a common word's matches or of a wide time range read ~7,000 entries (0.4-0.7 ms at 1M
+ * tickets) on every request. get: false when not remembered (then count and put, in the same
+ * transaction). */
+bool sql_plan_count_get(db *c, const char *what, int64_t cap, int64_t *n);
+void sql_plan_count_put(db *c, const char *what, int64_t cap, int64_t n);
 /* " IN (?, ?, …)" with n placeholders, in the arena. */
 char *in_list(arena *a, size_t n);
 /* Runs an `INSERT … RETURNING id` and stores the new row's id. */

@@ -884,9 +884,9 @@ struct fts_memo {
     } e[LIMIT_FTS_MEMO];
     size_t next_count;
     struct {
-        char *match; /* owned; NULL: a free slot */
+        char *what; /* owned; NULL: a free slot */
         int64_t cap, n;
-    } k[LIMIT_FTS_MEMO]; /* sql_fts_count_get/put */
+    } k[LIMIT_FTS_MEMO]; /* sql_plan_count_get/put */
 };
 
 static void fts_memo_clear(struct fts_memo *m)
@@ -895,8 +895,8 @@ static void fts_memo_clear(struct fts_memo *m)
         free(m->e[i].word);
         free(m->e[i].terms);
         m->e[i].word = m->e[i].terms = NULL;
-        free(m->k[i].match);
-        m->k[i].match = NULL;
+        free(m->k[i].what);
+        m->k[i].what = NULL;
     }
     m->next = m->next_count = 0;
 }
@@ -951,27 +951,27 @@ static status word_terms(db *c, struct fts_memo *m, const char *word, arena *a, 
     return ST_OK;
 }
 
-bool sql_fts_count_get(db *c, const char *match, int64_t cap, int64_t *n)
+bool sql_plan_count_get(db *c, const char *what, int64_t cap, int64_t *n)
 {
-    struct fts_memo *m = c->drv == &db_sqlite_driver && match ? fts_memo_get(c) : NULL;
+    struct fts_memo *m = c->drv == &db_sqlite_driver && what ? fts_memo_get(c) : NULL;
     for (size_t i = 0; m && i < LIMIT_FTS_MEMO; i++)
-        if (m->k[i].match && m->k[i].cap == cap && !strcmp(m->k[i].match, match)) {
+        if (m->k[i].what && m->k[i].cap == cap && !strcmp(m->k[i].what, what)) {
             *n = m->k[i].n;
             return true;
         }
     return false;
 }
 
-void sql_fts_count_put(db *c, const char *match, int64_t cap, int64_t n)
+void sql_plan_count_put(db *c, const char *what, int64_t cap, int64_t n)
 {
-    /* Only right after sql_fts_count_get missed in the same transaction: the memo's version
+    /* Only right after sql_plan_count_get missed in the same transaction: the memo's version
      * was read then. */
-    struct fts_memo *m = c->drv == &db_sqlite_driver && match ? c->fts_memo : NULL;
+    struct fts_memo *m = c->drv == &db_sqlite_driver && what ? c->fts_memo : NULL;
     if (!m) return;
     size_t i = m->next_count;
     m->next_count = (i + 1) % LIMIT_FTS_MEMO;
-    free(m->k[i].match);
-    m->k[i].match = xstrdup(match);
+    free(m->k[i].what);
+    m->k[i].what = xstrdup(what);
     m->k[i].cap = cap;
     m->k[i].n = n;
 }

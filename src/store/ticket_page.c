@@ -185,13 +185,13 @@ static status choose_plan(db *c, int64_t ws, const ticket_page_filter *f, arena 
         where w = {.a = a};
         w_text(&w, f->match);
         int64_t n;
-        if (!sql_fts_count_get(c, f->match, cap, &n)) {
+        if (!sql_plan_count_get(c, f->match, cap, &n)) {
             if ((st = count_upto(c,
                                  arena_printf(a, "SELECT 1 FROM ticket_fts WHERE %s",
                                               sql_fts_match(c, "ticket_fts", a)),
                                  &w, cap, a, &n)))
                 return st;
-            sql_fts_count_put(c, f->match, cap, n);
+            sql_plan_count_put(c, f->match, cap, n);
         }
         if (n < best) best = n, *by = BY_WORDS;
     }
@@ -201,9 +201,14 @@ static status choose_plan(db *c, int64_t ws, const ticket_page_filter *f, arena 
         if (from != NULL_INT) w_and(&w, arena_printf(a, "%s >= ?", col)), w_int(&w, from);
         if (to != NULL_INT) w_and(&w, arena_printf(a, "%s < ?", col)), w_int(&w, to);
         int64_t n;
-        if ((st = count_upto(c, arena_printf(a, "SELECT 1 FROM tickets t WHERE %s", w.sql), &w, cap,
-                             a, &n)))
-            return st;
+        const char *what = arena_printf(a, "%lld %s %lld %lld", (long long)ws, col, (long long)from,
+                                        (long long)to);
+        if (!sql_plan_count_get(c, what, cap, &n)) {
+            if ((st = count_upto(c, arena_printf(a, "SELECT 1 FROM tickets t WHERE %s", w.sql), &w,
+                                 cap, a, &n)))
+                return st;
+            sql_plan_count_put(c, what, cap, n);
+        }
         if (n < best) best = n, *by = BY_RANGE;
     }
     return ST_OK;
