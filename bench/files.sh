@@ -258,23 +258,9 @@ cmp -s "$WORK/nginx-upload.json" "$SHM/upload.json" || die "nginx did not answer
 # ---------------------------------------------------------------- wrk
 declare -A ERRS WRKARGS SPLIT CPU WAIT
 
-# A server's CPU time so far (user + system, all threads) in clock ticks, from /proc/PID/stat,
-# and the time its threads spent runnable but waiting for a core (ns, the second field of
-# /proc/PID/task/TID/schedstat); nginx's are its workers' (children of PIDS[nginx]). Over a run,
-# divided by its requests: the CPU per request, which the other processes on the machine (and
-# its load average) move far less than they move req/s, and the run-queue wait per request,
-# which says whether a server answering slowly was idle or starved of a core.
-CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
-server_pids() { # server
-    echo "${PIDS[$1]}"
-    [ "$1" = ticketd ] || pgrep -P "${PIDS[$1]}" 2>/dev/null || true
-}
-cpu_ticks() { # server
-    local p
-    for p in $(server_pids "$1"); do
-        awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null || true
-    done | awk '{ s += $1 } END { print s + 0 }'
-}
+# The time a server's threads spent runnable but waiting for a core (ns, the second field of
+# /proc/PID/task/TID/schedstat; nginx's: its workers'), beside lib.sh's cpu_ticks: over a run,
+# divided by its requests, whether a server answering slowly was idle or starved of a core.
 runq_ns() { # server
     local p
     for p in $(server_pids "$1"); do

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, fork, spawn } from 'node:child_process';
+import { jsonCall } from './call.mjs';
 import { startServer, uniq, sql } from '../tests/api/lib/harness.mjs';
 
 const BINS = (process.env.BINS || process.env.TICKETD_BIN || 'build/ticketd').split(',');
@@ -19,21 +20,7 @@ const ROUNDS = Number(process.env.ROUNDS || 2);
 const CONC = 16;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-function call(s, method, p, body) {
-  return new Promise((resolve, reject) => {
-    const data = body ? JSON.stringify(body) : '';
-    const req = http.request(`${s.base}${p}`, {
-      method, agent,
-      headers: { authorization: `Bearer ${s.key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
-    }, (res) => {
-      let t = '';
-      res.on('data', (c) => (t += c));
-      res.on('end', () => resolve({ status: res.statusCode, json: t ? JSON.parse(t) : undefined }));
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
-}
+const call = (s, method, path, body) => jsonCall(agent, s, method, path, body);
 
 function cpuMs(pid) {
   const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -22,6 +22,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import { fork } from 'node:child_process';
 import os from 'node:os';
+import { jsonCall } from './call.mjs';
 import { startServer, freePort, uniq, sql } from '../tests/api/lib/harness.mjs';
 
 const RATE = Number(process.env.RATE || 2000);
@@ -32,21 +33,7 @@ const THREADS = String(process.env.SERVER_THREADS || 2);
 const PHASES = new Set((process.env.PHASES || 'create,delivery,down,held,drain').split(','));
 const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
 
-function call(s, method, path, body) {
-  return new Promise((resolve, reject) => {
-    const data = body ? JSON.stringify(body) : '';
-    const req = http.request(`${s.base}${path}`, {
-      method, agent,
-      headers: { authorization: `Bearer ${s.key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
-    }, (res) => {
-      let t = '';
-      res.on('data', (c) => (t += c));
-      res.on('end', () => resolve({ status: res.statusCode, json: t ? JSON.parse(t) : undefined }));
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
-}
+const call = (s, method, path, body) => jsonCall(agent, s, method, path, body);
 
 const ms3 = (x) => Number(x.toFixed(3));
 const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
