@@ -377,7 +377,8 @@ static int lru_slot(const blob_store *bs, bool mem)
  * the cache was at generation gen, in the least recently used slot; nothing if a name changed
  * since (the file may be the replaced one). Blobs in memory past LIMIT_BLOB_MEM_BYTES go
  * first, the least recently used of them. */
-static void cache(blob_store *bs, const char *hash, uint64_t key, uint64_t gen, const blob_view *v)
+static void cache_put(blob_store *bs, const char *hash, uint64_t key, uint64_t gen,
+                      const blob_view *v)
 {
     pthread_mutex_lock(&bs->lock);
     if (gen != bs->gen || slot_of(bs, hash, key) >= 0) goto out;
@@ -456,7 +457,7 @@ status blob_open(blob_store *bs, const char *hash, blob_view *out)
     uint64_t gen = bs->gen;
     pthread_mutex_unlock(&bs->lock);
     status st = read_blob(bs, hash, out);
-    if (!st) cache(bs, hash, key, gen, out);
+    if (!st) cache_put(bs, hash, key, gen, out);
     return st;
 }
 

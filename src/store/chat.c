@@ -431,7 +431,7 @@ status store_message_insert(db *c, int64_t ws, int64_t chat_id, message_row *r)
     db_bind_int(s, 5, r->from_owner);
     db_bind_int(s, 6, r->created_at);
     r->id = 0; /* nobody reads it: the INSERT may be held back (PostgreSQL) */
-    return run_later(s, NULL, NULL);
+    return run_or_hold(s, NULL, NULL);
 }
 
 status store_message_list(db *c, int64_t ws, int64_t chat_id, const list_page *pg, arena *a,

@@ -51,7 +51,7 @@ struct db_driver {
      * returns rows; on_id (may be NULL) then gets the first column of its first row (an
      * INSERT's RETURNING id) once it has run. Its failure is reported by the next statement,
      * by sync or by the COMMIT. The caller resets s as after a step. NULL: the engine has no
-     * round trips to save (store.c's run_later steps it at once). */
+     * round trips to save (store.c's run_or_hold steps it at once). */
     status (*run_later)(db_stmt *s, void (*on_id)(void *arg, int64_t id), void *arg);
     /* Waits until every held-back run of run_later has run: the first failure among them
      * (nothing else of the transaction runs after it). NULL: nothing is ever held back. */
@@ -192,7 +192,7 @@ static inline void db_reset(db_stmt *s)
 {
     DRV(s)->reset(s);
 }
-/* Whether the engine may hold a run back (db_driver.run_later); store.c's run_later uses it. */
+/* Whether the engine may hold a run back (db_driver.run_later); store.c's run_or_hold uses it. */
 static inline bool db_defers(db_stmt *s)
 {
     return DRV(s)->run_later != NULL;

@@ -55,9 +55,9 @@ status run_insert(db_stmt *s, int64_t *id);
  * where the engine has round trips (db.h run_later), at once elsewhere; on_id (may be NULL)
  * gets its first row's first column once it has run. Resets s. A failure held back is reported
  * by a later statement, store_sync or the COMMIT: core syncs before a write answers. */
-status run_later(db_stmt *s, void (*on_id)(void *arg, int64_t id), void *arg);
+status run_or_hold(db_stmt *s, void (*on_id)(void *arg, int64_t id), void *arg);
 /* An event's INSERT (store_event_insert: `… RETURNING id`, written at `at`) run through
- * run_later, its id noted in c's write transaction for the webhook outbox's one INSERT before
+ * run_or_hold, its id noted in c's write transaction for the webhook outbox's one INSERT before
  * COMMIT (store_webhook_flush). */
 status run_event_insert(db *c, db_stmt *s, int64_t at);
 

@@ -314,7 +314,7 @@ static status fts_flush(db *c)
 
 /* The webhook outbox's queueing lives here, beside the COMMIT it runs before (the rest of the
  * outbox's SQL is store/webhook.c's). An event's id arrives when its INSERT has run, which on
- * PostgreSQL may be a round trip later (run_later). */
+ * PostgreSQL may be a round trip later (run_or_hold). */
 static void note_event_id(void *arg, int64_t id)
 {
     db *c = arg;
@@ -326,7 +326,7 @@ status run_event_insert(db *c, db_stmt *s, int64_t at)
 {
     if (!s) return ST_INTERNAL;
     if (!c->outbox_at) c->outbox_at = at; /* the first event's time: the deliveries' uuids */
-    return run_later(s, note_event_id, c);
+    return run_or_hold(s, note_event_id, c);
 }
 
 static void outbox_forget(db *c)
@@ -650,7 +650,7 @@ status run_insert(db_stmt *s, int64_t *id)
     return step_status(rc);
 }
 
-status run_later(db_stmt *s, void (*on_id)(void *arg, int64_t id), void *arg)
+status run_or_hold(db_stmt *s, void (*on_id)(void *arg, int64_t id), void *arg)
 {
     if (!s) return ST_INTERNAL;
     if (db_defers(s)) {

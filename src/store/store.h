@@ -137,7 +137,7 @@ status store_setting_get(db *c, const char *name, arena *a, char **out) WUR;
 
 /* ---- tickets and replies ---- */
 /* t->id: 0 (filled with the new row's), or the id its chat handed out (chat_row ticket_id),
- * which lets the INSERT be held back to the next round trip (sql.h run_later). */
+ * which lets the INSERT be held back to the next round trip (sql.h run_or_hold). */
 status store_ticket_insert(db *c, int64_t ws, ticket_row *t) WUR;
 /* Writes the mutable columns: title, description, state, is_open, category, subcategory,
  * user, language, team, circumstance, ongoing_at, completed_at, updated_at. */
@@ -152,7 +152,7 @@ status store_ticket_list(db *c, int64_t ws, const ticket_filter *f, arena *a, ti
 status store_ticket_load_replies(db *c, ticket_row *t, size_t n, arena *a) WUR;
 
 status store_reply_insert(db *c, int64_t ws, int64_t ticket_id, reply_row *r) WUR; /* r->note */
-/* The same without r->id (0): held back to the next round trip on PostgreSQL (sql.h run_later);
+/* The same without r->id (0): held back to the next round trip on PostgreSQL (sql.h run_or_hold);
  * for a reply that no later statement of the write names by id. */
 status store_reply_insert_later(db *c, int64_t ws, int64_t ticket_id, reply_row *r) WUR;
 /* One reply or note of a ticket by uuid, with its author and assets; ST_NOT_FOUND. */
@@ -210,7 +210,7 @@ status store_chat_list(db *c, int64_t ws, const list_page *pg, int64_t visible_t
                        chat_row **rows, size_t *n) WUR;
 
 /* r->id is not filled (0): the INSERT may be held back to the next round trip (sql.h
- * run_later). */
+ * run_or_hold). */
 status store_message_insert(db *c, int64_t ws, int64_t chat_id, message_row *r) WUR;
 status store_message_list(db *c, int64_t ws, int64_t chat_id, const list_page *pg, arena *a,
                           message_row **rows, size_t *n) WUR;

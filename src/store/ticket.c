@@ -118,7 +118,7 @@ status store_ticket_insert(db *c, int64_t ws, ticket_row *t)
     db_bind_int(s, 18, t->created_at);
     if (!t->id) return run_insert(s, &t->id);
     db_bind_int(s, 19, t->id);
-    return run_later(s, NULL, NULL);
+    return run_or_hold(s, NULL, NULL);
 }
 
 status store_ticket_update(db *c, int64_t ws, const ticket_row *t)
@@ -336,7 +336,7 @@ status store_reply_insert(db *c, int64_t ws, int64_t ticket_id, reply_row *r)
 status store_reply_insert_later(db *c, int64_t ws, int64_t ticket_id, reply_row *r)
 {
     r->id = 0;
-    return run_later(reply_insert(c, ws, ticket_id, r), NULL, NULL);
+    return run_or_hold(reply_insert(c, ws, ticket_id, r), NULL, NULL);
 }
 
 /* ---- one ticket's replies and notes, for ticketd's own API ---- */
