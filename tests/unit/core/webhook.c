@@ -251,14 +251,14 @@ static bool claimed(const webhook_delivery_row *rows, size_t n, int64_t id)
 }
 
 /* Records claimed delivery d's attempt as the worker does (core/webhook.c do_record). */
-static void record(unit_env *e, webhook_delivery_row *d, const char *status, int64_t code,
+static void record(unit_env *e, webhook_delivery_row *d, const char *outcome, int64_t code,
                    const char *answer, int64_t next_at)
 {
     bool had_last = d->last_at != NULL_INT;
-    d->status = (char *)status;
+    d->status = (char *)outcome;
     d->attempts++;
     d->next_at = next_at;
-    d->done_at = strcmp(status, "queued") ? next_at : NULL_INT;
+    d->done_at = strcmp(outcome, "queued") ? next_at : NULL_INT;
     d->last_at = 1000 * d->attempts;
     d->last_code = code;
     d->last_latency = 7;
