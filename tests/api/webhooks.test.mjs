@@ -11,7 +11,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import http from 'node:http';
-import { startServer, freePort, show, sql, uniq } from './lib/harness.mjs';
+import { startServer, freePort, show, sql, uniq, PG } from './lib/harness.mjs';
 import { nat, assertProblem } from './lib/native.mjs';
 import { apx } from './lib/apizee.mjs';
 
@@ -274,6 +274,25 @@ describe('webhooks across restarts and failures', () => {
       sql(a.dataDir, "SELECT count(*) FROM webhook_deliveries WHERE status = 'delivered'") === '5');
     assert.deepEqual([...new Set(rcv.got.map((g) => g.json.data.ticket_id))].sort(), ids.sort());
     for (const g of rcv.got) assert.equal(verify(g.headers['ticketd-signature'], g.raw, [w.secret]).length, 1);
+  });
+
+  // One statement moves every queued delivery of an endpoint made active again (their next_at):
+  // 20,000 of them passed what the writer's temp store held in memory, and with temp_store=FILE
+  // SQLite answered SQLITE_FULL (a 500, the endpoint left inactive). The rows are made by SQL:
+  // through the API they would take a minute.
+  test('an endpoint made active again with 20,000 queued deliveries: 200, and they are due', { skip: PG && 'SQLite temp store' }, async () => {
+    const a = await serve(['--webhook-allow-private', '--no-outbox-worker']);
+    const n = nat(a);
+    const w = (await n.post('/webhooks', { url: 'http://127.0.0.1:9/x', events: ['*'], active: false })).json;
+    await ticket(a); // an event for the deliveries to carry
+    sql(a.dataDir, `WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 20000)
+      INSERT INTO webhook_deliveries (uuid, workspace_id, webhook_id, event_id, ticket_id, status, next_at, created_at)
+      SELECT lower(hex(randomblob(16))), e.workspace_id, h.id, e.id, e.ticket_id, 'queued', 1000 + i, 1000
+      FROM k, (SELECT * FROM events ORDER BY id DESC LIMIT 1) e, webhooks h WHERE h.uuid = '${w.id}';`);
+    const p = await n.ok('PATCH', `/webhooks/${w.id}`, { active: true });
+    assert.equal(p.active, true);
+    assert.equal(sql(a.dataDir, `SELECT count(*) FROM webhook_deliveries d JOIN webhooks h ON h.id = d.webhook_id WHERE h.uuid = '${w.id}' AND d.status = 'queued' AND d.next_at > 1000 + 20000`), '20000');
+    await a.stop();
   });
 
   test('--no-outbox-worker queues deliveries and sends none; a start without it sends them all', async () => {
