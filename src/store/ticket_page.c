@@ -68,6 +68,13 @@ static void w_ids(db *c, where *w, const char *col, const id_set *ids, arena *a)
     w_text(w, ids_json(ids, a));
 }
 
+/* The page driven by one tag's tickets (BY_TAG): `t.id IN` that tag's ids. */
+static void w_tag_drives(where *w, int64_t tag_id)
+{
+    w_and(w, "t.id IN (SELECT tt.ticket_id FROM ticket_tags tt WHERE tt.tag_id = ?)");
+    w_int(w, tag_id);
+}
+
 /* What a page is read by. A walk goes down the sort's index (alone or after an equality
  * filter) and tests the other filters row by row: it stops at the page, so it costs about
  * limit / (the filters' share of the tickets) rows. When a filter that is not on that index
@@ -625,8 +632,7 @@ status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *
     bool tag_rowid = sqlite && !f->match && f->tags.n && (by == BY_WALK || by == BY_TAG) &&
                      f->sort != TICKET_SORT_UPDATED;
     if (by == BY_TAG && !tag_rowid) {
-        w_and(&w, "t.id IN (SELECT tt.ticket_id FROM ticket_tags tt WHERE tt.tag_id = ?)");
-        w_int(&w, f->tags.ids[drive_tag]);
+        w_tag_drives(&w, f->tags.ids[drive_tag]);
     }
     if (f->tags.n == 1 && (by != BY_TAG || tag_rowid)) {
         w_and(&w, "EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND "
@@ -699,8 +705,7 @@ status store_ticket_page(db *c, int64_t ws, const ticket_page_filter *f, arena *
     }
     if (tag_rowid && (st = rowid_page(c, ws, f, &w, &tag, a, &page_ids))) return st;
     if (tag_rowid && by == BY_TAG && !page_ids) { /* driven by the tag's tickets after all */
-        w_and(&w, "t.id IN (SELECT tt.ticket_id FROM ticket_tags tt WHERE tt.tag_id = ?)");
-        w_int(&w, f->tags.ids[drive_tag]);
+        w_tag_drives(&w, f->tags.ids[drive_tag]);
     }
     if (tested && !page_ids) {
         /* the orders disagree, or the filters keep few matches: test each row of the walk */
