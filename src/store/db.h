@@ -61,6 +61,13 @@ struct db_driver {
      * a write transaction begun after this one might append to it instead of starting it
      * over. NULL: the engine needs none. */
     status (*checkpoint)(db *c, bool *in_log);
+    /* Background upkeep of the word index (SQLite: FTS5's b-trees, one more per commit that
+     * touched a document). fts_trees: how many it has now. fts_merge: one bounded step of
+     * merging all of them into one (start: a new merge of every tree; otherwise the merge
+     * under way goes on); *worked: the step merged something (false: nothing left to merge).
+     * NULL: the engine keeps its own index in shape (PostgreSQL's GIN). */
+    status (*fts_trees)(db *c, int *n);
+    status (*fts_merge)(db *c, bool start, bool *worked);
     /* Called on the writer connection when checkpoints run in the background instead. */
     status (*writer_no_autocheckpoint)(db *c);
     /* Called on the writer connection once opened: its own sizing (SQLite: a larger page

@@ -291,6 +291,36 @@ static status sq_checkpoint(db *base, bool *in_log)
     return rc == SQLITE_OK || rc == SQLITE_BUSY ? ST_OK : ST_INTERNAL;
 }
 
+/* FTS5 keeps a row in ticket_fts_idx for the first term of each leaf page run of a b-tree
+ * (segment), so its distinct segids are the trees a search seeks through. */
+static status sq_fts_trees(db *base, int *n)
+{
+    struct sconn *c = (struct sconn *)base;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(c->h, "SELECT count(DISTINCT segid) FROM ticket_fts_idx", -1, &s,
+                                NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_step(s);
+    *n = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW ? ST_OK : ST_INTERNAL;
+}
+
+/* FTS5's 'merge' command: -N first puts every tree on one level and merges them, N then goes
+ * on with the merge under way, writing about N leaf pages a step (a step ends at a term's end,
+ * so the doclist of a word in every ticket makes one step of ~100 ms at 1M tickets); it did
+ * something when the connection's change count moved by 2 or more (FTS5's documentation). */
+static status sq_fts_merge(db *base, bool start, bool *worked)
+{
+    struct sconn *c = (struct sconn *)base;
+    int before = sqlite3_total_changes(c->h);
+    status st = sq_exec(base, start ? "INSERT INTO ticket_fts (ticket_fts, rank) VALUES ('merge', "
+                                      "-" LIMIT_FTS_MERGE_PAGES ")"
+                                    : "INSERT INTO ticket_fts (ticket_fts, rank) VALUES ('merge', "
+                                      LIMIT_FTS_MERGE_PAGES ")");
+    *worked = !st && sqlite3_total_changes(c->h) - before >= 2;
+    return st;
+}
+
 static status sq_writer_no_autocheckpoint(db *base)
 {
     return sq_exec(base, "PRAGMA wal_autocheckpoint=0");
@@ -335,6 +365,8 @@ const struct db_driver db_sqlite_driver = {
     .rollback = sq_rollback,
     .backup = sq_backup,
     .checkpoint = sq_checkpoint,
+    .fts_trees = sq_fts_trees,
+    .fts_merge = sq_fts_merge,
     .writer_no_autocheckpoint = sq_writer_no_autocheckpoint,
     .writer_tune = sq_writer_tune,
     .migrations = schema_sqlite,

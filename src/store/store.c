@@ -28,6 +28,8 @@ struct store {
      * because no other connection of ours changes the file under it. */
     pthread_mutex_t write_lock;
     db *writer;
+    uint64_t commits;     /* the writer's transactions committed (write_lock) */
+    int64_t committed_at; /* time_mono_us() of the last (write_lock) */
     pthread_mutex_t lock; /* guards conns */
     /* The background checkpointer (serve only): keeps log upkeep off the commit path. */
     pthread_t maint;
@@ -235,11 +237,73 @@ static void checkpoint_round(store *s, db *c)
     pthread_mutex_unlock(&s->write_lock);
 }
 
+/* The word index's upkeep (db.h fts_merge). Each commit that touched a search document adds a
+ * b-tree to FTS5's index and FTS5's own merging leaves 10-20 of them at 1M tickets (22 after
+ * `ticketd seed` and 2,000 PATCHes); a search that tests rows one by one against a word
+ * (ticket_page.c tested_page) seeks through every one: q=benchmark&sort=updated took 5.6 ms of
+ * CPU a page over 11 trees, 1.5 ms over one. So after commits, when the index has more than
+ * one tree and the writer has been idle a second, the checkpointer merges them all into one,
+ * in steps on the writer connection
+ * between its batches (a step ends at a term's end: ~100 ms for the doclist of a word in a
+ * million tickets, the writes waiting meanwhile), the steps taking a quarter of the time at
+ * most; after a merge, no other for LIMIT_FTS_MERGE_REST times as long as it took (a whole
+ * merge at 1M tickets is ~1.8 s of work: one per ~90 s at most, ~2 % of the writer's time). */
+struct fts_upkeep {
+    uint64_t looked;    /* s->commits when the trees were last counted */
+    bool merging;       /* a merge is under way */
+    int64_t spent_us;   /* its steps' time so far */
+    int64_t rest_until; /* time_mono_us() before which nothing runs */
+};
+
+/* One step of the merge (writer held). A new one begins when there are more trees than one,
+ * looked at after commits once the writer has committed nothing for a second (a burst of
+ * writes is not slowed by a merge; FTS5's own merging bounds the trees meanwhile). */
+static status fts_step(store *s, struct fts_upkeep *u, int64_t now, bool *worked)
+{
+    *worked = false;
+    if (!u->merging && (s->commits == u->looked ||
+                        now - s->committed_at < LIMIT_FTS_MERGE_IDLE_MS * 1000))
+        return ST_OK;
+    status st = writer_open(s);
+    bool start = false;
+    if (!st && !u->merging) {
+        int trees = 0;
+        u->looked = s->commits;
+        st = s->drv->fts_trees(s->writer, &trees);
+        start = u->merging = !st && trees > 1;
+        u->spent_us = 0;
+    }
+    if (!st && u->merging) st = s->drv->fts_merge(s->writer, start, worked);
+    return st;
+}
+
+static void fts_round(store *s, struct fts_upkeep *u)
+{
+    int64_t begun = time_mono_us(), now = begun;
+    if (!s->drv->fts_merge || now < u->rest_until) return;
+    bool worked = false;
+    status st = ST_OK;
+    do {
+        pthread_mutex_lock(&s->write_lock);
+        st = fts_step(s, u, now, &worked);
+        pthread_mutex_unlock(&s->write_lock);
+        now = time_mono_us();
+    } while (!st && worked && now - begun < LIMIT_FTS_MERGE_ROUND_MS * 1000);
+    if (st) log_error("store: the word index's merge failed");
+    if (!u->merging) return; /* nothing to merge */
+    u->spent_us += now - begun;
+    u->rest_until = now + (now - begun) * (LIMIT_FTS_MERGE_DUTY - 1);
+    if (!st && worked) return;
+    u->merging = false; /* merged into one, or failed: tried again after a minute */
+    u->rest_until = now + (st ? 60 * 1000 * 1000 : u->spent_us * LIMIT_FTS_MERGE_REST);
+}
+
 static void *maintain(void *arg)
 {
     store *s = arg;
     db *c = NULL;
     diag d = {0};
+    struct fts_upkeep fts = {.looked = UINT64_MAX}; /* counted at the first round */
     if (conn_open(s, &c, &d)) {
         log_error("store: checkpointer: %s", d.msg);
         return NULL;
@@ -254,6 +318,7 @@ static void *maintain(void *arg)
         if (s->maint_stop) break;
         pthread_mutex_unlock(&s->maint_lock);
         checkpoint_round(s, c);
+        fts_round(s, &fts);
         pthread_mutex_lock(&s->maint_lock);
     }
     pthread_mutex_unlock(&s->maint_lock);
@@ -443,6 +508,7 @@ static void run_batch(store *s, store_job *batch)
         if (!committed) committed = outbox_flush(s->writer, &queued);
         if (!committed) committed = db_commit(s->writer);
         if (committed) db_rollback(s->writer);
+        if (!committed) s->commits++, s->committed_at = time_mono_us();
         for (store_job *j = batch; !committed && j; j = j->next)
             if (j->after && j->ran_ok) j->after(s->writer, j->arg);
     }
@@ -552,6 +618,7 @@ status store_write_end(store *s, bool commit)
     if (commit && !st) st = outbox_flush(s->writer, &queued);
     if (commit && !st) st = db_commit(s->writer);
     if (!commit || st) db_rollback(s->writer);
+    if (commit && !st) s->commits++, s->committed_at = time_mono_us();
     pthread_mutex_unlock(&s->write_lock);
     if (commit && !st && queued && deliveries_queued) deliveries_queued();
     return st;

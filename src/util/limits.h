@@ -25,6 +25,15 @@
 /* A common q read for a /ticketd/v1 page tries at most this many rows per row of the page in
  * one plan before the next (store/ticket_page.c rowid_page, tested_page). */
 #define LIMIT_PAGE_MATCH_TESTS 4
+/* SQLite's word index merged back into one b-tree by the checkpointer (store.c fts_round):
+ * leaf pages a step writes (a string: it is spliced into the statement), the share of the
+ * time the steps of a merge may take, and the rest after a merge, in multiples of the time
+ * the merge took. */
+#define LIMIT_FTS_MERGE_PAGES "64"
+#define LIMIT_FTS_MERGE_DUTY  4  /* a step of t, then at least (DUTY - 1) x t of rest */
+#define LIMIT_FTS_MERGE_REST  50 /* after a merge of t in all, t x REST before the next */
+#define LIMIT_FTS_MERGE_IDLE_MS  1000 /* a merge begins after this long without a commit */
+#define LIMIT_FTS_MERGE_ROUND_MS 25   /* steps back to back, then the rest */
 /* PostgreSQL: a q that matches at least 1 in SHARE of the newest PROBE tickets is walked with
  * a test of each row rather than counted in the word index (ticket_page.c pg_word_common). */
 #define LIMIT_PAGE_WORD_PROBE 64

@@ -3,7 +3,8 @@
  * and list (filters, paging totals, ordering by the whole second with ties on uuid, time
  * bounds), soft deletes, replies with assets, transactions, backup, and the append-only event
  * table (an UPDATE or DELETE on events fails); a search's prefix words spelled out as the word
- * index's terms (sql_fts_terms, remembered per connection until the database changes). */
+ * index's terms (sql_fts_terms, remembered per connection until the database changes); the word
+ * index merged back into one b-tree by the checkpointer. */
 #include "unit.h"
 
 #include "store/schema.h"
@@ -896,6 +897,36 @@ static void test_fts_document_at_commit(void **state)
     assert_true(gone.id > 0);
 }
 
+/* The checkpointer merges the word index's b-trees (one more per commit that wrote a document)
+ * back into one (store.c fts_round), and every document is still found. The wait polls the
+ * index with a deadline: no assertion on how long it takes. */
+static void test_fts_trees_merged(void **state)
+{
+    unit_env *e = *state;
+    contact_row c = add_contact(e, e->ws.id, "Ann Merge", NULL_INT, 1);
+    category_row k = add_category(e, e->ws.id, "Support", 1);
+    enum { TICKETS = 24 };
+    for (int i = 0; i < TICKETS; i++) {
+        db *w = NULL;
+        assert_int_equal(store_write_begin(e->st, &w), ST_OK);
+        add_ticket((unit_env[]){{.db = w}}, e->ws.id, i % 2 ? "Paper jam" : "Toner jam", c.id,
+                   k.id, NULL_INT, true, 1000 + i, NULL);
+        assert_int_equal(store_write_end(e->st, true), ST_OK);
+    }
+    const char *trees = "SELECT count(DISTINCT segid) FROM ticket_fts_idx";
+    assert_true(unit_count(e->db, trees) > 1);
+    assert_int_equal(store_start_maintenance(e->st), ST_OK);
+    for (int tries = 0; tries < 3000 && unit_count(e->db, trees) > 1; tries++)
+        usleep(10 * 1000);
+    assert_int_equal(unit_count(e->db, trees), 1);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM ticket_fts WHERE ticket_fts MATCH "
+                                       "'jam'"),
+                     TICKETS);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM ticket_fts WHERE ticket_fts MATCH "
+                                       "'toner AND merge'"),
+                     TICKETS / 2);
+}
+
 static void test_backup(void **state)
 {
     unit_env *e = *state;
@@ -999,6 +1030,7 @@ int main(void)
         UNIT_TEST(test_backup),
         UNIT_TEST(test_fts_terms),
         UNIT_TEST(test_fts_document_at_commit),
+        UNIT_TEST(test_fts_trees_merged),
     };
     return cmocka_run_group_tests_name("store/store", tests, NULL, NULL);
 }
