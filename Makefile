@@ -1,6 +1,6 @@
 # ticketd build. `make test` and `make run` work on a fresh Debian 12 machine: both install
 # missing packages first (scripts/deps.sh). WERROR=1 (CI) turns warnings into errors.
-PKGS    := libmicrohttpd jansson sqlite3 libcrypto vips libargon2 libzip cairo libcurl fontconfig libpq
+PKGS    := libmicrohttpd jansson sqlite3 libcrypto vips libwebp libargon2 libzip cairo libcurl fontconfig libpq
 CC      ?= cc
 CSTD    := -std=c17 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \

@@ -6,7 +6,7 @@
 # Idempotent and quiet when everything is already there; called by `make deps`.
 set -euo pipefail
 pkgs=(build-essential pkg-config clang libclang-rt-14-dev
-      libmicrohttpd-dev libjansson-dev libsqlite3-dev libssl-dev libcmocka-dev libvips-dev
+      libmicrohttpd-dev libjansson-dev libsqlite3-dev libssl-dev libcmocka-dev libvips-dev libwebp-dev
       libvips-tools libargon2-dev libzip-dev libcairo2-dev libfontconfig-dev libcurl4-openssl-dev
       libpq-dev postgresql haproxy poppler-utils fonts-dejavu-core unzip
       sqlite3 nodejs curl jq chromium prometheus)

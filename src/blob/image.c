@@ -1,13 +1,18 @@
-/* Image dimensions and thumbnails with libvips; see media.h. The only module that includes
- * vips. Started once per process; each call works on one thread (vips' own pool is set to 1,
- * the callers' threads give the parallelism), with the operation cache off, loaders that vips
- * marks untrusted blocked, and a pixel cap checked on the header before anything is decoded.
- * All of an image's thumbnails come from one decode, shrunk on load to the largest box. The
- * steps of vips_thumbnail are spelled out here because it has no kernel option. */
+/* Image dimensions and thumbnails: libvips decodes, libwebp resamples and encodes; see media.h.
+ * The only module that includes vips or libwebp. Started once per process; each call works on
+ * one thread (vips' own pool is set to 1, the callers' threads give the parallelism), with the
+ * operation cache off, loaders that vips marks untrusted blocked, and a pixel cap checked on
+ * the header before anything is decoded. All of an image's thumbnails come from one decode,
+ * shrunk on load towards the largest box. libwebp's own rescaler and encoder replace
+ * vips_resize and webpsave: on the 1000x750 JPEG of bench/files.sh vips' region machinery
+ * (a worker thread woken per tile, operation objects, a second copy of the pixels) cost more
+ * than the resampling itself, 32 -> 22 ms of CPU per upload. */
 #include <string.h>
 #include <vips/vips.h>
+#include <webp/encode.h>
 
 #include "blob/media.h"
+#include "util/limits.h"
 
 /* A bad upload is answered with its reason; vips' own warnings about it (logged through
  * GLib's structured log) are noise in the server's log. Everything else goes to GLib's writer. */
@@ -67,44 +72,28 @@ status blob_image_probe(const char *path, uint64_t max_pixels, const char *field
     return ST_OK;
 }
 
-static void free_gbuf(void *p)
+/* The resampling kernel vips uses when an image is too large to hold whole (see
+ * decoded_pixels): the triangle filter, ~5 ms less than lanczos3 from 1000x750 and a photo
+ * shrunk by 1-4x loses little to it. */
+#define KERNEL_STREAMED VIPS_KERNEL_LINEAR
+
+/* How much width x height must shrink to fit box x box, never enlarged, never to 0 pixels on an
+ * axis: vips_thumbnail's own rule, so the sizes stay what they were. */
+static void shrink_to_box(int width, int height, int box, double *h, double *v)
 {
-    g_free(p);
-}
-
-/* libwebp's method (0-6). On the 1000x750 photo of bench/files.sh, 0 takes ~40 % of the CPU
- * of vips' default 4 for its 640x480 thumbnail, and the file is not larger (67 KB vs 73 KB);
- * quality stays 80. */
-#define WEBP_EFFORT 0
-
-static status save_webp(VipsImage *im, const char *field, arena *a, blob_thumb *out, diag *d)
-{
-    void *buf = NULL;
-    size_t n = 0;
-    if (vips_webpsave_buffer(im, &buf, &n, "Q", 80, "strip", TRUE, "effort", WEBP_EFFORT, NULL) !=
-        0)
-        return vips_failed(d, field, "the image cannot be decoded");
-    arena_defer(a, free_gbuf, buf);
-    *out = (blob_thumb){
-        .data = buf, .len = n, .w = vips_image_get_width(im), .h = vips_image_get_height(im)};
-    return ST_OK;
-}
-
-/* The resampling kernels. The largest box (the 640 preview) is most of an upload's CPU: from a
- * 1000x750 JPEG, lanczos3 took ~13 ms of vips_resize where the triangle ("linear") filter takes
- * ~8, and a photo shrunk by 1.0-4x loses little to it. The smaller boxes come from the largest's
- * pixels, a few ms whatever the kernel, so they keep lanczos3 (sharper at 160). */
-#define KERNEL_LARGEST VIPS_KERNEL_LINEAR
-#define KERNEL_SMALLER VIPS_KERNEL_LANCZOS3
-
-/* How much `im` must shrink to fit box x box, never enlarged, never to 0 pixels on an axis:
- * vips_thumbnail's own rule, so the sizes stay what they were. */
-static void shrink_to_box(const VipsImage *im, int box, double *h, double *v)
-{
-    double s = VIPS_MAX((double)im->Xsize / box, (double)im->Ysize / box);
+    double s = VIPS_MAX((double)width / box, (double)height / box);
     s = VIPS_MAX(s, 1.0);
-    *h = VIPS_MIN(s, im->Xsize);
-    *v = VIPS_MIN(s, im->Ysize);
+    *h = VIPS_MIN(s, width);
+    *v = VIPS_MIN(s, height);
+}
+
+/* The size vips_resize gives width x height shrunk to fit box x box. */
+static void size_in_box(int width, int height, int box, int *w, int *h)
+{
+    double hs, vs;
+    shrink_to_box(width, height, box, &hs, &vs);
+    *w = VIPS_MAX(1, (int)VIPS_ROUND_UINT(width / hs));
+    *h = VIPS_MAX(1, (int)VIPS_ROUND_UINT(height / vs));
 }
 
 /* Opens `path` as small as its loader can make it while it still covers the box: JPEG by 2, 4
@@ -117,7 +106,7 @@ static VipsImage *open_for_box(const char *path, int box)
     const char *loader = im ? vips_foreign_find_load(path) : NULL;
     if (!loader) return im;
     double h, v;
-    shrink_to_box(im, box, &h, &v);
+    shrink_to_box(im->Xsize, im->Ysize, box, &h, &v);
     double s = VIPS_MIN(h, v);
     VipsImage *smaller = NULL;
     if (vips_isprefix("VipsForeignLoadJpeg", loader) && s >= 4) {
@@ -134,13 +123,13 @@ static VipsImage *open_for_box(const char *path, int box)
     return smaller;
 }
 
-/* `in` (8-bit sRGB or B_W) resized to fit box x box with `kernel`, alpha premultiplied while it
- * is resampled (else transparent pixels bleed their colour into the edges). Lazy: nothing is
- * computed until it is saved or copied. NULL with vips' error set on failure. */
-static VipsImage *fit_box(VipsImage *in, int box, VipsKernel kernel)
+/* `in` (8-bit sRGB, alpha or not) resized by vips to fit box x box, alpha premultiplied while
+ * it is resampled (else transparent pixels bleed their colour into the edges). Lazy: nothing
+ * is computed until it is copied. NULL with vips' error set on failure. */
+static VipsImage *fit_box(VipsImage *in, int box)
 {
     double h, v;
-    shrink_to_box(in, box, &h, &v);
+    shrink_to_box(in->Xsize, in->Ysize, box, &h, &v);
     VipsImage *t[4] = {NULL, NULL, NULL, NULL}, *out = NULL;
     VipsImage *src = in;
     bool alpha = vips_image_hasalpha(in) && h != 1.0 && v != 1.0;
@@ -149,7 +138,8 @@ static VipsImage *fit_box(VipsImage *in, int box, VipsKernel kernel)
             goto done;
         src = t[1];
     }
-    if (vips_resize(src, &t[2], 1.0 / h, "vscale", 1.0 / v, "kernel", kernel, NULL)) goto done;
+    if (vips_resize(src, &t[2], 1.0 / h, "vscale", 1.0 / v, "kernel", KERNEL_STREAMED, NULL))
+        goto done;
     if (!alpha) {
         out = t[2];
         t[2] = NULL;
@@ -162,10 +152,12 @@ done:
     return out;
 }
 
-/* The pixels for the largest box, in memory (a damaged file fails here): what vips_thumbnail
- * made, sRGB (or B_W) 8-bit, upright by the EXIF orientation, with KERNEL_LARGEST in place of
- * its fixed lanczos3. */
-static VipsImage *largest_pixels(const char *path, int box)
+/* The pixels the largest box is made from, in memory (a damaged file fails here): 8-bit sRGB,
+ * 3 bands or 4 with alpha, upright by the EXIF orientation. Decoded whole (after shrink-on-load)
+ * when that is at most LIMIT_IMAGE_WHOLE_PIXELS: libwebp resamples them (see
+ * blob_image_thumbnails); a larger image is streamed through vips_resize to the box first, so
+ * it is never held whole. */
+static VipsImage *decoded_pixels(const char *path, int box)
 {
     VipsImage *loaded = open_for_box(path, box);
     if (!loaded) return NULL;
@@ -173,39 +165,124 @@ static VipsImage *largest_pixels(const char *path, int box)
     if (vips_image_get_typeof(loaded, VIPS_META_ORIENTATION))
         (void)vips_image_get_int(loaded, VIPS_META_ORIENTATION, &orientation);
     VipsImage *display = NULL, *lazy = NULL, *mem = NULL, *upright = NULL;
-    if (!vips_colourspace(loaded, &display,
-                          loaded->Bands < 3 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB,
-                          NULL))
-        lazy = fit_box(display, box, KERNEL_LARGEST);
+    /* grey becomes 3 equal bands here rather than in WebPPictureImport*: the same pixels vips'
+     * webpsave encoded */
+    if (vips_colourspace(loaded, &display, VIPS_INTERPRETATION_sRGB, NULL)) goto done;
+    if (display->BandFmt != VIPS_FORMAT_UCHAR || display->Bands < 3 || display->Bands > 4) {
+        vips_error("thumbnail", "%d bands of format %d after sRGB", display->Bands,
+                   (int)display->BandFmt);
+        goto done;
+    }
+    if ((uint64_t)display->Xsize * (uint64_t)display->Ysize > LIMIT_IMAGE_WHOLE_PIXELS)
+        lazy = fit_box(display, box);
+    else
+        lazy = g_object_ref(display);
     if (lazy) mem = vips_image_copy_memory(lazy);
     if (mem && orientation != 1) { /* turned, or nothing: never a sideways thumbnail */
         VipsImage *unturned = mem;
         mem = vips_autorot(unturned, &upright, NULL) ? NULL : vips_image_copy_memory(upright);
         g_object_unref(unturned);
     }
+done:;
     VipsImage *refs[] = {loaded, display, lazy, upright};
     for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++)
         if (refs[i]) g_object_unref(refs[i]);
     return mem;
 }
 
+/* `im`'s pixels as a libwebp picture (caller frees with WebPPictureFree). Opaque images go
+ * straight to YUV 4:2:0, what the encoder takes, so the resampling works on 1.5 bytes a pixel;
+ * with alpha they stay ARGB, whose rescaler premultiplies by alpha (its YUVA one weighs only
+ * the luma). */
+static bool import_picture(VipsImage *im, WebPPicture *pic)
+{
+    if (!WebPPictureInit(pic)) return false;
+    pic->width = im->Xsize;
+    pic->height = im->Ysize;
+    pic->use_argb = im->Bands == 4;
+    const uint8_t *px = VIPS_IMAGE_ADDR(im, 0, 0);
+    int stride = (int)VIPS_IMAGE_SIZEOF_LINE(im);
+    return im->Bands == 4 ? WebPPictureImportRGBA(pic, px, stride)
+                          : WebPPictureImportRGB(pic, px, stride);
+}
+
+/* `src` resized by libwebp to fit box x box into `out` (caller frees). libwebp's rescaler
+ * averages each output pixel's whole footprint (an area filter): ~2 ms from 1000x750 to
+ * 640x480 where vips_resize took ~7 ms with a triangle filter. It premultiplies `src`'s pixels
+ * by their alpha in place, so `src` is spent when it has alpha. */
+static bool fit_picture(WebPPicture *src, int box, WebPPicture *out)
+{
+    int w, h;
+    size_in_box(src->width, src->height, box, &w, &h);
+    if (w == src->width && h == src->height) return WebPPictureCopy(src, out);
+    /* a view shares src's pixels; the rescale gives it pixels of its own */
+    if (!WebPPictureView(src, 0, 0, src->width, src->height, out)) return false;
+    return WebPPictureRescale(out, w, h);
+}
+
+/* A smaller box from the largest box's picture, which is left as it was (fit_picture may
+ * change its source). */
+static bool fit_smaller(const WebPPicture *largest, int box, WebPPicture *out)
+{
+    WebPPicture scratch = {0};
+    bool ok = WebPPictureCopy(largest, &scratch) && fit_picture(&scratch, box, out);
+    WebPPictureFree(&scratch);
+    return ok;
+}
+
+static void free_webp(void *p)
+{
+    WebPFree(p);
+}
+
+/* libwebp's method (0-6). On the 1000x750 photo of bench/files.sh, 0 takes ~40 % of the CPU
+ * of vips' default 4 for its 640x480 thumbnail, and the file is not larger (67 KB vs 73 KB). */
+#define WEBP_METHOD  0
+#define WEBP_QUALITY 80
+
+/* `pic` encoded as a lossy WebP (vips' webpsave settings: the default preset, alpha at full
+ * quality, no metadata) into arena-owned memory. `pic` is converted to YUV in place. */
+static status encode_webp(WebPPicture *pic, const char *field, arena *a, blob_thumb *out, diag *d)
+{
+    WebPConfig config;
+    if (!WebPConfigPreset(&config, WEBP_PRESET_DEFAULT, WEBP_QUALITY))
+        return diag_set(d, ST_INTERNAL, field, "libwebp: version mismatch");
+    config.method = WEBP_METHOD;
+    WebPMemoryWriter mw;
+    WebPMemoryWriterInit(&mw);
+    pic->writer = WebPMemoryWrite;
+    pic->custom_ptr = &mw;
+    if (!WebPEncode(&config, pic)) {
+        WebPMemoryWriterClear(&mw);
+        return diag_set(d, ST_INTERNAL, field, "libwebp: encoding failed (error %d)",
+                        (int)pic->error_code);
+    }
+    arena_defer(a, free_webp, mw.mem);
+    *out = (blob_thumb){.data = mw.mem, .len = mw.size, .w = pic->width, .h = pic->height};
+    return ST_OK;
+}
+
 status blob_image_thumbnails(const char *path, const int *boxes, size_t n, const char *field,
                              arena *a, blob_thumb *out, diag *d)
 {
-    BUG_ON(n == 0);
-    VipsImage *big = largest_pixels(path, boxes[n - 1]);
-    if (!big) return vips_failed(d, field, "the image cannot be decoded");
-    status st = save_webp(big, field, a, &out[n - 1], d);
-    for (size_t i = n - 1; !st && i-- > 0;) {
-        VipsImage *small = fit_box(big, boxes[i], KERNEL_SMALLER);
-        if (!small) {
-            st = vips_failed(d, field, "the image cannot be decoded");
-            break;
-        }
-        st = save_webp(small, field, a, &out[i], d);
-        g_object_unref(small);
-    }
-    g_object_unref(big);
+    BUG_ON(n == 0 || n > BLOB_THUMBS_MAX);
+    VipsImage *px = decoded_pixels(path, boxes[n - 1]);
+    if (!px) return vips_failed(d, field, "the image cannot be decoded");
+    /* zeroed, so each can be freed whatever step failed */
+    WebPPicture whole = {0}, pics[BLOB_THUMBS_MAX] = {{0}};
+    bool ok = import_picture(px, &whole);
+    g_object_unref(px);
+    /* every box before any is encoded (encoding turns a picture to YUV in place): the largest
+     * from the decoded pixels, the smaller ones from the largest's, which are few */
+    for (size_t i = n; ok && i-- > 0;)
+        ok = i == n - 1 ? fit_picture(&whole, boxes[i], &pics[i])
+                        : fit_smaller(&pics[n - 1], boxes[i], &pics[i]);
+    WebPPictureFree(&whole);
+    status st = ok ? ST_OK : diag_set(d, ST_INTERNAL, field, "libwebp: out of memory");
+    for (size_t i = 0; !st && i < n; i++)
+        st = encode_webp(&pics[i], field, a, &out[i], d);
+    for (size_t i = 0; i < n; i++)
+        WebPPictureFree(&pics[i]);
     return st;
 }
 

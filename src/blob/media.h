@@ -37,11 +37,17 @@ typedef struct {
     int64_t w, h;
 } blob_thumb;
 
-/* WebP thumbnails (quality 80, metadata stripped) fitting boxes[i] x boxes[i] (never enlarged),
- * boxes in ascending order, into out[0..n). The image is decoded once, shrunk on load where its
- * format allows (JPEG at 1/2, 1/4, 1/8; WebP scaled), to fit the largest box (a triangle
- * filter), upright by its EXIF orientation; each smaller one is made from that (lanczos3). A
- * truncated or damaged file is ST_INVALID naming `field`. */
+/* The most boxes blob_image_thumbnails takes. */
+#define BLOB_THUMBS_MAX 4
+
+/* WebP thumbnails (quality 80, libwebp method 0, metadata stripped) fitting boxes[i] x
+ * boxes[i] (never enlarged; the sizes vips_thumbnail gives), boxes in ascending order, n at most
+ * BLOB_THUMBS_MAX, into out[0..n). The image is decoded once by libvips, shrunk on load where its
+ * format allows (JPEG at 1/2, 1/4, 1/8; WebP scaled), upright by its EXIF orientation; libwebp's
+ * area-averaging rescaler makes the largest box from those pixels and each smaller one from the
+ * largest's (an image of more than LIMIT_IMAGE_WHOLE_PIXELS after shrink-on-load is streamed
+ * through vips_resize to the largest box instead of being held whole). A truncated or damaged
+ * file is ST_INVALID naming `field`; libwebp out of memory ST_INTERNAL. Same input, same bytes. */
 status blob_image_thumbnails(const char *path, const int *boxes, size_t n, const char *field,
                              arena *a, blob_thumb *out, diag *d) WUR;
 

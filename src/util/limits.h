@@ -108,6 +108,9 @@
 #define LIMIT_FORM_OVERHEAD    (1024 * 1024) /* an upload body beyond its file: fields, framing */
 #define LIMIT_POST_BUFFER      (64 * 1024)   /* libmicrohttpd's multipart parser buffer */
 #define LIMIT_IMAGE_PIXELS     100000000ULL  /* 100 megapixels: larger images are refused */
+#define LIMIT_IMAGE_WHOLE_PIXELS (4ULL << 20)  /* decoded whole for thumbnails up to this (after
+                                                * JPEG shrink-on-load; 12 MiB RGB), else
+                                                * streamed through vips_resize */
 #define LIMIT_ASSET_WORKERS    16            /* threads decoding uploads at once (one per core) */
 #define LIMIT_FILE_URL_TTL_S   86400         /* a signed file URL lives at least this long */
 #define LIMIT_ARRAY_ITEMS      100           /* subcategories, billing plans per category */
