@@ -88,6 +88,7 @@ run_one() { # binary[=dir] index
     BASE="http://127.0.0.1:$TP"
     start_ticketd ticketd ticketd "$TP" "/v2/agency/tickets/list?page=1&per_page=1" "$data"
     pid=${PIDS[ticketd]}
+    wait_word_index "$data/ticketd.db"
     local client category
     client=$(json_uuid id "$(api_ok POST /v2/agency/clients/create \
         "{\"name\":\"Bench Client\",\"email\":\"bench-$$-$RANDOM@example.com\"}")")

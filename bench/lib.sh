@@ -195,6 +195,20 @@ start_nginx() { # template port: nginx on 127.0.0.1:port serving $SHM (PIDS[ngin
     PIDS[nginx]=$!
     wait_http "http://127.0.0.1:$2/health" "${PIDS[nginx]}" nginx "$NPREFIX/error.log"
 }
+wait_word_index() { # sqlite-file: waits (up to 5 min) until serve's checkpointer has merged
+    # the word index into one b-tree (store.c fts_round: ~2 s of work at 1M tickets, a second
+    # after the last commit and at a server's start), so that its CPU and its holds of the
+    # writer do not fall in a measured run; logs how many trees there are and how long it took
+    local t0 trees
+    t0=$(date +%s)
+    command -v sqlite3 >/dev/null || { log "word index: no sqlite3 CLI, not waited for"; return 0; }
+    for _ in $(seq 1 600); do
+        trees=$(sqlite3 "$1" 'SELECT count(DISTINCT segid) FROM ticket_fts_idx' 2>/dev/null) || trees='?'
+        case $trees in 0 | 1) break ;; esac
+        sleep 0.5
+    done
+    log "word index: $trees b-tree(s) after $(($(date +%s) - t0)) s"
+}
 check_alive() { # name what: dies "name died during the what" (its log's tail above) once it is gone
     if ! kill -0 "${PIDS[$1]:-}" 2>/dev/null; then
         tail -n 20 "$WORK/$1.log" >&2 || true

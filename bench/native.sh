@@ -235,17 +235,8 @@ fi
 check_alive ticketd "Q_OLD set-up"
 
 # ---------------------------------------------------------------- the word index merged
-# serve's checkpointer merges the word index's b-trees into one a second after the last
-# commit (store.c fts_round; ~2 s of work at 1M tickets): waited for here, so that its CPU is
-# not counted in the first shapes' runs. Not on PostgreSQL (GIN keeps its own index).
-if [ -z "${DB_URL:-}" ]; then
-    merge_t0=$(date +%s)
-    for _ in $(seq 1 600); do
-        [ "$(sql 'SELECT count(DISTINCT segid) FROM ticket_fts_idx')" -le 1 ] && break
-        sleep 0.5
-    done
-    log "word index: $(sql 'SELECT count(DISTINCT segid) FROM ticket_fts_idx') b-tree(s) after $(($(date +%s) - merge_t0)) s"
-fi
+# Not on PostgreSQL (GIN keeps its own index).
+[ -n "${DB_URL:-}" ] || wait_word_index "$DB"
 
 # ---------------------------------------------------------------- the filter values
 # From the store with the sqlite3 CLI; every shape is then asked through the API once, below.

@@ -127,6 +127,7 @@ if [ "$NGINX_ONLY" -eq 0 ]; then
     free_port TP 18080 "${TICKETD_PORT:-}"
     BASE="http://127.0.0.1:$TP"
     start_ticketd ticketd ticketd "$TP" "/v2/agency/tickets/list?page=1&per_page=1" "$DATA"
+    wait_word_index "$DB"
     # idle: started, one list page answered, nothing else yet
     IDLE_RSS=$(awk '/^VmRSS:/ { print $2 }' "/proc/${PIDS[ticketd]}/status")
     IDLE_PARTS=$(awk '/^Rss(Anon|File):/ { printf "%s%s %.1f MB", sep, $1, $2 / 1024; sep = ", " }' \

@@ -25,7 +25,8 @@ struct store {
     /* SQLite allows one writer at a time. All writes of this process go through one writer
      * connection, serialised here: writers hand over directly instead of meeting SQLITE_BUSY
      * (whose handler sleeps in millisecond steps), and the writer's page cache stays warm
-     * because no other connection of ours changes the file under it. */
+     * because no other connection of ours changes the file under it (but the checkpointer's
+     * merge of the word index, fts_round, while one lasts). */
     pthread_mutex_t write_lock;
     db *writer;
     uint64_t commits;     /* the writer's transactions committed (write_lock) */
@@ -258,26 +259,29 @@ struct fts_upkeep {
 /* One step of the merge (writer held). A new one begins when there are more trees than one,
  * looked at after commits once the writer has committed nothing for a second (a burst of
  * writes is not slowed by a merge; FTS5's own merging bounds the trees meanwhile). */
-static status fts_step(store *s, struct fts_upkeep *u, int64_t now, bool *worked)
+static status fts_step(store *s, db *c, struct fts_upkeep *u, int64_t now, bool *worked)
 {
     *worked = false;
     if (!u->merging && (s->commits == u->looked ||
                         now - s->committed_at < LIMIT_FTS_MERGE_IDLE_MS * 1000))
         return ST_OK;
-    status st = writer_open(s);
+    status st = ST_OK;
     bool start = false;
-    if (!st && !u->merging) {
+    if (!u->merging) {
         int trees = 0;
         u->looked = s->commits;
-        st = s->drv->fts_trees(s->writer, &trees);
+        st = s->drv->fts_trees(c, &trees);
         start = u->merging = !st && trees > 1;
         u->spent_us = 0;
     }
-    if (!st && u->merging) st = s->drv->fts_merge(s->writer, start, worked);
+    if (!st && u->merging) st = s->drv->fts_merge(c, start, worked);
     return st;
 }
 
-static void fts_round(store *s, struct fts_upkeep *u)
+/* On the checkpointer's connection `c`, writer held (so no batch is under way): a merge read
+ * through the writer's larger cache would fill it (+32 MiB of RSS on an idle server); the
+ * price is that the writer's cache starts over after each step, while a merge lasts. */
+static void fts_round(store *s, db *c, struct fts_upkeep *u)
 {
     int64_t begun = time_mono_us(), now = begun;
     if (!s->drv->fts_merge || now < u->rest_until) return;
@@ -285,7 +289,7 @@ static void fts_round(store *s, struct fts_upkeep *u)
     status st = ST_OK;
     do {
         pthread_mutex_lock(&s->write_lock);
-        st = fts_step(s, u, now, &worked);
+        st = fts_step(s, c, u, now, &worked);
         pthread_mutex_unlock(&s->write_lock);
         now = time_mono_us();
     } while (!st && worked && now - begun < LIMIT_FTS_MERGE_ROUND_MS * 1000);
@@ -318,7 +322,7 @@ static void *maintain(void *arg)
         if (s->maint_stop) break;
         pthread_mutex_unlock(&s->maint_lock);
         checkpoint_round(s, c);
-        fts_round(s, &fts);
+        fts_round(s, c, &fts);
         pthread_mutex_lock(&s->maint_lock);
     }
     pthread_mutex_unlock(&s->maint_lock);
