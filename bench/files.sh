@@ -331,7 +331,7 @@ run_wrk() { # key server conns url script [extra wrk args...] [-- script args...
     read_wrk "$out" "$key" "$server" bad
     if [ "${WRK[requests]}" -gt 0 ]; then
         CPU[$key.$server]=$(awk -v t=$((cpu1 - cpu0)) -v hz="$CLK_TCK" -v n="${WRK[requests]}" \
-            'BEGIN { printf "%.2f", t * 1000 / hz / n }')
+            'BEGIN { printf "%.3f", t * 1000 / hz / n }')
         WAIT[$key.$server]=$(awk -v w=$((wait1 - wait0)) -v n="${WRK[requests]}" \
             'BEGIN { printf "%.2f", w / 1e6 / n }')
     fi

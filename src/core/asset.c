@@ -345,6 +345,86 @@ void asset_sign_ticket_urls(core_ctx *cx, ticket_row *t, size_t n)
                 asset_sign_urls(cx, &t[i].replies[k].assets[j]);
 }
 
+/* ---- the asset rows of signed downloads, per server thread ---- */
+
+/* What asset_open reads of an asset row and its thumbnails. A row and its thumbnails change
+ * only by deletion, so an entry stays true while the store's change stamp (store_change_stamp:
+ * any commit of any connection or process moves it) is the one the entries were read under: a
+ * signed download then reads no row and takes no read lock, and a deletion is seen by the next
+ * request. A request with a key reads the rows as before (its key check has read already). A
+ * row whose strings do not fit here is read every time. */
+enum { MEMO_THUMBS = 4, MEMO_MIME = 128 };
+struct memo_entry {
+    char uuid[UUID_STR_LEN + 1];
+    bool is_media;
+    char filename[256]; /* clean_name keeps 255 bytes */
+    char mime[MEMO_MIME];
+    char blob[BLOB_HASH_LEN + 1]; /* "": none */
+    size_t n_thumbs;
+    struct {
+        int64_t box;
+        char blob[BLOB_HASH_LEN + 1];
+    } thumbs[MEMO_THUMBS];
+};
+
+/* One per server thread: never shared, so no lock. conn: the connection the entries were read
+ * on (a thread of a unit test may open another store). */
+static _Thread_local struct {
+    db *conn;
+    store_stamp stamp;
+    size_t n, next;
+    struct memo_entry e[LIMIT_ASSET_MEMO];
+} memo;
+
+/* Whether the memo may answer on cx: a read without a key on the thread's own connection whose
+ * stamp can be read; a moved stamp empties it first. *fill: what cx reads next may be
+ * remembered (no snapshot is open yet, so it is no older than the stamp). */
+static bool memo_usable(core_ctx *cx, bool *fill)
+{
+    store_stamp now;
+    if (cx->ws || cx->txn_depth || store_change_stamp(cx->db, &now, fill)) return false;
+    if (memo.conn != cx->db || memcmp(&memo.stamp, &now, sizeof now) != 0) {
+        memo.conn = cx->db;
+        memo.stamp = now;
+        memo.n = memo.next = 0;
+    }
+    return true;
+}
+
+static const struct memo_entry *memo_find(const char *uuid)
+{
+    for (size_t i = 0; i < memo.n; i++)
+        if (memcmp(memo.e[i].uuid, uuid, UUID_STR_LEN + 1) == 0) return &memo.e[i];
+    return NULL;
+}
+
+static bool copy_str(char *dst, size_t cap, const char *src)
+{
+    size_t n = src ? strlen(src) : 0;
+    if (n >= cap) return false;
+    memcpy(dst, src ? src : "", n + 1);
+    return true;
+}
+
+/* Remembers r in the least recently filled slot, unless it does not fit. */
+static void memo_put(const asset_row *r)
+{
+    struct memo_entry e = {.is_media = strcmp(r->type, "document") != 0,
+                           .n_thumbs = r->n_thumbs};
+    bool ok = r->n_thumbs <= MEMO_THUMBS && copy_str(e.uuid, sizeof e.uuid, r->uuid) &&
+              copy_str(e.filename, sizeof e.filename, r->filename) &&
+              copy_str(e.mime, sizeof e.mime, r->mime_type) &&
+              copy_str(e.blob, sizeof e.blob, r->blob);
+    for (size_t i = 0; ok && i < r->n_thumbs; i++) {
+        e.thumbs[i].box = r->thumbs[i].box;
+        ok = copy_str(e.thumbs[i].blob, sizeof e.thumbs[i].blob, r->thumbs[i].blob);
+    }
+    if (!ok) return;
+    memo.e[memo.next] = e;
+    memo.next = (memo.next + 1) % LIMIT_ASSET_MEMO;
+    if (memo.n < LIMIT_ASSET_MEMO) memo.n++;
+}
+
 /* ---- serving ---- */
 
 static status check_signature(core_ctx *cx, const char *uuid, const char *variant,
@@ -365,6 +445,19 @@ static status check_signature(core_ctx *cx, const char *uuid, const char *varian
     return ST_OK;
 }
 
+/* The blob of the thumbnail made for box `variant` ("160"), or NULL. */
+static const char *thumb_blob(const char *variant, size_t n, const int64_t *boxes,
+                              const char *const *blobs)
+{
+    const char *hash = NULL;
+    for (size_t i = 0; i < n; i++) {
+        char box[24];
+        snprintf(box, sizeof box, "%lld", (long long)boxes[i]);
+        if (strcmp(box, variant) == 0) hash = blobs[i];
+    }
+    return hash;
+}
+
 status asset_open(core_ctx *cx, const char *id, const char *variant, const char *expires,
                   const char *signature, asset_blob *out)
 {
@@ -378,25 +471,53 @@ status asset_open(core_ctx *cx, const char *id, const char *variant, const char 
     if (!cx->ws || !policy_file_unsigned(cx))
         st = check_signature(cx, uuid, variant ? variant : "file", expires, signature);
     if (st) return st;
-    asset_row r;
-    st = cx->ws ? store_asset_get(cx->db, cx->ws, uuid, cx->a, &r)
-                : store_asset_find(cx->db, uuid, cx->a, &r);
-    if (st) return path_found(cx->d, "asset", st);
-    const char *hash = r.blob;
-    *out = (asset_blob){
-        .mime = r.mime_type, .filename = r.filename, .is_media = strcmp(r.type, "document") != 0};
-    if (variant) {
-        hash = NULL;
-        for (size_t i = 0; i < r.n_thumbs; i++) {
-            char box[24];
-            snprintf(box, sizeof box, "%lld", (long long)r.thumbs[i].box);
-            if (strcmp(box, variant) == 0) hash = r.thumbs[i].blob;
+    /* The row's parts asset_open needs, from the memo or from the store. */
+    const char *filename, *mime, *hash;
+    bool is_media;
+    size_t n_thumbs;
+    int64_t *boxes;
+    const char **blobs;
+    bool fill = false;
+    bool usable = memo_usable(cx, &fill);
+    const struct memo_entry *m = usable ? memo_find(uuid) : NULL;
+    if (m) {
+        filename = arena_strdup(cx->a, m->filename);
+        mime = arena_strdup(cx->a, m->mime);
+        hash = m->blob[0] ? arena_strdup(cx->a, m->blob) : NULL;
+        is_media = m->is_media;
+        n_thumbs = m->n_thumbs;
+        boxes = ARENA_ARRAY(cx->a, int64_t, n_thumbs + 1);
+        blobs = ARENA_ARRAY(cx->a, const char *, n_thumbs + 1);
+        for (size_t i = 0; i < n_thumbs; i++) {
+            boxes[i] = m->thumbs[i].box;
+            blobs[i] = m->thumbs[i].blob[0] ? arena_strdup(cx->a, m->thumbs[i].blob) : NULL;
         }
+    } else {
+        asset_row r;
+        st = cx->ws ? store_asset_get(cx->db, cx->ws, uuid, cx->a, &r)
+                    : store_asset_find(cx->db, uuid, cx->a, &r);
+        if (st) return path_found(cx->d, "asset", st);
+        if (usable && fill) memo_put(&r);
+        filename = r.filename;
+        mime = r.mime_type;
+        hash = r.blob;
+        is_media = strcmp(r.type, "document") != 0;
+        n_thumbs = r.n_thumbs;
+        boxes = ARENA_ARRAY(cx->a, int64_t, n_thumbs + 1);
+        blobs = ARENA_ARRAY(cx->a, const char *, n_thumbs + 1);
+        for (size_t i = 0; i < n_thumbs; i++) {
+            boxes[i] = r.thumbs[i].box;
+            blobs[i] = r.thumbs[i].blob;
+        }
+    }
+    *out = (asset_blob){.mime = mime, .filename = filename, .is_media = is_media};
+    if (variant) {
+        hash = thumb_blob(variant, n_thumbs, boxes, blobs);
         out->mime = "image/webp";
         out->is_media = true;
-        const char *dot = strrchr(r.filename, '.');
-        int stem = dot && dot != r.filename ? (int)(dot - r.filename) : (int)strlen(r.filename);
-        out->filename = arena_printf(cx->a, "%.*s-%s.webp", stem, r.filename, variant);
+        const char *dot = strrchr(filename, '.');
+        int stem = dot && dot != filename ? (int)(dot - filename) : (int)strlen(filename);
+        out->filename = arena_printf(cx->a, "%.*s-%s.webp", stem, filename, variant);
     }
     if (!hash) return path_found(cx->d, "file", ST_NOT_FOUND);
     out->hash = hash;

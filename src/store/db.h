@@ -16,6 +16,8 @@
 #include "util/status.h"
 
 enum { DB_DONE = 0, DB_ROW = 1 };
+/* The size of a change stamp (db_driver.change_stamp). */
+enum { DB_STAMP_LEN = 48 };
 
 struct schema_migration;
 typedef struct db db;
@@ -42,6 +44,11 @@ struct db_driver {
     status (*commit)(db *c);
     void (*rollback)(db *c);
     status (*backup)(db *c, const char *file, diag *d); /* online, consistent copy */
+    /* DB_STAMP_LEN bytes that change with every commit to the database, by any connection of
+     * any process, read without a lock or a transaction; *before: c has no snapshot open, so
+     * what c reads next is at least as new as the stamp. ST_NOT_FOUND when it cannot be read
+     * now (the caller reads the database). NULL: the engine has none (PostgreSQL). */
+    status (*change_stamp)(db *c, unsigned char out[DB_STAMP_LEN], bool *before);
     /* One parameterless statement whose answer matters only if it fails (SAVEPOINT, RELEASE, a
      * lock): it may be held back and sent with the next statement that returns rows or with
      * the COMMIT, which then reports its failure. NULL: the engine runs it at once (exec). */

@@ -1,11 +1,16 @@
 /* The SQLite driver: one connection per thread, WAL, foreign keys on, a busy timeout for the
  * single-writer lock, and a per-connection cache of prepared statements keyed by SQL text.
  * The only file besides db_pg.c that includes a database header. */
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "store/db.h"
 #include "store/schema.h"
@@ -32,7 +37,17 @@ struct sconn {
         const char *sql;
         struct stmt *e;
     } by_addr[LIMIT_STMT_CACHE];
+    /* The start of the WAL index (the -shm file), mapped read-only by sq_change_stamp the first
+     * time it is asked; MAP_FAILED when it cannot be (no file name, not WAL). */
+    const unsigned char *wal_index;
 };
+
+/* The WAL index starts with two copies of its header (SQLite's file format document,
+ * walformat.html, "the WAL-index header": iVersion, unused, iChange, isInit, bigEndCksum,
+ * szPage, mxFrame, nPage, aFrameCksum, aSalt, aCksum: 48 bytes each), then the checkpoint
+ * information. */
+enum { WAL_HDR_LEN = 48, WAL_INDEX_MAP_LEN = 136, WAL_INDEX_VERSION = 3007000 };
+_Static_assert((int)DB_STAMP_LEN == (int)WAL_HDR_LEN, "a stamp is one copy of the WAL index header");
 
 static status sq_exec(db *c, const char *sql);
 
@@ -93,6 +108,10 @@ static void sq_close(db *base)
 {
     struct sconn *c = (struct sconn *)base;
     if (!c) return;
+    /* Before the connection: it holds SQLite's shared lock on the index, so nobody can truncate
+     * the file while it is mapped. */
+    if (c->wal_index && c->wal_index != MAP_FAILED)
+        munmap((void *)c->wal_index, WAL_INDEX_MAP_LEN);
     for (int i = 0; i < LIMIT_STMT_CACHE; i++) {
         sqlite3_finalize(c->cache[i].st);
         free(c->cache[i].sql);
@@ -337,6 +356,56 @@ static status sq_writer_tune(db *base)
     return sq_cache(base, LIMIT_DB_WRITER_CACHE_KB);
 }
 
+/* The -shm file of c's database mapped read-only, or MAP_FAILED. Only once c has the WAL index
+ * open itself (it is in WAL mode and has read): SQLite truncates an index only when no
+ * connection has it open, so while c is open the mapped page stays the index's. */
+static const unsigned char *map_wal_index(struct sconn *c)
+{
+    const char *file = sqlite3_db_filename(c->h, "main");
+    char path[PATH_MAX];
+    sqlite3_stmt *jm = NULL;
+    bool wal = false;
+    if (sqlite3_prepare_v2(c->h, "PRAGMA journal_mode", -1, &jm, NULL) == SQLITE_OK &&
+        sqlite3_step(jm) == SQLITE_ROW) {
+        const char *m = (const char *)sqlite3_column_text(jm, 0);
+        wal = m && strcmp(m, "wal") == 0;
+    }
+    sqlite3_finalize(jm);
+    if (!wal || !file || !*file || (size_t)snprintf(path, sizeof path, "%s-shm", file) >= sizeof path)
+        return MAP_FAILED;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    void *p = MAP_FAILED;
+    if (fd >= 0 && fstat(fd, &sb) == 0 && sb.st_size >= WAL_INDEX_MAP_LEN)
+        p = mmap(NULL, WAL_INDEX_MAP_LEN, PROT_READ, MAP_SHARED, fd, 0);
+    if (fd >= 0) close(fd);
+    if (p == MAP_FAILED) log_info("sqlite: %s cannot be mapped: no change stamps", path);
+    return p;
+}
+
+/* The header of the WAL index as SQLite reads it before it takes a lock (wal.c
+ * walIndexTryHdr): a commit stores the second copy, then the first, so the first read then the
+ * second agree only when no commit was half-written; SQLite itself decides that its cache is
+ * stale when these bytes differ from those it last read (every commit moves mxFrame and the
+ * last frame's checksum; a log started over, its salt). */
+static status sq_change_stamp(db *base, unsigned char out[DB_STAMP_LEN], bool *before)
+{
+    struct sconn *c = (struct sconn *)base;
+    if (!c->wal_index) c->wal_index = map_wal_index(c);
+    if (c->wal_index == MAP_FAILED) return ST_NOT_FOUND;
+    unsigned char second[WAL_HDR_LEN];
+    *before = sqlite3_txn_state(c->h, "main") == SQLITE_TXN_NONE;
+    memcpy(out, c->wal_index, WAL_HDR_LEN);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    memcpy(second, c->wal_index + WAL_HDR_LEN, WAL_HDR_LEN);
+    uint32_t version;
+    memcpy(&version, out, sizeof version);
+    bool init = out[12] == 1;
+    if (memcmp(out, second, WAL_HDR_LEN) != 0 || version != WAL_INDEX_VERSION || !init)
+        return ST_NOT_FOUND;
+    return ST_OK;
+}
+
 static status sq_lock_migrations(db *base, bool lock)
 {
     (void)base, (void)lock; /* each migration's write transaction excludes the others */
@@ -364,6 +433,7 @@ const struct db_driver db_sqlite_driver = {
     .commit = sq_commit,
     .rollback = sq_rollback,
     .backup = sq_backup,
+    .change_stamp = sq_change_stamp,
     .checkpoint = sq_checkpoint,
     .fts_trees = sq_fts_trees,
     .fts_merge = sq_fts_merge,

@@ -655,6 +655,11 @@ status store_snapshot_version(db *c, int64_t *out)
     db_reset(s);
     return rc == DB_ROW ? ST_OK : ST_INTERNAL;
 }
+_Static_assert(STORE_STAMP_LEN == (int)DB_STAMP_LEN, "store_stamp holds a driver's stamp");
+status store_change_stamp(db *c, store_stamp *out, bool *before)
+{
+    return c->drv->change_stamp ? c->drv->change_stamp(c, out->b, before) : ST_NOT_FOUND;
+}
 void store_rollback(db *c)
 {
     db_rollback(c);

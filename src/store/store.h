@@ -69,6 +69,18 @@ status store_begin_read(db *c) WUR;
  * data_version; c's own commits do not move it). ST_NOT_FOUND where the engine has none
  * (PostgreSQL). */
 status store_snapshot_version(db *c, int64_t *out) WUR;
+/* A stamp of the database's committed state, read without a lock or a transaction: two stamps
+ * are equal iff nobody (no connection, no process, c included) committed in between (SQLite:
+ * the WAL index's header, which SQLite compares to tell whether its own cache is stale).
+ * *before: c has no snapshot open yet, so what c reads next is at least as new as the stamp
+ * (a cache filled from those reads may be tagged with it); false: c's snapshot may be older.
+ * ST_NOT_FOUND where the engine has none (PostgreSQL) or it cannot be read at this moment: the
+ * caller reads the database. Cheap: two copies of 48 bytes from shared memory. */
+#define STORE_STAMP_LEN 48
+typedef struct {
+    unsigned char b[STORE_STAMP_LEN];
+} store_stamp;
+status store_change_stamp(db *c, store_stamp *out, bool *before) WUR;
 void store_rollback(db *c);
 status store_backup(db *c, const char *file, diag *d) WUR;
 

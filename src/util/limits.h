@@ -123,6 +123,7 @@
 #define LIMIT_SHUTDOWN_WAIT_MS 10000
 #define LIMIT_RATE_BUCKETS     16384 /* rate-limit buckets per kind (key, address, login) */
 #define LIMIT_AUTH_CACHE       32    /* keys and tokens remembered per server thread */
+#define LIMIT_ASSET_MEMO       32    /* asset rows remembered per server thread (core/asset.c) */
 /* Agent sessions (core/session.h): lifetimes (serve --session-ttl, --session-idle), how often
  * a used session's last_seen_at is written, the Cookie header read, the login's length. */
 #define LIMIT_SESSION_TTL_S   (7 * 86400) /* absolute, from sign-in (default) */

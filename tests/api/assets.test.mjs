@@ -1057,6 +1057,49 @@ describe('dedup & delete', () => {
     assert.ok(!blobExists(sha256(pBytes)));
   });
 
+  // core/asset.c remembers a signed download's asset row per server thread while nobody commits
+  // (the WAL index's header, read without a lock, says so): a deletion, through either path of
+  // the API or by another process writing the database, is 404 on the very next request, on
+  // every thread, with no restart. A twin with the same bytes keeps the blobs on disk and in the
+  // blob cache, so only the row's absence can answer 404; the twin is still served.
+  test('a signed file and thumbnail served many times, then the asset deleted (API, /v2, another process): 404 at once', async () => {
+    const many = (url) => Promise.all(Array.from({ length: 8 }, () => download(url)));
+    const viaSql = (a) => {
+      sql(s.dataDir, `DELETE FROM asset_thumbnails WHERE asset_id IN (SELECT id FROM assets WHERE uuid = '${a.id}'); ` +
+        `DELETE FROM assets WHERE uuid = '${a.id}'`);
+      return { status: 200 };
+    };
+    const cases = [
+      ['Tamio', (a) => s.api('DELETE', `${A}/assets/${a.id}`)],
+      ['/v2', (a) => s.api('DELETE', `/v2/assets/${a.id}`)],
+      ['another process', viaSql],
+    ];
+    for (const [how, del] of cases) {
+      const bytes = png(300, 200);
+      const name = how.replace(/\W/g, '');
+      const a = await uploadOk(bytes, `served-${name}.png`);
+      const twin = await uploadOk(bytes, `twin-${name}.png`);
+      const urls = [a.public_url, a.thumbnails[0].url];
+      for (let round = 0; round < 2; round++) {
+        for (const u of [...urls, twin.public_url]) {
+          for (const r of await many(u)) assert.equal(r.status, 200, `${how}: before the delete: ${r.text}`);
+        }
+      }
+      assert.ok((await download(a.public_url)).buf.equals(bytes), `${how}: byte-exact before the delete`);
+      const d = await del(a);
+      assert.equal(d.status, 200, `${how}: delete ${show(d)}`);
+      assert.ok(blobExists(sha256(bytes)), `${how}: the twin keeps the blob`);
+      for (const u of urls) {
+        assertFilesErr(await download(u), 404, `${how}: the next request`);
+        for (const r of await many(u)) assertFilesErr(r, 404, `${how}: every connection`);
+      }
+      for (const u of [twin.public_url, twin.thumbnails[0].url]) {
+        for (const r of await many(u)) assert.equal(r.status, 200, `${how}: the twin after the delete`);
+      }
+      assert.ok((await download(twin.public_url)).buf.equals(bytes), `${how}: the twin, byte-exact`);
+    }
+  });
+
   test('deleting one of two assets with the same bytes keeps the blobs; deleting the last removes them', async () => {
     const bytes = png(300, 200);
     const a = await uploadOk(bytes, 'twin-a.png');

@@ -409,6 +409,58 @@ static void test_signed_urls(void **state)
     assert_int_equal(asset_open(&e->u->cx, "not-a-uuid", NULL, NULL, NULL, &b), ST_INVALID);
 }
 
+/* A signed download's asset row is remembered per thread (no read of the store) only while
+ * nobody commits: a deletion by this process's writer or by another connection is ST_NOT_FOUND
+ * on the next open, the thumbnail's URL too. */
+static void test_download_memo_sees_deletion(void **state)
+{
+    env *e = *state;
+    size_t n;
+    void *png = png_bytes(e, 320, 240, &n);
+    core_ctx anon = e->u->cx;
+    anon.ws = 0;
+    asset_blob b;
+    for (int round = 0; round < 2; round++) {
+        asset_row r = upload(e, png, n, round ? "other.png" : "cat.png");
+        char *exp = query_value(e, r.public_url, "expires");
+        char *sig = query_value(e, r.public_url, "signature");
+        char *texp = query_value(e, r.thumbs[0].url, "expires");
+        char *tsig = query_value(e, r.thumbs[0].url, "signature");
+        for (int i = 0; i < 3; i++) { /* the first reads the row, the others the memo */
+            assert_int_equal(asset_open(&anon, r.uuid, NULL, exp, sig, &b), ST_OK);
+            assert_string_equal(b.filename, round ? "other.png" : "cat.png");
+            assert_string_equal(b.mime, "image/png");
+            assert_string_equal(b.hash, r.blob);
+            assert_true(b.is_media);
+            b.release(b.hold);
+            assert_int_equal(asset_open(&anon, r.uuid, "160", texp, tsig, &b), ST_OK);
+            assert_string_equal(b.hash, r.thumbs[0].blob);
+            assert_string_equal(b.filename, round ? "other-160.webp" : "cat-160.webp");
+            b.release(b.hold);
+            /* the access rules still run first */
+            assert_int_equal(asset_open(&anon, r.uuid, "640", texp, tsig, &b), ST_FORBIDDEN);
+            assert_int_equal(asset_open(&anon, r.uuid, NULL, NULL, NULL, &b), ST_UNAUTHORIZED);
+        }
+        if (!round) {
+            assert_int_equal(asset_delete(&e->u->cx, r.uuid), ST_OK);
+        } else { /* another connection's DELETE, as another process's would be */
+            db *other = NULL;
+            diag d = {0};
+            assert_int_equal(db_sqlite_driver.open(e->u->path, &other, &d), ST_OK);
+            char *sql = arena_printf(e->u->a,
+                                     "DELETE FROM asset_thumbnails WHERE asset_id IN (SELECT id "
+                                     "FROM assets WHERE uuid = '%s'); DELETE FROM assets WHERE "
+                                     "uuid = '%s'",
+                                     r.uuid, r.uuid);
+            status st = db_exec(other, sql);
+            db_sqlite_driver.close(other);
+            assert_int_equal(st, ST_OK);
+        }
+        assert_int_equal(asset_open(&anon, r.uuid, NULL, exp, sig, &b), ST_NOT_FOUND);
+        assert_int_equal(asset_open(&anon, r.uuid, "160", texp, tsig, &b), ST_NOT_FOUND);
+    }
+}
+
 int main(void)
 {
     if (!blob_media_init("unit")) return 1;
@@ -420,6 +472,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_input_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_too_large, setup_small, teardown),
         cmocka_unit_test_setup_teardown(test_signed_urls, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_download_memo_sees_deletion, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

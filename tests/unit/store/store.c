@@ -862,6 +862,52 @@ static void test_transactions(void **state)
     assert_int_equal(n, 1);
 }
 
+/* store_change_stamp: the same bytes while nobody commits (reads and a snapshot do not move
+ * it); a commit of this connection or of another one (as another process's) does; `before`
+ * says whether the connection's snapshot is still to be taken. */
+static void test_change_stamp(void **state)
+{
+    unit_env *e = *state;
+    store_stamp s1, s2;
+    bool before = false;
+    assert_int_equal(store_change_stamp(e->db, &s1, &before), ST_OK);
+    assert_true(before);
+    assert_int_equal(store_change_stamp(e->db, &s2, &before), ST_OK);
+    assert_memory_equal(&s1, &s2, sizeof s1);
+    assert_int_equal(store_begin_read(e->db), ST_OK);
+    int64_t n = unit_count(e->db, "SELECT count(*) FROM plans");
+    status st = store_change_stamp(e->db, &s2, &before);
+    store_rollback(e->db);
+    assert_int_equal(n, 0);
+    assert_int_equal(st, ST_OK);
+    assert_false(before); /* the snapshot is open: it may be older than the stamp */
+    assert_memory_equal(&s1, &s2, sizeof s1);
+
+    plan_row p = {.name = "stamped"};
+    uuid_v4(p.uuid);
+    assert_int_equal(store_begin(e->db), ST_OK);
+    st = store_plan_insert(e->db, e->ws.id, &p);
+    status cst = store_commit(e->db);
+    assert_int_equal(st, ST_OK);
+    assert_int_equal(cst, ST_OK);
+    assert_int_equal(store_change_stamp(e->db, &s2, &before), ST_OK);
+    assert_memory_not_equal(&s1, &s2, sizeof s1);
+
+    /* a checkpoint moves no data: the stamp stays */
+    assert_int_equal(db_exec(e->db, "PRAGMA wal_checkpoint(PASSIVE)"), ST_OK);
+    assert_int_equal(store_change_stamp(e->db, &s1, &before), ST_OK);
+    assert_memory_equal(&s1, &s2, sizeof s1);
+
+    db *other = NULL;
+    diag d = {0};
+    assert_int_equal(db_sqlite_driver.open(e->path, &other, &d), ST_OK);
+    st = db_exec(other, "INSERT INTO settings (name, value) VALUES ('stamp test', 'x')");
+    db_sqlite_driver.close(other);
+    assert_int_equal(st, ST_OK);
+    assert_int_equal(store_change_stamp(e->db, &s2, &before), ST_OK);
+    assert_memory_not_equal(&s1, &s2, sizeof s1);
+}
+
 /* Migration 016: a ticket's search document is written by the writer's COMMIT (store.c
  * fts_flush), once per transaction; a rolled-back ticket leaves neither document nor queue row. */
 static void test_fts_document_at_commit(void **state)
@@ -1031,6 +1077,7 @@ int main(void)
         UNIT_TEST(test_fts_terms),
         UNIT_TEST(test_fts_document_at_commit),
         UNIT_TEST(test_fts_trees_merged),
+        UNIT_TEST(test_change_stamp),
     };
     return cmocka_run_group_tests_name("store/store", tests, NULL, NULL);
 }
