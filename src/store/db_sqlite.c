@@ -60,12 +60,143 @@ static status sq_cache(db *c, int kib)
     return sq_exec(c, sql);
 }
 
+/* The VFS every connection opens with ("ticketd"): the default one (unix), except that a
+ * statement journal, or a temporary database's rollback journal, is written in pieces of at most
+ * LIMIT_DB_JOURNAL_WRITE bytes. Such a journal is held in memory in one block of
+ * SQLITE_CONFIG_STMTJRNL_SPILL bytes and, when it grows past that, SQLite opens its temporary
+ * file and writes the whole block there in one xWrite (memjournal.c memjrnlCreateFile). SQLite
+ * 3.40's unixWrite cannot take that: seekAndWriteFd hands pwrite only the length's low 17 bits
+ * (nBuf &= 0x1ffff, a page is at most 64 KiB), and unixWrite's loop stops at a write of 0 bytes
+ * and answers SQLITE_FULL; every spill of a block of 128 KiB or more failed (sq_writer_tune).
+ * Every other file is the unix VFS's own, untouched. */
+#define VFS_NAME "ticketd"
+
+struct piecewise_file {
+    sqlite3_file base;  /* methods: piecewise_methods */
+    sqlite3_file *real; /* the unix VFS's file, in the same allocation right after this */
+};
+
+static sqlite3_vfs *unix_vfs; /* borrowed: SQLite's default VFS */
+static sqlite3_vfs piecewise_vfs;
+
+static sqlite3_file *real_file(sqlite3_file *f)
+{
+    return ((struct piecewise_file *)f)->real;
+}
+
+static int pw_close(sqlite3_file *f)
+{
+    return real_file(f)->pMethods->xClose(real_file(f));
+}
+
+static int pw_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
+{
+    return real_file(f)->pMethods->xRead(real_file(f), buf, n, off);
+}
+
+static int pw_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
+{
+    const char *p = buf;
+    int rc = SQLITE_OK;
+    while (n > 0 && rc == SQLITE_OK) {
+        int k = n < LIMIT_DB_JOURNAL_WRITE ? n : LIMIT_DB_JOURNAL_WRITE;
+        rc = real_file(f)->pMethods->xWrite(real_file(f), p, k, off);
+        p += k, off += k, n -= k;
+    }
+    return rc;
+}
+
+static int pw_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+    return real_file(f)->pMethods->xTruncate(real_file(f), size);
+}
+
+static int pw_sync(sqlite3_file *f, int flags)
+{
+    return real_file(f)->pMethods->xSync(real_file(f), flags);
+}
+
+static int pw_size(sqlite3_file *f, sqlite3_int64 *size)
+{
+    return real_file(f)->pMethods->xFileSize(real_file(f), size);
+}
+
+static int pw_lock(sqlite3_file *f, int level)
+{
+    return real_file(f)->pMethods->xLock(real_file(f), level);
+}
+
+static int pw_unlock(sqlite3_file *f, int level)
+{
+    return real_file(f)->pMethods->xUnlock(real_file(f), level);
+}
+
+static int pw_reserved(sqlite3_file *f, int *out)
+{
+    return real_file(f)->pMethods->xCheckReservedLock(real_file(f), out);
+}
+
+static int pw_control(sqlite3_file *f, int op, void *arg)
+{
+    return real_file(f)->pMethods->xFileControl(real_file(f), op, arg);
+}
+
+static int pw_sector(sqlite3_file *f)
+{
+    return real_file(f)->pMethods->xSectorSize(real_file(f));
+}
+
+static int pw_traits(sqlite3_file *f)
+{
+    return real_file(f)->pMethods->xDeviceCharacteristics(real_file(f));
+}
+
+/* Version 1: a journal is neither shared memory nor memory-mapped. */
+static const sqlite3_io_methods piecewise_methods = {
+    .iVersion = 1,
+    .xClose = pw_close,
+    .xRead = pw_read,
+    .xWrite = pw_write,
+    .xTruncate = pw_truncate,
+    .xSync = pw_sync,
+    .xFileSize = pw_size,
+    .xLock = pw_lock,
+    .xUnlock = pw_unlock,
+    .xCheckReservedLock = pw_reserved,
+    .xFileControl = pw_control,
+    .xSectorSize = pw_sector,
+    .xDeviceCharacteristics = pw_traits,
+};
+
+static int pw_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out)
+{
+    (void)vfs;
+    if (!(flags & (SQLITE_OPEN_SUBJOURNAL | SQLITE_OPEN_TEMP_JOURNAL)))
+        return unix_vfs->xOpen(unix_vfs, name, f, flags, out);
+    struct piecewise_file *p = (struct piecewise_file *)f;
+    p->real = (sqlite3_file *)(p + 1);
+    int rc = unix_vfs->xOpen(unix_vfs, name, p->real, flags, out);
+    p->base.pMethods = rc == SQLITE_OK ? &piecewise_methods : NULL;
+    return rc;
+}
+
 static pthread_once_t configured = PTHREAD_ONCE_INIT;
 
-/* Before SQLite initialises: no global memory-statistics mutex on every allocation. */
+/* Before SQLite initialises: no global memory-statistics mutex on every allocation; statement
+ * journals kept in memory in blocks of LIMIT_DB_STMT_JOURNAL_BYTES (sq_writer_tune says why).
+ * Then the VFS above, a copy of the default one with its own open. */
 static void configure(void)
 {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, LIMIT_DB_STMT_JOURNAL_BYTES);
+    unix_vfs = sqlite3_vfs_find(NULL);
+    if (!unix_vfs) return; /* sq_open fails: no VFS of that name */
+    piecewise_vfs = *unix_vfs;
+    piecewise_vfs.pNext = NULL;
+    piecewise_vfs.zName = VFS_NAME;
+    piecewise_vfs.szOsFile = (int)sizeof(struct piecewise_file) + unix_vfs->szOsFile;
+    piecewise_vfs.xOpen = pw_open;
+    sqlite3_vfs_register(&piecewise_vfs, 0);
 }
 
 /* The word index's terms, in order (sql_fts_terms): a table of each connection's temp schema. */
@@ -78,7 +209,7 @@ static status sq_open(const char *path, db **out, diag *d)
     struct sconn *c = xcalloc(1, sizeof *c);
     c->base.drv = &db_sqlite_driver;
     int rc = sqlite3_open_v2(
-        path, &c->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+        path, &c->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, VFS_NAME);
     if (rc != SQLITE_OK) {
         diag_set(d, ST_INTERNAL, "db", "cannot open %s: %s", path,
                  c->h ? sqlite3_errmsg(c->h) : sqlite3_errstr(rc));
@@ -345,15 +476,20 @@ static status sq_writer_no_autocheckpoint(db *base)
     return sq_exec(base, "PRAGMA wal_autocheckpoint=0");
 }
 
-/* The writer's page cache. Its temp store stays in memory like every connection's: with
- * temp_store=FILE (statement journals in 1 MiB blocks, ~20 % of a create's SQL time saved at
- * 1M tickets) a statement whose temporary data passed what memory held went to a temp file and
- * failed with SQLITE_FULL on SQLite 3.40 (activating a webhook endpoint with 18,000 queued
- * deliveries: one UPDATE of their next_at answered 500), so that cut is undone until the cause
- * is known. */
+/* The writer's page cache, and its statement journals. Every group-commit job runs in a
+ * savepoint, so SQLite first copies each page a job changes into the savepoint's journal (its
+ * undo). With temp_store=MEMORY that journal grows in 1 KiB pieces, five allocations and five
+ * frees for each page copied: 20 % of the SQL time of a create at 1M tickets (its ~50 pages),
+ * RELEASE alone 16 us. With temp_store=FILE the journal is kept in memory in one block of
+ * SQLITE_CONFIG_STMTJRNL_SPILL bytes (configure) and goes to a temporary file only past that, a
+ * job far larger than a create (one UPDATE of 20,000 webhook deliveries). That spill is written
+ * through the piecewise VFS: SQLite 3.40 answered SQLITE_FULL to its one large write. Changing
+ * temp_store empties the temp schema: its table is made again. */
 static status sq_writer_tune(db *base)
 {
-    return sq_cache(base, LIMIT_DB_WRITER_CACHE_KB);
+    status st = sq_exec(base, "PRAGMA temp_store=FILE;");
+    if (!st) st = sq_exec(base, fts_terms_table);
+    return st ? st : sq_cache(base, LIMIT_DB_WRITER_CACHE_KB);
 }
 
 /* The -shm file of c's database mapped read-only, or MAP_FAILED. Only once c has the WAL index

@@ -46,6 +46,13 @@
 #define LIMIT_DB_CACHE_KB        8192
 #define LIMIT_DB_WRITER_CACHE_KB 32768
 #define LIMIT_DB_MMAP_BYTES      0
+/* The writer's statement journal (a job's undo, store/db_sqlite.c sq_writer_tune) is held in
+ * memory in one block of this size and spills to a temporary file past it: a create copies about
+ * one page per table and index it writes (~50 pages, ~200 KiB) into it. The spill is written in
+ * pieces of at most LIMIT_DB_JOURNAL_WRITE bytes (SQLite 3.40's unix VFS fails a write of 128 KiB
+ * or more with SQLITE_FULL). */
+#define LIMIT_DB_STMT_JOURNAL_BYTES (1 << 20)
+#define LIMIT_DB_JOURNAL_WRITE      (64 * 1024)
 
 /* glibc malloc (util/xalloc.c's xalloc_tune): arenas for all threads, and the size from which
  * a block is its own mapping, given back at free (a fixed threshold: glibc's default grows to

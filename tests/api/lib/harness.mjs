@@ -57,12 +57,13 @@ export function pgUrlFor(dataDir) {
 }
 
 // One SQL statement against the store of dataDir (sqlite3 or psql, both print rows as a|b|c);
-// returns the trimmed output.
+// returns the trimmed output. The sqlite3 CLI waits for a lock like the server's connections
+// do (without a timeout it failed with "database is locked" once, in a loaded full run).
 export function sql(dataDir, query) {
   const url = dbArgs(dataDir)[1];
   const out = url
     ? execFileSync('psql', ['-XAtq', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', query])
-    : execFileSync('sqlite3', ['-bail', path.join(dataDir, 'ticketd.db'), query]);
+    : execFileSync('sqlite3', ['-bail', '-cmd', '.timeout 10000', path.join(dataDir, 'ticketd.db'), query]);
   return out.toString().trim();
 }
 

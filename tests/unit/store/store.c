@@ -4,7 +4,8 @@
  * bounds), soft deletes, replies with assets, transactions, backup, and the append-only event
  * table (an UPDATE or DELETE on events fails); a search's prefix words spelled out as the word
  * index's terms (sql_fts_terms, remembered per connection until the database changes); the word
- * index merged back into one b-tree by the checkpointer. */
+ * index merged back into one b-tree by the checkpointer; the writer's statement journal spilled
+ * to its temporary file and read back. */
 #include "unit.h"
 
 #include "store/schema.h"
@@ -973,6 +974,41 @@ static void test_fts_trees_merged(void **state)
                      TICKETS / 2);
 }
 
+/* The writer's statement journal is held in memory up to LIMIT_DB_STMT_JOURNAL_BYTES and then
+ * written to a temporary file in one go (db_sqlite.c configure): one statement that changes
+ * ~2.4 MB of pages in a savepoint spills it (SQLite 3.40's unix VFS answered SQLITE_FULL to that
+ * write, as to activating a webhook endpoint with 20,000 queued deliveries), and rolling back to
+ * the savepoint reads every page back from the file. */
+static void test_writer_journal_spill(void **state)
+{
+    unit_env *e = *state;
+    enum { ROWS = 600, BYTES = 3000 }; /* a row a page: ~600 pages journaled, 4 KiB each */
+    assert_true((int64_t)ROWS * 4096 > 2 * LIMIT_DB_STMT_JOURNAL_BYTES);
+    assert_int_equal(db_exec(e->db, "CREATE TABLE spill (id INTEGER PRIMARY KEY, b BLOB);"
+                                    "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM "
+                                    "k WHERE i < 600) INSERT INTO spill (b) SELECT "
+                                    "randomblob(3000) FROM k"),
+                     ST_OK);
+    const char *zeroed = "SELECT count(*) FROM spill WHERE b = zeroblob(3000)";
+    db *w = NULL;
+    assert_int_equal(store_write_begin(e->st, &w), ST_OK);
+    status sp = db_exec(w, "SAVEPOINT spill");
+    status up = db_exec(w, "UPDATE spill SET b = zeroblob(3000)");
+    int64_t inside = unit_count(w, zeroed);
+    status back = db_exec(w, "ROLLBACK TO spill");
+    int64_t after = unit_count(w, zeroed);
+    status rel = db_exec(w, "RELEASE spill");
+    assert_int_equal(store_write_end(e->st, true), ST_OK);
+    assert_int_equal(sp, ST_OK);
+    assert_int_equal(up, ST_OK);
+    assert_int_equal(inside, ROWS);
+    assert_int_equal(back, ST_OK);
+    assert_int_equal(after, 0);
+    assert_int_equal(rel, ST_OK);
+    assert_int_equal(unit_count(e->db, zeroed), 0);
+    assert_int_equal(unit_count(e->db, "SELECT count(*) FROM spill WHERE length(b) = 3000"), ROWS);
+}
+
 static void test_backup(void **state)
 {
     unit_env *e = *state;
@@ -1078,6 +1114,7 @@ int main(void)
         UNIT_TEST(test_fts_document_at_commit),
         UNIT_TEST(test_fts_trees_merged),
         UNIT_TEST(test_change_stamp),
+        UNIT_TEST(test_writer_journal_spill),
     };
     return cmocka_run_group_tests_name("store/store", tests, NULL, NULL);
 }
