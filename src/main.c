@@ -2,9 +2,12 @@
  * role|password, serve, backup, and seed (the benchmark's bulk loader). It owns the process-wide
  * objects (the store) and wires the layers together; see ../shared/DESIGN.md "Operating it". */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -521,10 +524,39 @@ static status notify_begin(const options *o, store *st, diag *d)
     return s;
 }
 
+/* One `serve` per SQLite store: its writer, checkpointer, live stream and webhook worker each
+ * assume they are the only ones (docs/WEBHOOKS.md), and a second process's writer would meet
+ * the first's locks as SQLITE_BUSY. An flock on a file beside the database (SQLite's own locks
+ * are fcntl locks, which flock leaves alone) held until the process ends, kill -9 included.
+ * Not with --db: PostgreSQL nodes share the data directory's files. The descriptor stays open
+ * for the process's life; -1 when refused. */
+static int serve_lock(const options *o)
+{
+    if (o->db) return INT_MAX;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/ticketd.serve.lock", o->data);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        fprintf(stderr, "ticketd: cannot open %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        fprintf(stderr, "ticketd: another `ticketd serve` is using %s (%s is locked)\n", o->data,
+                path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 static int cmd_serve(const options *o)
 {
     store *st = open_store(o, false);
     if (!st) return 1;
+    if (serve_lock(o) < 0) {
+        store_close(st);
+        return 1;
+    }
     if (store_start_maintenance(st) || store_start_writer(st)) {
         fprintf(stderr, "ticketd: cannot start the store's background threads\n");
         store_close(st);

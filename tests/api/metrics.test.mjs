@@ -6,10 +6,21 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { startServer, freePort, fixtures, show, dbArgs, BIN, A, NODES } from './lib/harness.mjs';
+import { startServer, freePort, fixtures, show, dbArgs, BIN, A, NODES, PG } from './lib/harness.mjs';
 
 const GIVE_UP_MS = 20000;
+
+// A store of its own for a serve started beside the running one (a SQLite store has one serve):
+// its directory and the API key `ticketd init` printed.
+function initDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const key = execFileSync(BIN, ['init', '--data', dir, ...dbArgs(dir)]).toString().trim().split('\n').pop().trim();
+  return { dir, key };
+}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let s, mport, fx;
@@ -120,18 +131,23 @@ test('the metrics listener answers only /metrics, and the API port never answers
 });
 
 test('a bad --metrics-listen is refused at start, naming the option', () => {
-  const r = spawnSync(BIN, ['serve', '--data', s.dataDir, ...dbArgs(s.dataDir), '--listen', '127.0.0.1:0', '--metrics-listen', 'nowhere'],
+  const { dir } = initDir('ticketd-mbad-');
+  const r = spawnSync(BIN, ['serve', '--data', dir, ...dbArgs(dir), '--listen', '127.0.0.1:0', '--metrics-listen', 'nowhere'],
     { encoding: 'utf8', timeout: 30000 });
+  fs.rmSync(dir, { recursive: true, force: true });
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /metrics-listen/);
 });
 
 test('a second serve on the port of a running one is refused; the first keeps answering', async () => {
   // The server listens on one socket without SO_REUSEPORT (its acceptor hands connections to
-  // the threads): another process must not be able to join it and take a share of them.
+  // the threads): another process must not be able to join it and take a share of them. The
+  // second serves a store of its own (on SQLite the running one's store is refused first).
   const port = new URL(s.base).port;
-  const r = spawnSync(BIN, ['serve', '--data', s.dataDir, ...dbArgs(s.dataDir), '--listen', `127.0.0.1:${port}`, '--quiet'],
+  const other = initDir('ticketd-port-').dir;
+  const r = spawnSync(BIN, ['serve', '--data', other, ...dbArgs(other), '--listen', `127.0.0.1:${port}`, '--quiet'],
     { encoding: 'utf8', timeout: 30000 });
+  fs.rmSync(other, { recursive: true, force: true });
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /listen.*Address already in use/);
   for (let i = 0; i < 8; i++) {
@@ -141,9 +157,38 @@ test('a second serve on the port of a running one is refused; the first keeps an
   }
 });
 
+test('a second serve on the SQLite store of a running one is refused, naming it; the first keeps answering; once it is gone the store serves again', { skip: PG && 'SQLite only: PostgreSQL nodes share a database' }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketd-one-'));
+  execFileSync(BIN, ['init', '--data', dir], { stdio: 'ignore' });
+  const serve = async () => {
+    const port = await freePort();
+    const child = spawn(BIN, ['serve', '--data', dir, '--listen', `127.0.0.1:${port}`, '--quiet'], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let t = Date.now(); ; await sleep(50)) {
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((h) => h.status === 200, () => false);
+      if (ok) return { port, child, exited };
+      assert.ok(Date.now() - t < GIVE_UP_MS, 'serve did not answer');
+    }
+  };
+  const first = await serve();
+  const r = spawnSync(BIN, ['serve', '--data', dir, '--listen', '127.0.0.1:0', '--quiet'], { encoding: 'utf8', timeout: 30000 });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /another `ticketd serve` is using/);
+  const h = await fetch(`http://127.0.0.1:${first.port}/healthz`);
+  await h.text();
+  assert.equal(h.status, 200);
+  first.child.kill('SIGKILL');
+  await first.exited;
+  const again = await serve(); // the kernel let go of the lock with the process
+  again.child.kill('SIGTERM');
+  assert.equal(await again.exited, 0);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test('--listen [::1]:PORT: every server thread answers on IPv6, and SIGTERM stops it cleanly', async () => {
   const port = await freePort();
-  const child = spawn(BIN, ['serve', '--data', s.dataDir, ...dbArgs(s.dataDir), '--listen', `[::1]:${port}`, '--quiet', '--threads', '2'],
+  const own = initDir('ticketd-v6-');
+  const child = spawn(BIN, ['serve', '--data', own.dir, ...dbArgs(own.dir), '--listen', `[::1]:${port}`, '--quiet', '--threads', '2'],
     { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d) => { err += d; });
@@ -160,11 +205,12 @@ test('--listen [::1]:PORT: every server thread answers on IPv6, and SIGTERM stop
   }
   // Many connections at once, so both threads' sockets get some.
   const all = await Promise.all(Array.from({ length: 16 }, () =>
-    fetch(`${base}/v2/agency/tickets/list?page=1&per_page=1`, { headers: { authorization: `Bearer ${s.key}` } })
+    fetch(`${base}/v2/agency/tickets/list?page=1&per_page=1`, { headers: { authorization: `Bearer ${own.key}` } })
       .then(async (r) => { await r.text(); return r.status; })));
   assert.deepEqual([...new Set(all)], [200]);
   child.kill('SIGTERM');
   assert.deepEqual(await exited, { code: 0, signal: null }, err);
+  fs.rmSync(own.dir, { recursive: true, force: true });
 });
 
 test('the invitation outbox: its depth while queued, then deliveries once an SMTP server is there', async () => {
