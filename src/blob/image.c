@@ -132,7 +132,7 @@ static VipsImage *fit_box(VipsImage *in, int box)
     shrink_to_box(in->Xsize, in->Ysize, box, &h, &v);
     VipsImage *t[4] = {NULL, NULL, NULL, NULL}, *out = NULL;
     VipsImage *src = in;
-    bool alpha = vips_image_hasalpha(in) && h != 1.0 && v != 1.0;
+    bool alpha = vips_image_hasalpha(in) && (h != 1.0 || v != 1.0); /* any axis resampled */
     if (alpha) {
         if (vips_premultiply(in, &t[0], NULL) || vips_cast(t[0], &t[1], in->BandFmt, NULL))
             goto done;

@@ -373,6 +373,7 @@ static _Thread_local struct {
     db *conn;
     store_stamp stamp;
     size_t n, next;
+    int64_t hits; /* answers from the memo (asset_memo_hits) */
     struct memo_entry e[LIMIT_ASSET_MEMO];
 } memo;
 
@@ -445,17 +446,25 @@ static status check_signature(core_ctx *cx, const char *uuid, const char *varian
     return ST_OK;
 }
 
-/* The blob of the thumbnail made for box `variant` ("160"), or NULL. */
-static const char *thumb_blob(const char *variant, size_t n, const int64_t *boxes,
-                              const char *const *blobs)
+/* The memo's entry as the row asset_open reads, its strings copied into cx's arena. */
+static void memo_row(core_ctx *cx, const struct memo_entry *m, asset_row *r)
 {
-    const char *hash = NULL;
-    for (size_t i = 0; i < n; i++) {
-        char box[24];
-        snprintf(box, sizeof box, "%lld", (long long)boxes[i]);
-        if (strcmp(box, variant) == 0) hash = blobs[i];
-    }
-    return hash;
+    *r = (asset_row){.filename = arena_strdup(cx->a, m->filename),
+                     .mime_type = arena_strdup(cx->a, m->mime),
+                     .type = m->is_media ? "media" : "document",
+                     .blob = m->blob[0] ? arena_strdup(cx->a, m->blob) : NULL,
+                     .n_thumbs = m->n_thumbs};
+    r->thumbs = ARENA_ARRAY(cx->a, thumb_row, m->n_thumbs + 1);
+    for (size_t i = 0; i < m->n_thumbs; i++)
+        r->thumbs[i] = (thumb_row){
+            .box = m->thumbs[i].box,
+            .blob = m->thumbs[i].blob[0] ? arena_strdup(cx->a, m->thumbs[i].blob) : NULL};
+    memo.hits++;
+}
+
+int64_t asset_memo_hits(void)
+{
+    return memo.hits;
 }
 
 status asset_open(core_ctx *cx, const char *id, const char *variant, const char *expires,
@@ -471,53 +480,34 @@ status asset_open(core_ctx *cx, const char *id, const char *variant, const char 
     if (!cx->ws || !policy_file_unsigned(cx))
         st = check_signature(cx, uuid, variant ? variant : "file", expires, signature);
     if (st) return st;
-    /* The row's parts asset_open needs, from the memo or from the store. */
-    const char *filename, *mime, *hash;
-    bool is_media;
-    size_t n_thumbs;
-    int64_t *boxes;
-    const char **blobs;
+    /* The row, from the memo or from the store. */
     bool fill = false;
     bool usable = memo_usable(cx, &fill);
     const struct memo_entry *m = usable ? memo_find(uuid) : NULL;
+    asset_row r;
     if (m) {
-        filename = arena_strdup(cx->a, m->filename);
-        mime = arena_strdup(cx->a, m->mime);
-        hash = m->blob[0] ? arena_strdup(cx->a, m->blob) : NULL;
-        is_media = m->is_media;
-        n_thumbs = m->n_thumbs;
-        boxes = ARENA_ARRAY(cx->a, int64_t, n_thumbs + 1);
-        blobs = ARENA_ARRAY(cx->a, const char *, n_thumbs + 1);
-        for (size_t i = 0; i < n_thumbs; i++) {
-            boxes[i] = m->thumbs[i].box;
-            blobs[i] = m->thumbs[i].blob[0] ? arena_strdup(cx->a, m->thumbs[i].blob) : NULL;
-        }
+        memo_row(cx, m, &r);
     } else {
-        asset_row r;
         st = cx->ws ? store_asset_get(cx->db, cx->ws, uuid, cx->a, &r)
                     : store_asset_find(cx->db, uuid, cx->a, &r);
         if (st) return path_found(cx->d, "asset", st);
         if (usable && fill) memo_put(&r);
-        filename = r.filename;
-        mime = r.mime_type;
-        hash = r.blob;
-        is_media = strcmp(r.type, "document") != 0;
-        n_thumbs = r.n_thumbs;
-        boxes = ARENA_ARRAY(cx->a, int64_t, n_thumbs + 1);
-        blobs = ARENA_ARRAY(cx->a, const char *, n_thumbs + 1);
-        for (size_t i = 0; i < n_thumbs; i++) {
-            boxes[i] = r.thumbs[i].box;
-            blobs[i] = r.thumbs[i].blob;
-        }
     }
-    *out = (asset_blob){.mime = mime, .filename = filename, .is_media = is_media};
+    const char *hash = r.blob;
+    *out = (asset_blob){
+        .mime = r.mime_type, .filename = r.filename, .is_media = strcmp(r.type, "document") != 0};
     if (variant) {
-        hash = thumb_blob(variant, n_thumbs, boxes, blobs);
+        hash = NULL;
+        for (size_t i = 0; i < r.n_thumbs; i++) {
+            char box[24];
+            snprintf(box, sizeof box, "%lld", (long long)r.thumbs[i].box);
+            if (strcmp(box, variant) == 0) hash = r.thumbs[i].blob;
+        }
         out->mime = "image/webp";
         out->is_media = true;
-        const char *dot = strrchr(filename, '.');
-        int stem = dot && dot != filename ? (int)(dot - filename) : (int)strlen(filename);
-        out->filename = arena_printf(cx->a, "%.*s-%s.webp", stem, filename, variant);
+        const char *dot = strrchr(r.filename, '.');
+        int stem = dot && dot != r.filename ? (int)(dot - r.filename) : (int)strlen(r.filename);
+        out->filename = arena_printf(cx->a, "%.*s-%s.webp", stem, r.filename, variant);
     }
     if (!hash) return path_found(cx->d, "file", ST_NOT_FOUND);
     out->hash = hash;

@@ -94,6 +94,9 @@ typedef struct {
     bool is_media;    /* image, video or audio: fit to show inline */
 } asset_blob;
 
+/* How many downloads this thread answered from its memo of asset rows (asset.c; tests). */
+int64_t asset_memo_hits(void);
+
 /* Opens the original (variant NULL) or the thumbnail of long side `variant` ("160") of asset
  * `id`: a small file comes as bytes (out->bytes, out->hold; fd -1), a larger one open. With cx->ws
  * set (a key of its workspace) no signature is needed; otherwise expires and signature must be

@@ -17,7 +17,7 @@
 
 enum { DB_DONE = 0, DB_ROW = 1 };
 /* The size of a change stamp (db_driver.change_stamp). */
-enum { DB_STAMP_LEN = 48 };
+enum { DB_STAMP_LEN = 56 };
 
 struct schema_migration;
 typedef struct db db;

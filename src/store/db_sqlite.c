@@ -1,16 +1,11 @@
 /* The SQLite driver: one connection per thread, WAL, foreign keys on, a busy timeout for the
  * single-writer lock, and a per-connection cache of prepared statements keyed by SQL text.
  * The only file besides db_pg.c that includes a database header. */
-#include <fcntl.h>
-#include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "store/db.h"
 #include "store/schema.h"
@@ -37,17 +32,23 @@ struct sconn {
         const char *sql;
         struct stmt *e;
     } by_addr[LIMIT_STMT_CACHE];
-    /* The start of the WAL index (the -shm file), mapped read-only by sq_change_stamp the first
-     * time it is asked; MAP_FAILED when it cannot be (no file name, not WAL). */
+    /* The start of the WAL index as SQLite maps it (wal_index), once sq_change_stamp found it;
+     * and this connection's number among every connection the process opened, part of its
+     * stamps (a store closed and opened again starts its log's header over, while a new
+     * connection may get the old one's address). */
     const unsigned char *wal_index;
+    uint64_t serial;
 };
+
+static uint64_t serials; /* atomic: the last sconn.serial handed out */
 
 /* The WAL index starts with two copies of its header (SQLite's file format document,
  * walformat.html, "the WAL-index header": iVersion, unused, iChange, isInit, bigEndCksum,
  * szPage, mxFrame, nPage, aFrameCksum, aSalt, aCksum: 48 bytes each), then the checkpoint
  * information. */
-enum { WAL_HDR_LEN = 48, WAL_INDEX_MAP_LEN = 136, WAL_INDEX_VERSION = 3007000 };
-_Static_assert((int)DB_STAMP_LEN == (int)WAL_HDR_LEN, "a stamp is one copy of the WAL index header");
+enum { WAL_HDR_LEN = 48, WAL_INDEX_REGION = 32768, WAL_INDEX_VERSION = 3007000 };
+_Static_assert((int)DB_STAMP_LEN == (int)WAL_HDR_LEN + 8,
+               "a stamp is one copy of the WAL index header and the connection's serial");
 
 static status sq_exec(db *c, const char *sql);
 
@@ -168,6 +169,8 @@ static const sqlite3_io_methods piecewise_methods = {
     .xDeviceCharacteristics = pw_traits,
 };
 
+/* SQLITE_OPEN_TEMP_JOURNAL also opens the sorter's temporary files: the version-1 methods suit
+ * them too, since the sorter maps a file (xFetch) only through methods of version 3 or more. */
 static int pw_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out)
 {
     (void)vfs;
@@ -187,8 +190,11 @@ static pthread_once_t configured = PTHREAD_ONCE_INIT;
  * Then the VFS above, a copy of the default one with its own open. */
 static void configure(void)
 {
-    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, LIMIT_DB_STMT_JOURNAL_BYTES);
+    /* SQLITE_MISUSE if something initialised SQLite first: said, since the writer's journal
+     * would then spill to a file at 64 KiB */
+    if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK ||
+        sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, LIMIT_DB_STMT_JOURNAL_BYTES) != SQLITE_OK)
+        log_error("sqlite: configured too late (already initialised): default journal spill");
     unix_vfs = sqlite3_vfs_find(NULL);
     if (!unix_vfs) return; /* sq_open fails: no VFS of that name */
     piecewise_vfs = *unix_vfs;
@@ -207,6 +213,7 @@ static status sq_open(const char *path, db **out, diag *d)
 {
     pthread_once(&configured, configure);
     struct sconn *c = xcalloc(1, sizeof *c);
+    c->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
     c->base.drv = &db_sqlite_driver;
     int rc = sqlite3_open_v2(
         path, &c->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, VFS_NAME);
@@ -239,10 +246,6 @@ static void sq_close(db *base)
 {
     struct sconn *c = (struct sconn *)base;
     if (!c) return;
-    /* Before the connection: it holds SQLite's shared lock on the index, so nobody can truncate
-     * the file while it is mapped. */
-    if (c->wal_index && c->wal_index != MAP_FAILED)
-        munmap((void *)c->wal_index, WAL_INDEX_MAP_LEN);
     for (int i = 0; i < LIMIT_STMT_CACHE; i++) {
         sqlite3_finalize(c->cache[i].st);
         free(c->cache[i].sql);
@@ -492,31 +495,21 @@ static status sq_writer_tune(db *base)
     return st ? st : sq_cache(base, LIMIT_DB_WRITER_CACHE_KB);
 }
 
-/* The -shm file of c's database mapped read-only, or MAP_FAILED. Only once c has the WAL index
- * open itself (it is in WAL mode and has read): SQLite truncates an index only when no
- * connection has it open, so while c is open the mapped page stays the index's. */
-static const unsigned char *map_wal_index(struct sconn *c)
+/* The first region of c's WAL index as SQLite itself maps it: the unix VFS's xShmMap on the
+ * main database file, which hands back the mapping SQLite already holds for c (never a
+ * descriptor of ours: closing one would drop every fcntl lock this process holds on the -shm
+ * file, SQLite's among them, and let another process truncate the live index). NULL while it
+ * has none. Valid while c is open: the region stays mapped as long as a connection of this
+ * process has the index open. */
+static const unsigned char *wal_index(struct sconn *c)
 {
-    const char *file = sqlite3_db_filename(c->h, "main");
-    char path[PATH_MAX];
-    sqlite3_stmt *jm = NULL;
-    bool wal = false;
-    if (sqlite3_prepare_v2(c->h, "PRAGMA journal_mode", -1, &jm, NULL) == SQLITE_OK &&
-        sqlite3_step(jm) == SQLITE_ROW) {
-        const char *m = (const char *)sqlite3_column_text(jm, 0);
-        wal = m && strcmp(m, "wal") == 0;
-    }
-    sqlite3_finalize(jm);
-    if (!wal || !file || !*file || (size_t)snprintf(path, sizeof path, "%s-shm", file) >= sizeof path)
-        return MAP_FAILED;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat sb;
-    void *p = MAP_FAILED;
-    if (fd >= 0 && fstat(fd, &sb) == 0 && sb.st_size >= WAL_INDEX_MAP_LEN)
-        p = mmap(NULL, WAL_INDEX_MAP_LEN, PROT_READ, MAP_SHARED, fd, 0);
-    if (fd >= 0) close(fd);
-    if (p == MAP_FAILED) log_info("sqlite: %s cannot be mapped: no change stamps", path);
-    return p;
+    sqlite3_file *f = NULL;
+    if (sqlite3_file_control(c->h, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f ||
+        !f->pMethods || f->pMethods->iVersion < 2 || !f->pMethods->xShmMap)
+        return NULL;
+    volatile void *p = NULL;
+    if (f->pMethods->xShmMap(f, 0, WAL_INDEX_REGION, 0, &p) != SQLITE_OK) return NULL;
+    return (const unsigned char *)p;
 }
 
 /* The header of the WAL index as SQLite reads it before it takes a lock (wal.c
@@ -527,8 +520,8 @@ static const unsigned char *map_wal_index(struct sconn *c)
 static status sq_change_stamp(db *base, unsigned char out[DB_STAMP_LEN], bool *before)
 {
     struct sconn *c = (struct sconn *)base;
-    if (!c->wal_index) c->wal_index = map_wal_index(c);
-    if (c->wal_index == MAP_FAILED) return ST_NOT_FOUND;
+    if (!c->wal_index) c->wal_index = wal_index(c);
+    if (!c->wal_index) return ST_NOT_FOUND;
     unsigned char second[WAL_HDR_LEN];
     *before = sqlite3_txn_state(c->h, "main") == SQLITE_TXN_NONE;
     memcpy(out, c->wal_index, WAL_HDR_LEN);
@@ -539,6 +532,7 @@ static status sq_change_stamp(db *base, unsigned char out[DB_STAMP_LEN], bool *b
     bool init = out[12] == 1;
     if (memcmp(out, second, WAL_HDR_LEN) != 0 || version != WAL_INDEX_VERSION || !init)
         return ST_NOT_FOUND;
+    memcpy(out + WAL_HDR_LEN, &c->serial, sizeof c->serial);
     return ST_OK;
 }
 

@@ -29,6 +29,7 @@ struct store {
      * merge of the word index, fts_round, while one lasts). */
     pthread_mutex_t write_lock;
     db *writer;
+    int lock_waiters;     /* writes waiting for write_lock (atomic; writer_lock) */
     uint64_t commits;     /* the writer's transactions committed (write_lock) */
     int64_t committed_at; /* time_mono_us() of the last (write_lock) */
     pthread_mutex_t lock; /* guards conns */
@@ -203,6 +204,15 @@ db *store_conn(store *s)
     return c;
 }
 
+/* write_lock for a write (a batch, store_write_begin), counted while it waits so that the
+ * checkpointer's merge of the word index lets it in between steps (fts_round). */
+static void writer_lock(store *s)
+{
+    __atomic_add_fetch(&s->lock_waiters, 1, __ATOMIC_RELAXED);
+    pthread_mutex_lock(&s->write_lock);
+    __atomic_sub_fetch(&s->lock_waiters, 1, __ATOMIC_RELAXED);
+}
+
 /* Opens the writer connection on first use; write_lock held. */
 static status writer_open(store *s)
 {
@@ -248,13 +258,22 @@ static void checkpoint_round(store *s, db *c)
  * between its batches (a step ends at a term's end: ~100 ms for the doclist of a word in a
  * million tickets, the writes waiting meanwhile), the steps taking a quarter of the time at
  * most; after a merge, no other for LIMIT_FTS_MERGE_REST times as long as it took (a whole
- * merge at 1M tickets is ~1.8 s of work: one per ~90 s at most, ~2 % of the writer's time). */
+ * merge at 1M tickets is ~1.8 s of work: one per ~90 s at most, ~2 % of the writer's time).
+ * While a merge is under way, FTS5's own merging at the writer's commits also goes on with it
+ * (a commit that writes documents then does a few steps of it: up to ~100 ms at 1M for a word
+ * in every ticket), so a burst of writes that begins during a merge pays for part of it. */
 struct fts_upkeep {
     uint64_t looked;    /* s->commits when the trees were last counted */
     bool merging;       /* a merge is under way */
     int64_t spent_us;   /* its steps' time so far */
     int64_t rest_until; /* time_mono_us() before which nothing runs */
 };
+
+/* Whether a write waits for write_lock (writer_lock). */
+static bool writes_waiting(store *s)
+{
+    return __atomic_load_n(&s->lock_waiters, __ATOMIC_RELAXED) > 0;
+}
 
 /* One step of the merge (writer held). A new one begins when there are more trees than one,
  * looked at after commits once the writer has committed nothing for a second (a burst of
@@ -292,14 +311,20 @@ static void fts_round(store *s, db *c, struct fts_upkeep *u)
         st = fts_step(s, c, u, now, &worked);
         pthread_mutex_unlock(&s->write_lock);
         now = time_mono_us();
-    } while (!st && worked && now - begun < LIMIT_FTS_MERGE_ROUND_MS * 1000);
-    if (st) log_error("store: the word index's merge failed");
+        /* a waiting write goes first: the mutex is not fair, the round would keep it */
+    } while (!st && worked && now - begun < LIMIT_FTS_MERGE_ROUND_MS * 1000 && !writes_waiting(s));
+    if (st) {
+        log_error("store: the word index's merge failed (tried again in a minute)");
+        u->merging = false;
+        u->rest_until = now + 60 * 1000 * 1000;
+        return;
+    }
     if (!u->merging) return; /* nothing to merge */
     u->spent_us += now - begun;
     u->rest_until = now + (now - begun) * (LIMIT_FTS_MERGE_DUTY - 1);
-    if (!st && worked) return;
-    u->merging = false; /* merged into one, or failed: tried again after a minute */
-    u->rest_until = now + (st ? 60 * 1000 * 1000 : u->spent_us * LIMIT_FTS_MERGE_REST);
+    if (worked) return;
+    u->merging = false; /* merged into one */
+    u->rest_until = now + u->spent_us * LIMIT_FTS_MERGE_REST;
 }
 
 static void *maintain(void *arg)
@@ -481,7 +506,7 @@ static status outbox_flush(db *c, bool *queued)
 static void run_batch(store *s, store_job *batch)
 {
     status committed = ST_OK;
-    pthread_mutex_lock(&s->write_lock);
+    writer_lock(s);
     status st = writer_open(s);
     bool queued = false;
     if (!st) outbox_forget(s->writer);
@@ -597,7 +622,7 @@ void store_submit(store *s, store_job *j)
 
 status store_write_begin(store *s, db **out)
 {
-    pthread_mutex_lock(&s->write_lock);
+    writer_lock(s);
     status st = writer_open(s);
     if (st) {
         pthread_mutex_unlock(&s->write_lock);

@@ -75,8 +75,9 @@ status store_snapshot_version(db *c, int64_t *out) WUR;
  * *before: c has no snapshot open yet, so what c reads next is at least as new as the stamp
  * (a cache filled from those reads may be tagged with it); false: c's snapshot may be older.
  * ST_NOT_FOUND where the engine has none (PostgreSQL) or it cannot be read at this moment: the
- * caller reads the database. Cheap: two copies of 48 bytes from shared memory. */
-#define STORE_STAMP_LEN 48
+ * caller reads the database. Cheap: two copies of 48 bytes from shared memory and the
+ * connection's serial. */
+#define STORE_STAMP_LEN 56
 typedef struct {
     unsigned char b[STORE_STAMP_LEN];
 } store_stamp;

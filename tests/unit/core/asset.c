@@ -426,6 +426,7 @@ static void test_download_memo_sees_deletion(void **state)
         char *sig = query_value(e, r.public_url, "signature");
         char *texp = query_value(e, r.thumbs[0].url, "expires");
         char *tsig = query_value(e, r.thumbs[0].url, "signature");
+        int64_t hits = asset_memo_hits();
         for (int i = 0; i < 3; i++) { /* the first reads the row, the others the memo */
             assert_int_equal(asset_open(&anon, r.uuid, NULL, exp, sig, &b), ST_OK);
             assert_string_equal(b.filename, round ? "other.png" : "cat.png");
@@ -441,6 +442,8 @@ static void test_download_memo_sees_deletion(void **state)
             assert_int_equal(asset_open(&anon, r.uuid, "640", texp, tsig, &b), ST_FORBIDDEN);
             assert_int_equal(asset_open(&anon, r.uuid, NULL, NULL, NULL, &b), ST_UNAUTHORIZED);
         }
+        /* the file's and the thumbnail's second and third opens came from the memo */
+        assert_int_equal(asset_memo_hits() - hits, 5);
         if (!round) {
             assert_int_equal(asset_delete(&e->u->cx, r.uuid), ST_OK);
         } else { /* another connection's DELETE, as another process's would be */

@@ -8,6 +8,9 @@
  * to its temporary file and read back. */
 #include "unit.h"
 
+#include <fcntl.h>
+#include <sys/wait.h>
+
 #include "store/schema.h"
 #include "store/sql.h"
 #include "util/crypto.h"
@@ -898,6 +901,23 @@ static void test_change_stamp(void **state)
     assert_int_equal(db_exec(e->db, "PRAGMA wal_checkpoint(PASSIVE)"), ST_OK);
     assert_int_equal(store_change_stamp(e->db, &s1, &before), ST_OK);
     assert_memory_equal(&s1, &s2, sizeof s1);
+
+    /* Reading stamps leaves SQLite's locks on the -shm file as they were: another process
+     * still sees this one's shared "DMS" lock (byte 128), which tells it the index is in use
+     * (closing any descriptor of that file would have dropped it, and the next process to
+     * open the store would have truncated the live index). */
+    char shm[4096];
+    snprintf(shm, sizeof shm, "%s-shm", e->path);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        int fd = open(shm, O_RDWR);
+        struct flock l = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 128, .l_len = 1};
+        _exit(fd >= 0 && fcntl(fd, F_GETLK, &l) == 0 && l.l_type == F_RDLCK ? 0 : 1);
+    }
+    int wst = 0;
+    assert_int_equal(waitpid(child, &wst, 0), child);
+    assert_true(WIFEXITED(wst) && WEXITSTATUS(wst) == 0);
 
     db *other = NULL;
     diag d = {0};
