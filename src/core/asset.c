@@ -410,8 +410,7 @@ static bool copy_str(char *dst, size_t cap, const char *src)
 /* Remembers r in the least recently filled slot, unless it does not fit. */
 static void memo_put(const asset_row *r)
 {
-    struct memo_entry e = {.is_media = strcmp(r->type, "document") != 0,
-                           .n_thumbs = r->n_thumbs};
+    struct memo_entry e = {.is_media = strcmp(r->type, "document") != 0, .n_thumbs = r->n_thumbs};
     bool ok = r->n_thumbs <= MEMO_THUMBS && copy_str(e.uuid, sizeof e.uuid, r->uuid) &&
               copy_str(e.filename, sizeof e.filename, r->filename) &&
               copy_str(e.mime, sizeof e.mime, r->mime_type) &&

@@ -450,8 +450,8 @@ static status sq_fts_trees(db *base, int *n)
 {
     struct sconn *c = (struct sconn *)base;
     sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(c->h, "SELECT count(DISTINCT segid) FROM ticket_fts_idx", -1, &s,
-                                NULL);
+    int rc =
+        sqlite3_prepare_v2(c->h, "SELECT count(DISTINCT segid) FROM ticket_fts_idx", -1, &s, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_step(s);
     *n = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
     sqlite3_finalize(s);
@@ -466,10 +466,12 @@ static status sq_fts_merge(db *base, bool start, bool *worked)
 {
     struct sconn *c = (struct sconn *)base;
     int before = sqlite3_total_changes(c->h);
-    status st = sq_exec(base, start ? "INSERT INTO ticket_fts (ticket_fts, rank) VALUES ('merge', "
-                                      "-" LIMIT_FTS_MERGE_PAGES ")"
-                                    : "INSERT INTO ticket_fts (ticket_fts, rank) VALUES ('merge', "
-                                      LIMIT_FTS_MERGE_PAGES ")");
+    status st = sq_exec(
+        base,
+        start ? "INSERT INTO ticket_fts (ticket_fts, rank) VALUES ('merge', "
+                "-" LIMIT_FTS_MERGE_PAGES ")"
+              : "INSERT INTO ticket_fts (ticket_fts, rank) VALUES ('merge', " LIMIT_FTS_MERGE_PAGES
+                ")");
     *worked = !st && sqlite3_total_changes(c->h) - before >= 2;
     return st;
 }

@@ -281,8 +281,8 @@ static bool writes_waiting(store *s)
 static status fts_step(store *s, db *c, struct fts_upkeep *u, int64_t now, bool *worked)
 {
     *worked = false;
-    if (!u->merging && (s->commits == u->looked ||
-                        now - s->committed_at < LIMIT_FTS_MERGE_IDLE_MS * 1000))
+    if (!u->merging &&
+        (s->commits == u->looked || now - s->committed_at < LIMIT_FTS_MERGE_IDLE_MS * 1000))
         return ST_OK;
     status st = ST_OK;
     bool start = false;

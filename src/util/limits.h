@@ -29,9 +29,9 @@
  * leaf pages a step writes (a string: it is spliced into the statement), the share of the
  * time the steps of a merge may take, and the rest after a merge, in multiples of the time
  * the merge took. */
-#define LIMIT_FTS_MERGE_PAGES "64"
-#define LIMIT_FTS_MERGE_DUTY  4  /* a step of t, then at least (DUTY - 1) x t of rest */
-#define LIMIT_FTS_MERGE_REST  50 /* after a merge of t in all, t x REST before the next */
+#define LIMIT_FTS_MERGE_PAGES    "64"
+#define LIMIT_FTS_MERGE_DUTY     4    /* a step of t, then at least (DUTY - 1) x t of rest */
+#define LIMIT_FTS_MERGE_REST     50   /* after a merge of t in all, t x REST before the next */
 #define LIMIT_FTS_MERGE_IDLE_MS  1000 /* a merge begins after this long without a commit */
 #define LIMIT_FTS_MERGE_ROUND_MS 25   /* steps back to back, then the rest */
 /* PostgreSQL: a q that matches at least 1 in SHARE of the newest PROBE tickets is walked with
@@ -115,9 +115,10 @@
 #define LIMIT_FORM_OVERHEAD    (1024 * 1024) /* an upload body beyond its file: fields, framing */
 #define LIMIT_POST_BUFFER      (64 * 1024)   /* libmicrohttpd's multipart parser buffer */
 #define LIMIT_IMAGE_PIXELS     100000000ULL  /* 100 megapixels: larger images are refused */
-#define LIMIT_IMAGE_WHOLE_PIXELS (4ULL << 20)  /* decoded whole for thumbnails up to this (after
-                                                * JPEG shrink-on-load; 12 MiB RGB), else
-                                                * streamed through vips_resize */
+#define LIMIT_IMAGE_WHOLE_PIXELS                                                                   \
+    (4ULL << 20)                             /* decoded whole for thumbnails up to this (after     \
+                                              * JPEG shrink-on-load; 12 MiB RGB), else             \
+                                              * streamed through vips_resize */
 #define LIMIT_ASSET_WORKERS    16            /* threads decoding uploads at once (one per core) */
 #define LIMIT_FILE_URL_TTL_S   86400         /* a signed file URL lives at least this long */
 #define LIMIT_ARRAY_ITEMS      100           /* subcategories, billing plans per category */

@@ -976,8 +976,8 @@ static void test_fts_trees_merged(void **state)
     for (int i = 0; i < TICKETS; i++) {
         db *w = NULL;
         assert_int_equal(store_write_begin(e->st, &w), ST_OK);
-        add_ticket((unit_env[]){{.db = w}}, e->ws.id, i % 2 ? "Paper jam" : "Toner jam", c.id,
-                   k.id, NULL_INT, true, 1000 + i, NULL);
+        add_ticket((unit_env[]){{.db = w}}, e->ws.id, i % 2 ? "Paper jam" : "Toner jam", c.id, k.id,
+                   NULL_INT, true, 1000 + i, NULL);
         assert_int_equal(store_write_end(e->st, true), ST_OK);
     }
     const char *trees = "SELECT count(DISTINCT segid) FROM ticket_fts_idx";
