@@ -2,7 +2,7 @@
 // resource (create and edit, errors from the API next to the field they name), a list loaded
 // page by page on the API's cursor, a modal confirmation (<dialog>: focus inside, Escape
 // cancels, focus back to what opened it) and random passwords.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, sentence } from '../../lib/api.js';
 import { html } from '../../lib/html.js';
 
@@ -96,7 +96,10 @@ export function ResourceForm({ idp, heading, fields, initial, submitLabel, onSub
   const [busy, setBusy] = useState(false);
   const refs = useRef({});
   const first = useRef(null);
-  useEffect(() => first.current?.focus(), []);
+  // In the commit that shows the form, before anything can be typed: a useEffect ran a frame
+  // later and could take the focus from a field already being typed into (the browser test saw
+  // "Smith" typed into Last name land at the end of the Name field: "GeneSmith").
+  useLayoutEffect(() => first.current?.focus(), []);
 
   async function submit(e) {
     e.preventDefault();
