@@ -302,17 +302,20 @@ static status fts_step(store *s, db *c, struct fts_upkeep *u, int64_t now, bool 
  * price is that the writer's cache starts over after each step, while a merge lasts. */
 static void fts_round(store *s, db *c, struct fts_upkeep *u)
 {
-    int64_t begun = time_mono_us(), now = begun;
+    int64_t now = time_mono_us();
     if (!s->drv->fts_merge || now < u->rest_until) return;
     bool worked = false;
     status st = ST_OK;
+    int64_t work = 0; /* the steps' time, the writer held: not the waits for it */
     do {
         pthread_mutex_lock(&s->write_lock);
-        st = fts_step(s, c, u, now, &worked);
+        int64_t held = time_mono_us();
+        st = fts_step(s, c, u, held, &worked);
         pthread_mutex_unlock(&s->write_lock);
         now = time_mono_us();
+        work += now - held;
         /* a waiting write goes first: the mutex is not fair, the round would keep it */
-    } while (!st && worked && now - begun < LIMIT_FTS_MERGE_ROUND_MS * 1000 && !writes_waiting(s));
+    } while (!st && worked && work < LIMIT_FTS_MERGE_ROUND_MS * 1000 && !writes_waiting(s));
     if (st) {
         log_error("store: the word index's merge failed (tried again in a minute)");
         u->merging = false;
@@ -320,8 +323,8 @@ static void fts_round(store *s, db *c, struct fts_upkeep *u)
         return;
     }
     if (!u->merging) return; /* nothing to merge */
-    u->spent_us += now - begun;
-    u->rest_until = now + (now - begun) * (LIMIT_FTS_MERGE_DUTY - 1);
+    u->spent_us += work;
+    u->rest_until = now + work * (LIMIT_FTS_MERGE_DUTY - 1);
     if (worked) return;
     u->merging = false; /* merged into one */
     u->rest_until = now + u->spent_us * LIMIT_FTS_MERGE_REST;
