@@ -105,33 +105,32 @@
 #define LIMIT_PAGE_SIZE        100
 /* /ticketd/v1's list: a filter with at most sqrt(limit x tickets) rows, and never more than
  * this, drives the page (store/ticket_page.c). */
-#define LIMIT_PAGE_DRIVE_MAX   10000
-#define LIMIT_PAGE_SPAN_MAX    100000 /* sort=updated, a common q: tickets tested */
-#define LIMIT_PAGE_NUMBER      2147483647LL
-#define LIMIT_REPLY_ASSETS     5
-#define LIMIT_ALT_TEXT_CHARS   1000
-#define LIMIT_FORM_FIELD       (16 * 1024)   /* a non-file field of an upload, bytes */
-#define LIMIT_FORM_FIELDS      16            /* non-file fields of an upload */
-#define LIMIT_FORM_OVERHEAD    (1024 * 1024) /* an upload body beyond its file: fields, framing */
-#define LIMIT_POST_BUFFER      (64 * 1024)   /* libmicrohttpd's multipart parser buffer */
-#define LIMIT_IMAGE_PIXELS     100000000ULL  /* 100 megapixels: larger images are refused */
-#define LIMIT_IMAGE_WHOLE_PIXELS                                                                   \
-    (4ULL << 20)                             /* decoded whole for thumbnails up to this (after     \
-                                              * JPEG shrink-on-load; 12 MiB RGB), else             \
-                                              * streamed through vips_resize */
-#define LIMIT_ASSET_WORKERS    16            /* threads decoding uploads at once (one per core) */
-#define LIMIT_FILE_URL_TTL_S   86400         /* a signed file URL lives at least this long */
-#define LIMIT_ARRAY_ITEMS      100           /* subcategories, billing plans per category */
-#define LIMIT_NAME_CHARS       255           /* titles, names */
-#define LIMIT_EMAIL_CHARS      254
-#define LIMIT_RECIPIENTS       50    /* a ticket's requestor emails and phones together */
-#define LIMIT_TEXT_CHARS       65535 /* descriptions, replies, automated replies */
-#define LIMIT_STMT_CACHE       256   /* prepared statements per connection */
-#define LIMIT_BUSY_TIMEOUT_MS  10000
-#define LIMIT_SHUTDOWN_WAIT_MS 10000
-#define LIMIT_RATE_BUCKETS     16384 /* rate-limit buckets per kind (key, address, login) */
-#define LIMIT_AUTH_CACHE       32    /* keys and tokens remembered per server thread */
-#define LIMIT_ASSET_MEMO       32    /* asset rows remembered per server thread (core/asset.c) */
+#define LIMIT_PAGE_DRIVE_MAX 10000
+#define LIMIT_PAGE_SPAN_MAX  100000 /* sort=updated, a common q: tickets tested */
+#define LIMIT_PAGE_NUMBER    2147483647LL
+#define LIMIT_REPLY_ASSETS   5
+#define LIMIT_ALT_TEXT_CHARS 1000
+#define LIMIT_FORM_FIELD     (16 * 1024)   /* a non-file field of an upload, bytes */
+#define LIMIT_FORM_FIELDS    16            /* non-file fields of an upload */
+#define LIMIT_FORM_OVERHEAD  (1024 * 1024) /* an upload body beyond its file: fields, framing */
+#define LIMIT_POST_BUFFER    (64 * 1024)   /* libmicrohttpd's multipart parser buffer */
+#define LIMIT_IMAGE_PIXELS   100000000ULL  /* 100 megapixels: larger images are refused */
+/* An image is decoded whole for its thumbnails up to this many pixels (after JPEG
+ * shrink-on-load; 12 MiB of RGB), else streamed through vips_resize. */
+#define LIMIT_IMAGE_WHOLE_PIXELS (4ULL << 20)
+#define LIMIT_ASSET_WORKERS      16    /* threads decoding uploads at once (one per core) */
+#define LIMIT_FILE_URL_TTL_S     86400 /* a signed file URL lives at least this long */
+#define LIMIT_ARRAY_ITEMS        100   /* subcategories, billing plans per category */
+#define LIMIT_NAME_CHARS         255   /* titles, names */
+#define LIMIT_EMAIL_CHARS        254
+#define LIMIT_RECIPIENTS         50    /* a ticket's requestor emails and phones together */
+#define LIMIT_TEXT_CHARS         65535 /* descriptions, replies, automated replies */
+#define LIMIT_STMT_CACHE         256   /* prepared statements per connection */
+#define LIMIT_BUSY_TIMEOUT_MS    10000
+#define LIMIT_SHUTDOWN_WAIT_MS   10000
+#define LIMIT_RATE_BUCKETS       16384 /* rate-limit buckets per kind (key, address, login) */
+#define LIMIT_AUTH_CACHE         32    /* keys and tokens remembered per server thread */
+#define LIMIT_ASSET_MEMO         32    /* asset rows remembered per server thread (core/asset.c) */
 /* Agent sessions (core/session.h): lifetimes (serve --session-ttl, --session-idle), how often
  * a used session's last_seen_at is written, the Cookie header read, the login's length. */
 #define LIMIT_SESSION_TTL_S   (7 * 86400) /* absolute, from sign-in (default) */
