@@ -5,12 +5,12 @@
 // does the API port answer /metrics). Every wait polls with a give-up deadline.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { startServer, freePort, fixtures, show, dbArgs, BIN, A, NODES, PG } from './lib/harness.mjs';
+import { startServer, freePort, fixtures, show, dbArgs, runCli, spawnServe, waitHealthy, BIN, A, NODES, PG } from './lib/harness.mjs';
 
 const GIVE_UP_MS = 20000;
 
@@ -18,8 +18,7 @@ const GIVE_UP_MS = 20000;
 // its directory and the API key `ticketd init` printed.
 function initDir(prefix) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  const key = execFileSync(BIN, ['init', '--data', dir, ...dbArgs(dir)]).toString().trim().split('\n').pop().trim();
-  return { dir, key };
+  return { dir, key: runCli(['init'], dir) };
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -158,17 +157,12 @@ test('a second serve on the port of a running one is refused; the first keeps an
 });
 
 test('a second serve on the SQLite store of a running one is refused, naming it; the first keeps answering; once it is gone the store serves again', { skip: PG && 'SQLite only: PostgreSQL nodes share a database' }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketd-one-'));
-  execFileSync(BIN, ['init', '--data', dir], { stdio: 'ignore' });
+  const { dir } = initDir('ticketd-one-');
   const serve = async () => {
     const port = await freePort();
-    const child = spawn(BIN, ['serve', '--data', dir, '--listen', `127.0.0.1:${port}`, '--quiet'], { stdio: 'ignore' });
-    const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-    for (let t = Date.now(); ; await sleep(50)) {
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((h) => h.status === 200, () => false);
-      if (ok) return { port, child, exited };
-      assert.ok(Date.now() - t < GIVE_UP_MS, 'serve did not answer');
-    }
+    const p = spawnServe(dir, port);
+    await waitHealthy(`http://127.0.0.1:${port}`, p.child, p.stderrRef);
+    return { port, child: p.child, exited: p.exited.then((e) => e.code) };
   };
   const first = await serve();
   const r = spawnSync(BIN, ['serve', '--data', dir, '--listen', '127.0.0.1:0', '--quiet'], { encoding: 'utf8', timeout: 30000 });

@@ -237,7 +237,7 @@ function rawHttpUnchecked(base, method, p, { headers = {}, body } = {}) {
   });
 }
 
-async function waitHealthy(base, child, stderrRef) {
+export async function waitHealthy(base, child, stderrRef) {
   const deadline = Date.now() + STARTUP_GIVE_UP_MS;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -259,7 +259,7 @@ async function waitHealthy(base, child, stderrRef) {
   }
 }
 
-function spawnServe(dataDir, port, maxBody, extraArgs = []) {
+export function spawnServe(dataDir, port, maxBody, extraArgs = []) {
   const args = ['serve', '--data', dataDir, ...dbArgs(dataDir), '--listen', `127.0.0.1:${port}`, '--quiet'];
   if (maxBody !== undefined) args.push('--max-body', String(maxBody));
   args.push(...extraArgs);
